@@ -1,0 +1,55 @@
+package dev.eventwire.cli;
+
+import dev.eventwire.App;
+import dev.eventwire.ServeConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the HTTP API, the store and the delivery engine.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:EVENTWIRE_HOST:-0.0.0.0}", description = "Address to bind (env EVENTWIRE_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:EVENTWIRE_PORT:-8080}", description = "HTTP port (env EVENTWIRE_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "${env:EVENTWIRE_DATA_DIR:-./data}", description = "Data folder (env EVENTWIRE_DATA_DIR, default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--egress-allow", defaultValue = "${env:EVENTWIRE_EGRESS_ALLOW:-}", description = "Hosts or CIDRs exempt from the egress guard, comma-separated (env EVENTWIRE_EGRESS_ALLOW).")
+    String egressAllow;
+
+    @Option(names = "--retry-schedule", defaultValue = "${env:EVENTWIRE_RETRY_SCHEDULE:-5s,5m,30m,2h,5h,10h,10h}", description = "Delays after attempt 1, 2, ... (env EVENTWIRE_RETRY_SCHEDULE, default ${DEFAULT-VALUE}).")
+    String retrySchedule;
+
+    @Option(names = "--delivery-timeout", defaultValue = "${env:EVENTWIRE_DELIVERY_TIMEOUT:-15s}", description = "Whole-request timeout of a delivery attempt (env EVENTWIRE_DELIVERY_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String deliveryTimeout;
+
+    @Override
+    public Integer call() {
+        ServeConfig config = new ServeConfig(host, port, data,
+                Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
+                Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                DurationList.parse(retrySchedule), DurationList.parseOne(deliveryTimeout));
+        App app = App.start(config, Clock.systemUTC(), System.out::println);
+        System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("Stopping: draining requests and deliveries...");
+        app.close();
+        System.out.println("Stopped.");
+        return 0;
+    }
+}

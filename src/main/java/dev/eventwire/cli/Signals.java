@@ -1,0 +1,17 @@
+package dev.eventwire.cli;
+
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT start a graceful stop. A handler (not a shutdown hook) is used so the command can
+ * finish its drain and exit 0, as SPEC §1 asks.
+ */
+final class Signals {
+    private Signals() {
+    }
+
+    static void onTermination(Runnable action) {
+        Signal.handle(new Signal("TERM"), s -> action.run());
+        Signal.handle(new Signal("INT"), s -> action.run());
+    }
+}

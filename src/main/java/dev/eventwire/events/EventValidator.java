@@ -1,0 +1,140 @@
+package dev.eventwire.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.Ids;
+import dev.eventwire.support.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Applies the field rules of SPEC §4 to one submitted event and builds its canonical body. */
+public final class EventValidator {
+    static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*");
+    static final int MAX_DATA_BYTES = 256 * 1024;
+    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    private static final Set<String> FIELDS = Set.of("event_id", "event_type", "occurred_at", "entity_id", "data");
+
+    private final Json json;
+    private final Ids ids;
+
+    public EventValidator(Json json, Ids ids) {
+        this.json = json;
+        this.ids = ids;
+    }
+
+    public Validation validate(String tenant, JsonNode node, Instant receivedAt) {
+        if (!node.isObject()) {
+            return invalid("invalid_type", "An event must be a JSON object.", null, null);
+        }
+        String submittedId = node.path("event_id").isTextual() ? node.get("event_id").textValue() : null;
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) {
+                return invalid("unknown_field", "Unknown field '" + name + "'; allowed: event_id, event_type, occurred_at, entity_id, data.", name, submittedId);
+            }
+        }
+
+        String eventId;
+        JsonNode idNode = node.get("event_id");
+        if (absent(idNode)) {
+            eventId = ids.timeOrdered("evt_");
+        } else if (!idNode.isTextual()) {
+            return invalid("invalid_type", "event_id must be a string.", "event_id", null);
+        } else if (!EVENT_ID.matcher(idNode.textValue()).matches()) {
+            return invalid("invalid_format", "event_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "event_id", null);
+        } else {
+            eventId = idNode.textValue();
+        }
+
+        JsonNode typeNode = node.get("event_type");
+        if (absent(typeNode)) {
+            return invalid("missing_field", "event_type is required.", "event_type", submittedId);
+        }
+        if (!typeNode.isTextual()) {
+            return invalid("invalid_type", "event_type must be a string.", "event_type", submittedId);
+        }
+        String eventType = typeNode.textValue();
+        if (eventType.isEmpty() || eventType.length() > 128) {
+            return invalid("invalid_length", "event_type must be 1-128 characters.", "event_type", submittedId);
+        }
+        if (!EVENT_TYPE.matcher(eventType).matches()) {
+            return invalid("invalid_format", "event_type must be lowercase dotted words such as order.created.", "event_type", submittedId);
+        }
+
+        Instant occurredAt = receivedAt;
+        JsonNode occurredNode = node.get("occurred_at");
+        if (!absent(occurredNode)) {
+            if (!occurredNode.isTextual()) {
+                return invalid("invalid_type", "occurred_at must be an RFC 3339 string.", "occurred_at", submittedId);
+            }
+            try {
+                occurredAt = OffsetDateTime.parse(occurredNode.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                return invalid("invalid_format", "occurred_at must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z.", "occurred_at", submittedId);
+            }
+            if (occurredAt.isAfter(receivedAt.plus(MAX_FUTURE_SKEW))) {
+                return invalid("occurred_in_future", "occurred_at is more than 5 minutes in the future.", "occurred_at", submittedId);
+            }
+        }
+        occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
+
+        Optional<String> entityId = Optional.empty();
+        JsonNode entityNode = node.get("entity_id");
+        if (!absent(entityNode)) {
+            if (!entityNode.isTextual()) {
+                return invalid("invalid_type", "entity_id must be a string.", "entity_id", submittedId);
+            }
+            String value = entityNode.textValue();
+            if (value.isEmpty() || value.length() > 128) {
+                return invalid("invalid_length", "entity_id must be 1-128 characters.", "entity_id", submittedId);
+            }
+            entityId = Optional.of(value);
+        }
+
+        JsonNode data = node.get("data");
+        if (absent(data)) {
+            data = json.mapper().createObjectNode();
+        } else if (!data.isObject()) {
+            return invalid("invalid_type", "data must be a JSON object.", "data", submittedId);
+        }
+        String dataJson = json.write(data);
+        if (dataJson.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+            return invalid("too_large", "data is larger than 256 KiB when serialized.", "data", submittedId);
+        }
+
+        String body = canonicalBody(eventId, eventType, entityId, occurredAt, (ObjectNode) data);
+        return new Validation.Valid(new NewEvent(tenant, eventId, eventType, entityId, occurredAt, receivedAt, body));
+    }
+
+    /** The body sent to receivers: fixed field order, compact, UTC timestamps. */
+    private String canonicalBody(String eventId, String eventType, Optional<String> entityId, Instant occurredAt, ObjectNode data) {
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        canonical.put("event_id", eventId);
+        canonical.put("event_type", eventType);
+        canonical.put("entity_id", entityId.orElse(null));
+        canonical.put("occurred_at", DateTimeFormatter.ISO_INSTANT.format(occurredAt));
+        canonical.put("data", data);
+        return json.write(canonical);
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
+    }
+
+    private static Validation invalid(String code, String message, String field, String eventId) {
+        return new Validation.Invalid(new ErrorDetail(code, message, field), eventId);
+    }
+}

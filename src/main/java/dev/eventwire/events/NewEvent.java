@@ -1,0 +1,12 @@
+package dev.eventwire.events;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A validated event ready to be stored. {@code body} is its canonical JSON, built once at ingest and
+ * sent byte-for-byte on every delivery attempt.
+ */
+public record NewEvent(String tenant, String eventId, String eventType, Optional<String> entityId,
+                       Instant occurredAt, Instant receivedAt, String body) {
+}

@@ -1,0 +1,13 @@
+package dev.eventwire.events;
+
+import dev.eventwire.support.ErrorDetail;
+import java.time.Instant;
+
+/** An event that failed validation, kept with its reason and (truncated) raw body for later inspection. */
+public record RejectedEvent(String tenant, Instant receivedAt, ErrorDetail error, String body) {
+    public static final int MAX_BODY_CHARS = 16 * 1024;
+
+    public RejectedEvent {
+        if (body.length() > MAX_BODY_CHARS) body = body.substring(0, MAX_BODY_CHARS);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.eventwire.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.auth.ApiKey;
+import dev.eventwire.auth.AuthService;
+import dev.eventwire.auth.CreatedKey;
+import dev.eventwire.support.ApiException;
+import io.javalin.config.RoutesConfig;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /v1/admin/keys}: tenant key management with the admin key. */
+final class AdminRoutes implements RouteGroup {
+    private final AuthService auth;
+    private final Responses responses;
+
+    AdminRoutes(AuthService auth, Responses responses) {
+        this.auth = auth;
+        this.responses = responses;
+    }
+
+    record KeyView(String id, String tenant, String name, Instant createdAt) {
+        static KeyView of(ApiKey k) {
+            return new KeyView(k.id(), k.tenant(), k.name(), k.createdAt());
+        }
+    }
+
+    record CreatedKeyView(String id, String key, String tenant, String name, Instant createdAt) {
+    }
+
+    record KeyList(List<KeyView> keys) {
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/admin/keys", ctx -> {
+            JsonNode body = responses.mapper().parse(ctx.bodyAsBytes());
+            JsonBodies.requireObject(body, Set.of("tenant", "name"));
+            CreatedKey created = auth.createKey(JsonBodies.text(body, "tenant"), JsonBodies.text(body, "name"));
+            ApiKey k = created.key();
+            responses.json(ctx, 201, new CreatedKeyView(k.id(), created.secret(), k.tenant(), k.name(), k.createdAt()));
+        });
+        routes.get("/v1/admin/keys", ctx -> responses.json(ctx, 200, new KeyList(auth.listKeys().stream().map(KeyView::of).toList())));
+        routes.delete("/v1/admin/keys/{id}", ctx -> {
+            auth.deleteKey(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package dev.eventwire.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.events.EventQuery;
+import dev.eventwire.events.EventStore;
+import dev.eventwire.events.IngestResult;
+import dev.eventwire.events.IngestService;
+import dev.eventwire.events.RejectedEvent;
+import dev.eventwire.events.StoredEvent;
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.Page;
+import io.javalin.config.RoutesConfig;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /v1/events} and {@code /v1/rejected-events}. */
+final class EventRoutes implements RouteGroup {
+    private final IngestService ingest;
+    private final EventStore events;
+    private final Responses responses;
+
+    EventRoutes(IngestService ingest, EventStore events, Responses responses) {
+        this.ingest = ingest;
+        this.events = events;
+        this.responses = responses;
+    }
+
+    record SingleView(String eventId, String status) {
+    }
+
+    record ItemView(int index, String eventId, String status, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ErrorDetail error) {
+    }
+
+    record BatchView(int accepted, int duplicates, int rejected, List<ItemView> results) {
+    }
+
+    record EventList(List<JsonNode> events, String nextCursor) {
+    }
+
+    record RejectedView(Instant receivedAt, ErrorDetail error, String body) {
+    }
+
+    record RejectedList(List<RejectedView> rejected, String nextCursor) {
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/events", ctx -> {
+            String tenant = Requests.tenant(ctx);
+            switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
+                case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
+                        new SingleView(s.eventId(), s.status().wireName()));
+                case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
+                        b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
+            }
+        });
+        routes.get("/v1/events/{event_id}", ctx -> {
+            StoredEvent event = events.find(Requests.tenant(ctx), ctx.pathParam("event_id"))
+                    .orElseThrow(() -> ApiException.notFound("Event"));
+            responses.json(ctx, 200, view(event));
+        });
+        routes.get("/v1/events", ctx -> {
+            String tenant = Requests.tenant(ctx);
+            Optional<String> type = Optional.ofNullable(ctx.queryParam("event_type")).filter(s -> !s.isEmpty());
+            Optional<String> entity = Optional.ofNullable(ctx.queryParam("entity_id")).filter(s -> !s.isEmpty());
+            Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000)));
+            responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), page.nextCursor().orElse(null)));
+        });
+        routes.get("/v1/rejected-events", ctx -> {
+            Page<RejectedEvent> page = events.listRejected(Requests.tenant(ctx), Requests.page(ctx, 100, 1000));
+            responses.json(ctx, 200, new RejectedList(
+                    page.items().stream().map(r -> new RejectedView(r.receivedAt(), r.error(), r.body())).toList(),
+                    page.nextCursor().orElse(null)));
+        });
+    }
+
+    private JsonNode view(StoredEvent event) {
+        ObjectNode node = (ObjectNode) responses.mapper().read(event.body());
+        node.put("received_at", DateTimeFormatter.ISO_INSTANT.format(event.receivedAt()));
+        return node;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.eventwire.http;
+
+import dev.eventwire.auth.AuthService;
+import dev.eventwire.auth.Principal;
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.StoreUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side: Javalin on Jetty with virtual threads (handlers block on the group commit without
+ * holding a platform thread), API-key authentication for {@code /v1/**}, and the one error mapping of
+ * SPEC §3. Routes hold no SQL and no business rules.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    public static final long MAX_BODY_BYTES = 5L * 1024 * 1024;
+
+    private final Javalin app;
+
+    public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, BooleanSupplier healthy) {
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+
+            config.routes.get("/health", ctx -> {
+                if (healthy.getAsBoolean()) responses.json(ctx, 200, new Health("ok"));
+                else responses.error(ctx, 503, "unavailable", "The store or the delivery engine is not running.", null);
+            });
+            config.routes.before("/v1/*", ctx -> authenticate(ctx, auth));
+            for (RouteGroup group : groups) group.register(config.routes);
+
+            config.routes.exception(ApiException.class, (e, ctx) -> responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null)));
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                log.warn("store unavailable: {}", e.getMessage());
+                responses.error(ctx, 503, "store_unavailable", "The store is unavailable; retry later.", null);
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> mapJavalin(ctx, e, responses));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                responses.error(ctx, 500, "internal_error", "An internal error occurred.", null);
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    responses.error(ctx, 404, "not_found", "No such path: " + ctx.method() + " " + ctx.path(), null);
+                }
+            });
+            config.routes.error(405, ctx -> responses.error(ctx, 405, "method_not_allowed", "Method not allowed.", null));
+        });
+    }
+
+    private record Health(String status) {
+    }
+
+    private static void authenticate(Context ctx, AuthService auth) {
+        String presented = Optional.ofNullable(ctx.header("Authorization"))
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7))
+                .orElse(ctx.header("X-API-Key"));
+        Principal principal = auth.authenticate(presented)
+                .orElseThrow(() -> new ApiException(401, "unauthorized", "A valid API key is required (Authorization: Bearer <key>).", null));
+        boolean adminPath = ctx.path().startsWith("/v1/admin/") || ctx.path().equals("/v1/admin");
+        if (adminPath && !(principal instanceof Principal.Admin)) {
+            throw new ApiException(403, "forbidden", "This path needs the admin key.", null);
+        }
+        ctx.attribute(Requests.PRINCIPAL, principal);
+    }
+
+    private static void mapJavalin(Context ctx, HttpResponseException e, Responses responses) {
+        int status = e.getStatus();
+        String code = switch (status) {
+            case 413 -> "body_too_large";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 400 -> "bad_request";
+            default -> "http_" + status;
+        };
+        String message = status == 413 ? "The request body is larger than 5 MiB." : e.getMessage();
+        responses.error(ctx, status, code, message, null);
+    }
+
+    public HttpServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

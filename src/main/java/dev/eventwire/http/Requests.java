@@ -1,0 +1,42 @@
+package dev.eventwire.http;
+
+import dev.eventwire.auth.Principal;
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.PageRequest;
+import io.javalin.http.Context;
+import java.util.OptionalLong;
+
+/** Reading what every route needs from a request: the caller's tenant, paging parameters. */
+final class Requests {
+    static final String PRINCIPAL = "eventwire.principal";
+
+    private Requests() {
+    }
+
+    static String tenant(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal instanceof Principal.Tenant t) return t.tenant();
+        throw new ApiException(403, "forbidden", "This path needs a tenant API key; the admin key only manages keys.", null);
+    }
+
+    static PageRequest page(Context ctx, int defaultLimit, int maxLimit) {
+        int limit = limit(ctx, defaultLimit, maxLimit);
+        String cursor = ctx.queryParam("cursor");
+        if (cursor == null || cursor.isEmpty()) return new PageRequest(limit, OptionalLong.empty());
+        long seq = PageRequest.decodeCursor(cursor)
+                .orElseThrow(() -> ApiException.invalid("invalid_cursor", "cursor is not one this service issued.", "cursor"));
+        return new PageRequest(limit, OptionalLong.of(seq));
+    }
+
+    static int limit(Context ctx, int defaultLimit, int maxLimit) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null || raw.isEmpty()) return defaultLimit;
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= maxLimit) return limit;
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw ApiException.invalid("invalid_value", "limit must be a whole number from 1 to " + maxLimit + ".", "limit");
+    }
+}

@@ -1,0 +1,26 @@
+package dev.eventwire.http;
+
+import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.Json;
+import io.javalin.http.Context;
+
+/** Writes JSON responses with the service's one mapper (snake_case fields, ISO timestamps). */
+final class Responses {
+    private final Json json;
+
+    Responses(Json json) {
+        this.json = json;
+    }
+
+    void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(json.write(body));
+    }
+
+    void error(Context ctx, int status, String code, String message, String field) {
+        json(ctx, status, new ErrorBody(new ErrorDetail(code, message, field)));
+    }
+
+    Json mapper() {
+        return json;
+    }
+}

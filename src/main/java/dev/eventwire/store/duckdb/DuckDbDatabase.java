@@ -1,0 +1,90 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.support.StoreUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded database file and its connections: one write connection (owned by the
+ * {@link GroupCommitWriter}) and a small pool of read connections. DuckDB gives each read a consistent
+ * snapshot of committed data, so reads never wait for the writer.
+ */
+public final class DuckDbDatabase implements AutoCloseable {
+    public static final String FILE_NAME = "eventwire.duckdb";
+    private static final int READ_CONNECTIONS = 4;
+
+    private final DuckDBConnection root;
+    private final Connection writeConnection;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private volatile boolean closed;
+
+    private DuckDbDatabase(DuckDBConnection root) throws SQLException {
+        this.root = root;
+        this.writeConnection = root.duplicate();
+        this.readers = new ArrayBlockingQueue<>(READ_CONNECTIONS);
+        for (int i = 0; i < READ_CONNECTIONS; i++) {
+            Connection reader = root.duplicate();
+            allReaders.add(reader);
+            readers.add(reader);
+        }
+    }
+
+    /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
+    public static DuckDbDatabase open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Class.forName("org.duckdb.DuckDBDriver");
+            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
+            Migrations.apply(root);
+            return new DuckDbDatabase(root);
+        } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
+            throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Connection writeConnection() {
+        return writeConnection;
+    }
+
+    /** Runs a read on a pooled connection in auto-commit mode. */
+    public <T> T read(SqlWork<T> work) {
+        if (closed) throw new StoreUnavailableException("the store is closed", null);
+        Connection connection;
+        try {
+            connection = readers.poll(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for a read connection", e);
+        }
+        if (connection == null) throw new StoreUnavailableException("no read connection became free", null);
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(connection);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            for (Connection c : allReaders) c.close();
+            writeConnection.close();
+            root.close();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("closing the store failed", e);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.events.AppendOutcome;
+import dev.eventwire.events.EventQuery;
+import dev.eventwire.events.EventStore;
+import dev.eventwire.events.FanOut;
+import dev.eventwire.events.IngestListener;
+import dev.eventwire.events.NewEvent;
+import dev.eventwire.events.QueuedDelivery;
+import dev.eventwire.events.RejectedEvent;
+import dev.eventwire.events.StoredEvent;
+import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.Ids;
+import dev.eventwire.support.Page;
+import dev.eventwire.support.PageRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
+ * into one set-based insert per commit: rows go to a temporary staging table through the appender, then
+ * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} moves the new ones into the log and tells which
+ * were duplicates, using the primary-key index instead of a scan.
+ */
+public final class DuckDbEventStore implements EventStore {
+    private final DuckDbDatabase database;
+    private final GroupCommitWriter writer;
+    private final DeliveryQueue deliveryQueue;
+    private final FanOut fanOut;
+    private final IngestListener listener;
+    private final AppendKind appendKind = new AppendKind();
+    private long nextEventSeq;
+    private long nextRejectedSeq;
+
+    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, FanOut fanOut, IngestListener listener) {
+        this.database = database;
+        this.writer = writer;
+        this.deliveryQueue = deliveryQueue;
+        this.fanOut = fanOut;
+        this.listener = listener;
+        writer.runNow(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS events_stage AS SELECT * FROM events LIMIT 0");
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
+                    rs.next();
+                    nextEventSeq = rs.getLong(1) + 1;
+                }
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM rejected_events")) {
+                    rs.next();
+                    nextRejectedSeq = rs.getLong(1) + 1;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** One request's events and rejected events; merged with its neighbours in the same commit. */
+    private record Append(List<NewEvent> events, List<RejectedEvent> rejected, AppendKind kind)
+            implements GroupCommitWriter.Batchable<List<AppendOutcome>> {
+    }
+
+    @Override
+    public CompletableFuture<List<AppendOutcome>> append(List<NewEvent> events, List<RejectedEvent> rejected) {
+        return writer.submitBatchable(new Append(events, rejected, appendKind), null);
+    }
+
+    /** Runs on the writer thread with the transaction open. */
+    private final class AppendKind implements GroupCommitWriter.BatchKind<List<AppendOutcome>> {
+        @Override
+        public GroupCommitWriter.BatchResult<List<AppendOutcome>> runAll(Connection connection, List<? extends GroupCommitWriter.Batchable<List<AppendOutcome>>> items) throws SQLException {
+            List<Append> appends = items.stream().map(Append.class::cast).toList();
+            // First occurrence of a (tenant, event_id) in this group is the candidate; later ones are duplicates.
+            Map<String, NewEvent> candidates = new HashMap<>();
+            List<NewEvent> ordered = new ArrayList<>();
+            for (Append a : appends) {
+                for (NewEvent e : a.events) {
+                    if (candidates.putIfAbsent(key(e.tenant(), e.eventId()), e) == null) ordered.add(e);
+                }
+            }
+            Set<String> inserted = insertNew(connection, ordered);
+            List<NewEvent> accepted = ordered.stream().filter(e -> inserted.contains(key(e.tenant(), e.eventId()))).toList();
+            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut);
+            insertRejected(connection, appends.stream().flatMap(a -> a.rejected.stream()).toList());
+
+            List<List<AppendOutcome>> outcomes = new ArrayList<>(appends.size());
+            for (Append a : appends) {
+                List<AppendOutcome> perEvent = new ArrayList<>(a.events.size());
+                for (NewEvent e : a.events) {
+                    String k = key(e.tenant(), e.eventId());
+                    // Identity check: only the instance that was first in the group can have been inserted.
+                    boolean won = candidates.get(k) == e && inserted.contains(k);
+                    perEvent.add(won ? AppendOutcome.ACCEPTED : AppendOutcome.DUPLICATE);
+                }
+                outcomes.add(perEvent);
+            }
+            return new GroupCommitWriter.BatchResult<>(outcomes, () -> listener.committed(accepted, deliveries));
+        }
+    }
+
+    private Set<String> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
+        if (events.isEmpty()) return Set.of();
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("temp", "main", "events_stage")) {
+            long seq = nextEventSeq;
+            for (NewEvent e : events) {
+                appender.beginRow()
+                        .append(seq++)
+                        .append(e.tenant())
+                        .append(e.eventId())
+                        .append(e.eventType());
+                if (e.entityId().isPresent()) appender.append(e.entityId().get());
+                else appender.appendNull();
+                appender.append(Micros.of(e.occurredAt()))
+                        .append(Micros.of(e.receivedAt()))
+                        .append(e.body())
+                        .endRow();
+            }
+            appender.flush();
+        }
+        Set<String> inserted = new HashSet<>();
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("INSERT INTO events SELECT * FROM events_stage ON CONFLICT DO NOTHING RETURNING tenant, event_id")) {
+                while (rs.next()) inserted.add(key(rs.getString(1), rs.getString(2)));
+            }
+            st.execute("DELETE FROM events_stage");
+        }
+        nextEventSeq += events.size();
+        return inserted;
+    }
+
+    private void insertRejected(Connection connection, List<RejectedEvent> rejected) throws SQLException {
+        if (rejected.isEmpty()) return;
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "rejected_events")) {
+            for (RejectedEvent r : rejected) {
+                appender.beginRow()
+                        .append(nextRejectedSeq++)
+                        .append(r.tenant())
+                        .append(Micros.of(r.receivedAt()))
+                        .append(r.error().code())
+                        .append(r.error().message());
+                if (r.error().field() == null) appender.appendNull();
+                else appender.append(r.error().field());
+                appender.append(r.body()).endRow();
+            }
+            appender.flush();
+        }
+    }
+
+    private static String key(String tenant, String eventId) {
+        return tenant + '\u0000' + eventId;
+    }
+
+    @Override
+    public Optional<StoredEvent> find(String tenant, String eventId) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, event_id, event_type, received_us, body FROM events WHERE tenant = ? AND event_id = ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(storedEvent(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Page<StoredEvent> list(EventQuery query) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT seq, event_id, event_type, received_us, body FROM events
+                    WHERE tenant = ? AND seq < ?
+                      AND (CAST(? AS VARCHAR) IS NULL OR event_type = ? OR starts_with(event_type, ? || '.'))
+                      AND (CAST(? AS VARCHAR) IS NULL OR entity_id = ?)
+                    ORDER BY seq DESC LIMIT ?""")) {
+                String type = query.eventTypePrefix().orElse(null);
+                String entity = query.entityId().orElse(null);
+                ps.setString(1, query.tenant());
+                ps.setLong(2, query.page().before().orElse(Long.MAX_VALUE));
+                ps.setString(3, type);
+                ps.setString(4, type);
+                ps.setString(5, type);
+                ps.setString(6, entity);
+                ps.setString(7, entity);
+                ps.setInt(8, query.page().limit() + 1);
+                List<StoredEvent> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(storedEvent(rs));
+                }
+                return page(rows, query.page().limit(), StoredEvent::seq);
+            }
+        });
+    }
+
+    @Override
+    public Page<RejectedEvent> listRejected(String tenant, PageRequest page) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT seq, received_us, error_code, error_message, error_field, body FROM rejected_events
+                    WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?""")) {
+                ps.setString(1, tenant);
+                ps.setLong(2, page.before().orElse(Long.MAX_VALUE));
+                ps.setInt(3, page.limit() + 1);
+                List<Map.Entry<Long, RejectedEvent>> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ErrorDetail error = new ErrorDetail(rs.getString(3), rs.getString(4), rs.getString(5));
+                        rows.add(Map.entry(rs.getLong(1), new RejectedEvent(tenant, Micros.toInstant(rs.getLong(2)), error, rs.getString(6))));
+                    }
+                }
+                Page<Map.Entry<Long, RejectedEvent>> p = page(rows, page.limit(), Map.Entry::getKey);
+                return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
+            }
+        });
+    }
+
+    static <T> Page<T> page(List<T> rows, int limit, java.util.function.ToLongFunction<T> seqOf) {
+        if (rows.size() <= limit) return new Page<>(rows, Optional.empty());
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(items, Optional.of(PageRequest.cursorFor(seqOf.applyAsLong(items.getLast()))));
+    }
+
+    private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), Micros.toInstant(rs.getLong(4)), rs.getString(5));
+    }
+}

@@ -1,0 +1,224 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of the database. Callers submit work; the writer thread takes everything queued
+ * (up to a bound), runs it in one transaction and commits once, then completes every caller's future.
+ * DuckDB commits cost milliseconds each while set-based writes cost microseconds a row, so sharing
+ * commits is what makes thousands of writes per second possible (see DESIGN.md).
+ *
+ * <p>If a shared transaction fails, each piece of work is run again alone, so one bad piece fails only
+ * its own caller. Work submitted as {@link Batchable} of the same kind is merged into one set-based call.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int MAX_TASKS_PER_GROUP = 512;
+    private static final int QUEUE_CAPACITY = 8192;
+
+    private final Connection connection;
+    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    /** Work that may be merged with adjacent work of the same {@link #kind()} into one call. */
+    public interface Batchable<R> {
+        /** Work of the same kind is merged; the kind runs the merged list. */
+        BatchKind<R> kind();
+    }
+
+    /** Runs a merged list of work items in the open transaction. */
+    public interface BatchKind<R> {
+        BatchResult<R> runAll(Connection connection, List<? extends Batchable<R>> items) throws SQLException;
+    }
+
+    /** One result per merged item, in order, and what to run on the writer thread once the commit is durable. */
+    public record BatchResult<R>(List<R> results, Runnable afterCommit) {
+    }
+
+    private record Task<R>(SqlWork<R> single, Batchable<R> batchable, Consumer<R> afterCommit, CompletableFuture<R> future) {
+        void complete(Object result) {
+            @SuppressWarnings("unchecked") R r = (R) result;
+            if (afterCommit != null) {
+                try {
+                    afterCommit.accept(r);
+                } catch (RuntimeException e) {
+                    log.error("after-commit hook failed", e);
+                }
+            }
+            future.complete(r);
+        }
+    }
+
+    public GroupCommitWriter(DuckDbDatabase database, String name) {
+        this.connection = database.writeConnection();
+        this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Runs {@code work} in a group transaction; {@code afterCommit} runs on the writer thread right after the commit, before later groups. */
+    public <R> CompletableFuture<R> submit(SqlWork<R> work, Consumer<R> afterCommit) {
+        return enqueue(new Task<>(work, null, afterCommit, new CompletableFuture<>()));
+    }
+
+    public <R> CompletableFuture<R> submit(SqlWork<R> work) {
+        return submit(work, null);
+    }
+
+    public <R> CompletableFuture<R> submitBatchable(Batchable<R> item, Consumer<R> afterCommit) {
+        return enqueue(new Task<>(null, item, afterCommit, new CompletableFuture<>()));
+    }
+
+    /** Runs work on the writer connection outside any group (for start-up reads of writer state). */
+    public <R> R runNow(SqlWork<R> work) {
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <R> CompletableFuture<R> enqueue(Task<R> task) {
+        if (stopping) {
+            task.future.completeExceptionally(new StoreUnavailableException("the store is shutting down", null));
+            return task.future;
+        }
+        try {
+            if (!queue.offer(task, 10, TimeUnit.SECONDS)) {
+                task.future.completeExceptionally(new StoreUnavailableException("the store is overloaded", null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.future.completeExceptionally(new StoreUnavailableException("interrupted", e));
+        }
+        return task.future;
+    }
+
+    private void loop() {
+        List<Task<?>> group = new ArrayList<>();
+        while (true) {
+            try {
+                Task<?> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (stopping) break;
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_TASKS_PER_GROUP - 1);
+                runGroup(group);
+            } catch (InterruptedException e) {
+                if (stopping) break;
+            } catch (Throwable t) {
+                log.error("writer loop failure", t);
+                for (Task<?> task : group) task.future.completeExceptionally(new StoreUnavailableException("store write failed", t));
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void runGroup(List<Task<?>> group) {
+        try {
+            List<Object> results = runInTransaction(group);
+            for (int i = 0; i < group.size(); i++) group.get(i).complete(results.get(i));
+        } catch (Exception groupFailure) {
+            if (group.size() == 1) {
+                fail(group.getFirst(), groupFailure);
+                return;
+            }
+            // One piece of work poisoned the shared transaction: isolate it by running each alone.
+            for (Task<?> task : group) {
+                try {
+                    task.complete(runInTransaction(List.of(task)).getFirst());
+                } catch (Exception e) {
+                    fail(task, e);
+                }
+            }
+        }
+    }
+
+    private static void fail(Task<?> task, Exception e) {
+        if (e instanceof ApiException || e instanceof StoreUnavailableException) {
+            task.future.completeExceptionally(e);
+        } else {
+            log.error("store write failed", e);
+            task.future.completeExceptionally(new StoreUnavailableException("store write failed: " + e.getMessage(), e));
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
+        connection.setAutoCommit(false);
+        List<Runnable> afterCommit = new ArrayList<>();
+        try {
+            List<Object> results = new ArrayList<>(group.size());
+            int i = 0;
+            while (i < group.size()) {
+                Task<?> task = group.get(i);
+                if (task.single != null) {
+                    results.add(task.single.run(connection));
+                    i++;
+                    continue;
+                }
+                BatchKind kind = task.batchable.kind();
+                int end = i;
+                List<Batchable> run = new ArrayList<>();
+                while (end < group.size() && group.get(end).batchable != null && group.get(end).batchable.kind() == kind) {
+                    run.add(group.get(end).batchable);
+                    end++;
+                }
+                BatchResult<?> batch = kind.runAll(connection, run);
+                results.addAll(batch.results());
+                afterCommit.add(batch.afterCommit());
+                i = end;
+            }
+            connection.commit();
+            for (Runnable hook : afterCommit) {
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    log.error("after-commit hook failed", e);
+                }
+            }
+            return results;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Stops taking work, finishes everything already queued, and returns once the thread has ended. */
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Task<?> late; (late = queue.poll()) != null; ) {
+            late.future.completeExceptionally(new StoreUnavailableException("the store is shutting down", null));
+        }
+    }
+}

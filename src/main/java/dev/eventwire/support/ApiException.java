@@ -1,0 +1,44 @@
+package dev.eventwire.support;
+
+import java.util.Optional;
+
+/**
+ * A failure that a client caused or must know about, with the HTTP status and the error code of
+ * SPEC §3. Services throw it; the HTTP layer renders it.
+ */
+public class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final String field;
+
+    public ApiException(int status, String code, String message, String field) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "not_found", what + " not found", null);
+    }
+
+    public static ApiException invalid(String code, String message, String field) {
+        return new ApiException(422, code, message, field);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Optional<String> field() {
+        return Optional.ofNullable(field);
+    }
+
+    public ErrorDetail detail() {
+        return new ErrorDetail(code, getMessage(), field);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.eventwire.support;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON configuration of the service. Decimals are read as {@code BigDecimal} so that event
+ * data is stored and re-sent exactly as the client wrote it; duplicate keys are refused.
+ */
+public final class Json {
+    private final ObjectMapper mapper;
+
+    public Json() {
+        JsonMapper.Builder builder = JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        this.mapper = builder.build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        mapper.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Parses a request body; throws {@link ApiException} 400 when it is not JSON. */
+    public JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new ApiException(400, "malformed_json", "The request body is empty; a JSON value was expected.", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed_json", "The request body is not valid JSON: " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("value cannot be written as JSON", e);
+        }
+    }
+
+    public JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+}

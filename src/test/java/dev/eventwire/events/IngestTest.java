@@ -1,0 +1,200 @@
+package dev.eventwire.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestTest {
+    @TempDir
+    Path dir;
+    TestServer server;
+    ApiClient acme;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dir);
+        acme = server.tenant("acme");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static String event(String id, String type) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\"}";
+    }
+
+    static String batch(List<String> events) {
+        return "{\"events\":[" + String.join(",", events) + "]}";
+    }
+
+    int storedCount() {
+        int count = 0;
+        String cursor = null;
+        do {
+            JsonNode page = acme.get("/v1/events?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            count += page.get("events").size();
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        return count;
+    }
+
+    @Test
+    void sameEventIdTwiceIsADuplicateAcrossRequests() {
+        assertThat(acme.post("/v1/events", event("e1", "order.created")).status()).isEqualTo(202);
+        ApiClient.Response again = acme.post("/v1/events", event("e1", "order.updated"));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("status").asText()).isEqualTo("duplicate");
+        assertThat(acme.get("/v1/events/e1").json().get("event_type").asText()).as("first write wins").isEqualTo("order.created");
+
+        JsonNode b = acme.post("/v1/events", batch(List.of(event("e1", "x.y"), event("e2", "x.y")))).json();
+        assertThat(b.get("results").get(0).get("status").asText()).isEqualTo("duplicate");
+        assertThat(b.get("results").get(1).get("status").asText()).isEqualTo("accepted");
+        assertThat(storedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void duplicatesWithinOneBatchAreReportedPerItem() {
+        JsonNode b = acme.post("/v1/events", batch(List.of(event("d", "a.b"), event("d", "a.b"), "{\"event_type\":\"Bad\"}", event("d", "a.c")))).json();
+        assertThat(b.get("accepted").asInt()).isEqualTo(1);
+        assertThat(b.get("duplicates").asInt()).isEqualTo(2);
+        assertThat(b.get("rejected").asInt()).isEqualTo(1);
+        assertThat(b.get("results").findValuesAsText("status")).containsExactly("accepted", "duplicate", "rejected", "duplicate");
+        assertThat(b.get("results").get(2).get("error").get("field").asText()).isEqualTo("event_type");
+        assertThat(storedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void idempotencySurvivesARestart() {
+        acme.post("/v1/events", event("keep", "order.created"));
+        server.close();
+        server = TestServer.start(dir);
+        ApiClient sameKey = server.withKey(acme.key());
+        ApiClient.Response r = sameKey.post("/v1/events", event("keep", "order.created"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("duplicate");
+        acme = sameKey;
+        assertThat(storedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void restartKeepsEventsKeysAndRejections() {
+        acme.post("/v1/events", "{\"event_id\":\"r1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\",\"data\":{\"total_amount\":10}}");
+        acme.post("/v1/events", "{\"event_type\":\"BAD\"}");
+        String before = acme.get("/v1/events/r1").body();
+        server.close();
+
+        server = TestServer.start(dir);
+        ApiClient again = server.withKey(acme.key());
+        assertThat(again.get("/v1/events/r1").body()).isEqualTo(before);
+        assertThat(again.get("/v1/rejected-events").json().get("rejected")).hasSize(1);
+        ApiClient.Response next = again.post("/v1/events", event("r2", "order.created"));
+        assertThat(next.status()).isEqualTo(202);
+        assertThat(again.get("/v1/events").json().get("events").findValuesAsText("event_id")).containsExactly("r2", "r1");
+    }
+
+    @Test
+    void batchOf1000IsTakenAnd1001IsTooLarge() {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) items.add(event("b" + i, "page.viewed"));
+        ApiClient.Response ok = acme.post("/v1/events", batch(items));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().get("accepted").asInt()).isEqualTo(1000);
+
+        items.add(event("b1000", "page.viewed"));
+        ApiClient.Response tooMany = acme.post("/v1/events", batch(items));
+        assertThat(tooMany.status()).isEqualTo(413);
+        assertThat(tooMany.json().get("error").get("code").asText()).isEqualTo("too_many_events");
+        assertThat(storedCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void bodyOver5MiBIs413AndNothingIsStored() {
+        String filler = "x".repeat(200 * 1024);
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 27; i++) items.add("{\"event_type\":\"a.b\",\"data\":{\"f\":\"" + filler + "\"}}");
+        byte[] body = batch(items).getBytes(StandardCharsets.UTF_8);
+        assertThat(body.length).isGreaterThan(5 * 1024 * 1024);
+        ApiClient.Response r = acme.post("/v1/events", body);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo("body_too_large");
+        assertThat(storedCount()).isZero();
+    }
+
+    @Test
+    void malformedJsonIs400AndKeptAsRejected() {
+        ApiClient.Response r = acme.post("/v1/events", "{\"event_type\": \"a.b\",");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo("malformed_json");
+        assertThat(acme.post("/v1/events", "").status()).isEqualTo(400);
+        assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"event_type\":\"c.d\"}").status()).as("duplicate keys").isEqualTo(400);
+
+        JsonNode rejected = acme.get("/v1/rejected-events").json().get("rejected");
+        assertThat(rejected).hasSize(3);
+        JsonNode oldest = rejected.get(2);
+        assertThat(oldest.get("body").asText()).isEqualTo("{\"event_type\": \"a.b\",");
+        assertThat(oldest.get("error").get("code").asText()).isEqualTo("malformed_json");
+        assertThat(oldest.get("received_at").asText()).isNotBlank();
+    }
+
+    @Test
+    void batchEnvelopeRules() {
+        assertThat(acme.post("/v1/events", "{\"events\":[]}").json().get("error").get("field").asText()).isEqualTo("events");
+        assertThat(acme.post("/v1/events", "{\"events\":{}}").status()).isEqualTo(422);
+        ApiClient.Response extra = acme.post("/v1/events", "{\"events\":[],\"source\":\"x\"}");
+        assertThat(extra.status()).isEqualTo(422);
+        assertThat(extra.json().get("error").get("code").asText()).isEqualTo("unknown_field");
+        ApiClient.Response notObject = acme.post("/v1/events", "{\"events\":[1, {\"event_type\":\"a.b\"}]}");
+        assertThat(notObject.json().get("results").get(0).get("error").get("code").asText()).isEqualTo("invalid_type");
+        assertThat(notObject.json().get("accepted").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectedBodiesAreTruncatedTo16KiB() {
+        acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"v\":\"" + "y".repeat(300 * 1024) + "\"}}");
+        JsonNode r = acme.get("/v1/rejected-events").json().get("rejected").get(0);
+        assertThat(r.get("error").get("code").asText()).isEqualTo("too_large");
+        assertThat(r.get("body").asText()).hasSize(16 * 1024);
+    }
+
+    @Test
+    void listingFiltersByDottedPrefixAndEntityAndPagesNewestFirst() {
+        acme.post("/v1/events", batch(List.of(
+                "{\"event_id\":\"1\",\"event_type\":\"order.created\",\"entity_id\":\"o1\"}",
+                "{\"event_id\":\"2\",\"event_type\":\"orders.x\",\"entity_id\":\"o1\"}",
+                "{\"event_id\":\"3\",\"event_type\":\"order\",\"entity_id\":\"o2\"}",
+                "{\"event_id\":\"4\",\"event_type\":\"order.refund.issued\",\"entity_id\":\"o1\"}",
+                "{\"event_id\":\"5\",\"event_type\":\"payment.completed\",\"entity_id\":\"o1\"}")));
+        assertThat(acme.get("/v1/events?event_type=order").json().get("events").findValuesAsText("event_id")).containsExactly("4", "3", "1");
+        assertThat(acme.get("/v1/events?event_type=order.refund").json().get("events").findValuesAsText("event_id")).containsExactly("4");
+        assertThat(acme.get("/v1/events?event_type=order&entity_id=o1").json().get("events").findValuesAsText("event_id")).containsExactly("4", "1");
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = acme.get("/v1/events?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            seen.addAll(page.get("events").findValuesAsText("event_id"));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).containsExactly("5", "4", "3", "2", "1");
+        assertThat(pages).isEqualTo(3);
+
+        assertThat(acme.get("/v1/events?limit=0").status()).isEqualTo(422);
+        assertThat(acme.get("/v1/events?limit=abc").json().get("error").get("field").asText()).isEqualTo("limit");
+        assertThat(acme.get("/v1/events?cursor=bm9wZQ").status()).isEqualTo(422);
+        assertThat(acme.get("/v1/events/nope").status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.eventwire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile and broken bodies never produce a 5xx, a stack trace, or a stored event. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void brokenBodiesGetClear4xxAndStoreNothing() {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            List<String> bodies = List.of("", " ", "null", "true", "1", "[]", "{", "}", "{\"events\":null}", "{\"events\":\"x\"}",
+"{\"event_type\":\"a.b\"} trailing", "{\"event_type\":\"a.b\",}", "\u0000\u0001",
+                    "{\"event_type\":\"a.b\",\"data\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+                    "{\"event_type\":\"a.b\",\"data\":{\"x\":\"\\ud800\"}}".replace("\\ud800", "\\uZZZZ"),
+                    "{\"event_type\":\"" + "a".repeat(100_000) + "\"}");
+            for (String body : bodies) {
+                ApiClient.Response r = acme.post("/v1/events", body);
+                assertThat(r.status()).as(body.length() > 80 ? body.substring(0, 80) : body).isBetween(400, 499);
+                assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+                assertThat(r.json().get("error").get("code").asText()).matches("[a-z_]+");
+            }
+            for (String batch : List.of("{\"events\":[null]}", "{\"events\":[[]]}", "{\"events\":[{\"event_type\":\"a.b\",\"event_id\":{}}]}")) {
+                ApiClient.Response r = acme.post("/v1/events", batch);
+                assertThat(r.status()).as("a batch answers per item").isEqualTo(200);
+                assertThat(r.json().get("rejected").asInt()).isEqualTo(1);
+                assertThat(r.json().get("accepted").asInt()).isZero();
+            }
+            Random random = new Random(7);
+            for (int i = 0; i < 200; i++) {
+                byte[] noise = new byte[random.nextInt(300)];
+                random.nextBytes(noise);
+                ApiClient.Response r = acme.post("/v1/events", noise);
+                assertThat(r.status()).isBetween(400, 499);
+            }
+            assertThat(acme.get("/v1/events").json().get("events")).isEmpty();
+            assertThat(acme.get("/v1/events?limit=-5").status()).isEqualTo(422);
+            assertThat(acme.get("/v1/no/such/path").status()).isEqualTo(404);
+            assertThat(acme.get("/v1/no/such/path").json().get("error").get("code").asText()).isEqualTo("not_found");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.eventwire.support;
+
+import dev.eventwire.App;
+import dev.eventwire.ServeConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+
+/** A real server on a random loopback port over a real DuckDB file in a temp folder. */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_KEY = "ew_admin_test_key_0123456789";
+
+    private final App app;
+    private final ApiClient admin;
+
+    private TestServer(App app) {
+        this.app = app;
+        this.admin = new ApiClient(baseUrl(app.port()), ADMIN_KEY);
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, c -> c, Clock.systemUTC());
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<ServeConfig> tweak, Clock clock) {
+        ServeConfig config = tweak.apply(ServeConfig.local(dataDir).withAdminKey(ADMIN_KEY));
+        return new TestServer(App.start(config, clock, message -> { }));
+    }
+
+    private static String baseUrl(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String baseUrl() {
+        return baseUrl(app.port());
+    }
+
+    public ApiClient admin() {
+        return admin;
+    }
+
+    public ApiClient anonymous() {
+        return new ApiClient(baseUrl(), null);
+    }
+
+    /** Creates a tenant key through the admin API and returns a client that uses it. */
+    public ApiClient tenant(String tenant) {
+        ApiClient.Response created = admin.post("/v1/admin/keys", "{\"tenant\":\"" + tenant + "\",\"name\":\"test\"}");
+        if (created.status() != 201) throw new IllegalStateException("key creation failed: " + created);
+        return new ApiClient(baseUrl(), created.json().get("key").asText());
+    }
+
+    public ApiClient withKey(String key) {
+        return new ApiClient(baseUrl(), key);
+    }
+
+    public App app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
