@@ -1,0 +1,77 @@
+package dev.eventwire.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.App;
+import dev.eventwire.ServeConfig;
+import dev.eventwire.support.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/** A server on a free loopback port over a fresh data folder, for the demo and the benchmarks. */
+public final class LocalServer implements AutoCloseable {
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final App app;
+    private final LoadClient client;
+    private final Json json = new Json();
+
+    public LocalServer(Path dataDir, boolean deleteOnClose, UnaryOperator<ServeConfig> tweak) {
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.app = App.start(tweak.apply(ServeConfig.local(dataDir)), Clock.systemUTC(), message -> { });
+        this.client = new LoadClient(baseUrl());
+    }
+
+    public static Path freshFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String adminKey() {
+        return app.adminKey();
+    }
+
+    public LoadClient client() {
+        return client;
+    }
+
+    /** Creates a tenant key through the admin API. */
+    public String createTenantKey(String tenant, String name) {
+        LoadClient.Reply reply = client.post("/v1/admin/keys", adminKey(), "{\"tenant\":\"" + tenant + "\",\"name\":\"" + name + "\"}");
+        if (reply.status() != 201) throw new IllegalStateException("creating a key failed: " + reply);
+        return json.read(reply.body()).get("key").asText();
+    }
+
+    public JsonNode parse(String body) {
+        return json.read(body);
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort: it is a temp folder
+            }
+        }
+    }
+}
