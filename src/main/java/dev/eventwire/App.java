@@ -3,48 +3,82 @@ package dev.eventwire;
 import dev.eventwire.auth.AdminKeyFile;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.KeyHasher;
+import dev.eventwire.delivery.DeliveryEngine;
+import dev.eventwire.delivery.DeliveryService;
+import dev.eventwire.delivery.EgressGuard;
+import dev.eventwire.delivery.EngineSettings;
+import dev.eventwire.delivery.HostResolver;
+import dev.eventwire.delivery.HttpSender;
+import dev.eventwire.delivery.OutcomePolicy;
+import dev.eventwire.delivery.RequestFactory;
+import dev.eventwire.delivery.RetryPolicy;
+import dev.eventwire.delivery.Signer;
+import dev.eventwire.delivery.WebhookTester;
 import dev.eventwire.events.EventValidator;
-import dev.eventwire.events.FanOut;
-import dev.eventwire.events.IngestListener;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.http.Api;
 import dev.eventwire.http.HttpServer;
 import dev.eventwire.store.duckdb.DuckDbDatabase;
+import dev.eventwire.store.duckdb.DuckDbDeliveryStore;
 import dev.eventwire.store.duckdb.DuckDbEventStore;
 import dev.eventwire.store.duckdb.DuckDbKeyStore;
+import dev.eventwire.store.duckdb.DuckDbWebhookStore;
 import dev.eventwire.store.duckdb.GroupCommitWriter;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.WebhookRegistry;
+import dev.eventwire.webhooks.WebhookService;
 import java.time.Clock;
-import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
  * The composition root: builds every part by constructor from a {@link ServeConfig}, starts them in
- * dependency order and stops them in reverse.
+ * dependency order (store, writer, registry, delivery engine, HTTP) and stops them in reverse.
  */
 public final class App implements AutoCloseable {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
+    private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
     private volatile boolean running;
 
-    private App(ServeConfig config, Clock clock, Consumer<String> announce) {
+    private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
         Json json = new Json();
         Ids ids = new Ids(clock);
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         this.database = DuckDbDatabase.open(config.dataDir());
         this.writer = new GroupCommitWriter(database, "eventwire-writer");
+        HttpSender sender = null;
         try {
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, (c, accepted, fanOut) -> List.of(), FanOut.NONE, IngestListener.NONE);
+            EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
+            FiltersCodec filters = new FiltersCodec(json);
+            WebhookRegistry registry = new WebhookRegistry();
+            EgressGuard guard = new EgressGuard(dns, config.egressAllow());
+            sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
+            RequestFactory requests = new RequestFactory(new Signer(), Version.current());
+
+            DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, writer, ids, clock, settings.lease());
+            DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
+            this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
+                    new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
+            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, registry, engine);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), json, clock);
+            WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock);
+            DeliveryService deliveryService = new DeliveryService(deliveries, webhooks, engine,
+                    new WebhookTester(sender, requests, deliveries, ids, json, clock), clock);
+
+            registry.load(webhookStore.loadActive());
             writer.start();
-            this.http = Api.server(auth, ingest, events, json, () -> running);
+            engine.start();
+            this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters), json, this::healthy);
             http.start(config.host(), config.port());
             running = true;
         } catch (RuntimeException e) {
+            if (sender != null) sender.close();
             writer.close();
             database.close();
             throw e;
@@ -52,7 +86,16 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(ServeConfig config, Clock clock, Consumer<String> announce) {
-        return new App(config, clock, announce);
+        return new App(config, clock, HostResolver.SYSTEM, announce);
+    }
+
+    /** For tests that stand in for DNS. */
+    public static App start(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
+        return new App(config, clock, dns, announce);
+    }
+
+    private boolean healthy() {
+        return running && engine.isRunning();
     }
 
     public int port() {
@@ -63,11 +106,12 @@ public final class App implements AutoCloseable {
         return adminKey;
     }
 
-    /** Graceful stop: no new requests, in-flight ones answered, queued writes committed, store closed. */
+    /** Graceful stop: no new requests, in-flight work finished or released, queued writes committed, store closed. */
     @Override
     public void close() {
         running = false;
         http.close();
+        engine.close();
         writer.close();
         database.close();
     }

@@ -2,6 +2,7 @@ package dev.eventwire.cli;
 
 import dev.eventwire.App;
 import dev.eventwire.ServeConfig;
+import dev.eventwire.Version;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;

@@ -116,7 +116,7 @@ public final class EventValidator {
         }
 
         String body = canonicalBody(eventId, eventType, entityId, occurredAt, (ObjectNode) data);
-        return new Validation.Valid(new NewEvent(tenant, eventId, eventType, entityId, occurredAt, receivedAt, body));
+        return new Validation.Valid(new NewEvent(tenant, eventId, eventType, entityId, occurredAt, receivedAt, (ObjectNode) data, body));
     }
 
     /** The body sent to receivers: fixed field order, compact, UTC timestamps. */

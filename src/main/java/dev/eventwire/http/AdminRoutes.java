@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.CreatedKey;
-import dev.eventwire.support.ApiException;
+import dev.eventwire.support.JsonFields;
 import io.javalin.config.RoutesConfig;
 import java.time.Instant;
 import java.util.Iterator;
@@ -37,8 +37,8 @@ final class AdminRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/v1/admin/keys", ctx -> {
             JsonNode body = responses.mapper().parse(ctx.bodyAsBytes());
-            JsonBodies.requireObject(body, Set.of("tenant", "name"));
-            CreatedKey created = auth.createKey(JsonBodies.text(body, "tenant"), JsonBodies.text(body, "name"));
+            JsonFields.requireObject(body, Set.of("tenant", "name"));
+            CreatedKey created = auth.createKey(JsonFields.text(body, "tenant"), JsonFields.text(body, "name"));
             ApiKey k = created.key();
             responses.json(ctx, 201, new CreatedKeyView(k.id(), created.secret(), k.tenant(), k.name(), k.createdAt()));
         });

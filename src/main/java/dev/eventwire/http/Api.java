@@ -1,9 +1,12 @@
 package dev.eventwire.http;
 
 import dev.eventwire.auth.AuthService;
+import dev.eventwire.delivery.DeliveryService;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.support.Json;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.WebhookService;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -12,10 +15,16 @@ public final class Api {
     private Api() {
     }
 
-    public static HttpServer server(AuthService auth, IngestService ingest, EventStore events, Json json, BooleanSupplier healthy) {
+    /** The services behind the API. */
+    public record Services(AuthService auth, IngestService ingest, EventStore events, WebhookService webhooks,
+                           DeliveryService deliveries, FiltersCodec filters) {
+    }
+
+    public static HttpServer server(Services s, Json json, BooleanSupplier healthy) {
         Responses responses = new Responses(json);
-        return new HttpServer(auth, responses, List.of(
-                new AdminRoutes(auth, responses),
-                new EventRoutes(ingest, events, responses)), healthy);
+        return new HttpServer(s.auth(), responses, List.of(
+                new AdminRoutes(s.auth(), responses),
+                new EventRoutes(s.ingest(), s.events(), responses),
+                new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses)), healthy);
     }
 }

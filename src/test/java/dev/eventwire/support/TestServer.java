@@ -23,8 +23,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServeConfig> tweak, Clock clock) {
+        return start(dataDir, tweak, clock, dev.eventwire.delivery.HostResolver.SYSTEM);
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<ServeConfig> tweak, Clock clock, dev.eventwire.delivery.HostResolver dns) {
         ServeConfig config = tweak.apply(ServeConfig.local(dataDir).withAdminKey(ADMIN_KEY));
-        return new TestServer(App.start(config, clock, message -> { }));
+        return new TestServer(App.start(config, clock, dns, message -> { }));
+    }
+
+    /** A server whose egress guard lets it reach receivers on loopback. */
+    public static TestServer withLoopbackReceivers(Path dataDir, Clock clock, UnaryOperator<ServeConfig> tweak) {
+        return start(dataDir, c -> tweak.apply(c.withEgressAllow(java.util.List.of("127.0.0.1/32"))), clock);
     }
 
     private static String baseUrl(int port) {

@@ -1,25 +1,21 @@
 package dev.eventwire.cli;
 
+import dev.eventwire.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "version", description = "Prints the version.")
-final class Version implements Runnable {
-
-    static String current() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
+final class VersionCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("eventwire " + current());
+        System.out.println("eventwire " + Version.current());
     }
 
     static final class Provider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"eventwire " + current()};
+            return new String[]{"eventwire " + Version.current()};
         }
     }
 }

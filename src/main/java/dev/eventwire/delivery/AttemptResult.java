@@ -1,0 +1,25 @@
+package dev.eventwire.delivery;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** What one HTTP attempt came to (SPEC §6). */
+public sealed interface AttemptResult {
+    long durationMillis();
+
+    /** 2xx. */
+    record Delivered(int statusCode, String responseBody, long durationMillis) implements AttemptResult {
+    }
+
+    /** 410: the receiver asks us to stop; the webhook is disabled. */
+    record Gone(int statusCode, String responseBody, long durationMillis) implements AttemptResult {
+    }
+
+    /** 429 or 503 with Retry-After. */
+    record Throttled(int statusCode, String responseBody, Duration retryAfter, long durationMillis) implements AttemptResult {
+    }
+
+    /** Any other status (incl. 3xx), or no response at all (timeout, connection, TLS, egress guard). */
+    record Failed(Optional<Integer> statusCode, String error, String responseBody, long durationMillis) implements AttemptResult {
+    }
+}

@@ -1,0 +1,50 @@
+package dev.eventwire.delivery;
+
+import dev.eventwire.support.Page;
+import dev.eventwire.support.PageRequest;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Port: delivery state, the attempt log, and the claims that keep two workers off one delivery. */
+public interface DeliveryStore {
+
+    /**
+     * Claims pending deliveries due by {@code now} whose lease has lapsed, setting their lease to
+     * {@code leaseUntil}; at most {@code perWebhook} per webhook so one backlog cannot crowd out the
+     * others, none for webhooks in {@code skipWebhooks}.
+     */
+    List<DeliveryJob> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Set<String> skipWebhooks);
+
+    /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
+    CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
+
+    /** Appends attempt-log rows that belong to no delivery (test sends). */
+    void appendLog(List<AttemptRecord> records);
+
+    /** Gives up the leases of deliveries this process holds but will not attempt (shutdown). */
+    void releaseLeases(Collection<DeliveryKey> keys);
+
+    /** At start of a single-owner store: no other process can hold a lease, so all are lapsed. */
+    void releaseAllLeases();
+
+    Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page);
+
+    Optional<Delivery> find(String tenant, String webhookId, String eventId);
+
+    List<AttemptLogEntry> attempts(String tenant, String webhookId, String eventId);
+
+    List<AttemptLogEntry> logs(String tenant, String webhookId, int limit);
+
+    /** Makes one dead delivery due now with a fresh budget; false when there is no such dead delivery. */
+    boolean retry(String tenant, String webhookId, String eventId, Instant now);
+
+    /** Makes every dead delivery of the webhook updated since {@code since} due now; returns how many. */
+    int recover(String tenant, String webhookId, Instant since, Instant now);
+
+    /** Deletes attempt-log rows older than {@code before}; returns how many. */
+    int pruneAttempts(Instant before);
+}

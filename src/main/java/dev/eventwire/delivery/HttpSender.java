@@ -1,0 +1,190 @@
+package dev.eventwire.delivery;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Sends webhook requests with Jetty's non-blocking client: thousands can be in flight on a few threads.
+ * Before each attempt the egress guard resolves the host once; Jetty opens connections only to the
+ * addresses that check approved (its resolver reads them back instead of asking DNS again). Redirects
+ * are not followed; at most 1 KiB of each response is kept.
+ */
+public final class HttpSender implements AutoCloseable {
+    static final int MAX_RESPONSE_BYTES = 1024;
+
+    private final HttpClient client;
+    private final EgressGuard guard;
+    private final Duration timeout;
+    /** host -> addresses approved by the latest check of that host. */
+    private final Map<String, List<java.net.InetAddress>> approved = new ConcurrentHashMap<>();
+
+    public HttpSender(EgressGuard guard, Duration connectTimeout, Duration timeout, int maxConnectionsPerEndpoint) {
+        this.guard = guard;
+        this.timeout = timeout;
+        this.client = new HttpClient();
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("eventwire-sender");
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.setIdleTimeout(60_000);
+        client.setMaxConnectionsPerDestination(maxConnectionsPerEndpoint);
+        client.setMaxRequestsQueuedPerDestination(100_000);
+        client.setUserAgentField(null);
+        client.setSocketAddressResolver(new PinnedResolver());
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client", e);
+        }
+    }
+
+    /** Hands Jetty the addresses the guard approved for this host; never consults DNS itself. */
+    private final class PinnedResolver implements SocketAddressResolver {
+        @Override
+        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+            String key = host.toLowerCase(java.util.Locale.ROOT);
+            if (key.startsWith("[") && key.endsWith("]")) key = key.substring(1, key.length() - 1);
+            List<java.net.InetAddress> addresses = approved.get(key);
+            if (addresses == null) {
+                promise.failed(new EgressDeniedException("no approved address for " + host));
+                return;
+            }
+            promise.succeeded(addresses.stream().map(a -> new InetSocketAddress(a, port)).toList());
+        }
+    }
+
+    static final class EgressDeniedException extends RuntimeException {
+        EgressDeniedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public CompletableFuture<AttemptResult> send(OutgoingRequest request) {
+        long start = System.nanoTime();
+        URI uri = URI.create(request.url());
+        String host = uri.getHost();
+        EgressGuard.Verdict verdict = guard.check(host);
+        if (verdict instanceof EgressGuard.Verdict.Denied denied) {
+            return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", 0));
+        }
+        String key = host.toLowerCase(java.util.Locale.ROOT);
+        if (key.startsWith("[") && key.endsWith("]")) key = key.substring(1, key.length() - 1);
+        approved.put(key, ((EgressGuard.Verdict.Allowed) verdict).addresses());
+
+        CompletableFuture<AttemptResult> future = new CompletableFuture<>();
+        var jettyRequest = client.newRequest(uri)
+                .method(HttpMethod.POST)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .body(new StringRequestContent("application/json", request.body(), StandardCharsets.UTF_8))
+                .headers(h -> request.headers().forEach(h::put));
+        jettyRequest.send(new CappedListener(start, future));
+        return future;
+    }
+
+    /** Keeps the first KiB of the body and discards the rest, so a huge response costs no memory. */
+    private static final class CappedListener implements Response.Listener {
+        private final long start;
+        private final CompletableFuture<AttemptResult> future;
+        private final ByteBuffer kept = ByteBuffer.allocate(MAX_RESPONSE_BYTES);
+
+        CappedListener(long start, CompletableFuture<AttemptResult> future) {
+            this.start = start;
+            this.future = future;
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            if (kept.hasRemaining()) {
+                ByteBuffer slice = content.slice();
+                if (slice.remaining() > kept.remaining()) slice.limit(kept.remaining());
+                kept.put(slice);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
+            Response response = result.getResponse();
+            int status = response == null ? 0 : response.getStatus();
+            // A status line means the receiver answered; a failure while reading the rest of the body
+            // does not change what it answered.
+            if (status > 0) future.complete(classify(response, body, millis));
+            else future.complete(new AttemptResult.Failed(Optional.empty(), describe(result.getFailure()), body, millis));
+        }
+    }
+
+    static AttemptResult classify(Response response, String body, long millis) {
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) return new AttemptResult.Delivered(status, body, millis);
+        if (status == 410) return new AttemptResult.Gone(status, body, millis);
+        if (status == 429 || status == 503) {
+            Optional<Duration> retryAfter = parseRetryAfter(response.getHeaders().get("Retry-After"));
+            if (retryAfter.isPresent()) return new AttemptResult.Throttled(status, body, retryAfter.get(), millis);
+        }
+        String error = status >= 300 && status < 400 ? "redirect " + status + " not followed" : "HTTP " + status;
+        return new AttemptResult.Failed(Optional.of(status), error, body, millis);
+    }
+
+    static Optional<Duration> parseRetryAfter(String value) {
+        if (value == null || value.isBlank()) return Optional.empty();
+        String v = value.strip();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (java.time.format.DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (failure instanceof TimeoutException || root instanceof TimeoutException) return "timeout: " + safe(root);
+        if (root instanceof EgressDeniedException) return root.getMessage();
+        if (root instanceof java.net.ConnectException) return "connection failed: " + safe(root);
+        if (root instanceof javax.net.ssl.SSLException) return "TLS error: " + safe(root);
+        return root.getClass().getSimpleName() + ": " + safe(root);
+    }
+
+    private static String safe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception ignored) {
+            // stopping: nothing more to do
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.eventwire.delivery;
+
+import dev.eventwire.webhooks.Webhook;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the signed Standard Webhooks request of one attempt (SPEC §6). */
+public final class RequestFactory {
+    private final Signer signer;
+    private final String userAgent;
+
+    public RequestFactory(Signer signer, String version) {
+        this.signer = signer;
+        this.userAgent = "Eventwire/" + version;
+    }
+
+    public OutgoingRequest build(Webhook webhook, String messageId, String eventType, int attempt, long timestampSeconds, String body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", messageId);
+        headers.put("webhook-timestamp", Long.toString(timestampSeconds));
+        headers.put("webhook-signature", signer.sign(webhook.secret(), messageId, timestampSeconds, body));
+        headers.put("content-type", "application/json");
+        headers.put("user-agent", userAgent);
+        headers.put("eventwire-event-type", eventType);
+        headers.put("eventwire-attempt", Integer.toString(attempt));
+        return new OutgoingRequest(webhook.url(), headers, body);
+    }
+}

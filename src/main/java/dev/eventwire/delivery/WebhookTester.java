@@ -1,0 +1,117 @@
+package dev.eventwire.delivery;
+
+import dev.eventwire.support.Ids;
+import dev.eventwire.support.Json;
+import dev.eventwire.webhooks.Webhook;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code POST /v1/webhooks/{id}/test}: sends a {@code webhook.test} event now, outside the queue, with up
+ * to 3 attempts and a short backoff, and reports how it went. Its attempts go to the webhook's log.
+ */
+public final class WebhookTester {
+    static final int ATTEMPTS = 3;
+    static final List<Duration> BACKOFF = List.of(Duration.ofMillis(250), Duration.ofMillis(750));
+
+    private final HttpSender sender;
+    private final RequestFactory requests;
+    private final DeliveryStore store;
+    private final Ids ids;
+    private final Json json;
+    private final Clock clock;
+
+    public WebhookTester(HttpSender sender, RequestFactory requests, DeliveryStore store, Ids ids, Json json, Clock clock) {
+        this.sender = sender;
+        this.requests = requests;
+        this.store = store;
+        this.ids = ids;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public record TestResult(String deliveryId, String webhookId, String eventId, String eventType, boolean success,
+                             Integer statusCode, String error, int attempts) {
+    }
+
+    public TestResult send(Webhook webhook) {
+        String eventId = ids.timeOrdered("evt_");
+        String messageId = ids.timeOrdered("msg_");
+        Instant occurred = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event_id", eventId);
+        body.put("event_type", "webhook.test");
+        body.put("entity_id", null);
+        body.put("occurred_at", DateTimeFormatter.ISO_INSTANT.format(occurred));
+        body.put("data", Map.of("message", "This is a test event from Eventwire.", "webhook_id", webhook.id()));
+        String payload = json.write(body);
+
+        List<AttemptRecord> log = new ArrayList<>();
+        AttemptResult result = null;
+        int attempt = 0;
+        while (attempt < ATTEMPTS) {
+            attempt++;
+            Instant at = clock.instant();
+            result = sendOnce(requests.build(webhook, messageId, "webhook.test", attempt, at.getEpochSecond(), payload));
+            log.add(logRow(webhook, eventId, messageId, attempt, result, at));
+            if (result instanceof AttemptResult.Delivered || result instanceof AttemptResult.Gone || attempt == ATTEMPTS) break;
+            pause(BACKOFF.get(attempt - 1));
+        }
+        store.appendLog(log);
+        AttemptRecord last = log.getLast();
+        return new TestResult(messageId, webhook.id(), eventId, "webhook.test", last.success(), last.statusCode().orElse(null),
+                last.error().orElse(null), attempt);
+    }
+
+    private AttemptResult sendOnce(OutgoingRequest request) {
+        try {
+            return sender.send(request).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AttemptResult.Failed(Optional.empty(), "interrupted", "", 0);
+        } catch (ExecutionException e) {
+            return new AttemptResult.Failed(Optional.empty(), "internal error: " + e.getCause().getMessage(), "", 0);
+        }
+    }
+
+    private static AttemptRecord logRow(Webhook webhook, String eventId, String messageId, int attempt, AttemptResult result, Instant at) {
+        Optional<Integer> status = switch (result) {
+            case AttemptResult.Delivered d -> Optional.of(d.statusCode());
+            case AttemptResult.Gone g -> Optional.of(g.statusCode());
+            case AttemptResult.Throttled t -> Optional.of(t.statusCode());
+            case AttemptResult.Failed f -> f.statusCode();
+        };
+        String body = switch (result) {
+            case AttemptResult.Delivered d -> d.responseBody();
+            case AttemptResult.Gone g -> g.responseBody();
+            case AttemptResult.Throttled t -> t.responseBody();
+            case AttemptResult.Failed f -> f.responseBody();
+        };
+        boolean success = result instanceof AttemptResult.Delivered;
+        Optional<String> error = switch (result) {
+            case AttemptResult.Delivered d -> Optional.empty();
+            case AttemptResult.Gone g -> Optional.of("HTTP 410 Gone");
+            case AttemptResult.Throttled t -> Optional.of("HTTP " + t.statusCode());
+            case AttemptResult.Failed f -> Optional.of(f.error());
+        };
+        return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, attempt, Trigger.TEST, status, success, error,
+                result.durationMillis(), body, at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty());
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.eventwire.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.delivery.AttemptLogEntry;
+import dev.eventwire.delivery.Delivery;
+import dev.eventwire.delivery.DeliveryService;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.JsonFields;
+import dev.eventwire.support.Page;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.Webhook;
+import dev.eventwire.webhooks.WebhookService;
+import io.javalin.config.RoutesConfig;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code /v1/webhooks/**}: webhooks, their deliveries and attempt logs (SPEC §5). */
+final class WebhookRoutes implements RouteGroup {
+    private final WebhookService webhooks;
+    private final DeliveryService deliveries;
+    private final FiltersCodec filters;
+    private final Responses responses;
+
+    WebhookRoutes(WebhookService webhooks, DeliveryService deliveries, FiltersCodec filters, Responses responses) {
+        this.webhooks = webhooks;
+        this.deliveries = deliveries;
+        this.filters = filters;
+        this.responses = responses;
+    }
+
+    record WebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
+                       Instant createdAt, Instant updatedAt) {
+    }
+
+    record CreatedWebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
+                              Instant createdAt, Instant updatedAt, String secret) {
+    }
+
+    record WebhookList(List<WebhookView> webhooks) {
+    }
+
+    record SecretView(String secret) {
+    }
+
+    record DeliveryView(String eventId, String messageId, String eventType, String status, int attempts, Instant nextAttemptAt,
+                        Integer lastStatusCode, String lastError, Instant createdAt, Instant updatedAt) {
+        static DeliveryView of(Delivery d) {
+            return new DeliveryView(d.eventId(), d.messageId(), d.eventType(), d.status().wireName(), d.attempts(), d.nextAttemptAt().orElse(null),
+                    d.lastStatusCode().orElse(null), d.lastError().orElse(null), d.createdAt(), d.updatedAt());
+        }
+    }
+
+    record DeliveryList(List<DeliveryView> deliveries, String nextCursor) {
+    }
+
+    record AttemptView(String attemptId, String webhookId, String eventId, String messageId, int attempt, String trigger, Integer statusCode,
+                       boolean success, String error, long durationMs, String responseBody, Instant attemptedAt) {
+        static AttemptView of(AttemptLogEntry a) {
+            return new AttemptView(a.attemptId(), a.webhookId(), a.eventId(), a.messageId(), a.attempt(), a.trigger().wireName(),
+                    a.statusCode().orElse(null), a.success(), a.error().orElse(null), a.durationMillis(), a.responseBody(), a.attemptedAt());
+        }
+    }
+
+    record LogList(List<AttemptView> logs) {
+    }
+
+    record Requeued(int requeued) {
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/webhooks", ctx -> {
+            Webhook w = webhooks.create(Requests.tenant(ctx), responses.mapper().parse(ctx.bodyAsBytes()));
+            responses.json(ctx, 201, new CreatedWebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
+                    w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.secret()));
+        });
+        routes.get("/v1/webhooks", ctx -> responses.json(ctx, 200, new WebhookList(webhooks.list(Requests.tenant(ctx)).stream().map(this::view).toList())));
+        routes.get("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200, view(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")))));
+        routes.patch("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200,
+                view(webhooks.update(Requests.tenant(ctx), ctx.pathParam("id"), responses.mapper().parse(ctx.bodyAsBytes())))));
+        routes.delete("/v1/webhooks/{id}", ctx -> {
+            webhooks.delete(Requests.tenant(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        routes.get("/v1/webhooks/{id}/secret", ctx -> responses.json(ctx, 200, new SecretView(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")).secret())));
+        routes.post("/v1/webhooks/{id}/test", ctx -> responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id"))));
+        routes.get("/v1/webhooks/{id}/logs", ctx -> {
+            int limit = Requests.limit(ctx, 20, 1000);
+            responses.json(ctx, 200, new LogList(deliveries.logs(Requests.tenant(ctx), ctx.pathParam("id"), limit).stream().map(AttemptView::of).toList()));
+        });
+        routes.get("/v1/webhooks/{id}/deliveries", ctx -> {
+            Optional<DeliveryStatus> status = Optional.empty();
+            String raw = ctx.queryParam("status");
+            if (raw != null && !raw.isEmpty()) {
+                status = Optional.of(DeliveryStatus.fromWire(raw).orElseThrow(() ->
+                        ApiException.invalid("invalid_value", "status must be pending, delivered or dead.", "status")));
+            }
+            Page<Delivery> page = deliveries.list(Requests.tenant(ctx), ctx.pathParam("id"), status, Requests.page(ctx, 100, 1000));
+            responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), page.nextCursor().orElse(null)));
+        });
+        routes.get("/v1/webhooks/{id}/deliveries/{event_id}", ctx -> {
+            DeliveryService.DeliveryDetail detail = deliveries.get(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));
+            ObjectNode node = responses.mapper().mapper().valueToTree(DeliveryView.of(detail.delivery()));
+            node.set("attempt_log", responses.mapper().mapper().valueToTree(detail.attempts().stream().map(AttemptView::of).toList()));
+            responses.json(ctx, 200, node);
+        });
+        routes.post("/v1/webhooks/{id}/deliveries/{event_id}/retry", ctx -> {
+            deliveries.retry(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));
+            responses.json(ctx, 202, new RetryAccepted("pending"));
+        });
+        routes.post("/v1/webhooks/{id}/recover", ctx -> {
+            String tenant = Requests.tenant(ctx);
+            JsonNode body = responses.mapper().parse(ctx.bodyAsBytes());
+            JsonFields.requireObject(body, Set.of("since"));
+            String since = JsonFields.text(body, "since");
+            if (since == null) throw ApiException.invalid("missing_field", "since is required (RFC 3339).", "since");
+            Instant from;
+            try {
+                from = OffsetDateTime.parse(since).toInstant();
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalid("invalid_format", "since must be an RFC 3339 timestamp with an offset.", "since");
+            }
+            responses.json(ctx, 202, new Requeued(deliveries.recover(tenant, ctx.pathParam("id"), from)));
+        });
+    }
+
+    record RetryAccepted(String status) {
+    }
+
+    private WebhookView view(Webhook w) {
+        return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
+                w.disabledReason().orElse(null), w.createdAt(), w.updatedAt());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.support.Awaits;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.Webhook;
+import dev.eventwire.webhooks.WebhookStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+public final class DuckDbWebhookStore implements WebhookStore {
+    static final String WEBHOOK_REMOVED = "webhook removed";
+    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us";
+
+    private final DuckDbDatabase database;
+    private final GroupCommitWriter writer;
+    private final FiltersCodec filters;
+
+    public DuckDbWebhookStore(DuckDbDatabase database, GroupCommitWriter writer, FiltersCodec filters) {
+        this.database = database;
+        this.writer = writer;
+        this.filters = filters;
+    }
+
+    @Override
+    public List<Webhook> loadActive() {
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND active"));
+    }
+
+    @Override
+    public void insert(Webhook w, Runnable afterCommit) {
+        Awaits.await(writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)")) {
+                ps.setString(1, w.id());
+                ps.setString(2, w.tenant());
+                bindState(ps, 3, w);
+                ps.setString(6, w.secret());
+                ps.setBoolean(7, w.active());
+                ps.setString(8, w.disabledReason().orElse(null));
+                ps.setLong(9, Micros.of(w.createdAt()));
+                ps.setLong(10, Micros.of(w.updatedAt()));
+                return ps.executeUpdate();
+            }
+        }, n -> afterCommit.run()));
+    }
+
+    private void bindState(PreparedStatement ps, int from, Webhook w) throws SQLException {
+        ps.setString(from, w.url());
+        ps.setString(from + 1, w.description().orElse(null));
+        ps.setString(from + 2, filters.writeString(w.filters()));
+    }
+
+    @Override
+    public void update(Webhook w, boolean parkPending, Runnable afterCommit) {
+        Awaits.await(writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ? WHERE id = ?")) {
+                bindState(ps, 1, w);
+                ps.setBoolean(4, w.active());
+                ps.setString(5, w.disabledReason().orElse(null));
+                ps.setLong(6, Micros.of(w.updatedAt()));
+                ps.setString(7, w.id());
+                ps.executeUpdate();
+            }
+            if (parkPending) parkPending(c, w.id(), Micros.of(w.updatedAt()));
+            return null;
+        }, n -> afterCommit.run()));
+    }
+
+    @Override
+    public void delete(Webhook w, Runnable afterCommit) {
+        Awaits.await(writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ?")) {
+                ps.setLong(1, Micros.of(w.updatedAt()));
+                ps.setString(2, w.id());
+                ps.executeUpdate();
+            }
+            parkPending(c, w.id(), Micros.of(w.updatedAt()));
+            return null;
+        }, n -> afterCommit.run()));
+    }
+
+    /** Pending deliveries of a webhook that no longer takes them are parked dead in the same transaction. */
+    static void parkPending(Connection c, String webhookId, long nowMicros) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt_us = NULL, lease_until_us = NULL, updated_us = ?
+                WHERE webhook_id = ? AND status = 'pending'""")) {
+            ps.setString(1, WEBHOOK_REMOVED);
+            ps.setLong(2, nowMicros);
+            ps.setString(3, webhookId);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<Webhook> find(String tenant, String id) {
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? AND id = ?", tenant, id))
+                .stream().findFirst();
+    }
+
+    @Override
+    public List<Webhook> list(String tenant) {
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? ORDER BY created_us DESC, id DESC", tenant));
+    }
+
+    private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
+            List<Webhook> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
+                            filters.readString(rs.getString(5)), rs.getString(6), rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
+                            Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10))));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.eventwire.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.events.EventValidator;
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads webhook filters from request JSON (validating them) and writes them back as JSON. */
+public final class FiltersCodec {
+    private static final Set<String> FIELDS = Set.of("event_types", "entity_ids", "min_amount");
+    private static final int MAX_ENTRIES = 100;
+
+    private final Json json;
+
+    public FiltersCodec(Json json) {
+        this.json = json;
+    }
+
+    public WebhookFilters read(JsonNode node) {
+        if (node == null || node.isNull()) return WebhookFilters.NONE;
+        if (!node.isObject()) throw ApiException.invalid("invalid_type", "filters must be an object.", "filters");
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) {
+                throw ApiException.invalid("unknown_field", "Unknown filter '" + name + "'; allowed: event_types, entity_ids, min_amount.", "filters." + name);
+            }
+        }
+        List<String> types = strings(node.get("event_types"), "filters.event_types");
+        for (String t : types) {
+            if (t.length() > 128 || !EventValidator.EVENT_TYPE.matcher(t).matches()) {
+                throw ApiException.invalid("invalid_format", "'" + t + "' is not an event type or dotted prefix such as order or order.created.", "filters.event_types");
+            }
+        }
+        List<String> entities = strings(node.get("entity_ids"), "filters.entity_ids");
+        for (String e : entities) {
+            if (e.isEmpty() || e.length() > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
+        }
+        JsonNode min = node.get("min_amount");
+        Optional<java.math.BigDecimal> minAmount = Optional.empty();
+        if (min != null && !min.isNull()) {
+            if (!min.isNumber()) throw ApiException.invalid("invalid_type", "min_amount must be a number.", "filters.min_amount");
+            minAmount = Optional.of(min.decimalValue());
+        }
+        return new WebhookFilters(types, entities, minAmount);
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        if (node == null || node.isNull()) return List.of();
+        if (!node.isArray()) throw ApiException.invalid("invalid_type", field + " must be an array of strings.", field);
+        if (node.size() > MAX_ENTRIES) throw ApiException.invalid("invalid_length", field + " holds at most " + MAX_ENTRIES + " entries.", field);
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual()) throw ApiException.invalid("invalid_type", field + " must be an array of strings.", field);
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    public ObjectNode write(WebhookFilters filters) {
+        ObjectNode node = json.mapper().createObjectNode();
+        if (!filters.eventTypes().isEmpty()) {
+            ArrayNode types = node.putArray("event_types");
+            filters.eventTypes().forEach(types::add);
+        }
+        if (!filters.entityIds().isEmpty()) {
+            ArrayNode ids = node.putArray("entity_ids");
+            filters.entityIds().forEach(ids::add);
+        }
+        filters.minAmount().ifPresent(m -> node.put("min_amount", m));
+        return node;
+    }
+
+    public String writeString(WebhookFilters filters) {
+        return json.write(write(filters));
+    }
+
+    public WebhookFilters readString(String text) {
+        return read(json.read(text));
+    }
+}

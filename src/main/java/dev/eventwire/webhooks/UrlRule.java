@@ -1,0 +1,37 @@
+package dev.eventwire.webhooks;
+
+import dev.eventwire.support.ApiException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/** Shape rules of a webhook URL (SPEC §5): absolute http(s), a host, at most 2048 characters. */
+public final class UrlRule {
+    static final int MAX_LENGTH = 2048;
+
+    private UrlRule() {
+    }
+
+    /** Returns the URL's host, or throws 422. */
+    public static String check(String url) {
+        if (url == null) throw ApiException.invalid("missing_field", "url is required.", "url");
+        if (url.length() > MAX_LENGTH) throw ApiException.invalid("invalid_length", "url must be at most 2048 characters.", "url");
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw ApiException.invalid("invalid_url", "url is not a valid URL: " + e.getReason() + ".", "url");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+            throw ApiException.invalid("invalid_url", "url must be an absolute http or https URL.", "url");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw ApiException.invalid("invalid_url", "url must name a host.", "url");
+        }
+        if (uri.getFragment() != null) {
+            throw ApiException.invalid("invalid_url", "url must not have a fragment.", "url");
+        }
+        return uri.getHost();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.eventwire.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+    static final List<Duration> DEFAULT = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
+            Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+
+    @Test
+    void budgetIsScheduleLengthPlusOne() {
+        RetryPolicy policy = new RetryPolicy(DEFAULT, () -> 0.5);
+        assertThat(policy.maxAttempts()).isEqualTo(8);
+        assertThat(policy.delayAfter(7, Optional.empty())).contains(Duration.ofHours(10));
+        assertThat(policy.delayAfter(8, Optional.empty())).as("after the last attempt: dead").isEmpty();
+    }
+
+    @Test
+    void jitterStaysWithinTenPercentOfEachDelay() {
+        Random random = new Random(42);
+        RetryPolicy policy = new RetryPolicy(DEFAULT, random::nextDouble);
+        for (int attempt = 1; attempt <= 7; attempt++) {
+            Duration base = DEFAULT.get(attempt - 1);
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < 2000; i++) {
+                long d = policy.delayAfter(attempt, Optional.empty()).orElseThrow().toMillis();
+                min = Math.min(min, d);
+                max = Math.max(max, d);
+            }
+            assertThat(min).isGreaterThanOrEqualTo(Math.round(base.toMillis() * 0.9));
+            assertThat(max).isLessThanOrEqualTo(Math.round(base.toMillis() * 1.1));
+            assertThat(max - min).as("jitter actually varies").isGreaterThan(base.toMillis() / 10);
+        }
+    }
+
+    @Test
+    void retryAfterRaisesTheDelayButIsCappedAtTheLongestScheduledDelay() {
+        RetryPolicy policy = new RetryPolicy(DEFAULT, () -> 0.5);
+        assertThat(policy.delayAfter(1, Optional.of(Duration.ofSeconds(120)))).contains(Duration.ofSeconds(120));
+        assertThat(policy.delayAfter(1, Optional.of(Duration.ofSeconds(1)))).as("never shorter than the schedule").contains(Duration.ofSeconds(5));
+        assertThat(policy.delayAfter(1, Optional.of(Duration.ofDays(3)))).contains(Duration.ofHours(10));
+    }
+}
