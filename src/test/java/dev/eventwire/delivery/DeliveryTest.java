@@ -138,7 +138,8 @@ class DeliveryTest {
         assertThat(acme.get("/v1/webhooks/" + hook.id() + "/deliveries?status=dead").json().get("deliveries").findValuesAsText("event_id")).containsExactly("d-1");
 
         receiver.answerStatus(200);
-        assertThat(acme.post("/v1/webhooks/" + hook.id() + "/deliveries/d-1/retry", "").status()).isEqualTo(202);
+        ApiClient.Response retried = acme.post("/v1/webhooks/" + hook.id() + "/deliveries/d-1/retry", "");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
         awaitStatus(hook, "d-1", "delivered");
         assertThat(receiver.receivedFor("d-1")).hasSize(4);
         assertThat(receiver.receivedFor("d-1").getLast().header("eventwire-attempt")).isEqualTo("4");

@@ -348,7 +348,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         return Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE deliveries SET status = 'pending', budget_base = attempts, next_attempt_us = ?, lease_until_us = NULL, updated_us = ?
-                    WHERE tenant = ? AND webhook_id = ? AND status = 'dead' AND """ + condition)) {
+                    WHERE tenant = ? AND webhook_id = ? AND status = 'dead' AND\s""" + condition)) {
                 long n = Micros.of(now);
                 ps.setLong(1, n);
                 ps.setLong(2, n);
