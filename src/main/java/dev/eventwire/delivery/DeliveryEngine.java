@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine implements IngestListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
     private final DeliveryStore store;
     private final WebhookRegistry registry;
@@ -219,7 +220,8 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
 
     /**
      * Stops: no new claims, queued attempts are handed back to the store (their leases released), and
-     * attempts in flight get until the delivery timeout to finish and record their outcome.
+     * attempts in flight get a grace period (the delivery timeout, at most 10 s) to finish and record
+     * their outcome.
      */
     @Override
     public void close() {
@@ -237,7 +239,10 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
                 inMemory.remove(job.key());
             }
         }
-        long deadline = System.nanoTime() + settings.deliveryTimeout().plusSeconds(2).toNanos();
+        // In-flight attempts get a grace period to finish and record their outcome; any still running
+        // after it are aborted and stay leased, so the next start claims them again (at-least-once).
+        java.time.Duration grace = settings.deliveryTimeout().compareTo(SHUTDOWN_GRACE) < 0 ? settings.deliveryTimeout() : SHUTDOWN_GRACE;
+        long deadline = System.nanoTime() + grace.plusSeconds(1).toNanos();
         while (!inMemory.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);

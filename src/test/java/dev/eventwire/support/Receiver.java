@@ -85,7 +85,24 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The most requests this receiver was handling at the same moment. */
+    public int maxConcurrent() {
+        return maxInFlight.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            respond(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
         Map<String, String> headers = new java.util.HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
         String body;

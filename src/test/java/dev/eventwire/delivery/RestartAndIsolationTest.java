@@ -1,0 +1,83 @@
+package dev.eventwire.delivery;
+
+import static dev.eventwire.support.Receiver.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.MutableClock;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestartAndIsolationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void deliveriesWaitingForTheirNextAttemptCompleteAfterARestart() {
+        MutableClock clock = MutableClock.startingNow();
+        try (Receiver receiver = new Receiver()) {
+            receiver.answerStatus(503);
+            TestServer server = TestServer.withLoopbackReceivers(dir, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5))));
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 50; i++) batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"w-").append(i).append("\",\"event_type\":\"order.created\"}");
+            acme.post("/v1/events", batch.append("]}").toString());
+            await(() -> acme.get("/v1/webhooks/" + id + "/deliveries?status=pending&limit=100").json().get("deliveries").findValues("attempts")
+                    .stream().filter(a -> a.asInt() == 1).count() == 50, Duration.ofSeconds(10), "50 first attempts recorded");
+            server.close();
+
+            receiver.answerStatus(200);
+            clock.advance(Duration.ofMinutes(6));
+            TestServer again = TestServer.withLoopbackReceivers(dir, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5))));
+            ApiClient client = again.withKey(acme.key());
+            await(() -> client.get("/v1/webhooks/" + id + "/deliveries?status=delivered&limit=100").json().get("deliveries").size() == 50,
+                    Duration.ofSeconds(15), "all 50 delivered after restart");
+            for (int i = 0; i < 50; i++) {
+                List<Receiver.Received> got = receiver.receivedFor("w-" + i);
+                assertThat(got).hasSize(2);
+                assertThat(got.get(1).header("webhook-id")).isEqualTo(got.get(0).header("webhook-id"));
+                assertThat(got.get(1).header("eventwire-attempt")).isEqualTo("2");
+            }
+            again.close();
+        }
+    }
+
+    @Test
+    void aHangingEndpointDoesNotDelayAHealthyOne() {
+        try (Receiver healthy = new Receiver(); Receiver hanging = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(8)))) {
+            hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(30)));
+            ApiClient acme = server.tenant("acme");
+            acme.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/slow") + "\"}");
+            acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");
+
+            Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+            int events = 400;
+            for (int i = 0; i < events; i++) {
+                String eventId = "iso-" + i;
+                assertThat(acme.post("/v1/events", "{\"event_id\":\"" + eventId + "\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
+                acknowledged.put(eventId, System.nanoTime());
+            }
+            await(() -> healthy.received().size() >= events, Duration.ofSeconds(20), "healthy endpoint got every event");
+            List<Long> latenciesMillis = new ArrayList<>();
+            for (Receiver.Received r : healthy.received()) {
+                String eventId = r.body().replaceAll(".*?\"event_id\":\"([^\"]+)\".*", "$1");
+                latenciesMillis.add((r.receivedNanos() - acknowledged.get(eventId)) / 1_000_000);
+            }
+            Collections.sort(latenciesMillis);
+            long p99 = latenciesMillis.get((int) Math.ceil(latenciesMillis.size() * 0.99) - 1);
+            assertThat(p99).as("healthy p99 in ms while the other endpoint hangs").isLessThan(1000);
+            assertThat(hanging.maxConcurrent()).as("the hanging endpoint holds at most its own in-flight slots").isBetween(1, 32);
+        }
+    }
+}
