@@ -40,6 +40,7 @@ import java.util.function.Consumer;
 public final class App implements AutoCloseable {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
+    private final GroupCommitWriter deliveryWriter;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
@@ -50,7 +51,10 @@ public final class App implements AutoCloseable {
         Ids ids = new Ids(clock);
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         this.database = DuckDbDatabase.open(config.dataDir());
-        this.writer = new GroupCommitWriter(database, "eventwire-writer");
+        // Two writers: ingest (events, their deliveries, keys, webhooks) and delivery outcomes (claims,
+        // attempt results). They commit in parallel, so delivery traffic does not slow ingest acks.
+        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
+        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer");
         HttpSender sender = null;
         try {
             EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
@@ -60,7 +64,7 @@ public final class App implements AutoCloseable {
             sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
             RequestFactory requests = new RequestFactory(new Signer(), Version.current());
 
-            DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, writer, ids, clock, settings.lease());
+            DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, settings.lease());
             DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
@@ -73,6 +77,7 @@ public final class App implements AutoCloseable {
 
             registry.load(webhookStore.loadActive());
             writer.start();
+            deliveryWriter.start();
             engine.start();
             this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters), json, this::healthy);
             http.start(config.host(), config.port());
@@ -80,6 +85,7 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             if (sender != null) sender.close();
             writer.close();
+            deliveryWriter.close();
             database.close();
             throw e;
         }
@@ -113,6 +119,7 @@ public final class App implements AutoCloseable {
         http.close();
         engine.close();
         writer.close();
+        deliveryWriter.close();
         database.close();
     }
 }

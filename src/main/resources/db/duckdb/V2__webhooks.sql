@@ -35,10 +35,10 @@ CREATE TABLE deliveries (
     PRIMARY KEY (webhook_id, event_id)
 );
 
--- The attempt log. attempt_id is derived from the message id and attempt number, so writing the same
--- outcome twice inserts nothing the second time.
+-- The attempt log, append-only. A row is written in the same transaction that moves its delivery's
+-- attempt count forward, so the same outcome written twice adds no second row.
 CREATE TABLE delivery_attempts (
-    attempt_id     VARCHAR PRIMARY KEY,
+    attempt_id     VARCHAR NOT NULL,
     seq            BIGINT  NOT NULL,
     tenant         VARCHAR NOT NULL,
     webhook_id     VARCHAR NOT NULL,

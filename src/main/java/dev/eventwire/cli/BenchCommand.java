@@ -1,12 +1,13 @@
 package dev.eventwire.cli;
 
+import dev.eventwire.bench.DeliveryBench;
 import dev.eventwire.bench.IngestBench;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -21,6 +22,24 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             new IngestBench(System.out, Duration.ofSeconds(seconds)).run();
+        }
+    }
+
+    @Command(name = "delivery", mixinStandardHelpOptions = true,
+            description = "Sender ceiling, durable deliveries/s, and accepted-to-received latency at 200/500/1000 events/s.")
+    static final class Delivery implements Runnable {
+        @Option(names = "--webhooks", defaultValue = "2", description = "Webhooks, each on its own local receiver (default ${DEFAULT-VALUE}).")
+        int webhooks;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Length of each phase (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--soak-seconds", defaultValue = "0", description = "Also run 1000 events/s this long, printing heap after GC every 30 s.")
+        int soakSeconds;
+
+        @Override
+        public void run() {
+            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds)).run();
         }
     }
 }

@@ -146,9 +146,10 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
     private void attempt(Lane lane, DeliveryJob job) {
         Optional<Webhook> webhook = registry.active(job.webhookId());
         if (webhook.isEmpty()) {
-            // Deleting or deactivating a webhook parks its pending deliveries dead in the same transaction.
+            // Removing a webhook parks its pending deliveries in the same transaction; this catches one
+            // fanned out while the removal was committing.
             lane.slotFreed();
-            inMemory.remove(job.key());
+            store.parkRemoved(job.key(), clock.instant()).whenComplete((ok, failure) -> inMemory.remove(job.key()));
             return;
         }
         Instant now = clock.instant();

@@ -22,6 +22,9 @@ public interface DeliveryStore {
     /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
 
+    /** A pending delivery whose webhook was removed meanwhile becomes dead with last_error "webhook removed". */
+    CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now);
+
     /** Appends attempt-log rows that belong to no delivery (test sends). */
     void appendLog(List<AttemptRecord> records);
 

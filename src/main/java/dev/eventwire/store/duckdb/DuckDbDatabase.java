@@ -14,23 +14,23 @@ import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The embedded database file and its connections: one write connection (owned by the
- * {@link GroupCommitWriter}) and a small pool of read connections. DuckDB gives each read a consistent
- * snapshot of committed data, so reads never wait for the writer.
+ * The embedded database file and its connections: one connection per {@link GroupCommitWriter} and a
+ * small pool of read connections. DuckDB gives each read a consistent snapshot of committed data, so
+ * reads never wait for a writer; writers on different connections work in parallel and only conflict
+ * when both update the same row.
  */
 public final class DuckDbDatabase implements AutoCloseable {
     public static final String FILE_NAME = "eventwire.duckdb";
     private static final int READ_CONNECTIONS = 4;
 
     private final DuckDBConnection root;
-    private final Connection writeConnection;
+    private final List<Connection> writeConnections = new ArrayList<>();
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
     private volatile boolean closed;
 
     private DuckDbDatabase(DuckDBConnection root) throws SQLException {
         this.root = root;
-        this.writeConnection = root.duplicate();
         this.readers = new ArrayBlockingQueue<>(READ_CONNECTIONS);
         for (int i = 0; i < READ_CONNECTIONS; i++) {
             Connection reader = root.duplicate();
@@ -52,8 +52,15 @@ public final class DuckDbDatabase implements AutoCloseable {
         }
     }
 
-    Connection writeConnection() {
-        return writeConnection;
+    /** A connection for one writer; closed with the database. */
+    synchronized Connection newWriteConnection() {
+        try {
+            Connection c = root.duplicate();
+            writeConnections.add(c);
+            return c;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot open a write connection", e);
+        }
     }
 
     /** Runs a read on a pooled connection in auto-commit mode. */
@@ -81,7 +88,7 @@ public final class DuckDbDatabase implements AutoCloseable {
         closed = true;
         try {
             for (Connection c : allReaders) c.close();
-            writeConnection.close();
+            for (Connection c : writeConnections) c.close();
             root.close();
         } catch (SQLException e) {
             throw new StoreUnavailableException("closing the store failed", e);

@@ -65,7 +65,6 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (webhook_id VARCHAR, event_id VARCHAR, attempt INTEGER, status VARCHAR, "
                         + "next_attempt_us BIGINT, last_status_code INTEGER, last_error VARCHAR, updated_us BIGINT)");
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS attempts_stage AS SELECT * FROM delivery_attempts LIMIT 0");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (webhook_id VARCHAR, event_id VARCHAR)");
                 nextDeliverySeq = maxPlusOne(st, "deliveries");
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
@@ -193,6 +192,22 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
+    public CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now) {
+        return writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt_us = NULL, lease_until_us = NULL, updated_us = ?
+                    WHERE webhook_id = ? AND event_id = ? AND status = 'pending'""")) {
+                ps.setString(1, DuckDbWebhookStore.WEBHOOK_REMOVED);
+                ps.setLong(2, Micros.of(now));
+                ps.setString(3, key.webhookId());
+                ps.setString(4, key.eventId());
+                ps.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    @Override
     public void appendLog(List<AttemptRecord> records) {
         List<CompletableFuture<Void>> futures = records.stream().map(r -> record(r, () -> { })).toList();
         futures.forEach(Awaits::await);
@@ -202,14 +217,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         @Override
         public GroupCommitWriter.BatchResult<Void> runAll(Connection c, List<? extends GroupCommitWriter.Batchable<Void>> items) throws SQLException {
             List<Outcome> outcomes = items.stream().map(Outcome.class::cast).toList();
-            // The same attempt written twice (a retried write) must count once: dedupe here, and the
-            // attempt-log primary key and the "attempts < attempt" guard make it idempotent across commits.
+            // Recording the same attempt twice must count once: the delivery's attempt count only moves
+            // forward, and a log row is written only for an outcome that moved it.
             Map<DeliveryKey, AttemptRecord> latest = new LinkedHashMap<>();
-            Map<String, AttemptRecord> byAttemptId = new LinkedHashMap<>();
+            List<AttemptRecord> log = new ArrayList<>();
             for (Outcome o : outcomes) {
                 AttemptRecord r = o.record;
-                byAttemptId.putIfAbsent(r.attemptId(), r);
-                if (r.trigger() != Trigger.TEST) latest.merge(new DeliveryKey(r.webhookId(), r.eventId()), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
+                if (r.trigger() == Trigger.TEST) log.add(r);
+                else latest.merge(new DeliveryKey(r.webhookId(), r.eventId()), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
             }
             DuckDBConnection dc = (DuckDBConnection) c;
             if (!latest.isEmpty()) {
@@ -226,30 +241,36 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
                 try (Statement st = c.createStatement()) {
-                    st.executeUpdate("""
-                            UPDATE deliveries SET status = s.status, attempts = s.attempt, next_attempt_us = s.next_attempt_us,
-                                lease_until_us = NULL, last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us
+                    // A delivery parked meanwhile (webhook removed) keeps its state; only its count moves.
+                    try (ResultSet rs = st.executeQuery("""
+                            UPDATE deliveries SET attempts = s.attempt,
+                                status = CASE WHEN deliveries.status = 'pending' THEN s.status ELSE deliveries.status END,
+                                next_attempt_us = CASE WHEN deliveries.status = 'pending' THEN s.next_attempt_us ELSE deliveries.next_attempt_us END,
+                                last_status_code = CASE WHEN deliveries.status = 'pending' THEN s.last_status_code ELSE deliveries.last_status_code END,
+                                last_error = CASE WHEN deliveries.status = 'pending' THEN s.last_error ELSE deliveries.last_error END,
+                                updated_us = CASE WHEN deliveries.status = 'pending' THEN s.updated_us ELSE deliveries.updated_us END,
+                                lease_until_us = NULL
                             FROM outcomes_stage s
-                            WHERE deliveries.webhook_id = s.webhook_id AND deliveries.event_id = s.event_id
-                              AND deliveries.status = 'pending' AND deliveries.attempts < s.attempt""");
+                            WHERE deliveries.webhook_id = s.webhook_id AND deliveries.event_id = s.event_id AND deliveries.attempts < s.attempt
+                            RETURNING deliveries.webhook_id, deliveries.event_id""")) {
+                        while (rs.next()) log.add(latest.get(new DeliveryKey(rs.getString(1), rs.getString(2))));
+                    }
                     st.execute("DELETE FROM outcomes_stage");
                 }
             }
-            try (DuckDBAppender ap = dc.createAppender("temp", "main", "attempts_stage")) {
-                for (AttemptRecord r : byAttemptId.values()) {
-                    ap.beginRow().append(r.attemptId()).append(nextAttemptSeq++).append(r.tenant()).append(r.webhookId()).append(r.eventId())
-                            .append(r.messageId()).append(r.attempt()).append(r.trigger().wireName());
-                    if (r.statusCode().isPresent()) ap.append(r.statusCode().get().intValue());
-                    else ap.appendNull();
-                    ap.append(r.success());
-                    if (r.error().isPresent()) ap.append(r.error().get());
-                    else ap.appendNull();
-                    ap.append(r.durationMillis()).append(r.responseBody()).append(Micros.of(r.attemptedAt())).endRow();
+            if (!log.isEmpty()) {
+                try (DuckDBAppender ap = dc.createAppender("main", "delivery_attempts")) {
+                    for (AttemptRecord r : log) {
+                        ap.beginRow().append(r.attemptId()).append(nextAttemptSeq++).append(r.tenant()).append(r.webhookId()).append(r.eventId())
+                                .append(r.messageId()).append(r.attempt()).append(r.trigger().wireName());
+                        if (r.statusCode().isPresent()) ap.append(r.statusCode().get().intValue());
+                        else ap.appendNull();
+                        ap.append(r.success());
+                        if (r.error().isPresent()) ap.append(r.error().get());
+                        else ap.appendNull();
+                        ap.append(r.durationMillis()).append(r.responseBody()).append(Micros.of(r.attemptedAt())).endRow();
+                    }
                 }
-            }
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("INSERT INTO delivery_attempts SELECT * FROM attempts_stage ON CONFLICT DO NOTHING");
-                st.execute("DELETE FROM attempts_stage");
             }
             for (AttemptRecord r : latest.values()) {
                 if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));

@@ -27,6 +27,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_TASKS_PER_GROUP = 512;
     private static final int QUEUE_CAPACITY = 8192;
+    private static final int MAX_CONFLICT_RETRIES = 5;
 
     private final Connection connection;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
@@ -63,7 +64,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(DuckDbDatabase database, String name) {
-        this.connection = database.writeConnection();
+        this.connection = database.newWriteConnection();
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
     }
 
@@ -137,19 +138,30 @@ public final class GroupCommitWriter implements AutoCloseable {
             List<Object> results = runInTransaction(group);
             for (int i = 0; i < group.size(); i++) group.get(i).complete(results.get(i));
         } catch (Exception groupFailure) {
-            if (group.size() == 1) {
+            if (group.size() == 1 && !isConflict(groupFailure)) {
                 fail(group.getFirst(), groupFailure);
                 return;
             }
-            // One piece of work poisoned the shared transaction: isolate it by running each alone.
+            // One piece of work poisoned the shared transaction, or another writer updated the same row
+            // first: run each piece alone, retrying write-write conflicts a few times.
             for (Task<?> task : group) {
-                try {
-                    task.complete(runInTransaction(List.of(task)).getFirst());
-                } catch (Exception e) {
-                    fail(task, e);
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        task.complete(runInTransaction(List.of(task)).getFirst());
+                        break;
+                    } catch (Exception e) {
+                        if (attempt < MAX_CONFLICT_RETRIES && isConflict(e)) continue;
+                        fail(task, e);
+                        break;
+                    }
                 }
             }
         }
+    }
+
+    private static boolean isConflict(Exception e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return e instanceof SQLException && message.contains("conflict");
     }
 
     private static void fail(Task<?> task, Exception e) {
@@ -161,31 +173,19 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
         connection.setAutoCommit(false);
         List<Runnable> afterCommit = new ArrayList<>();
         try {
-            List<Object> results = new ArrayList<>(group.size());
-            int i = 0;
-            while (i < group.size()) {
-                Task<?> task = group.get(i);
-                if (task.single != null) {
-                    results.add(task.single.run(connection));
-                    i++;
-                    continue;
-                }
-                BatchKind kind = task.batchable.kind();
-                int end = i;
-                List<Batchable> run = new ArrayList<>();
-                while (end < group.size() && group.get(end).batchable != null && group.get(end).batchable.kind() == kind) {
-                    run.add(group.get(end).batchable);
-                    end++;
-                }
-                BatchResult<?> batch = kind.runAll(connection, run);
-                results.addAll(batch.results());
-                afterCommit.add(batch.afterCommit());
-                i = end;
+            Object[] results = new Object[group.size()];
+            // Plain work runs in submission order and separates segments; within a segment, batchable
+            // work of one kind is merged into one call (ingest and outcomes do not depend on each other).
+            int segmentStart = 0;
+            for (int i = 0; i <= group.size(); i++) {
+                if (i < group.size() && group.get(i).single == null) continue;
+                runMerged(group, segmentStart, i, results, afterCommit);
+                if (i < group.size()) results[i] = group.get(i).single.run(connection);
+                segmentStart = i + 1;
             }
             connection.commit();
             for (Runnable hook : afterCommit) {
@@ -195,7 +195,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     log.error("after-commit hook failed", e);
                 }
             }
-            return results;
+            return java.util.Arrays.asList(results);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.rollback();
@@ -205,6 +205,18 @@ public final class GroupCommitWriter implements AutoCloseable {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void runMerged(List<Task<?>> group, int from, int to, Object[] results, List<Runnable> afterCommit) throws SQLException {
+        java.util.Map<BatchKind, List<Integer>> byKind = new java.util.LinkedHashMap<>();
+        for (int i = from; i < to; i++) byKind.computeIfAbsent(group.get(i).batchable.kind(), k -> new ArrayList<>()).add(i);
+        for (var entry : byKind.entrySet()) {
+            List<Batchable> items = entry.getValue().stream().map(i -> (Batchable) group.get(i).batchable).toList();
+            BatchResult<?> batch = entry.getKey().runAll(connection, items);
+            for (int k = 0; k < items.size(); k++) results[entry.getValue().get(k)] = batch.results().get(k);
+            afterCommit.add(batch.afterCommit());
         }
     }
 
