@@ -15,6 +15,13 @@ import dev.eventwire.delivery.RetryPolicy;
 import dev.eventwire.delivery.Signer;
 import dev.eventwire.delivery.WebhookTester;
 import dev.eventwire.events.EventValidator;
+import dev.eventwire.events.IngestListener;
+import dev.eventwire.metrics.MetricCache;
+import dev.eventwire.metrics.MetricCatalog;
+import dev.eventwire.metrics.MetricDefinitions;
+import dev.eventwire.metrics.MetricsService;
+import dev.eventwire.store.duckdb.DuckDbMetricStore;
+import java.util.List;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.http.Api;
 import dev.eventwire.http.HttpServer;
@@ -49,6 +56,7 @@ public final class App implements AutoCloseable {
     private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
         Json json = new Json();
         Ids ids = new Ids(clock);
+        MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         this.database = DuckDbDatabase.open(config.dataDir());
         // Two writers: ingest (events, their deliveries, keys, webhooks) and delivery outcomes (claims,
@@ -68,7 +76,12 @@ public final class App implements AutoCloseable {
             DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, registry, engine);
+            DuckDbMetricStore metricStore = new DuckDbMetricStore(database, writer, catalog);
+            MetricCache metricCache = new MetricCache(catalog);
+            // The cache is told first: values are dropped before the engine starts sending and before any answer.
+            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, registry,
+                    IngestListener.all(List.of(metricCache, engine)));
+            MetricsService metrics = new MetricsService(catalog, metricStore, metricCache, clock);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock);
@@ -79,7 +92,7 @@ public final class App implements AutoCloseable {
             writer.start();
             deliveryWriter.start();
             engine.start();
-            this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters), json, this::healthy);
+            this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters, metrics), json, this::healthy);
             http.start(config.host(), config.port());
             running = true;
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.eventwire.cli;
 import dev.eventwire.App;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
+import dev.eventwire.metrics.MetricDefinitionException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -33,13 +34,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--delivery-timeout", defaultValue = "${env:EVENTWIRE_DELIVERY_TIMEOUT:-15s}", description = "Whole-request timeout of a delivery attempt (env EVENTWIRE_DELIVERY_TIMEOUT, default ${DEFAULT-VALUE}).")
     String deliveryTimeout;
 
+    @Option(names = "--metrics-file", defaultValue = "${env:EVENTWIRE_METRICS_FILE:-}", description = "YAML file of extra metric definitions (env EVENTWIRE_METRICS_FILE).")
+    String metricsFile;
+
     @Override
     public Integer call() {
         ServeConfig config = new ServeConfig(host, port, data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                DurationList.parse(retrySchedule), DurationList.parseOne(deliveryTimeout));
-        App app = App.start(config, Clock.systemUTC(), System.out::println);
+                DurationList.parse(retrySchedule), DurationList.parseOne(deliveryTimeout),
+                metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)));
+        App app;
+        try {
+            app = App.start(config, Clock.systemUTC(), System.out::println);
+        } catch (MetricDefinitionException e) {
+            System.err.println("eventwire: cannot start: " + e.getMessage());
+            return 2;
+        }
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);

@@ -79,7 +79,7 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
     }
 
     @Override
-    public void committed(List<NewEvent> accepted, List<QueuedDelivery> deliveries) {
+    public void committed(List<NewEvent> accepted, List<dev.eventwire.events.RejectedEvent> rejected, List<QueuedDelivery> deliveries) {
         if (deliveries.isEmpty() || !running) return;
         Map<String, NewEvent> events = new HashMap<>();
         for (NewEvent e : accepted) events.put(e.tenant() + '\u0000' + e.eventId(), e);

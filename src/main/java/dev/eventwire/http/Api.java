@@ -4,6 +4,7 @@ import dev.eventwire.auth.AuthService;
 import dev.eventwire.delivery.DeliveryService;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestService;
+import dev.eventwire.metrics.MetricsService;
 import dev.eventwire.support.Json;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.WebhookService;
@@ -17,7 +18,7 @@ public final class Api {
 
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, EventStore events, WebhookService webhooks,
-                           DeliveryService deliveries, FiltersCodec filters) {
+                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics) {
     }
 
     public static HttpServer server(Services s, Json json, BooleanSupplier healthy) {
@@ -25,6 +26,7 @@ public final class Api {
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), responses),
                 new EventRoutes(s.ingest(), s.events(), responses),
-                new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses)), healthy);
+                new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
+                new MetricRoutes(s.metrics(), responses)), healthy);
     }
 }

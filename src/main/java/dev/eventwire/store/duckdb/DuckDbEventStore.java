@@ -33,22 +33,26 @@ import org.duckdb.DuckDBConnection;
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
  * into one set-based insert per commit: rows go to a temporary staging table through the appender, then
  * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} moves the new ones into the log and tells which
- * were duplicates, using the primary-key index instead of a scan.
+ * were duplicates, using the primary-key index instead of a scan. The same transaction queues the new
+ * events' deliveries and updates the metric rollups.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final DeliveryQueue deliveryQueue;
+    private final DuckDbMetricStore metrics;
     private final FanOut fanOut;
     private final IngestListener listener;
     private final AppendKind appendKind = new AppendKind();
     private long nextEventSeq;
     private long nextRejectedSeq;
 
-    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, FanOut fanOut, IngestListener listener) {
+    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
+                            FanOut fanOut, IngestListener listener) {
         this.database = database;
         this.writer = writer;
         this.deliveryQueue = deliveryQueue;
+        this.metrics = metrics;
         this.fanOut = fanOut;
         this.listener = listener;
         writer.runNow(c -> {
@@ -93,7 +97,9 @@ public final class DuckDbEventStore implements EventStore {
             Set<String> inserted = insertNew(connection, ordered);
             List<NewEvent> accepted = ordered.stream().filter(e -> inserted.contains(key(e.tenant(), e.eventId()))).toList();
             List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut);
-            insertRejected(connection, appends.stream().flatMap(a -> a.rejected.stream()).toList());
+            List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
+            insertRejected(connection, rejected);
+            metrics.write(connection, accepted, rejected);
 
             List<List<AppendOutcome>> outcomes = new ArrayList<>(appends.size());
             for (Append a : appends) {
@@ -106,7 +112,7 @@ public final class DuckDbEventStore implements EventStore {
                 }
                 outcomes.add(perEvent);
             }
-            return new GroupCommitWriter.BatchResult<>(outcomes, () -> listener.committed(accepted, deliveries));
+            return new GroupCommitWriter.BatchResult<>(outcomes, () -> listener.committed(accepted, rejected, deliveries));
         }
     }
 

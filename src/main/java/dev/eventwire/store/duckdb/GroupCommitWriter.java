@@ -28,6 +28,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_TASKS_PER_GROUP = 512;
     private static final int QUEUE_CAPACITY = 8192;
     private static final int MAX_CONFLICT_RETRIES = 5;
+    private static final long SLOW_GROUP_MILLIS = 250;
 
     private final Connection connection;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
@@ -121,7 +122,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, MAX_TASKS_PER_GROUP - 1);
+                long started = System.nanoTime();
                 runGroup(group);
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                if (millis >= SLOW_GROUP_MILLIS) log.warn("slow commit on {}: {} ms for {} pieces of work", thread.getName(), millis, group.size());
             } catch (InterruptedException e) {
                 if (stopping) break;
             } catch (Throwable t) {

@@ -1,0 +1,243 @@
+package dev.eventwire.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.bench.LoadClient;
+import dev.eventwire.bench.LocalServer;
+import dev.eventwire.bench.SyntheticEvents;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code eventwire demo}: a server on a free port with a fresh data folder, two local receivers (one
+ * healthy, one that answers 503 for its first 10 seconds), two filtered webhooks, and a stream of
+ * synthetic e-commerce events with a few duplicates and invalid ones. Prints a live progress line and
+ * a summary.
+ */
+public final class Demo {
+    private final PrintStream out;
+    private final Duration length;
+    private final boolean keepRunning;
+    private final Random random = new Random();
+
+    public Demo(PrintStream out, Duration length, boolean keepRunning) {
+        this.out = out;
+        this.length = length;
+        this.keepRunning = keepRunning;
+    }
+
+    /** Counts for one webhook, from its receiver's point of view. */
+    private static final class Tally {
+        final Map<String, Integer> firstAttemptByEvent = new ConcurrentHashMap<>();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong verified = new AtomicLong();
+
+        void add(LocalReceiver.Receipt r) {
+            requests.incrementAndGet();
+            if (r.signatureValid()) verified.incrementAndGet();
+            firstAttemptByEvent.merge(r.eventId(), r.attempt(), Math::min);
+        }
+
+        long firstTime() {
+            return firstAttemptByEvent.values().stream().filter(a -> a == 1).count();
+        }
+
+        long afterRetries() {
+            return firstAttemptByEvent.values().stream().filter(a -> a > 1).count();
+        }
+    }
+
+    public int run() {
+        Tally orders = new Tally();
+        Tally payments = new Tally();
+        long flakyUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (LocalReceiver healthy = new LocalReceiver(() -> 200, orders::add);
+             LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() < flakyUntil ? 503 : 200, payments::add);
+             LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-demo-"), !keepRunning,
+                     c -> c.withEgressAllow(List.of("127.0.0.1/32")).withRetrySchedule(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4),
+                             Duration.ofSeconds(8), Duration.ofSeconds(15))))) {
+            out.println("Eventwire demo: server at " + server.baseUrl() + ", data in " + server.dataDir());
+            String key = server.createTenantKey("demo", "demo");
+            LoadClient client = server.client();
+            String ordersHook = register(server, key, healthy, "{\"event_types\":[\"order\"]}", "all order events -> healthy receiver");
+            String paymentsHook = register(server, key, flaky, "{\"event_types\":[\"payment\"],\"min_amount\":100}",
+                    "payments of 100 or more -> flaky receiver (503 for its first 10 s)");
+            out.printf("Streaming synthetic events for %ds...%n", length.toSeconds());
+
+            Stream stream = new Stream(server, key);
+            long start = System.nanoTime();
+            long end = start + length.toNanos();
+            long nextProgress = start + 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                stream.tick();
+                if (System.nanoTime() >= nextProgress) {
+                    progress(stream, orders, payments, start);
+                    nextProgress += 1_000_000_000L;
+                }
+                pause(Duration.ofMillis(50));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress(stream, orders, payments, start);
+            out.println();
+            out.println("Waiting for retries to finish...");
+            drain(server, key, List.of(ordersHook, paymentsHook), Duration.ofSeconds(40));
+
+            out.println();
+            out.println("Summary");
+            out.printf("  events: %d accepted, %d duplicates, %d rejected, %.0f events/s accepted over %.1fs%n",
+                    stream.accepted.get(), stream.duplicates.get(), stream.rejected.get(), stream.accepted.get() / seconds, seconds);
+            summarize(server, key, "orders  ", ordersHook, orders);
+            summarize(server, key, "payments", paymentsHook, payments);
+            long requests = orders.requests.get() + payments.requests.get();
+            long verified = orders.verified.get() + payments.verified.get();
+            out.printf("  signatures: %d of %d received deliveries verified (Standard Webhooks, HMAC-SHA256)%n", verified, requests);
+
+            if (keepRunning) {
+                printExplore(server, key, ordersHook);
+                awaitInterrupt();
+            }
+            return verified == requests ? 0 : 1;
+        }
+    }
+
+    private String register(LocalServer server, String key, LocalReceiver receiver, String filters, String label) {
+        LoadClient.Reply reply = server.client().post("/v1/webhooks", key,
+                "{\"url\":\"" + receiver.url("/webhooks") + "\",\"description\":\"" + label + "\",\"filters\":" + filters + "}");
+        JsonNode node = server.parse(reply.body());
+        receiver.verifyWith(node.get("secret").asText());
+        out.println("  webhook " + node.get("id").asText() + ": " + label);
+        return node.get("id").asText();
+    }
+
+    /** The synthetic traffic: batches plus single events, a few duplicates and invalid ones. */
+    private final class Stream {
+        final LocalServer server;
+        final LoadClient client;
+        final String key;
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final List<String> sentIds = new ArrayList<>();
+        long counter;
+
+        Stream(LocalServer server, String key) {
+            this.server = server;
+            this.client = server.client();
+            this.key = key;
+        }
+
+        void tick() {
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            int size = 10 + random.nextInt(20);
+            for (int i = 0; i < size; i++) {
+                if (i > 0) batch.append(',');
+                batch.append(nextEvent());
+            }
+            count(client.post("/v1/events", key, batch.append("]}").toString()));
+            count(client.post("/v1/events", key, nextEvent()));
+        }
+
+        private String nextEvent() {
+            int roll = random.nextInt(100);
+            if (roll < 2 && !sentIds.isEmpty()) {
+                String id = sentIds.get(random.nextInt(sentIds.size()));
+                return "{\"event_id\":\"" + id + "\",\"event_type\":\"page.viewed\"}";
+            }
+            if (roll < 3) return "{\"event_type\":\"Order Created\",\"data\":{}}";
+            if (roll < 4) return "{\"event_type\":\"order.created\",\"amount\":12}";
+            String id = "demo-" + (++counter);
+            if (sentIds.size() < 5000) sentIds.add(id);
+            return SyntheticEvents.one(random).replaceFirst("\\{", "{\"event_id\":\"" + id + "\",");
+        }
+
+        private void count(LoadClient.Reply reply) {
+            if (reply.status() == 202) accepted.incrementAndGet();
+            else if (reply.status() == 422 || reply.status() == 400) rejected.incrementAndGet();
+            else if (reply.status() == 200) {
+                JsonNode node = server.parse(reply.body());
+                if (node.has("status")) duplicates.incrementAndGet();
+                else {
+                    accepted.addAndGet(node.get("accepted").asLong());
+                    duplicates.addAndGet(node.get("duplicates").asLong());
+                    rejected.addAndGet(node.get("rejected").asLong());
+                }
+            }
+        }
+    }
+
+    private void progress(Stream s, Tally orders, Tally payments, long start) {
+        long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+        String line = String.format("  t=%2ds  accepted %6d  dup %4d  rejected %4d  | orders: %5d delivered | payments: %4d first try, %4d after retry, %5d requests",
+                elapsed, s.accepted.get(), s.duplicates.get(), s.rejected.get(),
+                orders.firstAttemptByEvent.size(), payments.firstTime(), payments.afterRetries(), payments.requests.get());
+        if (System.console() != null) out.print("\r" + line);
+        else out.println(line);
+    }
+
+    private void drain(LocalServer server, String key, List<String> hooks, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (String hook : hooks) {
+            while (System.nanoTime() < deadline
+                    && server.parse(server.client().get("/v1/webhooks/" + hook + "/deliveries?status=pending&limit=1", key).body()).get("deliveries").size() > 0) {
+                pause(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    private void summarize(LocalServer server, String key, String label, String hook, Tally tally) {
+        long dead = count(server, key, hook, "dead");
+        long pending = count(server, key, hook, "pending");
+        out.printf("  webhook %s: %d delivered first time, %d delivered after retries, %d dead, %d still pending (%d HTTP requests)%n",
+                label, tally.firstTime(), tally.afterRetries(), dead, pending, tally.requests.get());
+    }
+
+    private static long count(LocalServer server, String key, String hook, String status) {
+        long n = 0;
+        String cursor = null;
+        do {
+            JsonNode page = server.parse(server.client().get("/v1/webhooks/" + hook + "/deliveries?status=" + status + "&limit=1000"
+                    + (cursor == null ? "" : "&cursor=" + cursor), key).body());
+            n += page.get("deliveries").size();
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        return n;
+    }
+
+    private void printExplore(LocalServer server, String key, String hook) {
+        String base = server.baseUrl();
+        out.println();
+        out.println("The server keeps running (Ctrl-C to stop). Explore it:");
+        out.println("  export EW=" + base + " KEY=" + key);
+        out.println("  curl -s $EW/v1/events?limit=5 -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s $EW/v1/rejected-events -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s $EW/v1/webhooks -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s \"$EW/v1/webhooks/" + hook + "/deliveries?limit=5\" -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s $EW/v1/webhooks/" + hook + "/logs -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s -XPOST $EW/v1/events -H \"Authorization: Bearer $KEY\" -d '{\"event_type\":\"order.created\",\"data\":{\"total_amount\":42}}'");
+        out.println("  admin key: " + server.adminKey() + "  (curl -s $EW/v1/admin/keys -H \"Authorization: Bearer <admin key>\")");
+    }
+
+    private static void awaitInterrupt() {
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+        try {
+            forever.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.eventwire.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.eventwire.events.EventValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The built-in metrics plus those of an optional YAML file, checked before the server starts. */
+public final class MetricDefinitions {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+    private static final Set<String> KEYS = Set.of("name", "description", "unit", "type", "event_types", "source", "field", "numerator", "denominator");
+
+    private MetricDefinitions() {
+    }
+
+    public static List<MetricDefinition> builtIns() {
+        return List.of(
+                count("events_total", "Accepted events.", "events", List.of()),
+                new MetricDefinition("rejected_total", "Rejected events, counted at their receive time.", "events", Aggregation.COUNT,
+                        List.of(), true, Optional.empty(), Optional.empty(), List.of()),
+                ratio("error_rate", "Rejected / (accepted + rejected).", "rejected_total", List.of("events_total", "rejected_total")),
+                count("order_count", "order.created events.", "orders", List.of("order.created")),
+                field("revenue", "Sum of data.total_amount over order.created.", "currency", Aggregation.SUM, List.of("order.created"), "total_amount"),
+                new MetricDefinition("avg_order_value", "revenue / order_count.", "currency", Aggregation.RATIO, List.of(), false,
+                        Optional.empty(), Optional.of("revenue"), List.of("order_count")),
+                count("payments_completed", "payment.completed events.", "payments", List.of("payment.completed")),
+                count("payments_failed", "payment.failed events.", "payments", List.of("payment.failed")),
+                ratio("payment_failure_rate", "payment.failed / (payment.completed + payment.failed).", "payments_failed",
+                        List.of("payments_completed", "payments_failed")),
+                field("active_sessions", "Distinct data.session_id over events that carry one.", "sessions", Aggregation.COUNT_DISTINCT, List.of(), "session_id"),
+                field("converted_sessions", "Distinct data.session_id over order.created events.", "sessions", Aggregation.COUNT_DISTINCT,
+                        List.of("order.created"), "session_id"),
+                ratio("conversion_rate", "Sessions with an order.created / active_sessions.", "converted_sessions", List.of("active_sessions")));
+    }
+
+    private static MetricDefinition count(String name, String description, String unit, List<String> types) {
+        return new MetricDefinition(name, description, unit, Aggregation.COUNT, types, false, Optional.empty(), Optional.empty(), List.of());
+    }
+
+    private static MetricDefinition field(String name, String description, String unit, Aggregation aggregation, List<String> types, String field) {
+        return new MetricDefinition(name, description, unit, aggregation, types, false, Optional.of(field), Optional.empty(), List.of());
+    }
+
+    private static MetricDefinition ratio(String name, String description, String numerator, List<String> denominator) {
+        return new MetricDefinition(name, description, "ratio", Aggregation.RATIO, List.of(), false, Optional.empty(), Optional.of(numerator), denominator);
+    }
+
+    /** Built-ins plus the file's metrics (a file metric may replace a built-in of the same name). */
+    public static MetricCatalog load(Optional<Path> file) {
+        Map<String, MetricDefinition> all = new LinkedHashMap<>();
+        for (MetricDefinition d : builtIns()) all.put(d.name(), d);
+        if (file.isPresent()) {
+            for (MetricDefinition d : parse(file.get())) all.put(d.name(), d);
+        }
+        validateReferences(all);
+        return new MetricCatalog(all.values());
+    }
+
+    static List<MetricDefinition> parse(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new MetricDefinitionException("metrics file " + file + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("metrics").isArray()) {
+            throw new MetricDefinitionException("metrics file " + file + ": expected a top-level 'metrics:' list");
+        }
+        List<MetricDefinition> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int index = 0;
+        for (JsonNode node : root.get("metrics")) {
+            MetricDefinition d = definition(node, index++);
+            if (!seen.add(d.name())) throw new MetricDefinitionException("metric '" + d.name() + "': defined twice in " + file);
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static MetricDefinition definition(JsonNode node, int index) {
+        if (!node.isObject()) throw new MetricDefinitionException("metric #" + (index + 1) + ": expected a mapping");
+        String name = node.path("name").asText("");
+        if (!NAME.matcher(name).matches()) {
+            throw new MetricDefinitionException("metric #" + (index + 1) + ": field 'name' must be lowercase letters, digits and _ (got '" + name + "')");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) throw new MetricDefinitionException("metric '" + name + "': unknown field '" + key + "'");
+        }
+        Aggregation aggregation;
+        try {
+            aggregation = Aggregation.parse(node.path("type").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new MetricDefinitionException("metric '" + name + "': field 'type' must be one of count, sum, avg, min, max, count_distinct, ratio");
+        }
+        String source = node.path("source").asText("events");
+        if (!source.equals("events") && !source.equals("rejected")) {
+            throw new MetricDefinitionException("metric '" + name + "': field 'source' must be events or rejected");
+        }
+        List<String> types = strings(node.get("event_types"), name, "event_types");
+        for (String t : types) {
+            if (!EventValidator.EVENT_TYPE.matcher(t).matches()) {
+                throw new MetricDefinitionException("metric '" + name + "': field 'event_types' has '" + t + "', not an event type or dotted prefix");
+            }
+        }
+        Optional<String> field = Optional.ofNullable(node.get("field")).map(JsonNode::asText);
+        if (aggregation.needsField()) {
+            if (field.isEmpty() || !FIELD.matcher(field.get()).matches()) {
+                throw new MetricDefinitionException("metric '" + name + "': field 'field' (a path inside data, such as total_amount) is required for " + aggregation.name().toLowerCase());
+            }
+        } else if (field.isPresent()) {
+            throw new MetricDefinitionException("metric '" + name + "': field 'field' does not apply to " + aggregation.name().toLowerCase());
+        }
+        Optional<String> numerator = Optional.ofNullable(node.get("numerator")).map(JsonNode::asText);
+        List<String> denominator = node.has("denominator") && node.get("denominator").isTextual()
+                ? List.of(node.get("denominator").asText()) : strings(node.get("denominator"), name, "denominator");
+        if (aggregation == Aggregation.RATIO) {
+            if (numerator.isEmpty()) throw new MetricDefinitionException("metric '" + name + "': field 'numerator' is required for ratio");
+            if (denominator.isEmpty()) throw new MetricDefinitionException("metric '" + name + "': field 'denominator' is required for ratio");
+            if (!types.isEmpty()) throw new MetricDefinitionException("metric '" + name + "': field 'event_types' does not apply to ratio (its parts name theirs)");
+        } else if (numerator.isPresent() || !denominator.isEmpty()) {
+            throw new MetricDefinitionException("metric '" + name + "': fields 'numerator' and 'denominator' apply only to ratio");
+        }
+        String description = node.path("description").asText("");
+        String unit = node.path("unit").asText(aggregation == Aggregation.RATIO ? "ratio" : "count");
+        return new MetricDefinition(name, description, unit, aggregation, types, source.equals("rejected"), field, numerator, denominator);
+    }
+
+    private static List<String> strings(JsonNode node, String metric, String field) {
+        if (node == null || node.isNull()) return List.of();
+        if (!node.isArray()) throw new MetricDefinitionException("metric '" + metric + "': field '" + field + "' must be a list");
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) out.add(item.asText());
+        return out;
+    }
+
+    private static void validateReferences(Map<String, MetricDefinition> all) {
+        for (MetricDefinition d : all.values()) {
+            if (!d.isRatio()) continue;
+            List<String> parts = new ArrayList<>(d.denominator());
+            parts.add(d.numerator().orElseThrow());
+            for (String part : parts) {
+                MetricDefinition ref = all.get(part);
+                String field = part.equals(d.numerator().get()) ? "numerator" : "denominator";
+                if (ref == null) throw new MetricDefinitionException("metric '" + d.name() + "': field '" + field + "' names unknown metric '" + part + "'");
+                if (ref.isRatio()) throw new MetricDefinitionException("metric '" + d.name() + "': field '" + field + "' names ratio '" + part + "'; a ratio's parts must be base metrics");
+            }
+        }
+    }
+}

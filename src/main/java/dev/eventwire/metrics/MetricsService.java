@@ -1,0 +1,91 @@
+package dev.eventwire.metrics;
+
+import dev.eventwire.support.ApiException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads metrics (SPEC §7): validates the request, serves cached values, computes the rest from the rollups. */
+public final class MetricsService {
+    /** A "now" read may reuse a value computed this recently (its as_of says when). */
+    static final Duration NOW_REUSE = Duration.ofSeconds(1);
+
+    private final MetricCatalog catalog;
+    private final MetricStore store;
+    private final MetricCache cache;
+    private final Clock clock;
+
+    public MetricsService(MetricCatalog catalog, MetricStore store, MetricCache cache, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    public record Reading(String metric, Optional<BigDecimal> value, String unit, String window, Instant asOf, Instant computedAt, boolean cacheHit) {
+    }
+
+    public List<MetricDefinition> catalog() {
+        return catalog.all();
+    }
+
+    public List<String> sourceEventTypes(MetricDefinition d) {
+        return catalog.sourceEventTypes(d);
+    }
+
+    public Reading read(String tenant, String name, String window, Optional<Instant> requestedAsOf) {
+        MetricDefinition d = catalog.find(name).orElseThrow(() -> ApiException.notFound("Metric"));
+        Duration length = MetricWindow.parse(window).orElseThrow(() ->
+                ApiException.invalid("invalid_window", "window must be one of " + String.join(", ", MetricWindow.NAMES) + ".", "window"));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (requestedAsOf.isPresent() && requestedAsOf.get().isAfter(now)) {
+            throw ApiException.invalid("as_of_in_future", "as_of must not be in the future.", "as_of");
+        }
+        MetricCache.Key key = new MetricCache.Key(window, requestedAsOf);
+        Optional<MetricCache.Value> cached = cache.get(tenant, name, key)
+                .filter(v -> requestedAsOf.isPresent() || !v.computedAt().isBefore(now.minus(NOW_REUSE)));
+        if (cached.isPresent()) {
+            MetricCache.Value v = cached.get();
+            return new Reading(name, v.value(), d.unit(), window, v.asOf(), v.computedAt(), true);
+        }
+        long version = cache.version(tenant, name);
+        Instant asOf = requestedAsOf.orElse(now).truncatedTo(ChronoUnit.MICROS);
+        Optional<BigDecimal> value = compute(tenant, d, length, asOf);
+        Instant computedAt = clock.instant();
+        cache.put(tenant, name, key, new MetricCache.Value(value, asOf, computedAt), version);
+        return new Reading(name, value, d.unit(), window, asOf, computedAt, false);
+    }
+
+    private Optional<BigDecimal> compute(String tenant, MetricDefinition d, Duration window, Instant asOf) {
+        long to = ChronoUnit.MICROS.between(Instant.EPOCH, asOf);
+        long from = to - window.toNanos() / 1000;
+        if (d.isRatio()) {
+            Optional<BigDecimal> numerator = base(tenant, catalog.find(d.numerator().orElseThrow()).orElseThrow(), from, to);
+            BigDecimal denominator = BigDecimal.ZERO;
+            for (String part : d.denominator()) {
+                denominator = denominator.add(base(tenant, catalog.find(part).orElseThrow(), from, to).orElse(BigDecimal.ZERO));
+            }
+            if (denominator.signum() == 0 || numerator.isEmpty()) return Optional.empty();
+            return Optional.of(numerator.get().divide(denominator, MathContext.DECIMAL64).stripTrailingZeros());
+        }
+        return base(tenant, d, from, to);
+    }
+
+    private Optional<BigDecimal> base(String tenant, MetricDefinition d, long from, long to) {
+        Aggregate a = store.aggregate(tenant, d, from, to);
+        return switch (d.aggregation()) {
+            case COUNT -> Optional.of(BigDecimal.valueOf(a.count()));
+            case COUNT_DISTINCT -> Optional.of(BigDecimal.valueOf(a.distinct()));
+            case SUM -> Optional.of(a.sum().stripTrailingZeros());
+            case AVG -> a.count() == 0 ? Optional.empty() : Optional.of(a.sum().divide(BigDecimal.valueOf(a.count()), MathContext.DECIMAL64).stripTrailingZeros());
+            case MIN -> a.min().map(BigDecimal::stripTrailingZeros);
+            case MAX -> a.max().map(BigDecimal::stripTrailingZeros);
+            case RATIO -> throw new IllegalStateException("a ratio's parts are base metrics");
+        };
+    }
+}
