@@ -77,13 +77,13 @@ public final class Demo {
             while (System.nanoTime() < end) {
                 stream.tick();
                 if (System.nanoTime() >= nextProgress) {
-                    progress(stream, orders, payments, start);
+                    progress(stream, orders, payments, flaky, server, key, start);
                     nextProgress += 1_000_000_000L;
                 }
                 pause(Duration.ofMillis(50));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            progress(stream, orders, payments, start);
+            progress(stream, orders, payments, flaky, server, key, start);
             out.println();
             out.println("Waiting for retries to finish...");
             drain(server, key, List.of(ordersHook, paymentsHook), Duration.ofSeconds(40));
@@ -97,6 +97,7 @@ public final class Demo {
             long requests = orders.requests.get() + payments.requests.get();
             long verified = orders.verified.get() + payments.verified.get();
             out.printf("  signatures: %d of %d received deliveries verified (Standard Webhooks, HMAC-SHA256)%n", verified, requests);
+            out.println("  metrics (5m): " + metrics(server, key));
 
             if (keepRunning) {
                 printExplore(server, key, ordersHook);
@@ -171,13 +172,25 @@ public final class Demo {
         }
     }
 
-    private void progress(Stream s, Tally orders, Tally payments, long start) {
+    private void progress(Stream s, Tally orders, Tally payments, LocalReceiver flaky, LocalServer server, String key, long start) {
         long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
-        String line = String.format("  t=%2ds  accepted %6d  dup %4d  rejected %4d  | orders: %5d delivered | payments: %4d first try, %4d after retry, %5d requests",
+        String line = String.format("  t=%2ds ingest %5d ok %3d dup %3d bad | orders %5d sent | payments %4d first try %4d after retry %4d refused (503) | 5m: %s",
                 elapsed, s.accepted.get(), s.duplicates.get(), s.rejected.get(),
-                orders.firstAttemptByEvent.size(), payments.firstTime(), payments.afterRetries(), payments.requests.get());
+                orders.firstAttemptByEvent.size(), payments.firstTime(), payments.afterRetries(), flaky.refused(), metrics(server, key));
         if (System.console() != null) out.print("\r" + line);
         else out.println(line);
+    }
+
+    /** The headline metrics over the last 5 minutes, read through the API like any client. */
+    private static String metrics(LocalServer server, String key) {
+        StringBuilder b = new StringBuilder();
+        for (String name : List.of("revenue", "order_count", "error_rate", "conversion_rate")) {
+            JsonNode value = server.parse(server.client().get("/v1/metrics/" + name + "?window=5m", key).body()).get("value");
+            String shown = value == null || value.isNull() ? "-" : name.endsWith("_rate")
+                    ? String.format("%.1f%%", value.decimalValue().doubleValue() * 100) : value.asText();
+            b.append(name).append(' ').append(shown).append("  ");
+        }
+        return b.toString().strip();
     }
 
     private void drain(LocalServer server, String key, List<String> hooks, Duration max) {

@@ -31,6 +31,7 @@ public final class LocalReceiver implements AutoCloseable {
     private final Server server;
     private final Signer signer = new Signer();
     private final AtomicLong badSignatures = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private volatile String secret;
 
     public LocalReceiver(IntSupplier status, Listener listener) {
@@ -52,6 +53,7 @@ public final class LocalReceiver implements AutoCloseable {
                         && signer.sign(s, messageId, Long.parseLong(timestamp), body).equals(signature);
                 if (!valid) badSignatures.incrementAndGet();
                 int code = status.getAsInt();
+                if (code < 200 || code >= 300) refused.incrementAndGet();
                 if (code >= 200 && code < 300) {
                     String attempt = request.getHeaders().get("eventwire-attempt");
                     listener.received(new Receipt(eventId(body), messageId, attempt == null ? 0 : Integer.parseInt(attempt), now, valid));
@@ -72,6 +74,11 @@ public final class LocalReceiver implements AutoCloseable {
     /** The secret to verify with; set once the webhook exists. */
     public void verifyWith(String webhookSecret) {
         this.secret = webhookSecret;
+    }
+
+    /** Requests answered with a non-2xx status. */
+    public long refused() {
+        return refused.get();
     }
 
     public long badSignatures() {
