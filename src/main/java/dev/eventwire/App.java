@@ -20,6 +20,8 @@ import dev.eventwire.metrics.MetricCache;
 import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinitions;
 import dev.eventwire.metrics.MetricsService;
+import dev.eventwire.metrics.RollupWorker;
+import java.time.Duration;
 import dev.eventwire.store.duckdb.DuckDbMetricStore;
 import java.util.List;
 import dev.eventwire.events.IngestService;
@@ -48,6 +50,8 @@ public final class App implements AutoCloseable {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final GroupCommitWriter deliveryWriter;
+    private final GroupCommitWriter rollupWriter;
+    private final RollupWorker rollups;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
@@ -59,10 +63,12 @@ public final class App implements AutoCloseable {
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         this.database = DuckDbDatabase.open(config.dataDir());
-        // Two writers: ingest (events, their deliveries, keys, webhooks) and delivery outcomes (claims,
-        // attempt results). They commit in parallel, so delivery traffic does not slow ingest acks.
+        // Three writers commit in parallel: ingest (events, their deliveries and metric contributions, keys,
+        // webhooks), delivery (claims, attempt outcomes) and metric rollups, so neither delivery traffic
+        // nor rollups slow ingest acknowledgements.
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer");
+        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
         HttpSender sender = null;
         try {
             EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
@@ -76,7 +82,8 @@ public final class App implements AutoCloseable {
             DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
-            DuckDbMetricStore metricStore = new DuckDbMetricStore(database, writer, catalog);
+            DuckDbMetricStore metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
+            this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
             MetricCache metricCache = new MetricCache(catalog);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, registry,
@@ -91,7 +98,9 @@ public final class App implements AutoCloseable {
             registry.load(webhookStore.loadActive());
             writer.start();
             deliveryWriter.start();
+            rollupWriter.start();
             engine.start();
+            rollups.start();
             this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters, metrics), json, this::healthy);
             http.start(config.host(), config.port());
             running = true;
@@ -99,6 +108,7 @@ public final class App implements AutoCloseable {
             if (sender != null) sender.close();
             writer.close();
             deliveryWriter.close();
+            rollupWriter.close();
             database.close();
             throw e;
         }
@@ -131,8 +141,10 @@ public final class App implements AutoCloseable {
         running = false;
         http.close();
         engine.close();
+        rollups.close();
         writer.close();
         deliveryWriter.close();
+        rollupWriter.close();
         database.close();
     }
 }

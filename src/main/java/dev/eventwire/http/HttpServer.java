@@ -31,7 +31,10 @@ public final class HttpServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new JsonErrorHandler(responses.mapper()));
+            });
 
             config.routes.get("/health", ctx -> {
                 if (healthy.getAsBoolean()) responses.json(ctx, 200, new Health("ok"));

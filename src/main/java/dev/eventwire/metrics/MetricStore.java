@@ -4,4 +4,7 @@ package dev.eventwire.metrics;
 public interface MetricStore {
     /** Folds a base metric over events with occurred_at in {@code (fromExclusive, toInclusive]}, in epoch microseconds. */
     Aggregate aggregate(String tenant, MetricDefinition base, long fromExclusiveMicros, long toInclusiveMicros);
+
+    /** Folds recently appended contributions into the rollups; returns how many it folded. */
+    long rollUp();
 }

@@ -45,6 +45,10 @@ class BadInputTest {
             }
             assertThat(acme.get("/v1/events").json().get("events")).isEmpty();
             assertThat(acme.get("/v1/events?limit=-5").status()).isEqualTo(422);
+            ApiClient.Response badUri = acme.get("/v1/events/a%00b");
+            assertThat(badUri.status()).isEqualTo(400);
+            assertThat(badUri.json().get("error").get("code").asText()).isEqualTo("bad_request");
+            assertThat(acme.get("/v1/events/it's").status()).isEqualTo(404);
             assertThat(acme.get("/v1/no/such/path").status()).isEqualTo(404);
             assertThat(acme.get("/v1/no/such/path").json().get("error").get("code").asText()).isEqualTo("not_found");
         }

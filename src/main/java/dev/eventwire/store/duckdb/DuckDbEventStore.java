@@ -31,9 +31,8 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
- * into one set-based insert per commit: rows go to a temporary staging table through the appender, then
- * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} moves the new ones into the log and tells which
- * were duplicates, using the primary-key index instead of a scan. The same transaction queues the new
+ * into one write per commit: one index lookup finds the ids already stored, and the appender writes the
+ * rest. The same transaction queues the new
  * events' deliveries and updates the metric rollups.
  */
 public final class DuckDbEventStore implements EventStore {
@@ -57,7 +56,6 @@ public final class DuckDbEventStore implements EventStore {
         this.listener = listener;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS events_stage AS SELECT * FROM events LIMIT 0");
                 try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
                     rs.next();
                     nextEventSeq = rs.getLong(1) + 1;
@@ -118,11 +116,14 @@ public final class DuckDbEventStore implements EventStore {
 
     private Set<String> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
         if (events.isEmpty()) return Set.of();
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("temp", "main", "events_stage")) {
-            long seq = nextEventSeq;
+        Set<String> existing = existingKeys(connection, events);
+        Set<String> inserted = new HashSet<>();
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "events")) {
             for (NewEvent e : events) {
+                String k = key(e.tenant(), e.eventId());
+                if (existing.contains(k)) continue;
                 appender.beginRow()
-                        .append(seq++)
+                        .append(nextEventSeq++)
                         .append(e.tenant())
                         .append(e.eventId())
                         .append(e.eventType());
@@ -132,18 +133,40 @@ public final class DuckDbEventStore implements EventStore {
                         .append(Micros.of(e.receivedAt()))
                         .append(e.body())
                         .endRow();
+                inserted.add(k);
             }
             appender.flush();
         }
-        Set<String> inserted = new HashSet<>();
-        try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("INSERT INTO events SELECT * FROM events_stage ON CONFLICT DO NOTHING RETURNING tenant, event_id")) {
-                while (rs.next()) inserted.add(key(rs.getString(1), rs.getString(2)));
-            }
-            st.execute("DELETE FROM events_stage");
-        }
-        nextEventSeq += events.size();
         return inserted;
+    }
+
+    /**
+     * Which of these events are already stored. Only this writer inserts events, so checking and then
+     * appending cannot race; the primary key still refuses a duplicate if anything ever did. The ids go in
+     * as literals because DuckDB answers an IN list of constants from the primary-key index (a bound
+     * parameter makes it scan).
+     */
+    private static Set<String> existingKeys(Connection connection, List<NewEvent> events) throws SQLException {
+        Map<String, List<String>> idsByTenant = new HashMap<>();
+        for (NewEvent e : events) idsByTenant.computeIfAbsent(e.tenant(), t -> new ArrayList<>()).add(e.eventId());
+        Set<String> existing = new HashSet<>();
+        try (Statement st = connection.createStatement()) {
+            for (Map.Entry<String, List<String>> entry : idsByTenant.entrySet()) {
+                List<String> ids = entry.getValue();
+                for (int from = 0; from < ids.size(); from += 1000) {
+                    StringBuilder in = new StringBuilder();
+                    for (String id : ids.subList(from, Math.min(ids.size(), from + 1000))) {
+                        if (!in.isEmpty()) in.append(',');
+                        in.append(SqlLiterals.string(id));
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT event_id FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
+                            + " AND event_id IN (" + in + ")")) {
+                        while (rs.next()) existing.add(key(entry.getKey(), rs.getString(1)));
+                    }
+                }
+            }
+        }
+        return existing;
     }
 
     private void insertRejected(Connection connection, List<RejectedEvent> rejected) throws SQLException {
@@ -170,14 +193,13 @@ public final class DuckDbEventStore implements EventStore {
 
     @Override
     public Optional<StoredEvent> find(String tenant, String eventId) {
+        if (eventId.indexOf('\u0000') >= 0) return Optional.empty(); // no stored id has one
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, event_id, event_type, received_us, body FROM events WHERE tenant = ? AND event_id = ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, eventId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(storedEvent(rs)) : Optional.empty();
-                }
+            // Literals, not parameters: DuckDB then answers from the primary-key index instead of scanning.
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT seq, event_id, event_type, received_us, body FROM events WHERE tenant = "
+                         + SqlLiterals.string(tenant) + " AND event_id = " + SqlLiterals.string(eventId))) {
+                return rs.next() ? Optional.of(storedEvent(rs)) : Optional.empty();
             }
         });
     }

@@ -7,6 +7,7 @@ import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.support.Awaits;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -25,102 +26,85 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Metric rollups in DuckDB. Written in the ingest transaction (so a metric read after an ingest answer
- * always sees it); read as whole-minute buckets plus the exact events of the two partial minutes at the
- * window's edges, so a read costs O(minutes in the window), not O(events).
+ * Metric rollups in DuckDB. The ingest transaction only appends each event's contribution (a point) —
+ * cheap, and a metric read after an ingest answer always sees it. A rollup worker folds points into
+ * per-minute buckets and distinct sets on its own writer, moving a watermark in the same transaction.
+ * A read adds up whole-minute buckets, the points newer than the watermark, and the exact points of the
+ * two partial minutes at the window's edges: O(minutes in the window), not O(events).
  */
 public final class DuckDbMetricStore implements MetricStore {
     static final long MINUTE_US = 60_000_000L;
     private static final int SCALE = 9;
 
-    private final DuckDbDatabase database;
-    private final MetricCatalog catalog;
+    /** At most this many points are folded per rollup transaction, to keep it short. */
+    private static final long ROLLUP_BATCH = 200_000;
 
-    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, MetricCatalog catalog) {
+    private final DuckDbDatabase database;
+    private final GroupCommitWriter rollupWriter;
+    private final MetricCatalog catalog;
+    private long nextPointSeq;
+
+    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter, MetricCatalog catalog) {
         this.database = database;
+        this.rollupWriter = rollupWriter;
         this.catalog = catalog;
-        ingestWriter.runNow(c -> {
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS buckets_stage AS SELECT * FROM metric_buckets LIMIT 0");
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS distinct_stage AS SELECT * FROM metric_distinct LIMIT 0");
+        nextPointSeq = ingestWriter.runNow(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) + 1 FROM metric_points")) {
+                rs.next();
+                return rs.getLong(1);
             }
-            return null;
         });
     }
 
-    private record BucketKey(String tenant, String metric, long minute) {
-    }
-
-    private static final class Bucket {
-        long n;
-        BigDecimal total;
-        BigDecimal lo;
-        BigDecimal hi;
-
-        void add(MetricPoint p) {
-            n++;
-            if (p.value().isEmpty()) return;
-            BigDecimal v = p.value().get();
-            total = total == null ? v : total.add(v);
-            lo = lo == null || v.compareTo(lo) < 0 ? v : lo;
-            hi = hi == null || v.compareTo(hi) > 0 ? v : hi;
-        }
-    }
-
-    /** Called inside the ingest transaction with what it accepted and rejected. */
+    /** Called inside the ingest transaction (ingest writer thread) with what it accepted and rejected. */
     void write(Connection connection, List<NewEvent> accepted, List<RejectedEvent> rejected) throws SQLException {
         List<MetricPoint> points = new ArrayList<>();
         for (NewEvent e : accepted) points.addAll(catalog.pointsOf(e));
         for (RejectedEvent r : rejected) points.addAll(catalog.pointsOf(r));
         if (points.isEmpty()) return;
-        Map<BucketKey, Bucket> buckets = new LinkedHashMap<>();
-        Set<List<Object>> distinct = new LinkedHashSet<>();
-        DuckDBConnection dc = (DuckDBConnection) connection;
-        try (DuckDBAppender ap = dc.createAppender("main", "metric_points")) {
+        try (DuckDBAppender ap = ((DuckDBConnection) connection).createAppender("main", "metric_points")) {
             for (MetricPoint p : points) {
-                long minute = Math.floorDiv(p.occurredMicros(), MINUTE_US);
-                buckets.computeIfAbsent(new BucketKey(p.tenant(), p.metric(), minute), k -> new Bucket()).add(p);
-                p.distinctValue().ifPresent(v -> distinct.add(List.of(p.tenant(), p.metric(), minute, v)));
-                ap.beginRow().append(p.tenant()).append(p.metric()).append(p.occurredMicros());
+                ap.beginRow().append(nextPointSeq++).append(p.tenant()).append(p.metric()).append(p.occurredMicros());
                 appendDecimal(ap, p.value().orElse(null));
                 if (p.distinctValue().isPresent()) ap.append(p.distinctValue().get());
                 else ap.appendNull();
                 ap.endRow();
             }
         }
-        try (DuckDBAppender ap = dc.createAppender("temp", "main", "buckets_stage")) {
-            for (Map.Entry<BucketKey, Bucket> e : buckets.entrySet()) {
-                ap.beginRow().append(e.getKey().tenant()).append(e.getKey().metric()).append(e.getKey().minute()).append(e.getValue().n);
-                appendDecimal(ap, e.getValue().total);
-                appendDecimal(ap, e.getValue().lo);
-                appendDecimal(ap, e.getValue().hi);
-                ap.endRow();
-            }
-        }
-        try (Statement st = connection.createStatement()) {
-            st.executeUpdate("""
-                    INSERT INTO metric_buckets SELECT * FROM buckets_stage
-                    ON CONFLICT (tenant, metric, minute) DO UPDATE SET
-                        n = metric_buckets.n + excluded.n,
-                        total = CASE WHEN metric_buckets.total IS NULL THEN excluded.total WHEN excluded.total IS NULL THEN metric_buckets.total
-                                     ELSE metric_buckets.total + excluded.total END,
-                        lo = CASE WHEN metric_buckets.lo IS NULL THEN excluded.lo WHEN excluded.lo IS NULL THEN metric_buckets.lo
-                                  ELSE least(metric_buckets.lo, excluded.lo) END,
-                        hi = CASE WHEN metric_buckets.hi IS NULL THEN excluded.hi WHEN excluded.hi IS NULL THEN metric_buckets.hi
-                                  ELSE greatest(metric_buckets.hi, excluded.hi) END""");
-            st.execute("DELETE FROM buckets_stage");
-        }
-        if (!distinct.isEmpty()) {
-            try (DuckDBAppender ap = dc.createAppender("temp", "main", "distinct_stage")) {
-                for (List<Object> d : distinct) {
-                    ap.beginRow().append((String) d.get(0)).append((String) d.get(1)).append((Long) d.get(2)).append((String) d.get(3)).endRow();
+    }
+
+    @Override
+    public long rollUp() {
+        return Awaits.await(rollupWriter.submit(c -> {
+            long from;
+            long to;
+            try (Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT rolled_up_seq FROM metric_rollup WHERE id = 1")) {
+                    rs.next();
+                    from = rs.getLong(1);
                 }
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM metric_points WHERE seq > " + from)) {
+                    rs.next();
+                    to = Math.min(rs.getLong(1), from + ROLLUP_BATCH);
+                }
+                if (to <= from) return 0L;
+                String range = " FROM metric_points WHERE seq > " + from + " AND seq <= " + to;
+                st.executeUpdate("INSERT INTO metric_buckets SELECT tenant, metric, occurred_us // " + MINUTE_US
+                        + " AS minute, count(*), sum(value), min(value), max(value)" + range + " GROUP BY ALL " + """
+                        ON CONFLICT (tenant, metric, minute) DO UPDATE SET
+                            n = metric_buckets.n + excluded.n,
+                            total = CASE WHEN metric_buckets.total IS NULL THEN excluded.total WHEN excluded.total IS NULL THEN metric_buckets.total
+                                         ELSE metric_buckets.total + excluded.total END,
+                            lo = CASE WHEN metric_buckets.lo IS NULL THEN excluded.lo WHEN excluded.lo IS NULL THEN metric_buckets.lo
+                                      ELSE least(metric_buckets.lo, excluded.lo) END,
+                            hi = CASE WHEN metric_buckets.hi IS NULL THEN excluded.hi WHEN excluded.hi IS NULL THEN metric_buckets.hi
+                                      ELSE greatest(metric_buckets.hi, excluded.hi) END""");
+                st.executeUpdate("INSERT INTO metric_distinct SELECT DISTINCT tenant, metric, occurred_us // " + MINUTE_US + ", distinct_value"
+                        + range + " AND distinct_value IS NOT NULL ON CONFLICT DO NOTHING");
+                st.executeUpdate("UPDATE metric_rollup SET rolled_up_seq = " + to + " WHERE id = 1");
+                return to - from;
             }
-            try (Statement st = connection.createStatement()) {
-                st.executeUpdate("INSERT INTO metric_distinct SELECT * FROM distinct_stage ON CONFLICT DO NOTHING");
-                st.execute("DELETE FROM distinct_stage");
-            }
-        }
+        }));
     }
 
     private static void appendDecimal(DuckDBAppender ap, BigDecimal value) throws SQLException {
@@ -138,33 +122,46 @@ public final class DuckDbMetricStore implements MetricStore {
         boolean anyFull = firstFull <= lastFull;
         return database.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    WITH edges AS (
+                    WITH watermark AS (SELECT rolled_up_seq AS s FROM metric_rollup WHERE id = 1),
+                    loose AS (
                         SELECT value, distinct_value FROM metric_points
                         WHERE tenant = ? AND metric = ? AND occurred_us > ? AND occurred_us <= ?
                         UNION ALL
                         SELECT value, distinct_value FROM metric_points
                         WHERE ? AND tenant = ? AND metric = ? AND occurred_us >= ? AND occurred_us <= ?
+                        UNION ALL
+                        SELECT value, distinct_value FROM metric_points
+                        WHERE ? AND seq > (SELECT s FROM watermark) AND tenant = ? AND metric = ? AND occurred_us >= ? AND occurred_us < ?
                     ), full_minutes AS (
                         SELECT n, total, lo, hi FROM metric_buckets WHERE ? AND tenant = ? AND metric = ? AND minute BETWEEN ? AND ?
                     )
                     SELECT
-                        (SELECT coalesce(sum(n), 0) FROM full_minutes) + (SELECT count(*) FROM edges),
-                        (SELECT coalesce(sum(total), 0) FROM full_minutes) + (SELECT coalesce(sum(value), 0) FROM edges),
-                        (SELECT min(m) FROM (SELECT min(lo) AS m FROM full_minutes UNION ALL SELECT min(value) FROM edges)),
-                        (SELECT max(m) FROM (SELECT max(hi) AS m FROM full_minutes UNION ALL SELECT max(value) FROM edges)),
+                        (SELECT coalesce(sum(n), 0) FROM full_minutes) + (SELECT count(*) FROM loose),
+                        (SELECT coalesce(sum(total), 0) FROM full_minutes) + (SELECT coalesce(sum(value), 0) FROM loose),
+                        (SELECT min(m) FROM (SELECT min(lo) AS m FROM full_minutes UNION ALL SELECT min(value) FROM loose)),
+                        (SELECT max(m) FROM (SELECT max(hi) AS m FROM full_minutes UNION ALL SELECT max(value) FROM loose)),
                         (SELECT count(DISTINCT v) FROM (
                             SELECT value AS v FROM metric_distinct WHERE ? AND tenant = ? AND metric = ? AND minute BETWEEN ? AND ?
-                            UNION ALL SELECT distinct_value FROM edges WHERE distinct_value IS NOT NULL))""")) {
+                            UNION ALL SELECT distinct_value FROM loose WHERE distinct_value IS NOT NULL))""")) {
                 int i = 1;
+                // the left edge (or the whole window when it holds no whole minute)
                 ps.setString(i++, tenant);
                 ps.setString(i++, base.name());
                 ps.setLong(i++, from);
                 ps.setLong(i++, anyFull ? leftEnd : to);
+                // the right edge
                 ps.setBoolean(i++, anyFull);
                 ps.setString(i++, tenant);
                 ps.setString(i++, base.name());
                 ps.setLong(i++, rightStart);
                 ps.setLong(i++, to);
+                // whole minutes not rolled up yet
+                ps.setBoolean(i++, anyFull);
+                ps.setString(i++, tenant);
+                ps.setString(i++, base.name());
+                ps.setLong(i++, firstFull * MINUTE_US);
+                ps.setLong(i++, (lastFull + 1) * MINUTE_US);
+                // whole minutes from the buckets, then from the distinct sets
                 for (int k = 0; k < 2; k++) {
                     ps.setBoolean(i++, anyFull);
                     ps.setString(i++, tenant);

@@ -1,0 +1,33 @@
+package dev.eventwire.http;
+
+import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches the routes (a malformed URI, a bad header), use
+ * the SPEC §3 error body too, instead of Jetty's HTML page.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    private final Json json;
+
+    JsonErrorHandler(Json json) {
+        this.json = json;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        String codeName = code == 400 ? "bad_request" : code == 413 ? "body_too_large" : code == 431 ? "headers_too_large" : "http_" + code;
+        String text = code == 400 ? "The request could not be parsed (malformed URI or headers)." : "The request was refused (HTTP " + code + ").";
+        byte[] body = json.write(new ErrorBody(new ErrorDetail(codeName, text, null))).getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}
