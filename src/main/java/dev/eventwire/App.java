@@ -57,7 +57,7 @@ public final class App implements AutoCloseable {
     private final String adminKey;
     private volatile boolean running;
 
-    private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
+    private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce, IngestListener observer) {
         Json json = new Json();
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
@@ -87,7 +87,7 @@ public final class App implements AutoCloseable {
             MetricCache metricCache = new MetricCache(catalog);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, registry,
-                    IngestListener.all(List.of(metricCache, engine)));
+                    IngestListener.all(List.of(observer, metricCache, engine)));
             MetricsService metrics = new MetricsService(catalog, metricStore, metricCache, clock);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), json, clock);
@@ -115,12 +115,17 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(ServeConfig config, Clock clock, Consumer<String> announce) {
-        return new App(config, clock, HostResolver.SYSTEM, announce);
+        return new App(config, clock, HostResolver.SYSTEM, announce, (accepted, rejected, deliveries) -> { });
     }
 
     /** For tests that stand in for DNS. */
     public static App start(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
-        return new App(config, clock, dns, announce);
+        return new App(config, clock, dns, announce, (accepted, rejected, deliveries) -> { });
+    }
+
+    /** For benchmarks that time from the commit: {@code observer} is told what each ingest commit accepted. */
+    public static App startObserved(ServeConfig config, Clock clock, IngestListener observer) {
+        return new App(config, clock, HostResolver.SYSTEM, message -> { }, observer);
     }
 
     private boolean healthy() {

@@ -46,7 +46,9 @@ public final class DeliveryBench {
 
     public void run() {
         Map<String, Long> ackedAt = new ConcurrentHashMap<>();
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
         Recorder latency = new Recorder(3);
+        Recorder fromCommit = new Recorder(3);
         AtomicLong received = new AtomicLong();
         AtomicLong repeats = new AtomicLong();
         Map<String, Boolean> seen = new ConcurrentHashMap<>();
@@ -55,9 +57,16 @@ public final class DeliveryBench {
             if (r.attempt() > 1) repeats.incrementAndGet();
             Long acked = ackedAt.get(r.eventId());
             if (acked != null) latency.recordValue(Math.max(0, r.nanos() - acked) / 1000);
+            Long committed = committedAt.get(r.eventId());
+            if (committed != null) fromCommit.recordValue(Math.max(0, r.nanos() - committed) / 1000);
         };
         List<LocalReceiver> receivers = new ArrayList<>();
-        try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-bench-"), true, c -> c.withEgressAllow(List.of("127.0.0.1/32")))) {
+        // Told right after each ingest commit, before the request is answered: "accepted" in accepted→received.
+        dev.eventwire.events.IngestListener commits = (accepted, rejected, deliveries) -> {
+            long now = System.nanoTime();
+            if (!deliveries.isEmpty()) for (var e : accepted) if (e.eventId().startsWith("p")) committedAt.put(e.eventId(), now);
+        };
+        try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-bench-"), true, c -> c.withEgressAllow(List.of("127.0.0.1/32")), commits)) {
             for (int i = 0; i < webhookCount; i++) receivers.add(new LocalReceiver(() -> 200, listener));
             out.printf("bench delivery: %d webhooks on local receivers, %d cores, phases of %ds%n", webhookCount,
                     Runtime.getRuntime().availableProcessors(), phase.toSeconds());
@@ -76,10 +85,16 @@ public final class DeliveryBench {
             throughput(server, key, webhookIds, received);
             for (int rate : new int[]{200, 500, 1000}) {
                 latency.reset();
+                fromCommit.reset();
                 paced(server, key, rate, phase, ackedAt, latency, "steady " + rate + " events/s");
+                Histogram c = fromCommit.getIntervalHistogram();
+                out.printf("%-34s accepted→received p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d deliveries, from the ingest commit)%n",
+                        "", c.getValueAtPercentile(50) / 1000.0, c.getValueAtPercentile(95) / 1000.0, c.getValueAtPercentile(99) / 1000.0,
+                        c.getMaxValue() / 1000.0, c.getTotalCount());
                 ackedAt.clear();
+                committedAt.clear();
             }
-            if (!soak.isZero()) soak(server, key, ackedAt, latency, received);
+            if (!soak.isZero()) soak(server, key, ackedAt, latency, received, committedAt);
             long bad = receivers.stream().mapToLong(LocalReceiver::badSignatures).sum();
             out.printf("signatures: %d webhooks received and verified, %d failed verification; attempts > 1: %d%n",
                     received.get() - ceilingReceipts, bad, repeats.get());
@@ -184,7 +199,7 @@ public final class DeliveryBench {
         return h;
     }
 
-    private void soak(LocalServer server, String key, Map<String, Long> ackedAt, Recorder latency, AtomicLong received) {
+    private void soak(LocalServer server, String key, Map<String, Long> ackedAt, Recorder latency, AtomicLong received, Map<String, Long> committedAt) {
         out.printf("soak: 1000 events/s for %ds; heap after GC every 30s%n", soak.toSeconds());
         long slices = Math.max(1, soak.toSeconds() / 30);
         for (long s = 0; s < slices; s++) {
@@ -192,6 +207,7 @@ public final class DeliveryBench {
             latency.reset();
             Histogram h = paced(server, key, 1000, Duration.ofSeconds(30), ackedAt, latency, null);
             ackedAt.clear();
+            committedAt.clear();
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             out.printf("  t=%4ds heap after GC %6.1f MiB  deliveries/s %6.0f  p99 %6.2f ms  threads %d%n", (s + 1) * 30, heap / 1048576.0,

@@ -22,9 +22,13 @@ public final class LocalServer implements AutoCloseable {
     private final Json json = new Json();
 
     public LocalServer(Path dataDir, boolean deleteOnClose, UnaryOperator<ServeConfig> tweak) {
+        this(dataDir, deleteOnClose, tweak, (accepted, rejected, deliveries) -> { });
+    }
+
+    public LocalServer(Path dataDir, boolean deleteOnClose, UnaryOperator<ServeConfig> tweak, dev.eventwire.events.IngestListener observer) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
-        this.app = App.start(tweak.apply(ServeConfig.local(dataDir)), Clock.systemUTC(), message -> { });
+        this.app = App.startObserved(tweak.apply(ServeConfig.local(dataDir)), Clock.systemUTC(), observer);
         this.client = new LoadClient(baseUrl());
     }
 
@@ -65,6 +69,7 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
+        client.close();
         app.close();
         if (deleteOnClose) {
             try (Stream<Path> files = Files.walk(dataDir)) {
