@@ -2,12 +2,13 @@ package dev.eventwire.cli;
 
 import dev.eventwire.bench.DeliveryBench;
 import dev.eventwire.bench.IngestBench;
+import dev.eventwire.bench.MetricsBench;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -40,6 +41,24 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds)).run();
+        }
+    }
+
+    @Command(name = "metrics", mixinStandardHelpOptions = true,
+            description = "Freshness (ack to a read that reflects it) and read latency over a large window while ingesting.")
+    static final class Metrics implements Runnable {
+        @Option(names = "--events", defaultValue = "1000000", description = "Events loaded into the window first (default ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--pairs", defaultValue = "10000", description = "ack-then-read pairs for freshness (default ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Length of the read phase (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Override
+        public void run() {
+            new MetricsBench(System.out, events, pairs, Duration.ofSeconds(seconds)).run();
         }
     }
 }

@@ -2,8 +2,11 @@ package dev.eventwire.metrics;
 
 /** Port: reads of the metric rollups, which the store maintains in the ingest transaction. */
 public interface MetricStore {
-    /** Folds a base metric over events with occurred_at in {@code (fromExclusive, toInclusive]}, in epoch microseconds. */
-    Aggregate aggregate(String tenant, MetricDefinition base, long fromExclusiveMicros, long toInclusiveMicros);
+    /**
+     * Folds base metrics over events with occurred_at in {@code (fromExclusive, toInclusive]} (epoch
+     * microseconds), all from one consistent snapshot; keyed by metric name.
+     */
+    java.util.Map<String, Aggregate> aggregate(String tenant, java.util.List<MetricDefinition> bases, long fromExclusiveMicros, long toInclusiveMicros);
 
     /** Folds recently appended contributions into the rollups; returns how many it folded. */
     long rollUp();

@@ -64,20 +64,20 @@ public final class MetricsService {
     private Optional<BigDecimal> compute(String tenant, MetricDefinition d, Duration window, Instant asOf) {
         long to = ChronoUnit.MICROS.between(Instant.EPOCH, asOf);
         long from = to - window.toNanos() / 1000;
-        if (d.isRatio()) {
-            Optional<BigDecimal> numerator = base(tenant, catalog.find(d.numerator().orElseThrow()).orElseThrow(), from, to);
-            BigDecimal denominator = BigDecimal.ZERO;
-            for (String part : d.denominator()) {
-                denominator = denominator.add(base(tenant, catalog.find(part).orElseThrow(), from, to).orElse(BigDecimal.ZERO));
-            }
-            if (denominator.signum() == 0 || numerator.isEmpty()) return Optional.empty();
-            return Optional.of(numerator.get().divide(denominator, MathContext.DECIMAL64).stripTrailingZeros());
+        // A ratio's parts are read together, from one snapshot.
+        List<MetricDefinition> parts = catalog.components(d).stream().distinct().toList();
+        java.util.Map<String, Aggregate> folded = store.aggregate(tenant, parts, from, to);
+        if (!d.isRatio()) return value(d, folded.get(d.name()));
+        Optional<BigDecimal> numerator = value(catalog.find(d.numerator().orElseThrow()).orElseThrow(), folded.get(d.numerator().get()));
+        BigDecimal denominator = BigDecimal.ZERO;
+        for (String name : d.denominator()) {
+            denominator = denominator.add(value(catalog.find(name).orElseThrow(), folded.get(name)).orElse(BigDecimal.ZERO));
         }
-        return base(tenant, d, from, to);
+        if (denominator.signum() == 0 || numerator.isEmpty()) return Optional.empty();
+        return Optional.of(numerator.get().divide(denominator, MathContext.DECIMAL64).stripTrailingZeros());
     }
 
-    private Optional<BigDecimal> base(String tenant, MetricDefinition d, long from, long to) {
-        Aggregate a = store.aggregate(tenant, d, from, to);
+    private static Optional<BigDecimal> value(MetricDefinition d, Aggregate a) {
         return switch (d.aggregation()) {
             case COUNT -> Optional.of(BigDecimal.valueOf(a.count()));
             case COUNT_DISTINCT -> Optional.of(BigDecimal.valueOf(a.distinct()));

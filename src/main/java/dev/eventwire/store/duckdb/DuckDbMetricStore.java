@@ -113,68 +113,102 @@ public final class DuckDbMetricStore implements MetricStore {
     }
 
     @Override
-    public Aggregate aggregate(String tenant, MetricDefinition base, long from, long to) {
-        long firstFull = Math.floorDiv(from + 1 + MINUTE_US - 1, MINUTE_US);
+    public Map<String, Aggregate> aggregate(String tenant, List<MetricDefinition> bases, long from, long to) {
+        long firstFull = Math.floorDiv(from + MINUTE_US, MINUTE_US);
         long lastFull = Math.floorDiv(to + 1, MINUTE_US) - 1;
-        // Edges: (from, firstFull*MIN) and [(lastFull+1)*MIN, to]; whole minutes come from the buckets.
-        long leftEnd = Math.min(firstFull * MINUTE_US - 1, to);
-        long rightStart = Math.max((lastFull + 1) * MINUTE_US, from + 1);
         boolean anyFull = firstFull <= lastFull;
+        String metrics = String.join(",", bases.stream().map(b -> SqlLiterals.string(b.name())).toList());
+        // Loose points: the partial minutes at both edges (or the whole window when it holds no whole
+        // minute), and inside the whole minutes those not folded into the buckets yet.
+        String loose = anyFull
+                ? "SELECT metric, value, distinct_value FROM metric_points WHERE tenant = $1 AND metric IN (" + metrics + ") AND occurred_us > $2 AND occurred_us < $4"
+                + " UNION ALL SELECT metric, value, distinct_value FROM metric_points WHERE tenant = $1 AND metric IN (" + metrics + ") AND occurred_us >= $5 AND occurred_us <= $3"
+                + " UNION ALL SELECT metric, value, distinct_value FROM metric_points WHERE seq > $6 AND tenant = $1 AND metric IN (" + metrics + ")"
+                + " AND occurred_us >= $4 AND occurred_us < $5"
+                : "SELECT metric, value, distinct_value FROM metric_points WHERE tenant = $1 AND metric IN (" + metrics + ") AND occurred_us > $2 AND occurred_us <= $3";
+        boolean anyDistinct = bases.stream().anyMatch(b -> b.aggregation() == dev.eventwire.metrics.Aggregation.COUNT_DISTINCT);
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    WITH watermark AS (SELECT rolled_up_seq AS s FROM metric_rollup WHERE id = 1),
-                    loose AS (
-                        SELECT value, distinct_value FROM metric_points
-                        WHERE tenant = ? AND metric = ? AND occurred_us > ? AND occurred_us <= ?
-                        UNION ALL
-                        SELECT value, distinct_value FROM metric_points
-                        WHERE ? AND tenant = ? AND metric = ? AND occurred_us >= ? AND occurred_us <= ?
-                        UNION ALL
-                        SELECT value, distinct_value FROM metric_points
-                        WHERE ? AND seq > (SELECT s FROM watermark) AND tenant = ? AND metric = ? AND occurred_us >= ? AND occurred_us < ?
-                    ), full_minutes AS (
-                        SELECT n, total, lo, hi FROM metric_buckets WHERE ? AND tenant = ? AND metric = ? AND minute BETWEEN ? AND ?
-                    )
-                    SELECT
-                        (SELECT coalesce(sum(n), 0) FROM full_minutes) + (SELECT count(*) FROM loose),
-                        (SELECT coalesce(sum(total), 0) FROM full_minutes) + (SELECT coalesce(sum(value), 0) FROM loose),
-                        (SELECT min(m) FROM (SELECT min(lo) AS m FROM full_minutes UNION ALL SELECT min(value) FROM loose)),
-                        (SELECT max(m) FROM (SELECT max(hi) AS m FROM full_minutes UNION ALL SELECT max(value) FROM loose)),
-                        (SELECT count(DISTINCT v) FROM (
-                            SELECT value AS v FROM metric_distinct WHERE ? AND tenant = ? AND metric = ? AND minute BETWEEN ? AND ?
-                            UNION ALL SELECT distinct_value FROM loose WHERE distinct_value IS NOT NULL))""")) {
-                int i = 1;
-                // the left edge (or the whole window when it holds no whole minute)
-                ps.setString(i++, tenant);
-                ps.setString(i++, base.name());
-                ps.setLong(i++, from);
-                ps.setLong(i++, anyFull ? leftEnd : to);
-                // the right edge
-                ps.setBoolean(i++, anyFull);
-                ps.setString(i++, tenant);
-                ps.setString(i++, base.name());
-                ps.setLong(i++, rightStart);
-                ps.setLong(i++, to);
-                // whole minutes not rolled up yet
-                ps.setBoolean(i++, anyFull);
-                ps.setString(i++, tenant);
-                ps.setString(i++, base.name());
-                ps.setLong(i++, firstFull * MINUTE_US);
-                ps.setLong(i++, (lastFull + 1) * MINUTE_US);
-                // whole minutes from the buckets, then from the distinct sets
-                for (int k = 0; k < 2; k++) {
-                    ps.setBoolean(i++, anyFull);
-                    ps.setString(i++, tenant);
-                    ps.setString(i++, base.name());
-                    ps.setLong(i++, firstFull);
-                    ps.setLong(i++, lastFull);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
+            // One snapshot for the watermark, the buckets and the points, so nothing is counted twice or missed.
+            c.setAutoCommit(false);
+            try {
+                long watermark;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rolled_up_seq FROM metric_rollup WHERE id = 1")) {
                     rs.next();
-                    return new Aggregate(rs.getLong(1), rs.getBigDecimal(2), Optional.ofNullable(rs.getBigDecimal(3)),
-                            Optional.ofNullable(rs.getBigDecimal(4)), rs.getLong(5));
+                    watermark = rs.getLong(1);
                 }
+                Map<String, Partial> partials = new LinkedHashMap<>();
+                for (MetricDefinition b : bases) partials.put(b.name(), new Partial());
+                if (anyFull) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT metric, sum(n), sum(total), min(lo), max(hi) FROM metric_buckets"
+                            + " WHERE tenant = ? AND metric IN (" + metrics + ") AND minute BETWEEN ? AND ? GROUP BY metric")) {
+                        ps.setString(1, tenant);
+                        ps.setLong(2, firstFull);
+                        ps.setLong(3, lastFull);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) partials.get(rs.getString(1)).add(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = bind(c, "SELECT metric, count(*), sum(value), min(value), max(value) FROM (" + loose + ") GROUP BY metric",
+                        tenant, from, to, firstFull, lastFull, watermark, anyFull);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) partials.get(rs.getString(1)).add(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5));
+                }
+                if (anyDistinct) {
+                    String sql = "SELECT metric, count(DISTINCT v) FROM (SELECT metric, distinct_value AS v FROM (" + loose + ") WHERE distinct_value IS NOT NULL"
+                            + (anyFull ? " UNION ALL SELECT metric, value FROM metric_distinct WHERE tenant = $1 AND metric IN (" + metrics + ")"
+                            + " AND minute BETWEEN $7 AND $8" : "") + ") GROUP BY metric";
+                    try (PreparedStatement ps = bind(c, sql, tenant, from, to, firstFull, lastFull, watermark, anyFull);
+                         ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) partials.get(rs.getString(1)).distinct = rs.getLong(2);
+                    }
+                }
+                Map<String, Aggregate> out = new LinkedHashMap<>();
+                partials.forEach((name, p) -> out.put(name, p.toAggregate()));
+                return out;
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
             }
         });
+    }
+
+    /** A base metric's fold being put together from buckets and loose points. */
+    private static final class Partial {
+        long count;
+        BigDecimal sum = BigDecimal.ZERO;
+        BigDecimal min;
+        BigDecimal max;
+        long distinct;
+
+        void add(long n, BigDecimal total, BigDecimal lo, BigDecimal hi) {
+            count += n;
+            if (total != null) sum = sum.add(total);
+            if (lo != null && (min == null || lo.compareTo(min) < 0)) min = lo;
+            if (hi != null && (max == null || hi.compareTo(max) > 0)) max = hi;
+        }
+
+        Aggregate toAggregate() {
+            return new Aggregate(count, sum, Optional.ofNullable(min), Optional.ofNullable(max), distinct);
+        }
+    }
+
+    /** Binds $1 tenant, $2 from, $3 to, and when the window holds whole minutes: $4 their start, $5 their end, $6 the watermark, $7..$8 the minutes. */
+    private static PreparedStatement bind(Connection c, String sql, String tenant, long from, long to, long firstFull, long lastFull,
+                                          long watermark, boolean anyFull) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setString(1, tenant);
+        ps.setLong(2, from);
+        ps.setLong(3, to);
+        if (anyFull) {
+            ps.setLong(4, firstFull * MINUTE_US);
+            ps.setLong(5, (lastFull + 1) * MINUTE_US);
+            ps.setLong(6, watermark);
+            if (sql.contains("$7")) {
+                ps.setLong(7, firstFull);
+                ps.setLong(8, lastFull);
+            }
+        }
+        return ps;
     }
 }

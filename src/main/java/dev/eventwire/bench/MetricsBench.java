@@ -1,0 +1,174 @@
+package dev.eventwire.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * {@code bench metrics}: loads a fresh server with N events spread over the last 20 hours, then measures
+ * (1) freshness: ingest acknowledged → a metric read that reflects it, counting stale reads, and
+ * (2) read latency p50/p99 over the 24h window while ingesting 1,000 events/s.
+ */
+public final class MetricsBench {
+    private static final List<String> READ_METRICS = List.of("events_total", "revenue", "order_count", "avg_order_value",
+            "error_rate", "payment_failure_rate", "active_sessions", "conversion_rate");
+
+    private final PrintStream out;
+    private final long preload;
+    private final int pairs;
+    private final Duration phase;
+
+    public MetricsBench(PrintStream out, long preload, int pairs, Duration phase) {
+        this.out = out;
+        this.preload = preload;
+        this.pairs = pairs;
+        this.phase = phase;
+    }
+
+    public void run() {
+        try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-bench-"), true, c -> c)) {
+            String key = server.createTenantKey("bench", "bench");
+            out.printf("bench metrics: %d cores; loading %d events over the last 20 hours...%n", Runtime.getRuntime().availableProcessors(), preload);
+            long t0 = System.nanoTime();
+            load(server, key);
+            out.printf("loaded %d events in %.1fs%n", preload, (System.nanoTime() - t0) / 1e9);
+            awaitRollup(server, key);
+            freshness(server);
+            readsWhileIngesting(server, key);
+        }
+    }
+
+    private void load(LocalServer server, String key) {
+        // In time order, as a backfill or live traffic arrives; each batch of 1,000 is one slice of the 20 hours.
+        Random random = new Random(1);
+        Instant start = Instant.now().minus(Duration.ofHours(20));
+        double stepMillis = (double) Duration.ofHours(20).toMillis() / preload;
+        List<Thread> loaders = new ArrayList<>();
+        AtomicLong next = new AtomicLong();
+        for (int t = 0; t < 4; t++) {
+            loaders.add(Thread.ofVirtual().start(() -> {
+                Random r = new Random(random.nextLong());
+                for (long first = next.getAndAdd(1000); first < preload; first = next.getAndAdd(1000)) {
+                    StringBuilder b = new StringBuilder(200_000).append("{\"events\":[");
+                    for (int i = 0; i < 1000; i++) {
+                        if (i > 0) b.append(',');
+                        String occurred = start.plusMillis((long) ((first + i) * stepMillis)).truncatedTo(ChronoUnit.MILLIS).toString();
+                        b.append(SyntheticEvents.one(r).replaceFirst("\"occurred_at\":\"[^\"]+\"", "\"occurred_at\":\"" + occurred + "\""));
+                    }
+                    LoadClient.Reply reply = server.client().post("/v1/events", key, b.append("]}").toString());
+                    if (reply.status() != 200) throw new IllegalStateException("load failed: " + reply);
+                }
+            }));
+        }
+        for (Thread t : loaders) join(t);
+    }
+
+    /** The first reads after a bulk load would otherwise measure folding, not reading. */
+    private void awaitRollup(LocalServer server, String key) {
+        long t0 = System.nanoTime();
+        long total = 0;
+        while (total < preload && System.nanoTime() - t0 < Duration.ofMinutes(5).toNanos()) {
+            total = server.parse(server.client().get("/v1/metrics/events_total?window=24h", key).body()).get("value").asLong();
+        }
+        out.printf("events_total over 24h reads %d%n", total);
+    }
+
+    /** ack → read pairs from 4 writers on their own tenant: every read must include every event acknowledged before it. */
+    private void freshness(LocalServer server) {
+        String key = server.createTenantKey("fresh", "fresh");
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong stale = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        Recorder ackToFresh = new Recorder(3);
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int w = 0; w < 4; w++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (done.incrementAndGet() <= pairs) {
+                    server.client().post("/v1/events", key, "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":1}}");
+                    long mustSee = acknowledged.incrementAndGet();
+                    long acked = System.nanoTime();
+                    long seen = server.parse(server.client().get("/v1/metrics/order_count?window=1h", key).body()).get("value").asLong();
+                    ackToFresh.recordValue((System.nanoTime() - acked) / 1000);
+                    if (seen < mustSee) stale.incrementAndGet();
+                }
+            }));
+        }
+        threads.forEach(MetricsBench::join);
+        Histogram h = ackToFresh.getIntervalHistogram();
+        out.printf("freshness: %d ack→read pairs in %.1fs, %d stale; ack→fresh read p50 %.2f ms p99 %.2f ms%n", h.getTotalCount(),
+                (System.nanoTime() - t0) / 1e9, stale.get(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+    }
+
+    private void readsWhileIngesting(LocalServer server, String key) {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong ingested = new AtomicLong();
+        // 1,000 events/s: 4 producers, each sending a batch of 10 every 40 ms on a fixed schedule.
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int seed = p;
+            producers.add(Thread.ofVirtual().start(() -> {
+                long start = System.nanoTime() + seed * 10_000_000L;
+                Random r = new Random(seed);
+                for (long i = 0; running.get(); i++) {
+                    long wait = start + i * 40_000_000L - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    StringBuilder b = new StringBuilder("{\"events\":[");
+                    for (int k = 0; k < 10; k++) b.append(k == 0 ? "" : ",").append(SyntheticEvents.one(r));
+                    if (server.client().post("/v1/events", key, b.append("]}").toString()).status() == 200) ingested.addAndGet(10);
+                }
+            }));
+        }
+        // One dashboard-like reader: a read every 20 ms, cycling through the metrics, timed from its schedule.
+        Recorder all = new Recorder(3);
+        List<Thread> readers = new ArrayList<>();
+        long end = System.nanoTime() + phase.toNanos();
+        long t0 = System.nanoTime();
+        readers.add(Thread.ofVirtual().start(() -> {
+            for (int i = 0; System.nanoTime() < end; i++) {
+                long due = t0 + i * 20_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                String metric = READ_METRICS.get(i % READ_METRICS.size());
+                LoadClient.Reply reply = server.client().get("/v1/metrics/" + metric + "?window=24h", key);
+                all.recordValue(Math.max(0, System.nanoTime() - due) / 1000);
+                if (server.parse(reply.body()).has("error")) throw new IllegalStateException(reply.body());
+            }
+        }));
+        readers.forEach(MetricsBench::join);
+        running.set(false);
+        producers.forEach(MetricsBench::join);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Histogram h = all.getIntervalHistogram();
+        out.printf("reads over 24h (%d+ events in the window) while ingesting %.0f events/s: %d reads, p50 %.2f ms p99 %.2f ms max %.2f ms%n",
+                preload, ingested.get() / seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
+        for (String metric : READ_METRICS) {
+            Recorder one = new Recorder(3);
+            for (int i = 0; i < 50; i++) {
+                long s = System.nanoTime();
+                server.client().get("/v1/metrics/" + metric + "?window=24h&as_of=" + Instant.now().minusSeconds(1 + i), key);
+                one.recordValue((System.nanoTime() - s) / 1000);
+            }
+            Histogram m = one.getIntervalHistogram();
+            out.printf("  %-22s uncached read p50 %6.2f ms p99 %6.2f ms%n", metric, m.getValueAtPercentile(50) / 1000.0, m.getValueAtPercentile(99) / 1000.0);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
