@@ -213,6 +213,35 @@ class DeliveryTest {
     }
 
     @Test
+    void timeoutsAndRefusedConnectionsAreFailedAttempts(@TempDir Path other) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (TestServer fast = TestServer.withLoopbackReceivers(other, clock, c -> c.withDeliveryTimeout(Duration.ofSeconds(1))
+                .withRetrySchedule(DurationList.parse("10s")))) {
+            ApiClient client = fast.tenant("acme");
+            String refusedHook = client.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + closedPort + "/nobody\"}").json().get("id").asText();
+            receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(5)));
+            String slowHook = client.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/slow") + "\"}").json().get("id").asText();
+            client.post("/v1/events", "{\"event_id\":\"x-1\",\"event_type\":\"order.created\"}");
+            for (String hook : List.of(refusedHook, slowHook)) {
+                await(() -> client.get("/v1/webhooks/" + hook + "/deliveries/x-1").json().path("attempts").asInt() == 1, WAIT, hook + " attempt 1");
+            }
+            JsonNode refused = client.get("/v1/webhooks/" + refusedHook + "/deliveries/x-1").json();
+            assertThat(refused.get("status").asText()).isEqualTo("pending");
+            assertThat(refused.get("last_error").asText()).startsWith("connection failed");
+            assertThat(refused.get("last_status_code").isNull()).isTrue();
+            JsonNode slow = client.get("/v1/webhooks/" + slowHook + "/deliveries/x-1").json();
+            assertThat(slow.get("status").asText()).isEqualTo("pending");
+            assertThat(slow.get("last_error").asText()).startsWith("timeout");
+            JsonNode attempt = slow.get("attempt_log").get(0);
+            assertThat(attempt.get("success").asBoolean()).isFalse();
+            assertThat(attempt.get("duration_ms").asLong()).isBetween(900L, 4000L);
+        }
+    }
+
+    @Test
     void deletingOrDeactivatingAWebhookParksItsPendingDeliveries() {
         Hook deleted = webhook("/a", null);
         Hook paused = webhook("/b", null);
