@@ -15,7 +15,8 @@ CREATE TABLE webhooks (
 
 -- One row per (webhook, event), created in the ingest transaction. attempts counts every attempt ever
 -- made (it numbers the attempts); budget_base is attempts at the last manual retry, so the schedule's
--- budget restarts there. lease_until_us keeps a claimed delivery from being claimed again while in flight.
+-- budget restarts there; requeued says the next attempt was asked for by hand (retry, recover).
+-- lease_until_us keeps a claimed delivery from being claimed again while in flight.
 CREATE TABLE deliveries (
     webhook_id        VARCHAR NOT NULL,
     event_id          VARCHAR NOT NULL,
@@ -25,6 +26,7 @@ CREATE TABLE deliveries (
     status            VARCHAR NOT NULL,
     attempts          INTEGER NOT NULL,
     budget_base       INTEGER NOT NULL,
+    requeued          BOOLEAN NOT NULL,
     next_attempt_us   BIGINT,
     lease_until_us    BIGINT,
     last_status_code  INTEGER,

@@ -56,7 +56,7 @@ public final class AuthService {
             throw ApiException.invalid("invalid_length", "name must be 1-128 characters.", "name");
         }
         String secret = "ew_" + ids.randomToken(32);
-        ApiKey key = new ApiKey(ids.timeOrdered("key_"), tenant, name, hasher.hash(secret), clock.instant());
+        ApiKey key = new ApiKey(ids.timeOrdered("key_"), tenant, name, hasher.hash(secret), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         keys.insert(key);
         return new CreatedKey(key, secret);
     }

@@ -3,7 +3,6 @@ package dev.eventwire.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.RejectedEvent;
-import java.math.BigDecimal;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,17 +16,16 @@ import java.util.Set;
 /** The metrics this server serves, and what each accepted or rejected event contributes to them. */
 public final class MetricCatalog {
     private final Map<String, MetricDefinition> byName;
+    private final List<MetricDefinition> ordered;
     private final List<MetricDefinition> base;
 
     public MetricCatalog(Collection<MetricDefinition> definitions) {
         Map<String, MetricDefinition> map = new LinkedHashMap<>();
         for (MetricDefinition d : definitions) map.put(d.name(), d);
         this.byName = Map.copyOf(map);
-        this.base = definitions.stream().filter(d -> !d.isRatio()).toList();
         this.ordered = List.copyOf(definitions);
+        this.base = definitions.stream().filter(d -> !d.isRatio()).toList();
     }
-
-    private final List<MetricDefinition> ordered;
 
     public List<MetricDefinition> all() {
         return ordered;
@@ -101,9 +99,5 @@ public final class MetricCatalog {
             node = node.get(part);
         }
         return node;
-    }
-
-    static BigDecimal zero() {
-        return BigDecimal.ZERO;
     }
 }

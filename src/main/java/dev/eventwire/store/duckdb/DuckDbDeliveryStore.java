@@ -95,7 +95,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     if (appender == null) appender = ((DuckDBConnection) connection).createAppender("main", "deliveries");
                     String messageId = ids.timeOrdered("msg_");
                     appender.beginRow().append(webhookId).append(e.eventId()).append(e.tenant()).append(messageId).append(e.eventType())
-                            .append("pending").append(0).append(0).append(now).append(leaseUntil).appendNull().appendNull()
+                            .append("pending").append(0).append(0).append(false).append(now).append(leaseUntil).appendNull().appendNull()
                             .append(now).append(now).append(nextDeliverySeq++).endRow();
                     queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId));
                 }
@@ -138,14 +138,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             List<DeliveryJob> jobs = new ArrayList<>();
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("""
-                         SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, e.body
+                         SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, e.body, d.requeued
                          FROM claims_stage s
                          JOIN deliveries d ON d.webhook_id = s.webhook_id AND d.event_id = s.event_id
                          JOIN events e ON e.tenant = d.tenant AND e.event_id = d.event_id""")) {
                 while (rs.next()) {
                     int attempts = rs.getInt(6);
                     int base = rs.getInt(7);
-                    Trigger trigger = attempts == 0 ? Trigger.INLINE : attempts == base ? Trigger.MANUAL : Trigger.RETRY;
+                    Trigger trigger = rs.getBoolean(9) ? Trigger.MANUAL : attempts == 0 ? Trigger.INLINE : Trigger.RETRY;
                     jobs.add(new DeliveryJob(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             attempts + 1, attempts + 1 - base, trigger, rs.getString(8)));
                 }
@@ -243,7 +243,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 try (Statement st = c.createStatement()) {
                     // A delivery parked meanwhile (webhook removed) keeps its state; only its count moves.
                     try (ResultSet rs = st.executeQuery("""
-                            UPDATE deliveries SET attempts = s.attempt,
+                            UPDATE deliveries SET attempts = s.attempt, requeued = false,
                                 status = CASE WHEN deliveries.status = 'pending' THEN s.status ELSE deliveries.status END,
                                 next_attempt_us = CASE WHEN deliveries.status = 'pending' THEN s.next_attempt_us ELSE deliveries.next_attempt_us END,
                                 last_status_code = CASE WHEN deliveries.status = 'pending' THEN s.last_status_code ELSE deliveries.last_status_code END,
@@ -368,7 +368,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private int requeueDead(String tenant, String webhookId, Instant now, String condition, Object conditionValue) {
         return Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE deliveries SET status = 'pending', budget_base = attempts, next_attempt_us = ?, lease_until_us = NULL, updated_us = ?
+                    UPDATE deliveries SET status = 'pending', budget_base = attempts, requeued = true, next_attempt_us = ?, lease_until_us = NULL,
+                        updated_us = ?
                     WHERE tenant = ? AND webhook_id = ? AND status = 'dead' AND\s""" + condition)) {
                 long n = Micros.of(now);
                 ps.setLong(1, n);

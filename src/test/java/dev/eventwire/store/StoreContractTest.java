@@ -1,0 +1,165 @@
+package dev.eventwire.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.DeliveryJob;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.Trigger;
+import dev.eventwire.events.AppendOutcome;
+import dev.eventwire.events.EventStore;
+import dev.eventwire.events.NewEvent;
+import dev.eventwire.support.Json;
+import dev.eventwire.support.MutableClock;
+import dev.eventwire.webhooks.Webhook;
+import dev.eventwire.webhooks.WebhookFilters;
+import dev.eventwire.webhooks.WebhookRegistry;
+import dev.eventwire.webhooks.WebhookStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the core needs from any store adapter, tested through the ports alone. The DuckDB adapter runs it
+ * now; the PostgreSQL adapter must pass the same suite (subclass it with its own {@link #open}).
+ */
+abstract class StoreContractTest {
+    static final Duration LEASE = Duration.ofSeconds(60);
+
+    /** The ports of one adapter over a fresh store; closing it closes the store. */
+    record Stores(EventStore events, DeliveryStore deliveries, WebhookStore webhooks, WebhookRegistry registry, AutoCloseable closer) {
+    }
+
+    abstract Stores open(Path dir, MutableClock clock, Duration lease);
+
+    @TempDir
+    Path dir;
+    MutableClock clock;
+    Stores stores;
+    final Json json = new Json();
+
+    @BeforeEach
+    void start() {
+        clock = MutableClock.startingNow();
+        stores = open(dir, clock, LEASE);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stores.closer().close();
+    }
+
+    NewEvent event(String tenant, String id, String type) {
+        Instant now = clock.instant();
+        ObjectNode data = json.mapper().createObjectNode();
+        String body = "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"entity_id\":null,\"occurred_at\":\"" + now + "\",\"data\":{}}";
+        return new NewEvent(tenant, id, type, Optional.empty(), now, now, data, body);
+    }
+
+    Webhook webhook(String tenant, String id) {
+        Instant now = clock.instant();
+        Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", true, Optional.empty(), now, now);
+        stores.webhooks().insert(w, () -> stores.registry().put(w));
+        return w;
+    }
+
+    AttemptRecord outcome(DeliveryJob job, DeliveryStatus status, Optional<Instant> next) {
+        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
+                Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
+                status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty());
+    }
+
+    @Test
+    void appendsAreIdempotentPerTenantAndEventId() throws Exception {
+        List<AppendOutcome> first = stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e1", "x.y"), event("b", "e1", "x.y")), List.of()).get();
+        assertThat(first).containsExactly(AppendOutcome.ACCEPTED, AppendOutcome.DUPLICATE, AppendOutcome.ACCEPTED);
+        assertThat(stores.events().append(List.of(event("a", "e1", "x.z")), List.of()).get()).containsExactly(AppendOutcome.DUPLICATE);
+        assertThat(stores.events().find("a", "e1").orElseThrow().eventType()).isEqualTo("x.y");
+        assertThat(stores.events().find("c", "e1")).isEmpty();
+    }
+
+    @Test
+    void acceptingAnEventQueuesOneDeliveryPerActiveWebhookInTheSameStep() throws Exception {
+        webhook("a", "wh_1");
+        webhook("a", "wh_2");
+        webhook("b", "wh_other_tenant");
+        stores.events().append(List.of(event("a", "e1", "order.created")), List.of()).get();
+        stores.events().append(List.of(event("a", "e1", "order.created")), List.of()).get();
+        assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(stores.deliveries().find("a", "wh_2", "e1")).isPresent();
+        assertThat(stores.deliveries().find("b", "wh_other_tenant", "e1")).isEmpty();
+        assertThat(stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
+                .as("a duplicate queues nothing").hasSize(1);
+    }
+
+    @Test
+    void aClaimedDeliveryIsNotClaimedAgainUntilItsLeaseLapses() throws Exception {
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
+        Instant now = clock.instant();
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of()))
+                .as("created with a lease: it was handed to the engine in memory").isEmpty();
+        clock.advance(LEASE.plusSeconds(1));
+        now = clock.instant();
+        List<DeliveryJob> claimed = stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of());
+        assertThat(claimed).hasSize(1);
+        assertThat(claimed.getFirst().attempt()).isEqualTo(1);
+        assertThat(claimed.getFirst().trigger()).isEqualTo(Trigger.INLINE);
+        assertThat(claimed.getFirst().body()).contains("\"event_id\":\"e1\"");
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of())).as("leased").isEmpty();
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of("wh_1"))).isEmpty();
+        stores.deliveries().releaseLeases(List.of(claimed.getFirst().key()));
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of())).as("released").hasSize(1);
+    }
+
+    @Test
+    void recordingTheSameOutcomeTwiceCountsOnceAndAStaleOutcomeChangesNothing() throws Exception {
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
+        clock.advance(LEASE.plusSeconds(1));
+        DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()).getFirst();
+        AttemptRecord failed = outcome(job, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(5)));
+        stores.deliveries().record(failed, () -> { }).get();
+        stores.deliveries().record(failed, () -> { }).get();
+        assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().attempts()).isEqualTo(1);
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(6));
+        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()).getFirst();
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.trigger()).isEqualTo(Trigger.RETRY);
+        assertThat(second.messageId()).isEqualTo(job.messageId());
+        stores.deliveries().record(outcome(second, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        stores.deliveries().record(failed, () -> { }).get();
+        var delivered = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
+        assertThat(delivered.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(delivered.attempts()).isEqualTo(2);
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).hasSize(2);
+    }
+
+    @Test
+    void removingAWebhookParksItsPendingDeliveriesAndRetryNeedsADeadOne() throws Exception {
+        Webhook w = webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b"), event("a", "e2", "a.b")), List.of()).get();
+        assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).as("not dead yet").isFalse();
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), true,
+                () -> stores.registry().remove(w));
+        var parked = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
+        assertThat(parked.status()).isEqualTo(DeliveryStatus.DEAD);
+        assertThat(parked.lastError()).contains("webhook removed");
+        assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).isTrue();
+        assertThat(stores.deliveries().recover("a", "wh_1", clock.instant().minusSeconds(60), clock.instant())).isEqualTo(1);
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()))
+                .extracting(DeliveryJob::trigger).containsOnly(Trigger.MANUAL);
+    }
+}
