@@ -7,6 +7,7 @@ import dev.eventwire.metrics.MetricDefinitionException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,11 +40,27 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServeConfig config = new ServeConfig(host, port, data,
+        ServeConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("eventwire: " + e.getMessage());
+            return 2;
+        }
+        return serve(config);
+    }
+
+    private ServeConfig config() {
+        List<java.time.Duration> schedule = DurationList.parse(retrySchedule);
+        if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
+        return new ServeConfig(host, port, data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                DurationList.parse(retrySchedule), DurationList.parseOne(deliveryTimeout),
+                schedule, DurationList.parseOne(deliveryTimeout),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)));
+    }
+
+    private int serve(ServeConfig config) {
         App app;
         try {
             app = App.start(config, Clock.systemUTC(), System.out::println);

@@ -91,7 +91,7 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
 
     private void dispatch(DeliveryJob job) {
         if (!inMemory.add(job.key())) return;
-        Lane lane = lanes.computeIfAbsent(job.webhookId(), id -> new Lane());
+        Lane lane = lanes.computeIfAbsent(job.webhookId(), Lane::new);
         if (!lane.offer(job)) {
             // The lane is full: the delivery stays leased in the store and is claimed again when the lease lapses.
             inMemory.remove(job.key());
@@ -100,8 +100,13 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
 
     /** One webhook's queue and in-flight count. */
     private final class Lane {
+        private final String webhookId;
         private final java.util.ArrayDeque<DeliveryJob> queue = new java.util.ArrayDeque<>();
         private int inFlight;
+
+        Lane(String webhookId) {
+            this.webhookId = webhookId;
+        }
 
         boolean offer(DeliveryJob job) {
             synchronized (this) {
@@ -136,9 +141,13 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
         }
 
         void slotFreed() {
+            boolean idle;
             synchronized (this) {
                 inFlight--;
+                idle = inFlight == 0 && queue.isEmpty();
             }
+            // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
+            if (idle && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
             if (running) pump();
         }
     }
