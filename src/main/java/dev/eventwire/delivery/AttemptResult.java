@@ -7,6 +7,19 @@ import java.util.Optional;
 public sealed interface AttemptResult {
     long durationMillis();
 
+    /** The first KiB of what the receiver answered ("" without an answer). */
+    String responseBody();
+
+    /** The HTTP status, when the receiver answered at all. */
+    default Optional<Integer> status() {
+        return switch (this) {
+            case Delivered d -> Optional.of(d.statusCode());
+            case Gone g -> Optional.of(g.statusCode());
+            case Throttled t -> Optional.of(t.statusCode());
+            case Failed f -> f.statusCode();
+        };
+    }
+
     /** 2xx. */
     record Delivered(int statusCode, String responseBody, long durationMillis) implements AttemptResult {
     }

@@ -84,18 +84,6 @@ public final class WebhookTester {
     }
 
     private static AttemptRecord logRow(Webhook webhook, String eventId, String messageId, int attempt, AttemptResult result, Instant at) {
-        Optional<Integer> status = switch (result) {
-            case AttemptResult.Delivered d -> Optional.of(d.statusCode());
-            case AttemptResult.Gone g -> Optional.of(g.statusCode());
-            case AttemptResult.Throttled t -> Optional.of(t.statusCode());
-            case AttemptResult.Failed f -> f.statusCode();
-        };
-        String body = switch (result) {
-            case AttemptResult.Delivered d -> d.responseBody();
-            case AttemptResult.Gone g -> g.responseBody();
-            case AttemptResult.Throttled t -> t.responseBody();
-            case AttemptResult.Failed f -> f.responseBody();
-        };
         boolean success = result instanceof AttemptResult.Delivered;
         Optional<String> error = switch (result) {
             case AttemptResult.Delivered d -> Optional.empty();
@@ -103,8 +91,8 @@ public final class WebhookTester {
             case AttemptResult.Throttled t -> Optional.of("HTTP " + t.statusCode());
             case AttemptResult.Failed f -> Optional.of(f.error());
         };
-        return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, attempt, Trigger.TEST, status, success, error,
-                result.durationMillis(), body, at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty());
+        return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, attempt, Trigger.TEST, result.status(), success, error,
+                result.durationMillis(), result.responseBody(), at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty());
     }
 
     private static void pause(Duration d) {

@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MetricCache implements IngestListener {
     static final int MAX_ENTRIES_PER_METRIC = 1_000;
+    static final int MAX_REMEMBERED_TYPES = 10_000;
 
     private final MetricCatalog catalog;
     private final Map<Slot, Map<Key, Value>> entries = new ConcurrentHashMap<>();
     private final Map<Slot, AtomicLong> versions = new ConcurrentHashMap<>();
+    private final Map<String, List<MetricDefinition>> movedByType = new ConcurrentHashMap<>();
 
     public MetricCache(MetricCatalog catalog) {
         this.catalog = catalog;
@@ -66,20 +68,31 @@ public final class MetricCache implements IngestListener {
 
     @Override
     public void committed(List<NewEvent> accepted, List<RejectedEvent> rejected, List<QueuedDelivery> deliveries) {
-        for (NewEvent e : accepted) invalidate(e.tenant(), e.eventType(), false, e.occurredAt());
-        for (RejectedEvent r : rejected) invalidate(r.tenant(), "", true, r.receivedAt());
+        // Runs on the ingest writer before the commit's requests are answered: gather the event times per
+        // (tenant, metric) first, so a batch of 500 drops each slot once instead of 500 times.
+        Map<Slot, List<Instant>> moved = new java.util.HashMap<>();
+        for (NewEvent e : accepted) {
+            for (MetricDefinition d : movedBy(e.eventType(), false)) moved.computeIfAbsent(new Slot(e.tenant(), d.name()), s -> new java.util.ArrayList<>()).add(e.occurredAt());
+        }
+        for (RejectedEvent r : rejected) {
+            for (MetricDefinition d : movedBy("", true)) moved.computeIfAbsent(new Slot(r.tenant(), d.name()), s -> new java.util.ArrayList<>()).add(r.receivedAt());
+        }
+        moved.forEach(this::invalidate);
     }
 
-    private void invalidate(String tenant, String eventType, boolean rejected, Instant at) {
-        for (MetricDefinition d : catalog.all()) {
-            if (!catalog.movedBy(d, eventType, rejected)) continue;
-            Slot slot = new Slot(tenant, d.name());
-            AtomicLong version = versions.computeIfAbsent(slot, s -> new AtomicLong());
-            synchronized (version) {
-                version.incrementAndGet();
-                Map<Key, Value> values = entries.get(slot);
-                if (values != null) values.keySet().removeIf(k -> affects(k, at));
-            }
+    /** The metrics an event of this type moves; remembered per type (bounded: forgotten wholesale when large). */
+    private List<MetricDefinition> movedBy(String eventType, boolean rejected) {
+        String key = rejected ? "\u0000rejected" : eventType;
+        if (movedByType.size() > MAX_REMEMBERED_TYPES) movedByType.clear();
+        return movedByType.computeIfAbsent(key, k -> catalog.all().stream().filter(d -> catalog.movedBy(d, eventType, rejected)).toList());
+    }
+
+    private void invalidate(Slot slot, List<Instant> times) {
+        AtomicLong version = versions.computeIfAbsent(slot, s -> new AtomicLong());
+        synchronized (version) {
+            version.incrementAndGet();
+            Map<Key, Value> values = entries.get(slot);
+            if (values != null) values.keySet().removeIf(k -> times.stream().anyMatch(at -> affects(k, at)));
         }
     }
 
