@@ -19,6 +19,7 @@ import dev.eventwire.events.IngestListener;
 import dev.eventwire.metrics.MetricCache;
 import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinitions;
+import dev.eventwire.metrics.LiveRollups;
 import dev.eventwire.metrics.MetricsService;
 import dev.eventwire.metrics.RollupWorker;
 import java.time.Duration;
@@ -85,10 +86,11 @@ public final class App implements AutoCloseable {
             DuckDbMetricStore metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
             this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
             MetricCache metricCache = new MetricCache(catalog);
+            LiveRollups liveMetrics = new LiveRollups(catalog, metricStore, clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, registry,
+            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, liveMetrics, registry,
                     IngestListener.all(List.of(observer, metricCache, engine)));
-            MetricsService metrics = new MetricsService(catalog, metricStore, metricCache, clock);
+            MetricsService metrics = new MetricsService(catalog, metricStore, liveMetrics, metricCache, clock);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock);
@@ -99,6 +101,7 @@ public final class App implements AutoCloseable {
             writer.start();
             deliveryWriter.start();
             rollupWriter.start();
+            liveMetrics.restore();
             engine.start();
             rollups.start();
             this.http = Api.server(new Api.Services(auth, ingest, events, webhooks, deliveryService, filters, metrics), json, this::healthy);

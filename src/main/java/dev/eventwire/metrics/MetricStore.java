@@ -1,13 +1,27 @@
 package dev.eventwire.metrics;
 
-/** Port: reads of the metric rollups, which the store maintains in the ingest transaction. */
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Port: the durable metric rollups and points. */
 public interface MetricStore {
     /**
      * Folds base metrics over events with occurred_at in {@code (fromExclusive, toInclusive]} (epoch
      * microseconds), all from one consistent snapshot; keyed by metric name.
      */
-    java.util.Map<String, Aggregate> aggregate(String tenant, java.util.List<MetricDefinition> bases, long fromExclusiveMicros, long toInclusiveMicros);
+    Map<String, Aggregate> aggregate(String tenant, List<MetricDefinition> bases, long fromExclusiveMicros, long toInclusiveMicros);
 
     /** Folds recently appended contributions into the rollups; returns how many it folded. */
     long rollUp();
+
+    /**
+     * Streams the rollups from {@code fromMinute} on into {@code sink}: every minute bucket, and per
+     * distinct-count metric each value's latest occurrence at or before {@code settledMicros} plus every
+     * occurrence after it. Folds all pending points first. Returns the last point sequence number.
+     */
+    long restore(long fromMinute, long settledMicros, RestoreSink sink);
+
+    /** The stored points of these metrics with occurred time in {@code [fromMicros, toMicros)} and {@code seq <= maxSeq}, by time. */
+    List<Contribution> points(String tenant, Collection<String> metrics, long fromMicros, long toMicrosExclusive, long maxSeq);
 }

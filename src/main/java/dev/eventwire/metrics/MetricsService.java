@@ -10,19 +10,22 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads metrics (SPEC §7): validates the request, serves cached values, computes the rest from the rollups. */
+/** Reads metrics (SPEC §7): validates the request, serves cached values, computes the rest from the rollups
+ * in memory, or from the store for what memory does not hold. */
 public final class MetricsService {
     /** A "now" read may reuse a value computed this recently (its as_of says when). */
     static final Duration NOW_REUSE = Duration.ofSeconds(1);
 
     private final MetricCatalog catalog;
     private final MetricStore store;
+    private final LiveRollups live;
     private final MetricCache cache;
     private final Clock clock;
 
-    public MetricsService(MetricCatalog catalog, MetricStore store, MetricCache cache, Clock clock) {
+    public MetricsService(MetricCatalog catalog, MetricStore store, LiveRollups live, MetricCache cache, Clock clock) {
         this.catalog = catalog;
         this.store = store;
+        this.live = live;
         this.cache = cache;
         this.clock = clock;
     }
@@ -66,7 +69,8 @@ public final class MetricsService {
         long from = to - window.toNanos() / 1000;
         // A ratio's parts are read together, from one snapshot.
         List<MetricDefinition> parts = catalog.components(d).stream().distinct().toList();
-        java.util.Map<String, Aggregate> folded = store.aggregate(tenant, parts, from, to);
+        // Memory serves the last 31 days; older windows and past distinct counts come from the store.
+        java.util.Map<String, Aggregate> folded = live.aggregate(tenant, parts, from, to).orElseGet(() -> store.aggregate(tenant, parts, from, to));
         if (!d.isRatio()) return value(d, folded.get(d.name()));
         Optional<BigDecimal> numerator = value(catalog.find(d.numerator().orElseThrow()).orElseThrow(), folded.get(d.numerator().get()));
         BigDecimal denominator = BigDecimal.ZERO;

@@ -30,8 +30,10 @@ class DuckDbStoreContractTest extends StoreContractTest {
         WebhookRegistry registry = new WebhookRegistry();
         DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, delivery, ids, clock, lease);
         DuckDbWebhookStore webhooks = new DuckDbWebhookStore(database, ingest, new FiltersCodec(new Json()));
-        DuckDbMetricStore metrics = new DuckDbMetricStore(database, ingest, rollup, MetricDefinitions.load(Optional.empty()));
-        DuckDbEventStore events = new DuckDbEventStore(database, ingest, deliveries, metrics, registry, IngestListener.all(List.of()));
+        dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
+        DuckDbMetricStore metrics = new DuckDbMetricStore(database, ingest, rollup, catalog);
+        DuckDbEventStore events = new DuckDbEventStore(database, ingest, deliveries, metrics,
+                new dev.eventwire.metrics.LiveRollups(catalog, metrics, clock), registry, IngestListener.all(List.of()));
         ingest.start();
         delivery.start();
         rollup.start();

@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.metrics.Contribution;
+import dev.eventwire.metrics.LiveRollups;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
@@ -33,13 +35,15 @@ import org.duckdb.DuckDBConnection;
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
  * into one write per commit: one index lookup finds the ids already stored, and the appender writes the
  * rest. The same transaction queues the new
- * events' deliveries and updates the metric rollups.
+ * events' deliveries and appends their metric points; right after the commit, before any request in it
+ * is answered, the points go to the in-memory rollups and then to the listener.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final DeliveryQueue deliveryQueue;
     private final DuckDbMetricStore metrics;
+    private final LiveRollups liveMetrics;
     private final FanOut fanOut;
     private final IngestListener listener;
     private final AppendKind appendKind = new AppendKind();
@@ -47,11 +51,12 @@ public final class DuckDbEventStore implements EventStore {
     private long nextRejectedSeq;
 
     public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
-                            FanOut fanOut, IngestListener listener) {
+                            LiveRollups liveMetrics, FanOut fanOut, IngestListener listener) {
         this.database = database;
         this.writer = writer;
         this.deliveryQueue = deliveryQueue;
         this.metrics = metrics;
+        this.liveMetrics = liveMetrics;
         this.fanOut = fanOut;
         this.listener = listener;
         writer.runNow(c -> {
@@ -97,7 +102,7 @@ public final class DuckDbEventStore implements EventStore {
             List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut);
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
             insertRejected(connection, rejected);
-            metrics.write(connection, accepted, rejected);
+            List<Contribution> points = metrics.write(connection, accepted, rejected);
 
             List<List<AppendOutcome>> outcomes = new ArrayList<>(appends.size());
             for (Append a : appends) {
@@ -110,7 +115,11 @@ public final class DuckDbEventStore implements EventStore {
                 }
                 outcomes.add(perEvent);
             }
-            return new GroupCommitWriter.BatchResult<>(outcomes, () -> listener.committed(accepted, rejected, deliveries));
+            return new GroupCommitWriter.BatchResult<>(outcomes, () -> {
+                // Memory first: a read whose cached value is dropped by the listener must find the points there.
+                liveMetrics.apply(points);
+                listener.committed(accepted, rejected, deliveries);
+            });
         }
     }
 

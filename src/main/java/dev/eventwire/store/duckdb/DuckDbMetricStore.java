@@ -3,6 +3,8 @@ package dev.eventwire.store.duckdb;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.metrics.Aggregate;
+import dev.eventwire.metrics.Contribution;
+import dev.eventwire.metrics.RestoreSink;
 import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
@@ -16,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,21 +59,85 @@ public final class DuckDbMetricStore implements MetricStore {
         });
     }
 
-    /** Called inside the ingest transaction (ingest writer thread) with what it accepted and rejected. */
-    void write(Connection connection, List<NewEvent> accepted, List<RejectedEvent> rejected) throws SQLException {
+    /**
+     * Called inside the ingest transaction (ingest writer thread) with what it accepted and rejected;
+     * returns the points written, numbered, for the in-memory rollups to apply after the commit.
+     */
+    List<Contribution> write(Connection connection, List<NewEvent> accepted, List<RejectedEvent> rejected) throws SQLException {
         List<MetricPoint> points = new ArrayList<>();
         for (NewEvent e : accepted) points.addAll(catalog.pointsOf(e));
         for (RejectedEvent r : rejected) points.addAll(catalog.pointsOf(r));
-        if (points.isEmpty()) return;
+        if (points.isEmpty()) return List.of();
+        List<Contribution> written = new ArrayList<>(points.size());
         try (DuckDBAppender ap = ((DuckDBConnection) connection).createAppender("main", "metric_points")) {
             for (MetricPoint p : points) {
-                ap.beginRow().append(nextPointSeq++).append(p.tenant()).append(p.metric()).append(p.occurredMicros());
+                long seq = nextPointSeq++;
+                ap.beginRow().append(seq).append(p.tenant()).append(p.metric()).append(p.occurredMicros());
                 appendDecimal(ap, p.value().orElse(null));
                 if (p.distinctValue().isPresent()) ap.append(p.distinctValue().get());
                 else ap.appendNull();
                 ap.endRow();
+                written.add(new Contribution(seq, p));
             }
         }
+        return written;
+    }
+
+    @Override
+    public long restore(long fromMinute, long settledMicros, RestoreSink sink) {
+        while (rollUp() > 0) {
+            // Fold everything first: the buckets then hold every stored point.
+        }
+        return database.read(c -> {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, n, total, lo, hi FROM metric_buckets WHERE minute >= ?")) {
+                    ps.setLong(1, fromMinute);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) sink.bucket(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getBigDecimal(7));
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, distinct_value, max(occurred_us) FROM metric_points"
+                        + " WHERE distinct_value IS NOT NULL AND occurred_us >= ? AND occurred_us <= ? GROUP BY ALL"
+                        + " UNION ALL SELECT tenant, metric, distinct_value, occurred_us FROM metric_points WHERE distinct_value IS NOT NULL AND occurred_us > ?")) {
+                    ps.setLong(1, fromMinute * MINUTE_US);
+                    ps.setLong(2, settledMicros);
+                    ps.setLong(3, settledMicros);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) sink.distinct(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+                    }
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM metric_points")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    @Override
+    public List<Contribution> points(String tenant, Collection<String> metrics, long fromMicros, long toMicrosExclusive, long maxSeq) {
+        String names = String.join(",", metrics.stream().map(SqlLiterals::string).toList());
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, metric, occurred_us, value, distinct_value FROM metric_points"
+                    + " WHERE tenant = ? AND metric IN (" + names + ") AND occurred_us >= ? AND occurred_us < ? AND seq <= ? ORDER BY occurred_us")) {
+                ps.setString(1, tenant);
+                ps.setLong(2, fromMicros);
+                ps.setLong(3, toMicrosExclusive);
+                ps.setLong(4, maxSeq);
+                List<Contribution> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Contribution(rs.getLong(1), new MetricPoint(tenant, rs.getString(2), rs.getLong(3),
+                                Optional.ofNullable(rs.getBigDecimal(4)), Optional.ofNullable(rs.getString(5)))));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     @Override

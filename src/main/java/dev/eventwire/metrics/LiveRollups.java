@@ -1,0 +1,298 @@
+package dev.eventwire.metrics;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The metric rollups of the last 31 days in memory, so that a read costs microseconds and never waits
+ * on DuckDB (its checkpoints, its writers, its pool).
+ *
+ * <p>The ingest writer applies each commit's points right after the commit and before any request in it
+ * is answered, so a read after an answer sees them. Per tenant and base metric it keeps cells per minute,
+ * hour and day; for distinct counts a {@link LastSeenIndex}; and copies of single minutes' points, fetched
+ * from the store when a window edge falls inside a minute (then kept current by every apply, and dropped
+ * after ten idle minutes). A fetched copy holds the stored points up to a sequence number; the points
+ * applied since are added from a short log of recent applies, so nothing is counted twice or missed.
+ *
+ * <p>A read it cannot serve returns empty and goes to the store: windows reaching back beyond the
+ * horizon, and distinct counts of windows that end before the settle line (an {@code as_of} more than
+ * about a second back — those values are cached until a late event lands in their window).
+ */
+public final class LiveRollups {
+    static final long HORIZON_MINUTES = 31L * 1_440;
+    static final long SETTLE_DELAY_MICROS = 1_000_000;
+    static final int PREFETCH_MINUTES = 5;
+    static final long MAX_CACHED_POINTS = 2_000_000;
+    static final long IDLE_POINTS_MICROS = 10 * 60_000_000L;
+    static final int RECENT_APPLIED = 16_384;
+    private static final int FETCH_ATTEMPTS = 3;
+
+    private final MetricCatalog catalog;
+    private final MetricStore store;
+    private final Clock clock;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<Key, Series> series = new HashMap<>();
+    private final List<Series> distinctSeries = new ArrayList<>();
+    private final ArrayDeque<Contribution> recent = new ArrayDeque<>();
+    private long forgottenSeq;
+    private long appliedSeq;
+    /** Nothing is served before {@link #restore()}. */
+    private long horizonMinute = Long.MAX_VALUE;
+    private long settledMicros = Long.MIN_VALUE;
+    private long prunedMinute;
+    private long cachedPoints;
+
+    public LiveRollups(MetricCatalog catalog, MetricStore store, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    private record Key(String tenant, String metric) {
+    }
+
+    /** Rebuilds the memory from the store; call before serving (nothing is ingested meanwhile). */
+    public void restore() {
+        long now = nowMicros();
+        long horizon = TimeLevels.minuteOf(now) - HORIZON_MINUTES;
+        long settled = now - SETTLE_DELAY_MICROS;
+        lock.writeLock().lock();
+        try {
+            series.clear();
+            distinctSeries.clear();
+            recent.clear();
+            long seq = store.restore(horizon, settled, new RestoreSink() {
+                @Override
+                public void bucket(String tenant, String metric, long minute, long count, BigDecimal sum, BigDecimal min, BigDecimal max) {
+                    Series s = seriesFor(tenant, metric);
+                    if (s != null) s.cells.covering(minute, c -> c.addFolded(count, sum, min, max));
+                }
+
+                @Override
+                public void distinct(String tenant, String metric, String value, long occurredMicros) {
+                    Series s = seriesFor(tenant, metric);
+                    if (s != null && s.distinct != null) s.distinct.add(value, occurredMicros, settled);
+                }
+            });
+            appliedSeq = seq;
+            forgottenSeq = seq;
+            horizonMinute = horizon;
+            settledMicros = settled;
+            prunedMinute = TimeLevels.minuteOf(now);
+            cachedPoints = 0;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Applies committed points; called on the ingest writer after the commit, before its requests are answered. */
+    public void apply(List<Contribution> contributions) {
+        lock.writeLock().lock();
+        try {
+            long now = nowMicros();
+            for (Contribution c : contributions) {
+                remember(c);
+                long minute = c.minute();
+                if (minute < horizonMinute) continue;
+                MetricPoint p = c.point();
+                Series s = seriesFor(p.tenant(), p.metric());
+                if (s == null) continue;
+                BigDecimal value = p.value().orElse(null);
+                s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
+                MinutePoints copy = s.points.get(minute);
+                if (copy != null) {
+                    copy.add(p.occurredMicros(), value);
+                    cachedPoints++;
+                }
+                if (s.distinct != null && p.distinctValue().isPresent()) s.distinct.add(p.distinctValue().get(), p.occurredMicros(), settledMicros);
+            }
+            long settle = now - SETTLE_DELAY_MICROS;
+            if (settle > settledMicros) {
+                settledMicros = settle;
+                for (Series s : distinctSeries) s.distinct.settleUntil(settle);
+            }
+            long minute = TimeLevels.minuteOf(now);
+            if (minute > prunedMinute && horizonMinute != Long.MAX_VALUE) prune(minute, now);
+            if (cachedPoints > MAX_CACHED_POINTS) evictPoints(MAX_CACHED_POINTS / 2);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Folds base metrics over {@code (fromExclusive, toInclusive]} like {@link MetricStore#aggregate}, or
+     * empty when this window is not served from memory. For a distinct count only {@code distinct} is set.
+     */
+    public Optional<Map<String, Aggregate>> aggregate(String tenant, List<MetricDefinition> bases, long fromExclusive, long toInclusive) {
+        for (int attempt = 0; attempt < FETCH_ATTEMPTS; attempt++) {
+            Map<String, Set<Long>> missing = new LinkedHashMap<>();
+            long seenSeq;
+            lock.readLock().lock();
+            try {
+                if (TimeLevels.minuteOf(fromExclusive) < horizonMinute) return Optional.empty();
+                boolean anyDistinct = bases.stream().anyMatch(b -> b.aggregation() == Aggregation.COUNT_DISTINCT);
+                if (anyDistinct && toInclusive < settledMicros) return Optional.empty();
+                long now = nowMicros();
+                Map<String, Aggregate> out = new LinkedHashMap<>();
+                for (MetricDefinition b : bases) {
+                    Series s = series.get(new Key(tenant, b.name()));
+                    if (s == null) {
+                        out.put(b.name(), Aggregate.NONE);
+                    } else if (s.distinct != null) {
+                        out.put(b.name(), Aggregate.ofDistinct(s.distinct.distinctIn(fromExclusive, toInclusive)));
+                    } else {
+                        Cell into = new Cell();
+                        boolean extremes = b.aggregation() == Aggregation.MIN || b.aggregation() == Aggregation.MAX;
+                        new WindowFold(s, into, extremes, now, m -> missing.computeIfAbsent(b.name(), k -> new TreeSet<>()).add(m))
+                                .fold(fromExclusive, toInclusive);
+                        out.put(b.name(), into.toAggregate());
+                    }
+                }
+                if (missing.isEmpty()) return Optional.of(out);
+                seenSeq = appliedSeq;
+            } finally {
+                lock.readLock().unlock();
+            }
+            fetch(tenant, missing, seenSeq);
+        }
+        return Optional.empty();
+    }
+
+    /** Folds one series over a window: the two edge minutes exactly, the whole minutes between from cells. */
+    private record WindowFold(Series s, Cell into, boolean extremes, long now, java.util.function.LongConsumer missing) {
+        void fold(long fromExclusive, long toInclusive) {
+            long first = TimeLevels.minuteOf(fromExclusive);
+            long last = TimeLevels.minuteOf(toInclusive);
+            if (first == last) {
+                edge(first, fromExclusive, toInclusive);
+                return;
+            }
+            edge(first, fromExclusive, (first + 1) * TimeLevels.MINUTE_US - 1);
+            s.cells.fold(first + 1, last - 1, into);
+            edge(last, last * TimeLevels.MINUTE_US - 1, toInclusive);
+        }
+
+        private void edge(long minute, long fromExclusive, long toInclusive) {
+            Cell cell = s.cells.minute(minute);
+            if (cell == null || cell.outside(fromExclusive, toInclusive)) return;
+            if (cell.within(fromExclusive, toInclusive)) {
+                into.add(cell);
+                return;
+            }
+            MinutePoints copy = s.points.get(minute);
+            if (copy == null) {
+                missing.accept(minute);
+                return;
+            }
+            copy.touch(now);
+            copy.fold(fromExclusive, toInclusive, into, extremes);
+        }
+    }
+
+    /** Copies the points of the missing minutes (and a few after them: the next reads' edges) from the store. */
+    private void fetch(String tenant, Map<String, Set<Long>> missing, long seenSeq) {
+        Map<Long, List<String>> metricsByMinute = new LinkedHashMap<>();
+        missing.forEach((metric, minutes) -> minutes.forEach(m -> metricsByMinute.computeIfAbsent(m, k -> new ArrayList<>()).add(metric)));
+        Map<Long, List<Contribution>> fetched = new LinkedHashMap<>();
+        metricsByMinute.forEach((minute, metrics) -> fetched.put(minute,
+                store.points(tenant, metrics, minute * TimeLevels.MINUTE_US, (minute + PREFETCH_MINUTES) * TimeLevels.MINUTE_US, seenSeq)));
+        lock.writeLock().lock();
+        try {
+            // The copies hold stored points up to seenSeq; the applies since then must be added from the log.
+            if (forgottenSeq > seenSeq) return;
+            List<Contribution> since = new ArrayList<>();
+            for (Iterator<Contribution> it = recent.descendingIterator(); it.hasNext(); ) {
+                Contribution c = it.next();
+                if (c.seq() <= seenSeq) break;
+                if (c.point().tenant().equals(tenant)) since.add(c);
+            }
+            Collections.reverse(since);
+            long now = nowMicros();
+            metricsByMinute.forEach((minute, metrics) -> {
+                for (String metric : metrics) {
+                    Series s = series.get(new Key(tenant, metric));
+                    if (s == null) continue;
+                    for (long m = minute; m < minute + PREFETCH_MINUTES; m++) {
+                        if (m < horizonMinute || s.points.containsKey(m) || s.cells.minute(m) == null) continue;
+                        MinutePoints copy = new MinutePoints(s.numeric, now);
+                        for (Contribution c : fetched.get(minute)) addIfIn(copy, c, metric, m);
+                        for (Contribution c : since) addIfIn(copy, c, metric, m);
+                        s.points.put(m, copy);
+                        cachedPoints += copy.size();
+                    }
+                }
+            });
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static void addIfIn(MinutePoints copy, Contribution c, String metric, long minute) {
+        if (c.minute() == minute && c.point().metric().equals(metric)) copy.add(c.point().occurredMicros(), c.point().value().orElse(null));
+    }
+
+    private void remember(Contribution c) {
+        appliedSeq = Math.max(appliedSeq, c.seq());
+        recent.addLast(c);
+        if (recent.size() > RECENT_APPLIED) forgottenSeq = Math.max(forgottenSeq, recent.removeFirst().seq());
+    }
+
+    private Series seriesFor(String tenant, String metric) {
+        Key key = new Key(tenant, metric);
+        Series s = series.get(key);
+        if (s != null) return s;
+        Optional<MetricDefinition> d = catalog.find(metric).filter(def -> !def.isRatio());
+        if (d.isEmpty()) return null;
+        s = new Series(d.get().aggregation());
+        series.put(key, s);
+        if (s.distinct != null) distinctSeries.add(s);
+        return s;
+    }
+
+    private void prune(long minute, long now) {
+        prunedMinute = minute;
+        horizonMinute = minute - HORIZON_MINUTES;
+        for (Series s : series.values()) {
+            s.cells.dropBefore(horizonMinute);
+            if (s.distinct != null) s.distinct.dropBefore(horizonMinute);
+            s.points.entrySet().removeIf(e -> {
+                boolean drop = e.getKey() < horizonMinute || e.getValue().lastUsedMicros() < now - IDLE_POINTS_MICROS;
+                if (drop) cachedPoints -= e.getValue().size();
+                return drop;
+            });
+        }
+    }
+
+    /** Drops the least recently used minute copies until at most {@code target} points remain. */
+    private void evictPoints(long target) {
+        record Copy(Series series, long minute, MinutePoints points) {
+        }
+        List<Copy> copies = new ArrayList<>();
+        for (Series s : series.values()) s.points.forEach((m, p) -> copies.add(new Copy(s, m, p)));
+        copies.sort(Comparator.comparingLong(c -> c.points().lastUsedMicros()));
+        for (Copy c : copies) {
+            if (cachedPoints <= target) break;
+            c.series().points.remove(c.minute());
+            cachedPoints -= c.points().size();
+        }
+    }
+
+    private long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+    }
+}
