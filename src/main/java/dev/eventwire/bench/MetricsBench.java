@@ -1,12 +1,16 @@
 package dev.eventwire.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.metrics.MetricWindow;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +19,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * {@code bench metrics}: loads a fresh server with N events spread over the last 20 hours, then measures
- * (1) freshness: ingest acknowledged → a metric read that reflects it, counting stale reads, and
- * (2) read latency p50/p99 over the 24h window while ingesting 1,000 events/s.
+ * (1) freshness: ingest acknowledged → a metric read that reflects it, counting stale reads,
+ * (2) read latency p50/p99 over every window while ingesting 1,000 events/s,
+ * (3) reads at past {@code as_of} values, each new, and (4) the time a restart takes to serve again.
  */
 public final class MetricsBench {
     private static final List<String> READ_METRICS = List.of("events_total", "revenue", "order_count", "avg_order_value",
@@ -24,27 +29,46 @@ public final class MetricsBench {
 
     private final PrintStream out;
     private final long preload;
+    private final int sessions;
     private final int pairs;
     private final Duration phase;
 
-    public MetricsBench(PrintStream out, long preload, int pairs, Duration phase) {
+    public MetricsBench(PrintStream out, long preload, int sessions, int pairs, Duration phase) {
         this.out = out;
         this.preload = preload;
+        this.sessions = sessions;
         this.pairs = pairs;
         this.phase = phase;
     }
 
     public void run() {
-        try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-bench-"), true, c -> c)) {
-            String key = server.createTenantKey("bench", "bench");
-            out.printf("bench metrics: %d cores; loading %d events over the last 20 hours...%n", Runtime.getRuntime().availableProcessors(), preload);
+        Path folder = LocalServer.freshFolder("eventwire-bench-");
+        String key;
+        try (LocalServer server = new LocalServer(folder, false, c -> c)) {
+            key = server.createTenantKey("bench", "bench");
+            out.printf("bench metrics: %d cores; loading %d events (%d sessions) over the last 20 hours...%n",
+                    Runtime.getRuntime().availableProcessors(), preload, sessions);
             long t0 = System.nanoTime();
             load(server, key);
-            out.printf("loaded %d events in %.1fs%n", preload, (System.nanoTime() - t0) / 1e9);
+            out.printf("loaded %d events in %.1fs; heap after GC %.0f MiB%n", preload, (System.nanoTime() - t0) / 1e9, heapAfterGcMiB());
             awaitRollup(server, key);
             freshness(server);
             readsWhileIngesting(server, key);
+            pastAsOfReads(server, key);
         }
+        // A restart rebuilds the in-memory rollups from the store before serving.
+        long t0 = System.nanoTime();
+        try (LocalServer server = new LocalServer(folder, true, c -> c)) {
+            double startSeconds = (System.nanoTime() - t0) / 1e9;
+            long total = server.parse(server.client().get("/v1/metrics/events_total?window=24h", key).body()).get("value").asLong();
+            out.printf("restart: serving after %.1fs (rollups rebuilt); events_total over 24h %d; heap after GC %.0f MiB%n",
+                    startSeconds, total, heapAfterGcMiB());
+        }
+    }
+
+    private static double heapAfterGcMiB() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
     }
 
     private void load(LocalServer server, String key) {
@@ -62,7 +86,7 @@ public final class MetricsBench {
                     for (int i = 0; i < 1000; i++) {
                         if (i > 0) b.append(',');
                         String occurred = start.plusMillis((long) ((first + i) * stepMillis)).truncatedTo(ChronoUnit.MILLIS).toString();
-                        b.append(SyntheticEvents.one(r).replaceFirst("\"occurred_at\":\"[^\"]+\"", "\"occurred_at\":\"" + occurred + "\""));
+                        b.append(SyntheticEvents.one(r, sessions).replaceFirst("\"occurred_at\":\"[^\"]+\"", "\"occurred_at\":\"" + occurred + "\""));
                     }
                     LoadClient.Reply reply = server.client().post("/v1/events", key, b.append("]}").toString());
                     if (reply.status() != 200) throw new IllegalStateException("load failed: " + reply);
@@ -123,13 +147,15 @@ public final class MetricsBench {
                     long wait = start + i * 40_000_000L - System.nanoTime();
                     if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     StringBuilder b = new StringBuilder("{\"events\":[");
-                    for (int k = 0; k < 10; k++) b.append(k == 0 ? "" : ",").append(SyntheticEvents.one(r));
+                    for (int k = 0; k < 10; k++) b.append(k == 0 ? "" : ",").append(SyntheticEvents.one(r, sessions));
                     if (server.client().post("/v1/events", key, b.append("]}").toString()).status() == 200) ingested.addAndGet(10);
                 }
             }));
         }
-        // One dashboard-like reader: a read every 20 ms, cycling through the metrics, timed from its schedule.
+        // One dashboard-like reader: a read every 20 ms, cycling through the metrics and every window, timed from its schedule.
         Recorder all = new Recorder(3);
+        Map<String, Recorder> byWindow = new LinkedHashMap<>();
+        for (String w : MetricWindow.NAMES) byWindow.put(w, new Recorder(3));
         List<Thread> readers = new ArrayList<>();
         long end = System.nanoTime() + phase.toNanos();
         long t0 = System.nanoTime();
@@ -139,8 +165,11 @@ public final class MetricsBench {
                 long wait = due - System.nanoTime();
                 if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 String metric = READ_METRICS.get(i % READ_METRICS.size());
-                LoadClient.Reply reply = server.client().get("/v1/metrics/" + metric + "?window=24h", key);
-                all.recordValue(Math.max(0, System.nanoTime() - due) / 1000);
+                String window = MetricWindow.NAMES.get((i / READ_METRICS.size()) % MetricWindow.NAMES.size());
+                LoadClient.Reply reply = server.client().get("/v1/metrics/" + metric + "?window=" + window, key);
+                long micros = Math.max(0, System.nanoTime() - due) / 1000;
+                all.recordValue(micros);
+                byWindow.get(window).recordValue(micros);
                 if (server.parse(reply.body()).has("error")) throw new IllegalStateException(reply.body());
             }
         }));
@@ -149,9 +178,16 @@ public final class MetricsBench {
         producers.forEach(MetricsBench::join);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Histogram h = all.getIntervalHistogram();
-        out.printf("reads over 24h (%d+ events in the window) while ingesting %.0f events/s: %d reads, p50 %.2f ms p99 %.2f ms max %.2f ms%n",
-                preload, ingested.get() / seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getMaxValue() / 1000.0);
+        out.printf("reads of %d metrics x 7 windows (%d+ events in the 24h+ windows) while ingesting %.0f events/s: %d reads, p50 %.2f ms p99 %.2f ms max %.2f ms%n",
+                READ_METRICS.size(), preload, ingested.get() / seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        StringBuilder perWindow = new StringBuilder("  p99 by window:");
+        byWindow.forEach((w, r) -> perWindow.append(String.format(" %s %.2f ms", w, r.getIntervalHistogram().getValueAtPercentile(99) / 1000.0)));
+        out.println(perWindow);
+    }
+
+    /** Reads at a fixed past as_of, each one new (nothing cached); distinct counts of past windows come from the store. */
+    private void pastAsOfReads(LocalServer server, String key) {
         for (String metric : READ_METRICS) {
             Recorder one = new Recorder(3);
             for (int i = 0; i < 50; i++) {
@@ -160,7 +196,7 @@ public final class MetricsBench {
                 one.recordValue((System.nanoTime() - s) / 1000);
             }
             Histogram m = one.getIntervalHistogram();
-            out.printf("  %-22s uncached read p50 %6.2f ms p99 %6.2f ms%n", metric, m.getValueAtPercentile(50) / 1000.0, m.getValueAtPercentile(99) / 1000.0);
+            out.printf("  %-22s past as_of read p50 %6.2f ms p99 %6.2f ms%n", metric, m.getValueAtPercentile(50) / 1000.0, m.getValueAtPercentile(99) / 1000.0);
         }
     }
 

@@ -10,10 +10,15 @@ public final class SyntheticEvents {
     private SyntheticEvents() {
     }
 
-    /** One event, as JSON. Orders carry total_amount and session_id; page views session_id. */
+    /** One event, as JSON, from 500 sessions. Orders carry total_amount and session_id; page views session_id. */
     public static String one(RandomGenerator random) {
+        return one(random, 500);
+    }
+
+    /** One event, as JSON, with a session drawn from {@code sessions}. */
+    public static String one(RandomGenerator random, int sessions) {
         int kind = random.nextInt(100);
-        String session = "s" + random.nextInt(500);
+        String session = "s" + random.nextInt(sessions);
         String occurred = Instant.now().minus(random.nextInt(60_000), ChronoUnit.MILLIS).toString();
         if (kind < 25) {
             String order = "o" + Long.toHexString(random.nextLong() & 0xffffffffL);

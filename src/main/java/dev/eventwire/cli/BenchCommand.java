@@ -53,12 +53,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--pairs", defaultValue = "10000", description = "ack-then-read pairs for freshness (default ${DEFAULT-VALUE}).")
         int pairs;
 
-        @Option(names = "--seconds", defaultValue = "20", description = "Length of the read phase (default ${DEFAULT-VALUE}).")
+        @Option(names = "--seconds", defaultValue = "30", description = "Length of the read phase (default ${DEFAULT-VALUE}).")
         int seconds;
+
+        @Option(names = "--sessions", defaultValue = "100000", description = "Distinct session ids the events draw from (default ${DEFAULT-VALUE}).")
+        int sessions;
 
         @Override
         public void run() {
-            new MetricsBench(System.out, events, pairs, Duration.ofSeconds(seconds)).run();
+            new MetricsBench(System.out, events, sessions, pairs, Duration.ofSeconds(seconds)).run();
         }
     }
 }

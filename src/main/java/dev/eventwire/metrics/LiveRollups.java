@@ -39,10 +39,14 @@ public final class LiveRollups {
     static final int PREFETCH_MINUTES = 5;
     static final long MAX_CACHED_POINTS = 2_000_000;
     static final long IDLE_POINTS_MICROS = 10 * 60_000_000L;
+    /** Copies of minutes this recent are kept even when unused: they are the edges of the 5m and 15m windows. */
+    static final long HOT_MINUTES = 20;
     static final int RECENT_APPLIED = 16_384;
     private static final int FETCH_ATTEMPTS = 3;
 
     private final MetricCatalog catalog;
+    /** The base metrics whose window edges need point copies (distinct counts use their value index). */
+    private final List<String> copiedMetrics;
     private final MetricStore store;
     private final Clock clock;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -59,6 +63,8 @@ public final class LiveRollups {
 
     public LiveRollups(MetricCatalog catalog, MetricStore store, Clock clock) {
         this.catalog = catalog;
+        this.copiedMetrics = catalog.all().stream().filter(d -> !d.isRatio() && d.aggregation() != Aggregation.COUNT_DISTINCT)
+                .map(MetricDefinition::name).toList();
         this.store = store;
         this.clock = clock;
     }
@@ -113,6 +119,11 @@ public final class LiveRollups {
                 Series s = seriesFor(p.tenant(), p.metric());
                 if (s == null) continue;
                 BigDecimal value = p.value().orElse(null);
+                if (s.distinct == null && s.cells.minute(minute) == null) {
+                    // The minute's first point: a copy started now is complete, so the recent minutes (the edges
+                    // of short windows) never need a fetch.
+                    s.points.put(minute, new MinutePoints(s.numeric, now));
+                }
                 s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
                 MinutePoints copy = s.points.get(minute);
                 if (copy != null) {
@@ -204,13 +215,24 @@ public final class LiveRollups {
         }
     }
 
-    /** Copies the points of the missing minutes (and a few after them: the next reads' edges) from the store. */
+    /**
+     * Copies the points of the missing minutes, and of a few minutes after them (the next reads' edges),
+     * from the store — for every metric that keeps copies, since a dashboard reads them all.
+     */
     private void fetch(String tenant, Map<String, Set<Long>> missing, long seenSeq) {
-        Map<Long, List<String>> metricsByMinute = new LinkedHashMap<>();
-        missing.forEach((metric, minutes) -> minutes.forEach(m -> metricsByMinute.computeIfAbsent(m, k -> new ArrayList<>()).add(metric)));
-        Map<Long, List<Contribution>> fetched = new LinkedHashMap<>();
-        metricsByMinute.forEach((minute, metrics) -> fetched.put(minute,
-                store.points(tenant, metrics, minute * TimeLevels.MINUTE_US, (minute + PREFETCH_MINUTES) * TimeLevels.MINUTE_US, seenSeq)));
+        TreeSet<Long> minutes = new TreeSet<>();
+        missing.values().forEach(minutes::addAll);
+        Map<MetricMinute, List<Contribution>> byMetricMinute = new HashMap<>();
+        List<Long> spanStarts = new ArrayList<>();
+        long coveredUntil = Long.MIN_VALUE;
+        for (long m : minutes) {
+            if (m < coveredUntil) continue;
+            spanStarts.add(m);
+            coveredUntil = m + PREFETCH_MINUTES;
+            for (Contribution c : store.points(tenant, copiedMetrics, m * TimeLevels.MINUTE_US, coveredUntil * TimeLevels.MINUTE_US, seenSeq)) {
+                byMetricMinute.computeIfAbsent(minuteKey(c), k -> new ArrayList<>()).add(c);
+            }
+        }
         lock.writeLock().lock();
         try {
             // The copies hold stored points up to seenSeq; the applies since then must be added from the log.
@@ -222,28 +244,33 @@ public final class LiveRollups {
                 if (c.point().tenant().equals(tenant)) since.add(c);
             }
             Collections.reverse(since);
+            for (Contribution c : since) byMetricMinute.computeIfAbsent(minuteKey(c), k -> new ArrayList<>()).add(c);
             long now = nowMicros();
-            metricsByMinute.forEach((minute, metrics) -> {
-                for (String metric : metrics) {
-                    Series s = series.get(new Key(tenant, metric));
-                    if (s == null) continue;
-                    for (long m = minute; m < minute + PREFETCH_MINUTES; m++) {
+            for (String metric : copiedMetrics) {
+                Series s = series.get(new Key(tenant, metric));
+                if (s == null) continue;
+                for (long start : spanStarts) {
+                    for (long m = start; m < start + PREFETCH_MINUTES; m++) {
                         if (m < horizonMinute || s.points.containsKey(m) || s.cells.minute(m) == null) continue;
                         MinutePoints copy = new MinutePoints(s.numeric, now);
-                        for (Contribution c : fetched.get(minute)) addIfIn(copy, c, metric, m);
-                        for (Contribution c : since) addIfIn(copy, c, metric, m);
+                        for (Contribution c : byMetricMinute.getOrDefault(new MetricMinute(metric, m), List.of())) {
+                            copy.add(c.point().occurredMicros(), c.point().value().orElse(null));
+                        }
                         s.points.put(m, copy);
                         cachedPoints += copy.size();
                     }
                 }
-            });
+            }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private static void addIfIn(MinutePoints copy, Contribution c, String metric, long minute) {
-        if (c.minute() == minute && c.point().metric().equals(metric)) copy.add(c.point().occurredMicros(), c.point().value().orElse(null));
+    private record MetricMinute(String metric, long minute) {
+    }
+
+    private static MetricMinute minuteKey(Contribution c) {
+        return new MetricMinute(c.point().metric(), c.minute());
     }
 
     private void remember(Contribution c) {
@@ -271,7 +298,8 @@ public final class LiveRollups {
             s.cells.dropBefore(horizonMinute);
             if (s.distinct != null) s.distinct.dropBefore(horizonMinute);
             s.points.entrySet().removeIf(e -> {
-                boolean drop = e.getKey() < horizonMinute || e.getValue().lastUsedMicros() < now - IDLE_POINTS_MICROS;
+                boolean idle = e.getKey() < minute - HOT_MINUTES && e.getValue().lastUsedMicros() < now - IDLE_POINTS_MICROS;
+                boolean drop = e.getKey() < horizonMinute || idle;
                 if (drop) cachedPoints -= e.getValue().size();
                 return drop;
             });
