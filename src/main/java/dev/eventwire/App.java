@@ -53,6 +53,7 @@ public final class App implements AutoCloseable {
     private final GroupCommitWriter deliveryWriter;
     private final GroupCommitWriter rollupWriter;
     private final RollupWorker rollups;
+    private final DuckDbMetricStore metricStore;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
@@ -83,7 +84,7 @@ public final class App implements AutoCloseable {
             DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
-            DuckDbMetricStore metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
+            this.metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
             this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, metricStore, clock);
@@ -133,6 +134,13 @@ public final class App implements AutoCloseable {
 
     private boolean healthy() {
         return running && engine.isRunning();
+    }
+
+    /** Folds every metric point written so far into the durable rollups (benchmarks wait for it before measuring). */
+    public void awaitMetricRollups() {
+        while (metricStore.rollUp() > 0) {
+            // a full batch: go again
+        }
     }
 
     public int port() {

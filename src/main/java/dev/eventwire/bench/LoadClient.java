@@ -1,6 +1,9 @@
 package dev.eventwire.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -28,7 +31,11 @@ public final class LoadClient implements AutoCloseable {
         }
     }
 
-    public record Reply(int status, String body) {
+    /** {@code headers}: response header names in lower case. */
+    public record Reply(int status, String body, Map<String, String> headers) {
+        Reply(int status, String body) {
+            this(status, body, Map.of());
+        }
     }
 
     public Reply post(String path, String key, String body) {
@@ -44,7 +51,9 @@ public final class LoadClient implements AutoCloseable {
     private Reply send(Request request) {
         try {
             ContentResponse r = request.timeout(30, TimeUnit.SECONDS).send();
-            return new Reply(r.getStatus(), r.getContentAsString());
+            Map<String, String> headers = new HashMap<>();
+            r.getHeaders().forEach(f -> headers.put(f.getName().toLowerCase(Locale.ROOT), f.getValue()));
+            return new Reply(r.getStatus(), r.getContentAsString(), headers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reply(-1, "interrupted");

@@ -48,6 +48,10 @@ public final class LocalServer implements AutoCloseable {
         return dataDir;
     }
 
+    public void awaitMetricRollups() {
+        app.awaitMetricRollups();
+    }
+
     public String adminKey() {
         return app.adminKey();
     }

@@ -44,7 +44,10 @@ final class MetricRoutes implements RouteGroup {
             String tenant = Requests.tenant(ctx);
             String window = Optional.ofNullable(ctx.queryParam("window")).filter(w -> !w.isEmpty()).orElse(DEFAULT_WINDOW);
             Optional<Instant> asOf = Optional.ofNullable(ctx.queryParam("as_of")).filter(a -> !a.isEmpty()).map(MetricRoutes::parseAsOf);
+            long started = System.nanoTime();
             MetricsService.Reading r = metrics.read(tenant, ctx.pathParam("name"), window, asOf);
+            // Server-Timing (W3C): the time spent computing or finding the value, apart from HTTP and JSON.
+            ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "metric;dur=%.3f", (System.nanoTime() - started) / 1e6));
             ctx.header("X-Cache", r.cacheHit() ? "HIT" : "MISS");
             responses.json(ctx, 200, new ReadingView(r.metric(), r.value().orElse(null), r.unit(), r.window(), r.asOf(), r.computedAt()));
         });

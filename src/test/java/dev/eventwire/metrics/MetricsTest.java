@@ -145,6 +145,7 @@ class MetricsTest {
         assertThat(value("revenue", "?window=1h&as_of=" + asOf)).isEqualTo("10");
         ApiClient.Response cached = acme.get("/v1/metrics/revenue?window=1h&as_of=" + asOf);
         assertThat(cached.header("X-Cache")).isEqualTo("HIT");
+        assertThat(cached.header("Server-Timing")).as("time spent on the value, for clients and benchmarks").matches("metric;dur=\\d+\\.\\d{3}");
 
         send(event("order.created", at(Duration.ofMinutes(100)), "{\"total_amount\":5}"));
         ApiClient.Response late = acme.get("/v1/metrics/revenue?window=1h&as_of=" + asOf);
