@@ -122,7 +122,7 @@ public final class LiveRollups {
                 if (s.distinct == null && s.cells.minute(minute) == null) {
                     // The minute's first point: a copy started now is complete, so the recent minutes (the edges
                     // of short windows) never need a fetch.
-                    s.points.put(minute, new MinutePoints(s.numeric, now));
+                    s.points.put(minute, new MinutePoints(minute, s.numeric, now));
                 }
                 s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
                 MinutePoints copy = s.points.get(minute);
@@ -252,7 +252,7 @@ public final class LiveRollups {
                 for (long start : spanStarts) {
                     for (long m = start; m < start + PREFETCH_MINUTES; m++) {
                         if (m < horizonMinute || s.points.containsKey(m) || s.cells.minute(m) == null) continue;
-                        MinutePoints copy = new MinutePoints(s.numeric, now);
+                        MinutePoints copy = new MinutePoints(m, s.numeric, now);
                         for (Contribution c : byMetricMinute.getOrDefault(new MetricMinute(metric, m), List.of())) {
                             copy.add(c.point().occurredMicros(), c.point().value().orElse(null));
                         }

@@ -4,19 +4,31 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
- * The points of one series in one minute, sorted by time, with running sums: a window edge inside the
- * minute costs two binary searches (and, for min/max metrics, a scan of the points inside the edge).
- * Mutated only under the {@link LiveRollups} write lock.
+ * The points of one series in one minute, with running sums over them in time order: a window edge
+ * inside the minute costs two binary searches (and, for min/max metrics, a scan of the points inside the
+ * edge). Points are appended as they come; live traffic is not in time order, so the order and the sums
+ * are rebuilt (one primitive sort) only when an edge is read after points arrived out of order — edges
+ * are mostly minutes that no longer change.
+ *
+ * <p>Appends happen under the {@link LiveRollups} write lock; folds under its read lock, several at once,
+ * so the rebuild is synchronized on the copy.
  */
 final class MinutePoints {
+    /** Bits of a point's index in the sort key; the rest holds its microsecond within the minute (< 2^26). */
+    private static final int INDEX_BITS = 37;
+
+    private final long minuteStartMicros;
     private long[] times = new long[8];
     private BigDecimal[] values;
     private BigDecimal[] runningSums;
     private int size;
+    /** Points [0, ordered) are in time order with valid running sums. */
+    private int ordered;
     /** Read-lock holders touch it; a racy write of a recent time is fine for eviction order. */
     private volatile long lastUsedMicros;
 
-    MinutePoints(boolean numeric, long nowMicros) {
+    MinutePoints(long minute, boolean numeric, long nowMicros) {
+        this.minuteStartMicros = minute * TimeLevels.MINUTE_US;
         if (numeric) {
             values = new BigDecimal[8];
             runningSums = new BigDecimal[8];
@@ -38,18 +50,14 @@ final class MinutePoints {
 
     void add(long micros, BigDecimal value) {
         if (size == times.length) grow();
-        int at = size;
-        // Live points arrive in time order almost always; a late one is inserted and the sums after it redone.
-        while (at > 0 && times[at - 1] > micros) at--;
-        System.arraycopy(times, at, times, at + 1, size - at);
-        times[at] = micros;
-        if (values != null) {
-            System.arraycopy(values, at, values, at + 1, size - at);
-            values[at] = value == null ? BigDecimal.ZERO : value;
-        }
+        times[size] = micros;
+        if (values != null) values[size] = value == null ? BigDecimal.ZERO : value;
+        boolean inOrder = ordered == size && (size == 0 || times[size - 1] <= micros);
         size++;
-        if (values != null) {
-            for (int i = at; i < size; i++) runningSums[i] = i == 0 ? values[i] : runningSums[i - 1].add(values[i]);
+        if (inOrder) {
+            // The common case for a minute's points in a backfill or a fetch: keep the sums current as we go.
+            if (values != null) runningSums[size - 1] = size == 1 ? values[0] : runningSums[size - 2].add(values[size - 1]);
+            ordered = size;
         }
     }
 
@@ -63,7 +71,8 @@ final class MinutePoints {
     }
 
     /** Folds the points in {@code (fromExclusive, toInclusive]} into {@code into}. */
-    void fold(long fromExclusive, long toInclusive, Cell into, boolean needsExtremes) {
+    synchronized void fold(long fromExclusive, long toInclusive, Cell into, boolean needsExtremes) {
+        if (ordered < size) reorder();
         int lo = firstAfter(fromExclusive);
         int hi = firstAfter(toInclusive);
         if (hi <= lo) return;
@@ -76,6 +85,25 @@ final class MinutePoints {
             if (into.min == null || values[i].compareTo(into.min) < 0) into.min = values[i];
             if (into.max == null || values[i].compareTo(into.max) > 0) into.max = values[i];
         }
+    }
+
+    private void reorder() {
+        long[] keys = new long[size];
+        for (int i = 0; i < size; i++) keys[i] = ((times[i] - minuteStartMicros) << INDEX_BITS) | i;
+        Arrays.sort(keys);
+        long[] sortedTimes = new long[times.length];
+        BigDecimal[] sortedValues = values == null ? null : new BigDecimal[values.length];
+        for (int i = 0; i < size; i++) {
+            int from = (int) (keys[i] & ((1L << INDEX_BITS) - 1));
+            sortedTimes[i] = times[from];
+            if (values != null) sortedValues[i] = values[from];
+        }
+        times = sortedTimes;
+        if (values != null) {
+            values = sortedValues;
+            for (int i = 0; i < size; i++) runningSums[i] = i == 0 ? values[0] : runningSums[i - 1].add(values[i]);
+        }
+        ordered = size;
     }
 
     /** Index of the first point later than {@code micros} ({@code size} when none). */
