@@ -21,7 +21,7 @@ import java.util.TreeMap;
 final class LastSeenIndex {
     private final Map<String, Long> latest = new HashMap<>();
     private final Map<Long, Set<String>> byMinute = new HashMap<>();
-    private final TimeLevels counts = new TimeLevels();
+    private final TimeLevels<Cell> counts = new TimeLevels<>(Cell::new);
     private final TreeMap<Long, List<String>> pending = new TreeMap<>();
 
     void add(String value, long micros, long settledMicros) {
@@ -57,7 +57,7 @@ final class LastSeenIndex {
     long distinctIn(long fromExclusive, long toInclusive) {
         long edge = TimeLevels.minuteOf(fromExclusive);
         Cell after = new Cell();
-        counts.fold(edge + 1, counts.lastMinute(), after);
+        counts.fold(edge + 1, counts.lastMinute(), after::add);
         long n = after.n;
         for (String v : byMinute.getOrDefault(edge, Set.of())) {
             if (latest.get(v) > fromExclusive) n++;
@@ -72,13 +72,23 @@ final class LastSeenIndex {
         return n + unsettled.size();
     }
 
-    /** Forgets values last seen before {@code minute}: no window served from memory reaches back to them. */
-    void dropBefore(long minute) {
+    /**
+     * Forgets values last seen before {@code minute}: no window served from memory reaches back to them.
+     * Returns those without an unsettled occurrence, so their other traces can go too.
+     */
+    List<String> dropBefore(long minute) {
+        Set<String> stillPending = new HashSet<>();
+        pending.values().forEach(stillPending::addAll);
+        List<String> dropped = new ArrayList<>();
         byMinute.entrySet().removeIf(e -> {
             if (e.getKey() >= minute) return false;
-            e.getValue().forEach(latest::remove);
+            e.getValue().forEach(v -> {
+                latest.remove(v);
+                if (!stillPending.contains(v)) dropped.add(v);
+            });
             return true;
         });
         counts.dropBefore(minute);
+        return dropped;
     }
 }

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The metric rollups of the last 31 days in memory, so that a read costs microseconds and never waits
@@ -45,7 +47,7 @@ public final class LiveRollups {
     private static final int FETCH_ATTEMPTS = 3;
 
     private final MetricCatalog catalog;
-    /** The base metrics whose window edges need point copies (distinct counts use their value index). */
+    /** The base metrics, whose window edges may need point copies. */
     private final List<String> copiedMetrics;
     private final MetricStore store;
     private final Clock clock;
@@ -63,8 +65,7 @@ public final class LiveRollups {
 
     public LiveRollups(MetricCatalog catalog, MetricStore store, Clock clock) {
         this.catalog = catalog;
-        this.copiedMetrics = catalog.all().stream().filter(d -> !d.isRatio() && d.aggregation() != Aggregation.COUNT_DISTINCT)
-                .map(MetricDefinition::name).toList();
+        this.copiedMetrics = catalog.all().stream().filter(d -> !d.isRatio()).map(MetricDefinition::name).toList();
         this.store = store;
         this.clock = clock;
     }
@@ -92,7 +93,15 @@ public final class LiveRollups {
                 @Override
                 public void distinct(String tenant, String metric, String value, long occurredMicros) {
                     Series s = seriesFor(tenant, metric);
-                    if (s != null && s.distinct != null) s.distinct.add(value, occurredMicros, settled);
+                        if (s != null && s.distinct != null) s.distinct.add(value, occurredMicros, settled);
+                }
+
+                @Override
+                public void distinctInMinute(String tenant, String metric, long minute, String value) {
+                    Series s = seriesFor(tenant, metric);
+                    if (s == null || s.distinct == null) return;
+                    int id = s.idOf(value);
+                    if (id >= 0) s.valueSets.covering(minute, set -> set.add(id));
                 }
             });
             appliedSeq = seq;
@@ -119,18 +128,25 @@ public final class LiveRollups {
                 Series s = seriesFor(p.tenant(), p.metric());
                 if (s == null) continue;
                 BigDecimal value = p.value().orElse(null);
-                if (s.distinct == null && s.cells.minute(minute) == null) {
+                if (s.cells.minute(minute) == null) {
                     // The minute's first point: a copy started now is complete, so the recent minutes (the edges
                     // of short windows) never need a fetch.
-                    s.points.put(minute, new MinutePoints(minute, s.numeric, now));
+                    s.points.put(minute, new MinutePoints(minute, s, now));
                 }
                 s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
+                int id = -1;
+                if (s.distinct != null && p.distinctValue().isPresent()) {
+                    String distinctValue = p.distinctValue().get();
+                    s.distinct.add(distinctValue, p.occurredMicros(), settledMicros);
+                    id = s.idOf(distinctValue);
+                    int valueId = id;
+                    if (valueId >= 0) s.valueSets.covering(minute, set -> set.add(valueId));
+                }
                 MinutePoints copy = s.points.get(minute);
                 if (copy != null) {
-                    copy.add(p.occurredMicros(), value);
+                    copy.add(p.occurredMicros(), value, id);
                     cachedPoints++;
                 }
-                if (s.distinct != null && p.distinctValue().isPresent()) s.distinct.add(p.distinctValue().get(), p.occurredMicros(), settledMicros);
             }
             long settle = now - SETTLE_DELAY_MICROS;
             if (settle > settledMicros) {
@@ -156,21 +172,27 @@ public final class LiveRollups {
             lock.readLock().lock();
             try {
                 if (TimeLevels.minuteOf(fromExclusive) < horizonMinute) return Optional.empty();
-                boolean anyDistinct = bases.stream().anyMatch(b -> b.aggregation() == Aggregation.COUNT_DISTINCT);
-                if (anyDistinct && toInclusive < settledMicros) return Optional.empty();
                 long now = nowMicros();
                 Map<String, Aggregate> out = new LinkedHashMap<>();
                 for (MetricDefinition b : bases) {
                     Series s = series.get(new Key(tenant, b.name()));
                     if (s == null) {
                         out.put(b.name(), Aggregate.NONE);
-                    } else if (s.distinct != null) {
+                        continue;
+                    }
+                    LongConsumer fetchLater = m -> missing.computeIfAbsent(b.name(), k -> new TreeSet<>()).add(m);
+                    if (s.distinct != null && toInclusive >= settledMicros) {
+                        // Windows ending now: the last-seen index, without touching the sets.
                         out.put(b.name(), Aggregate.ofDistinct(s.distinct.distinctIn(fromExclusive, toInclusive)));
+                    } else if (s.distinct != null) {
+                        if (s.idsExhausted()) return Optional.empty();
+                        RoaringBitmap seen = new RoaringBitmap();
+                        new WindowFold(s, null, seen, false, now, fetchLater).fold(fromExclusive, toInclusive);
+                        out.put(b.name(), Aggregate.ofDistinct(seen.getLongCardinality()));
                     } else {
                         Cell into = new Cell();
                         boolean extremes = b.aggregation() == Aggregation.MIN || b.aggregation() == Aggregation.MAX;
-                        new WindowFold(s, into, extremes, now, m -> missing.computeIfAbsent(b.name(), k -> new TreeSet<>()).add(m))
-                                .fold(fromExclusive, toInclusive);
+                        new WindowFold(s, into, null, extremes, now, fetchLater).fold(fromExclusive, toInclusive);
                         out.put(b.name(), into.toAggregate());
                     }
                 }
@@ -184,8 +206,11 @@ public final class LiveRollups {
         return Optional.empty();
     }
 
-    /** Folds one series over a window: the two edge minutes exactly, the whole minutes between from cells. */
-    private record WindowFold(Series s, Cell into, boolean extremes, long now, java.util.function.LongConsumer missing) {
+    /**
+     * Folds one series over a window — into cells ({@code cells}) or into the set of distinct value ids
+     * ({@code values}): the whole minutes from the minute/hour/day levels, the two edge minutes exactly.
+     */
+    private record WindowFold(Series s, Cell cells, RoaringBitmap values, boolean extremes, long now, LongConsumer missing) {
         void fold(long fromExclusive, long toInclusive) {
             long first = TimeLevels.minuteOf(fromExclusive);
             long last = TimeLevels.minuteOf(toInclusive);
@@ -194,7 +219,8 @@ public final class LiveRollups {
                 return;
             }
             edge(first, fromExclusive, (first + 1) * TimeLevels.MINUTE_US - 1);
-            s.cells.fold(first + 1, last - 1, into);
+            if (values != null) s.valueSets.fold(first + 1, last - 1, values::or);
+            else s.cells.fold(first + 1, last - 1, cells::add);
             edge(last, last * TimeLevels.MINUTE_US - 1, toInclusive);
         }
 
@@ -202,7 +228,12 @@ public final class LiveRollups {
             Cell cell = s.cells.minute(minute);
             if (cell == null || cell.outside(fromExclusive, toInclusive)) return;
             if (cell.within(fromExclusive, toInclusive)) {
-                into.add(cell);
+                if (values == null) {
+                    cells.add(cell);
+                    return;
+                }
+                RoaringBitmap minuteValues = s.valueSets.minute(minute);
+                if (minuteValues != null) values.or(minuteValues);
                 return;
             }
             MinutePoints copy = s.points.get(minute);
@@ -211,7 +242,8 @@ public final class LiveRollups {
                 return;
             }
             copy.touch(now);
-            copy.fold(fromExclusive, toInclusive, into, extremes);
+            if (values != null) copy.collectIds(fromExclusive, toInclusive, values);
+            else copy.fold(fromExclusive, toInclusive, cells, extremes);
         }
     }
 
@@ -252,9 +284,10 @@ public final class LiveRollups {
                 for (long start : spanStarts) {
                     for (long m = start; m < start + PREFETCH_MINUTES; m++) {
                         if (m < horizonMinute || s.points.containsKey(m) || s.cells.minute(m) == null) continue;
-                        MinutePoints copy = new MinutePoints(m, s.numeric, now);
+                        MinutePoints copy = new MinutePoints(m, s, now);
                         for (Contribution c : byMetricMinute.getOrDefault(new MetricMinute(metric, m), List.of())) {
-                            copy.add(c.point().occurredMicros(), c.point().value().orElse(null));
+                            int id = s.distinct == null ? -1 : c.point().distinctValue().map(s::idOf).orElse(-1);
+                            copy.add(c.point().occurredMicros(), c.point().value().orElse(null), id);
                         }
                         s.points.put(m, copy);
                         cachedPoints += copy.size();
@@ -296,7 +329,10 @@ public final class LiveRollups {
         horizonMinute = minute - HORIZON_MINUTES;
         for (Series s : series.values()) {
             s.cells.dropBefore(horizonMinute);
-            if (s.distinct != null) s.distinct.dropBefore(horizonMinute);
+            if (s.distinct != null) {
+                s.forgetValues(s.distinct.dropBefore(horizonMinute));
+                s.valueSets.dropBefore(horizonMinute);
+            }
             s.points.entrySet().removeIf(e -> {
                 boolean idle = e.getKey() < minute - HOT_MINUTES && e.getValue().lastUsedMicros() < now - IDLE_POINTS_MICROS;
                 boolean drop = e.getKey() < horizonMinute || idle;

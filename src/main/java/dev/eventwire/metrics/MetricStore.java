@@ -17,8 +17,8 @@ public interface MetricStore {
 
     /**
      * Streams the rollups from {@code fromMinute} on into {@code sink}: every minute bucket, and per
-     * distinct-count metric each value's latest occurrence at or before {@code settledMicros} plus every
-     * occurrence after it. Folds all pending points first. Returns the last point sequence number.
+     * distinct-count metric the values of each minute, each value's latest occurrence at or before
+     * {@code settledMicros} and every occurrence after it. Folds all pending points first. Returns the last point sequence number.
      */
     long restore(long fromMinute, long settledMicros, RestoreSink sink);
 

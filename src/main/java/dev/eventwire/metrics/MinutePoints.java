@@ -2,6 +2,7 @@ package dev.eventwire.metrics;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The points of one series in one minute, with running sums over them in time order: a window edge
@@ -21,18 +22,21 @@ final class MinutePoints {
     private long[] times = new long[8];
     private BigDecimal[] values;
     private BigDecimal[] runningSums;
+    /** For distinct counts: each point's value id. */
+    private int[] ids;
     private int size;
     /** Points [0, ordered) are in time order with valid running sums. */
     private int ordered;
     /** Read-lock holders touch it; a racy write of a recent time is fine for eviction order. */
     private volatile long lastUsedMicros;
 
-    MinutePoints(long minute, boolean numeric, long nowMicros) {
+    MinutePoints(long minute, Series series, long nowMicros) {
         this.minuteStartMicros = minute * TimeLevels.MINUTE_US;
-        if (numeric) {
+        if (series.numeric) {
             values = new BigDecimal[8];
             runningSums = new BigDecimal[8];
         }
+        if (series.distinct != null) ids = new int[8];
         lastUsedMicros = nowMicros;
     }
 
@@ -48,9 +52,10 @@ final class MinutePoints {
         lastUsedMicros = nowMicros;
     }
 
-    void add(long micros, BigDecimal value) {
+    void add(long micros, BigDecimal value, int id) {
         if (size == times.length) grow();
         times[size] = micros;
+        if (ids != null) ids[size] = id;
         if (values != null) values[size] = value == null ? BigDecimal.ZERO : value;
         boolean inOrder = ordered == size && (size == 0 || times[size - 1] <= micros);
         size++;
@@ -64,10 +69,18 @@ final class MinutePoints {
     private void grow() {
         int capacity = times.length * 2;
         times = Arrays.copyOf(times, capacity);
+        if (ids != null) ids = Arrays.copyOf(ids, capacity);
         if (values != null) {
             values = Arrays.copyOf(values, capacity);
             runningSums = Arrays.copyOf(runningSums, capacity);
         }
+    }
+
+    /** Adds the value ids of the points in {@code (fromExclusive, toInclusive]} to {@code into}. */
+    synchronized void collectIds(long fromExclusive, long toInclusive, RoaringBitmap into) {
+        if (ordered < size) reorder();
+        int hi = firstAfter(toInclusive);
+        for (int i = firstAfter(fromExclusive); i < hi; i++) into.add(ids[i]);
     }
 
     /** Folds the points in {@code (fromExclusive, toInclusive]} into {@code into}. */
@@ -93,12 +106,15 @@ final class MinutePoints {
         Arrays.sort(keys);
         long[] sortedTimes = new long[times.length];
         BigDecimal[] sortedValues = values == null ? null : new BigDecimal[values.length];
+        int[] sortedIds = ids == null ? null : new int[ids.length];
         for (int i = 0; i < size; i++) {
             int from = (int) (keys[i] & ((1L << INDEX_BITS) - 1));
             sortedTimes[i] = times[from];
             if (values != null) sortedValues[i] = values[from];
+            if (ids != null) sortedIds[i] = ids[from];
         }
         times = sortedTimes;
+        ids = sortedIds;
         if (values != null) {
             values = sortedValues;
             for (int i = 0; i < size; i++) runningSums[i] = i == 0 ? values[0] : runningSums[i - 1].add(values[i]);

@@ -9,4 +9,7 @@ public interface RestoreSink {
 
     /** One distinct value's latest occurrence at or before the settle line, or one occurrence after it. */
     void distinct(String tenant, String metric, String value, long occurredMicros);
+
+    /** One distinct value seen in one minute. */
+    void distinctInMinute(String tenant, String metric, long minute, String value);
 }

@@ -3,64 +3,70 @@ package dev.eventwire.metrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Cells per minute, hour and day (UTC, epoch-aligned). A point moves the three cells that cover its
- * minute; a fold over whole minutes takes whole days and hours where it can, so any window of up to 30
- * days costs at most ~200 cell lookups, whatever the number of events.
+ * Values per minute, hour and day (UTC, epoch-aligned): fold cells, value counts or value sets. A point
+ * moves the three values that cover its minute; a fold over whole minutes takes whole days and hours
+ * where it can, so any window of up to 30 days costs at most ~200 lookups, whatever the number of events.
  */
-final class TimeLevels {
+final class TimeLevels<T> {
     static final long MINUTE_US = 60_000_000L;
     private static final long HOUR = 60;
     private static final long DAY = 1_440;
 
-    private final Map<Long, Cell> minutes = new HashMap<>();
-    private final Map<Long, Cell> hours = new HashMap<>();
-    private final Map<Long, Cell> days = new HashMap<>();
+    private final Supplier<T> empty;
+    private final Map<Long, T> minutes = new HashMap<>();
+    private final Map<Long, T> hours = new HashMap<>();
+    private final Map<Long, T> days = new HashMap<>();
     private long lastMinute = Long.MIN_VALUE;
     private long keptFrom = Long.MIN_VALUE;
+
+    TimeLevels(Supplier<T> empty) {
+        this.empty = empty;
+    }
 
     static long minuteOf(long micros) {
         return Math.floorDiv(micros, MINUTE_US);
     }
 
-    /** The minute, hour and day cells covering {@code minute}, created when missing. */
-    void covering(long minute, Consumer<Cell> action) {
+    /** The minute, hour and day values covering {@code minute}, created when missing. */
+    void covering(long minute, Consumer<T> action) {
         lastMinute = Math.max(lastMinute, minute);
-        action.accept(minutes.computeIfAbsent(minute, k -> new Cell()));
-        action.accept(hours.computeIfAbsent(Math.floorDiv(minute, HOUR), k -> new Cell()));
-        action.accept(days.computeIfAbsent(Math.floorDiv(minute, DAY), k -> new Cell()));
+        action.accept(minutes.computeIfAbsent(minute, k -> empty.get()));
+        action.accept(hours.computeIfAbsent(Math.floorDiv(minute, HOUR), k -> empty.get()));
+        action.accept(days.computeIfAbsent(Math.floorDiv(minute, DAY), k -> empty.get()));
     }
 
-    Cell minute(long minute) {
+    T minute(long minute) {
         return minutes.get(minute);
     }
 
-    /** Folds the whole minutes {@code first..last} into {@code into}. */
-    void fold(long first, long last, Cell into) {
+    /** Passes the values that together cover the whole minutes {@code first..last}, each minute once. */
+    void fold(long first, long last, Consumer<T> into) {
         long m = first;
         while (m <= last) {
-            Cell c;
+            T value;
             if (Math.floorMod(m, DAY) == 0 && m + DAY - 1 <= last) {
-                c = days.get(Math.floorDiv(m, DAY));
+                value = days.get(Math.floorDiv(m, DAY));
                 m += DAY;
             } else if (Math.floorMod(m, HOUR) == 0 && m + HOUR - 1 <= last) {
-                c = hours.get(Math.floorDiv(m, HOUR));
+                value = hours.get(Math.floorDiv(m, HOUR));
                 m += HOUR;
             } else {
-                c = minutes.get(m);
+                value = minutes.get(m);
                 m++;
             }
-            if (c != null) into.add(c);
+            if (value != null) into.accept(value);
         }
     }
 
-    /** The latest minute that has a cell, or {@code Long.MIN_VALUE}. */
+    /** The latest minute that has a value, or {@code Long.MIN_VALUE}. */
     long lastMinute() {
         return lastMinute;
     }
 
-    /** Forgets the cells before {@code minute} (an hour or day cell only once it starts before it). */
+    /** Forgets the values before {@code minute} (an hour or day value only once it starts before it). */
     void dropBefore(long minute) {
         if (minute <= keptFrom) return;
         if (keptFrom != Long.MIN_VALUE && minute - keptFrom <= DAY) {

@@ -68,8 +68,17 @@ class MetricOracleTest {
                     onEdges.add(new Sent("order.created", start, BigDecimal.ONE, "edge-" + round + "-" + w));
                     onEdges.add(new Sent("order.created", start.plus(1, ChronoUnit.MICROS), BigDecimal.TEN, "after-edge-" + round + "-" + w));
                 }
+                // Two sessions in one minute three hours back, and past windows starting between them and
+                // a microsecond before the second: the edge minute is read point by point.
+                Instant first = clock.instant().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.MINUTES).plusSeconds(5);
+                Instant second = first.plusSeconds(10);
+                onEdges.add(new Sent("page.viewed", first, BigDecimal.ONE, "first-" + round));
+                onEdges.add(new Sent("page.viewed", second, BigDecimal.ONE, "second-" + round));
                 post(acme, onEdges);
                 sent.addAll(onEdges);
+                for (Instant start : List.of(second.minus(1, ChronoUnit.MICROS), second)) {
+                    for (String w : List.of("5m", "1h")) check(acme, sent, w, start.plus(MetricWindow.parse(w).orElseThrow()), clock.instant(), "seed " + seed);
+                }
                 checkAll(acme, sent, clock.instant(), random, "seed " + seed + " round " + round);
                 // Up to 15 minutes: minute copies age out of memory and are fetched back from the store.
                 clock.advance(Duration.ofMillis(random.nextInt(900_000)));
@@ -119,6 +128,9 @@ class MetricOracleTest {
         Instant start = sent.get(random.nextInt(sent.size())).at();
         Instant asOf = start.plus(Duration.ofHours(1));
         if (!asOf.isAfter(now)) check(acme, sent, "1h", asOf, now, context);
+        // ... and a microsecond earlier: then it is inside.
+        Instant justBefore = asOf.minus(1, ChronoUnit.MICROS);
+        if (!justBefore.isAfter(now)) check(acme, sent, "1h", justBefore, now, context);
     }
 
     private static void check(ApiClient acme, List<Sent> sent, String window, Instant asOf, Instant now, String context) {

@@ -107,6 +107,12 @@ public final class DuckDbMetricStore implements MetricStore {
                         while (rs.next()) sink.distinct(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
                     }
                 }
+                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, value FROM metric_distinct WHERE minute >= ?")) {
+                    ps.setLong(1, fromMinute);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) sink.distinctInMinute(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4));
+                    }
+                }
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM metric_points")) {
                     rs.next();
                     return rs.getLong(1);
