@@ -26,14 +26,14 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p>The ingest writer applies each commit's points right after the commit and before any request in it
  * is answered, so a read after an answer sees them. Per tenant and base metric it keeps cells per minute,
- * hour and day; for distinct counts a {@link LastSeenIndex}; and copies of single minutes' points, fetched
- * from the store when a window edge falls inside a minute (then kept current by every apply, and dropped
- * after ten idle minutes). A fetched copy holds the stored points up to a sequence number; the points
- * applied since are added from a short log of recent applies, so nothing is counted twice or missed.
+ * hour and day; for distinct counts a {@link LastSeenIndex} (windows ending now) and value sets per minute,
+ * hour and day (other windows); and copies of single minutes' points for window edges — made as a
+ * minute's points arrive, or fetched from the store for an older minute, then kept current by every apply
+ * and dropped after ten idle minutes. A fetched copy holds the stored points up to a sequence number; the
+ * points applied since are added from a short log of recent applies, so nothing is counted twice or missed.
  *
- * <p>A read it cannot serve returns empty and goes to the store: windows reaching back beyond the
- * horizon, and distinct counts of windows that end before the settle line (an {@code as_of} more than
- * about a second back — those values are cached until a late event lands in their window).
+ * <p>A read it cannot serve returns empty and goes to the store: windows reaching back beyond the horizon
+ * (and past distinct counts of a metric that ran out of value ids).
  */
 public final class LiveRollups {
     static final long HORIZON_MINUTES = 31L * 1_440;

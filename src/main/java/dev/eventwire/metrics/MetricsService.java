@@ -69,7 +69,7 @@ public final class MetricsService {
         long from = to - window.toNanos() / 1000;
         // A ratio's parts are read together, from one snapshot.
         List<MetricDefinition> parts = catalog.components(d).stream().distinct().toList();
-        // Memory serves the last 31 days; older windows and past distinct counts come from the store.
+        // Memory serves the last 31 days; windows reaching further back come from the store.
         java.util.Map<String, Aggregate> folded = live.aggregate(tenant, parts, from, to).orElseGet(() -> store.aggregate(tenant, parts, from, to));
         if (!d.isRatio()) return value(d, folded.get(d.name()));
         Optional<BigDecimal> numerator = value(catalog.find(d.numerator().orElseThrow()).orElseThrow(), folded.get(d.numerator().get()));
