@@ -37,7 +37,7 @@ class DuckDbStoreContractTest extends StoreContractTest {
         ingest.start();
         delivery.start();
         rollup.start();
-        return new Stores(events, deliveries, webhooks, registry, () -> {
+        return new Stores(events, deliveries, webhooks, registry, metrics, () -> {
             ingest.close();
             delivery.close();
             rollup.close();

@@ -11,6 +11,10 @@ import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.NewEvent;
+import dev.eventwire.metrics.Contribution;
+import dev.eventwire.metrics.MetricDefinitions;
+import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.metrics.RestoreSink;
 import dev.eventwire.support.Json;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.webhooks.Webhook;
@@ -36,7 +40,8 @@ abstract class StoreContractTest {
     static final Duration LEASE = Duration.ofSeconds(60);
 
     /** The ports of one adapter over a fresh store; closing it closes the store. */
-    record Stores(EventStore events, DeliveryStore deliveries, WebhookStore webhooks, WebhookRegistry registry, AutoCloseable closer) {
+    record Stores(EventStore events, DeliveryStore deliveries, WebhookStore webhooks, WebhookRegistry registry, MetricStore metrics,
+                  AutoCloseable closer) {
     }
 
     abstract Stores open(Path dir, MutableClock clock, Duration lease);
@@ -77,6 +82,70 @@ abstract class StoreContractTest {
         return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
                 Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
                 status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty());
+    }
+
+    NewEvent order(String tenant, String id, Instant at, String amount, String session) {
+        ObjectNode data = json.mapper().createObjectNode();
+        data.put("total_amount", new java.math.BigDecimal(amount));
+        data.put("session_id", session);
+        String body = "{\"event_id\":\"" + id + "\",\"event_type\":\"order.created\",\"entity_id\":null,\"occurred_at\":\"" + at
+                + "\",\"data\":" + data + "}";
+        return new NewEvent(tenant, id, "order.created", Optional.empty(), at, clock.instant(), data, body);
+    }
+
+    @Test
+    void metricPointsComeBackByTimeAndSequenceAndRestoreReplaysTheRollups() throws Exception {
+        Instant minute = Instant.parse("2026-11-28T10:00:00Z");
+        stores.events().append(List.of(order("a", "o1", minute.plusSeconds(10), "10.50", "s1"),
+                order("a", "o2", minute.plusSeconds(70), "4", "s2"), order("b", "o3", minute.plusSeconds(20), "99", "s9")), List.of()).get();
+        List<Contribution> revenue = stores.metrics().points("a", List.of("revenue", "active_sessions"), micros(minute),
+                micros(minute.plusSeconds(120)), Long.MAX_VALUE);
+        assertThat(revenue).extracting(c -> c.point().metric() + "@" + c.point().occurredMicros())
+                .containsExactly("revenue@" + micros(minute.plusSeconds(10)), "active_sessions@" + micros(minute.plusSeconds(10)),
+                        "revenue@" + micros(minute.plusSeconds(70)), "active_sessions@" + micros(minute.plusSeconds(70)))
+                .as("ordered by time; the other tenant's point is not there");
+        long firstSeq = revenue.stream().mapToLong(Contribution::seq).min().orElseThrow();
+        assertThat(stores.metrics().points("a", List.of("revenue"), micros(minute), micros(minute.plusSeconds(120)), firstSeq))
+                .as("only points up to the sequence bound").hasSize(1);
+        assertThat(stores.metrics().points("a", List.of("revenue"), micros(minute.plusSeconds(60)), micros(minute.plusSeconds(120)), Long.MAX_VALUE))
+                .as("time range is [from, to)").extracting(c -> c.point().value().orElseThrow().stripTrailingZeros().toPlainString()).containsExactly("4");
+
+        java.util.Map<String, java.math.BigDecimal> sums = new java.util.HashMap<>();
+        java.util.Set<String> distinctMinutes = new java.util.HashSet<>();
+        java.util.Map<String, Long> latest = new java.util.HashMap<>();
+        long lastSeq = stores.metrics().restore(minuteOf(minute) - 1, micros(clock.instant()), new RestoreSink() {
+            @Override
+            public void bucket(String tenant, String metric, long m, long count, java.math.BigDecimal sum, java.math.BigDecimal min, java.math.BigDecimal max) {
+                if (metric.equals("revenue")) sums.merge(tenant, sum, java.math.BigDecimal::add);
+            }
+
+            @Override
+            public void distinct(String tenant, String metric, String value, long occurredMicros) {
+                latest.put(tenant + "/" + value, occurredMicros);
+            }
+
+            @Override
+            public void distinctInMinute(String tenant, String metric, long m, String value) {
+                distinctMinutes.add(tenant + "/" + value + "@" + (m - minuteOf(minute)));
+            }
+        });
+        assertThat(lastSeq).isGreaterThanOrEqualTo(revenue.stream().mapToLong(Contribution::seq).max().orElseThrow());
+        assertThat(sums.get("a")).isEqualByComparingTo("14.50");
+        assertThat(sums.get("b")).isEqualByComparingTo("99");
+        assertThat(distinctMinutes).contains("a/s1@0", "a/s2@1", "b/s9@0");
+        assertThat(latest).containsEntry("a/s2", micros(minute.plusSeconds(70)));
+        assertThat(stores.metrics().aggregate("a", List.of(MetricDefinitions.load(Optional.empty()).find("revenue").orElseThrow()),
+                micros(minute.plusSeconds(10)), micros(minute.plusSeconds(120))).get("revenue").sum())
+                .as("the window's start is open").isEqualByComparingTo("4");
+    }
+
+    static long micros(Instant at) {
+        return java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, at);
+    }
+
+    /** Epoch minutes, as metric rollups number them. */
+    static long minuteOf(Instant at) {
+        return Math.floorDiv(micros(at), 60_000_000L);
     }
 
     @Test
