@@ -134,14 +134,10 @@ public final class LiveRollups {
                     s.points.put(minute, new MinutePoints(minute, s, now));
                 }
                 s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
-                int id = -1;
-                if (s.distinct != null && p.distinctValue().isPresent()) {
-                    String distinctValue = p.distinctValue().get();
-                    s.distinct.add(distinctValue, p.occurredMicros(), settledMicros);
-                    id = s.idOf(distinctValue);
-                    int valueId = id;
-                    if (valueId >= 0) s.valueSets.covering(minute, set -> set.add(valueId));
-                }
+                String distinctValue = s.distinct == null ? null : p.distinctValue().orElse(null);
+                int id = distinctValue == null ? -1 : s.idOf(distinctValue);
+                if (distinctValue != null) s.distinct.add(distinctValue, p.occurredMicros(), settledMicros);
+                if (id >= 0) s.valueSets.covering(minute, set -> set.add(id));
                 MinutePoints copy = s.points.get(minute);
                 if (copy != null) {
                     copy.add(p.occurredMicros(), value, id);

@@ -15,6 +15,13 @@ public interface MetricStore {
     /** Folds recently appended contributions into the rollups; returns how many it folded. */
     long rollUp();
 
+    /** Folds until nothing is left to fold. */
+    default void rollUpAll() {
+        while (rollUp() > 0) {
+            // a full batch: there may be more
+        }
+    }
+
     /**
      * Streams the rollups from {@code fromMinute} on into {@code sink}: every minute bucket, and per
      * distinct-count metric the values of each minute, each value's latest occurrence at or before

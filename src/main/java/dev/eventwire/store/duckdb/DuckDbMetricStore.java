@@ -85,9 +85,7 @@ public final class DuckDbMetricStore implements MetricStore {
 
     @Override
     public long restore(long fromMinute, long settledMicros, RestoreSink sink) {
-        while (rollUp() > 0) {
-            // Fold everything first: the buckets then hold every stored point.
-        }
+        rollUpAll(); // the buckets then hold every stored point
         return database.read(c -> {
             c.setAutoCommit(false);
             try {
