@@ -89,7 +89,7 @@ public final class App implements AutoCloseable {
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, metricStore, clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, liveMetrics, registry,
+            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, liveMetrics, registry, engine,
                     IngestListener.all(List.of(observer, metricCache, engine)));
             MetricsService metrics = new MetricsService(catalog, metricStore, liveMetrics, metricCache, clock);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);

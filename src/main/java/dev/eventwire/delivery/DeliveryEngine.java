@@ -1,39 +1,49 @@
 package dev.eventwire.delivery;
 
 import dev.eventwire.events.IngestListener;
+import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
+import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends deliveries. New deliveries arrive in memory right after their ingest commit (no polling delay);
- * everything else (retries, manual retries, work left by a crash) is claimed from the store by a poller.
- * The store stays the source of truth: a delivery leaves it only through a recorded outcome.
+ * Sends deliveries. Fresh deliveries are handed over in memory right after their ingest commit when their
+ * webhook's lane has room and no older work of that webhook waits in the store; everything else (bursts
+ * beyond a lane, retries, manual retries, work left by a crash) stays unleased in the store and is claimed
+ * by the poller as soon as the lane drains below half. Nothing waits for a lease to lapse unless its owner
+ * crashed. The store stays the source of truth: a delivery leaves it only through a recorded outcome.
  *
- * <p>Each webhook has its own lane with a bounded queue and a cap on requests in flight, so a slow or
- * dead endpoint uses up only its own slots. Sends are non-blocking; outcomes are written through the
- * group-commit writer, many per transaction.
+ * <p>Each webhook has its own lane (a bounded queue, a cap on requests in flight, its own connection pool),
+ * so a slow or dead endpoint uses up only its own slots even when it shares a host with others. Claims take
+ * at most a lane's room per webhook, oldest due first, webhooks with the oldest due work first. Outcomes are
+ * written through the group-commit writer, many per transaction; under pressure they wait and are written
+ * later, never dropped.
  */
-public final class DeliveryEngine implements IngestListener, AutoCloseable {
+public final class DeliveryEngine implements IngestListener, InlineAdmission, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
-    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    private static final Duration MAX_RECORD_BACKOFF = Duration.ofSeconds(1);
 
     private final DeliveryStore store;
     private final WebhookRegistry registry;
@@ -45,6 +55,8 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Deliveries queued or in flight in this process; bounded by the lanes' capacity. */
     private final Set<DeliveryKey> inMemory = ConcurrentHashMap.newKeySet();
+    /** Body characters of the deliveries waiting in lanes (not yet sent). */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wake = new Semaphore(0);
     private final Thread poller;
@@ -73,39 +85,93 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
         return running && poller.isAlive();
     }
 
-    /** Asks the poller to look for due work now (after a manual retry or recover). */
+    /** Asks the poller to look for due work now (after a manual retry or recover, or when a lane made room). */
     public void wakeUp() {
         wake.release();
     }
 
+    /** Deliveries waiting in lanes and in flight, for tests and benchmarks that watch the engine's memory. */
+    public int inMemory() {
+        return inMemory.size();
+    }
+
     @Override
-    public void committed(List<NewEvent> accepted, List<dev.eventwire.events.RejectedEvent> rejected, List<QueuedDelivery> deliveries) {
-        if (deliveries.isEmpty() || !running) return;
+    public boolean admitsInline(String webhookId) {
+        if (!running || queuedBytes.get() >= settings.inlineBudgetBytes()) return false;
+        Lane lane = lanes.get(webhookId);
+        return lane == null || lane.admitsFresh();
+    }
+
+    @Override
+    public void committed(List<NewEvent> accepted, List<RejectedEvent> rejected, List<QueuedDelivery> deliveries) {
+        if (deliveries.isEmpty()) return;
         Map<String, NewEvent> events = new HashMap<>();
         for (NewEvent e : accepted) events.put(e.tenant() + '\u0000' + e.eventId(), e);
+        List<DeliveryKey> overflow = new ArrayList<>();
+        boolean leftInStore = false;
         for (QueuedDelivery d : deliveries) {
+            if (!d.inline()) {
+                lane(d.webhookId()).markBacklogged();
+                leftInStore = true;
+                continue;
+            }
             NewEvent e = events.get(d.tenant() + '\u0000' + d.eventId());
-            dispatch(new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body()));
+            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body());
+            if (!running || !dispatch(job)) {
+                lane(d.webhookId()).markBacklogged();
+                overflow.add(job.key());
+            }
         }
+        // The lane filled up between the admission check and now: give the lease back at once so the
+        // poller can claim the delivery as soon as there is room (this runs on the ingest writer thread,
+        // so it must not wait for the delivery writer).
+        if (!overflow.isEmpty()) store.releaseLeases(overflow).whenComplete((ok, failure) -> wakeUp());
+        else if (leftInStore) wakeUp();
     }
 
-    private void dispatch(DeliveryJob job) {
-        if (!inMemory.add(job.key())) return;
-        Lane lane = lanes.computeIfAbsent(job.webhookId(), Lane::new);
-        if (!lane.offer(job)) {
-            // The lane is full: the delivery stays leased in the store and is claimed again when the lease lapses.
-            inMemory.remove(job.key());
-        }
+    private Lane lane(String webhookId) {
+        return lanes.computeIfAbsent(webhookId, Lane::new);
     }
 
-    /** One webhook's queue and in-flight count. */
+    /** Puts a job in its lane; false when the lane is full (the caller gives its lease back). */
+    private boolean dispatch(DeliveryJob job) {
+        if (!inMemory.add(job.key())) return true; // already queued or in flight here
+        if (lane(job.webhookId()).offer(job)) return true;
+        inMemory.remove(job.key());
+        return false;
+    }
+
+    /** One webhook's queue, in-flight count, and whether older work of it waits in the store. */
     private final class Lane {
         private final String webhookId;
-        private final java.util.ArrayDeque<DeliveryJob> queue = new java.util.ArrayDeque<>();
+        private final ArrayDeque<DeliveryJob> queue = new ArrayDeque<>();
         private int inFlight;
+        /** Older work of this webhook waits in the store: fresh deliveries go there too, to keep oldest-first order. */
+        private volatile boolean backlogged;
+        /** Counts markBacklogged calls, so a claim that started before one cannot clear the flag it set. */
+        private final AtomicLong backlogMarks = new AtomicLong();
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
+        }
+
+        void markBacklogged() {
+            backlogMarks.incrementAndGet();
+            backlogged = true;
+        }
+
+        void clearBacklogIfUnchanged(long marksBefore) {
+            if (backlogMarks.get() == marksBefore) backlogged = false;
+        }
+
+        synchronized boolean admitsFresh() {
+            return !backlogged && queue.size() < settings.laneCapacity();
+        }
+
+        /** Room a claim may fill; zero until the lane has drained to half, so claims come in large batches. */
+        synchronized int room() {
+            int room = settings.laneCapacity() - queue.size();
+            return room >= settings.laneCapacity() / 2 ? room : 0;
         }
 
         boolean offer(DeliveryJob job) {
@@ -113,28 +179,30 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
                 if (queue.size() >= settings.laneCapacity()) return false;
                 queue.add(job);
             }
+            queuedBytes.addAndGet(job.body().length());
             pump();
             return true;
-        }
-
-        synchronized int queued() {
-            return queue.size();
         }
 
         synchronized List<DeliveryJob> drain() {
             List<DeliveryJob> left = new ArrayList<>(queue);
             queue.clear();
+            for (DeliveryJob j : left) queuedBytes.addAndGet(-j.body().length());
             return left;
         }
 
         void pump() {
             while (true) {
                 DeliveryJob next;
+                boolean refill;
                 synchronized (this) {
                     if (inFlight >= settings.perEndpointInFlight() || queue.isEmpty()) return;
                     next = queue.poll();
                     inFlight++;
+                    refill = backlogged && queue.size() == settings.laneCapacity() / 2;
                 }
+                queuedBytes.addAndGet(-next.body().length());
+                if (refill) wakeUp(); // drained to half with more waiting in the store: claim the next batch now
                 // Off the caller's thread: callers include the writer thread, and an attempt starts with DNS.
                 callbacks.execute(() -> attempt(this, next));
             }
@@ -147,7 +215,7 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
                 idle = inFlight == 0 && queue.isEmpty();
             }
             // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
-            if (idle && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
+            if (idle && !backlogged && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
             if (running) pump();
         }
     }
@@ -163,7 +231,7 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
         }
         Instant now = clock.instant();
         OutgoingRequest request = requests.build(webhook.get(), job.messageId(), job.eventType(), job.attempt(), now.getEpochSecond(), job.body());
-        sender.send(request).whenCompleteAsync((result, error) -> {
+        sender.send(request, job.webhookId()).whenCompleteAsync((result, error) -> {
             lane.slotFreed();
             AttemptResult r = error == null ? result
                     : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", 0);
@@ -177,24 +245,42 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
                 .<Runnable>map(reason -> () -> registry.put(webhook.withUpdate(webhook.url(), webhook.description(), webhook.filters(),
                         false, Optional.of(reason), attemptedAt)))
                 .orElse(() -> { });
+        write(record, afterCommit, 1);
+    }
+
+    /**
+     * Writes an outcome; if the store cannot take it now, tries again with a growing pause instead of
+     * dropping it (the delivery stays in memory meanwhile, which bounds what waits). Only a stopping
+     * engine gives up, leaving the delivery leased to be sent again after the restart.
+     */
+    private void write(AttemptRecord record, Runnable afterCommit, int attempt) {
+        DeliveryKey key = new DeliveryKey(record.webhookId(), record.eventId());
         store.record(record, afterCommit).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.warn("could not record the outcome of {} attempt {}; it will be attempted again after its lease: {}",
-                        job.messageId(), job.attempt(), failure.getMessage());
+            if (failure == null) {
+                inMemory.remove(key);
+                return;
             }
-            inMemory.remove(job.key());
+            if (!running) {
+                log.warn("could not record the outcome of {} attempt {} while stopping; it will be sent again after the restart: {}",
+                        record.messageId(), record.attempt(), failure.getMessage());
+                inMemory.remove(key);
+                return;
+            }
+            if (attempt == 1) log.warn("recording outcomes is behind ({}); retrying", failure.getMessage());
+            long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
+            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, attempt + 1));
         });
     }
 
     private void pollLoop() {
         while (running) {
             try {
-                int claimed = pollOnce();
-                if (claimed < settings.claimBatch()) {
+                boolean more = pollOnce();
+                pruneIfDue();
+                if (!more) {
                     wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }
-                pruneIfDue();
             } catch (InterruptedException e) {
                 if (!running) return;
             } catch (RuntimeException e) {
@@ -208,22 +294,41 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
         }
     }
 
-    /** Claims due deliveries for lanes with room and dispatches them; returns how many it claimed. */
-    int pollOnce() {
-        Set<String> full = new HashSet<>();
-        lanes.forEach((id, lane) -> {
-            if (lane.queued() > settings.laneCapacity() / 2) full.add(id);
-        });
+    /**
+     * Claims due deliveries for lanes with room and dispatches them. Returns true when more due work is
+     * waiting that lanes have room for right now, so the poller claims again without pausing.
+     */
+    boolean pollOnce() {
+        if (queuedBytes.get() >= settings.claimBudgetBytes()) return false;
+        Map<String, Long> marks = new HashMap<>();
+        lanes.forEach((id, lane) -> marks.put(id, lane.backlogMarks.get()));
         Instant now = clock.instant();
-        List<DeliveryJob> jobs = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), settings.laneCapacity() / 2, full);
-        for (DeliveryJob job : jobs) dispatch(job);
-        return jobs.size();
+        Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> {
+            Lane lane = lanes.get(id);
+            return lane == null ? settings.laneCapacity() : lane.room();
+        });
+        List<DeliveryKey> overflow = new ArrayList<>();
+        for (DeliveryJob job : claim.jobs()) {
+            if (!dispatch(job)) overflow.add(job.key());
+        }
+        if (!overflow.isEmpty()) store.releaseLeases(overflow);
+        boolean more = false;
+        for (String id : claim.moreDue()) {
+            Lane lane = lane(id);
+            lane.markBacklogged();
+            more |= lane.room() > 0;
+        }
+        marks.forEach((id, before) -> {
+            Lane lane = lanes.get(id);
+            if (lane != null && !claim.moreDue().contains(id)) lane.clearBacklogIfUnchanged(before);
+        });
+        return more && queuedBytes.get() < settings.claimBudgetBytes();
     }
 
     private void pruneIfDue() {
         Instant now = clock.instant();
         if (now.isBefore(nextPrune)) return;
-        nextPrune = now.plus(java.time.Duration.ofHours(1));
+        nextPrune = now.plus(Duration.ofHours(1));
         int removed = store.pruneAttempts(now.minus(settings.attemptRetention()));
         if (removed > 0) log.info("pruned {} attempt-log rows older than {}", removed, settings.attemptRetention());
     }
@@ -249,9 +354,10 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
                 inMemory.remove(job.key());
             }
         }
+        CompletableFuture<Void> release = store.releaseLeases(released);
         // In-flight attempts get a grace period to finish and record their outcome; any still running
         // after it are aborted and stay leased, so the next start claims them again (at-least-once).
-        java.time.Duration grace = settings.deliveryTimeout().compareTo(SHUTDOWN_GRACE) < 0 ? settings.deliveryTimeout() : SHUTDOWN_GRACE;
+        Duration grace = settings.deliveryTimeout().compareTo(SHUTDOWN_GRACE) < 0 ? settings.deliveryTimeout() : SHUTDOWN_GRACE;
         long deadline = System.nanoTime() + grace.plusSeconds(1).toNanos();
         while (!inMemory.isEmpty() && System.nanoTime() < deadline) {
             try {
@@ -262,9 +368,9 @@ public final class DeliveryEngine implements IngestListener, AutoCloseable {
             }
         }
         try {
-            store.releaseLeases(released);
-        } catch (RuntimeException e) {
-            log.warn("could not release leases at shutdown (they lapse on their own): {}", e.getMessage());
+            release.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("could not release leases at shutdown (the next start releases them): {}", e.getMessage());
         }
         sender.close();
         callbacks.close();

@@ -6,18 +6,19 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntFunction;
 
 /** Port: delivery state, the attempt log, and the claims that keep two workers off one delivery. */
 public interface DeliveryStore {
 
     /**
      * Claims pending deliveries due by {@code now} whose lease has lapsed, setting their lease to
-     * {@code leaseUntil}; at most {@code perWebhook} per webhook so one backlog cannot crowd out the
-     * others, none for webhooks in {@code skipWebhooks}.
+     * {@code leaseUntil}: per webhook at most {@code roomFor(webhookId)} (0 = none), oldest due first, so
+     * one backlog cannot crowd out the others; at most {@code limit} in all, webhooks with the oldest due
+     * work first. Its cost depends on the pending deliveries only, never on finished ones.
      */
-    List<DeliveryJob> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Set<String> skipWebhooks);
+    Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor);
 
     /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
@@ -28,8 +29,8 @@ public interface DeliveryStore {
     /** Appends attempt-log rows that belong to no delivery (test sends). */
     void appendLog(List<AttemptRecord> records);
 
-    /** Gives up the leases of deliveries this process holds but will not attempt (shutdown). */
-    void releaseLeases(Collection<DeliveryKey> keys);
+    /** Gives up the leases of deliveries this process holds but will not attempt now (a full lane, shutdown); set-based. */
+    CompletableFuture<Void> releaseLeases(Collection<DeliveryKey> keys);
 
     /** At start of a single-owner store: no other process can hold a lease, so all are lapsed. */
     void releaseAllLeases();

@@ -3,16 +3,31 @@ package dev.eventwire.delivery;
 import java.time.Duration;
 
 /**
- * Limits of the delivery engine. {@code perEndpointInFlight} caps concurrent requests to one webhook so a
- * slow endpoint holds at most that many slots; {@code laneCapacity} caps the attempts waiting in memory
- * per webhook; beyond it work stays in the store until there is room.
+ * Limits of the delivery engine.
+ *
+ * <ul>
+ *   <li>{@code perEndpointInFlight}: concurrent requests to one webhook (and its own connection pool), so a
+ *       slow endpoint holds only its own slots, whatever host it shares.</li>
+ *   <li>{@code laneCapacity}: attempts waiting in memory per webhook; beyond it work stays unleased in the
+ *       store and is claimed as the lane drains below half.</li>
+ *   <li>{@code claimBatch}: deliveries taken from the store in one claim, across webhooks.</li>
+ *   <li>{@code claimBudgetBytes}: claims stop while the bodies waiting in all lanes exceed this;
+ *       {@code inlineBudgetBytes}: fresh deliveries stop being handed over in memory beyond this (they
+ *       then wait in the store). Together they bound the engine's memory whatever the backlog.</li>
+ * </ul>
  */
 public record EngineSettings(Duration deliveryTimeout, Duration connectTimeout, Duration lease, int perEndpointInFlight,
-                             int laneCapacity, Duration pollInterval, int claimBatch, Duration attemptRetention) {
+                             int laneCapacity, Duration pollInterval, int claimBatch, Duration attemptRetention,
+                             long claimBudgetBytes, long inlineBudgetBytes) {
 
     public static EngineSettings defaults(Duration deliveryTimeout) {
         Duration connect = deliveryTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? deliveryTimeout : Duration.ofSeconds(5);
-        return new EngineSettings(deliveryTimeout, connect, deliveryTimeout.multipliedBy(2).plusSeconds(30), 32, 2000,
-                Duration.ofMillis(250), 2000, Duration.ofDays(30));
+        return new EngineSettings(deliveryTimeout, connect, deliveryTimeout.multipliedBy(2).plusSeconds(30), 32, 5000,
+                Duration.ofMillis(250), 5000, Duration.ofDays(30), 64L << 20, 128L << 20);
+    }
+
+    public EngineSettings withLaneCapacity(int capacity) {
+        return new EngineSettings(deliveryTimeout, connectTimeout, lease, perEndpointInFlight, capacity, pollInterval, claimBatch,
+                attemptRetention, claimBudgetBytes, inlineBudgetBytes);
     }
 }

@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Sends webhook requests with Jetty's non-blocking client: thousands can be in flight on a few threads.
+ * Each webhook gets its own connection pool (a Jetty destination tagged with the webhook id), so webhooks
+ * that share a host and port never wait for each other's connections; idle pools are dropped.
  * Before each attempt the egress guard resolves the host once; Jetty opens connections only to the
  * addresses that check approved (its resolver reads them back instead of asking DNS again). Redirects
  * are not followed; at most 1 KiB of each response is kept.
@@ -48,6 +50,7 @@ public final class HttpSender implements AutoCloseable {
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setIdleTimeout(60_000);
+        client.setDestinationIdleTimeout(300_000);
         client.setMaxConnectionsPerDestination(maxConnectionsPerEndpoint);
         client.setMaxRequestsQueuedPerDestination(100_000);
         client.setUserAgentField(null);
@@ -80,7 +83,13 @@ public final class HttpSender implements AutoCloseable {
         }
     }
 
+    /** Sends over the shared pool of the request's host (one-off sends such as tests). */
     public CompletableFuture<AttemptResult> send(OutgoingRequest request) {
+        return send(request, null);
+    }
+
+    /** Sends over the connection pool of {@code poolKey} (a webhook id), separate from every other webhook's. */
+    public CompletableFuture<AttemptResult> send(OutgoingRequest request, String poolKey) {
         long start = System.nanoTime();
         URI uri = URI.create(request.url());
         String host = uri.getHost();
@@ -97,7 +106,8 @@ public final class HttpSender implements AutoCloseable {
                 .method(HttpMethod.POST)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .body(new StringRequestContent("application/json", request.body(), StandardCharsets.UTF_8))
-                .headers(h -> request.headers().forEach(h::put));
+                .headers(h -> request.headers().forEach(h::put))
+                .tag(poolKey);
         jettyRequest.send(new CappedListener(start, future));
         return future;
     }

@@ -1,5 +1,8 @@
 package dev.eventwire.events;
 
-/** A delivery created in the ingest transaction: one (webhook, event) pair with its stable message id. */
-public record QueuedDelivery(String tenant, String webhookId, String eventId, String messageId) {
+/**
+ * A delivery created in the ingest transaction: one (webhook, event) pair with its stable message id.
+ * {@code inline}: created leased, to be handed to the engine in memory right after the commit.
+ */
+public record QueuedDelivery(String tenant, String webhookId, String eventId, String messageId, boolean inline) {
 }

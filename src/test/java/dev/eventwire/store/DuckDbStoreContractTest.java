@@ -21,7 +21,7 @@ import java.util.Optional;
 /** The store contract against the embedded DuckDB adapter, on a real database file. */
 class DuckDbStoreContractTest extends StoreContractTest {
     @Override
-    Stores open(Path dir, MutableClock clock, Duration lease) {
+    Stores open(Path dir, MutableClock clock, Duration lease, dev.eventwire.events.InlineAdmission admission) {
         DuckDbDatabase database = DuckDbDatabase.open(dir);
         GroupCommitWriter ingest = new GroupCommitWriter(database, "test-ingest");
         GroupCommitWriter delivery = new GroupCommitWriter(database, "test-delivery");
@@ -33,7 +33,8 @@ class DuckDbStoreContractTest extends StoreContractTest {
         dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
         DuckDbMetricStore metrics = new DuckDbMetricStore(database, ingest, rollup, catalog);
         DuckDbEventStore events = new DuckDbEventStore(database, ingest, deliveries, metrics,
-                new dev.eventwire.metrics.LiveRollups(catalog, metrics, clock), registry, IngestListener.all(List.of()));
+                new dev.eventwire.metrics.LiveRollups(catalog, metrics, clock), registry, admission,
+                IngestListener.all(List.of()));
         ingest.start();
         delivery.start();
         rollup.start();

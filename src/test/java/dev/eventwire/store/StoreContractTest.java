@@ -10,6 +10,7 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricDefinitions;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,11 @@ abstract class StoreContractTest {
                   AutoCloseable closer) {
     }
 
-    abstract Stores open(Path dir, MutableClock clock, Duration lease);
+    /** The adapter asks this, in the ingest transaction, whether the engine takes a new delivery in memory. */
+    abstract Stores open(Path dir, MutableClock clock, Duration lease, InlineAdmission admission);
+
+    /** Whether the stand-in engine takes new deliveries in memory (they are then created leased). */
+    final java.util.concurrent.atomic.AtomicBoolean engineTakesNew = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     @TempDir
     Path dir;
@@ -55,7 +59,7 @@ abstract class StoreContractTest {
     @BeforeEach
     void start() {
         clock = MutableClock.startingNow();
-        stores = open(dir, clock, LEASE);
+        stores = open(dir, clock, LEASE, webhookId -> engineTakesNew.get());
     }
 
     @AfterEach
@@ -176,19 +180,19 @@ abstract class StoreContractTest {
         webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
         Instant now = clock.instant();
-        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of()))
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs())
                 .as("created with a lease: it was handed to the engine in memory").isEmpty();
         clock.advance(LEASE.plusSeconds(1));
         now = clock.instant();
-        List<DeliveryJob> claimed = stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of());
+        List<DeliveryJob> claimed = stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs();
         assertThat(claimed).hasSize(1);
         assertThat(claimed.getFirst().attempt()).isEqualTo(1);
         assertThat(claimed.getFirst().trigger()).isEqualTo(Trigger.INLINE);
         assertThat(claimed.getFirst().body()).contains("\"event_id\":\"e1\"");
-        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of())).as("leased").isEmpty();
-        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of("wh_1"))).isEmpty();
-        stores.deliveries().releaseLeases(List.of(claimed.getFirst().key()));
-        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, 100, Set.of())).as("released").hasSize(1);
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs()).as("leased").isEmpty();
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> id.equals("wh_1") ? 0 : 100).jobs()).isEmpty();
+        stores.deliveries().releaseLeases(List.of(claimed.getFirst().key())).get();
+        assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs()).as("released").hasSize(1);
     }
 
     @Test
@@ -196,7 +200,7 @@ abstract class StoreContractTest {
         webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
         clock.advance(LEASE.plusSeconds(1));
-        DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()).getFirst();
+        DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
         AttemptRecord failed = outcome(job, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(5)));
         stores.deliveries().record(failed, () -> { }).get();
         stores.deliveries().record(failed, () -> { }).get();
@@ -204,7 +208,7 @@ abstract class StoreContractTest {
         assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).hasSize(1);
 
         clock.advance(Duration.ofSeconds(6));
-        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()).getFirst();
+        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(second.trigger()).isEqualTo(Trigger.RETRY);
         assertThat(second.messageId()).isEqualTo(job.messageId());
@@ -228,7 +232,55 @@ abstract class StoreContractTest {
         assertThat(parked.lastError()).contains("webhook removed");
         assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).isTrue();
         assertThat(stores.deliveries().recover("a", "wh_1", clock.instant().minusSeconds(60), clock.instant())).isEqualTo(1);
-        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, 10, Set.of()))
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
                 .extracting(DeliveryJob::trigger).containsOnly(Trigger.MANUAL);
+    }
+
+    @Test
+    void deliveriesTheEngineCannotTakeAreClaimableAtOnceOldestFirstWithinEachWebhooksRoom() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_big");
+        webhook("b", "wh_small");
+        for (int i = 0; i < 5; i++) {
+            stores.events().append(List.of(event("a", "a" + i, "x.y")), List.of()).get();
+            clock.advance(Duration.ofMillis(1));
+        }
+        stores.events().append(List.of(event("b", "b0", "x.y")), List.of()).get();
+        var first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> id.equals("wh_big") ? 2 : 10);
+        assertThat(first.jobs()).extracting(DeliveryJob::eventId).as("no lease to wait for; the oldest two of the big backlog")
+                .containsExactlyInAnyOrder("a0", "a1", "b0");
+        assertThat(first.moreDue()).containsExactly("wh_big");
+        var second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 2);
+        assertThat(second.jobs()).extracting(DeliveryJob::eventId).containsExactly("a2", "a3");
+        var third = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 1, id -> 10);
+        assertThat(third.jobs()).extracting(DeliveryJob::eventId).as("the overall limit holds").containsExactly("a4");
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 10).jobs()).isEmpty();
+    }
+
+    @Test
+    void finishedDeliveriesStayReadableWithTheirStatusAndCanBeRequeued() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(jobs).hasSize(2);
+        DeliveryJob e1 = jobs.stream().filter(j -> j.eventId().equals("e1")).findFirst().orElseThrow();
+        DeliveryJob e2 = jobs.stream().filter(j -> j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e1, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        stores.deliveries().record(outcome(e2, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        var page = stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty()));
+        assertThat(page.items()).extracting(d -> d.eventId() + "=" + d.status().wireName()).containsExactly("e2=dead", "e1=delivered");
+        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.DEAD),
+                new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items()).hasSize(1);
+        assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).as("delivered is not dead").isFalse();
+        assertThat(stores.deliveries().retry("a", "wh_1", "e2", clock.instant())).isTrue();
+        assertThat(stores.deliveries().find("a", "wh_1", "e2").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+        List<DeliveryJob> again = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(again).extracting(j -> j.eventId() + "#" + j.attempt() + "/" + j.trigger()).containsExactly("e2#2/MANUAL");
+        stores.deliveries().record(outcome(again.getFirst(), DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
+                .as("each delivery once, in either table").extracting(d -> d.eventId() + "=" + d.status().wireName() + "#" + d.attempts())
+                .containsExactly("e2=delivered#2", "e1=delivered#1");
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e2")).hasSize(2);
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventwire.store.duckdb;
 
 import dev.eventwire.events.FanOut;
+import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import java.sql.Connection;
@@ -9,5 +10,5 @@ import java.util.List;
 
 /** Writes the deliveries of newly accepted events inside the ingest transaction. */
 public interface DeliveryQueue {
-    List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut) throws SQLException;
+    List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut, InlineAdmission admission) throws SQLException;
 }

@@ -2,6 +2,7 @@ package dev.eventwire.store.duckdb;
 
 import dev.eventwire.delivery.AttemptLogEntry;
 import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.Claim;
 import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
@@ -9,6 +10,7 @@ import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.FanOut;
+import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import dev.eventwire.support.Awaits;
@@ -26,12 +28,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntFunction;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -45,6 +50,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             + "last_status_code, last_error, created_us, updated_us";
     private static final String ATTEMPT_COLUMNS = "attempt_id, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error, "
             + "duration_ms, response_body, attempted_us";
+
+    /** Bounds on one claim: webhooks looked at, webhooks claimed whole in one scan, webhooks given a top-N scan each. */
+    static final String WEBHOOK_REMOVED = "webhook removed";
+    private static final int MAX_DUE_WEBHOOKS_PER_CLAIM = 1000;
+    private static final int MAX_WHOLE_WEBHOOKS_PER_CLAIM = 500;
+    private static final int MAX_PARTIAL_WEBHOOKS_PER_CLAIM = 16;
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -65,8 +76,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (webhook_id VARCHAR, event_id VARCHAR, attempt INTEGER, status VARCHAR, "
                         + "next_attempt_us BIGINT, last_status_code INTEGER, last_error VARCHAR, updated_us BIGINT)");
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (webhook_id VARCHAR, event_id VARCHAR)");
-                nextDeliverySeq = maxPlusOne(st, "deliveries");
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (webhook_id VARCHAR, event_id VARCHAR, tenant VARCHAR)");
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS release_stage (webhook_id VARCHAR, event_id VARCHAR)");
+                nextDeliverySeq = Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history"));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
             }
             return null;
@@ -83,7 +95,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     // ---- creation, inside the ingest transaction (writer thread) ----
 
     @Override
-    public List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut) throws SQLException {
+    public List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut, InlineAdmission admission) throws SQLException {
         List<QueuedDelivery> queued = new ArrayList<>();
         if (accepted.isEmpty()) return queued;
         long now = Micros.of(clock.instant());
@@ -92,12 +104,15 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         try {
             for (NewEvent e : accepted) {
                 for (String webhookId : fanOut.webhooksFor(e)) {
-                    if (appender == null) appender = ((DuckDBConnection) connection).createAppender("main", "deliveries");
+                    if (appender == null) appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue");
                     String messageId = ids.timeOrdered("msg_");
+                    boolean inline = admission.admitsInline(webhookId);
                     appender.beginRow().append(webhookId).append(e.eventId()).append(e.tenant()).append(messageId).append(e.eventType())
-                            .append("pending").append(0).append(0).append(false).append(now).append(leaseUntil).appendNull().appendNull()
-                            .append(now).append(now).append(nextDeliverySeq++).endRow();
-                    queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId));
+                            .append("pending").append(0).append(0).append(false).append(now);
+                    if (inline) appender.append(leaseUntil);
+                    else appender.appendNull();
+                    appender.appendNull().appendNull().append(now).append(now).append(nextDeliverySeq++).endRow();
+                    queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId, inline));
                 }
             }
             if (appender != null) appender.flush();
@@ -109,74 +124,143 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     // ---- claims ----
 
-    @Override
-    public List<DeliveryJob> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Set<String> skipWebhooks) {
-        return Awaits.await(writer.submit(c -> {
-            String skip = skipWebhooks.isEmpty() ? "" : " AND webhook_id NOT IN (" + String.join(",", java.util.Collections.nCopies(skipWebhooks.size(), "?")) + ")";
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO claims_stage
-                    SELECT webhook_id, event_id FROM (
-                        SELECT webhook_id, event_id, next_attempt_us,
-                               row_number() OVER (PARTITION BY webhook_id ORDER BY next_attempt_us, seq) AS rn
-                        FROM deliveries
-                        WHERE status = 'pending' AND next_attempt_us <= ? AND (lease_until_us IS NULL OR lease_until_us <= ?)""" + skip + """
-                    ) WHERE rn <= ? ORDER BY next_attempt_us LIMIT ?""")) {
-                int i = 1;
-                ps.setLong(i++, Micros.of(now));
-                ps.setLong(i++, Micros.of(now));
-                for (String id : skipWebhooks) ps.setString(i++, id);
-                ps.setInt(i++, perWebhook);
-                ps.setInt(i, limit);
-                if (ps.executeUpdate() == 0) return List.<DeliveryJob>of();
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE deliveries SET lease_until_us = ? FROM claims_stage s
-                    WHERE deliveries.webhook_id = s.webhook_id AND deliveries.event_id = s.event_id""")) {
-                ps.setLong(1, Micros.of(leaseUntil));
-                ps.executeUpdate();
-            }
-            List<DeliveryJob> jobs = new ArrayList<>();
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("""
-                         SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, e.body, d.requeued
-                         FROM claims_stage s
-                         JOIN deliveries d ON d.webhook_id = s.webhook_id AND d.event_id = s.event_id
-                         JOIN events e ON e.tenant = d.tenant AND e.event_id = d.event_id""")) {
-                while (rs.next()) {
-                    int attempts = rs.getInt(6);
-                    int base = rs.getInt(7);
-                    Trigger trigger = rs.getBoolean(9) ? Trigger.MANUAL : attempts == 0 ? Trigger.INLINE : Trigger.RETRY;
-                    jobs.add(new DeliveryJob(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            attempts + 1, attempts + 1 - base, trigger, rs.getString(8)));
-                }
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute("DELETE FROM claims_stage");
-            }
-            return jobs;
-        }));
+    /** A webhook with due work: how many deliveries are due and the oldest due time. */
+    private record Due(String webhookId, long count, long oldestMicros) {
     }
 
     @Override
-    public void releaseLeases(Collection<DeliveryKey> keys) {
-        if (keys.isEmpty()) return;
-        Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET lease_until_us = NULL WHERE webhook_id = ? AND event_id = ? AND status = 'pending'")) {
-                for (DeliveryKey k : keys) {
-                    ps.setString(1, k.webhookId());
-                    ps.setString(2, k.eventId());
-                    ps.executeUpdate();
+    public Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor) {
+        return Awaits.await(writer.submit(c -> {
+            long nowMicros = Micros.of(now);
+            List<Due> due = dueWebhooks(c, nowMicros);
+            if (due.isEmpty()) return Claim.NONE;
+            // Webhooks whose whole due set fits are claimed together by one scan; a webhook with more due
+            // than it has room for takes its oldest by a top-N scan of its own.
+            List<String> whole = new ArrayList<>();
+            Map<String, Integer> partial = new LinkedHashMap<>();
+            Set<String> moreDue = new HashSet<>();
+            int budget = limit;
+            for (Due d : due) {
+                int room = Math.min(roomFor.applyAsInt(d.webhookId()), budget);
+                if (room <= 0) {
+                    moreDue.add(d.webhookId());
+                    continue;
+                }
+                if (d.count() <= room && whole.size() < MAX_WHOLE_WEBHOOKS_PER_CLAIM) {
+                    whole.add(d.webhookId());
+                    budget -= (int) d.count();
+                } else if (partial.size() < MAX_PARTIAL_WEBHOOKS_PER_CLAIM) {
+                    partial.put(d.webhookId(), room);
+                    moreDue.add(d.webhookId());
+                    budget -= room;
+                } else {
+                    moreDue.add(d.webhookId());
                 }
             }
-            return null;
+            String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")";
+            try (Statement st = c.createStatement()) {
+                if (!whole.isEmpty()) {
+                    st.executeUpdate("INSERT INTO claims_stage SELECT webhook_id, event_id, tenant FROM delivery_queue WHERE webhook_id IN ("
+                            + literals(whole) + ")" + lapsed);
+                }
+                for (Map.Entry<String, Integer> p : partial.entrySet()) {
+                    st.executeUpdate("INSERT INTO claims_stage SELECT webhook_id, event_id, tenant FROM delivery_queue WHERE webhook_id = "
+                            + SqlLiterals.string(p.getKey()) + lapsed + " ORDER BY next_attempt_us, seq LIMIT " + p.getValue());
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        UPDATE delivery_queue SET lease_until_us = ? FROM claims_stage s
+                        WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id""")) {
+                    ps.setLong(1, Micros.of(leaseUntil));
+                    ps.executeUpdate();
+                }
+                List<DeliveryJob> jobs = new ArrayList<>();
+                Map<String, Set<String>> eventsByTenant = new HashMap<>();
+                List<Object[]> rows = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("""
+                        SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued
+                        FROM claims_stage s JOIN delivery_queue d ON d.webhook_id = s.webhook_id AND d.event_id = s.event_id
+                        ORDER BY d.next_attempt_us, d.seq""")) {
+                    while (rs.next()) {
+                        rows.add(new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8)});
+                        eventsByTenant.computeIfAbsent(rs.getString(1), t -> new HashSet<>()).add(rs.getString(3));
+                    }
+                }
+                st.execute("DELETE FROM claims_stage");
+                Map<String, String> bodies = bodies(st, eventsByTenant);
+                for (Object[] r : rows) {
+                    int attempts = (Integer) r[5];
+                    int base = (Integer) r[6];
+                    Trigger trigger = (Boolean) r[7] ? Trigger.MANUAL : attempts == 0 ? Trigger.INLINE : Trigger.RETRY;
+                    String body = bodies.get(r[0] + "\u0000" + r[2]);
+                    if (body == null) continue; // cannot happen: an event and its deliveries are written together
+                    jobs.add(new DeliveryJob((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                            attempts + 1, attempts + 1 - base, trigger, body));
+                }
+                return new Claim(jobs, moreDue);
+            }
         }));
+    }
+
+    /** Webhooks with due, unleased work, oldest first; one grouped scan of the pending deliveries. */
+    private static List<Due> dueWebhooks(Connection c, long nowMicros) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT webhook_id, count(*), min(next_attempt_us) FROM delivery_queue WHERE next_attempt_us <= "
+                     + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ") GROUP BY webhook_id ORDER BY 3 LIMIT "
+                     + MAX_DUE_WEBHOOKS_PER_CLAIM)) {
+            while (rs.next()) due.add(new Due(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+        }
+        return due;
+    }
+
+    /** Event bodies by tenant and id, looked up through the events' primary-key index (literals, not parameters). */
+    private static Map<String, String> bodies(Statement st, Map<String, Set<String>> eventsByTenant) throws SQLException {
+        Map<String, String> bodies = new HashMap<>();
+        for (Map.Entry<String, Set<String>> entry : eventsByTenant.entrySet()) {
+            List<String> ids = new ArrayList<>(entry.getValue());
+            for (int from = 0; from < ids.size(); from += 1000) {
+                try (ResultSet rs = st.executeQuery("SELECT event_id, body FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
+                        + " AND event_id IN (" + literals(ids.subList(from, Math.min(ids.size(), from + 1000))) + ")")) {
+                    while (rs.next()) bodies.put(entry.getKey() + '\u0000' + rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return bodies;
+    }
+
+    private static String literals(Collection<String> values) {
+        StringBuilder in = new StringBuilder();
+        for (String v : values) {
+            if (!in.isEmpty()) in.append(',');
+            in.append(SqlLiterals.string(v));
+        }
+        return in.toString();
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseLeases(Collection<DeliveryKey> keys) {
+        if (keys.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<DeliveryKey> copy = List.copyOf(keys);
+        return writer.submit(c -> {
+            try (DuckDBAppender ap = ((DuckDBConnection) c).createAppender("temp", "main", "release_stage")) {
+                for (DeliveryKey k : copy) ap.beginRow().append(k.webhookId()).append(k.eventId()).endRow();
+            }
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("""
+                        UPDATE delivery_queue SET lease_until_us = NULL FROM release_stage s
+                        WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id""");
+                st.execute("DELETE FROM release_stage");
+            }
+            return null;
+        });
     }
 
     @Override
     public void releaseAllLeases() {
         Awaits.await(writer.submit(c -> {
             try (Statement st = c.createStatement()) {
-                return st.executeUpdate("UPDATE deliveries SET lease_until_us = NULL WHERE status = 'pending' AND lease_until_us IS NOT NULL");
+                return st.executeUpdate("UPDATE delivery_queue SET lease_until_us = NULL WHERE lease_until_us IS NOT NULL");
             }
         }));
     }
@@ -194,17 +278,19 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now) {
         return writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt_us = NULL, lease_until_us = NULL, updated_us = ?
-                    WHERE webhook_id = ? AND event_id = ? AND status = 'pending'""")) {
-                ps.setString(1, DuckDbWebhookStore.WEBHOOK_REMOVED);
-                ps.setLong(2, Micros.of(now));
-                ps.setString(3, key.webhookId());
-                ps.setString(4, key.eventId());
-                ps.executeUpdate();
-                return null;
-            }
+            park(c, "webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = " + SqlLiterals.string(key.eventId()), Micros.of(now));
+            return null;
         });
+    }
+
+    /** Pending deliveries matching {@code condition} (SQL over delivery_queue) move to the history, dead with "webhook removed". */
+    static void park(Connection c, String condition, long nowMicros) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO delivery_history SELECT webhook_id, event_id, tenant, message_id, event_type, 'dead', attempts, budget_base, "
+                    + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq "
+                    + "FROM delivery_queue WHERE " + condition);
+            st.executeUpdate("DELETE FROM delivery_queue WHERE " + condition);
+        }
     }
 
     @Override
@@ -227,6 +313,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 else latest.merge(new DeliveryKey(r.webhookId(), r.eventId()), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
             }
             DuckDBConnection dc = (DuckDBConnection) c;
+            List<AttemptRecord> decided = List.copyOf(latest.values());
             if (!latest.isEmpty()) {
                 try (DuckDBAppender ap = dc.createAppender("temp", "main", "outcomes_stage")) {
                     for (AttemptRecord r : latest.values()) {
@@ -241,19 +328,32 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
                 try (Statement st = c.createStatement()) {
-                    // A delivery parked meanwhile (webhook removed) keeps its state; only its count moves.
+                    List<DeliveryKey> moved = new ArrayList<>();
                     try (ResultSet rs = st.executeQuery("""
-                            UPDATE deliveries SET attempts = s.attempt, requeued = false,
-                                status = CASE WHEN deliveries.status = 'pending' THEN s.status ELSE deliveries.status END,
-                                next_attempt_us = CASE WHEN deliveries.status = 'pending' THEN s.next_attempt_us ELSE deliveries.next_attempt_us END,
-                                last_status_code = CASE WHEN deliveries.status = 'pending' THEN s.last_status_code ELSE deliveries.last_status_code END,
-                                last_error = CASE WHEN deliveries.status = 'pending' THEN s.last_error ELSE deliveries.last_error END,
-                                updated_us = CASE WHEN deliveries.status = 'pending' THEN s.updated_us ELSE deliveries.updated_us END,
-                                lease_until_us = NULL
+                            UPDATE delivery_queue SET attempts = s.attempt, requeued = false, status = s.status, next_attempt_us = s.next_attempt_us,
+                                last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL
                             FROM outcomes_stage s
-                            WHERE deliveries.webhook_id = s.webhook_id AND deliveries.event_id = s.event_id AND deliveries.attempts < s.attempt
-                            RETURNING deliveries.webhook_id, deliveries.event_id""")) {
-                        while (rs.next()) log.add(latest.get(new DeliveryKey(rs.getString(1), rs.getString(2))));
+                            WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id AND delivery_queue.attempts < s.attempt
+                            RETURNING delivery_queue.webhook_id, delivery_queue.event_id""")) {
+                        while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
+                    }
+                    // Delivered and dead deliveries leave the queue for the history in the same transaction.
+                    st.execute("INSERT INTO delivery_history SELECT * FROM delivery_queue WHERE status <> 'pending'");
+                    st.execute("DELETE FROM delivery_queue WHERE status <> 'pending'");
+                    for (DeliveryKey k : moved) log.add(latest.remove(k));
+                    if (!latest.isEmpty()) {
+                        // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. Its
+                        // state stays; the attempt is still counted and logged. Duplicates of a recorded outcome
+                        // match nothing here either.
+                        st.execute("DELETE FROM outcomes_stage WHERE NOT EXISTS (SELECT 1 FROM delivery_history h WHERE h.webhook_id = outcomes_stage.webhook_id"
+                                + " AND h.event_id = outcomes_stage.event_id AND h.attempts < outcomes_stage.attempt)");
+                        try (ResultSet rs = st.executeQuery("""
+                                UPDATE delivery_history SET attempts = s.attempt FROM outcomes_stage s
+                                WHERE delivery_history.webhook_id = s.webhook_id AND delivery_history.event_id = s.event_id
+                                  AND delivery_history.attempts < s.attempt
+                                RETURNING delivery_history.webhook_id, delivery_history.event_id""")) {
+                            while (rs.next()) log.add(latest.get(new DeliveryKey(rs.getString(1), rs.getString(2))));
+                        }
                     }
                     st.execute("DELETE FROM outcomes_stage");
                 }
@@ -272,7 +372,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
             }
-            for (AttemptRecord r : latest.values()) {
+            for (AttemptRecord r : decided) {
                 if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
             }
             List<Void> results = new ArrayList<>(outcomes.size());
@@ -288,15 +388,19 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             ps.setString(3, webhookId);
             ps.executeUpdate();
         }
-        DuckDbWebhookStore.parkPending(c, webhookId, nowMicros);
+        park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
     }
 
     // ---- reads and manual actions ----
 
+    /** Both tables, pending first: a delivery is in exactly one of them. */
+    private static final String ALL_DELIVERIES = "(SELECT " + DELIVERY_COLUMNS + ", tenant FROM delivery_queue UNION ALL SELECT "
+            + DELIVERY_COLUMNS + ", tenant FROM delivery_history)";
+
     @Override
     public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM deliveries "
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
                     + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (CAST(? AS VARCHAR) IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?")) {
                 ps.setString(1, tenant);
                 ps.setString(2, webhookId);
@@ -317,7 +421,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public Optional<Delivery> find(String tenant, String webhookId, String eventId) {
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM deliveries WHERE tenant = ? AND webhook_id = ? AND event_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
+                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ?")) {
                 ps.setString(1, tenant);
                 ps.setString(2, webhookId);
                 ps.setString(3, eventId);
@@ -364,22 +469,31 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         return requeueDead(tenant, webhookId, now, "updated_us >= ?", Micros.of(since));
     }
 
-    /** Dead deliveries matching {@code condition} become due now with a fresh attempt budget. */
+    /** Dead deliveries matching {@code condition} move back to the queue, due now with a fresh attempt budget. */
     private int requeueDead(String tenant, String webhookId, Instant now, String condition, Object conditionValue) {
         return Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE deliveries SET status = 'pending', budget_base = attempts, requeued = true, next_attempt_us = ?, lease_until_us = NULL,
-                        updated_us = ?
-                    WHERE tenant = ? AND webhook_id = ? AND status = 'dead' AND\s""" + condition)) {
-                long n = Micros.of(now);
+            String where = " FROM delivery_history WHERE tenant = ? AND webhook_id = ? AND status = 'dead' AND " + condition;
+            long n = Micros.of(now);
+            int moved;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery_queue SELECT webhook_id, event_id, tenant, message_id, event_type, "
+                    + "'pending', attempts, attempts, true, ?, NULL, last_status_code, last_error, created_us, ?, seq" + where)) {
                 ps.setLong(1, n);
                 ps.setLong(2, n);
-                ps.setString(3, tenant);
-                ps.setString(4, webhookId);
-                ps.setObject(5, conditionValue);
-                return ps.executeUpdate();
+                bindRequeue(ps, 3, tenant, webhookId, conditionValue);
+                moved = ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE" + where)) {
+                bindRequeue(ps, 1, tenant, webhookId, conditionValue);
+                ps.executeUpdate();
+            }
+            return moved;
         }));
+    }
+
+    private static void bindRequeue(PreparedStatement ps, int from, String tenant, String webhookId, Object conditionValue) throws SQLException {
+        ps.setString(from, tenant);
+        ps.setString(from + 1, webhookId);
+        ps.setObject(from + 2, conditionValue);
     }
 
     @Override

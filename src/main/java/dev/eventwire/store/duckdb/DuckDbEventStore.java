@@ -6,6 +6,7 @@ import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.FanOut;
+import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.IngestListener;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
@@ -45,19 +46,21 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDbMetricStore metrics;
     private final LiveRollups liveMetrics;
     private final FanOut fanOut;
+    private final InlineAdmission admission;
     private final IngestListener listener;
     private final AppendKind appendKind = new AppendKind();
     private long nextEventSeq;
     private long nextRejectedSeq;
 
     public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
-                            LiveRollups liveMetrics, FanOut fanOut, IngestListener listener) {
+                            LiveRollups liveMetrics, FanOut fanOut, InlineAdmission admission, IngestListener listener) {
         this.database = database;
         this.writer = writer;
         this.deliveryQueue = deliveryQueue;
         this.metrics = metrics;
         this.liveMetrics = liveMetrics;
         this.fanOut = fanOut;
+        this.admission = admission;
         this.listener = listener;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
@@ -99,7 +102,7 @@ public final class DuckDbEventStore implements EventStore {
             }
             Set<String> inserted = insertNew(connection, ordered);
             List<NewEvent> accepted = ordered.stream().filter(e -> inserted.contains(key(e.tenant(), e.eventId()))).toList();
-            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut);
+            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut, admission);
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
             insertRejected(connection, rejected);
             List<Contribution> points = metrics.write(connection, accepted, rejected);

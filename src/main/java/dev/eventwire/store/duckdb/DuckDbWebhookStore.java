@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 
 public final class DuckDbWebhookStore implements WebhookStore {
-    static final String WEBHOOK_REMOVED = "webhook removed";
     private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us";
 
     private final DuckDbDatabase database;
@@ -86,14 +85,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
 
     /** Pending deliveries of a webhook that no longer takes them are parked dead in the same transaction. */
     static void parkPending(Connection c, String webhookId, long nowMicros) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt_us = NULL, lease_until_us = NULL, updated_us = ?
-                WHERE webhook_id = ? AND status = 'pending'""")) {
-            ps.setString(1, WEBHOOK_REMOVED);
-            ps.setLong(2, nowMicros);
-            ps.setString(3, webhookId);
-            ps.executeUpdate();
-        }
+        DuckDbDeliveryStore.park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
     }
 
     @Override
