@@ -6,224 +6,326 @@ import dev.eventwire.delivery.HttpSender;
 import dev.eventwire.delivery.OutgoingRequest;
 import dev.eventwire.delivery.RequestFactory;
 import dev.eventwire.delivery.Signer;
-import dev.eventwire.demo.LocalReceiver;
+import dev.eventwire.support.Json;
 import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookFilters;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
- * {@code bench delivery}: webhooks on local receivers; prints (1) the raw HTTP rate of the sender alone,
- * the ceiling, (2) durable deliveries/s when events arrive faster than they can be delivered, and
- * (3) sent→received latency (an upper bound of accepted→received) at steady ingest rates. With a soak length it also runs 1,000 events/s
- * for that long and prints heap after GC every 30 s.
+ * {@code bench delivery}, measured from outside the server: the server and the receiver each run in a
+ * process of their own (this jar's {@code serve} and {@code receive}); this process is only the load
+ * generator and the clock. Prints, in one run:
+ * <ol>
+ *   <li>raw HTTP: the same sender class with the same per-webhook pools, straight to the same receiver;</li>
+ *   <li>a backlog far beyond memory: the receiver frozen (SIGSTOP), events posted, the server killed
+ *       (SIGKILL), the receiver thawed, the server started again; deliveries/s until every delivery is
+ *       recorded delivered, and the ratio to raw;</li>
+ *   <li>steady single events at 200/500/1000 per second: ingest latency and sent→received, accepted→received;</li>
+ *   <li>with a soak length, 1000 events/s in 30-second slices, each slice judged on its own.</li>
+ * </ol>
  */
 public final class DeliveryBench {
     private static final int PACED_SENDERS = 64;
+    private static final String ADMIN_KEY = "ew_admin_bench_key_0123456789";
     private static final String CEILING_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private final PrintStream out;
     private final int webhookCount;
     private final Duration phase;
     private final Duration soak;
+    private final int backlog;
+    private final Json json = new Json();
 
-    public DeliveryBench(PrintStream out, int webhookCount, Duration phase, Duration soak) {
+    public DeliveryBench(PrintStream out, int webhookCount, Duration phase, Duration soak, int backlog) {
         this.out = out;
         this.webhookCount = webhookCount;
         this.phase = phase;
         this.soak = soak;
+        this.backlog = backlog;
     }
 
     public void run() {
-        Map<String, Long> ackedAt = new ConcurrentHashMap<>();
-        Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        Recorder latency = new Recorder(3);
-        Recorder fromCommit = new Recorder(3);
-        AtomicLong received = new AtomicLong();
-        AtomicLong repeats = new AtomicLong();
-        Map<String, Boolean> seen = new ConcurrentHashMap<>();
-        LocalReceiver.Listener listener = r -> {
-            received.incrementAndGet();
-            if (r.attempt() > 1) repeats.incrementAndGet();
-            Long acked = ackedAt.get(r.eventId());
-            if (acked != null) latency.recordValue(Math.max(0, r.nanos() - acked) / 1000);
-            Long committed = committedAt.get(r.eventId());
-            if (committed != null) fromCommit.recordValue(Math.max(0, r.nanos() - committed) / 1000);
-        };
-        List<LocalReceiver> receivers = new ArrayList<>();
-        // Told right after each ingest commit, before the request is answered: "accepted" in accepted→received.
-        dev.eventwire.events.IngestListener commits = (accepted, rejected, deliveries) -> {
-            long now = System.nanoTime();
-            if (!deliveries.isEmpty()) for (var e : accepted) if (e.eventId().startsWith("p")) committedAt.put(e.eventId(), now);
-        };
-        try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-bench-"), true, c -> c.withEgressAllow(List.of("127.0.0.1/32")), commits)) {
-            for (int i = 0; i < webhookCount; i++) receivers.add(new LocalReceiver(() -> 200, listener));
-            out.printf("bench delivery: %d webhooks on local receivers, %d cores, phases of %ds%n", webhookCount,
-                    Runtime.getRuntime().availableProcessors(), phase.toSeconds());
-            receivers.forEach(r -> r.verifyWith(CEILING_SECRET));
-            ceiling(receivers);
-            long ceilingReceipts = received.get();
+        Path data = LocalServer.freshFolder("eventwire-bench-");
+        Receipts receipts = new Receipts();
+        try (ChildProcess receiver = ChildProcess.start(List.of("receive"), Map.of(), data.resolve("receiver.log"), receipts::line)) {
+            int receiverPort = receipts.awaitPort();
+            receiver.writeLine("secret " + CEILING_SECRET);
+            out.printf("bench delivery: %d webhook(s) on a receiver process, server in its own process, %d cores; data in %s%n",
+                    webhookCount, Runtime.getRuntime().availableProcessors(), data);
+            double raw = ceiling(receiverPort, receipts);
 
-            String key = server.createTenantKey("bench", "bench");
-            List<String> webhookIds = new ArrayList<>();
-            for (LocalReceiver receiver : receivers) {
-                var reply = server.client().post("/v1/webhooks", key, "{\"url\":\"" + receiver.url("/hook") + "\"}");
-                var node = server.parse(reply.body());
-                receiver.verifyWith(node.get("secret").asText());
-                webhookIds.add(node.get("id").asText());
+            int port = ChildProcess.freePort();
+            Path db = data.resolve("db");
+            ServerProcess server = ServerProcess.start(db, port, data.resolve("server-1.log"));
+            try {
+                String key = server.createTenantKey("bench");
+                List<String> webhookIds = new ArrayList<>();
+                for (int i = 0; i < webhookCount; i++) {
+                    LoadClient.Reply reply = server.client().post("/v1/webhooks", key, "{\"url\":\"http://127.0.0.1:" + receiverPort + "/h" + i + "\"}");
+                    var node = json.read(reply.body());
+                    receiver.writeLine("secret " + node.get("secret").asText());
+                    webhookIds.add(node.get("id").asText());
+                }
+                server = drainBacklog(server, db, port, data, key, webhookIds, receiver, receipts, raw);
+                for (int rate : new int[]{200, 500, 1000}) report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts));
+                if (!soak.isZero()) soak(server, key, receipts);
+                receipts.sync();
+                out.printf("signatures: %d requests received, %d failed verification; same webhook-id received again: %d%n",
+                        receipts.total(), receipts.badSignatures(), receipts.repeats());
+            } finally {
+                server.close();
             }
-            throughput(server, key, webhookIds, received);
-            for (int rate : new int[]{200, 500, 1000}) {
-                latency.reset();
-                fromCommit.reset();
-                paced(server, key, rate, phase, ackedAt, latency, "steady " + rate + " events/s");
-                Histogram c = fromCommit.getIntervalHistogram();
-                out.printf("%-34s accepted→received p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d deliveries, from the ingest commit)%n",
-                        "", c.getValueAtPercentile(50) / 1000.0, c.getValueAtPercentile(95) / 1000.0, c.getValueAtPercentile(99) / 1000.0,
-                        c.getMaxValue() / 1000.0, c.getTotalCount());
-                ackedAt.clear();
-                committedAt.clear();
-            }
-            if (!soak.isZero()) soak(server, key, ackedAt, latency, received, committedAt, fromCommit);
-            long bad = receivers.stream().mapToLong(LocalReceiver::badSignatures).sum();
-            out.printf("signatures: %d webhooks received and verified, %d failed verification; attempts > 1: %d%n",
-                    received.get() - ceilingReceipts, bad, repeats.get());
         } finally {
-            receivers.forEach(LocalReceiver::close);
+            LocalServer.deleteFolder(data);
         }
     }
 
-    /** The same sender and signer, no store: how fast HTTP alone goes on this machine. */
-    private void ceiling(List<LocalReceiver> receivers) {
+    /** The same sender and signer, no store, straight to the receiver process: how fast HTTP alone goes here. */
+    private double ceiling(int receiverPort, Receipts receipts) {
         EgressGuard guard = new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32"));
         RequestFactory requests = new RequestFactory(new Signer(), "bench");
         try (HttpSender sender = new HttpSender(guard, Duration.ofSeconds(5), Duration.ofSeconds(15), 32)) {
             String body = "{\"event_id\":\"ceiling\",\"event_type\":\"order.created\",\"entity_id\":null,\"occurred_at\":\"2026-01-01T00:00:00Z\",\"data\":{}}";
-            Semaphore window = new Semaphore(32 * receivers.size());
+            int window = 32 * webhookCount;
+            Semaphore slots = new Semaphore(window);
             AtomicLong done = new AtomicLong();
-            long end = System.nanoTime() + phase.toNanos();
             long start = System.nanoTime();
+            long end = start + phase.toNanos();
             int n = 0;
             while (System.nanoTime() < end) {
-                LocalReceiver receiver = receivers.get(n++ % receivers.size());
-                Webhook w = new Webhook("wh_ceiling", "bench", receiver.url("/ceiling"), Optional.empty(), WebhookFilters.NONE,
-                        CEILING_SECRET, true, Optional.empty(), Instant.now(), Instant.now());
+                int hook = n % webhookCount;
+                Webhook w = new Webhook("wh_ceiling" + hook, "bench", "http://127.0.0.1:" + receiverPort + "/ceiling" + hook, Optional.empty(),
+                        WebhookFilters.NONE, CEILING_SECRET, true, Optional.empty(), Instant.now(), Instant.now());
                 OutgoingRequest request = requests.build(w, "msg_ceiling" + n, "order.created", 1, Instant.now().getEpochSecond(), body);
-                window.acquireUninterruptibly();
-                sender.send(request).whenComplete((r, e) -> {
+                n++;
+                slots.acquireUninterruptibly();
+                sender.send(request, w.id()).whenComplete((r, e) -> {
                     done.incrementAndGet();
-                    window.release();
+                    slots.release();
                 });
             }
-            window.acquireUninterruptibly(32 * receivers.size());
+            slots.acquireUninterruptibly(window);
             double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("%-34s %9.0f requests/s (%d in %.1fs)%n", "ceiling: HTTP sender alone", done.get() / seconds, done.get(), seconds);
+            double rate = done.get() / seconds;
+            out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight)%n", "raw HTTP: sender → receiver process", rate, done.get(), seconds, window);
+            receipts.reset();
+            return rate;
         }
-    }
-
-    /** Events arrive in batches faster than they can be delivered; measures until every delivery is recorded delivered. */
-    private void throughput(LocalServer server, String key, List<String> webhookIds, AtomicLong received) {
-        long before = received.get();
-        long start = System.nanoTime();
-        long end = start + phase.toNanos();
-        long events = 0;
-        while (System.nanoTime() < end) {
-            var reply = server.client().post("/v1/events", key, SyntheticEvents.batch(java.util.concurrent.ThreadLocalRandom.current(), 500));
-            if (reply.status() == 200) events += 500;
-        }
-        double ingestSeconds = (System.nanoTime() - start) / 1e9;
-        for (String id : webhookIds) {
-            while (server.parse(server.client().get("/v1/webhooks/" + id + "/deliveries?status=pending&limit=1", key).body()).get("deliveries").size() > 0) {
-                pause(Duration.ofMillis(50));
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long deliveries = events * webhookIds.size();
-        out.printf("%-34s %9.0f deliveries/s durable (%d deliveries of %d events; ingest took %.1fs, all recorded delivered at %.1fs; received %d)%n",
-                "throughput: batches of 500", deliveries / seconds, deliveries, events, ingestSeconds, seconds, received.get() - before);
     }
 
     /**
-     * Sends single events on a fixed schedule from a bounded set of senders (like a real producer with a
-     * connection pool). Latency is measured from each event's scheduled send time, so a stall on the
-     * server side shows up in the figures instead of slowing the schedule (no coordinated omission).
+     * A backlog beyond memory, drained from the store: the receiver is frozen while the backlog is posted,
+     * the server is killed, the receiver thawed, and a new server process drains it.
      */
-    private Histogram paced(LocalServer server, String key, int rate, Duration length, Map<String, Long> sentAt, Recorder latency, String name) {
-        long intervalNanos = 1_000_000_000L / rate;
+    private ServerProcess drainBacklog(ServerProcess server, Path db, int port, Path data, String key, List<String> webhookIds,
+                                       ChildProcess receiver, Receipts receipts, double raw) {
+        receipts.reset(); // every distinct delivery from here on belongs to the backlog, including those cut off by the kill
+        receiver.signal("STOP");
+        long ingestStart = System.nanoTime();
+        for (int from = 0; from < backlog; from += 1000) {
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = from; i < Math.min(backlog, from + 1000); i++) {
+                batch.append(i == from ? "" : ",").append("{\"event_id\":\"bl-").append(i)
+                        .append("\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":12.5}}");
+            }
+            LoadClient.Reply reply = server.client().post("/v1/events", key, batch.append("]}").toString());
+            if (reply.status() != 200) throw new IllegalStateException("backlog post failed: " + reply.status() + " " + reply.body());
+        }
+        double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+        server.kill();
+        receiver.signal("CONT");
+        long expected = (long) backlog * webhookIds.size();
         long start = System.nanoTime();
+        ServerProcess again = ServerProcess.start(db, port, data.resolve("server-2.log"));
+        double startSeconds = (System.nanoTime() - start) / 1e9;
+        while (receipts.distinct() < expected) pause(Duration.ofMillis(20));
+        double receivedSeconds = (System.nanoTime() - start) / 1e9;
+        long received = receipts.requestsSinceReset();
+        for (String id : webhookIds) {
+            while (json.read(again.client().get("/v1/webhooks/" + id + "/deliveries?status=pending&limit=1", key).body()).get("deliveries").size() > 0) {
+                pause(Duration.ofMillis(20));
+            }
+        }
+        double recordedSeconds = (System.nanoTime() - start) / 1e9;
+        double rate = expected / recordedSeconds;
+        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw (%,d deliveries: posted in %.1fs with the receiver frozen, server killed;"
+                        + " restart took %.1fs; all received at %.1fs, all recorded delivered at %.1fs; %d received twice)%n",
+                "backlog after kill -9 and restart", rate, 100 * rate / raw, expected, ingestSeconds, startSeconds, receivedSeconds, recordedSeconds,
+                received - receipts.distinct());
+        return again;
+    }
+
+    /** One phase's figures: ingest acknowledgement latency, and receipt latency from the send and from the acknowledgement. */
+    private record Phase(Histogram ingest, Histogram sentToReceived, Histogram ackedToReceived, long errors, long missing) {
+    }
+
+    private void report(String name, Phase p) {
+        out.printf("%-36s ingest p50 %6.2f ms p99 %6.2f ms max %7.2f | sent→received p50 %6.2f p99 %6.2f max %7.2f"
+                        + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing)%n",
+                name, ms(p.ingest, 50), ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 50), ms(p.sentToReceived, 99),
+                p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /**
+     * Single events on a fixed schedule from a bounded set of senders (like a producer with a connection
+     * pool); latencies start at each event's scheduled time, so a stall shows in the figures instead of
+     * slowing the schedule (no coordinated omission). Times are wall-clock microseconds, comparable
+     * across the processes of this machine.
+     */
+    private Phase paced(ServerProcess server, String key, int rate, Duration length, Receipts receipts) {
+        long intervalNanos = 1_000_000_000L / rate;
         long count = length.toSeconds() * rate;
+        String prefix = "p" + rate + "-" + System.nanoTime() + "-";
+        long[] sentMicros = new long[(int) count];
+        long[] ackedMicros = new long[(int) count];
+        Histogram ingest = new Histogram(3);
         AtomicLong errors = new AtomicLong();
-        Recorder ack = new Recorder(3);
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong next = new AtomicLong();
+        long startNanos = System.nanoTime();
+        long startMicros = nowMicros();
         List<Thread> senders = new ArrayList<>();
         for (int s = 0; s < PACED_SENDERS; s++) {
             senders.add(Thread.ofVirtual().start(() -> {
                 for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    long due = start + i * intervalNanos;
-                    long wait = due - System.nanoTime();
+                    long dueNanos = startNanos + i * intervalNanos;
+                    long wait = dueNanos - System.nanoTime();
                     if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    String eventId = "p" + rate + "-" + start + "-" + i;
-                    String body = SyntheticEvents.one(java.util.concurrent.ThreadLocalRandom.current()).replaceFirst("\\{", "{\"event_id\":\"" + eventId + "\",");
-                    // From the scheduled time: includes the ingest commit (the webhook often arrives before the 202 is read).
-                    sentAt.put(eventId, due);
-                    var reply = server.client().post("/v1/events", key, body);
-                    ack.recordValue(Math.max(0, System.nanoTime() - due) / 1000);
+                    String body = SyntheticEvents.one(ThreadLocalRandom.current()).replaceFirst("\\{", "{\"event_id\":\"" + prefix + i + "\",");
+                    sentMicros[(int) i] = startMicros + i * intervalNanos / 1000;
+                    LoadClient.Reply reply = server.client().post("/v1/events", key, body);
+                    long acked = nowMicros();
+                    ackedMicros[(int) i] = acked;
+                    synchronized (ingest) {
+                        ingest.recordValue(Math.max(0, acked - sentMicros[(int) i]));
+                    }
                     if (reply.status() != 202) errors.incrementAndGet();
                 }
             }));
         }
-        for (Thread t : senders) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        for (Thread t : senders) join(t);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (receipts.countWithPrefix(prefix) < count * webhookCount && System.nanoTime() < deadline) pause(Duration.ofMillis(20));
+        Histogram sentToReceived = new Histogram(3);
+        Histogram ackedToReceived = new Histogram(3);
+        long missing = count * webhookCount;
+        for (Receipts.Receipt r : receipts.takeWithPrefix(prefix)) {
+            int i = Integer.parseInt(r.eventId().substring(prefix.length()));
+            sentToReceived.recordValue(Math.max(0, r.micros() - sentMicros[i]));
+            ackedToReceived.recordValue(Math.max(0, r.micros() - ackedMicros[i]));
+            missing--;
         }
-        pause(Duration.ofSeconds(1));
-        Histogram h = latency.getIntervalHistogram();
-        if (name == null) return h;
-        Histogram a = ack.getIntervalHistogram();
-        out.printf("%-34s sent→received p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d deliveries; ingest ack p50 %.2f ms p99 %.2f ms; %d errors)%n",
-                name, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getMaxValue() / 1000.0, h.getTotalCount(), a.getValueAtPercentile(50) / 1000.0, a.getValueAtPercentile(99) / 1000.0, errors.get());
-        return h;
+        return new Phase(ingest, sentToReceived, ackedToReceived, errors.get(), Math.max(0, missing));
     }
 
-    private void soak(LocalServer server, String key, Map<String, Long> ackedAt, Recorder latency, AtomicLong received, Map<String, Long> committedAt,
-                      Recorder fromCommit) {
-        out.printf("soak: 1000 events/s for %ds; heap after GC every 30s%n", soak.toSeconds());
+    private void soak(ServerProcess server, String key, Receipts receipts) {
+        out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc)%n", soak.toSeconds());
         long slices = Math.max(1, soak.toSeconds() / 30);
         for (long s = 0; s < slices; s++) {
-            long before = received.get();
-            latency.reset();
-            fromCommit.reset();
-            Histogram h = paced(server, key, 1000, Duration.ofSeconds(30), ackedAt, latency, null);
-            Histogram c = fromCommit.getIntervalHistogram();
-            ackedAt.clear();
-            committedAt.clear();
-            System.gc();
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            out.printf("  t=%4ds heap after GC %6.1f MiB  deliveries/s %6.0f  accepted→received p99 %6.2f ms  sent→received p99 %7.2f ms  threads %d%n",
-                    (s + 1) * 30, heap / 1048576.0, (received.get() - before) / 30.0, c.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, Thread.activeCount());
+            Phase p = paced(server, key, 1000, Duration.ofSeconds(30), receipts);
+            out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing | server RSS %4d MiB%n",
+                    (s + 1) * 30, ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 99), ms(p.ackedToReceived, 99),
+                    p.errors, p.missing, server.residentMiB());
         }
     }
 
-    private static void pause(Duration d) {
+    static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A {@code serve} process on a loopback port over a data folder. */
+    static final class ServerProcess implements AutoCloseable {
+        private final ChildProcess process;
+        private final LoadClient client;
+        private final int port;
+
+        private ServerProcess(ChildProcess process, int port) {
+            this.process = process;
+            this.port = port;
+            this.client = new LoadClient("http://127.0.0.1:" + port);
+        }
+
+        static ServerProcess start(Path data, int port, Path log) {
+            ChildProcess child = ChildProcess.start(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString(),
+                    "--egress-allow", "127.0.0.1/32"), Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
+            ServerProcess server = new ServerProcess(child, port);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    if (server.client.get("/health", null).status() == 200) return server;
+                } catch (RuntimeException notYet) {
+                    // still starting
+                }
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the server did not become healthy; see " + log);
+                pause(Duration.ofMillis(20));
+            }
+        }
+
+        LoadClient client() {
+            return client;
+        }
+
+        String createTenantKey(String tenant) {
+            LoadClient.Reply reply = client.post("/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"" + tenant + "\",\"name\":\"bench\"}");
+            if (reply.status() != 201) throw new IllegalStateException("creating a key failed: " + reply);
+            return new Json().read(reply.body()).get("key").asText();
+        }
+
+        long residentMiB() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+
+        void kill() {
+            process.kill();
+            client.close();
+        }
+
+        @Override
+        public void close() {
+            process.stop();
+            client.close();
+        }
+
+        int port() {
+            return port;
         }
     }
 }

@@ -75,12 +75,15 @@ public final class LocalServer implements AutoCloseable {
     public void close() {
         client.close();
         app.close();
-        if (deleteOnClose) {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // best effort: it is a temp folder
-            }
+        if (deleteOnClose) deleteFolder(dataDir);
+    }
+
+    /** Removes a temp folder and everything in it (best effort). */
+    public static void deleteFolder(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temp folder
         }
     }
 }

@@ -3,12 +3,13 @@ package dev.eventwire.cli;
 import dev.eventwire.bench.DeliveryBench;
 import dev.eventwire.bench.IngestBench;
 import dev.eventwire.bench.MetricsBench;
+import dev.eventwire.bench.StoreBench;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -27,7 +28,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "delivery", mixinStandardHelpOptions = true,
-            description = "Sender ceiling, durable deliveries/s, and accepted-to-received latency at 200/500/1000 events/s.")
+            description = "From outside (server and receiver in their own processes): raw HTTP, durable drain of a backlog after kill -9, latency at 200/500/1000 events/s.")
     static final class Delivery implements Runnable {
         @Option(names = "--webhooks", defaultValue = "2", description = "Webhooks, each on its own local receiver (default ${DEFAULT-VALUE}).")
         int webhooks;
@@ -35,12 +36,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "10", description = "Length of each phase (default ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--soak-seconds", defaultValue = "0", description = "Also run 1000 events/s this long, printing heap after GC every 30 s.")
+        @Option(names = "--soak-seconds", defaultValue = "0", description = "Also run 1000 events/s this long, judged per 30-second slice.")
         int soakSeconds;
+
+        @Option(names = "--backlog", defaultValue = "100000", description = "Events posted while the receiver is frozen, drained after a kill -9 (default ${DEFAULT-VALUE}).")
+        int backlog;
 
         @Override
         public void run() {
-            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds)).run();
+            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds), backlog).run();
         }
     }
 
@@ -62,6 +66,22 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             new MetricsBench(System.out, events, sessions, pairs, Duration.ofSeconds(seconds)).run();
+        }
+    }
+
+    @Command(name = "store", mixinStandardHelpOptions = true,
+            description = "In process: claim and outcome cost of the delivery store over a backlog, with growing history.")
+    static final class Store implements Runnable {
+        @Option(names = "--history", defaultValue = "0,10000000", split = ",",
+                description = "Finished deliveries loaded first, one run each (default ${DEFAULT-VALUE}).")
+        java.util.List<Long> history;
+
+        @Option(names = "--backlog", defaultValue = "100000", description = "Pending deliveries drained in each run (default ${DEFAULT-VALUE}).")
+        int backlog;
+
+        @Override
+        public void run() {
+            new StoreBench(System.out, history, backlog).run();
         }
     }
 }

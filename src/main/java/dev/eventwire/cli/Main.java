@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code eventwire <command>}: the entry point of the jar. */
 @Command(name = "eventwire", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Event ingest, live metrics and durable signed webhooks in one process.",
-        subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, VersionCommand.class, ReceiveCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -38,6 +38,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics-file", defaultValue = "${env:EVENTWIRE_METRICS_FILE:-}", description = "YAML file of extra metric definitions (env EVENTWIRE_METRICS_FILE).")
     String metricsFile;
 
+    @Option(names = "--max-webhooks-per-tenant", defaultValue = "${env:EVENTWIRE_MAX_WEBHOOKS_PER_TENANT:-100}",
+            description = "Webhooks one tenant may have (env EVENTWIRE_MAX_WEBHOOKS_PER_TENANT, default ${DEFAULT-VALUE}).")
+    int maxWebhooks;
+
+    @Option(names = "--max-deliveries-per-request", defaultValue = "${env:EVENTWIRE_MAX_DELIVERIES_PER_REQUEST:-100000}",
+            description = "Deliveries one ingest request may create (env EVENTWIRE_MAX_DELIVERIES_PER_REQUEST, default ${DEFAULT-VALUE}).")
+    int maxDeliveriesPerRequest;
+
+    @Option(names = "--max-concurrent-ingests-per-tenant", defaultValue = "${env:EVENTWIRE_MAX_CONCURRENT_INGESTS_PER_TENANT:-16}",
+            description = "Ingest requests of one tenant in progress at once; more get 429 (env EVENTWIRE_MAX_CONCURRENT_INGESTS_PER_TENANT, default ${DEFAULT-VALUE}).")
+    int maxConcurrentIngests;
+
+    @Option(names = "--body-budget-mib", defaultValue = "${env:EVENTWIRE_BODY_BUDGET_MIB:-64}",
+            description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
+    long bodyBudgetMiB;
+
     @Override
     public Integer call() {
         ServeConfig config;
@@ -57,7 +73,8 @@ final class ServeCommand implements Callable<Integer> {
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 schedule, DurationList.parseOne(deliveryTimeout),
-                metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)));
+                metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
+                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, maxConcurrentIngests, bodyBudgetMiB * 1024L * 1024L));
     }
 
     private int serve(ServeConfig config) {
@@ -71,6 +88,23 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
+        // A store that refuses every write until reopened (a full disk, an I/O error) is not left running as
+        // a zombie: /health says why for a few seconds, then the process exits 75 so a supervisor restarts it.
+        Thread.ofPlatform().daemon(true).name("eventwire-store-watch").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                    if (app.needsRestart()) {
+                        Thread.sleep(3000);
+                        System.err.println("eventwire: " + app.health() + ". Exiting (75) so that a supervisor restarts the service;"
+                                + " everything acknowledged is in the write-ahead log and is replayed at start.");
+                        Runtime.getRuntime().halt(75);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         try {
             stop.await();
         } catch (InterruptedException e) {

@@ -90,11 +90,6 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         wake.release();
     }
 
-    /** Deliveries waiting in lanes and in flight, for tests and benchmarks that watch the engine's memory. */
-    public int inMemory() {
-        return inMemory.size();
-    }
-
     @Override
     public boolean admitsInline(String webhookId) {
         if (!running || queuedBytes.get() >= settings.inlineBudgetBytes()) return false;
@@ -116,7 +111,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 continue;
             }
             NewEvent e = events.get(d.tenant() + '\u0000' + d.eventId());
-            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body());
+            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq());
             if (!running || !dispatch(job)) {
                 lane(d.webhookId()).markBacklogged();
                 overflow.add(job.key());

@@ -77,30 +77,48 @@ public final class EgressGuard {
             if (block.contains(address)) return false;
         }
         if (address instanceof Inet6Address v6) {
-            InetAddress embedded = embeddedIpv4(v6.getAddress());
-            if (embedded != null) return isPublic(embedded);
+            for (InetAddress embedded : embeddedIpv4(v6.getAddress())) {
+                if (!isPublic(embedded)) return false;
+            }
         }
         return !(address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress() || address.isMulticastAddress());
     }
 
-    /** The IPv4 address inside IPv4-mapped, IPv4-compatible, 6to4 and NAT64 forms, or null. */
-    private static InetAddress embeddedIpv4(byte[] a) {
+    /**
+     * The IPv4 addresses inside every IPv6 form that carries one: IPv4-mapped (::ffff:a.b.c.d),
+     * IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), 6to4 (2002::/16), NAT64
+     * (64:ff9b::/96 and the local-use 64:ff9b:1::/48), Teredo (2001::/32: the server and the obfuscated
+     * client address) and ISATAP interface identifiers (…:0:5efe:a.b.c.d). An address is public only if
+     * everything it embeds is.
+     */
+    static List<InetAddress> embeddedIpv4(byte[] a) {
+        List<InetAddress> found = new ArrayList<>();
+        boolean firstEightZero = true;
+        for (int i = 0; i < 8; i++) firstEightZero &= a[i] == 0;
+        boolean ff = a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+        if (firstEightZero && a[8] == 0 && a[9] == 0 && (ff || (a[10] == 0 && a[11] == 0))) found.add(v4(a, 12, false));
+        if (firstEightZero && a[8] == (byte) 0xff && a[9] == (byte) 0xff && a[10] == 0 && a[11] == 0) found.add(v4(a, 12, false));
+        if (a[0] == 0x20 && a[1] == 0x02) found.add(v4(a, 2, false));
+        if (a[0] == 0x00 && a[1] == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b) {
+            found.add(v4(a, 12, false));
+            if (a[4] == 0 && a[5] == 1) found.add(v4(a, 6, false)); // 64:ff9b:1::/48 with a /48 prefix puts it right after
+        }
+        if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) {
+            found.add(v4(a, 4, false));
+            found.add(v4(a, 12, true));
+        }
+        if ((a[8] == 0 || a[8] == 0x02) && a[9] == 0 && a[10] == 0x5e && a[11] == (byte) 0xfe) found.add(v4(a, 12, false));
+        return found;
+    }
+
+    private static InetAddress v4(byte[] a, int from, boolean inverted) {
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) (inverted ? ~a[from + i] : a[from + i]);
         try {
-            boolean firstTenZero = true;
-            for (int i = 0; i < 10; i++) firstTenZero &= a[i] == 0;
-            if (firstTenZero && ((a[10] == (byte) 0xff && a[11] == (byte) 0xff) || (a[10] == 0 && a[11] == 0))) {
-                return Inet4Address.getByAddress(new byte[]{a[12], a[13], a[14], a[15]});
-            }
-            if (a[0] == 0x20 && a[1] == 0x02) { // 2002::/16, 6to4: the IPv4 address follows the prefix
-                return Inet4Address.getByAddress(new byte[]{a[2], a[3], a[4], a[5]});
-            }
-            if (a[0] == 0x00 && a[1] == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b) { // 64:ff9b::/96, NAT64
-                return Inet4Address.getByAddress(new byte[]{a[12], a[13], a[14], a[15]});
-            }
-            return null;
+            return Inet4Address.getByAddress(b);
         } catch (UnknownHostException e) {
-            return null;
+            throw new IllegalStateException("four bytes are always an IPv4 address", e);
         }
     }
 }

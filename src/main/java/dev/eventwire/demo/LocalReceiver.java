@@ -32,7 +32,7 @@ public final class LocalReceiver implements AutoCloseable {
     private final Signer signer = new Signer();
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private volatile String secret;
+    private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LocalReceiver(IntSupplier status, Listener listener) {
         server = new Server();
@@ -48,9 +48,8 @@ public final class LocalReceiver implements AutoCloseable {
                 String messageId = request.getHeaders().get("webhook-id");
                 String timestamp = request.getHeaders().get("webhook-timestamp");
                 String signature = request.getHeaders().get("webhook-signature");
-                String s = secret;
-                boolean valid = s != null && messageId != null && timestamp != null && signature != null
-                        && signer.sign(s, messageId, Long.parseLong(timestamp), body).equals(signature);
+                boolean valid = messageId != null && timestamp != null && signature != null
+                        && secrets.stream().anyMatch(s -> signer.sign(s, messageId, Long.parseLong(timestamp), body).equals(signature));
                 if (!valid) badSignatures.incrementAndGet();
                 int code = status.getAsInt();
                 if (code < 200 || code >= 300) refused.incrementAndGet();
@@ -71,9 +70,13 @@ public final class LocalReceiver implements AutoCloseable {
         }
     }
 
-    /** The secret to verify with; set once the webhook exists. */
+    /** A secret to verify with (a signature made with any of them is valid); added once the webhook exists. */
     public void verifyWith(String webhookSecret) {
-        this.secret = webhookSecret;
+        secrets.add(webhookSecret);
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     /** Requests answered with a non-2xx status. */
@@ -86,7 +89,7 @@ public final class LocalReceiver implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + path;
+        return "http://127.0.0.1:" + port() + path;
     }
 
     static String eventId(String body) {

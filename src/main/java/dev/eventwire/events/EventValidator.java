@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
+import dev.eventwire.support.TextRules;
+import dev.eventwire.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,6 +25,8 @@ public final class EventValidator {
     public static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*");
     static final int MAX_DATA_BYTES = 256 * 1024;
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    /** Numbers in data are kept as written; beyond this many digits on either side of the point they are refused. */
+    static final int MAX_NUMBER_DIGITS = 1000;
     private static final Set<String> FIELDS = Set.of("event_id", "event_type", "occurred_at", "entity_id", "data");
 
     private final Json json;
@@ -80,10 +82,13 @@ public final class EventValidator {
             if (!occurredNode.isTextual()) {
                 return invalid("invalid_type", "occurred_at must be an RFC 3339 string.", "occurred_at", submittedId);
             }
-            try {
-                occurredAt = OffsetDateTime.parse(occurredNode.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeParseException e) {
+            Optional<Instant> parsed = Timestamps.parse(occurredNode.textValue());
+            if (parsed.isEmpty()) {
                 return invalid("invalid_format", "occurred_at must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z.", "occurred_at", submittedId);
+            }
+            occurredAt = parsed.get();
+            if (occurredAt.isBefore(Timestamps.EARLIEST)) {
+                return invalid("out_of_range", "occurred_at must not be before 1970-01-01T00:00:00Z.", "occurred_at", submittedId);
             }
             if (occurredAt.isAfter(receivedAt.plus(MAX_FUTURE_SKEW))) {
                 return invalid("occurred_in_future", "occurred_at is more than 5 minutes in the future.", "occurred_at", submittedId);
@@ -101,6 +106,9 @@ public final class EventValidator {
             if (value.isEmpty() || value.length() > 128) {
                 return invalid("invalid_length", "entity_id must be 1-128 characters.", "entity_id", submittedId);
             }
+            if (!TextRules.isPlainLine(value)) {
+                return invalid("invalid_format", "entity_id must be valid Unicode without control characters.", "entity_id", submittedId);
+            }
             entityId = Optional.of(value);
         }
 
@@ -109,6 +117,15 @@ public final class EventValidator {
             data = json.mapper().createObjectNode();
         } else if (!data.isObject()) {
             return invalid("invalid_type", "data must be a JSON object.", "data", submittedId);
+        }
+        Optional<String> badText = firstPath(data, "data", EventValidator::isInvalidText, key -> !TextRules.isValidUnicode(key));
+        if (badText.isPresent()) {
+            return invalid("invalid_unicode", "Strings in data must be valid Unicode (a lone surrogate cannot be stored as sent).", badText.get(), submittedId);
+        }
+        Optional<String> hugeNumber = firstPath(data, "data", EventValidator::isHugeNumber, key -> false);
+        if (hugeNumber.isPresent()) {
+            return invalid("number_out_of_range", "Numbers in data may have at most 1000 digits before and after the decimal point.", hugeNumber.get(),
+                    submittedId);
         }
         String dataJson = json.write(data);
         if (dataJson.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
@@ -128,6 +145,38 @@ public final class EventValidator {
         canonical.put("occurred_at", DateTimeFormatter.ISO_INSTANT.format(occurredAt));
         canonical.put("data", data);
         return json.write(canonical);
+    }
+
+
+    /** A number with more than {@link #MAX_NUMBER_DIGITS} digits before or after the point. */
+    private static boolean isHugeNumber(JsonNode node) {
+        if (!node.isNumber()) return false;
+        java.math.BigDecimal d = node.decimalValue();
+        return d.scale() > MAX_NUMBER_DIGITS || (long) d.precision() - d.scale() > MAX_NUMBER_DIGITS;
+    }
+
+    private static boolean isInvalidText(JsonNode node) {
+        return node.isTextual() && !TextRules.isValidUnicode(node.textValue());
+    }
+
+    /** The path of the first value in {@code node} (or the object holding the first key) that {@code bad} or {@code badKey} flags. */
+    private static Optional<String> firstPath(JsonNode node, String path, java.util.function.Predicate<JsonNode> bad,
+                                              java.util.function.Predicate<String> badKey) {
+        if (bad.test(node)) return Optional.of(path);
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (badKey.test(field.getKey())) return Optional.of(path);
+                Optional<String> inner = firstPath(field.getValue(), path + "." + field.getKey(), bad, badKey);
+                if (inner.isPresent()) return inner;
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Optional<String> inner = firstPath(node.get(i), path + "[" + i + "]", bad, badKey);
+                if (inner.isPresent()) return inner;
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean absent(JsonNode node) {

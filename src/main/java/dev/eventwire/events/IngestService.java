@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,12 +28,30 @@ public final class IngestService {
     private final EventValidator validator;
     private final Json json;
     private final Clock clock;
+    private final EventCheck check;
 
-    public IngestService(EventStore store, EventValidator validator, Json json, Clock clock) {
+    private final FanOut fanOut;
+    private final int maxDeliveriesPerRequest;
+
+    public IngestService(EventStore store, EventValidator validator, EventCheck check, FanOut fanOut, int maxDeliveriesPerRequest, Json json,
+                         Clock clock) {
         this.store = store;
+        this.fanOut = fanOut;
+        this.maxDeliveriesPerRequest = maxDeliveriesPerRequest;
         this.validator = validator;
+        this.check = check;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** The validator's verdict, then the other parts' rules (metric field ranges). */
+    private Validation validate(String tenant, JsonNode node, Instant receivedAt) {
+        Validation v = validator.validate(tenant, node, receivedAt);
+        if (v instanceof Validation.Valid valid) {
+            Optional<ErrorDetail> error = check.check(valid.event());
+            if (error.isPresent()) return new Validation.Invalid(error.get(), valid.event().eventId());
+        }
+        return v;
     }
 
     public IngestResult ingest(String tenant, byte[] rawBody) {
@@ -51,13 +70,14 @@ public final class IngestService {
     }
 
     private IngestResult ingestSingle(String tenant, JsonNode node, Instant receivedAt) {
-        Validation validation = validator.validate(tenant, node, receivedAt);
+        Validation validation = validate(tenant, node, receivedAt);
         if (validation instanceof Validation.Invalid invalid) {
-            recordRejected(tenant, receivedAt, invalid.error(), json.write(node));
+            recordRejected(tenant, receivedAt, invalid.error(), json.writeAsReceived(node));
             ErrorDetail e = invalid.error();
             throw new ApiException(422, e.code(), e.message(), e.field());
         }
         NewEvent event = ((Validation.Valid) validation).event();
+        checkFanOut(tenant, receivedAt, node, List.of(event));
         AppendOutcome outcome = await(store.append(List.of(event), List.of())).getFirst();
         return new IngestResult.Single(event.eventId(), outcome == AppendOutcome.ACCEPTED ? ItemStatus.ACCEPTED : ItemStatus.DUPLICATE);
     }
@@ -88,18 +108,19 @@ public final class IngestService {
         ItemResult[] results = new ItemResult[items.size()];
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            switch (validator.validate(tenant, item, receivedAt)) {
+            switch (validate(tenant, item, receivedAt)) {
                 case Validation.Valid v -> {
                     valid.add(v.event());
                     validIndexes.add(i);
                 }
                 case Validation.Invalid inv -> {
                     ErrorDetail error = inv.error();
-                    rejected.add(new RejectedEvent(tenant, receivedAt, error, json.write(item)));
+                    rejected.add(new RejectedEvent(tenant, receivedAt, error, json.writeAsReceived(item)));
                     results[i] = new ItemResult(i, inv.eventId(), ItemStatus.REJECTED, error);
                 }
             }
         }
+        checkFanOut(tenant, receivedAt, root, valid);
         List<AppendOutcome> outcomes = await(store.append(valid, rejected));
         int accepted = 0;
         int duplicates = 0;
@@ -113,8 +134,21 @@ public final class IngestService {
         return new IngestResult.Batch(accepted, duplicates, rejected.size(), List.of(results));
     }
 
+    /**
+     * One request may create at most so many deliveries (events × matching webhooks), so no single request
+     * can hold the shared write path for long; the whole request is refused before anything is stored.
+     */
+    private void checkFanOut(String tenant, Instant receivedAt, JsonNode body, List<NewEvent> events) {
+        long deliveries = 0;
+        for (NewEvent e : events) deliveries += fanOut.webhooksFor(e).size();
+        if (deliveries > maxDeliveriesPerRequest) {
+            throw rejectRequest(tenant, receivedAt, body, new ApiException(413, "too_many_deliveries", "This request would create " + deliveries
+                    + " webhook deliveries; one request may create at most " + maxDeliveriesPerRequest + ". Send fewer events per request.", null));
+        }
+    }
+
     private ApiException rejectRequest(String tenant, Instant receivedAt, JsonNode body, ApiException error) {
-        recordRejected(tenant, receivedAt, error.detail(), json.write(body));
+        recordRejected(tenant, receivedAt, error.detail(), json.writeAsReceived(body));
         return error;
     }
 

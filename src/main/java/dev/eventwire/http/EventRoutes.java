@@ -8,6 +8,7 @@ import dev.eventwire.events.IngestResult;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
+import dev.eventwire.events.TenantAdmission;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Page;
@@ -22,9 +23,11 @@ final class EventRoutes implements RouteGroup {
     private final IngestService ingest;
     private final EventStore events;
     private final Responses responses;
+    private final TenantAdmission admission;
 
-    EventRoutes(IngestService ingest, EventStore events, Responses responses) {
+    EventRoutes(IngestService ingest, TenantAdmission admission, EventStore events, Responses responses) {
         this.ingest = ingest;
+        this.admission = admission;
         this.events = events;
         this.responses = responses;
     }
@@ -51,11 +54,13 @@ final class EventRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/v1/events", ctx -> {
             String tenant = Requests.tenant(ctx);
-            switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
-                case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
-                        new SingleView(s.eventId(), s.status().wireName()));
-                case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
-                        b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
+            try (TenantAdmission.Permit ignored = admission.admit(tenant)) {
+                switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
+                    case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
+                            new SingleView(s.eventId(), s.status().wireName()));
+                    case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
+                            b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
+                }
             }
         });
         routes.get("/v1/events/{event_id}", ctx -> {

@@ -3,13 +3,14 @@ package dev.eventwire.http;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.ServiceHealth;
 import dev.eventwire.support.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, BooleanSupplier healthy) {
+    public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, long bodyBudgetBytes) {
+        BodyBudget budget = new BodyBudget(bodyBudgetBytes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -37,19 +39,37 @@ public final class HttpServer implements AutoCloseable {
             });
 
             config.routes.get("/health", ctx -> {
-                if (healthy.getAsBoolean()) responses.json(ctx, 200, new Health("ok"));
-                else responses.error(ctx, 503, "unavailable", "The store or the delivery engine is not running.", null);
+                switch (health.get()) {
+                    case ServiceHealth.Ok ok -> responses.json(ctx, 200, new Health("ok", null));
+                    case ServiceHealth.Degraded d -> responses.json(ctx, 200, new Health("degraded", d.reason()));
+                    case ServiceHealth.Unavailable u -> {
+                        ctx.header("Retry-After", "1");
+                        responses.error(ctx, 503, "unavailable", u.reason(), null);
+                    }
+                }
             });
-            config.routes.before("/v1/*", ctx -> authenticate(ctx, auth));
+            config.routes.before("/v1/*", ctx -> {
+                authenticate(ctx, auth);
+                requireJsonBody(ctx);
+                budget.reserve(ctx);
+            });
+            config.routes.after("/v1/*", budget::release);
             for (RouteGroup group : groups) group.register(config.routes);
 
-            config.routes.exception(ApiException.class, (e, ctx) -> responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null)));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                budget.release(ctx);
+                if (e.status() == 429 || e.status() == 503) ctx.header("Retry-After", "1");
+                responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null));
+            });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                budget.release(ctx);
                 log.warn("store unavailable: {}", e.getMessage());
+                ctx.header("Retry-After", "1");
                 responses.error(ctx, 503, "store_unavailable", "The store is unavailable; retry later.", null);
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> mapJavalin(ctx, e, responses));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                budget.release(ctx);
                 log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 responses.error(ctx, 500, "internal_error", "An internal error occurred.", null);
             });
@@ -62,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
         });
     }
 
-    private record Health(String status) {
+    private record Health(String status, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String reason) {
     }
 
     private static void authenticate(Context ctx, AuthService auth) {
@@ -77,6 +97,17 @@ public final class HttpServer implements AutoCloseable {
             throw new ApiException(403, "forbidden", "This path needs the admin key.", null);
         }
         ctx.attribute(Requests.PRINCIPAL, principal);
+    }
+
+    /** Bodies are JSON: a request that declares another media type is refused (415) rather than guessed at. */
+    private static void requireJsonBody(Context ctx) {
+        String method = ctx.method().name();
+        if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) return;
+        String type = ctx.header("Content-Type");
+        if (type == null || type.isBlank()) return;
+        String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"))) return;
+        throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON: send Content-Type: application/json (got " + media + ").", null);
     }
 
     private static void mapJavalin(Context ctx, HttpResponseException e, Responses responses) {

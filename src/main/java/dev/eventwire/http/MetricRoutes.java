@@ -7,8 +7,7 @@ import dev.eventwire.support.ApiException;
 import io.javalin.config.RoutesConfig;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import dev.eventwire.support.Timestamps;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,10 +57,6 @@ final class MetricRoutes implements RouteGroup {
     }
 
     private static Instant parseAsOf(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid("invalid_format", "as_of must be an RFC 3339 timestamp with an offset.", "as_of");
-        }
+        return Timestamps.parameter("as_of", text);
     }
 }

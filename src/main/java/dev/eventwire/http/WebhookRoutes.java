@@ -14,8 +14,7 @@ import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookService;
 import io.javalin.config.RoutesConfig;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import dev.eventwire.support.Timestamps;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +41,7 @@ final class WebhookRoutes implements RouteGroup {
                               Instant createdAt, Instant updatedAt, String secret) {
     }
 
-    record WebhookList(List<WebhookView> webhooks) {
+    record WebhookList(List<WebhookView> webhooks, String nextCursor) {
     }
 
     record SecretView(String secret) {
@@ -80,7 +79,13 @@ final class WebhookRoutes implements RouteGroup {
             responses.json(ctx, 201, new CreatedWebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
                     w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.secret()));
         });
-        routes.get("/v1/webhooks", ctx -> responses.json(ctx, 200, new WebhookList(webhooks.list(Requests.tenant(ctx)).stream().map(this::view).toList())));
+        routes.get("/v1/webhooks", ctx -> {
+            int limit = Requests.limit(ctx, 100, 1000);
+            Optional<String> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()).map(WebhookRoutes::webhookCursor);
+            var page = webhooks.list(Requests.tenant(ctx), limit, after);
+            responses.json(ctx, 200, new WebhookList(page.items().stream().map(this::view).toList(),
+                    page.nextCursor().map(id -> java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("w" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))).orElse(null)));
+        });
         routes.get("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200, view(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200,
                 view(webhooks.update(Requests.tenant(ctx), ctx.pathParam("id"), responses.mapper().parse(ctx.bodyAsBytes())))));
@@ -120,12 +125,7 @@ final class WebhookRoutes implements RouteGroup {
             JsonFields.requireObject(body, Set.of("since"));
             String since = JsonFields.text(body, "since");
             if (since == null) throw ApiException.invalid("missing_field", "since is required (RFC 3339).", "since");
-            Instant from;
-            try {
-                from = OffsetDateTime.parse(since).toInstant();
-            } catch (DateTimeParseException e) {
-                throw ApiException.invalid("invalid_format", "since must be an RFC 3339 timestamp with an offset.", "since");
-            }
+            Instant from = Timestamps.parameter("since", since);
             responses.json(ctx, 202, new Requeued(deliveries.recover(tenant, ctx.pathParam("id"), from)));
         });
     }
@@ -136,5 +136,16 @@ final class WebhookRoutes implements RouteGroup {
     private WebhookView view(Webhook w) {
         return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
                 w.disabledReason().orElse(null), w.createdAt(), w.updatedAt());
+    }
+
+    /** Webhook list cursors are opaque to clients: base64 of the last id of the previous page. */
+    private static String webhookCursor(String cursor) {
+        try {
+            String raw = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+            if (raw.startsWith("w") && raw.length() > 1 && dev.eventwire.support.TextRules.isPlainLine(raw)) return raw.substring(1);
+        } catch (IllegalArgumentException notBase64) {
+            // falls through to the error below
+        }
+        throw ApiException.invalid("invalid_cursor", "cursor is not one this service issued.", "cursor");
     }
 }

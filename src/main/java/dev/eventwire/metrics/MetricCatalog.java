@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The metrics this server serves, and what each accepted or rejected event contributes to them. */
-public final class MetricCatalog {
+public final class MetricCatalog implements dev.eventwire.events.EventCheck {
     private final Map<String, MetricDefinition> byName;
     private final List<MetricDefinition> ordered;
     private final List<MetricDefinition> base;
@@ -61,6 +61,27 @@ public final class MetricCatalog {
             if (rejected ? c.countsRejected() : c.matchesType(eventType)) return true;
         }
         return false;
+    }
+
+    /**
+     * The range a metric field's value must lie in: at most 10^15 either way, so sums of a tenant's
+     * values over any window fit the rollups' 29 integer digits with room to spare. A value outside it
+     * would poison every sum it joins, so the event is refused (422) instead.
+     */
+    public static final java.math.BigDecimal MAX_FIELD_VALUE = new java.math.BigDecimal("1e15");
+
+    @Override
+    public Optional<dev.eventwire.support.ErrorDetail> check(NewEvent event) {
+        for (MetricDefinition d : base) {
+            if (!d.matchesType(event.eventType()) || !d.aggregation().needsField() || d.aggregation() == Aggregation.COUNT_DISTINCT) continue;
+            JsonNode value = at(event.data(), d.field().orElseThrow());
+            if (value != null && value.isNumber() && value.decimalValue().abs().compareTo(MAX_FIELD_VALUE) > 0) {
+                String field = "data." + d.field().get();
+                return Optional.of(new dev.eventwire.support.ErrorDetail("number_out_of_range",
+                        field + " feeds the metric " + d.name() + " and must be between -1e15 and 1e15.", field));
+            }
+        }
+        return Optional.empty();
     }
 
     public List<MetricPoint> pointsOf(NewEvent event) {

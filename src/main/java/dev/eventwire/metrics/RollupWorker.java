@@ -15,6 +15,8 @@ public final class RollupWorker implements AutoCloseable {
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running;
+    /** The failure being retried, so it is logged when it starts and when it ends, not every interval. */
+    private volatile String failure;
 
     public RollupWorker(MetricStore store, Duration interval) {
         this.store = store;
@@ -31,11 +33,17 @@ public final class RollupWorker implements AutoCloseable {
         while (running) {
             try {
                 // A full batch means there is more to fold: go again at once.
-                if (store.rollUp() == 0) Thread.sleep(interval.toMillis());
+                long folded = store.rollUp();
+                if (failure != null) {
+                    log.info("metric rollups work again");
+                    failure = null;
+                }
+                if (folded == 0) Thread.sleep(interval.toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("metric rollup failed (reads stay exact; retrying): {}", e.getMessage());
+                if (failure == null) log.warn("metric rollup failed (reads stay exact; retrying quietly until it works): {}", e.getMessage());
+                failure = String.valueOf(e.getMessage());
                 try {
                     Thread.sleep(interval.toMillis());
                 } catch (InterruptedException ie) {
@@ -43,6 +51,11 @@ public final class RollupWorker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The failure the worker keeps retrying, if any. */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     @Override

@@ -44,9 +44,35 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed_json", "The request body is not valid JSON: " + e.getOriginalMessage(), null);
+            throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(e) + ": " + plain(e.getOriginalMessage()), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    /** The parser's message without the names of library classes and settings it sometimes mentions. */
+    static String plain(String message) {
+        if (message == null) return "unreadable input.";
+        String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value").replaceAll("\\s+", " ").strip();
+        if (m.toLowerCase(java.util.Locale.ROOT).matches(".*(jackson|constraints|java\\.|exception).*")) return "unreadable input.";
+        int newline = m.indexOf('\n');
+        return newline > 0 ? m.substring(0, newline) : m;
+    }
+
+    /**
+     * Writes what a client sent, for the rejected-events log: numbers in exponent form where needed, so a
+     * value such as 1e99999 (refused for that very reason) can still be kept as sent.
+     */
+    public String writeAsReceived(JsonNode value) {
+        try {
+            return mapper.writer().without(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("value cannot be written as JSON", e);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Set;
 
 /** Reads webhook filters from request JSON (validating them) and writes them back as JSON. */
 public final class FiltersCodec {
+    /** The same bound as metric field values: amounts beyond it cannot be stored as events' metric values anyway. */
+    static final java.math.BigDecimal MAX_MIN_AMOUNT = new java.math.BigDecimal("1e15");
     private static final Set<String> FIELDS = Set.of("event_types", "entity_ids", "min_amount");
     private static final int MAX_ENTRIES = 100;
 
@@ -46,6 +48,9 @@ public final class FiltersCodec {
         Optional<java.math.BigDecimal> minAmount = Optional.empty();
         if (min != null && !min.isNull()) {
             if (!min.isNumber()) throw ApiException.invalid("invalid_type", "min_amount must be a number.", "filters.min_amount");
+            if (min.decimalValue().abs().compareTo(MAX_MIN_AMOUNT) > 0) {
+                throw ApiException.invalid("number_out_of_range", "min_amount must be between -1e15 and 1e15.", "filters.min_amount");
+            }
             minAmount = Optional.of(min.decimalValue());
         }
         return new WebhookFilters(types, entities, minAmount);

@@ -1,6 +1,7 @@
 package dev.eventwire.webhooks;
 
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.TextRules;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -28,6 +29,15 @@ public final class UrlRule {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw ApiException.invalid("invalid_url", "url must name a host.", "url");
+        }
+        if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[^\\]@]*")) {
+            throw ApiException.invalid("invalid_url", "url has an empty or invalid port.", "url");
+        }
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            throw ApiException.invalid("invalid_url", "url port must be between 1 and 65535.", "url");
+        }
+        if (!TextRules.isPlainLine(url)) {
+            throw ApiException.invalid("invalid_url", "url must not contain control characters.", "url");
         }
         if (uri.getFragment() != null) {
             throw ApiException.invalid("invalid_url", "url must not have a fragment.", "url");

@@ -26,8 +26,12 @@ public final class WebhookService {
     private final Ids ids;
     private final Clock clock;
 
-    public WebhookService(WebhookStore store, WebhookRegistry registry, FiltersCodec filtersCodec, EgressGuard guard, Ids ids, Clock clock) {
+    private final int maxPerTenant;
+
+    public WebhookService(WebhookStore store, WebhookRegistry registry, FiltersCodec filtersCodec, EgressGuard guard, Ids ids, Clock clock,
+                          int maxPerTenant) {
         this.store = store;
+        this.maxPerTenant = maxPerTenant;
         this.registry = registry;
         this.filtersCodec = filtersCodec;
         this.guard = guard;
@@ -44,7 +48,9 @@ public final class WebhookService {
         Instant now = now();
         String secret = Signer.SECRET_PREFIX + Base64.getEncoder().encodeToString(ids.randomBytes(32));
         Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, secret, true, Optional.empty(), now, now);
-        store.insert(webhook, () -> registry.put(webhook));
+        if (!store.insert(webhook, maxPerTenant, () -> registry.put(webhook))) {
+            throw new ApiException(409, "limit_reached", "This tenant already has " + maxPerTenant + " webhooks, the most it may have; delete one first.", null);
+        }
         return webhook;
     }
 
@@ -78,8 +84,12 @@ public final class WebhookService {
         return store.find(tenant, id).orElseThrow(() -> ApiException.notFound("Webhook"));
     }
 
-    public List<Webhook> list(String tenant) {
-        return store.list(tenant);
+    /** One page of the tenant's webhooks, newest first; the cursor is the last id of the previous page. */
+    public dev.eventwire.support.Page<Webhook> list(String tenant, int limit, Optional<String> afterId) {
+        List<Webhook> rows = store.list(tenant, limit + 1, afterId);
+        if (rows.size() <= limit) return new dev.eventwire.support.Page<>(rows, Optional.empty());
+        List<Webhook> page = rows.subList(0, limit);
+        return new dev.eventwire.support.Page<>(page, Optional.of(page.getLast().id()));
     }
 
     private Instant now() {

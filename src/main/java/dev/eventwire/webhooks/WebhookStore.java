@@ -10,7 +10,11 @@ import java.util.Optional;
 public interface WebhookStore {
     List<Webhook> loadActive();
 
-    void insert(Webhook webhook, Runnable afterCommit);
+    /**
+     * Inserts the webhook unless its tenant already has {@code maxPerTenant} webhooks (deleted ones do not
+     * count); checked in the same transaction, so concurrent creates cannot overshoot. False when refused.
+     */
+    boolean insert(Webhook webhook, int maxPerTenant, Runnable afterCommit);
 
     /** Saves new state; when the webhook stops being active, its pending deliveries become dead ("webhook removed"). */
     void update(Webhook webhook, boolean parkPending, Runnable afterCommit);
@@ -20,5 +24,6 @@ public interface WebhookStore {
 
     Optional<Webhook> find(String tenant, String id);
 
-    List<Webhook> list(String tenant);
+    /** The tenant's webhooks, newest first, at most {@code limit}, starting after the id {@code afterId} if given. */
+    List<Webhook> list(String tenant, int limit, Optional<String> afterId);
 }

@@ -78,14 +78,14 @@ abstract class StoreContractTest {
         Instant now = clock.instant();
         Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
                 "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", true, Optional.empty(), now, now);
-        stores.webhooks().insert(w, () -> stores.registry().put(w));
+        stores.webhooks().insert(w, 100, () -> stores.registry().put(w));
         return w;
     }
 
     AttemptRecord outcome(DeliveryJob job, DeliveryStatus status, Optional<Instant> next) {
         return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
                 Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
-                status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty());
+                status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty(), job.seq());
     }
 
     NewEvent order(String tenant, String id, Instant at, String amount, String session) {

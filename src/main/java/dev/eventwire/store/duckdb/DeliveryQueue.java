@@ -10,5 +10,7 @@ import java.util.List;
 
 /** Writes the deliveries of newly accepted events inside the ingest transaction. */
 public interface DeliveryQueue {
-    List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut, InlineAdmission admission) throws SQLException;
+    /** {@code eventSeqs[i]} is the log position of {@code accepted.get(i)}. */
+    List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, long[] eventSeqs, FanOut fanOut, InlineAdmission admission)
+            throws SQLException;
 }

@@ -56,6 +56,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private static final int MAX_DUE_WEBHOOKS_PER_CLAIM = 1000;
     private static final int MAX_WHOLE_WEBHOOKS_PER_CLAIM = 500;
     private static final int MAX_PARTIAL_WEBHOOKS_PER_CLAIM = 16;
+    /** DuckDB's row-group size: positions further apart than this fall in different row groups anyway. */
+    private static final long ROW_GROUP_ROWS = 122_880;
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -74,9 +76,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         this.initialLease = initialLease;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (webhook_id VARCHAR, event_id VARCHAR, attempt INTEGER, status VARCHAR, "
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (seq BIGINT, webhook_id VARCHAR, event_id VARCHAR, attempt INTEGER, status VARCHAR, "
                         + "next_attempt_us BIGINT, last_status_code INTEGER, last_error VARCHAR, updated_us BIGINT)");
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (webhook_id VARCHAR, event_id VARCHAR, tenant VARCHAR)");
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (seq BIGINT, event_seq BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS release_stage (webhook_id VARCHAR, event_id VARCHAR)");
                 nextDeliverySeq = Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history"));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
@@ -95,14 +97,16 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     // ---- creation, inside the ingest transaction (writer thread) ----
 
     @Override
-    public List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, FanOut fanOut, InlineAdmission admission) throws SQLException {
+    public List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, long[] eventSeqs, FanOut fanOut, InlineAdmission admission)
+            throws SQLException {
         List<QueuedDelivery> queued = new ArrayList<>();
         if (accepted.isEmpty()) return queued;
         long now = Micros.of(clock.instant());
         long leaseUntil = now + initialLease.toNanos() / 1000;
         DuckDBAppender appender = null;
         try {
-            for (NewEvent e : accepted) {
+            for (int i = 0; i < accepted.size(); i++) {
+                NewEvent e = accepted.get(i);
                 for (String webhookId : fanOut.webhooksFor(e)) {
                     if (appender == null) appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue");
                     String messageId = ids.timeOrdered("msg_");
@@ -111,8 +115,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                             .append("pending").append(0).append(0).append(false).append(now);
                     if (inline) appender.append(leaseUntil);
                     else appender.appendNull();
-                    appender.appendNull().appendNull().append(now).append(now).append(nextDeliverySeq++).endRow();
-                    queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId, inline));
+                    long seq = nextDeliverySeq++;
+                    appender.appendNull().appendNull().append(now).append(now).append(seq).append(eventSeqs[i]).endRow();
+                    queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId, inline, seq));
                 }
             }
             if (appender != null) appender.flush();
@@ -130,7 +135,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor) {
-        return Awaits.await(writer.submit(c -> {
+        return Awaits.await(writer.submitUnordered(c -> {
             long nowMicros = Micros.of(now);
             List<Due> due = dueWebhooks(c, nowMicros);
             if (due.isEmpty()) return Claim.NONE;
@@ -160,46 +165,50 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")";
             try (Statement st = c.createStatement()) {
                 if (!whole.isEmpty()) {
-                    st.executeUpdate("INSERT INTO claims_stage SELECT webhook_id, event_id, tenant FROM delivery_queue WHERE webhook_id IN ("
+                    st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id IN ("
                             + literals(whole) + ")" + lapsed);
                 }
                 for (Map.Entry<String, Integer> p : partial.entrySet()) {
-                    st.executeUpdate("INSERT INTO claims_stage SELECT webhook_id, event_id, tenant FROM delivery_queue WHERE webhook_id = "
+                    st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id = "
                             + SqlLiterals.string(p.getKey()) + lapsed + " ORDER BY next_attempt_us, seq LIMIT " + p.getValue());
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        UPDATE delivery_queue SET lease_until_us = ? FROM claims_stage s
-                        WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id""")) {
-                    ps.setLong(1, Micros.of(leaseUntil));
-                    ps.executeUpdate();
+                String range;
+                try (ResultSet rs = st.executeQuery("SELECT min(seq), max(seq) FROM claims_stage")) {
+                    rs.next();
+                    range = seqRange("delivery_queue", rs.getLong(1), rs.getLong(2));
                 }
+                st.executeUpdate("UPDATE delivery_queue SET lease_until_us = " + Micros.of(leaseUntil) + " FROM claims_stage s WHERE delivery_queue.seq = s.seq"
+                        + range);
                 List<DeliveryJob> jobs = new ArrayList<>();
-                Map<String, Set<String>> eventsByTenant = new HashMap<>();
                 List<Object[]> rows = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("""
-                        SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued
-                        FROM claims_stage s JOIN delivery_queue d ON d.webhook_id = s.webhook_id AND d.event_id = s.event_id
+                        SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
+                        FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq""" + range.replace("delivery_queue.", "d.") + """
                         ORDER BY d.next_attempt_us, d.seq""")) {
                     while (rs.next()) {
                         rows.add(new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8)});
-                        eventsByTenant.computeIfAbsent(rs.getString(1), t -> new HashSet<>()).add(rs.getString(3));
+                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)});
                     }
                 }
+                Map<Long, String> bodies = bodies(st);
                 st.execute("DELETE FROM claims_stage");
-                Map<String, String> bodies = bodies(st, eventsByTenant);
                 for (Object[] r : rows) {
                     int attempts = (Integer) r[5];
                     int base = (Integer) r[6];
                     Trigger trigger = (Boolean) r[7] ? Trigger.MANUAL : attempts == 0 ? Trigger.INLINE : Trigger.RETRY;
-                    String body = bodies.get(r[0] + "\u0000" + r[2]);
+                    String body = bodies.get((Long) r[9]);
                     if (body == null) continue; // cannot happen: an event and its deliveries are written together
                     jobs.add(new DeliveryJob((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                            attempts + 1, attempts + 1 - base, trigger, body));
+                            attempts + 1, attempts + 1 - base, trigger, body, (Long) r[8]));
                 }
                 return new Claim(jobs, moreDue);
             }
         }));
+    }
+
+    /** A filter on a sequence range as constants, which DuckDB checks against each row group's min and max. */
+    private static String seqRange(String table, long lo, long hi) {
+        return " AND " + table + ".seq BETWEEN " + lo + " AND " + hi;
     }
 
     /** Webhooks with due, unleased work, oldest first; one grouped scan of the pending deliveries. */
@@ -214,17 +223,26 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         return due;
     }
 
-    /** Event bodies by tenant and id, looked up through the events' primary-key index (literals, not parameters). */
-    private static Map<String, String> bodies(Statement st, Map<String, Set<String>> eventsByTenant) throws SQLException {
-        Map<String, String> bodies = new HashMap<>();
-        for (Map.Entry<String, Set<String>> entry : eventsByTenant.entrySet()) {
-            List<String> ids = new ArrayList<>(entry.getValue());
-            for (int from = 0; from < ids.size(); from += 1000) {
-                try (ResultSet rs = st.executeQuery("SELECT event_id, body FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
-                        + " AND event_id IN (" + literals(ids.subList(from, Math.min(ids.size(), from + 1000))) + ")")) {
-                    while (rs.next()) bodies.put(entry.getKey() + '\u0000' + rs.getString(1), rs.getString(2));
-                }
+    /**
+     * The bodies of the claimed deliveries' events, by event log position. The positions of one claim
+     * mostly sit close together (a backlog, a burst); each cluster is read with a range filter DuckDB
+     * answers from row-group minima and maxima, so the cost follows the claim, not the size of the log.
+     */
+    private static Map<Long, String> bodies(Statement st) throws SQLException {
+        List<Long> seqs = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT DISTINCT event_seq FROM claims_stage ORDER BY 1")) {
+            while (rs.next()) seqs.add(rs.getLong(1));
+        }
+        Map<Long, String> bodies = new HashMap<>();
+        int from = 0;
+        while (from < seqs.size()) {
+            int to = from + 1;
+            while (to < seqs.size() && seqs.get(to) - seqs.get(to - 1) <= ROW_GROUP_ROWS) to++;
+            try (ResultSet rs = st.executeQuery("SELECT e.seq, e.body FROM events e WHERE e.seq BETWEEN " + seqs.get(from) + " AND " + seqs.get(to - 1)
+                    + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
+                while (rs.next()) bodies.put(rs.getLong(1), rs.getString(2));
             }
+            from = to;
         }
         return bodies;
     }
@@ -242,7 +260,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     public CompletableFuture<Void> releaseLeases(Collection<DeliveryKey> keys) {
         if (keys.isEmpty()) return CompletableFuture.completedFuture(null);
         List<DeliveryKey> copy = List.copyOf(keys);
-        return writer.submit(c -> {
+        return writer.submitUnordered(c -> {
             try (DuckDBAppender ap = ((DuckDBConnection) c).createAppender("temp", "main", "release_stage")) {
                 for (DeliveryKey k : copy) ap.beginRow().append(k.webhookId()).append(k.eventId()).endRow();
             }
@@ -287,7 +305,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     static void park(Connection c, String condition, long nowMicros) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO delivery_history SELECT webhook_id, event_id, tenant, message_id, event_type, 'dead', attempts, budget_base, "
-                    + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq "
+                    + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq, event_seq "
                     + "FROM delivery_queue WHERE " + condition);
             st.executeUpdate("DELETE FROM delivery_queue WHERE " + condition);
         }
@@ -317,7 +335,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             if (!latest.isEmpty()) {
                 try (DuckDBAppender ap = dc.createAppender("temp", "main", "outcomes_stage")) {
                     for (AttemptRecord r : latest.values()) {
-                        ap.beginRow().append(r.webhookId()).append(r.eventId()).append(r.attempt()).append(r.newStatus().wireName());
+                        ap.beginRow().append(r.seq()).append(r.webhookId()).append(r.eventId()).append(r.attempt()).append(r.newStatus().wireName());
                         if (r.nextAttemptAt().isPresent()) ap.append(Micros.of(r.nextAttemptAt().get()));
                         else ap.appendNull();
                         if (r.statusCode().isPresent()) ap.append(r.statusCode().get().intValue());
@@ -327,19 +345,35 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         ap.append(Micros.of(r.attemptedAt())).endRow();
                     }
                 }
+                // Only rows updated here can be finished (parking moves its rows at once), so every statement
+                // may look at the batch's sequence range alone: DuckDB skips row groups outside it.
+                long lo = Long.MAX_VALUE;
+                long hi = Long.MIN_VALUE;
+                for (AttemptRecord r : latest.values()) {
+                    lo = Math.min(lo, r.seq());
+                    hi = Math.max(hi, r.seq());
+                }
+                String range = seqRange("delivery_queue", lo, hi);
+                boolean anyRetry = latest.values().stream().anyMatch(r -> r.newStatus() == DeliveryStatus.PENDING);
                 try (Statement st = c.createStatement()) {
                     List<DeliveryKey> moved = new ArrayList<>();
-                    try (ResultSet rs = st.executeQuery("""
-                            UPDATE delivery_queue SET attempts = s.attempt, requeued = false, status = s.status, next_attempt_us = s.next_attempt_us,
-                                last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL
-                            FROM outcomes_stage s
-                            WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id AND delivery_queue.attempts < s.attempt
-                            RETURNING delivery_queue.webhook_id, delivery_queue.event_id""")) {
+                    String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt" + range.replace("delivery_queue.", "q.");
+                    // Delivered and dead deliveries leave the queue for the history, with their final state, in
+                    // this transaction: one insert and one delete, no update of rows that are about to go.
+                    st.executeUpdate("INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
+                            + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
+                            + "q.seq, q.event_seq FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
+                    try (ResultSet rs = st.executeQuery("DELETE FROM delivery_queue q USING outcomes_stage s" + matches
+                            + " AND s.status <> 'pending' RETURNING q.webhook_id, q.event_id")) {
                         while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
                     }
-                    // Delivered and dead deliveries leave the queue for the history in the same transaction.
-                    st.execute("INSERT INTO delivery_history SELECT * FROM delivery_queue WHERE status <> 'pending'");
-                    st.execute("DELETE FROM delivery_queue WHERE status <> 'pending'");
+                    if (anyRetry) {
+                        try (ResultSet rs = st.executeQuery("UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
+                                + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
+                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.webhook_id, q.event_id")) {
+                            while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
+                        }
+                    }
                     for (DeliveryKey k : moved) log.add(latest.remove(k));
                     if (!latest.isEmpty()) {
                         // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. Its
@@ -476,7 +510,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             long n = Micros.of(now);
             int moved;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery_queue SELECT webhook_id, event_id, tenant, message_id, event_type, "
-                    + "'pending', attempts, attempts, true, ?, NULL, last_status_code, last_error, created_us, ?, seq" + where)) {
+                    + "'pending', attempts, attempts, true, ?, NULL, last_status_code, last_error, created_us, ?, seq, event_seq" + where)) {
                 ps.setLong(1, n);
                 ps.setLong(2, n);
                 bindRequeue(ps, 3, tenant, webhookId, conditionValue);

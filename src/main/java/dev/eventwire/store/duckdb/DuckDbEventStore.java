@@ -100,9 +100,10 @@ public final class DuckDbEventStore implements EventStore {
                     if (candidates.putIfAbsent(key(e.tenant(), e.eventId()), e) == null) ordered.add(e);
                 }
             }
-            Set<String> inserted = insertNew(connection, ordered);
-            List<NewEvent> accepted = ordered.stream().filter(e -> inserted.contains(key(e.tenant(), e.eventId()))).toList();
-            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, fanOut, admission);
+            Map<String, Long> inserted = insertNew(connection, ordered);
+            List<NewEvent> accepted = ordered.stream().filter(e -> inserted.containsKey(key(e.tenant(), e.eventId()))).toList();
+            long[] seqs = accepted.stream().mapToLong(e -> inserted.get(key(e.tenant(), e.eventId()))).toArray();
+            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, seqs, fanOut, admission);
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
             insertRejected(connection, rejected);
             List<Contribution> points = metrics.write(connection, accepted, rejected);
@@ -113,7 +114,7 @@ public final class DuckDbEventStore implements EventStore {
                 for (NewEvent e : a.events) {
                     String k = key(e.tenant(), e.eventId());
                     // Identity check: only the instance that was first in the group can have been inserted.
-                    boolean won = candidates.get(k) == e && inserted.contains(k);
+                    boolean won = candidates.get(k) == e && inserted.containsKey(k);
                     perEvent.add(won ? AppendOutcome.ACCEPTED : AppendOutcome.DUPLICATE);
                 }
                 outcomes.add(perEvent);
@@ -126,16 +127,18 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    private Set<String> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
-        if (events.isEmpty()) return Set.of();
+    /** Appends the events not stored yet; returns the key and log position of each one appended. */
+    private Map<String, Long> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
+        if (events.isEmpty()) return Map.of();
         Set<String> existing = existingKeys(connection, events);
-        Set<String> inserted = new HashSet<>();
+        Map<String, Long> inserted = new HashMap<>();
         try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "events")) {
             for (NewEvent e : events) {
                 String k = key(e.tenant(), e.eventId());
                 if (existing.contains(k)) continue;
+                long seq = nextEventSeq++;
                 appender.beginRow()
-                        .append(nextEventSeq++)
+                        .append(seq)
                         .append(e.tenant())
                         .append(e.eventId())
                         .append(e.eventType());
@@ -145,7 +148,7 @@ public final class DuckDbEventStore implements EventStore {
                         .append(Micros.of(e.receivedAt()))
                         .append(e.body())
                         .endRow();
-                inserted.add(k);
+                inserted.put(k, seq);
             }
             appender.flush();
         }

@@ -31,8 +31,15 @@ public final class DuckDbWebhookStore implements WebhookStore {
     }
 
     @Override
-    public void insert(Webhook w, Runnable afterCommit) {
-        Awaits.await(writer.submit(c -> {
+    public boolean insert(Webhook w, int maxPerTenant, Runnable afterCommit) {
+        return Awaits.await(writer.submit(c -> {
+            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM webhooks WHERE tenant = ? AND NOT deleted")) {
+                count.setString(1, w.tenant());
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= maxPerTenant) return false;
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)")) {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
@@ -42,9 +49,12 @@ public final class DuckDbWebhookStore implements WebhookStore {
                 ps.setString(8, w.disabledReason().orElse(null));
                 ps.setLong(9, Micros.of(w.createdAt()));
                 ps.setLong(10, Micros.of(w.updatedAt()));
-                return ps.executeUpdate();
+                ps.executeUpdate();
+                return true;
             }
-        }, n -> afterCommit.run()));
+        }, inserted -> {
+            if (inserted) afterCommit.run();
+        }));
     }
 
     private void bindState(PreparedStatement ps, int from, Webhook w) throws SQLException {
@@ -95,8 +105,10 @@ public final class DuckDbWebhookStore implements WebhookStore {
     }
 
     @Override
-    public List<Webhook> list(String tenant) {
-        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? ORDER BY created_us DESC, id DESC", tenant));
+    public List<Webhook> list(String tenant, int limit, Optional<String> afterId) {
+        // Ids are time-ordered, so id order is creation order.
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? AND id < ? ORDER BY id DESC LIMIT "
+                + limit, tenant, afterId.orElse("\uffff")));
     }
 
     private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,15 +26,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
-    private static final int MAX_TASKS_PER_GROUP = 512;
-    private static final int QUEUE_CAPACITY = 8192;
+    /** Work items per group when the creator does not say: ingest requests carry up to 1000 events each. */
+    public static final int DEFAULT_GROUP_SIZE = 512;
+    private static final int QUEUE_CAPACITY = 65_536;
     private static final int MAX_CONFLICT_RETRIES = 5;
     private static final long SLOW_GROUP_MILLIS = 250;
 
     private final Connection connection;
+    private final int maxGroupSize;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile Problem problem;
 
     /** Work that may be merged with adjacent work of the same {@link #kind()} into one call. */
     public interface Batchable<R> {
@@ -50,7 +54,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     public record BatchResult<R>(List<R> results, Runnable afterCommit) {
     }
 
-    private record Task<R>(SqlWork<R> single, Batchable<R> batchable, Consumer<R> afterCommit, CompletableFuture<R> future) {
+    private record Task<R>(SqlWork<R> single, Batchable<R> batchable, boolean unordered, Consumer<R> afterCommit, CompletableFuture<R> future) {
         void complete(Object result) {
             @SuppressWarnings("unchecked") R r = (R) result;
             if (afterCommit != null) {
@@ -65,6 +69,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(DuckDbDatabase database, String name) {
+        this(database, name, DEFAULT_GROUP_SIZE);
+    }
+
+    /** {@code maxGroupSize}: work items merged into one commit at most (outcomes are small: thousands fit). */
+    public GroupCommitWriter(DuckDbDatabase database, String name, int maxGroupSize) {
+        this.maxGroupSize = maxGroupSize;
         this.connection = database.newWriteConnection();
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
     }
@@ -75,7 +85,16 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** Runs {@code work} in a group transaction; {@code afterCommit} runs on the writer thread right after the commit, before later groups. */
     public <R> CompletableFuture<R> submit(SqlWork<R> work, Consumer<R> afterCommit) {
-        return enqueue(new Task<>(work, null, afterCommit, new CompletableFuture<>()));
+        return enqueue(new Task<>(work, null, false, afterCommit, new CompletableFuture<>()));
+    }
+
+    /**
+     * Runs {@code work} in a group transaction after the group's merged work, without splitting it into
+     * segments: for work whose order relative to its neighbours does not matter (claims, lease releases),
+     * so a claim between two outcomes does not cost the outcomes a second merged write.
+     */
+    public <R> CompletableFuture<R> submitUnordered(SqlWork<R> work) {
+        return enqueue(new Task<>(work, null, true, null, new CompletableFuture<>()));
     }
 
     public <R> CompletableFuture<R> submit(SqlWork<R> work) {
@@ -83,7 +102,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public <R> CompletableFuture<R> submitBatchable(Batchable<R> item, Consumer<R> afterCommit) {
-        return enqueue(new Task<>(null, item, afterCommit, new CompletableFuture<>()));
+        return enqueue(new Task<>(null, item, false, afterCommit, new CompletableFuture<>()));
     }
 
     /** Runs work on the writer connection outside any group (for start-up reads of writer state). */
@@ -121,7 +140,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     continue;
                 }
                 group.add(first);
-                queue.drainTo(group, MAX_TASKS_PER_GROUP - 1);
+                queue.drainTo(group, maxGroupSize - 1);
                 long started = System.nanoTime();
                 runGroup(group);
                 long millis = (System.nanoTime() - started) / 1_000_000;
@@ -137,11 +156,44 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Why this writer cannot write, while it cannot (empty once a commit succeeds again); {@code fatal}
+     * when the database refuses every write until it is reopened (DuckDB invalidates a database after an
+     * I/O error such as a full disk).
+     */
+    public record Problem(String reason, boolean fatal) {
+    }
+
+    public Optional<Problem> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    private void healthy() {
+        if (problem != null) {
+            log.info("{} writes again", thread.getName());
+            problem = null;
+        }
+    }
+
+    /** Logs a failure once per change of state, not once per request, so a broken disk does not flood the log. */
+    private void failing(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        boolean fatal = message.toLowerCase(java.util.Locale.ROOT).contains("invalidated") || message.contains("FATAL");
+        Problem before = problem;
+        problem = new Problem(message.lines().findFirst().orElse(message), fatal);
+        if (before == null || before.fatal() != fatal) log.error("{} cannot write{}: {}", thread.getName(), fatal ? " until the store is reopened" : "", message);
+    }
+
     private void runGroup(List<Task<?>> group) {
         try {
             List<Object> results = runInTransaction(group);
+            healthy();
             for (int i = 0; i < group.size(); i++) group.get(i).complete(results.get(i));
         } catch (Exception groupFailure) {
+            if (problem != null && problem.fatal()) {
+                for (Task<?> task : group) fail(task, groupFailure);
+                return;
+            }
             if (group.size() == 1 && !isConflict(groupFailure)) {
                 fail(group.getFirst(), groupFailure);
                 return;
@@ -152,6 +204,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 for (int attempt = 1; ; attempt++) {
                     try {
                         task.complete(runInTransaction(List.of(task)).getFirst());
+                        healthy();
                         break;
                     } catch (Exception e) {
                         if (attempt < MAX_CONFLICT_RETRIES && isConflict(e)) continue;
@@ -168,11 +221,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         return e instanceof SQLException && message.contains("conflict");
     }
 
-    private static void fail(Task<?> task, Exception e) {
+    private void fail(Task<?> task, Exception e) {
         if (e instanceof ApiException || e instanceof StoreUnavailableException) {
             task.future.completeExceptionally(e);
         } else {
-            log.error("store write failed", e);
+            failing(e);
             task.future.completeExceptionally(new StoreUnavailableException("store write failed: " + e.getMessage(), e));
         }
     }
@@ -186,10 +239,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             // work of one kind is merged into one call (ingest and outcomes do not depend on each other).
             int segmentStart = 0;
             for (int i = 0; i <= group.size(); i++) {
-                if (i < group.size() && group.get(i).single == null) continue;
+                if (i < group.size() && (group.get(i).single == null || group.get(i).unordered)) continue;
                 runMerged(group, segmentStart, i, results, afterCommit);
                 if (i < group.size()) results[i] = group.get(i).single.run(connection);
                 segmentStart = i + 1;
+            }
+            for (int i = 0; i < group.size(); i++) {
+                if (group.get(i).unordered) results[i] = group.get(i).single.run(connection);
             }
             connection.commit();
             for (Runnable hook : afterCommit) {
@@ -215,7 +271,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void runMerged(List<Task<?>> group, int from, int to, Object[] results, List<Runnable> afterCommit) throws SQLException {
         java.util.Map<BatchKind, List<Integer>> byKind = new java.util.LinkedHashMap<>();
-        for (int i = from; i < to; i++) byKind.computeIfAbsent(group.get(i).batchable.kind(), k -> new ArrayList<>()).add(i);
+        for (int i = from; i < to; i++) {
+            if (group.get(i).batchable != null) byKind.computeIfAbsent(group.get(i).batchable.kind(), k -> new ArrayList<>()).add(i);
+        }
         for (var entry : byKind.entrySet()) {
             List<Batchable> items = entry.getValue().stream().map(i -> (Batchable) group.get(i).batchable).toList();
             BatchResult<?> batch = entry.getKey().runAll(connection, items);

@@ -23,6 +23,11 @@ final class Migrations {
     }
 
     static int apply(Connection connection) throws SQLException {
+        return apply(connection, FILES.size());
+    }
+
+    /** Applies the migrations up to version {@code upTo} (tests stop part way to crash in between). */
+    static int apply(Connection connection, int upTo) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
         }
@@ -30,7 +35,7 @@ final class Migrations {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            for (int i = current; i < FILES.size(); i++) {
+            for (int i = current; i < upTo; i++) {
                 String file = FILES.get(i);
                 try (Statement st = connection.createStatement()) {
                     for (String sql : statements(read(file))) st.execute(sql);

@@ -1,0 +1,38 @@
+package dev.eventwire;
+
+/**
+ * What one tenant may ask of the service, so that no tenant can hurt another:
+ * <ul>
+ *   <li>{@code maxWebhooksPerTenant}: webhooks a tenant may have (active or disabled); more answers 409;</li>
+ *   <li>{@code maxDeliveriesPerRequest}: deliveries one ingest request may create (events × matching
+ *       webhooks); more answers 413 and nothing is stored;</li>
+ *   <li>{@code maxConcurrentIngestsPerTenant}: ingest requests of one tenant being processed at once; more
+ *       answers 429 with {@code Retry-After};</li>
+ *   <li>{@code bodyBudgetBytes}: request bodies being read and parsed at once, all tenants together;
+ *       a request that does not fit within 5 s answers 503 with {@code Retry-After}.</li>
+ * </ul>
+ */
+public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, int maxConcurrentIngestsPerTenant, long bodyBudgetBytes) {
+
+    public static Limits defaults() {
+        return new Limits(100, 100_000, 16, 64L << 20);
+    }
+
+    public Limits {
+        if (maxWebhooksPerTenant < 1 || maxDeliveriesPerRequest < 1 || maxConcurrentIngestsPerTenant < 1 || bodyBudgetBytes < (5L << 20)) {
+            throw new IllegalArgumentException("limits must be positive, and the body budget at least 5 MiB (one largest request)");
+        }
+    }
+
+    public Limits withMaxWebhooksPerTenant(int max) {
+        return new Limits(max, maxDeliveriesPerRequest, maxConcurrentIngestsPerTenant, bodyBudgetBytes);
+    }
+
+    public Limits withMaxDeliveriesPerRequest(int max) {
+        return new Limits(maxWebhooksPerTenant, max, maxConcurrentIngestsPerTenant, bodyBudgetBytes);
+    }
+
+    public Limits withMaxConcurrentIngestsPerTenant(int max) {
+        return new Limits(maxWebhooksPerTenant, maxDeliveriesPerRequest, max, bodyBudgetBytes);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.eventwire.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Another JVM running this jar ({@code serve}, {@code receive}), so a benchmark measures the server from
+ * outside: its own process, its own heap and threads, signals sent as an operator would (SIGSTOP, SIGCONT,
+ * SIGKILL). Each line the child prints goes to a consumer.
+ */
+public final class ChildProcess implements AutoCloseable {
+    private final Process process;
+    private final Thread pump;
+
+    private ChildProcess(Process process, Consumer<String> lines) {
+        this.process = process;
+        this.pump = Thread.ofPlatform().daemon(true).start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) lines.accept(line);
+            } catch (IOException ignored) {
+                // the child ended
+            }
+        });
+    }
+
+    /** Starts {@code java -jar <this jar> args...} with extra environment; stderr goes to the given file. */
+    public static ChildProcess start(List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        try {
+            return new ChildProcess(builder.start(), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path jar() {
+        try {
+            Path location = Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!location.toString().endsWith(".jar")) throw new IllegalStateException("benchmarks with child processes run from the jar (./eventwire bench ...)");
+            return location;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A loopback port free right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public void writeLine(String line) {
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void signal(String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** kill -9, and waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM (a graceful stop), waiting up to a minute. */
+    public int stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) kill();
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) kill();
+        pump.interrupt();
+    }
+}

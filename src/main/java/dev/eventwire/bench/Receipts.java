@@ -1,0 +1,93 @@
+package dev.eventwire.bench;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/** What the receiver process reported, line by line: its port, then one line per request it accepted. */
+final class Receipts {
+    /** One request: the event it carried and when it arrived (wall-clock microseconds). */
+    record Receipt(String eventId, long micros) {
+    }
+
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    /** The receiver's running totals: requests, distinct webhook-ids, repeats, bad signatures. */
+    private volatile long[] counts = new long[4];
+    private volatile long[] countsAtReset = new long[4];
+    private final ConcurrentLinkedQueue<Receipt> recent = new ConcurrentLinkedQueue<>();
+
+    void line(String line) {
+        if (line.startsWith("listening ")) {
+            port.complete(Integer.parseInt(line.substring(10).strip()));
+            return;
+        }
+        String[] f = line.split(" ");
+        if (f[0].equals("c") && f.length == 5) {
+            counts = new long[]{Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])};
+        } else if (f[0].equals("r") && f.length == 3) {
+            recent.add(new Receipt(f[1], Long.parseLong(f[2])));
+        }
+    }
+
+    long total() {
+        return counts[0];
+    }
+
+    long repeats() {
+        return counts[2];
+    }
+
+    long badSignatures() {
+        return counts[3];
+    }
+
+    int awaitPort() {
+        try {
+            return port.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the receiver process did not start", e);
+        }
+    }
+
+    /** Distinct deliveries (webhook-ids) first received since the last reset (reported every 100 ms). */
+    long distinct() {
+        return counts[1] - countsAtReset[1];
+    }
+
+    /** Requests received since the last reset. */
+    long requestsSinceReset() {
+        return counts[0] - countsAtReset[0];
+    }
+
+    /** Waits for the next report so the totals include everything that arrived before now. */
+    void sync() {
+        long[] before = counts;
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (counts == before && System.nanoTime() < deadline) Thread.onSpinWait();
+    }
+
+    void reset() {
+        sync();
+        countsAtReset = counts;
+        recent.clear();
+    }
+
+    long countWithPrefix(String prefix) {
+        return recent.stream().filter(r -> r.eventId().startsWith(prefix)).count();
+    }
+
+    List<Receipt> takeWithPrefix(String prefix) {
+        List<Receipt> taken = new ArrayList<>();
+        for (Iterator<Receipt> it = recent.iterator(); it.hasNext(); ) {
+            Receipt r = it.next();
+            if (r.eventId().startsWith(prefix)) {
+                taken.add(r);
+                it.remove();
+            }
+        }
+        return taken;
+    }
+}

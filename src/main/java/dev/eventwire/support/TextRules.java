@@ -1,0 +1,32 @@
+package dev.eventwire.support;
+
+/**
+ * What stored text may contain: valid Unicode (no lone surrogate, which could only be stored altered)
+ * and, in identifiers and other single-line fields, no control characters.
+ */
+public final class TextRules {
+    private TextRules() {
+    }
+
+    /** True when every surrogate in {@code s} is part of a pair. */
+    public static boolean isValidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code s} is valid Unicode with no control character (C0, DEL, C1). */
+    public static boolean isPlainLine(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) return false;
+        }
+        return isValidUnicode(s);
+    }
+}

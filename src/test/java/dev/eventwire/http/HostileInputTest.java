@@ -1,0 +1,121 @@
+package dev.eventwire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cases an outside review broke the server with, each answered with a clear 4xx; the server restarts cleanly afterwards. */
+class HostileInputTest {
+    @TempDir
+    Path dir;
+
+    private static void assertRefused(ApiClient.Response r, int status, String code, String field) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo(code);
+        if (field != null) assertThat(r.json().get("error").get("field").asText()).isEqualTo(field);
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("jackson").doesNotContain("duckdb");
+    }
+
+    @Test
+    void hugeAmountsAreRefusedAndNeverPoisonTheRollupsOrTheRestart() {
+        String key;
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            key = acme.key();
+            for (int i = 0; i < 2; i++) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":6e28}}"),
+                        422, "number_out_of_range", "data.total_amount");
+            }
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":1e400}}"),
+                    422, "number_out_of_range", "data.total_amount");
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"deploy.done\",\"data\":{\"n\":1e99999}}"), 422, "number_out_of_range", "data.n");
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"deploy.done\",\"data\":{\"n\":1e-99999}}"), 422, "number_out_of_range", "data.n");
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"ok-1\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":1e15}}").status())
+                    .as("the bound itself is accepted").isEqualTo(202);
+            ApiClient.Response batch = acme.post("/v1/events", "{\"events\":[{\"event_id\":\"ok-2\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":10}},"
+                    + "{\"event_id\":\"bad-1\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":-1e29}}]}");
+            assertThat(batch.status()).as("one bad item fails only itself").isEqualTo(200);
+            assertThat(batch.json().get("accepted").asInt()).isEqualTo(1);
+            assertThat(batch.json().get("results").get(1).get("error").get("code").asText()).isEqualTo("number_out_of_range");
+            assertThat(acme.get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue()).isEqualByComparingTo("1000000000000010");
+            assertThat(acme.get("/v1/rejected-events").json().get("rejected").size()).as("every refusal is kept").isGreaterThanOrEqualTo(6);
+        }
+        try (TestServer again = TestServer.start(dir)) {
+            ApiClient acme = again.withKey(key);
+            assertThat(again.anonymous().get("/health").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue()).isEqualByComparingTo("1000000000000010");
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":1}}").status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void datesAtTheEdgesOfTheCalendarAreRefusedWithTheirField() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            for (String at : new String[]{"0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}"), 422, "out_of_range", "occurred_at");
+            }
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"+999999999-12-31T23:59:59Z\"}"),
+                    422, "occurred_in_future", "occurred_at");
+            for (String at : new String[]{"0001-01-01T00:00:00Z", "-290000-01-01T00:00:00Z", "%2B999999-01-01T00:00:00Z", "2026-13-01T00:00:00Z"}) {
+                ApiClient.Response r = acme.get("/v1/metrics/revenue?window=30d&as_of=" + at);
+                assertThat(r.status()).as(at).isEqualTo(422);
+                assertThat(r.json().get("error").get("field").asText()).isEqualTo("as_of");
+            }
+            String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\"}").json().get("id").asText();
+            for (String since : new String[]{"0001-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "yesterday"}) {
+                ApiClient.Response r = acme.post("/v1/webhooks/" + id + "/recover", "{\"since\":\"" + since + "\"}");
+                assertThat(r.status()).as(since).isEqualTo(422);
+                assertThat(r.json().get("error").get("field").asText()).isEqualTo("since");
+            }
+            assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":1e99999}}"),
+                    422, "number_out_of_range", "filters.min_amount");
+        }
+    }
+
+    @Test
+    void portsUnicodeControlCharactersAndMediaTypesAreCheckedStrictly() throws Exception {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            for (String url : new String[]{"https://127.0.0.1:0/h", "https://127.0.0.1:65536/h", "https://127.0.0.1:99999999999/h", "https://127.0.0.1:/h"}) {
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}"), 422, "invalid_url", "url");
+            }
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1:8443/h\"}").status()).isEqualTo(201);
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"x\":\"\\ud800\"}}"), 422, "invalid_unicode", "data.x");
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"\\udfff\":1}}"), 400, "malformed_json", null);
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"o\\u0000-1\"}"), 422, "invalid_format", "entity_id");
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"line\\nbreak\"}"), 422, "invalid_format", "entity_id");
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"caf\u00e9-\ud83d\ude00\",\"data\":{\"note\":\"tab\\there\"}}").status())
+                    .as("valid Unicode, and control characters inside data strings, are fine").isEqualTo(202);
+
+            HttpClient http = HttpClient.newHttpClient();
+            for (String type : new String[]{"text/plain", "application/x-www-form-urlencoded", "application/xml"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                        .header("Authorization", "Bearer " + acme.key()).header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(type).isEqualTo(415);
+                assertThat(r.body()).contains("unsupported_media_type");
+            }
+            HttpResponse<String> noType = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                    .header("Authorization", "Bearer " + acme.key()).POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(noType.statusCode()).as("no Content-Type at all is read as JSON").isEqualTo(202);
+            HttpResponse<String> charset = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                    .header("Authorization", "Bearer " + acme.key()).header("Content-Type", "application/json; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(charset.statusCode()).isEqualTo(202);
+
+            ApiClient.Response deep = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}");
+            assertRefused(deep, 400, "malformed_json", null);
+            assertThat(deep.json().get("error").get("message").asText()).doesNotContainIgnoringCase("constraints").doesNotContain("`");
+        }
+    }
+}

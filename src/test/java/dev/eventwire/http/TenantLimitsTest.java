@@ -1,0 +1,96 @@
+package dev.eventwire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.Limits;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What one tenant may ask for is bounded, and reaching a bound answers that tenant alone. */
+class TenantLimitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void webhooksPerTenantAreCappedAndListedPageByPage() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withLimits(Limits.defaults().withMaxWebhooksPerTenant(5)))) {
+            ApiClient acme = server.tenant("acme");
+            ApiClient other = server.tenant("other");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) ids.add(acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h" + i + "\"}").json().get("id").asText());
+            ApiClient.Response sixth = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h6\"}");
+            assertThat(sixth.status()).isEqualTo(409);
+            assertThat(sixth.json().get("error").get("code").asText()).isEqualTo("limit_reached");
+            assertThat(other.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/o\"}").status()).as("another tenant is not affected").isEqualTo(201);
+
+            Set<String> listed = new HashSet<>();
+            String cursor = null;
+            List<Integer> sizes = new ArrayList<>();
+            do {
+                ApiClient.Response page = acme.get("/v1/webhooks?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+                assertThat(page.status()).isEqualTo(200);
+                sizes.add(page.json().get("webhooks").size());
+                page.json().get("webhooks").forEach(w -> listed.add(w.get("id").asText()));
+                cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+            } while (cursor != null);
+            assertThat(sizes).containsExactly(2, 2, 1);
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(acme.get("/v1/webhooks?cursor=bm90LW91cnM").status()).isEqualTo(422);
+
+            assertThat(acme.delete("/v1/webhooks/" + ids.getFirst()).status()).isEqualTo(204);
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h7\"}").status()).as("room again after a delete").isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aRequestThatWouldCreateTooManyDeliveriesIsRefusedWhole() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withLimits(Limits.defaults().withMaxDeliveriesPerRequest(10)))) {
+            ApiClient acme = server.tenant("acme");
+            for (int i = 0; i < 3; i++) acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h" + i + "\"}");
+            String four = "{\"events\":[" + "{\"event_type\":\"a.b\"},".repeat(3) + "{\"event_type\":\"a.b\"}]}";
+            ApiClient.Response refused = acme.post("/v1/events", four);
+            assertThat(refused.status()).isEqualTo(413);
+            assertThat(refused.json().get("error").get("code").asText()).isEqualTo("too_many_deliveries");
+            assertThat(refused.json().get("error").get("message").asText()).contains("12").contains("10");
+            assertThat(acme.get("/v1/events").json().get("events")).as("nothing stored").isEmpty();
+            String three = "{\"events\":[" + "{\"event_type\":\"a.b\"},".repeat(2) + "{\"event_type\":\"a.b\"}]}";
+            assertThat(acme.post("/v1/events", three).json().get("accepted").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTenantOverItsConcurrentIngestsGets429WhileAnotherIsServed() throws Exception {
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withMaxConcurrentIngestsPerTenant(2)), Clock.systemUTC());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            ApiClient flood = server.tenant("flood");
+            ApiClient calm = server.tenant("calm");
+            StringBuilder big = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 1000; i++) big.append(i == 0 ? "" : ",").append("{\"event_type\":\"page.view\",\"data\":{\"n\":").append(i).append("}}");
+            String batch = big.append("]}").toString();
+            ConcurrentLinkedQueue<ApiClient.Response> answers = new ConcurrentLinkedQueue<>();
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 40; i++) sent.add(pool.submit(() -> answers.add(flood.post("/v1/events", batch))));
+            List<Integer> calmStatuses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) calmStatuses.add(calm.post("/v1/events", "{\"event_type\":\"a.b\"}").status());
+            for (Future<?> f : sent) f.get();
+            List<ApiClient.Response> limited = answers.stream().filter(r -> r.status() == 429).toList();
+            assertThat(limited).as("the flooding tenant is told to slow down").isNotEmpty();
+            assertThat(limited.getFirst().header("Retry-After")).isEqualTo("1");
+            assertThat(limited.getFirst().json().get("error").get("code").asText()).isEqualTo("too_many_requests");
+            assertThat(answers).extracting(ApiClient.Response::status).containsOnly(200, 429);
+            assertThat(calmStatuses).as("another tenant is never refused").containsOnly(202);
+        }
+    }
+}
