@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
             engine.start();
             rollups.start();
             this.http = Api.server(new Api.Services(auth, ingest,
-                    new dev.eventwire.events.TenantAdmission(config.limits().maxConcurrentIngestsPerTenant()), events, webhooks, deliveryService, filters, metrics), json, this::health,
+                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics), json, this::health,
                     config.limits().bodyBudgetBytes());
             http.start(config.host(), config.port());
             running = true;

@@ -6,33 +6,33 @@ package dev.eventwire;
  *   <li>{@code maxWebhooksPerTenant}: webhooks a tenant may have (active or disabled); more answers 409;</li>
  *   <li>{@code maxDeliveriesPerRequest}: deliveries one ingest request may create (events × matching
  *       webhooks); more answers 413 and nothing is stored;</li>
- *   <li>{@code maxConcurrentIngestsPerTenant}: ingest requests of one tenant being processed at once; more
- *       answers 429 with {@code Retry-After};</li>
+ *   <li>{@code tenantIngestBudgetBytes}: body bytes of one tenant's ingest requests in progress at once;
+ *       more answers 429 with {@code Retry-After};</li>
  *   <li>{@code bodyBudgetBytes}: request bodies being read and parsed at once, all tenants together;
  *       a request that does not fit within 5 s answers 503 with {@code Retry-After}.</li>
  * </ul>
  */
-public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, int maxConcurrentIngestsPerTenant, long bodyBudgetBytes) {
+public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, long tenantIngestBudgetBytes, long bodyBudgetBytes) {
 
     public static Limits defaults() {
-        return new Limits(100, 100_000, 16, 64L << 20);
+        return new Limits(100, 10_000, 16L << 20, 64L << 20);
     }
 
     public Limits {
-        if (maxWebhooksPerTenant < 1 || maxDeliveriesPerRequest < 1 || maxConcurrentIngestsPerTenant < 1 || bodyBudgetBytes < (5L << 20)) {
-            throw new IllegalArgumentException("limits must be positive, and the body budget at least 5 MiB (one largest request)");
+        if (maxWebhooksPerTenant < 1 || maxDeliveriesPerRequest < 1 || tenantIngestBudgetBytes < (5L << 20) || bodyBudgetBytes < (5L << 20)) {
+            throw new IllegalArgumentException("limits must be positive, and the byte budgets at least 5 MiB (one largest request)");
         }
     }
 
     public Limits withMaxWebhooksPerTenant(int max) {
-        return new Limits(max, maxDeliveriesPerRequest, maxConcurrentIngestsPerTenant, bodyBudgetBytes);
+        return new Limits(max, maxDeliveriesPerRequest, tenantIngestBudgetBytes, bodyBudgetBytes);
     }
 
     public Limits withMaxDeliveriesPerRequest(int max) {
-        return new Limits(maxWebhooksPerTenant, max, maxConcurrentIngestsPerTenant, bodyBudgetBytes);
+        return new Limits(maxWebhooksPerTenant, max, tenantIngestBudgetBytes, bodyBudgetBytes);
     }
 
-    public Limits withMaxConcurrentIngestsPerTenant(int max) {
+    public Limits withTenantIngestBudgetBytes(long max) {
         return new Limits(maxWebhooksPerTenant, maxDeliveriesPerRequest, max, bodyBudgetBytes);
     }
 }

@@ -35,9 +35,15 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code java -jar <this jar> args...} with extra environment; stderr goes to the given file. */
     public static ChildProcess start(List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
+        return start(List.of(), args, env, stderr, lines);
+    }
+
+    /** The same with JVM options before {@code -jar} (a heap cap, for instance). */
+    public static ChildProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);

@@ -1,5 +1,6 @@
 package dev.eventwire.cli;
 
+import dev.eventwire.bench.BodiesBench;
 import dev.eventwire.bench.DeliveryBench;
 import dev.eventwire.bench.IngestBench;
 import dev.eventwire.bench.MetricsBench;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -82,6 +83,21 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             new StoreBench(System.out, history, backlog).run();
+        }
+    }
+
+    @Command(name = "bodies", mixinStandardHelpOptions = true,
+            description = "From outside: many 5 MiB batches at once against a server process with a capped heap.")
+    static final class Bodies implements Runnable {
+        @Option(names = "--clients", defaultValue = "128", description = "Tenants posting one batch each, all at once (default ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--heap-mib", defaultValue = "512", description = "The server's -Xmx in MiB (default ${DEFAULT-VALUE}).")
+        int heapMiB;
+
+        @Override
+        public void run() {
+            new BodiesBench(System.out, clients, heapMiB).run();
         }
     }
 }

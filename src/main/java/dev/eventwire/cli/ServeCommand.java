@@ -42,13 +42,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Webhooks one tenant may have (env EVENTWIRE_MAX_WEBHOOKS_PER_TENANT, default ${DEFAULT-VALUE}).")
     int maxWebhooks;
 
-    @Option(names = "--max-deliveries-per-request", defaultValue = "${env:EVENTWIRE_MAX_DELIVERIES_PER_REQUEST:-100000}",
+    @Option(names = "--max-deliveries-per-request", defaultValue = "${env:EVENTWIRE_MAX_DELIVERIES_PER_REQUEST:-10000}",
             description = "Deliveries one ingest request may create (env EVENTWIRE_MAX_DELIVERIES_PER_REQUEST, default ${DEFAULT-VALUE}).")
     int maxDeliveriesPerRequest;
 
-    @Option(names = "--max-concurrent-ingests-per-tenant", defaultValue = "${env:EVENTWIRE_MAX_CONCURRENT_INGESTS_PER_TENANT:-16}",
-            description = "Ingest requests of one tenant in progress at once; more get 429 (env EVENTWIRE_MAX_CONCURRENT_INGESTS_PER_TENANT, default ${DEFAULT-VALUE}).")
-    int maxConcurrentIngests;
+    @Option(names = "--tenant-ingest-budget-mib", defaultValue = "${env:EVENTWIRE_TENANT_INGEST_BUDGET_MIB:-16}",
+            description = "MiB of one tenant's ingest request bodies in progress at once; more get 429 (env EVENTWIRE_TENANT_INGEST_BUDGET_MIB, default ${DEFAULT-VALUE}).")
+    long tenantIngestBudgetMiB;
 
     @Option(names = "--body-budget-mib", defaultValue = "${env:EVENTWIRE_BODY_BUDGET_MIB:-64}",
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 schedule, DurationList.parseOne(deliveryTimeout),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
-                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, maxConcurrentIngests, bodyBudgetMiB * 1024L * 1024L));
+                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20));
     }
 
     private int serve(ServeConfig config) {

@@ -232,7 +232,7 @@ public final class Demo {
         out.println("  curl -s $EW/v1/webhooks -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s \"$EW/v1/webhooks/" + hook + "/deliveries?limit=5\" -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s $EW/v1/webhooks/" + hook + "/logs -H \"Authorization: Bearer $KEY\"");
-        out.println("  curl -s -XPOST $EW/v1/events -H \"Authorization: Bearer $KEY\" -d '{\"event_type\":\"order.created\",\"data\":{\"total_amount\":42}}'");
+        out.println("  curl -s -XPOST $EW/v1/events -H \"Authorization: Bearer $KEY\" -H 'content-type: application/json' -d '{\"event_type\":\"order.created\",\"data\":{\"total_amount\":42}}'");
         out.println("  admin key: " + server.adminKey() + "  (curl -s $EW/v1/admin/keys -H \"Authorization: Bearer <admin key>\")");
     }
 

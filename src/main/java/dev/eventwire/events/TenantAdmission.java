@@ -6,29 +6,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
- * Admission per tenant: at most so many ingest requests of one tenant are processed at once. A tenant
- * that sends more gets 429 with Retry-After at once (it is not queued), so one tenant's flood cannot fill
- * the shared write path and raise the latency of the others.
+ * Admission per tenant: the ingest requests of one tenant in progress at once may carry at most so many
+ * bytes of body. A tenant past it gets 429 with Retry-After at once (it is not queued), so one tenant's
+ * flood of large batches cannot fill the shared write path and raise the latency of the others, while a
+ * tenant sending many small single events is rarely limited.
  */
 public final class TenantAdmission {
-    private final int maxConcurrent;
-    private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+    private final int maxKiB;
+    private final Map<String, Semaphore> budgets = new ConcurrentHashMap<>();
 
-    public TenantAdmission(int maxConcurrent) {
-        this.maxConcurrent = maxConcurrent;
+    public TenantAdmission(long maxBytes) {
+        this.maxKiB = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / 1024));
     }
 
-    /** A slot for one request of {@code tenant}; close it when the request is answered. Throws 429 when none is free. */
-    public Permit admit(String tenant) {
-        Semaphore s = slots.computeIfAbsent(tenant, t -> new Semaphore(maxConcurrent));
-        if (!s.tryAcquire()) {
-            throw new ApiException(429, "too_many_requests", "This tenant already has " + maxConcurrent
-                    + " ingest requests in progress; retry after the time in Retry-After.", null);
+    /** Room for one request of {@code tenant} with a body of {@code bytes}; close it when answered. Throws 429 when there is none. */
+    public Permit admit(String tenant, long bytes) {
+        int kib = (int) Math.min(maxKiB, Math.max(1, (bytes + 1023) / 1024));
+        Semaphore budget = budgets.computeIfAbsent(tenant, t -> new Semaphore(maxKiB));
+        if (!budget.tryAcquire(kib)) {
+            throw new ApiException(429, "too_many_requests", "This tenant already has " + (maxKiB / 1024)
+                    + " MiB of ingest requests in progress; retry after the time in Retry-After.", null);
         }
-        return s::release;
+        return () -> budget.release(kib);
     }
 
-    /** An admitted request's slot. */
+    /** An admitted request's share of the budget. */
     @FunctionalInterface
     public interface Permit extends AutoCloseable {
         @Override

@@ -54,7 +54,7 @@ final class EventRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/v1/events", ctx -> {
             String tenant = Requests.tenant(ctx);
-            try (TenantAdmission.Permit ignored = admission.admit(tenant)) {
+            try (TenantAdmission.Permit ignored = admission.admit(tenant, Math.max(0, ctx.req().getContentLengthLong()))) {
                 switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
                     case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
                             new SingleView(s.eventId(), s.status().wireName()));

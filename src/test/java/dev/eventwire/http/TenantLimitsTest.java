@@ -71,13 +71,17 @@ class TenantLimitsTest {
     }
 
     @Test
-    void aTenantOverItsConcurrentIngestsGets429WhileAnotherIsServed() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withMaxConcurrentIngestsPerTenant(2)), Clock.systemUTC());
+    void aTenantOverItsIngestBudgetGets429WhileAnotherIsServed() throws Exception {
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withTenantIngestBudgetBytes(5L << 20)), Clock.systemUTC());
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             ApiClient flood = server.tenant("flood");
             ApiClient calm = server.tenant("calm");
             StringBuilder big = new StringBuilder("{\"events\":[");
-            for (int i = 0; i < 1000; i++) big.append(i == 0 ? "" : ",").append("{\"event_type\":\"page.view\",\"data\":{\"n\":").append(i).append("}}");
+            // About 1.2 MiB a batch: four at once fill this tenant's 5 MiB budget.
+            String pad = "p".repeat(1100);
+            for (int i = 0; i < 1000; i++) {
+                big.append(i == 0 ? "" : ",").append("{\"event_type\":\"page.view\",\"data\":{\"n\":").append(i).append(",\"pad\":\"").append(pad).append("\"}}");
+            }
             String batch = big.append("]}").toString();
             ConcurrentLinkedQueue<ApiClient.Response> answers = new ConcurrentLinkedQueue<>();
             List<Future<?>> sent = new ArrayList<>();
