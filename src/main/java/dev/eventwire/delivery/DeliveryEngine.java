@@ -57,6 +57,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final Set<DeliveryKey> inMemory = ConcurrentHashMap.newKeySet();
     /** Body characters of the deliveries waiting in lanes (not yet sent). */
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
+    private final Semaphore inFlightEverywhere;
+    /** Lanes with work that found every process-wide slot busy, in the order they asked. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wake = new Semaphore(0);
     private final Thread poller;
@@ -72,6 +76,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         this.outcomes = outcomes;
         this.clock = clock;
         this.settings = settings;
+        this.inFlightEverywhere = new Semaphore(settings.totalInFlight());
         this.poller = Thread.ofPlatform().name("eventwire-delivery-poller").daemon(true).unstarted(this::pollLoop);
     }
 
@@ -143,6 +148,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         private int inFlight;
         /** Older work of this webhook waits in the store: fresh deliveries go there too, to keep oldest-first order. */
         private volatile boolean backlogged;
+        /** In {@link #waitingLanes} (guarded by this lane's lock). */
+        private boolean waitingForSlot;
         /** Counts markBacklogged calls, so a claim that started before one cannot clear the flag it set. */
         private final AtomicLong backlogMarks = new AtomicLong();
 
@@ -192,6 +199,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 boolean refill;
                 synchronized (this) {
                     if (inFlight >= settings.perEndpointInFlight() || queue.isEmpty()) return;
+                    if (!inFlightEverywhere.tryAcquire()) {
+                        // Every slot of the process is busy: wait in line; the next finished attempt pumps the
+                        // lane at the head, so lanes take turns.
+                        if (!waitingForSlot) {
+                            waitingForSlot = true;
+                            waitingLanes.add(this);
+                        }
+                        return;
+                    }
                     next = queue.poll();
                     inFlight++;
                     refill = backlogged && queue.size() == settings.laneCapacity() / 2;
@@ -209,9 +225,18 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 inFlight--;
                 idle = inFlight == 0 && queue.isEmpty();
             }
+            inFlightEverywhere.release();
             // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
             if (idle && !backlogged && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
-            if (running) pump();
+            if (!running) return;
+            Lane waiting = waitingLanes.poll();
+            if (waiting != null) {
+                synchronized (waiting) {
+                    waiting.waitingForSlot = false;
+                }
+                waiting.pump();
+            }
+            pump();
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
  *   <li>{@code laneCapacity}: attempts waiting in memory per webhook; beyond it work stays unleased in the
  *       store and is claimed as the lane drains below half.</li>
  *   <li>{@code claimBatch}: deliveries taken from the store in one claim, across webhooks.</li>
+ *   <li>{@code totalInFlight}: requests in flight in the whole process; lanes that find it full take turns.</li>
  *   <li>{@code claimBudgetBytes}: claims stop while the bodies waiting in all lanes exceed this;
  *       {@code inlineBudgetBytes}: fresh deliveries stop being handed over in memory beyond this (they
  *       then wait in the store). Together they bound the engine's memory whatever the backlog.</li>
@@ -18,16 +19,16 @@ import java.time.Duration;
  */
 public record EngineSettings(Duration deliveryTimeout, Duration connectTimeout, Duration lease, int perEndpointInFlight,
                              int laneCapacity, Duration pollInterval, int claimBatch, Duration attemptRetention,
-                             long claimBudgetBytes, long inlineBudgetBytes) {
+                             long claimBudgetBytes, long inlineBudgetBytes, int totalInFlight) {
 
     public static EngineSettings defaults(Duration deliveryTimeout) {
         Duration connect = deliveryTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? deliveryTimeout : Duration.ofSeconds(5);
         return new EngineSettings(deliveryTimeout, connect, deliveryTimeout.multipliedBy(2).plusSeconds(30), 32, 5000,
-                Duration.ofMillis(250), 5000, Duration.ofDays(30), 64L << 20, 128L << 20);
+                Duration.ofMillis(250), 5000, Duration.ofDays(30), 64L << 20, 128L << 20, 512);
     }
 
     public EngineSettings withLaneCapacity(int capacity) {
         return new EngineSettings(deliveryTimeout, connectTimeout, lease, perEndpointInFlight, capacity, pollInterval, claimBatch,
-                attemptRetention, claimBudgetBytes, inlineBudgetBytes);
+                attemptRetention, claimBudgetBytes, inlineBudgetBytes, totalInFlight);
     }
 }
