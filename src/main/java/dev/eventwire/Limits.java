@@ -9,7 +9,7 @@ package dev.eventwire;
  *   <li>{@code tenantIngestBudgetBytes}: body bytes of one tenant's ingest requests in progress at once;
  *       more answers 429 with {@code Retry-After};</li>
  *   <li>{@code bodyBudgetBytes}: request bodies being read and parsed at once, all tenants together;
- *       a request that does not fit within 5 s answers 503 with {@code Retry-After}.</li>
+ *       a request that does not fit within 30 s answers 503 with {@code Retry-After}.</li>
  * </ul>
  */
 public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, long tenantIngestBudgetBytes, long bodyBudgetBytes) {

@@ -51,16 +51,14 @@ public final class BodiesBench {
                 }
             });
             Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+            Map<Integer, String> sample = new ConcurrentHashMap<>();
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
             for (String key : keys) {
                 senders.add(Thread.ofVirtual().start(() -> {
-                    int status;
-                    try {
-                        status = server.client().post("/v1/events", key, body).status();
-                    } catch (RuntimeException e) {
-                        status = -1;
-                    }
+                    LoadClient.Reply reply = server.client().post("/v1/events", key, body);
+                    int status = reply.status();
+                    sample.putIfAbsent(status, reply.body().length() > 160 ? reply.body().substring(0, 160) : reply.body());
                     statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
                 }));
             }
@@ -78,6 +76,9 @@ public final class BodiesBench {
             out.printf("bench bodies: %d tenants each post one %.1f MiB batch at once; server process with -Xmx%dm%n", clients,
                     body.length() / 1048576.0, heapMiB);
             out.printf("  answered in %.1fs: %s (-1 = no answer)%n", seconds, new java.util.TreeMap<>(statuses));
+            sample.forEach((status, text) -> {
+                if (status != 200) out.printf("  %d: %s%n", status, text);
+            });
             out.printf("  server resident memory: %d MiB before, %d MiB at peak; /health afterwards: %d%n", baseline, peak.get(), health);
         } finally {
             LocalServer.deleteFolder(data);

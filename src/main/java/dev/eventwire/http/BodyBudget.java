@@ -10,11 +10,12 @@ import java.util.concurrent.TimeUnit;
  * Content-Length, or the 5 MiB maximum when it does not say) before the body is read, and gives it back
  * when it is answered. Parsing a JSON body takes a small multiple of its size, so the heap used for
  * bodies stays a small multiple of the budget however many large requests arrive at once. A request
- * that finds no room within a few seconds answers 503 with Retry-After.
+ * that finds no room within 30 seconds answers 503 with Retry-After (waiting costs no memory: the
+ * body is not read yet).
  */
 final class BodyBudget {
     private static final String RESERVED = "eventwire.body-reserved-kib";
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = 30;
 
     private final Semaphore kib;
 
