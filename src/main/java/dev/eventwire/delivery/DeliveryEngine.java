@@ -61,6 +61,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final Semaphore inFlightEverywhere;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
     private final ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wake = new Semaphore(0);
     private final Thread poller;
@@ -197,6 +198,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             while (true) {
                 DeliveryJob next;
                 boolean refill;
+                boolean queuedForSlot = false;
                 synchronized (this) {
                     if (inFlight >= settings.perEndpointInFlight() || queue.isEmpty()) return;
                     if (!inFlightEverywhere.tryAcquire()) {
@@ -205,12 +207,21 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                         if (!waitingForSlot) {
                             waitingForSlot = true;
                             waitingLanes.add(this);
+                            queuedForSlot = true;
                         }
-                        return;
+                        next = null;
+                        refill = false;
+                    } else {
+                        next = queue.poll();
+                        inFlight++;
+                        refill = backlogged && queue.size() == settings.laneCapacity() / 2;
                     }
-                    next = queue.poll();
-                    inFlight++;
-                    refill = backlogged && queue.size() == settings.laneCapacity() / 2;
+                }
+                if (next == null) {
+                    // Every slot may have been freed between the failed try and joining the line: look again,
+                    // outside this lane's lock, so no lane waits for a wake-up that already happened.
+                    if (queuedForSlot) kickWaitingLanes();
+                    return;
                 }
                 queuedBytes.addAndGet(-next.body().length());
                 if (refill) wakeUp(); // drained to half with more waiting in the store: claim the next batch now
@@ -229,14 +240,29 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
             if (idle && !backlogged && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
             if (!running) return;
-            Lane waiting = waitingLanes.poll();
-            if (waiting != null) {
+            kickWaitingLanes();
+            pump();
+        }
+    }
+
+    /**
+     * Pumps lanes waiting for a process-wide slot while slots are free (each lane at most once per call;
+     * a pump that finds no slot after all only joins the line again, it does not kick in turn).
+     */
+    private void kickWaitingLanes() {
+        if (kicking.get()) return;
+        kicking.set(true);
+        try {
+            for (int turns = waitingLanes.size() + 1; turns > 0 && inFlightEverywhere.availablePermits() > 0; turns--) {
+                Lane waiting = waitingLanes.poll();
+                if (waiting == null) return;
                 synchronized (waiting) {
                     waiting.waitingForSlot = false;
                 }
                 waiting.pump();
             }
-            pump();
+        } finally {
+            kicking.set(false);
         }
     }
 
@@ -296,6 +322,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         while (running) {
             try {
                 boolean more = pollOnce();
+                kickWaitingLanes(); // a safety net: no lane waits longer than one poll for a free slot
                 pruneIfDue();
                 if (!more) {
                     wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);

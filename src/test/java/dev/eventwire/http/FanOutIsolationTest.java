@@ -46,17 +46,17 @@ class FanOutIsolationTest {
             assertThat(refused.status()).isEqualTo(413);
             assertThat(refused.json().get("error").get("code").asText()).isEqualTo("too_many_deliveries");
             String ten = "{\"events\":[" + "{\"event_type\":\"a.b\"},".repeat(9) + "{\"event_type\":\"a.b\"}]}";
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < 2; round++) {
                 ApiClient.Response fits = wide.post("/v1/events", ten);
                 assertThat(fits.status()).as(fits.body()).isEqualTo(200);
                 assertThat(fits.json().get("accepted").asInt()).as("10 events × 1000 webhooks fit").isEqualTo(10);
                 Thread.sleep(300);
             }
-            Thread.sleep(1000); // the 50,000 deliveries are still being sent and recorded meanwhile
+            Thread.sleep(1000); // the 20,000 deliveries are still being sent and recorded meanwhile
             running.set(false);
             steady.join();
             assertThat(otherStatuses).as("the other tenant is served throughout").isNotEmpty().containsOnly(202);
-            Receiver.await(() -> receiver.received().size() >= 50_000, java.time.Duration.ofSeconds(60), "50,000 deliveries");
+            Receiver.await(() -> receiver.received().size() >= 20_000, java.time.Duration.ofSeconds(120), "20,000 deliveries");
         }
     }
 }
