@@ -27,11 +27,12 @@ public final class UrlRule {
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw ApiException.invalid("invalid_url", "url must be an absolute http or https URL.", "url");
         }
+        // Port first: an unusable port (empty, negative, too long) also makes the URI parser drop the host.
+        if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[^\\]@]*")) {
+            throw ApiException.invalid("invalid_url", "url has an empty or invalid port; ports are 1-65535.", "url");
+        }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw ApiException.invalid("invalid_url", "url must name a host.", "url");
-        }
-        if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[^\\]@]*")) {
-            throw ApiException.invalid("invalid_url", "url has an empty or invalid port.", "url");
         }
         if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
             throw ApiException.invalid("invalid_url", "url port must be between 1 and 65535.", "url");
