@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Everything {@code serve} can be told (SPEC §1). */
+/** Everything {@code serve} can be told. */
 public record ServeConfig(String host, int port, Path dataDir, Optional<String> adminKey, List<String> egressAllow,
                           List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits) {
 

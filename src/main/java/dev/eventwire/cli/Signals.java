@@ -4,7 +4,7 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT start a graceful stop. A handler (not a shutdown hook) is used so the command can
- * finish its drain and exit 0, as SPEC §1 asks.
+ * finish its drain and exit 0, as the README promises.
  */
 final class Signals {
     private Signals() {

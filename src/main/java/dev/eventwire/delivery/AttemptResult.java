@@ -3,7 +3,7 @@ package dev.eventwire.delivery;
 import java.time.Duration;
 import java.util.Optional;
 
-/** What one HTTP attempt came to (SPEC §6). */
+/** What one HTTP attempt came to. */
 public sealed interface AttemptResult {
     long durationMillis();
 

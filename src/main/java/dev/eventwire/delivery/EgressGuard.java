@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Refuses destinations that are not on the public internet (SSRF protection, SPEC §6): every address
+ * Refuses destinations that are not on the public internet (SSRF protection, docs/egress-guard.md): every address
  * a host resolves to must be public unless the host or the address is on the operator's allow-list.
  * The addresses it approves are the ones the sender connects to, so DNS cannot change between the
  * check and the connection.

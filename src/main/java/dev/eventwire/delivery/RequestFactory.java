@@ -4,7 +4,7 @@ import dev.eventwire.webhooks.Webhook;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Builds the signed Standard Webhooks request of one attempt (SPEC §6). */
+/** Builds the signed Standard Webhooks request of one attempt. */
 public final class RequestFactory {
     private final Signer signer;
     private final String userAgent;

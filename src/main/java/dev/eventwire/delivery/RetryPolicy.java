@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to try again (SPEC §1, §6). The schedule lists the delays after attempt 1, 2, ...; its length
+ * When to try again. The schedule lists the delays after attempt 1, 2, ...; its length
  * plus one is the attempt budget. Each delay gets ±10 % jitter so that a burst of failures does not
  * come back as a burst. A receiver's Retry-After raises the delay, capped at the longest scheduled one.
  */

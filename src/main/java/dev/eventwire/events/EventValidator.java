@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Applies the field rules of SPEC §4 to one submitted event and builds its canonical body. */
+/** Applies the event field rules (README, docs/api-choices.md) to one submitted event and builds its canonical body. */
 public final class EventValidator {
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     public static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*");

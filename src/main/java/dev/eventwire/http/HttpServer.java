@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side: Javalin on Jetty with virtual threads (handlers block on the group commit without
- * holding a platform thread), API-key authentication for {@code /v1/**}, and the one error mapping of
- * SPEC §3. Routes hold no SQL and no business rules.
+ * holding a platform thread), API-key authentication for {@code /v1/**}, and the one error mapping (the error
+ * body and codes of docs/api-choices.md). Routes hold no SQL and no business rules.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);

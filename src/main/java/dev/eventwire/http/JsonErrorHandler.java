@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty answers itself, before a request reaches the routes (a malformed URI, a bad header), use
- * the SPEC §3 error body too, instead of Jetty's HTML page.
+ * the service's JSON error body too, instead of Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
     private final Json json;

@@ -11,7 +11,7 @@ import dev.eventwire.support.Timestamps;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code /v1/metrics}: the catalog and metric reads (SPEC §7). */
+/** {@code /v1/metrics}: the catalog and metric reads. */
 final class MetricRoutes implements RouteGroup {
     static final String DEFAULT_WINDOW = "1h";
 

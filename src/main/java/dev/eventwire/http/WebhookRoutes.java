@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code /v1/webhooks/**}: webhooks, their deliveries and attempt logs (SPEC §5). */
+/** {@code /v1/webhooks/**}: webhooks, their deliveries and attempt logs. */
 final class WebhookRoutes implements RouteGroup {
     private final WebhookService webhooks;
     private final DeliveryService deliveries;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One metric, declared (SPEC §7). A base metric folds the accepted events whose type matches one of
+ * One metric, declared. A base metric folds the accepted events whose type matches one of
  * {@code eventTypes} by dotted prefix (all events when empty), or the rejected events when
  * {@code countsRejected}. A ratio divides {@code numerator} by the sum of {@code denominator}.
  * {@code field} is a dotted path inside {@code data}.

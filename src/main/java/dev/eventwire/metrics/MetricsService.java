@@ -10,7 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads metrics (SPEC §7): validates the request, serves cached values, computes the rest from the rollups
+/** Reads metrics: validates the request, serves cached values, computes the rest from the rollups
  * in memory, or from the store for what memory does not hold. */
 public final class MetricsService {
     /** A "now" read may reuse a value computed this recently (its as_of says when). */

@@ -3,8 +3,8 @@ package dev.eventwire.support;
 import java.util.Optional;
 
 /**
- * A failure that a client caused or must know about, with the HTTP status and the error code of
- * SPEC §3. Services throw it; the HTTP layer renders it.
+ * A failure that a client caused or must know about, with the HTTP status and the error code
+ * (docs/api-choices.md). Services throw it; the HTTP layer renders it.
  */
 public class ApiException extends RuntimeException {
     private final int status;

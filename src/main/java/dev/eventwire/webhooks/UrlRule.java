@@ -6,7 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** Shape rules of a webhook URL (SPEC §5): absolute http(s), a host, at most 2048 characters. */
+/** Shape rules of a webhook URL: absolute http(s), a host, at most 2048 characters. */
 public final class UrlRule {
     static final int MAX_LENGTH = 2048;
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which events a webhook receives (SPEC §5). Every filter given must match; none given matches every
+ * Which events a webhook receives. Every filter given must match; none given matches every
  * event of the tenant.
  */
 public record WebhookFilters(List<String> eventTypes, List<String> entityIds, Optional<BigDecimal> minAmount) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §6 outcome rules against real receivers on loopback, with an injected clock for the schedule. */
+/** The outcome rules of an attempt (README, "What a receiver gets") against real receivers on loopback, with an injected clock for the schedule. */
 class DeliveryTest {
     static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every field rule of SPEC §4, through the real HTTP API, with its status, error code and field. */
+/** Every field rule of an event (README, docs/api-choices.md), through the real HTTP API, with its status, error code and field. */
 class EventValidationTest {
     @TempDir
     static Path dir;
