@@ -84,7 +84,7 @@ final class WebhookRoutes implements RouteGroup {
             Optional<String> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()).map(WebhookRoutes::webhookCursor);
             var page = webhooks.list(Requests.tenant(ctx), limit, after);
             responses.json(ctx, 200, new WebhookList(page.items().stream().map(this::view).toList(),
-                    page.nextCursor().map(id -> java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("w" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))).orElse(null)));
+                    page.nextCursor().map(WebhookRoutes::cursorAfter).orElse(null)));
         });
         routes.get("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200, view(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200,
@@ -136,6 +136,10 @@ final class WebhookRoutes implements RouteGroup {
     private WebhookView view(Webhook w) {
         return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
                 w.disabledReason().orElse(null), w.createdAt(), w.updatedAt());
+    }
+
+    private static String cursorAfter(String webhookId) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("w" + webhookId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Webhook list cursors are opaque to clients: base64 of the last id of the previous page. */

@@ -129,6 +129,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     // ---- claims ----
 
+    /** A claimed delivery as read back, before its event body is attached. */
+    private record ClaimedRow(String tenant, String webhookId, String eventId, String messageId, String eventType, int attempts,
+                              int budgetBase, boolean requeued, long seq, long eventSeq) {
+    }
+
     /** A webhook with due work: how many deliveries are due and the oldest due time. */
     private record Due(String webhookId, long count, long oldestMicros) {
     }
@@ -166,7 +171,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             try (Statement st = c.createStatement()) {
                 if (!whole.isEmpty()) {
                     st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id IN ("
-                            + literals(whole) + ")" + lapsed);
+                            + SqlLiterals.list(whole) + ")" + lapsed);
                 }
                 for (Map.Entry<String, Integer> p : partial.entrySet()) {
                     st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id = "
@@ -180,26 +185,24 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 st.executeUpdate("UPDATE delivery_queue SET lease_until_us = " + Micros.of(leaseUntil) + " FROM claims_stage s WHERE delivery_queue.seq = s.seq"
                         + range);
                 List<DeliveryJob> jobs = new ArrayList<>();
-                List<Object[]> rows = new ArrayList<>();
+                List<ClaimedRow> rows = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("""
                         SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
                         FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq""" + range.replace("delivery_queue.", "d.") + """
                         ORDER BY d.next_attempt_us, d.seq""")) {
                     while (rs.next()) {
-                        rows.add(new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)});
+                        rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)));
                     }
                 }
                 Map<Long, String> bodies = bodies(st);
                 st.execute("DELETE FROM claims_stage");
-                for (Object[] r : rows) {
-                    int attempts = (Integer) r[5];
-                    int base = (Integer) r[6];
-                    Trigger trigger = (Boolean) r[7] ? Trigger.MANUAL : attempts == 0 ? Trigger.INLINE : Trigger.RETRY;
-                    String body = bodies.get((Long) r[9]);
+                for (ClaimedRow r : rows) {
+                    Trigger trigger = r.requeued() ? Trigger.MANUAL : r.attempts() == 0 ? Trigger.INLINE : Trigger.RETRY;
+                    String body = bodies.get(r.eventSeq());
                     if (body == null) continue; // cannot happen: an event and its deliveries are written together
-                    jobs.add(new DeliveryJob((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                            attempts + 1, attempts + 1 - base, trigger, body, (Long) r[8]));
+                    jobs.add(new DeliveryJob(r.tenant(), r.webhookId(), r.eventId(), r.messageId(), r.eventType(),
+                            r.attempts() + 1, r.attempts() + 1 - r.budgetBase(), trigger, body, r.seq()));
                 }
                 return new Claim(jobs, moreDue);
             }
@@ -245,15 +248,6 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             from = to;
         }
         return bodies;
-    }
-
-    private static String literals(Collection<String> values) {
-        StringBuilder in = new StringBuilder();
-        for (String v : values) {
-            if (!in.isEmpty()) in.append(',');
-            in.append(SqlLiterals.string(v));
-        }
-        return in.toString();
     }
 
     @Override

@@ -169,11 +169,7 @@ public final class DuckDbEventStore implements EventStore {
             for (Map.Entry<String, List<String>> entry : idsByTenant.entrySet()) {
                 List<String> ids = entry.getValue();
                 for (int from = 0; from < ids.size(); from += 1000) {
-                    StringBuilder in = new StringBuilder();
-                    for (String id : ids.subList(from, Math.min(ids.size(), from + 1000))) {
-                        if (!in.isEmpty()) in.append(',');
-                        in.append(SqlLiterals.string(id));
-                    }
+                    String in = SqlLiterals.list(ids.subList(from, Math.min(ids.size(), from + 1000)));
                     try (ResultSet rs = st.executeQuery("SELECT event_id FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
                             + " AND event_id IN (" + in + ")")) {
                         while (rs.next()) existing.add(key(entry.getKey(), rs.getString(1)));
