@@ -15,7 +15,13 @@ import dev.eventwire.delivery.RetryPolicy;
 import dev.eventwire.delivery.Signer;
 import dev.eventwire.delivery.WebhookTester;
 import dev.eventwire.events.EventValidator;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestListener;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.store.StoreBackend;
+import dev.eventwire.store.StoreFactory;
+import dev.eventwire.webhooks.WebhookStore;
 import dev.eventwire.metrics.MetricCache;
 import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinitions;
@@ -23,18 +29,11 @@ import dev.eventwire.metrics.LiveRollups;
 import dev.eventwire.metrics.MetricsService;
 import dev.eventwire.metrics.RollupWorker;
 import java.time.Duration;
-import dev.eventwire.store.duckdb.DuckDbMetricStore;
 import java.util.List;
 import java.util.Optional;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.http.Api;
 import dev.eventwire.http.HttpServer;
-import dev.eventwire.store.duckdb.DuckDbDatabase;
-import dev.eventwire.store.duckdb.DuckDbDeliveryStore;
-import dev.eventwire.store.duckdb.DuckDbEventStore;
-import dev.eventwire.store.duckdb.DuckDbKeyStore;
-import dev.eventwire.store.duckdb.DuckDbWebhookStore;
-import dev.eventwire.store.duckdb.GroupCommitWriter;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
 import dev.eventwire.support.ServiceHealth;
@@ -50,15 +49,8 @@ import java.util.function.Consumer;
  * dependency order (store, writer, registry, delivery engine, HTTP) and stops them in reverse.
  */
 public final class App implements AutoCloseable {
-    /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
-    private static final int DELIVERY_GROUP_SIZE = 8192;
-
-    private final DuckDbDatabase database;
-    private final GroupCommitWriter writer;
-    private final GroupCommitWriter deliveryWriter;
-    private final GroupCommitWriter rollupWriter;
+    private final StoreBackend store;
     private final RollupWorker rollups;
-    private final DuckDbMetricStore metricStore;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
@@ -69,35 +61,28 @@ public final class App implements AutoCloseable {
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
-        this.database = DuckDbDatabase.open(config.dataDir());
-        // Three writers commit in parallel: ingest (events, their deliveries and metric contributions, keys,
-        // webhooks), delivery (claims, attempt outcomes) and metric rollups, so neither delivery traffic
-        // nor rollups slow ingest acknowledgements.
-        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
-        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE);
-        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
+        EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
+        FiltersCodec filters = new FiltersCodec(json);
+        this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters);
         HttpSender sender = null;
         try {
-            EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
-            FiltersCodec filters = new FiltersCodec(json);
             WebhookRegistry registry = new WebhookRegistry();
             EgressGuard guard = new EgressGuard(dns, config.egressAllow());
             sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
             RequestFactory requests = new RequestFactory(new Signer(), Version.current());
 
-            DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, settings.lease());
-            DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
+            DeliveryStore deliveries = store.deliveries();
+            WebhookStore webhookStore = store.webhooks();
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
-            this.metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
-            this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
+            this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
             MetricCache metricCache = new MetricCache(catalog);
-            LiveRollups liveMetrics = new LiveRollups(catalog, metricStore, clock);
+            LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, liveMetrics, registry, engine,
-                    IngestListener.all(List.of(observer, metricCache, engine)));
-            MetricsService metrics = new MetricsService(catalog, metricStore, liveMetrics, metricCache, clock);
-            AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
+            EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
+                    IngestListener.all(List.of(observer, metricCache, engine)), ids));
+            MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock);
+            AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey);
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), catalog, registry,
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
@@ -105,9 +90,7 @@ public final class App implements AutoCloseable {
                     new WebhookTester(sender, requests, deliveries, ids, json, clock), clock);
 
             registry.load(webhookStore.loadActive());
-            writer.start();
-            deliveryWriter.start();
-            rollupWriter.start();
+            store.start();
             liveMetrics.restore();
             engine.start();
             rollups.start();
@@ -118,10 +101,7 @@ public final class App implements AutoCloseable {
             running = true;
         } catch (RuntimeException e) {
             if (sender != null) sender.close();
-            writer.close();
-            deliveryWriter.close();
-            rollupWriter.close();
-            database.close();
+            store.close();
             throw e;
         }
     }
@@ -144,11 +124,9 @@ public final class App implements AutoCloseable {
     public ServiceHealth health() {
         if (!running) return new ServiceHealth.Unavailable("The service is starting or stopping.");
         if (!engine.isRunning()) return new ServiceHealth.Unavailable("The delivery engine is not running.");
-        for (GroupCommitWriter w : List.of(writer, deliveryWriter, rollupWriter)) {
-            Optional<GroupCommitWriter.Problem> p = w.problem();
-            if (p.isPresent()) {
-                return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
-            }
+        Optional<StoreBackend.WriteProblem> p = store.writeProblem();
+        if (p.isPresent()) {
+            return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
         }
         Optional<String> rollupFailure = rollups.failure();
         if (rollupFailure.isPresent()) return new ServiceHealth.Degraded("Metric rollups keep failing (reads stay exact): " + rollupFailure.get());
@@ -160,12 +138,12 @@ public final class App implements AutoCloseable {
      * disk): the process should exit so its supervisor starts it again, which replays the write-ahead log.
      */
     public boolean needsRestart() {
-        return List.of(writer, deliveryWriter, rollupWriter).stream().anyMatch(w -> w.problem().map(GroupCommitWriter.Problem::fatal).orElse(false));
+        return store.writeProblem().map(StoreBackend.WriteProblem::fatal).orElse(false);
     }
 
     /** Folds every metric point written so far into the durable rollups (benchmarks wait for it before measuring). */
     public void awaitMetricRollups() {
-        metricStore.rollUpAll();
+        store.metrics().rollUpAll();
     }
 
     public int port() {
@@ -183,9 +161,6 @@ public final class App implements AutoCloseable {
         http.close();
         engine.close();
         rollups.close();
-        writer.close();
-        deliveryWriter.close();
-        rollupWriter.close();
-        database.close();
+        store.close();
     }
 }

@@ -82,7 +82,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     }
 
     public void start() {
-        store.releaseAllLeases();
+        store.releaseOwnLeasesAtStart();
         running = true;
         poller.start();
     }
@@ -108,7 +108,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         if (deliveries.isEmpty()) return;
         Map<String, NewEvent> events = new HashMap<>();
         for (NewEvent e : accepted) events.put(e.tenant() + '\u0000' + e.eventId(), e);
-        List<DeliveryKey> overflow = new ArrayList<>();
+        List<DeliveryJob> overflow = new ArrayList<>();
         boolean leftInStore = false;
         for (QueuedDelivery d : deliveries) {
             if (!d.inline()) {
@@ -117,10 +117,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 continue;
             }
             NewEvent e = events.get(d.tenant() + '\u0000' + d.eventId());
-            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq());
+            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq(), d.lease());
             if (!running || !dispatch(job)) {
                 lane(d.webhookId()).markBacklogged();
-                overflow.add(job.key());
+                overflow.add(job);
             }
         }
         // The lane filled up between the admission check and now: give the lease back at once so the
@@ -354,9 +354,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             Lane lane = lanes.get(id);
             return lane == null ? settings.laneCapacity() : lane.room();
         });
-        List<DeliveryKey> overflow = new ArrayList<>();
+        List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
-            if (!dispatch(job)) overflow.add(job.key());
+            if (!dispatch(job)) overflow.add(job);
         }
         if (!overflow.isEmpty()) store.releaseLeases(overflow);
         boolean more = false;
@@ -394,10 +394,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<DeliveryKey> released = new ArrayList<>();
+        List<DeliveryJob> released = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             for (DeliveryJob job : lane.drain()) {
-                released.add(job.key());
+                released.add(job);
                 inMemory.remove(job.key());
             }
         }

@@ -1,11 +1,8 @@
 package dev.eventwire.store.duckdb;
 
-import dev.eventwire.events.NewEvent;
-import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.metrics.Aggregate;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.RestoreSink;
-import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
@@ -44,13 +41,11 @@ public final class DuckDbMetricStore implements MetricStore {
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter rollupWriter;
-    private final MetricCatalog catalog;
     private long nextPointSeq;
 
-    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter, MetricCatalog catalog) {
+    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter) {
         this.database = database;
         this.rollupWriter = rollupWriter;
-        this.catalog = catalog;
         nextPointSeq = ingestWriter.runNow(c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) + 1 FROM metric_points")) {
                 rs.next();
@@ -60,14 +55,10 @@ public final class DuckDbMetricStore implements MetricStore {
     }
 
     /**
-     * Called inside the ingest transaction (ingest writer thread) with what it accepted and rejected;
-     * returns the points written, numbered, for the in-memory rollups to apply after the commit.
+     * Called inside the ingest transaction (ingest writer thread); returns the points written, numbered,
+     * for the in-memory rollups to apply after the commit.
      */
-    List<Contribution> write(Connection connection, List<NewEvent> accepted, List<RejectedEvent> rejected) throws SQLException {
-        List<MetricPoint> points = new ArrayList<>();
-        for (NewEvent e : accepted) points.addAll(catalog.pointsOf(e));
-        for (RejectedEvent r : rejected) points.addAll(catalog.pointsOf(r));
-        if (points.isEmpty()) return List.of();
+    List<Contribution> append(Connection connection, List<MetricPoint> points) throws SQLException {
         List<Contribution> written = new ArrayList<>(points.size());
         try (DuckDBAppender ap = ((DuckDBConnection) connection).createAppender("main", "metric_points")) {
             for (MetricPoint p : points) {
