@@ -63,10 +63,10 @@ public final class App implements AutoCloseable {
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
         FiltersCodec filters = new FiltersCodec(json);
-        this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters);
+        WebhookRegistry registry = new WebhookRegistry();
+        this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry);
         HttpSender sender = null;
         try {
-            WebhookRegistry registry = new WebhookRegistry();
             EgressGuard guard = new EgressGuard(dns, config.egressAllow());
             sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
             RequestFactory requests = new RequestFactory(new Signer(), Version.current());

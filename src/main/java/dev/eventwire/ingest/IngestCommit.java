@@ -58,6 +58,7 @@ public final class IngestCommit {
         Map<EventKey, Long> stored = ordered.isEmpty() ? Map.of() : unit.appendNew(ordered);
         List<NewEvent> accepted = ordered.stream().filter(e -> stored.containsKey(EventKey.of(e))).toList();
 
+        if (!accepted.isEmpty()) unit.beforeFanOut();
         List<PlannedDelivery> planned = new ArrayList<>();
         for (NewEvent e : accepted) {
             long eventSeq = stored.get(EventKey.of(e));

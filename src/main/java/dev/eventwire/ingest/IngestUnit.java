@@ -20,6 +20,14 @@ public interface IngestUnit {
      */
     Map<EventKey, Long> appendNew(List<NewEvent> candidates);
 
+    /**
+     * Called before the accepted events are fanned out: a store shared by replicas brings the in-memory
+     * webhooks up to every change committed so far, so fan-out sees each webhook change acknowledged
+     * before this commit, whichever replica made it.
+     */
+    default void beforeFanOut() {
+    }
+
     /** Stores the deliveries, each with a fresh sequence number and, when inline, a lease token. */
     List<QueuedDelivery> queue(List<PlannedDelivery> deliveries);
 

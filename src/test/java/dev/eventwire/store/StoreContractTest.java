@@ -48,12 +48,12 @@ abstract class StoreContractTest {
     }
 
     /** A fresh, empty store of the adapter under test, not started yet. */
-    abstract StoreBackend backend(Path dir, MutableClock clock, Duration lease);
+    abstract StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry);
 
     /** Builds the ports as the composition root does; the adapter asks {@code admission} whether the engine takes a new delivery in memory. */
     Stores open(Path dir, MutableClock clock, Duration lease, InlineAdmission admission) {
-        StoreBackend backend = backend(dir, clock, lease);
         WebhookRegistry registry = new WebhookRegistry();
+        StoreBackend backend = backend(dir, clock, lease, registry);
         dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
         EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
                 new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of()), new Ids(clock)));

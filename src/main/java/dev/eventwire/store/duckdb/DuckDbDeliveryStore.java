@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.Pages;
 import dev.eventwire.delivery.AttemptLogEntry;
 import dev.eventwire.delivery.AttemptRecord;
 import dev.eventwire.delivery.Claim;
@@ -430,7 +432,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(delivery(rs));
                 }
-                return DuckDbEventStore.page(rows, page.limit(), Delivery::seq);
+                return Pages.of(rows, page.limit(), Delivery::seq);
             }
         });
     }

@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
@@ -245,7 +247,7 @@ public final class DuckDbEventStore implements EventStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(storedEvent(rs));
                 }
-                return page(rows, query.page().limit(), StoredEvent::seq);
+                return Pages.of(rows, query.page().limit(), StoredEvent::seq);
             }
         });
     }
@@ -266,16 +268,10 @@ public final class DuckDbEventStore implements EventStore {
                         rows.add(Map.entry(rs.getLong(1), new RejectedEvent(tenant, Micros.toInstant(rs.getLong(2)), error, rs.getString(6))));
                     }
                 }
-                Page<Map.Entry<Long, RejectedEvent>> p = page(rows, page.limit(), Map.Entry::getKey);
+                Page<Map.Entry<Long, RejectedEvent>> p = Pages.of(rows, page.limit(), Map.Entry::getKey);
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
-    }
-
-    static <T> Page<T> page(List<T> rows, int limit, java.util.function.ToLongFunction<T> seqOf) {
-        if (rows.size() <= limit) return new Page<>(rows, Optional.empty());
-        List<T> items = rows.subList(0, limit);
-        return new Page<>(items, Optional.of(PageRequest.cursorFor(seqOf.applyAsLong(items.getLast()))));
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.eventwire.store.duckdb;
 
 import dev.eventwire.metrics.Aggregate;
+import dev.eventwire.metrics.AggregateBuilder;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.RestoreSink;
 import dev.eventwire.metrics.MetricDefinition;
@@ -198,8 +199,8 @@ public final class DuckDbMetricStore implements MetricStore {
                     rs.next();
                     watermark = rs.getLong(1);
                 }
-                Map<String, Partial> partials = new LinkedHashMap<>();
-                for (MetricDefinition b : bases) partials.put(b.name(), new Partial());
+                Map<String, AggregateBuilder> partials = new LinkedHashMap<>();
+                for (MetricDefinition b : bases) partials.put(b.name(), new AggregateBuilder());
                 if (anyFull) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT metric, sum(n), sum(total), min(lo), max(hi) FROM metric_buckets"
                             + " WHERE tenant = ? AND metric IN (" + metrics + ") AND minute BETWEEN ? AND ? GROUP BY metric")) {
@@ -222,11 +223,11 @@ public final class DuckDbMetricStore implements MetricStore {
                             + " AND minute BETWEEN $7 AND $8" : "") + ") GROUP BY metric";
                     try (PreparedStatement ps = bind(c, sql, tenant, from, to, firstFull, lastFull, watermark, anyFull);
                          ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) partials.get(rs.getString(1)).distinct = rs.getLong(2);
+                        while (rs.next()) partials.get(rs.getString(1)).distinct(rs.getLong(2));
                     }
                 }
                 Map<String, Aggregate> out = new LinkedHashMap<>();
-                partials.forEach((name, p) -> out.put(name, p.toAggregate()));
+                partials.forEach((name, p) -> out.put(name, p.build()));
                 return out;
             } finally {
                 c.commit();
@@ -235,25 +236,6 @@ public final class DuckDbMetricStore implements MetricStore {
         });
     }
 
-    /** A base metric's fold being put together from buckets and loose points. */
-    private static final class Partial {
-        long count;
-        BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal min;
-        BigDecimal max;
-        long distinct;
-
-        void add(long n, BigDecimal total, BigDecimal lo, BigDecimal hi) {
-            count += n;
-            if (total != null) sum = sum.add(total);
-            if (lo != null && (min == null || lo.compareTo(min) < 0)) min = lo;
-            if (hi != null && (max == null || hi.compareTo(max) > 0)) max = hi;
-        }
-
-        Aggregate toAggregate() {
-            return new Aggregate(count, sum, Optional.ofNullable(min), Optional.ofNullable(max), distinct);
-        }
-    }
 
     /** Binds $1 tenant, $2 from, $3 to, and when the window holds whole minutes: $4 their start, $5 their end, $6 the watermark, $7..$8 the minutes. */
     private static PreparedStatement bind(Connection c, String sql, String tenant, long from, long to, long firstFull, long lastFull,

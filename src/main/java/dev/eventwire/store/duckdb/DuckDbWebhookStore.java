@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.Webhook;
