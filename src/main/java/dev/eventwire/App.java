@@ -49,8 +49,13 @@ import java.util.function.Consumer;
  * dependency order (store, writer, registry, delivery engine, HTTP) and stops them in reverse.
  */
 public final class App implements AutoCloseable {
+    /** With replicas: how long a looked-up API key is trusted before asking the store again (a revoked key is refused everywhere within it). */
+    private static final Duration SHARED_KEY_CACHE = Duration.ofMillis(500);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
     private final StoreBackend store;
     private final RollupWorker rollups;
+    private final Heartbeat heartbeat;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final String adminKey;
@@ -76,13 +81,14 @@ public final class App implements AutoCloseable {
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
             this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
+            this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));
-            MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock);
-            AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey);
+            MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
+            AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
             IngestService ingest = new IngestService(events, new EventValidator(json, ids), catalog, registry,
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
@@ -91,12 +97,13 @@ public final class App implements AutoCloseable {
 
             registry.load(webhookStore.loadActive());
             store.start();
-            liveMetrics.restore();
+            if (!store.shared()) liveMetrics.restore(); // with replicas, metric reads go to the store
             engine.start();
             rollups.start();
+            heartbeat.start();
             this.http = Api.server(new Api.Services(auth, ingest,
-                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics), json, this::health,
-                    config.limits().bodyBudgetBytes());
+                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
+                    store.replicas()), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes());
             http.start(config.host(), config.port());
             running = true;
         } catch (RuntimeException e) {
@@ -160,6 +167,7 @@ public final class App implements AutoCloseable {
         running = false;
         http.close();
         engine.close();
+        heartbeat.close();
         rollups.close();
         store.close();
     }

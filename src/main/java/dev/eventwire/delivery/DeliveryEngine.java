@@ -59,6 +59,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
     private final Semaphore inFlightEverywhere;
+    /** This process's share of each webhook's in-flight cap: the whole cap, or a part of it when replicas share the work. */
+    private volatile int perWebhookShare;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
@@ -78,6 +80,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         this.clock = clock;
         this.settings = settings;
         this.inFlightEverywhere = new Semaphore(settings.totalInFlight());
+        this.perWebhookShare = settings.perEndpointInFlight();
         this.poller = Thread.ofPlatform().name("eventwire-delivery-poller").daemon(true).unstarted(this::pollLoop);
     }
 
@@ -89,6 +92,19 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     public boolean isRunning() {
         return running && poller.isAlive();
+    }
+
+    /**
+     * Several replicas deliver from one store: each takes an equal share of every webhook's in-flight cap
+     * (at least one), so the cap holds for the cluster as a whole. Called as the set of live replicas changes.
+     */
+    public void shareCapsAmong(int replicas) {
+        perWebhookShare = Math.max(1, settings.perEndpointInFlight() / Math.max(1, replicas));
+    }
+
+    /** Attempts in flight in this process now. */
+    public int inFlight() {
+        return settings.totalInFlight() - inFlightEverywhere.availablePermits();
     }
 
     /** Asks the poller to look for due work now (after a manual retry or recover, or when a lane made room). */
@@ -200,7 +216,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 boolean refill;
                 boolean queuedForSlot = false;
                 synchronized (this) {
-                    if (inFlight >= settings.perEndpointInFlight() || queue.isEmpty()) return;
+                    if (inFlight >= perWebhookShare || queue.isEmpty()) return;
                     if (!inFlightEverywhere.tryAcquire()) {
                         // Every slot of the process is busy: wait in line; the next finished attempt pumps the
                         // lane at the head, so lanes take turns.

@@ -1,5 +1,6 @@
 package dev.eventwire.http;
 
+import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.delivery.DeliveryService;
 import dev.eventwire.events.EventStore;
@@ -20,15 +21,19 @@ public final class Api {
 
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, TenantAdmission admission, EventStore events, WebhookService webhooks,
-                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics) {
+                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, ReplicaDirectory replicas) {
     }
 
-    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, long bodyBudgetBytes) {
+    /** What /health names besides the status: the store kind and this replica. */
+    public record Identity(String store, String replica) {
+    }
+
+    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes) {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
-                new AdminRoutes(s.auth(), responses),
+                new AdminRoutes(s.auth(), s.replicas(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
-                new MetricRoutes(s.metrics(), responses)), health, bodyBudgetBytes);
+                new MetricRoutes(s.metrics(), responses)), health, identity, bodyBudgetBytes);
     }
 }
