@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresServer.class)
 class PostgresStoreContractTest extends StoreContractTest {
     private final PostgresServer.Handle postgres;
+    private String databaseUrl;
 
     PostgresStoreContractTest(PostgresServer.Handle postgres) {
         this.postgres = postgres;
@@ -29,8 +30,12 @@ class PostgresStoreContractTest extends StoreContractTest {
 
     @Override
     StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry) {
-        return new PostgresBackend(DatabaseUrl.parse(postgres.freshDatabase()), 8, "replica-a", "test", clock, lease,
-                new FiltersCodec(new Json()), registry);
+        databaseUrl = postgres.freshDatabase();
+        return replica("replica-a", lease, registry);
+    }
+
+    private PostgresBackend replica(String id, Duration lease, WebhookRegistry registry) {
+        return new PostgresBackend(DatabaseUrl.parse(databaseUrl), 8, id, "test", clock, lease, new FiltersCodec(new Json()), registry);
     }
 
     @Test
@@ -53,5 +58,46 @@ class PostgresStoreContractTest extends StoreContractTest {
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);
         stores.deliveries().releaseLeases(List.of(first)).get();
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);
+    }
+
+    @Test
+    void twoReplicasRacingOverOneHundredThousandDueDeliveriesClaimEachExactlyOnce() throws Exception {
+        engineTakesNew.set(false);
+        for (int w = 0; w < 10; w++) webhook("a", "wh_" + w);
+        for (int batch = 0; batch < 10; batch++) {
+            List<dev.eventwire.events.NewEvent> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) events.add(event("a", "e" + batch + "_" + i, "x.y"));
+            stores.events().append(events, List.of()).get();
+        }
+        try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
+            List<dev.eventwire.delivery.DeliveryStore> claimers = List.of(stores.deliveries(), other.deliveries());
+            List<java.util.concurrent.Future<List<Long>>> claimed = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                for (int t = 0; t < 4; t++) {
+                    dev.eventwire.delivery.DeliveryStore store = claimers.get(t % 2);
+                    claimed.add(pool.submit(() -> {
+                        List<Long> seqs = new java.util.ArrayList<>();
+                        int emptyInARow = 0;
+                        while (emptyInARow < 3) {
+                            List<DeliveryJob> jobs = store.claimDue(clock.instant(), clock.instant().plus(LEASE), 2000, id -> 500).jobs();
+                            emptyInARow = jobs.isEmpty() ? emptyInARow + 1 : 0;
+                            jobs.forEach(j -> seqs.add(j.seq()));
+                        }
+                        return seqs;
+                    }));
+                }
+            }
+            List<Long> all = new java.util.ArrayList<>();
+            for (var f : claimed) all.addAll(f.get());
+            assertThat(all).as("every due delivery claimed").hasSize(100_000);
+            assertThat(new java.util.HashSet<>(all)).as("none claimed twice").hasSize(100_000);
+            assertThat(claimed.stream().filter(f -> {
+                try {
+                    return !f.get().isEmpty();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).count()).as("both replicas took part").isGreaterThan(1);
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class PgDatabase implements AutoCloseable {
         config.setMinimumIdle(Math.min(4, poolSize));
         config.setPoolName("eventwire-pg");
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
-        config.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        config.setInitializationFailTimeout(Duration.ofSeconds(5).toMillis());
         config.addDataSourceProperty("ApplicationName", "eventwire " + replicaId);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("tcpKeepAlive", "true");
