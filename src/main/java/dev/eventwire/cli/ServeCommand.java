@@ -4,6 +4,7 @@ import dev.eventwire.App;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
 import dev.eventwire.metrics.MetricDefinitionException;
+import dev.eventwire.support.Durations;
 import dev.eventwire.support.StoreConfigurationException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,12 +78,12 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServeConfig config() {
-        List<java.time.Duration> schedule = DurationList.parse(retrySchedule);
+        List<java.time.Duration> schedule = Durations.parseList(retrySchedule);
         if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
         return new ServeConfig(host, port, data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                schedule, DurationList.parseOne(deliveryTimeout),
+                schedule, Durations.parseOne(deliveryTimeout),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
