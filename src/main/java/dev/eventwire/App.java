@@ -103,7 +103,7 @@ public final class App implements AutoCloseable {
             heartbeat.start();
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
-                    store.replicas()), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes());
+                    store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes());
             http.start(config.host(), config.port());
             running = true;
         } catch (RuntimeException e) {

@@ -297,4 +297,18 @@ abstract class StoreContractTest {
                 .containsExactly("e2=delivered#2", "e1=delivered#1");
         assertThat(stores.deliveries().attempts("a", "wh_1", "e2")).hasSize(2);
     }
+
+    @Test
+    void eventTypesCountTheLastDayAndRememberTheLastReceipt() throws Exception {
+        stores.events().append(List.of(event("a", "old", "order.created")), List.of()).get();
+        clock.advance(Duration.ofHours(30));
+        Instant recent = clock.instant();
+        stores.events().append(List.of(event("a", "n1", "order.created"), event("a", "n2", "order.created"), event("a", "p1", "payment.failed"),
+                event("b", "x1", "other.type")), List.of()).get();
+        var types = stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1000);
+        assertThat(types).extracting(t -> t.eventType() + "=" + t.count24h())
+                .containsExactly("order.created=2", "payment.failed=1").as("by name, only this tenant's, the old one not counted");
+        assertThat(types.getFirst().lastSeenAt()).isEqualTo(recent);
+        assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1)).hasSize(1);
+    }
 }

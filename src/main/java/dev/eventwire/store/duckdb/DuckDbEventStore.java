@@ -5,6 +5,7 @@ import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
 import dev.eventwire.ingest.EventKey;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.ingest.IngestUnit;
@@ -270,6 +271,23 @@ public final class DuckDbEventStore implements EventStore {
                 }
                 Page<Map.Entry<Long, RejectedEvent>> p = Pages.of(rows, page.limit(), Map.Entry::getKey);
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
+            }
+        });
+    }
+
+    @Override
+    public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT event_type, count(*) FILTER (WHERE received_us >= ?), max(received_us) FROM events "
+                    + "WHERE tenant = ? GROUP BY event_type ORDER BY event_type LIMIT ?")) {
+                ps.setLong(1, Micros.of(since));
+                ps.setString(2, tenant);
+                ps.setInt(3, limit);
+                List<EventTypeStats> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new EventTypeStats(rs.getString(1), rs.getLong(2), Micros.toInstant(rs.getLong(3))));
+                }
+                return out;
             }
         });
     }
