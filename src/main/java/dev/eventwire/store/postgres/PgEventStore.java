@@ -14,6 +14,7 @@ import dev.eventwire.ingest.IngestUnit;
 import dev.eventwire.ingest.PlannedDelivery;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricPoint;
+import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.support.ErrorDetail;
@@ -264,19 +265,7 @@ final class PgEventStore implements EventStore {
 
     @Override
     public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT event_type, count(*) FILTER (WHERE received_us >= ?), max(received_us) FROM events "
-                    + "WHERE tenant = ? GROUP BY event_type ORDER BY event_type LIMIT ?")) {
-                ps.setLong(1, Micros.of(since));
-                ps.setString(2, tenant);
-                ps.setInt(3, limit);
-                List<EventTypeStats> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new EventTypeStats(rs.getString(1), rs.getLong(2), Micros.toInstant(rs.getLong(3))));
-                }
-                return out;
-            }
-        });
+        return database.read(c -> EventTypeQuery.run(c, tenant, since, limit));
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
