@@ -91,7 +91,7 @@ abstract class StoreContractTest {
     Webhook webhook(String tenant, String id) {
         Instant now = clock.instant();
         Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now);
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now, Optional.empty());
         stores.webhooks().insert(w, 100, () -> stores.registry().put(w));
         return w;
     }
