@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /** Everything {@code serve} can be told. */
 public record ServeConfig(String host, int port, Path dataDir, Optional<String> adminKey, List<String> egressAllow,
-                          List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits, Storage storage) {
+                          List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits, Storage storage,
+                          Duration retention) {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(35);
 
     /**
      * Where the data lives: {@code databaseUrl} empty = the embedded DuckDB file in the data folder; a
@@ -41,38 +44,42 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     /** Defaults for a server on loopback with the given data folder (tests, demo, bench). */
     public static ServeConfig local(Path dataDir) {
         return new ServeConfig("127.0.0.1", 0, dataDir, Optional.empty(), List.of(), DEFAULT_RETRY_SCHEDULE, Duration.ofSeconds(15), Optional.empty(),
-                Limits.defaults(), Storage.embedded());
+                Limits.defaults(), Storage.embedded(), DEFAULT_RETENTION);
     }
 
     public ServeConfig withAdminKey(String key) {
-        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage);
+        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention);
     }
 
     public ServeConfig withEgressAllow(List<String> allow) {
-        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage);
+        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention);
     }
 
     public ServeConfig withRetrySchedule(List<Duration> schedule) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, retention);
     }
 
     public ServeConfig withDeliveryTimeout(Duration timeout) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, retention);
     }
 
     public ServeConfig withMetricsFile(Path file) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, retention);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage);
+        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention);
     }
 
     public ServeConfig withLimits(Limits newLimits) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, retention);
     }
 
     public ServeConfig withStorage(Storage newStorage) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, retention);
+    }
+
+    public ServeConfig withRetention(Duration newRetention) {
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, newRetention);
     }
 }

@@ -33,6 +33,9 @@ public interface StoreBackend extends AutoCloseable {
 
     EventStore events(IngestCommit commit);
 
+    /** Removes old rows in small steps. */
+    dev.eventwire.retention.RetentionStore retention();
+
     /** The replicas writing this database, this one included; a single-owner store knows only itself. */
     ReplicaDirectory replicas();
 

@@ -5,7 +5,10 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.SqlRetention;
+import dev.eventwire.support.Awaits;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.support.Ids;
 import dev.eventwire.webhooks.FiltersCodec;
@@ -85,6 +88,12 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public EventStore events(IngestCommit commit) {
         return new DuckDbEventStore(database, writer, deliveries, metrics, commit);
+    }
+
+    @Override
+    public RetentionStore retention() {
+        // On the rollup writer: a background job, so ingest and outcomes never wait behind a retention step.
+        return new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)");
     }
 
     @Override

@@ -5,7 +5,9 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.SqlRetention;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.WebhookRegistry;
@@ -83,6 +85,11 @@ public final class PostgresBackend implements StoreBackend {
         if (events != null) throw new IllegalStateException("the event store is built once");
         events = new PgEventStore(database, deliveries, metrics, webhookSync, commit);
         return events;
+    }
+
+    @Override
+    public RetentionStore retention() {
+        return new SqlRetention(database::inTransaction, "NOT EXISTS (SELECT 1 FROM metric_points_unrolled u WHERE u.seq = metric_points.seq)");
     }
 
     @Override
