@@ -29,6 +29,7 @@ public final class Api {
                 new AdminRoutes(s.auth(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
-                new MetricRoutes(s.metrics(), responses)), health, bodyBudgetBytes);
+                new MetricRoutes(s.metrics(), responses),
+                new ConsoleRoutes()), health, bodyBudgetBytes);
     }
 }

@@ -1,0 +1,183 @@
+package dev.eventwire.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.cli.DurationList;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in a real headless Chromium against a real server, a real receiver on loopback and a
+ * real DuckDB file: what a person signed in with a tenant key sees and can do.
+ */
+class ConsoleBrowserTest {
+    @TempDir
+    Path dir;
+    TestServer server;
+    Receiver receiver;
+    ApiClient acme;
+    ChromeDriver driver;
+    ConsolePage page;
+
+    @BeforeEach
+    void start() {
+        receiver = new Receiver();
+        // One retry 200 ms after a failure: a delivery to a failing receiver is dead within a second.
+        server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withRetrySchedule(DurationList.parse("200ms")));
+        acme = server.tenant("acme");
+        driver = HeadlessChromium.start(1280, 900);
+        page = new ConsolePage(driver, server.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) driver.quit();
+        server.close();
+        receiver.close();
+    }
+
+    @Test
+    void signInCreateWebhooksWatchDeliveriesRetryTheDeadOneSearchEventsAndSignOut() {
+        receiver.answer(r -> r.path().equals("/fail") ? new Receiver.Answer(500, Map.of(), "receiver down", Duration.ZERO)
+                : Receiver.Answer.status(200));
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        assertThat(page.script("return sessionStorage.getItem('eventwire.apiKey')")).isEqualTo(acme.key());
+        assertThat(page.tile("events_total")).isEqualTo("0");
+        assertThat(page.all(By.cssSelector(".charts figure svg"))).as("ingest and delivery charts").hasSize(2);
+
+        page.go("Webhooks");
+        String okHook = createWebhook(receiver.url("/ok"));
+        String failHook = createWebhook(receiver.url("/fail"));
+
+        assertThat(acme.post("/v1/events", "{\"event_id\":\"ev-1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\","
+                + "\"data\":{\"total_amount\":42,\"session_id\":\"s-1\"}}").status()).isEqualTo(202);
+        assertThat(acme.post("/v1/events", "{\"event_type\":\"Not A Type\"}").status()).isEqualTo(422);
+
+        page.go("Overview");
+        page.until(() -> page.tile("events_total").equals("1"), "the events_total tile to show the event");
+        page.until(() -> page.tile("order_count").equals("1"), "the order_count tile");
+        assertThat(page.tile("revenue")).isEqualTo("42.00");
+
+        openWebhook(okHook);
+        WebElement delivered = awaitDelivery("ev-1", "delivered");
+        delivered.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("200"), "the attempt with status 200");
+
+        openWebhook(failHook);
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
+        WebElement dead = awaitDelivery("ev-1", "dead");
+        dead.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("500 500"), "two failed attempts with status 500");
+        assertThat(page.visible(By.cssSelector("#attempts-ev-1 pre.excerpt")).getText()).isEqualTo("receiver down");
+
+        receiver.answerStatus(200);
+        dead.findElement(By.xpath(".//button[text()='Retry']")).click();
+        page.until(() -> page.status().equals("Delivery of ev-1 queued for a retry."), "the retry announcement");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("all");
+        WebElement retried = awaitDelivery("ev-1", "delivered");
+        retried.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("500 500 200"), "the manual retry's 200");
+        assertThat(page.visible(By.cssSelector("#attempts-ev-1 tr[data-attempt='3']")).getText()).contains("manual", "delivered");
+
+        page.go("Events");
+        page.type("event-type", "order");
+        page.type("entity-id", "o-1");
+        driver.findElement(By.cssSelector("#event-search button[type=submit]")).click();
+        WebElement event = page.visible(By.cssSelector("tr[data-event='ev-1']"));
+        assertThat(page.all(By.cssSelector("tr[data-event]"))).hasSize(1);
+        event.findElement(By.xpath(".//button[text()='Raw JSON']")).click();
+        assertThat(page.visible(By.cssSelector("#raw-ev-1 pre")).getText()).contains("\"event_type\": \"order.created\"", "\"total_amount\": 42");
+
+        page.go("Rejected events");
+        assertThat(page.visible(By.cssSelector("#rejected-list tbody tr")).getText()).contains("invalid_format", "event_type");
+
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations").isEmpty();
+
+        driver.findElement(By.id("sign-out")).click();
+        page.visible(By.id("api-key"));
+        assertThat(page.status()).isEqualTo("Signed out.");
+        assertThat(page.script("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+        driver.navigate().refresh();
+        page.visible(By.id("api-key"));
+        assertThat(page.heading()).isEmpty();
+    }
+
+    @Test
+    void keyboardSignInRefusesWrongKeysAndFitsAPhoneScreen() {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        page.open();
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).as("the key field has focus").isEqualTo("api-key");
+
+        driver.switchTo().activeElement().sendKeys("ew_not_a_key", Keys.ENTER);
+        page.until(() -> page.status().equals("That key is not valid."), "the refusal of an unknown key");
+        page.signIn(TestServer.ADMIN_KEY);
+        page.until(() -> page.status().equals("That is the admin key: the console needs a tenant key."), "the refusal of the admin key");
+
+        WebElement input = page.visible(By.id("api-key"));
+        input.clear();
+        input.sendKeys(acme.key(), Keys.ENTER);
+        page.until(() -> page.heading().equals("Overview"), "the overview");
+        page.tile("events_total");
+        for (String section : new String[] {"Webhooks", "Events", "Rejected events", "Overview"}) {
+            page.go(section);
+            assertThat(driver.switchTo().activeElement().getTagName()).as("focus moves to the page heading").isEqualTo("h1");
+            assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as(section + " fits the phone's width").isEqualTo(true);
+        }
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    private String createWebhook(String url) {
+        WebElement summary = page.visible(By.xpath("//summary[text()='Create a webhook']"));
+        if (summary.findElement(By.xpath("..")).getAttribute("open") == null) summary.click();
+        page.type("wh-url", url);
+        page.type("wh-event-types", "order");
+        page.type("wh-description", "console test");
+        page.visible(By.cssSelector("#create-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook created: " + url), "the creation announcement");
+        assertThat(page.visible(By.id("new-secret")).getText()).startsWith("whsec_");
+        WebElement link = page.visible(By.linkText(url));
+        WebElement row = link.findElement(By.xpath("./ancestor::tr"));
+        assertThat(row.getText()).contains("types order", "active");
+        return row.getAttribute("data-webhook");
+    }
+
+    private void openWebhook(String id) {
+        driver.get(server.baseUrl() + "/console#/webhooks/" + id);
+        page.until(() -> page.heading().startsWith("Webhook http"), "the webhook's page");
+    }
+
+    /** Clicks Refresh until the delivery shows with that status, as a person waiting for it would. */
+    private WebElement awaitDelivery(String eventId, String status) {
+        By row = By.cssSelector("#delivery-list[aria-busy='false'] tr[data-delivery='" + eventId + "'][data-status='" + status + "']");
+        page.until(() -> {
+            if ("true".equals(page.visible(By.id("delivery-list")).getAttribute("aria-busy"))) return false;
+            if (!page.all(row).isEmpty()) return true;
+            page.visible(By.id("refresh-deliveries")).click();
+            return false;
+        }, "delivery " + eventId + " to be " + status);
+        return page.visible(row);
+    }
+
+    private String attemptCells(String eventId, String css) {
+        return String.join(" ", page.all(By.cssSelector("#attempts-" + eventId + " " + css)).stream().map(WebElement::getText).toList());
+    }
+}
