@@ -145,6 +145,67 @@ class ConsoleBrowserTest {
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }
 
+    @Test
+    void webhookPagesEditFiltersSwitchOffAndOnSendATestShowTheSecretAndRecover() {
+        receiver.answer(r -> r.path().equals("/down") ? Receiver.Answer.status(503) : Receiver.Answer.status(200));
+        for (int i = 1; i <= 21; i++) {
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/h" + i) + "\",\"filters\":{\"event_types\":[\"nothing\"]}}").status()).isEqualTo(201);
+        }
+        ApiClient.Response down = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/down") + "\"}");
+        String hook = down.json().get("id").asText();
+        page.open();
+        page.signIn(acme.key());
+        page.go("Webhooks");
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "the first page of 20");
+        assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).as("newest first").contains(receiver.url("/down"));
+        driver.findElement(By.xpath("//button[text()='Next page']")).click();
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 2, "the second page");
+        assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).contains(receiver.url("/h2"));
+        assertThat(driver.findElement(By.xpath("//button[text()='Next page']")).isEnabled()).isFalse();
+        driver.findElement(By.xpath("//button[text()='Previous page']")).click();
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "back on the first page");
+
+        page.visible(By.linkText(receiver.url("/down"))).click();
+        page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
+        page.visible(By.xpath("//summary[text()='Edit URL, description and filters']")).click();
+        page.type("edit-event-types", "order, payment");
+        page.type("edit-min-amount", "100");
+        page.type("edit-description", "big payments");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("filters").toString())
+                .isEqualTo("{\"event_types\":[\"order\",\"payment\"],\"min_amount\":100}");
+
+        page.visible(By.xpath("//button[text()='Deactivate']")).click();
+        page.until(() -> page.visible(By.id("webhook-state")).getText().startsWith("inactive"), "the webhook switched off");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("active").asBoolean()).isFalse();
+        page.visible(By.xpath("//button[text()='Activate']")).click();
+        page.until(() -> page.visible(By.id("webhook-state")).getText().equals("active"), "the webhook switched on");
+
+        page.visible(By.xpath("//button[text()='Show signing secret']")).click();
+        assertThat(page.visible(By.id("webhook-secret")).getText()).isEqualTo(down.json().get("secret").asText());
+
+        page.visible(By.xpath("//button[text()='Send test event']")).click();
+        page.until(() -> page.status().startsWith("Test event failed: status 503"), "the failed test's announcement");
+        receiver.answerStatus(200);
+        page.visible(By.xpath("//button[text()='Send test event']")).click();
+        page.until(() -> page.status().equals("Test event delivered (status 200, 1 attempt)."), "the delivered test's announcement");
+        assertThat(receiver.received().stream().filter(r -> r.path().equals("/down")).map(r -> r.header("eventwire-event-type")))
+                .contains("webhook.test");
+
+        receiver.answerStatus(503);
+        acme.post("/v1/events", "{\"event_id\":\"pay-1\",\"event_type\":\"payment.completed\",\"data\":{\"amount\":250}}");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
+        awaitDelivery("pay-1", "dead");
+        receiver.answerStatus(200);
+        driver.findElement(By.cssSelector("#recover button[type=submit]")).click();
+        page.until(() -> page.status().equals("1 dead delivery queued again."), "the recover announcement");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("delivered");
+        awaitDelivery("pay-1", "delivered");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
     private String createWebhook(String url) {
         WebElement summary = page.visible(By.xpath("//summary[text()='Create a webhook']"));
         if (summary.findElement(By.xpath("..")).getAttribute("open") == null) summary.click();
