@@ -36,7 +36,7 @@ final class ConsolePage {
 
     void go(String section) {
         driver.findElement(By.linkText(section)).click();
-        until(() -> heading().startsWith(section.equals("Webhooks") ? "Webhooks" : section), "the " + section + " page");
+        until(() -> heading().equals(section), "the " + section + " page");
     }
 
     String heading() {
