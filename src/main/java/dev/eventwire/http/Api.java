@@ -36,6 +36,7 @@ public final class Api {
                 new AdminRoutes(s.auth(), s.replicas(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
-                new MetricRoutes(s.metrics(), responses)), health, identity, bodyBudgetBytes);
+                new MetricRoutes(s.metrics(), responses),
+                new ConsoleRoutes()), health, identity, bodyBudgetBytes);
     }
 }
