@@ -53,6 +53,12 @@ public interface DeliveryStore {
     /** Makes one dead delivery due now with a fresh budget; false when there is no such dead delivery. */
     boolean retry(String tenant, String webhookId, String eventId, Instant now);
 
+    /**
+     * Creates, due at {@code now} and unleased, a delivery to the webhook for each given event that has
+     * none yet (pending or finished); returns how many it created.
+     */
+    int queueMissing(String webhookId, List<ReplayDelivery> deliveries, Instant now);
+
     /** Makes every dead delivery of the webhook updated since {@code since} due now; returns how many. */
     int recover(String tenant, String webhookId, Instant since, Instant now);
 

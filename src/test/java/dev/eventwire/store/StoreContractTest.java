@@ -15,6 +15,7 @@ import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.support.Ids;
 import dev.eventwire.events.NewEvent;
+import dev.eventwire.events.StoredEvent;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricDefinitions;
 import dev.eventwire.metrics.MetricStore;
@@ -349,5 +350,28 @@ abstract class StoreContractTest {
         assertThat(later).extracting(DeliveryJob::eventId).containsExactlyInAnyOrder("waiting", "fresh");
         assertThat(later.stream().filter(j -> j.eventId().equals("waiting")).findFirst().orElseThrow().body())
                 .as("its body is still there").contains("\"event_id\":\"waiting\"");
+    }
+
+    @Test
+    void aReplayQueuesOnlyTheDeliveriesThatDoNotExistYet() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_early");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        webhook("a", "wh_late");
+        var page = stores.events().receivedBetween("a", clock.instant().minusSeconds(1), clock.instant().plusSeconds(1), 0, 10);
+        assertThat(page).extracting(StoredEvent::eventId).containsExactly("e1", "e2");
+        assertThat(stores.events().receivedBetween("a", clock.instant().minusSeconds(1), clock.instant().plusSeconds(1), page.getFirst().seq(), 10))
+                .extracting(StoredEvent::eventId).as("after a log position").containsExactly("e2");
+        List<dev.eventwire.delivery.ReplayDelivery> replay = page.stream()
+                .map(e -> new dev.eventwire.delivery.ReplayDelivery("a", e.eventId(), e.eventType(), e.seq(), "msg_r_" + e.eventId())).toList();
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).isEqualTo(2);
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("again: nothing missing").isZero();
+        assertThat(stores.deliveries().queueMissing("wh_early", replay, clock.instant())).as("fanned out already").isZero();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        DeliveryJob late = jobs.stream().filter(j -> j.webhookId().equals("wh_late") && j.eventId().equals("e1")).findFirst().orElseThrow();
+        assertThat(late.messageId()).isEqualTo("msg_r_e1");
+        assertThat(late.body()).contains("\"event_id\":\"e1\"");
+        stores.deliveries().record(outcome(late, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("a finished one counts as existing").isZero();
     }
 }

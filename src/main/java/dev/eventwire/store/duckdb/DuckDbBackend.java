@@ -44,7 +44,7 @@ public final class DuckDbBackend implements StoreBackend {
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE);
         this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
         try {
-            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, lease);
+            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters);
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);
