@@ -39,7 +39,7 @@ export function secretRotation(w, base, onRotated) {
     if (!rotated) return;
     result.hidden = false;
     replace(result,
-      h('p', {}, 'The new signing secret, shown once here (Show signing secret reads it again):'),
+      h('p', {}, 'The new signing secret — copy it to your receivers now:'),
       h('code', { id: 'rotated-secret' }, rotated.secret),
       h('p', { class: 'hint' }, /^0+(ms|s|m|h|d)$/.test(period)
         ? 'The previous secret no longer signs: receivers need the new one now.'

@@ -142,6 +142,14 @@ class ConsoleBrowserTest {
             assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
                     .as(section + " fits the phone's width").isEqualTo(true);
         }
+        page.go("Events");
+        page.visible(By.linkText("Event types")).click();
+        page.until(() -> page.heading().equals("Event types"), "the event types page");
+        assertThat(driver.switchTo().activeElement().getTagName()).as("focus moves to the page heading").isEqualTo("h1");
+        assertThat(page.visible(By.cssSelector("#event-type-list p")).getText()).isEqualTo("No events yet.");
+        assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText()).isEqualTo("Events");
+        assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("Event types fits the phone's width").isEqualTo(true);
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }
