@@ -3,6 +3,7 @@ package dev.eventwire.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.EventBatches;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
@@ -21,12 +22,6 @@ class ReplayTest {
     @TempDir
     Path dir;
 
-    static String batch(String type, int from, int count) {
-        List<String> events = new ArrayList<>();
-        for (int i = from; i < from + count; i++) events.add("{\"event_id\":\"" + type + "-" + i + "\",\"event_type\":\"" + type + "\"}");
-        return "{\"events\":[" + String.join(",", events) + "]}";
-    }
-
     static Set<String> eventIds(Receiver receiver) {
         return receiver.received().stream().map(r -> r.body().replaceAll(".*?\"event_id\":\"([^\"]+)\".*", "$1")).collect(Collectors.toSet());
     }
@@ -36,9 +31,9 @@ class ReplayTest {
         try (Receiver receiver = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
             Instant start = Instant.now().minusSeconds(1);
-            acme.post("/v1/events", batch("order.created", 0, 600));
-            acme.post("/v1/events", batch("payment.failed", 0, 400));
-            server.tenant("other").post("/v1/events", batch("order.created", 1000, 10));
+            acme.post("/v1/events", EventBatches.batch("order.created", 0, 600));
+            acme.post("/v1/events", EventBatches.batch("payment.failed", 0, 400));
+            server.tenant("other").post("/v1/events", EventBatches.batch("order.created", 1000, 10));
             String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/late") + "\",\"filters\":{\"event_types\":[\"order\"]}}")
                     .json().get("id").asText();
 
