@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env EVENTWIRE_RETENTION, default ${DEFAULT-VALUE}, at least 1h).")
     String retention;
 
+    @Option(names = "--disable-after", defaultValue = "${env:EVENTWIRE_DISABLE_AFTER:-5d}",
+            description = "A webhook whose every attempt has failed this long is disabled (env EVENTWIRE_DISABLE_AFTER, default ${DEFAULT-VALUE}).")
+    String disableAfter;
+
     @Override
     public Integer call() {
         ServeConfig config;
@@ -93,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
-                retentionPeriod());
+                retentionPeriod(), Durations.parseOne(disableAfter));
     }
 
     private java.time.Duration retentionPeriod() {

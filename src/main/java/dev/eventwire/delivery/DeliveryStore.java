@@ -20,6 +20,9 @@ public interface DeliveryStore {
      */
     Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor);
 
+    /** Who is told of the effects of recorded outcomes (dead deliveries, webhooks disabled or recovered); set once at start. */
+    void listen(DeliveryEffects effects);
+
     /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
 

@@ -2,6 +2,7 @@ package dev.eventwire.store;
 
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
+import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.store.duckdb.DuckDbBackend;
 import dev.eventwire.store.postgres.DatabaseUrl;
 import dev.eventwire.store.postgres.PostgresBackend;
@@ -23,6 +24,7 @@ public final class StoreFactory {
     /** {@code registry}: the in-memory webhooks a shared store keeps in step with other replicas' changes. */
     public static StoreBackend open(ServeConfig config, Ids ids, Clock clock, Duration lease, FiltersCodec filters, WebhookRegistry registry) {
         ServeConfig.Storage storage = config.storage();
+        WebhookHealthRule health = WebhookHealthRule.disablingAfter(config.disableAfter());
         if (storage.databaseUrl().isPresent()) {
             DatabaseUrl url;
             try {
@@ -30,8 +32,9 @@ public final class StoreFactory {
             } catch (IllegalArgumentException e) {
                 throw new StoreConfigurationException(e.getMessage(), e);
             }
-            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, registry);
+            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, registry, health);
         }
-        return new DuckDbBackend(config.dataDir(), ids, clock, lease, filters, new LocalReplica(storage.replicaId(), Version.current(), clock.instant()));
+        return new DuckDbBackend(config.dataDir(), ids, clock, lease, filters, new LocalReplica(storage.replicaId(), Version.current(), clock.instant()),
+                health);
     }
 }

@@ -98,7 +98,7 @@ abstract class StoreContractTest {
     }
 
     AttemptRecord outcome(DeliveryJob job, DeliveryStatus status, Optional<Instant> next) {
-        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
+        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.eventType(), job.attempt(), job.trigger(),
                 Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
                 status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty(), job.seq(), job.lease());
     }
@@ -373,5 +373,30 @@ abstract class StoreContractTest {
         assertThat(late.body()).contains("\"event_id\":\"e1\"");
         stores.deliveries().record(outcome(late, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
         assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("a finished one counts as existing").isZero();
+    }
+
+    @Test
+    void aWebhookFailingForTheWholePeriodIsDisabledAndTheEffectsAreTold() throws Exception {
+        engineTakesNew.set(false);
+        List<dev.eventwire.delivery.DeliveryEffect> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        stores.deliveries().listen(told::addAll);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        Instant firstFailure = clock.instant();
+        DeliveryJob e1 = jobs.stream().filter(j -> j.eventId().equals("e1")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e1, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        assertThat(told).hasSize(1).first().isInstanceOf(dev.eventwire.delivery.DeliveryEffect.DeliveryDied.class);
+        assertThat(stores.webhooks().find("a", "wh_1").orElseThrow().active()).as("one failure is not five days").isTrue();
+
+        clock.advance(Duration.ofDays(5));
+        DeliveryJob e2 = jobs.stream().filter(j -> j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e2, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(60))), () -> { }).get();
+        var webhook = stores.webhooks().find("a", "wh_1").orElseThrow();
+        assertThat(webhook.active()).isFalse();
+        assertThat(webhook.disabledReason()).contains("every attempt failed since " + firstFailure);
+        assertThat(told).last().isInstanceOfSatisfying(dev.eventwire.delivery.DeliveryEffect.WebhookDisabled.class,
+                d -> assertThat(d.failingSince()).isEqualTo(firstFailure));
+        assertThat(stores.deliveries().find("a", "wh_1", "e2").orElseThrow().status()).as("its pending deliveries are parked").isEqualTo(DeliveryStatus.DEAD);
     }
 }

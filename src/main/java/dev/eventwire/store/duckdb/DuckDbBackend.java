@@ -2,6 +2,7 @@ package dev.eventwire.store.duckdb;
 
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
@@ -38,13 +39,14 @@ public final class DuckDbBackend implements StoreBackend {
     private final DuckDbMetricStore metrics;
     private final ReplicaDirectory replicas;
 
-    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas) {
+    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
+                         WebhookHealthRule health) {
         this.database = DuckDbDatabase.open(dataDir);
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE);
         this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
         try {
-            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease);
+            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters);
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);

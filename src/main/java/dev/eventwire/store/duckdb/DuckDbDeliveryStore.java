@@ -9,7 +9,11 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryEffect;
+import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.NewEvent;
@@ -64,6 +68,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final GroupCommitWriter ingestWriter;
+    private final WebhookHealthRule healthRule;
+    private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
     private final Ids ids;
     private final Clock clock;
     private final Duration initialLease;
@@ -72,7 +78,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private long nextAttemptSeq;
 
     public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Ids ids, Clock clock,
-                               Duration initialLease) {
+                               Duration initialLease, WebhookHealthRule healthRule) {
+        this.healthRule = healthRule;
         this.ingestWriter = ingestWriter;
         this.database = database;
         this.writer = writer;
@@ -431,23 +438,39 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
             }
+            List<DeliveryEffect> effects = new ArrayList<>();
             for (AttemptRecord r : decided) {
-                if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
+                if (r.disableWebhookReason().isPresent() && disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()))) {
+                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
+                }
             }
+            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
+                    DuckDbDeliveryStore::disableWebhook));
             List<Void> results = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) results.add(null);
-            return new GroupCommitWriter.BatchResult<>(results, () -> outcomes.forEach(o -> o.afterCommit.run()));
+            DeliveryEffects told = effectsListener;
+            return new GroupCommitWriter.BatchResult<>(results, () -> {
+                outcomes.forEach(o -> o.afterCommit.run());
+                if (!effects.isEmpty()) told.committed(effects);
+            });
         }
     }
 
-    private static void disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+    /** True when the webhook was active and is now disabled, its pending deliveries parked. */
+    private static boolean disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
             ps.setString(1, reason);
             ps.setLong(2, nowMicros);
             ps.setString(3, webhookId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) return false;
         }
         park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
+        return true;
+    }
+
+    @Override
+    public void listen(DeliveryEffects effects) {
+        this.effectsListener = effects;
     }
 
     // ---- reads and manual actions ----

@@ -7,7 +7,11 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryEffect;
+import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.NewEvent;
@@ -63,8 +67,11 @@ final class PgDeliveryStore implements DeliveryStore {
     private final Duration initialLease;
     private final String replicaId;
     private final PgBatcher<AttemptRecord, Void> outcomes;
+    private final WebhookHealthRule healthRule;
+    private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
 
-    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId) {
+    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, WebhookHealthRule healthRule) {
+        this.healthRule = healthRule;
         this.database = database;
         this.clock = clock;
         this.initialLease = initialLease;
@@ -321,6 +328,7 @@ final class PgDeliveryStore implements DeliveryStore {
      */
     private PgBatcher.Result<Void> writeOutcomes(Connection c, List<AttemptRecord> records) throws SQLException {
         List<AttemptRecord> log = new ArrayList<>();
+        List<DeliveryEffect> effects = new ArrayList<>();
         Map<Long, AttemptRecord> bySeq = new LinkedHashMap<>();
         for (AttemptRecord r : records) {
             if (r.trigger() == Trigger.TEST) log.add(r);
@@ -378,13 +386,20 @@ final class PgDeliveryStore implements DeliveryStore {
             for (AttemptRecord r : decided) {
                 if (!applied.contains(r.seq())) continue; // a stale lease, or already recorded
                 log.add(r);
-                if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
+                if (r.disableWebhookReason().isPresent() && disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()))) {
+                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
+                }
             }
+            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
+                    PgDeliveryStore::disableWebhook));
         }
         insertAttempts(c, log);
         List<Void> results = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) results.add(null);
-        return new PgBatcher.Result<>(results, () -> { });
+        DeliveryEffects told = effectsListener;
+        return new PgBatcher.Result<>(results, () -> {
+            if (!effects.isEmpty()) told.committed(effects);
+        });
     }
 
     private static void bindStage(Connection c, PreparedStatement ps, Long[] seq, Long[] token, Integer[] attempt, String[] status, Long[] next,
@@ -424,15 +439,22 @@ final class PgDeliveryStore implements DeliveryStore {
         }
     }
 
-    private static void disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+    /** True when the webhook was active and is now disabled, its pending deliveries parked. */
+    private static boolean disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
             ps.setString(1, reason);
             ps.setLong(2, nowMicros);
             ps.setString(3, webhookId);
-            if (ps.executeUpdate() == 0) return;
+            if (ps.executeUpdate() == 0) return false;
         }
         PgWebhookStore.bumpEpoch(c);
         parkWebhook(c, webhookId, nowMicros);
+        return true;
+    }
+
+    @Override
+    public void listen(DeliveryEffects effects) {
+        this.effectsListener = effects;
     }
 
     /** The pending deliveries of a webhook that no longer takes them move to the history, dead with "webhook removed". */
