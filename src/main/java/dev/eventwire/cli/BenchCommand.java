@@ -10,11 +10,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
+                BenchCommand.Ordering.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "ordering", mixinStandardHelpOptions = true,
+            description = "From outside: a backlog drained by an unordered and by an entity-ordered webhook; deliveries/s of each and the ratio.")
+    static final class Ordering implements Runnable {
+        @Option(names = "--events", defaultValue = "100000", description = "Events per phase (default ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--entities", defaultValue = "10000", description = "Entities the events are spread over (default ${DEFAULT-VALUE}).")
+        int entities;
+
+        @Override
+        public void run() {
+            new dev.eventwire.bench.OrderingBench(System.out, events, entities).run();
+        }
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Events/s and request latency for batches of 500 and single events.")

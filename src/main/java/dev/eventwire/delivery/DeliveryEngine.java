@@ -349,11 +349,16 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {
         AttemptRecord record = outcomes.decide(job, result, attemptedAt);
-        Runnable afterCommit = record.disableWebhookReason()
+        Runnable disable = record.disableWebhookReason()
                 .<Runnable>map(reason -> () -> registry.put(webhook.withUpdate(webhook.url(), webhook.description(), webhook.filters(),
                         false, Optional.of(reason), attemptedAt)))
                 .orElse(() -> { });
-        write(record, afterCommit, 1);
+        // Per-entity ordering: the entity's next delivery became claimable with this outcome; claim it now.
+        boolean ordered = webhook.ordering() == dev.eventwire.webhooks.Ordering.ENTITY && record.newStatus() != DeliveryStatus.PENDING;
+        write(record, ordered ? () -> {
+            disable.run();
+            wakeUp();
+        } : disable, 1);
     }
 
     /**

@@ -92,8 +92,9 @@ public final class DeliveryService {
             List<dev.eventwire.events.StoredEvent> page = events.receivedBetween(tenant, since, until, after, REPLAY_BATCH);
             List<ReplayDelivery> matching = new java.util.ArrayList<>();
             for (dev.eventwire.events.StoredEvent e : page) {
-                if (webhook.filters().matches(asNewEvent(tenant, e))) {
-                    matching.add(new ReplayDelivery(tenant, e.eventId(), e.eventType(), e.seq(), ids.timeOrdered("msg_")));
+                dev.eventwire.events.NewEvent event = asNewEvent(tenant, e);
+                if (webhook.filters().matches(event)) {
+                    matching.add(new ReplayDelivery(tenant, e.eventId(), e.eventType(), e.seq(), ids.timeOrdered("msg_"), webhook.entityKeyFor(event)));
                 }
             }
             int created = store.queueMissing(webhookId, matching, clock.instant());

@@ -11,5 +11,10 @@ import java.util.List;
 public interface FanOut {
     List<String> webhooksFor(NewEvent event);
 
+    /** The entity a delivery of {@code event} to {@code webhookId} queues behind; empty when it is not ordered. */
+    default java.util.Optional<String> entityKeyFor(String webhookId, NewEvent event) {
+        return java.util.Optional.empty();
+    }
+
     FanOut NONE = event -> List.of();
 }

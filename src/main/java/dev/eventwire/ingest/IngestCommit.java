@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one ingest commit contains, whatever the store: the first occurrence of each (tenant, event id)
@@ -63,7 +64,10 @@ public final class IngestCommit {
         for (NewEvent e : accepted) {
             long eventSeq = stored.get(EventKey.of(e));
             for (String webhookId : fanOut.webhooksFor(e)) {
-                planned.add(new PlannedDelivery(e, eventSeq, webhookId, ids.timeOrdered("msg_"), admission.admitsInline(webhookId)));
+                // An entity-ordered delivery may have an older one of its entity waiting: it always queues in the store.
+                Optional<String> entityKey = fanOut.entityKeyFor(webhookId, e);
+                planned.add(new PlannedDelivery(e, eventSeq, webhookId, ids.timeOrdered("msg_"), entityKey.isEmpty() && admission.admitsInline(webhookId),
+                        entityKey));
             }
         }
         List<QueuedDelivery> deliveries = planned.isEmpty() ? List.of() : unit.queue(planned);

@@ -1,11 +1,13 @@
 package dev.eventwire.ingest;
 
 import dev.eventwire.events.NewEvent;
+import java.util.Optional;
 
 /**
  * A delivery an ingest commit creates: the accepted event (at log position {@code eventSeq}), the
- * webhook it goes to, its stable message id, and whether the engine takes it in memory right after the
- * commit ({@code inline}: created leased) or it waits in the store, due at once.
+ * webhook it goes to, its stable message id, whether the engine takes it in memory right after the
+ * commit ({@code inline}: created leased) or it waits in the store, due at once, and — for a webhook that
+ * orders deliveries per entity — the entity it queues behind.
  */
-public record PlannedDelivery(NewEvent event, long eventSeq, String webhookId, String messageId, boolean inline) {
+public record PlannedDelivery(NewEvent event, long eventSeq, String webhookId, String messageId, boolean inline, Optional<String> entityKey) {
 }

@@ -1,6 +1,7 @@
 package dev.eventwire.store;
 
 import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.Ordering;
 import dev.eventwire.webhooks.PreviousSecret;
 import dev.eventwire.webhooks.Webhook;
 import java.sql.PreparedStatement;
@@ -11,7 +12,7 @@ import java.util.Optional;
 
 /**
  * A webhook row as both backends store it: {@code id, tenant, url, description, filters, secret, active,
- * disabled_reason, created_us, updated_us, previous_secret, previous_valid_until_us, rate_limit}.
+ * disabled_reason, created_us, updated_us, previous_secret, previous_valid_until_us, rate_limit, ordering}.
  */
 public final class WebhookRows {
     private WebhookRows() {
@@ -24,12 +25,17 @@ public final class WebhookRows {
                 : Optional.of(new PreviousSecret(previous, Micros.toInstant(until)));
         return new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
                 filters.readString(rs.getString(5)), rs.getString(6), previousSecret, rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
-                Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10)), rateLimit(rs));
+                Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10)), rateLimit(rs),
+                Optional.ofNullable(rs.getString(14)).flatMap(Ordering::fromWire).orElse(Ordering.NONE));
     }
 
     private static Optional<Double> rateLimit(ResultSet rs) throws SQLException {
         double v = rs.getDouble(13);
         return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    public static void bindOrdering(PreparedStatement ps, int at, Webhook w) throws SQLException {
+        ps.setString(at, w.ordering().wireName());
     }
 
     public static void bindRateLimit(PreparedStatement ps, int at, Webhook w) throws SQLException {

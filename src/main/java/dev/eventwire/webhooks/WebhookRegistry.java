@@ -56,6 +56,12 @@ public final class WebhookRegistry implements FanOut {
     }
 
     @Override
+    public Optional<String> entityKeyFor(String webhookId, NewEvent event) {
+        Webhook w = byId.get(webhookId);
+        return w == null ? Optional.empty() : w.entityKeyFor(event);
+    }
+
+    @Override
     public List<String> webhooksFor(NewEvent event) {
         List<Webhook> candidates = activeByTenant.getOrDefault(event.tenant(), List.of());
         List<String> ids = new ArrayList<>(candidates.size());

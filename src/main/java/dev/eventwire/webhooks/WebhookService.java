@@ -16,8 +16,8 @@ import java.util.Set;
 
 /** Registers, changes and removes webhooks; keeps the in-memory registry in step with the store. */
 public final class WebhookService {
-    private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "filters", "rate_limit");
-    private static final Set<String> PATCH_FIELDS = Set.of("url", "description", "filters", "active", "rate_limit");
+    private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "filters", "rate_limit", "ordering");
+    private static final Set<String> PATCH_FIELDS = Set.of("url", "description", "filters", "active", "rate_limit", "ordering");
     /** The highest rate limit one can set, deliveries per second (higher is no limit in practice). */
     static final double MAX_RATE_LIMIT = 10_000;
 
@@ -50,7 +50,7 @@ public final class WebhookService {
         Instant now = now();
         Optional<Double> rateLimit = rateLimit(body);
         Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, newSecret(), Optional.empty(), true,
-                Optional.empty(), now, now, rateLimit);
+                Optional.empty(), now, now, rateLimit, body.has("ordering") ? ordering(body) : Ordering.NONE);
         if (!store.insert(webhook, maxPerTenant, () -> registry.put(webhook))) {
             throw new ApiException(409, "limit_reached", "This tenant already has " + maxPerTenant + " webhooks, the most it may have; delete one first.", null);
         }
@@ -71,10 +71,18 @@ public final class WebhookService {
         }
         Optional<String> reason = active ? Optional.empty() : current.active() ? Optional.of("deactivated by a client") : current.disabledReason();
         Optional<Double> rateLimit = body.has("rate_limit") ? rateLimit(body) : current.rateLimit();
-        Webhook updated = current.withUpdate(url, description, filters, active, reason, now()).withRateLimit(rateLimit);
+        Ordering ordering = body.has("ordering") ? ordering(body) : current.ordering();
+        Webhook updated = current.withUpdate(url, description, filters, active, reason, now()).withRateLimit(rateLimit).withOrdering(ordering);
         boolean deactivated = current.active() && !active;
         store.update(updated, deactivated, () -> registry.put(updated));
         return updated;
+    }
+
+    /** {@code ordering}: "none" or "entity". */
+    private static Ordering ordering(JsonNode body) {
+        JsonNode v = body.get("ordering");
+        return (v != null && v.isTextual() ? Ordering.fromWire(v.asText()) : Optional.<Ordering>empty())
+                .orElseThrow(() -> ApiException.invalid("invalid_ordering", "ordering must be \"none\" or \"entity\".", "ordering"));
     }
 
     /** {@code rate_limit}: deliveries per second, a number above 0 and at most 10,000, or null for none. */

@@ -92,7 +92,8 @@ abstract class StoreContractTest {
     Webhook webhook(String tenant, String id) {
         Instant now = clock.instant();
         Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now, Optional.empty());
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now, Optional.empty(),
+                dev.eventwire.webhooks.Ordering.NONE);
         stores.webhooks().insert(w, 100, () -> stores.registry().put(w));
         return w;
     }
@@ -363,7 +364,7 @@ abstract class StoreContractTest {
         assertThat(stores.events().receivedBetween("a", clock.instant().minusSeconds(1), clock.instant().plusSeconds(1), page.getFirst().seq(), 10))
                 .extracting(StoredEvent::eventId).as("after a log position").containsExactly("e2");
         List<dev.eventwire.delivery.ReplayDelivery> replay = page.stream()
-                .map(e -> new dev.eventwire.delivery.ReplayDelivery("a", e.eventId(), e.eventType(), e.seq(), "msg_r_" + e.eventId())).toList();
+                .map(e -> new dev.eventwire.delivery.ReplayDelivery("a", e.eventId(), e.eventType(), e.seq(), "msg_r_" + e.eventId(), Optional.empty())).toList();
         assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).isEqualTo(2);
         assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("again: nothing missing").isZero();
         assertThat(stores.deliveries().queueMissing("wh_early", replay, clock.instant())).as("fanned out already").isZero();
@@ -398,5 +399,39 @@ abstract class StoreContractTest {
         assertThat(told).last().isInstanceOfSatisfying(dev.eventwire.delivery.DeliveryEffect.WebhookDisabled.class,
                 d -> assertThat(d.failingSince()).isEqualTo(firstFailure));
         assertThat(stores.deliveries().find("a", "wh_1", "e2").orElseThrow().status()).as("its pending deliveries are parked").isEqualTo(DeliveryStatus.DEAD);
+    }
+
+    NewEvent ofEntity(String id, String entity) {
+        Instant now = clock.instant();
+        String body = "{\"event_id\":\"" + id + "\",\"event_type\":\"x.y\",\"entity_id\":\"" + entity + "\",\"occurred_at\":\"" + now + "\",\"data\":{}}";
+        return new NewEvent("a", id, "x.y", Optional.of(entity), now, now, json.mapper().createObjectNode(), body);
+    }
+
+    List<String> claimIds() {
+        return stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 100).jobs().stream()
+                .map(DeliveryJob::eventId).sorted().toList();
+    }
+
+    @Test
+    void anEntityOrderedWebhookGetsOneDeliveryPerEntityAtATimeInOrder() throws Exception {
+        Webhook w = webhook("a", "wh_ordered").withOrdering(dev.eventwire.webhooks.Ordering.ENTITY);
+        stores.webhooks().update(w, false, () -> stores.registry().put(w));
+        stores.events().append(List.of(ofEntity("x1", "X"), ofEntity("x2", "X"), ofEntity("y1", "Y"), event("a", "u1", "x.y")), List.of()).get();
+        stores.events().append(List.of(ofEntity("x3", "X")), List.of()).get();
+        clock.advance(LEASE.plusSeconds(1)); // the unordered one was handed over inline; let its lease lapse
+        List<DeliveryJob> first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 100).jobs();
+        assertThat(first).extracting(DeliveryJob::eventId).as("the head of each entity, and what is not ordered")
+                .containsExactlyInAnyOrder("x1", "y1", "u1");
+        DeliveryJob x1 = first.stream().filter(j -> j.eventId().equals("x1")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(x1, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(30))), () -> { }).get();
+        assertThat(claimIds()).as("x1 waits for its retry and holds back x2 and x3").isEmpty();
+        clock.advance(Duration.ofSeconds(31));
+        List<DeliveryJob> retry = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 100).jobs();
+        assertThat(retry).extracting(DeliveryJob::eventId).containsExactly("x1");
+        stores.deliveries().record(outcome(retry.getFirst(), DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        List<DeliveryJob> next = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 100).jobs();
+        assertThat(next).extracting(DeliveryJob::eventId).as("delivered: the next of its entity goes").containsExactly("x2");
+        stores.deliveries().record(outcome(next.getFirst(), DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        assertThat(claimIds()).as("dead: the next goes too").containsExactly("x3");
     }
 }

@@ -111,11 +111,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public List<QueuedDelivery> queue(Connection connection, List<PlannedDelivery> deliveries) throws SQLException {
         return append(connection, deliveries.stream().map(d -> new NewRow(d.webhookId(), d.event().eventId(), d.event().tenant(), d.messageId(),
-                d.event().eventType(), d.eventSeq(), d.inline())).toList(), Micros.of(clock.instant()));
+                d.event().eventType(), d.eventSeq(), d.inline(), d.entityKey())).toList(), Micros.of(clock.instant()));
     }
 
     /** A new pending delivery row; {@code leased}: handed to the engine in memory at once. */
-    private record NewRow(String webhookId, String eventId, String tenant, String messageId, String eventType, long eventSeq, boolean leased) {
+    private record NewRow(String webhookId, String eventId, String tenant, String messageId, String eventType, long eventSeq, boolean leased,
+                          Optional<String> entityKey) {
     }
 
     /** Appends new pending deliveries; runs on the ingest writer, which alone numbers deliveries. */
@@ -129,7 +130,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 if (d.leased()) appender.append(leaseUntil);
                 else appender.appendNull();
                 long seq = nextDeliverySeq++;
-                appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq()).endRow();
+                appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq());
+                if (d.entityKey().isPresent()) appender.append(d.entityKey().get());
+                else appender.appendNull();
+                appender.endRow();
                 queued.add(new QueuedDelivery(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), d.leased(), seq, 0L));
             }
             appender.flush();
@@ -159,7 +163,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
             }
             List<NewRow> missing = deliveries.stream().filter(d -> !existing.contains(d.eventId()))
-                    .map(d -> new NewRow(webhookId, d.eventId(), d.tenant(), d.messageId(), d.eventType(), d.eventSeq(), false)).toList();
+                    .map(d -> new NewRow(webhookId, d.eventId(), d.tenant(), d.messageId(), d.eventType(), d.eventSeq(), false, d.entityKey())).toList();
             if (missing.isEmpty()) return 0;
             return append(c, missing, Micros.of(now)).size();
         }));
@@ -205,7 +209,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     moreDue.add(d.webhookId());
                 }
             }
-            String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")";
+            // An entity-ordered delivery is claimable only as the oldest pending one of its entity: while an
+            // older one is in flight or waits for its retry, the later ones wait.
+            String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")"
+                    + " AND (entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key))";
             try (Statement st = c.createStatement()) {
                 if (!whole.isEmpty()) {
                     st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id IN ("
@@ -337,7 +344,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     static void park(Connection c, String condition, long nowMicros) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO delivery_history SELECT webhook_id, event_id, tenant, message_id, event_type, 'dead', attempts, budget_base, "
-                    + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq, event_seq "
+                    + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq, event_seq, entity_key "
                     + "FROM delivery_queue WHERE " + condition);
             st.executeUpdate("DELETE FROM delivery_queue WHERE " + condition);
         }
@@ -394,7 +401,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     // this transaction: one insert and one delete, no update of rows that are about to go.
                     st.executeUpdate("INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
                             + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
-                            + "q.seq, q.event_seq FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
+                            + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
                     try (ResultSet rs = st.executeQuery("DELETE FROM delivery_queue q USING outcomes_stage s" + matches
                             + " AND s.status <> 'pending' RETURNING q.webhook_id, q.event_id")) {
                         while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
@@ -558,7 +565,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             long n = Micros.of(now);
             int moved;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery_queue SELECT webhook_id, event_id, tenant, message_id, event_type, "
-                    + "'pending', attempts, attempts, true, ?, NULL, last_status_code, last_error, created_us, ?, seq, event_seq" + where)) {
+                    + "'pending', attempts, attempts, true, ?, NULL, last_status_code, last_error, created_us, ?, seq, event_seq, entity_key" + where)) {
                 ps.setLong(1, n);
                 ps.setLong(2, n);
                 bindRequeue(ps, 3, tenant, webhookId, conditionValue);

@@ -18,7 +18,7 @@ public final class SyntheticLoad {
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("INSERT INTO delivery_history SELECT 'wh_past', 'old-' || i, 'past', 'msg_old' || i, 'order.created', 'delivered', 1, 0, false, "
-                        + "NULL, NULL, 200, NULL, i, i, " + seqFrom + " + i, i FROM range(" + rows + ") t(i)");
+                        + "NULL, NULL, 200, NULL, i, i, " + seqFrom + " + i, i, NULL FROM range(" + rows + ") t(i)");
                 st.execute("INSERT INTO delivery_attempts SELECT 'att_old' || i, " + seqFrom + " + i, 'past', 'wh_past', 'old-' || i, 'msg_old' || i, 1, "
                         + "'inline', 200, true, NULL, 1, '', i FROM range(" + rows + ") t(i)");
                 st.execute("CHECKPOINT");
@@ -36,7 +36,7 @@ public final class SyntheticLoad {
                         + dueMicros + ", " + dueMicros + ", " + body + " FROM range(" + rows + ") t(i)");
                 st.execute("INSERT INTO delivery_queue SELECT " + SqlLiterals.string(webhookId) + ", 'bl-' || i, " + SqlLiterals.string(tenant)
                         + ", 'msg_bl' || i, 'order.created', 'pending', 0, 0, false, " + dueMicros + ", NULL, NULL, NULL, " + dueMicros + ", "
-                        + dueMicros + ", " + seqFrom + " + i, " + seqFrom + " + i FROM range(" + rows + ") t(i)");
+                        + dueMicros + ", " + seqFrom + " + i, " + seqFrom + " + i, NULL FROM range(" + rows + ") t(i)");
                 st.execute("CHECKPOINT");
             }
             return null;

@@ -108,6 +108,7 @@ final class PgDeliveryStore implements DeliveryStore {
         Long[] visible = new Long[n];
         Long[] tokens = new Long[n];
         String[] owners = new String[n];
+        String[] entities = new String[n];
         for (int i = 0; i < n; i++) {
             PlannedDelivery d = deliveries.get(i);
             NewEvent e = d.event();
@@ -120,13 +121,14 @@ final class PgDeliveryStore implements DeliveryStore {
             visible[i] = d.inline() ? leaseUntil : now;
             tokens[i] = d.inline() ? token : null;
             owners[i] = d.inline() ? replicaId : null;
+            entities[i] = d.entityKey().orElse(null);
         }
         Map<DeliveryKey, Long> seqs = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO delivery_queue (webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued,
-                    next_attempt_us, visible_us, lease_token, lease_owner, created_us, updated_us)
-                SELECT w, e, t, m, ty, es, 0, 0, false, ?, v, tk, o, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                    ?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS u(w, e, t, m, ty, es, v, tk, o)
+                    next_attempt_us, visible_us, lease_token, lease_owner, created_us, updated_us, entity_key)
+                SELECT w, e, t, m, ty, es, 0, 0, false, ?, v, tk, o, ?, ?, en FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS u(w, e, t, m, ty, es, v, tk, o, en)
                 RETURNING webhook_id, event_id, seq""")) {
             ps.setLong(1, now);
             ps.setLong(2, now);
@@ -140,6 +142,7 @@ final class PgDeliveryStore implements DeliveryStore {
             ps.setArray(10, c.createArrayOf("bigint", visible));
             ps.setArray(11, c.createArrayOf("bigint", tokens));
             ps.setArray(12, c.createArrayOf("text", owners));
+            ps.setArray(13, c.createArrayOf("text", entities));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) seqs.put(new DeliveryKey(rs.getString(1), rs.getString(2)), rs.getLong(3));
             }
@@ -201,6 +204,8 @@ final class PgDeliveryStore implements DeliveryStore {
                         SELECT q.seq FROM unnest(?::text[], ?::int[]) AS r(webhook_id, room)
                         CROSS JOIN LATERAL (
                             SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND d.visible_us <= ?
+                              AND (d.entity_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_queue o
+                                   WHERE o.webhook_id = d.webhook_id AND o.entity_key = d.entity_key AND o.seq < d.seq))
                             ORDER BY d.visible_us, d.seq LIMIT r.room FOR UPDATE SKIP LOCKED) q)
                     UPDATE delivery_queue d SET visible_us = ?, lease_token = ?, lease_owner = ?
                     FROM picked WHERE d.seq = picked.seq
@@ -364,9 +369,9 @@ final class PgDeliveryStore implements DeliveryStore {
             try (PreparedStatement ps = c.prepareStatement("WITH s AS (SELECT * FROM " + stage + "), "
                     + "moved AS (DELETE FROM delivery_queue q USING s WHERE q.seq = s.seq AND q.lease_token = s.token AND s.status <> 'pending' "
                     + "RETURNING q.seq, q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, q.event_seq, s.status, s.attempt, q.budget_base, "
-                    + "s.code, s.err, q.created_us, s.upd) "
+                    + "s.code, s.err, q.created_us, s.upd, q.entity_key) "
                     + "INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, budget_base, "
-                    + "last_status_code, last_error, created_us, updated_us) SELECT * FROM moved ON CONFLICT DO NOTHING RETURNING seq")) {
+                    + "last_status_code, last_error, created_us, updated_us, entity_key) SELECT * FROM moved ON CONFLICT DO NOTHING RETURNING seq")) {
                 bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) applied.add(rs.getLong(1));
@@ -464,10 +469,10 @@ final class PgDeliveryStore implements DeliveryStore {
 
     private static int park(Connection c, String condition, long nowMicros, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM delivery_queue WHERE " + condition
-                + " RETURNING seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, last_status_code, created_us) "
-                + "INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, budget_base, "
-                + "last_status_code, last_error, created_us, updated_us) SELECT seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, "
-                + "'dead', attempts, budget_base, last_status_code, ?, created_us, ? FROM moved")) {
+                + " RETURNING seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, last_status_code, created_us, "
+                + "entity_key) INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, "
+                + "budget_base, last_status_code, last_error, created_us, updated_us, entity_key) SELECT seq, webhook_id, event_id, tenant, message_id, "
+                + "event_type, event_seq, 'dead', attempts, budget_base, last_status_code, ?, created_us, ?, entity_key FROM moved")) {
             int i = 1;
             for (String p : params) ps.setString(i++, p);
             ps.setString(i++, WEBHOOK_REMOVED);
@@ -579,8 +584,9 @@ final class PgDeliveryStore implements DeliveryStore {
         return database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO delivery_queue (webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued,
-                        next_attempt_us, visible_us, created_us, updated_us)
-                    SELECT ?, e, t, m, ty, es, 0, 0, false, ?, ?, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(e, t, m, ty, es)
+                        next_attempt_us, visible_us, created_us, updated_us, entity_key)
+                    SELECT ?, e, t, m, ty, es, 0, 0, false, ?, ?, ?, ?, en FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                        AS u(e, t, m, ty, es, en)
                     WHERE NOT EXISTS (SELECT 1 FROM delivery_history h WHERE h.webhook_id = ? AND h.event_id = u.e)
                     ON CONFLICT (webhook_id, event_id) DO NOTHING""")) {
                 ps.setString(1, webhookId);
@@ -590,7 +596,8 @@ final class PgDeliveryStore implements DeliveryStore {
                 ps.setArray(8, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::messageId).toArray()));
                 ps.setArray(9, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::eventType).toArray()));
                 ps.setArray(10, c.createArrayOf("bigint", deliveries.stream().map(ReplayDelivery::eventSeq).toArray()));
-                ps.setString(11, webhookId);
+                ps.setArray(11, c.createArrayOf("text", deliveries.stream().map(d -> d.entityKey().orElse(null)).toArray()));
+                ps.setString(12, webhookId);
                 return ps.executeUpdate();
             }
         });
@@ -618,9 +625,9 @@ final class PgDeliveryStore implements DeliveryStore {
             try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM delivery_history WHERE tenant = ? AND webhook_id = ? "
                     + "AND status = 'dead' AND " + condition + " RETURNING *) "
                     + "INSERT INTO delivery_queue (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued, "
-                    + "next_attempt_us, visible_us, last_status_code, last_error, created_us, updated_us) "
+                    + "next_attempt_us, visible_us, last_status_code, last_error, created_us, updated_us, entity_key) "
                     + "SELECT seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, attempts, true, ?, ?, last_status_code, "
-                    + "last_error, created_us, ? FROM moved")) {
+                    + "last_error, created_us, ?, entity_key FROM moved")) {
                 ps.setString(1, tenant);
                 ps.setString(2, webhookId);
                 third.bind(ps);

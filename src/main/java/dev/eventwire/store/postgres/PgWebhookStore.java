@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class PgWebhookStore implements WebhookStore {
     private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
-            + "previous_secret, previous_valid_until_us, rate_limit";
+            + "previous_secret, previous_valid_until_us, rate_limit, ordering";
 
     private final PgDatabase database;
     private final FiltersCodec filters;
@@ -54,7 +54,7 @@ final class PgWebhookStore implements WebhookStore {
                     if (rs.getLong(1) >= maxPerTenant) return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, false)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, false)")) {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
@@ -64,6 +64,7 @@ final class PgWebhookStore implements WebhookStore {
                 ps.setLong(9, Micros.of(w.createdAt()));
                 ps.setLong(10, Micros.of(w.updatedAt()));
                 WebhookRows.bindRateLimit(ps, 11, w);
+                WebhookRows.bindOrdering(ps, 12, w);
                 ps.executeUpdate();
             }
             bumpEpoch(c);
@@ -78,7 +79,7 @@ final class PgWebhookStore implements WebhookStore {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
-                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ?, "
+                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ?, ordering = ?, "
                             // Switched back on by its owner: the run of failures that may have disabled it is over.
                             + "failing_since_us = CASE WHEN active THEN failing_since_us ELSE NULL END WHERE id = ?")) {
                 bindState(ps, 1, w);
@@ -87,7 +88,8 @@ final class PgWebhookStore implements WebhookStore {
                 ps.setLong(6, Micros.of(w.updatedAt()));
                 WebhookRows.bindSecrets(ps, 7, w);
                 WebhookRows.bindRateLimit(ps, 10, w);
-                ps.setString(11, w.id());
+                WebhookRows.bindOrdering(ps, 11, w);
+                ps.setString(12, w.id());
                 ps.executeUpdate();
             }
             bumpEpoch(c);
