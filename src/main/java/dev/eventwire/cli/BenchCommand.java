@@ -11,11 +11,26 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
-                BenchCommand.Ordering.class})
+                BenchCommand.Ordering.class, BenchCommand.Retention.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "retention", mixinStandardHelpOptions = true,
+            description = "In process, simulated time: steady traffic with a one-hour retention; database size every half hour.")
+    static final class Retention implements Runnable {
+        @Option(names = "--hours", defaultValue = "6", description = "Simulated hours (default ${DEFAULT-VALUE}).")
+        int hours;
+
+        @Option(names = "--per-minute", defaultValue = "2000", description = "Events per simulated minute (default ${DEFAULT-VALUE}).")
+        int perMinute;
+
+        @Override
+        public void run() {
+            new dev.eventwire.bench.RetentionBench(System.out, hours, perMinute).run();
+        }
     }
 
     @Command(name = "ordering", mixinStandardHelpOptions = true,

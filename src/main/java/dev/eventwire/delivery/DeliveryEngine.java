@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +53,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final EngineSettings settings;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Deliveries queued or in flight in this process; bounded by the lanes' capacity. */
-    private final Set<DeliveryKey> inMemory = ConcurrentHashMap.newKeySet();
+    /** Every delivery this process holds, queued in a lane or in flight, with the lease it holds it under. */
+    private final Map<DeliveryKey, DeliveryJob> inMemory = new ConcurrentHashMap<>();
+    private Instant nextRenewal = Instant.MIN;
     /** Body characters of the deliveries waiting in lanes (not yet sent). */
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
@@ -154,7 +155,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     /** Puts a job in its lane; false when the lane is full (the caller gives its lease back). */
     private boolean dispatch(DeliveryJob job) {
-        if (!inMemory.add(job.key())) return true; // already queued or in flight here
+        if (inMemory.putIfAbsent(job.key(), job) != null) return true; // already queued or in flight here
         if (lane(job.webhookId()).offer(job)) return true;
         inMemory.remove(job.key());
         return false;
@@ -390,6 +391,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             try {
                 boolean more = pollOnce();
                 kickWaitingLanes(); // a safety net: no lane waits longer than one poll for a free slot
+                renewLeasesIfDue();
                 if (!more) {
                     wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
@@ -405,6 +407,19 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 }
             }
         }
+    }
+
+    /**
+     * Every third of a lease, the leases of everything this process holds are extended by a lease from
+     * now, so a delivery that waits in a slow lane longer than a lease is not taken over (and sent again)
+     * by another replica meanwhile. A lease that is no longer ours stays as it is.
+     */
+    private void renewLeasesIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextRenewal)) return;
+        nextRenewal = now.plus(settings.lease().dividedBy(3));
+        if (inMemory.isEmpty()) return;
+        store.renewLeases(List.copyOf(inMemory.values()), now.plus(settings.lease()));
     }
 
     /**

@@ -38,6 +38,9 @@ public interface DeliveryStore {
      */
     CompletableFuture<Void> releaseLeases(Collection<DeliveryJob> jobs);
 
+    /** Extends the leases of deliveries this process still holds to {@code until}; one no longer held under the job's lease stays as it is. */
+    CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until);
+
     /**
      * At start, the leases this process left behind when it last stopped are given up: a single-owner
      * store releases every lease (nobody else can hold one); a store shared by replicas releases only

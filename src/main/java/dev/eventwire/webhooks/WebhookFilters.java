@@ -24,12 +24,16 @@ public record WebhookFilters(List<String> eventTypes, List<String> entityIds, Op
         return matchesType(event.eventType()) && matchesEntity(event) && matchesAmount(event.data());
     }
 
+    /** Eventwire's own events ({@code eventwire.*}) go only to webhooks that ask for them by type, never to catch-all ones. */
+    static final String OWN_EVENTS = "eventwire";
+
     /** {@code order} matches {@code order} and {@code order.created}, not {@code orders.x}. */
     public static boolean typeMatches(String prefix, String eventType) {
         return eventType.equals(prefix) || (eventType.startsWith(prefix) && eventType.charAt(prefix.length()) == '.');
     }
 
     private boolean matchesType(String eventType) {
+        if (typeMatches(OWN_EVENTS, eventType)) return eventTypes.stream().anyMatch(prefix -> typeMatches(prefix, eventType));
         if (eventTypes.isEmpty()) return true;
         for (String prefix : eventTypes) {
             if (typeMatches(prefix, eventType)) return true;

@@ -89,7 +89,7 @@ class AutoDisableTest {
                 disabledHooks.add(e.get("data").get("webhook_id").asText());
             }
             assertThat(disabledHooks).containsExactlyInAnyOrder(a, deadSubscriber);
-            assertThat(deadOps.received().size()).as("the dead subscriber was tried").isGreaterThanOrEqualTo(3);
+            assertThat(deadOps.received()).as("the dead subscriber was tried").isNotEmpty();
         }
     }
 }

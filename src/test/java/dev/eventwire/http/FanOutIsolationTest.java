@@ -56,7 +56,8 @@ class FanOutIsolationTest {
             running.set(false);
             steady.join();
             assertThat(otherStatuses).as("the other tenant is served throughout").isNotEmpty().containsOnly(202);
-            Receiver.await(() -> receiver.received().size() >= 20_000, java.time.Duration.ofSeconds(120), "20,000 deliveries");
+            // Generous: on a machine shared with other builds this drain took over two minutes (35 s alone).
+            Receiver.await(() -> receiver.received().size() >= 20_000, java.time.Duration.ofSeconds(300), "20,000 deliveries");
         }
     }
 }

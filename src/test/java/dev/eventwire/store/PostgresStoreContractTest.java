@@ -62,6 +62,20 @@ class PostgresStoreContractTest extends StoreContractTest {
     }
 
     @Test
+    void aStaleLeaseCannotBeRenewed() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        DeliveryJob first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        clock.advance(LEASE.plusSeconds(1));
+        stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        stores.deliveries().renewLeases(List.of(first), clock.instant().plus(LEASE.multipliedBy(10))).get();
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
+                .as("the paused owner's renewal did not extend the new owner's lease").hasSize(1);
+    }
+
+    @Test
     void twoReplicasRacingOverOneHundredThousandDueDeliveriesClaimEachExactlyOnce() throws Exception {
         engineTakesNew.set(false);
         for (int w = 0; w < 10; w++) webhook("a", "wh_" + w);

@@ -434,4 +434,19 @@ abstract class StoreContractTest {
         stores.deliveries().record(outcome(next.getFirst(), DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
         assertThat(claimIds()).as("dead: the next goes too").containsExactly("x3");
     }
+
+    @Test
+    void aRenewedLeaseKeepsADeliveryHeldPastItsFirstLease() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        List<DeliveryJob> held = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(held).hasSize(1);
+        clock.advance(LEASE.multipliedBy(2).dividedBy(3));
+        stores.deliveries().renewLeases(held, clock.instant().plus(LEASE)).get();
+        clock.advance(LEASE.dividedBy(2)); // past the first lease, within the renewed one
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs()).as("still held").isEmpty();
+        clock.advance(LEASE);
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs()).as("lapsed at last").hasSize(1);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.delivery.AttemptLogEntry;
@@ -92,6 +93,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         + "next_attempt_us BIGINT, last_status_code INTEGER, last_error VARCHAR, updated_us BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (seq BIGINT, event_seq BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS release_stage (webhook_id VARCHAR, event_id VARCHAR)");
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS renew_stage (seq BIGINT)");
                 nextDeliverySeq = Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history"));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
             }
@@ -308,6 +310,23 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         UPDATE delivery_queue SET lease_until_us = NULL FROM release_stage s
                         WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id""");
                 st.execute("DELETE FROM release_stage");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+        long[] seqs = jobs.stream().mapToLong(DeliveryJob::seq).toArray();
+        return writer.submitUnordered(c -> {
+            try (DuckDBAppender ap = ((DuckDBConnection) c).createAppender("temp", "main", "renew_stage")) {
+                for (long seq : seqs) ap.beginRow().append(seq).endRow();
+            }
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE delivery_queue SET lease_until_us = " + Micros.of(until) + " FROM renew_stage s "
+                        + "WHERE delivery_queue.seq = s.seq AND delivery_queue.lease_until_us IS NOT NULL");
+                st.execute("DELETE FROM renew_stage");
             }
             return null;
         });

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.ReceivedBetweenQuery;
 import dev.eventwire.store.Micros;

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.metrics.Aggregate;
 import dev.eventwire.metrics.AggregateBuilder;
 import dev.eventwire.metrics.Contribution;

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.WebhookRows;
 import dev.eventwire.support.Awaits;

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import java.sql.Statement;
 
 /**

@@ -301,6 +301,23 @@ final class PgDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+        Long[] seqs = jobs.stream().map(DeliveryJob::seq).toArray(Long[]::new);
+        Long[] tokens = jobs.stream().map(DeliveryJob::lease).toArray(Long[]::new);
+        return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE delivery_queue d SET visible_us = ?
+                    FROM unnest(?::bigint[], ?::bigint[]) AS r(seq, token) WHERE d.seq = r.seq AND d.lease_token = r.token""")) {
+                ps.setLong(1, Micros.of(until));
+                ps.setArray(2, c.createArrayOf("bigint", seqs));
+                ps.setArray(3, c.createArrayOf("bigint", tokens));
+                return ps.executeUpdate();
+            }
+        }));
+    }
+
+    @Override
     public void releaseOwnLeasesAtStart() {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
