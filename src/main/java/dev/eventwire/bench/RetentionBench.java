@@ -6,6 +6,7 @@ import dev.eventwire.demo.LocalReceiver;
 import dev.eventwire.retention.Retained;
 import dev.eventwire.store.duckdb.DuckDbDatabase;
 import dev.eventwire.support.Json;
+import dev.eventwire.support.MutableClock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class RetentionBench {
 
     public void run() {
         Path dir = LocalServer.freshFolder("eventwire-bench-retention-");
-        SteppedClock clock = new SteppedClock(Instant.now());
+        MutableClock clock = MutableClock.startingNow();
         Json json = new Json();
         String padding = "x".repeat(400);
         try (LocalReceiver receiver = new LocalReceiver(() -> 200, r -> { });

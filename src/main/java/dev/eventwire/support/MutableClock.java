@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move forward, so schedules are tested without sleeping through them. */
+/** A clock its owner moves forward: tests check schedules without sleeping through them, benchmarks run simulated hours. */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
