@@ -24,6 +24,12 @@ import dev.eventwire.metrics.MetricsService;
 import dev.eventwire.metrics.RollupWorker;
 import java.time.Duration;
 import dev.eventwire.store.duckdb.DuckDbMetricStore;
+import dev.eventwire.store.duckdb.DuckDbPendingDeliveries;
+import dev.eventwire.observability.DeliveryMeters;
+import dev.eventwire.observability.EngineGauges;
+import dev.eventwire.observability.IngestMeters;
+import dev.eventwire.observability.StoreMeters;
+import dev.eventwire.observability.Telemetry;
 import java.util.List;
 import java.util.Optional;
 import dev.eventwire.events.IngestService;
@@ -61,6 +67,7 @@ public final class App implements AutoCloseable {
     private final DuckDbMetricStore metricStore;
     private final DeliveryEngine engine;
     private final HttpServer http;
+    private final Telemetry telemetry;
     private final String adminKey;
     private volatile boolean running;
 
@@ -70,12 +77,14 @@ public final class App implements AutoCloseable {
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         this.database = DuckDbDatabase.open(config.dataDir());
+        this.telemetry = new Telemetry();
+        StoreMeters commits = new StoreMeters(telemetry);
         // Three writers commit in parallel: ingest (events, their deliveries and metric contributions, keys,
         // webhooks), delivery (claims, attempt outcomes) and metric rollups, so neither delivery traffic
         // nor rollups slow ingest acknowledgements.
-        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
-        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE);
-        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
+        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, commits);
+        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         HttpSender sender = null;
         try {
             EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
@@ -88,7 +97,9 @@ public final class App implements AutoCloseable {
             DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, settings.lease());
             DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
-                    new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
+                    new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
+                    new DeliveryMeters(telemetry, clock));
+            EngineGauges.register(telemetry, engine, new DuckDbPendingDeliveries(database));
             this.metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
             this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
             MetricCache metricCache = new MetricCache(catalog);
@@ -98,7 +109,7 @@ public final class App implements AutoCloseable {
                     IngestListener.all(List.of(observer, metricCache, engine)));
             MetricsService metrics = new MetricsService(catalog, metricStore, liveMetrics, metricCache, clock);
             AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
-            IngestService ingest = new IngestService(events, new EventValidator(json, ids), catalog, registry,
+            IngestService ingest = new IngestService(new IngestMeters(events, telemetry), new EventValidator(json, ids), catalog, registry,
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
             DeliveryService deliveryService = new DeliveryService(deliveries, webhooks, engine,
@@ -113,7 +124,8 @@ public final class App implements AutoCloseable {
             rollups.start();
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics), json, this::health,
-                    config.limits().bodyBudgetBytes());
+                    config.limits().bodyBudgetBytes(),
+                    new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;
         } catch (RuntimeException e) {
@@ -122,6 +134,7 @@ public final class App implements AutoCloseable {
             deliveryWriter.close();
             rollupWriter.close();
             database.close();
+            telemetry.close();
             throw e;
         }
     }
@@ -172,6 +185,11 @@ public final class App implements AutoCloseable {
         return http.port();
     }
 
+    /** The HTTP routes as registered in the router (the OpenAPI test compares them with the document). */
+    public List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     public String adminKey() {
         return adminKey;
     }
@@ -187,5 +205,6 @@ public final class App implements AutoCloseable {
         deliveryWriter.close();
         rollupWriter.close();
         database.close();
+        telemetry.close();
     }
 }

@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     long bodyBudgetMiB;
 
+    @Option(names = "--metrics-auth", defaultValue = "${env:EVENTWIRE_METRICS_AUTH:-none}",
+            description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
+    String metricsAuth;
+
     @Override
     public Integer call() {
         ServeConfig config;
@@ -74,7 +78,8 @@ final class ServeCommand implements Callable<Integer> {
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 schedule, DurationList.parseOne(deliveryTimeout),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
-                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20));
+                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
+                dev.eventwire.MetricsAuth.parse(metricsAuth));
     }
 
     private int serve(ServeConfig config) {

@@ -23,12 +23,20 @@ public final class Api {
                            DeliveryService deliveries, FiltersCodec filters, MetricsService metrics) {
     }
 
-    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, long bodyBudgetBytes) {
+    /**
+     * What the operator routes serve: the metrics text and its content type, and whether reading it needs
+     * the admin key.
+     */
+    public record Ops(Supplier<String> metrics, String metricsContentType, boolean metricsNeedAdmin) {
+    }
+
+    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, long bodyBudgetBytes, Ops ops) {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
-                new MetricRoutes(s.metrics(), responses)), health, bodyBudgetBytes);
+                new MetricRoutes(s.metrics(), responses),
+                new OpsRoutes(new ApiKeys(s.auth()), ops)), health, bodyBudgetBytes);
     }
 }
