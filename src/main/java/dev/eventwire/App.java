@@ -58,6 +58,7 @@ import java.util.function.Consumer;
 public final class App implements AutoCloseable {
     /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
     private static final int DELIVERY_GROUP_SIZE = 8192;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(App.class);
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -128,6 +129,7 @@ public final class App implements AutoCloseable {
                     new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;
+            log.info("Eventwire {} serving on {}:{} with data in {}", Version.current(), config.host(), http.port(), config.dataDir().toAbsolutePath());
         } catch (RuntimeException e) {
             if (sender != null) sender.close();
             writer.close();
@@ -206,5 +208,6 @@ public final class App implements AutoCloseable {
         rollupWriter.close();
         database.close();
         telemetry.close();
+        log.info("Eventwire stopped");
     }
 }

@@ -71,6 +71,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServeConfig config() {
+        LogFormat.check(System.getenv(LogFormat.VARIABLE));
         List<java.time.Duration> schedule = DurationList.parse(retrySchedule);
         if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
         return new ServeConfig(host, port, data,
