@@ -59,8 +59,17 @@ final class OpenApiDocument {
 
     /** Validates a JSON body against the schema documented for that operation and status (formats asserted too). */
     List<String> violations(String operation, int status, String body) {
-        String pointer = responseObjectPointer(operation, status) + "/content/application~1json/schema";
-        if (root.at(pointer).isMissingNode()) throw new AssertionError(operation + " documents no JSON body for " + status);
+        return validate(responseObjectPointer(operation, status) + "/content/application~1json/schema", body);
+    }
+
+    /** Validates a request body against the operation's documented request schema. */
+    List<String> requestViolations(String operation, String body) {
+        String[] parts = operation.split(" ", 2);
+        return validate("/paths/" + pointerToken(parts[1]) + "/" + parts[0].toLowerCase() + "/requestBody/content/application~1json/schema", body);
+    }
+
+    private List<String> validate(String pointer, String body) {
+        if (root.at(pointer).isMissingNode()) throw new AssertionError("the document has no schema at " + pointer);
         // Braces of path templates are not allowed in a URI fragment as they are.
         Schema schema = schemas.getSchema(SchemaLocation.of("classpath:openapi.json#" + pointer.replace("{", "%7B").replace("}", "%7D")));
         List<Error> errors = schema.validate(body, InputFormat.JSON, (context, schemaContext) -> context.executionConfig(c -> c.formatAssertionsEnabled(true)));

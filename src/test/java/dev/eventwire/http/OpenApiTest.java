@@ -87,25 +87,25 @@ class OpenApiTest {
             exercised.add("GET /metrics");
             calls.check("GET /openapi.json", 200, anyone.get("/openapi.json"));
 
-            ApiClient.Response key = calls.check("POST /v1/admin/keys", 201, admin.post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"backend\"}"));
+            ApiClient.Response key = calls.check("POST /v1/admin/keys", 201, admin.post("/v1/admin/keys", calls.body("POST /v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"backend\"}", true)));
             ApiClient acme = server.withKey(key.json().get("key").asText());
             calls.check("GET /v1/admin/keys", 200, admin.get("/v1/admin/keys"));
 
-            String okHook = calls.check("POST /v1/webhooks", 201, acme.post("/v1/webhooks", "{\"url\":\"" + ok.url("/orders")
-                    + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10}}")).json().get("id").asText();
+            String okHook = calls.check("POST /v1/webhooks", 201, acme.post("/v1/webhooks", calls.body("POST /v1/webhooks", "{\"url\":\"" + ok.url("/orders")
+                    + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10}}", true))).json().get("id").asText();
             String failHook = acme.post("/v1/webhooks", "{\"url\":\"" + failing.url("/payments") + "\",\"filters\":{\"event_types\":[\"payment\"]}}")
                     .json().get("id").asText();
             calls.check("GET /v1/webhooks", 200, acme.get("/v1/webhooks?limit=1"));
             calls.check("GET /v1/webhooks/{id}", 200, acme.get("/v1/webhooks/" + okHook));
-            calls.check("PATCH /v1/webhooks/{id}", 200, acme.patch("/v1/webhooks/" + okHook, "{\"description\":\"orders of o-1\"}"));
+            calls.check("PATCH /v1/webhooks/{id}", 200, acme.patch("/v1/webhooks/" + okHook, calls.body("PATCH /v1/webhooks/{id}", "{\"description\":\"orders of o-1\"}", true)));
             calls.check("GET /v1/webhooks/{id}/secret", 200, acme.get("/v1/webhooks/" + okHook + "/secret"));
             calls.check("POST /v1/webhooks/{id}/test", 200, acme.post("/v1/webhooks/" + okHook + "/test", ""));
 
-            calls.check("POST /v1/events", 202, acme.post("/v1/events",
-                    "{\"event_id\":\"ord-1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\",\"data\":{\"total_amount\":42.5,\"session_id\":\"s-9\"}}"));
-            calls.check("POST /v1/events", 200, acme.post("/v1/events", "{\"events\":["
+            calls.check("POST /v1/events", 202, acme.post("/v1/events", calls.body("POST /v1/events",
+                    "{\"event_id\":\"ord-1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\",\"data\":{\"total_amount\":42.5,\"session_id\":\"s-9\"}}", true)));
+            calls.check("POST /v1/events", 200, acme.post("/v1/events", calls.body("POST /v1/events", "{\"events\":["
                     + "{\"event_id\":\"pay-1\",\"event_type\":\"payment.failed\",\"occurred_at\":\"2026-01-31T12:00:00Z\",\"data\":{\"amount\":5}},"
-                    + "{\"event_id\":\"ord-1\",\"event_type\":\"order.created\"},{\"event_type\":\"Not A Type\"}]}"));
+                    + "{\"event_id\":\"ord-1\",\"event_type\":\"order.created\"},{\"event_type\":\"Not A Type\"}]}", true)));
             calls.check("POST /v1/events", 200, acme.post("/v1/events", "{\"event_id\":\"ord-1\",\"event_type\":\"order.created\"}"));
             calls.check("GET /v1/events", 200, acme.get("/v1/events?event_type=order&limit=1"));
             calls.check("GET /v1/events/{event_id}", 200, acme.get("/v1/events/ord-1"));
@@ -119,7 +119,7 @@ class OpenApiTest {
             calls.check("POST /v1/webhooks/{id}/deliveries/{event_id}/retry", 202, acme.post("/v1/webhooks/" + failHook + "/deliveries/pay-1/retry", ""));
             awaitStatus(acme, failHook, "pay-1", "dead");
             calls.check("POST /v1/webhooks/{id}/recover", 202, acme.post("/v1/webhooks/" + failHook + "/recover",
-                    "{\"since\":\"" + Instant.now().minusSeconds(3600) + "\"}"));
+                    calls.body("POST /v1/webhooks/{id}/recover", "{\"since\":\"" + Instant.now().minusSeconds(3600) + "\"}", true)));
 
             calls.check("GET /v1/metrics", 200, acme.get("/v1/metrics"));
             calls.check("GET /v1/metrics/{name}", 200, acme.get("/v1/metrics/revenue?window=24h"));
@@ -134,8 +134,10 @@ class OpenApiTest {
             ApiClient other = server.tenant("other");
             calls.check("GET /v1/events/{event_id}", 404, other.get("/v1/events/ord-1"));
             calls.check("POST /v1/events", 400, other.post("/v1/events", "{\"event_type\":"));
-            calls.check("POST /v1/events", 422, other.post("/v1/events", "{\"event_type\":\"order\",\"colour\":\"red\"}"));
+            calls.check("POST /v1/events", 422, other.post("/v1/events", calls.body("POST /v1/events", "{\"event_type\":\"order\",\"colour\":\"red\"}", false)));
             calls.check("GET /v1/metrics/{name}", 422, other.get("/v1/metrics/revenue?window=2h"));
+            calls.body("POST /v1/webhooks", "{\"url\":\"https://x.example\",\"filters\":{\"event_types\":[\"Order\"]}}", false);
+            calls.check("POST /v1/webhooks", 422, other.post("/v1/webhooks", "{\"url\":\"https://x.example\",\"filters\":{\"event_types\":[\"Order\"]}}"));
             calls.check("POST /v1/webhooks/{id}/deliveries/{event_id}/retry", 404, other.post("/v1/webhooks/" + failHook + "/deliveries/pay-1/retry", ""));
             calls.check("GET /health", 200, anyone.get("/health"));
         }
@@ -159,6 +161,14 @@ class OpenApiTest {
 
     /** Calls checked against the document: status documented, body valid against its schema. */
     private record Calls(OpenApiDocument doc, Set<String> exercised) {
+        /** A request body the service takes must be one the document allows (and the other way round for a refused one). */
+        String body(String operation, String body, boolean valid) {
+            List<String> violations = doc.requestViolations(operation, body);
+            if (valid) assertThat(violations).as(operation + " request " + body).isEmpty();
+            else assertThat(violations).as(operation + " request " + body).isNotEmpty();
+            return body;
+        }
+
         ApiClient.Response check(String operation, int status, ApiClient.Response r) {
             assertThat(r.status()).as(operation + ": " + r.body()).isEqualTo(status);
             if (status == 204) {
