@@ -42,6 +42,7 @@ class LogFormatTest {
             assertThat(entry.get("loggerName").asText()).as(line).isNotEmpty();
             assertThat(entry.get("threadName").asText()).as(line).isNotEmpty();
             assertThat(entry.has("formattedMessage")).as(line).isTrue();
+            assertThat(entry.get("throwable").isNull()).as(line).isTrue();
         }
         assertThat(lines).anySatisfy(l -> assertThat(MAPPER.readTree(l).get("formattedMessage").asText()).startsWith("Eventwire ").contains(" serving on 127.0.0.1:"));
         assertThat(lines).anySatisfy(l -> assertThat(MAPPER.readTree(l).get("formattedMessage").asText()).isEqualTo("Eventwire stopped"));
