@@ -15,7 +15,18 @@ import dev.eventwire.delivery.RetryPolicy;
 import dev.eventwire.delivery.Signer;
 import dev.eventwire.delivery.WebhookTester;
 import dev.eventwire.events.EventValidator;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestListener;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.store.StoreBackend;
+import dev.eventwire.store.StoreFactory;
+import dev.eventwire.observability.DeliveryMeters;
+import dev.eventwire.observability.EngineGauges;
+import dev.eventwire.observability.IngestMeters;
+import dev.eventwire.observability.StoreMeters;
+import dev.eventwire.observability.Telemetry;
+import dev.eventwire.webhooks.WebhookStore;
 import dev.eventwire.metrics.MetricCache;
 import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinitions;
@@ -23,24 +34,11 @@ import dev.eventwire.metrics.LiveRollups;
 import dev.eventwire.metrics.MetricsService;
 import dev.eventwire.metrics.RollupWorker;
 import java.time.Duration;
-import dev.eventwire.store.duckdb.DuckDbMetricStore;
-import dev.eventwire.store.duckdb.DuckDbPendingDeliveries;
-import dev.eventwire.observability.DeliveryMeters;
-import dev.eventwire.observability.EngineGauges;
-import dev.eventwire.observability.IngestMeters;
-import dev.eventwire.observability.StoreMeters;
-import dev.eventwire.observability.Telemetry;
 import java.util.List;
 import java.util.Optional;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.http.Api;
 import dev.eventwire.http.HttpServer;
-import dev.eventwire.store.duckdb.DuckDbDatabase;
-import dev.eventwire.store.duckdb.DuckDbDeliveryStore;
-import dev.eventwire.store.duckdb.DuckDbEventStore;
-import dev.eventwire.store.duckdb.DuckDbKeyStore;
-import dev.eventwire.store.duckdb.DuckDbWebhookStore;
-import dev.eventwire.store.duckdb.GroupCommitWriter;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
 import dev.eventwire.support.ServiceHealth;
@@ -56,16 +54,14 @@ import java.util.function.Consumer;
  * dependency order (store, writer, registry, delivery engine, HTTP) and stops them in reverse.
  */
 public final class App implements AutoCloseable {
-    /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
-    private static final int DELIVERY_GROUP_SIZE = 8192;
+    /** With replicas: how long a looked-up API key is trusted before asking the store again (a revoked key is refused everywhere within it). */
+    private static final Duration SHARED_KEY_CACHE = Duration.ofMillis(500);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(App.class);
 
-    private final DuckDbDatabase database;
-    private final GroupCommitWriter writer;
-    private final GroupCommitWriter deliveryWriter;
-    private final GroupCommitWriter rollupWriter;
+    private final StoreBackend store;
     private final RollupWorker rollups;
-    private final DuckDbMetricStore metricStore;
+    private final Heartbeat heartbeat;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final Telemetry telemetry;
@@ -77,39 +73,37 @@ public final class App implements AutoCloseable {
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
-        this.database = DuckDbDatabase.open(config.dataDir());
+        EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
+        FiltersCodec filters = new FiltersCodec(json);
+        WebhookRegistry registry = new WebhookRegistry();
         this.telemetry = new Telemetry();
-        StoreMeters commits = new StoreMeters(telemetry);
-        // Three writers commit in parallel: ingest (events, their deliveries and metric contributions, keys,
-        // webhooks), delivery (claims, attempt outcomes) and metric rollups, so neither delivery traffic
-        // nor rollups slow ingest acknowledgements.
-        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
-        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, commits);
-        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        try {
+            this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry, new StoreMeters(telemetry));
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
         HttpSender sender = null;
         try {
-            EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
-            FiltersCodec filters = new FiltersCodec(json);
-            WebhookRegistry registry = new WebhookRegistry();
             EgressGuard guard = new EgressGuard(dns, config.egressAllow());
             sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
             RequestFactory requests = new RequestFactory(new Signer(), Version.current());
 
-            DuckDbDeliveryStore deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, settings.lease());
-            DuckDbWebhookStore webhookStore = new DuckDbWebhookStore(database, writer, filters);
+            DeliveryStore deliveries = store.deliveries();
+            WebhookStore webhookStore = store.webhooks();
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
                     new DeliveryMeters(telemetry, clock));
-            EngineGauges.register(telemetry, engine, new DuckDbPendingDeliveries(database));
-            this.metricStore = new DuckDbMetricStore(database, writer, rollupWriter, catalog);
-            this.rollups = new RollupWorker(metricStore, Duration.ofMillis(250));
+            EngineGauges.register(telemetry, engine, store.pendingDeliveries());
+            this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
+            this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             MetricCache metricCache = new MetricCache(catalog);
-            LiveRollups liveMetrics = new LiveRollups(catalog, metricStore, clock);
+            LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
-            DuckDbEventStore events = new DuckDbEventStore(database, writer, deliveries, metricStore, liveMetrics, registry, engine,
-                    IngestListener.all(List.of(observer, metricCache, engine)));
-            MetricsService metrics = new MetricsService(catalog, metricStore, liveMetrics, metricCache, clock);
-            AuthService auth = new AuthService(new DuckDbKeyStore(database, writer), new KeyHasher(), ids, clock, adminKey);
+            EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
+                    IngestListener.all(List.of(observer, metricCache, engine)), ids));
+            MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
+            AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
             IngestService ingest = new IngestService(new IngestMeters(events, telemetry), new EventValidator(json, ids), catalog, registry,
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
@@ -117,25 +111,22 @@ public final class App implements AutoCloseable {
                     new WebhookTester(sender, requests, deliveries, ids, json, clock), clock);
 
             registry.load(webhookStore.loadActive());
-            writer.start();
-            deliveryWriter.start();
-            rollupWriter.start();
-            liveMetrics.restore();
+            store.start();
+            if (!store.shared()) liveMetrics.restore(); // with replicas, metric reads go to the store
             engine.start();
             rollups.start();
+            heartbeat.start();
             this.http = Api.server(new Api.Services(auth, ingest,
-                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics), json, this::health,
-                    config.limits().bodyBudgetBytes(),
+                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
+                    store.replicas()), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes(),
                     new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;
-            log.info("Eventwire {} serving on {}:{} with data in {}", Version.current(), config.host(), http.port(), config.dataDir().toAbsolutePath());
+            log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),
+                    store.shared() ? "replica " + config.storage().replicaId() : "data in " + config.dataDir().toAbsolutePath());
         } catch (RuntimeException e) {
             if (sender != null) sender.close();
-            writer.close();
-            deliveryWriter.close();
-            rollupWriter.close();
-            database.close();
+            store.close();
             telemetry.close();
             throw e;
         }
@@ -159,11 +150,9 @@ public final class App implements AutoCloseable {
     public ServiceHealth health() {
         if (!running) return new ServiceHealth.Unavailable("The service is starting or stopping.");
         if (!engine.isRunning()) return new ServiceHealth.Unavailable("The delivery engine is not running.");
-        for (GroupCommitWriter w : List.of(writer, deliveryWriter, rollupWriter)) {
-            Optional<GroupCommitWriter.Problem> p = w.problem();
-            if (p.isPresent()) {
-                return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
-            }
+        Optional<StoreBackend.WriteProblem> p = store.writeProblem();
+        if (p.isPresent()) {
+            return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
         }
         Optional<String> rollupFailure = rollups.failure();
         if (rollupFailure.isPresent()) return new ServiceHealth.Degraded("Metric rollups keep failing (reads stay exact): " + rollupFailure.get());
@@ -175,21 +164,21 @@ public final class App implements AutoCloseable {
      * disk): the process should exit so its supervisor starts it again, which replays the write-ahead log.
      */
     public boolean needsRestart() {
-        return List.of(writer, deliveryWriter, rollupWriter).stream().anyMatch(w -> w.problem().map(GroupCommitWriter.Problem::fatal).orElse(false));
+        return store.writeProblem().map(StoreBackend.WriteProblem::fatal).orElse(false);
     }
 
     /** Folds every metric point written so far into the durable rollups (benchmarks wait for it before measuring). */
     public void awaitMetricRollups() {
-        metricStore.rollUpAll();
-    }
-
-    public int port() {
-        return http.port();
+        store.metrics().rollUpAll();
     }
 
     /** The HTTP routes as registered in the router (the OpenAPI test compares them with the document). */
     public List<HttpServer.Route> routes() {
         return http.routes();
+    }
+
+    public int port() {
+        return http.port();
     }
 
     public String adminKey() {
@@ -202,11 +191,9 @@ public final class App implements AutoCloseable {
         running = false;
         http.close();
         engine.close();
+        heartbeat.close();
         rollups.close();
-        writer.close();
-        deliveryWriter.close();
-        rollupWriter.close();
-        database.close();
+        store.close();
         telemetry.close();
         log.info("Eventwire stopped");
     }

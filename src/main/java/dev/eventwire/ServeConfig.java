@@ -7,8 +7,29 @@ import java.util.Optional;
 
 /** Everything {@code serve} can be told. */
 public record ServeConfig(String host, int port, Path dataDir, Optional<String> adminKey, List<String> egressAllow,
-                          List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits,
+                          List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits, Storage storage,
                           MetricsAuth metricsAuth) {
+
+    /**
+     * Where the data lives: {@code databaseUrl} empty = the embedded DuckDB file in the data folder; a
+     * PostgreSQL URL = a database that any number of replicas share. {@code replicaId} names this process
+     * among them.
+     */
+    public record Storage(Optional<String> databaseUrl, String replicaId) {
+        public static Storage embedded() {
+            return new Storage(Optional.empty(), defaultReplicaId());
+        }
+
+        public static String defaultReplicaId() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
+    }
 
     public static final List<Duration> DEFAULT_RETRY_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
@@ -21,38 +42,42 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     /** Defaults for a server on loopback with the given data folder (tests, demo, bench). */
     public static ServeConfig local(Path dataDir) {
         return new ServeConfig("127.0.0.1", 0, dataDir, Optional.empty(), List.of(), DEFAULT_RETRY_SCHEDULE, Duration.ofSeconds(15), Optional.empty(),
-                Limits.defaults(), MetricsAuth.NONE);
+                Limits.defaults(), Storage.embedded(), MetricsAuth.NONE);
     }
 
     public ServeConfig withAdminKey(String key) {
-        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
     }
 
     public ServeConfig withEgressAllow(List<String> allow) {
-        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
     }
 
     public ServeConfig withRetrySchedule(List<Duration> schedule) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
     }
 
     public ServeConfig withDeliveryTimeout(Duration timeout) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, metricsAuth);
     }
 
     public ServeConfig withMetricsFile(Path file) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, metricsAuth);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, metricsAuth);
-    }
-
-    public ServeConfig withMetricsAuth(MetricsAuth auth) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, auth);
+        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
     }
 
     public ServeConfig withLimits(Limits newLimits) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, metricsAuth);
+    }
+
+    public ServeConfig withMetricsAuth(MetricsAuth auth) {
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, auth);
+    }
+
+    public ServeConfig withStorage(Storage newStorage) {
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, metricsAuth);
     }
 }

@@ -5,6 +5,7 @@ import dev.eventwire.support.Ids;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Authenticates API keys and manages tenant keys. Lookups are cached by hash; the cache is dropped for
- * a key when it is deleted through this service (one process owns the store).
+ * Authenticates API keys and manages tenant keys. Lookups are cached by hash for a bounded time; the
+ * cache is dropped for a key when it is deleted through this service.
  */
 public final class AuthService {
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -23,9 +24,20 @@ public final class AuthService {
     private final Ids ids;
     private final Clock clock;
     private final byte[] adminKeyHash;
-    private final Map<String, Principal.Tenant> cache = new ConcurrentHashMap<>();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final java.time.Duration cacheFor;
 
-    public AuthService(KeyStore keys, KeyHasher hasher, Ids ids, Clock clock, String adminKey) {
+    /** A key found in the store and when it was looked up. */
+    private record Cached(Principal.Tenant principal, Instant at) {
+    }
+
+    /**
+     * {@code cacheFor}: how long a key found in the store is trusted without asking again — as long as the
+     * process runs when only this process changes keys; under a second when replicas share the store, so a
+     * key revoked on one replica is refused by every other within that bound.
+     */
+    public AuthService(KeyStore keys, KeyHasher hasher, Ids ids, Clock clock, String adminKey, java.time.Duration cacheFor) {
+        this.cacheFor = cacheFor;
         this.keys = keys;
         this.hasher = hasher;
         this.ids = ids;
@@ -39,10 +51,12 @@ public final class AuthService {
         if (MessageDigest.isEqual(adminKeyHash, hash.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of(new Principal.Admin());
         }
-        Principal.Tenant cached = cache.get(hash);
-        if (cached != null) return Optional.of(cached);
+        Instant now = clock.instant();
+        Cached cached = cache.get(hash);
+        if (cached != null && now.isBefore(cached.at().plus(cacheFor))) return Optional.of(cached.principal());
         Optional<Principal.Tenant> found = keys.findByHash(hash).map(k -> new Principal.Tenant(k.tenant(), k.id()));
-        found.ifPresent(p -> cache.put(hash, p));
+        if (found.isPresent()) cache.put(hash, new Cached(found.get(), now));
+        else cache.remove(hash);
         return found.map(p -> p);
     }
 
@@ -67,6 +81,6 @@ public final class AuthService {
 
     public void deleteKey(String id) {
         if (!keys.delete(id)) throw ApiException.notFound("API key");
-        cache.values().removeIf(p -> p.keyId().equals(id));
+        cache.values().removeIf(c -> c.principal().keyId().equals(id));
     }
 }

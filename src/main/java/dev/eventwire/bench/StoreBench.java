@@ -90,6 +90,6 @@ public final class StoreBench {
 
     private static AttemptRecord delivered(DeliveryJob job, Instant at) {
         return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
-                Optional.of(200), true, Optional.empty(), 1, "ok", at, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(), job.seq());
+                Optional.of(200), true, Optional.empty(), 1, "ok", at, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(), job.seq(), job.lease());
     }
 }

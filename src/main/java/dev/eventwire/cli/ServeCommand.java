@@ -4,6 +4,8 @@ import dev.eventwire.App;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
 import dev.eventwire.metrics.MetricDefinitionException;
+import dev.eventwire.support.Durations;
+import dev.eventwire.support.StoreConfigurationException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -54,6 +56,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     long bodyBudgetMiB;
 
+    @Option(names = "--database-url", defaultValue = "${env:EVENTWIRE_DATABASE_URL:-}",
+            description = "PostgreSQL database shared by replicas, as postgresql://user:password@host:5432/db or a jdbc:postgresql: URL;"
+                    + " empty = the embedded DuckDB file in --data (env EVENTWIRE_DATABASE_URL).")
+    String databaseUrl;
+
+    @Option(names = "--replica-id", defaultValue = "${env:EVENTWIRE_REPLICA_ID:-}",
+            description = "This replica's name among those sharing a database (env EVENTWIRE_REPLICA_ID, default <hostname>-<pid>).")
+    String replicaId;
+
     @Option(names = "--metrics-auth", defaultValue = "${env:EVENTWIRE_METRICS_AUTH:-none}",
             description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
     String metricsAuth;
@@ -72,14 +83,16 @@ final class ServeCommand implements Callable<Integer> {
 
     private ServeConfig config() {
         LogFormat.check(System.getenv(LogFormat.VARIABLE));
-        List<java.time.Duration> schedule = DurationList.parse(retrySchedule);
+        List<java.time.Duration> schedule = Durations.parseList(retrySchedule);
         if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
         return new ServeConfig(host, port, data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                schedule, DurationList.parseOne(deliveryTimeout),
+                schedule, Durations.parseOne(deliveryTimeout),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
+                new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
+                        replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 dev.eventwire.MetricsAuth.parse(metricsAuth));
     }
 
@@ -87,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         App app;
         try {
             app = App.start(config, Clock.systemUTC(), System.out::println);
-        } catch (MetricDefinitionException e) {
+        } catch (MetricDefinitionException | StoreConfigurationException e) {
             System.err.println("eventwire: cannot start: " + e.getMessage());
             return 2;
         }

@@ -4,14 +4,16 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The outcome of one attempt ({@code seq}: the delivery's sequence number in the store; 0 for test sends), to be written: the attempt-log row and the delivery's new state. Writing
+ * The outcome of one attempt ({@code seq}: the delivery's sequence number in the store, 0 for test sends;
+ * {@code lease}: the token of the lease it was attempted under, see {@link DeliveryJob}), to be written: the attempt-log row and the delivery's new state. Writing
  * the same record twice changes nothing the second time (the attempt id is derived from the message id
  * and attempt number, and the state change applies only while the delivery still awaits this attempt).
  */
 public record AttemptRecord(String tenant, String webhookId, String eventId, String messageId, int attempt, Trigger trigger,
                             Optional<Integer> statusCode, boolean success, Optional<String> error, long durationMillis,
                             String responseBody, Instant attemptedAt,
-                            DeliveryStatus newStatus, Optional<Instant> nextAttemptAt, Optional<String> disableWebhookReason, long seq) {
+                            DeliveryStatus newStatus, Optional<Instant> nextAttemptAt, Optional<String> disableWebhookReason, long seq,
+                            long lease) {
 
     public String attemptId() {
         return "att_" + messageId.substring(messageId.indexOf('_') + 1) + "_" + attempt + (trigger == Trigger.TEST ? "t" : "");

@@ -60,6 +60,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
     private final Semaphore inFlightEverywhere;
+    /** This process's share of each webhook's in-flight cap: the whole cap, or a part of it when replicas share the work. */
+    private volatile int perWebhookShare;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
@@ -85,11 +87,12 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         this.clock = clock;
         this.settings = settings;
         this.inFlightEverywhere = new Semaphore(settings.totalInFlight());
+        this.perWebhookShare = settings.perEndpointInFlight();
         this.poller = Thread.ofPlatform().name("eventwire-delivery-poller").daemon(true).unstarted(this::pollLoop);
     }
 
     public void start() {
-        store.releaseAllLeases();
+        store.releaseOwnLeasesAtStart();
         running = true;
         poller.start();
     }
@@ -100,7 +103,20 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     /** A snapshot for monitoring; cheap (no locks), so it may be read on every scrape. */
     public EngineLoad load() {
-        return new EngineLoad(lanes.size(), settings.totalInFlight() - inFlightEverywhere.availablePermits(), inMemory.size());
+        return new EngineLoad(lanes.size(), inFlight(), inMemory.size());
+    }
+
+    /**
+     * Several replicas deliver from one store: each takes an equal share of every webhook's in-flight cap
+     * (at least one), so the cap holds for the cluster as a whole. Called as the set of live replicas changes.
+     */
+    public void shareCapsAmong(int replicas) {
+        perWebhookShare = Math.max(1, settings.perEndpointInFlight() / Math.max(1, replicas));
+    }
+
+    /** Attempts in flight in this process now. */
+    public int inFlight() {
+        return settings.totalInFlight() - inFlightEverywhere.availablePermits();
     }
 
     /** Asks the poller to look for due work now (after a manual retry or recover, or when a lane made room). */
@@ -120,7 +136,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         if (deliveries.isEmpty()) return;
         Map<String, NewEvent> events = new HashMap<>();
         for (NewEvent e : accepted) events.put(e.tenant() + '\u0000' + e.eventId(), e);
-        List<DeliveryKey> overflow = new ArrayList<>();
+        List<DeliveryJob> overflow = new ArrayList<>();
         boolean leftInStore = false;
         for (QueuedDelivery d : deliveries) {
             if (!d.inline()) {
@@ -129,10 +145,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 continue;
             }
             NewEvent e = events.get(d.tenant() + '\u0000' + d.eventId());
-            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq());
+            DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq(), d.lease());
             if (!running || !dispatch(job)) {
                 lane(d.webhookId()).markBacklogged();
-                overflow.add(job.key());
+                overflow.add(job);
             }
         }
         // The lane filled up between the admission check and now: give the lease back at once so the
@@ -212,7 +228,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 boolean refill;
                 boolean queuedForSlot = false;
                 synchronized (this) {
-                    if (inFlight >= settings.perEndpointInFlight() || queue.isEmpty()) return;
+                    if (inFlight >= perWebhookShare || queue.isEmpty()) return;
                     if (!inFlightEverywhere.tryAcquire()) {
                         // Every slot of the process is busy: wait in line; the next finished attempt pumps the
                         // lane at the head, so lanes take turns.
@@ -367,9 +383,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             Lane lane = lanes.get(id);
             return lane == null ? settings.laneCapacity() : lane.room();
         });
-        List<DeliveryKey> overflow = new ArrayList<>();
+        List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
-            if (!dispatch(job)) overflow.add(job.key());
+            if (!dispatch(job)) overflow.add(job);
         }
         if (!overflow.isEmpty()) store.releaseLeases(overflow);
         boolean more = false;
@@ -407,10 +423,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<DeliveryKey> released = new ArrayList<>();
+        List<DeliveryJob> released = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             for (DeliveryJob job : lane.drain()) {
-                released.add(job.key());
+                released.add(job);
                 inMemory.remove(job.key());
             }
         }

@@ -29,11 +29,18 @@ public interface DeliveryStore {
     /** Appends attempt-log rows that belong to no delivery (test sends). */
     void appendLog(List<AttemptRecord> records);
 
-    /** Gives up the leases of deliveries this process holds but will not attempt now (a full lane, shutdown); set-based. */
-    CompletableFuture<Void> releaseLeases(Collection<DeliveryKey> keys);
+    /**
+     * Gives up the leases of claimed deliveries this process will not attempt now (a full lane, shutdown);
+     * set-based. A lease that is no longer the job's (it lapsed and another owner took it) stays as it is.
+     */
+    CompletableFuture<Void> releaseLeases(Collection<DeliveryJob> jobs);
 
-    /** At start of a single-owner store: no other process can hold a lease, so all are lapsed. */
-    void releaseAllLeases();
+    /**
+     * At start, the leases this process left behind when it last stopped are given up: a single-owner
+     * store releases every lease (nobody else can hold one); a store shared by replicas releases only
+     * those taken under this replica's id, and leaves the others to lapse.
+     */
+    void releaseOwnLeasesAtStart();
 
     Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page);
 

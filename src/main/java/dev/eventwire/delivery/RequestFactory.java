@@ -1,6 +1,7 @@
 package dev.eventwire.delivery;
 
 import dev.eventwire.webhooks.Webhook;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +19,14 @@ public final class RequestFactory {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("webhook-id", messageId);
         headers.put("webhook-timestamp", Long.toString(timestampSeconds));
-        headers.put("webhook-signature", signer.sign(webhook.secret(), messageId, timestampSeconds, body));
+        // During a secret rotation's overlap both signatures go, space-separated, so a receiver verifies
+        // with either the secret it has or the new one.
+        StringBuilder signatures = new StringBuilder();
+        for (String secret : webhook.signingSecrets(Instant.ofEpochSecond(timestampSeconds))) {
+            if (!signatures.isEmpty()) signatures.append(' ');
+            signatures.append(signer.sign(secret, messageId, timestampSeconds, body));
+        }
+        headers.put("webhook-signature", signatures.toString());
         headers.put("content-type", "application/json");
         headers.put("user-agent", userAgent);
         headers.put("eventwire-event-type", eventType);

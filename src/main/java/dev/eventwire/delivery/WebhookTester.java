@@ -92,7 +92,7 @@ public final class WebhookTester {
             case AttemptResult.Failed f -> Optional.of(f.error());
         };
         return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, attempt, Trigger.TEST, result.status(), success, error,
-                result.durationMillis(), result.responseBody(), at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty(), 0L);
+                result.durationMillis(), result.responseBody(), at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty(), 0L, 0L);
     }
 
     private static void pause(Duration d) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.CreatedKey;
+import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.support.JsonFields;
 import io.javalin.config.RoutesConfig;
 import java.time.Instant;
@@ -11,14 +12,25 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /v1/admin/keys}: tenant key management with the admin key. */
+/** {@code /v1/admin/...}: tenant key management and the replicas serving, with the admin key. */
 final class AdminRoutes implements RouteGroup {
     private final AuthService auth;
+    private final ReplicaDirectory replicas;
     private final Responses responses;
 
-    AdminRoutes(AuthService auth, Responses responses) {
+    AdminRoutes(AuthService auth, ReplicaDirectory replicas, Responses responses) {
         this.auth = auth;
+        this.replicas = replicas;
         this.responses = responses;
+    }
+
+    record ReplicaView(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version) {
+        static ReplicaView of(ReplicaDirectory.Replica r) {
+            return new ReplicaView(r.id(), r.startedAt(), r.lastHeartbeatAt(), r.inFlight(), r.version());
+        }
+    }
+
+    record ReplicaList(List<ReplicaView> replicas) {
     }
 
     record KeyView(String id, String tenant, String name, Instant createdAt) {
@@ -43,6 +55,7 @@ final class AdminRoutes implements RouteGroup {
             responses.json(ctx, 201, new CreatedKeyView(k.id(), created.secret(), k.tenant(), k.name(), k.createdAt()));
         });
         routes.get("/v1/admin/keys", ctx -> responses.json(ctx, 200, new KeyList(auth.listKeys().stream().map(KeyView::of).toList())));
+        routes.get("/v1/admin/replicas", ctx -> responses.json(ctx, 200, new ReplicaList(replicas.list().stream().map(ReplicaView::of).toList())));
         routes.delete("/v1/admin/keys/{id}", ctx -> {
             auth.deleteKey(ctx.pathParam("id"));
             ctx.status(204);

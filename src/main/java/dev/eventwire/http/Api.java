@@ -1,5 +1,6 @@
 package dev.eventwire.http;
 
+import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.delivery.DeliveryService;
 import dev.eventwire.events.EventStore;
@@ -20,7 +21,11 @@ public final class Api {
 
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, TenantAdmission admission, EventStore events, WebhookService webhooks,
-                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics) {
+                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, ReplicaDirectory replicas) {
+    }
+
+    /** What /health names besides the status: the store kind and this replica. */
+    public record Identity(String store, String replica) {
     }
 
     /**
@@ -30,13 +35,13 @@ public final class Api {
     public record Ops(Supplier<String> metrics, String metricsContentType, boolean metricsNeedAdmin) {
     }
 
-    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, long bodyBudgetBytes, Ops ops) {
+    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes, Ops ops) {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
-                new AdminRoutes(s.auth(), responses),
+                new AdminRoutes(s.auth(), s.replicas(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
-                new OpsRoutes(new ApiKeys(s.auth()), ops)), health, bodyBudgetBytes);
+                new OpsRoutes(new ApiKeys(s.auth()), ops)), health, identity, bodyBudgetBytes);
     }
 }

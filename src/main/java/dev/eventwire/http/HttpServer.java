@@ -29,7 +29,8 @@ public final class HttpServer implements AutoCloseable {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, long bodyBudgetBytes) {
+    public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, Api.Identity identity,
+                      long bodyBudgetBytes) {
         BodyBudget budget = new BodyBudget(bodyBudgetBytes);
         ApiKeys keys = new ApiKeys(auth);
         this.app = Javalin.create(config -> {
@@ -49,8 +50,8 @@ public final class HttpServer implements AutoCloseable {
 
             config.routes.get("/health", ctx -> {
                 switch (health.get()) {
-                    case ServiceHealth.Ok ok -> responses.json(ctx, 200, new Health("ok", null));
-                    case ServiceHealth.Degraded d -> responses.json(ctx, 200, new Health("degraded", d.reason()));
+                    case ServiceHealth.Ok ok -> responses.json(ctx, 200, new Health("ok", null, identity.store(), identity.replica()));
+                    case ServiceHealth.Degraded d -> responses.json(ctx, 200, new Health("degraded", d.reason(), identity.store(), identity.replica()));
                     case ServiceHealth.Unavailable u -> {
                         ctx.header("Retry-After", "1");
                         responses.error(ctx, 503, "unavailable", u.reason(), null);
@@ -91,7 +92,8 @@ public final class HttpServer implements AutoCloseable {
         });
     }
 
-    private record Health(String status, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String reason) {
+    private record Health(String status, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String reason,
+                          String store, String replica) {
     }
 
     private static void authenticate(Context ctx, ApiKeys keys) {

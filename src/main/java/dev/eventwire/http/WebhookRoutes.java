@@ -94,6 +94,11 @@ final class WebhookRoutes implements RouteGroup {
             ctx.status(204);
         });
         routes.get("/v1/webhooks/{id}/secret", ctx -> responses.json(ctx, 200, new SecretView(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")).secret())));
+        routes.post("/v1/webhooks/{id}/secret/rotate", ctx -> {
+            byte[] raw = ctx.bodyAsBytes();
+            JsonNode body = raw.length == 0 ? null : responses.mapper().parse(raw);
+            responses.json(ctx, 200, new SecretView(webhooks.rotateSecret(Requests.tenant(ctx), ctx.pathParam("id"), body).secret()));
+        });
         routes.post("/v1/webhooks/{id}/test", ctx -> responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id"))));
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
             int limit = Requests.limit(ctx, 20, 1000);

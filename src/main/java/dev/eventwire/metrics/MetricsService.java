@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class MetricsService {
     /** A "now" read may reuse a value computed this recently (its as_of says when). */
     static final Duration NOW_REUSE = Duration.ofSeconds(1);
+    static final Duration SHARED_REUSE = Duration.ofMillis(500);
+    private final boolean sharedStore;
 
     private final MetricCatalog catalog;
     private final MetricStore store;
@@ -22,7 +24,13 @@ public final class MetricsService {
     private final MetricCache cache;
     private final Clock clock;
 
-    public MetricsService(MetricCatalog catalog, MetricStore store, LiveRollups live, MetricCache cache, Clock clock) {
+    /**
+     * {@code sharedStore}: other replicas write the same store, whose commits this process is not told of:
+     * memory rollups are not used (reads go to the store, which sees every replica's commits) and a cached
+     * value is reused for at most {@link #SHARED_REUSE}, so a read reflects other replicas' events within a second.
+     */
+    public MetricsService(MetricCatalog catalog, MetricStore store, LiveRollups live, MetricCache cache, Clock clock, boolean sharedStore) {
+        this.sharedStore = sharedStore;
         this.catalog = catalog;
         this.store = store;
         this.live = live;
@@ -51,7 +59,8 @@ public final class MetricsService {
         }
         MetricCache.Key key = new MetricCache.Key(window, requestedAsOf);
         Optional<MetricCache.Value> cached = cache.get(tenant, name, key)
-                .filter(v -> requestedAsOf.isPresent() || !v.computedAt().isBefore(now.minus(NOW_REUSE)));
+                .filter(v -> sharedStore ? !v.computedAt().isBefore(now.minus(SHARED_REUSE))
+                        : requestedAsOf.isPresent() || !v.computedAt().isBefore(now.minus(NOW_REUSE)));
         if (cached.isPresent()) {
             MetricCache.Value v = cached.get();
             return new Reading(name, v.value(), d.unit(), window, v.asOf(), v.computedAt(), true);
@@ -70,7 +79,8 @@ public final class MetricsService {
         // A ratio's parts are read together, from one snapshot.
         List<MetricDefinition> parts = catalog.components(d).stream().distinct().toList();
         // Memory serves the last 31 days; windows reaching further back come from the store.
-        java.util.Map<String, Aggregate> folded = live.aggregate(tenant, parts, from, to).orElseGet(() -> store.aggregate(tenant, parts, from, to));
+        java.util.Map<String, Aggregate> folded = (sharedStore ? Optional.<java.util.Map<String, Aggregate>>empty() : live.aggregate(tenant, parts, from, to))
+                .orElseGet(() -> store.aggregate(tenant, parts, from, to));
         if (!d.isRatio()) return value(d, folded.get(d.name()));
         Optional<BigDecimal> numerator = value(catalog.find(d.numerator().orElseThrow()).orElseThrow(), folded.get(d.numerator().get()));
         BigDecimal denominator = BigDecimal.ZERO;

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Group-commit durations per writer ({@code eventwire_store_commit_seconds{writer=ingest|delivery|rollup}}). */
+/**
+ * Group-commit durations per writer ({@code eventwire_store_commit_seconds{writer}}): ingest, delivery and
+ * rollup on DuckDB, pg-ingest and pg-outcomes on PostgreSQL.
+ */
 public final class StoreMeters implements CommitObserver {
     private static final Duration[] BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -26,7 +29,7 @@ public final class StoreMeters implements CommitObserver {
         timers.computeIfAbsent(writer, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Writer threads are named eventwire-ingest-writer and so on; the label keeps the middle word. */
+    /** Writers are named eventwire-ingest-writer, eventwire-pg-ingest and so on; the label drops the common parts. */
     private Timer timer(String writer) {
         String label = writer.replaceFirst("^eventwire-", "").replaceFirst("-writer$", "");
         return Timer.builder("eventwire.store.commit").tag("writer", label)

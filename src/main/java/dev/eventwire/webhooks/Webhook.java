@@ -1,14 +1,30 @@
 package dev.eventwire.webhooks;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
-/** A subscriber endpoint of one tenant. {@code secret} is {@code whsec_} + base64 of 32 random bytes. */
+/**
+ * A subscriber endpoint of one tenant. {@code secret} is {@code whsec_} + base64 of 32 random bytes;
+ * {@code previousSecret} is the one before the last rotation while it is still signed with.
+ */
 public record Webhook(String id, String tenant, String url, Optional<String> description, WebhookFilters filters,
-                      String secret, boolean active, Optional<String> disabledReason, Instant createdAt, Instant updatedAt) {
+                      String secret, Optional<PreviousSecret> previousSecret, boolean active, Optional<String> disabledReason,
+                      Instant createdAt, Instant updatedAt) {
 
     public Webhook withUpdate(String newUrl, Optional<String> newDescription, WebhookFilters newFilters, boolean newActive,
                               Optional<String> newDisabledReason, Instant now) {
-        return new Webhook(id, tenant, newUrl, newDescription, newFilters, secret, newActive, newDisabledReason, createdAt, now);
+        return new Webhook(id, tenant, newUrl, newDescription, newFilters, secret, previousSecret, newActive, newDisabledReason, createdAt, now);
+    }
+
+    /** A new secret; the current one stays valid for signing until {@code previousValidUntil}. */
+    public Webhook withRotatedSecret(String newSecret, Instant previousValidUntil, Instant now) {
+        Optional<PreviousSecret> previous = previousValidUntil.isAfter(now) ? Optional.of(new PreviousSecret(secret, previousValidUntil)) : Optional.empty();
+        return new Webhook(id, tenant, url, description, filters, newSecret, previous, active, disabledReason, createdAt, now);
+    }
+
+    /** The secrets a request sent at {@code at} is signed with: the current one, then the previous one while it is valid. */
+    public List<String> signingSecrets(Instant at) {
+        return previousSecret.filter(p -> p.validAt(at)).map(p -> List.of(secret, p.secret())).orElse(List.of(secret));
     }
 }

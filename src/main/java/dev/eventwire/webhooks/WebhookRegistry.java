@@ -22,6 +22,22 @@ public final class WebhookRegistry implements FanOut {
         webhooks.forEach(this::put);
     }
 
+    /**
+     * Replaces everything with the active webhooks just read from the store (another process changed
+     * some). Each tenant's list is swapped whole, so fan-out never sees half of a tenant's change.
+     */
+    public synchronized void replaceAll(Collection<Webhook> active) {
+        java.util.Set<String> tenants = new java.util.HashSet<>(activeByTenant.keySet());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Webhook w : active) {
+            byId.put(w.id(), w);
+            ids.add(w.id());
+            tenants.add(w.tenant());
+        }
+        byId.keySet().removeIf(id -> !ids.contains(id));
+        tenants.forEach(this::rebuildTenant);
+    }
+
     /** Records the committed state of a webhook (created, updated, disabled). */
     public void put(Webhook webhook) {
         byId.put(webhook.id(), webhook);

@@ -46,8 +46,8 @@ public final class WebhookService {
         Optional<String> description = description(body);
         WebhookFilters filters = filtersCodec.read(body.get("filters"));
         Instant now = now();
-        String secret = Signer.SECRET_PREFIX + Base64.getEncoder().encodeToString(ids.randomBytes(32));
-        Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, secret, true, Optional.empty(), now, now);
+        Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, newSecret(), Optional.empty(), true,
+                Optional.empty(), now, now);
         if (!store.insert(webhook, maxPerTenant, () -> registry.put(webhook))) {
             throw new ApiException(409, "limit_reached", "This tenant already has " + maxPerTenant + " webhooks, the most it may have; delete one first.", null);
         }
@@ -71,6 +71,40 @@ public final class WebhookService {
         boolean deactivated = current.active() && !active;
         store.update(updated, deactivated, () -> registry.put(updated));
         return updated;
+    }
+
+    /** The longest overlap a rotation may ask for. */
+    static final java.time.Duration MAX_PREVIOUS_VALID_FOR = java.time.Duration.ofDays(30);
+    private static final Set<String> ROTATE_FIELDS = Set.of("previous_valid_for");
+
+    /**
+     * Gives the webhook a new secret. The previous one keeps signing (beside the new one) for
+     * {@code previous_valid_for} (default 24h, at most 30d; 0s ends it at once), so receivers can switch
+     * without a window in which deliveries fail verification.
+     */
+    public Webhook rotateSecret(String tenant, String id, JsonNode body) {
+        java.time.Duration overlap = java.time.Duration.ofHours(24);
+        if (body != null && !body.isNull() && !(body.isObject() && body.isEmpty())) {
+            JsonFields.requireObject(body, ROTATE_FIELDS);
+            if (body.has("previous_valid_for")) {
+                JsonNode v = body.get("previous_valid_for");
+                Optional<java.time.Duration> parsed = v.isTextual() ? dev.eventwire.support.Durations.parse(v.asText()) : Optional.empty();
+                if (parsed.isEmpty() || parsed.get().isNegative() || parsed.get().compareTo(MAX_PREVIOUS_VALID_FOR) > 0) {
+                    throw ApiException.invalid("invalid_duration", "previous_valid_for must be a duration such as 24h, 90m or 0s, at most 30d.",
+                            "previous_valid_for");
+                }
+                overlap = parsed.get();
+            }
+        }
+        Webhook current = get(tenant, id);
+        Instant now = now();
+        Webhook rotated = current.withRotatedSecret(newSecret(), now.plus(overlap), now);
+        store.update(rotated, false, () -> registry.put(rotated));
+        return rotated;
+    }
+
+    private String newSecret() {
+        return Signer.SECRET_PREFIX + Base64.getEncoder().encodeToString(ids.randomBytes(32));
     }
 
     public void delete(String tenant, String id) {

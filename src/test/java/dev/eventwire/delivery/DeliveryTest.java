@@ -4,7 +4,7 @@ import static dev.eventwire.support.Receiver.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventwire.cli.DurationList;
+import dev.eventwire.support.Durations;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.support.Receiver;
@@ -38,7 +38,7 @@ class DeliveryTest {
     void start() {
         clock = MutableClock.startingNow();
         receiver = new Receiver();
-        server = TestServer.withLoopbackReceivers(dir, clock, c -> c.withRetrySchedule(DurationList.parse("10s,1m")));
+        server = TestServer.withLoopbackReceivers(dir, clock, c -> c.withRetrySchedule(Durations.parseList("10s,1m")));
         acme = server.tenant("acme");
     }
 
@@ -219,7 +219,7 @@ class DeliveryTest {
             closedPort = s.getLocalPort();
         }
         try (TestServer fast = TestServer.withLoopbackReceivers(other, clock, c -> c.withDeliveryTimeout(Duration.ofSeconds(1))
-                .withRetrySchedule(DurationList.parse("10s")))) {
+                .withRetrySchedule(Durations.parseList("10s")))) {
             ApiClient client = fast.tenant("acme");
             String refusedHook = client.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + closedPort + "/nobody\"}").json().get("id").asText();
             receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(5)));

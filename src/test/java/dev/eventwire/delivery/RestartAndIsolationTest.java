@@ -55,8 +55,10 @@ class RestartAndIsolationTest {
     @Test
     void aHangingEndpointDoesNotDelayAHealthyOne() {
         try (Receiver healthy = new Receiver(); Receiver hanging = new Receiver();
-             TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(8)))) {
-            hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(30)));
+             TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
+            // Hangs past the test's end and the delivery timeout is longer than the test, so no attempt times
+            // out meanwhile: the receiver's concurrency is exactly what the engine holds open at once.
+            hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
             ApiClient acme = server.tenant("acme");
             acme.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/slow") + "\"}");
             acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");

@@ -90,6 +90,7 @@ class OpenApiTest {
             ApiClient.Response key = calls.check("POST /v1/admin/keys", 201, admin.post("/v1/admin/keys", calls.body("POST /v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"backend\"}", true)));
             ApiClient acme = server.withKey(key.json().get("key").asText());
             calls.check("GET /v1/admin/keys", 200, admin.get("/v1/admin/keys"));
+            calls.check("GET /v1/admin/replicas", 200, admin.get("/v1/admin/replicas"));
 
             String okHook = calls.check("POST /v1/webhooks", 201, acme.post("/v1/webhooks", calls.body("POST /v1/webhooks", "{\"url\":\"" + ok.url("/orders")
                     + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10}}", true))).json().get("id").asText();
@@ -99,6 +100,8 @@ class OpenApiTest {
             calls.check("GET /v1/webhooks/{id}", 200, acme.get("/v1/webhooks/" + okHook));
             calls.check("PATCH /v1/webhooks/{id}", 200, acme.patch("/v1/webhooks/" + okHook, calls.body("PATCH /v1/webhooks/{id}", "{\"description\":\"orders of o-1\"}", true)));
             calls.check("GET /v1/webhooks/{id}/secret", 200, acme.get("/v1/webhooks/" + okHook + "/secret"));
+            calls.check("POST /v1/webhooks/{id}/secret/rotate", 200, acme.post("/v1/webhooks/" + okHook + "/secret/rotate",
+                    calls.body("POST /v1/webhooks/{id}/secret/rotate", "{\"previous_valid_for\":\"90m\"}", true)));
             calls.check("POST /v1/webhooks/{id}/test", 200, acme.post("/v1/webhooks/" + okHook + "/test", ""));
 
             calls.check("POST /v1/events", 202, acme.post("/v1/events", calls.body("POST /v1/events",
@@ -147,9 +150,11 @@ class OpenApiTest {
     /** The schema check refuses what the service must not answer (so a passing check above means something). */
     @Test
     void theSchemaCheckRefusesWrongBodies() {
-        assertThat(doc.violations("GET /health", 200, "{\"status\":\"ok\"}")).isEmpty();
-        assertThat(doc.violations("GET /health", 200, "{\"status\":\"fine\"}")).isNotEmpty();
-        assertThat(doc.violations("GET /health", 200, "{\"status\":\"ok\",\"extra\":1}")).isNotEmpty();
+        String health = "{\"status\":\"ok\",\"store\":\"duckdb\",\"replica\":\"r1\"}";
+        assertThat(doc.violations("GET /health", 200, health)).isEmpty();
+        assertThat(doc.violations("GET /health", 200, health.replace("ok", "fine"))).isNotEmpty();
+        assertThat(doc.violations("GET /health", 200, health.replace("}", ",\"extra\":1}"))).isNotEmpty();
+        assertThat(doc.violations("GET /health", 200, "{\"status\":\"ok\"}")).isNotEmpty();
         String webhook = "{\"id\":\"wh_1\",\"url\":\"https://x.example\",\"description\":null,\"filters\":{},\"active\":true,"
                 + "\"disabled_reason\":null,\"created_at\":\"2026-01-31T12:00:00Z\",\"updated_at\":\"2026-01-31T12:00:00.123456Z\"}";
         assertThat(doc.violations("GET /v1/webhooks/{id}", 200, webhook)).isEmpty();

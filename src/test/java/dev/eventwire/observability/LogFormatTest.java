@@ -55,7 +55,7 @@ class LogFormatTest {
             lines = serve.stopAndReadStderr();
         }
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d{4})"
-                + " \\[main] INFO dev\\.eventwire\\.App - Eventwire .* serving on 127\\.0\\.0\\.1:\\d+ with data in .*"));
+                + " \\[main] INFO dev\\.eventwire\\.App - Eventwire .* serving on 127\\.0\\.0\\.1:\\d+ with duckdb \\(data in .*\\)"));
         assertThat(lines).noneMatch(l -> l.startsWith("{"));
     }
 

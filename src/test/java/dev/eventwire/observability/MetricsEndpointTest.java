@@ -4,6 +4,10 @@ import static dev.eventwire.support.Receiver.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.MetricsAuth;
+import dev.eventwire.ServeConfig;
+import dev.eventwire.support.PostgresServer;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
@@ -131,6 +135,26 @@ class MetricsEndpointTest {
             assertThat(done.value("eventwire_delivery_held")).isZero();
         } finally {
             release.countDown();
+        }
+    }
+
+    /** The shared store reports its own group commits and counts its pending deliveries with its own query. */
+    @Test
+    @ExtendWith(PostgresServer.class)
+    void onPostgresqlCommitsAndThePendingCountComeFromThatStore(PostgresServer.Handle postgres) throws Exception {
+        try (Receiver ok = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
+                c -> c.withStorage(new ServeConfig.Storage(Optional.of(postgres.freshDatabase()), "replica-m")))) {
+            ApiClient acme = server.tenant("acme");
+            String hook = webhook(acme, ok, "ok");
+            ApiClient anyone = server.anonymous();
+            assertThat(acme.post("/v1/events", event("p1", "ok")).status()).isEqualTo(202);
+            awaitStatus(acme, hook, "p1", "delivered");
+            await(() -> scrape(anyone).value("eventwire_deliveries_pending") == 0, WAIT, "a pending count of 0 from PostgreSQL");
+            PrometheusText after = scrape(anyone);
+            assertThat(after.value("eventwire_events_total", "result", "accepted")).isEqualTo(1);
+            assertThat(after.value("eventwire_delivery_attempts_total", "outcome", "delivered")).isEqualTo(1);
+            assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "pg-ingest")).isPositive();
+            assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "pg-outcomes")).isPositive();
         }
     }
 

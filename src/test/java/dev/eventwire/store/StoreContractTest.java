@@ -10,7 +10,10 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.IngestListener;
 import dev.eventwire.events.InlineAdmission;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.support.Ids;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricDefinitions;
@@ -44,8 +47,19 @@ abstract class StoreContractTest {
                   AutoCloseable closer) {
     }
 
-    /** The adapter asks this, in the ingest transaction, whether the engine takes a new delivery in memory. */
-    abstract Stores open(Path dir, MutableClock clock, Duration lease, InlineAdmission admission);
+    /** A fresh, empty store of the adapter under test, not started yet. */
+    abstract StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry);
+
+    /** Builds the ports as the composition root does; the adapter asks {@code admission} whether the engine takes a new delivery in memory. */
+    Stores open(Path dir, MutableClock clock, Duration lease, InlineAdmission admission) {
+        WebhookRegistry registry = new WebhookRegistry();
+        StoreBackend backend = backend(dir, clock, lease, registry);
+        dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
+        EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
+                new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of()), new Ids(clock)));
+        backend.start();
+        return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend);
+    }
 
     /** Whether the stand-in engine takes new deliveries in memory (they are then created leased). */
     final java.util.concurrent.atomic.AtomicBoolean engineTakesNew = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -77,7 +91,7 @@ abstract class StoreContractTest {
     Webhook webhook(String tenant, String id) {
         Instant now = clock.instant();
         Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", true, Optional.empty(), now, now);
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now);
         stores.webhooks().insert(w, 100, () -> stores.registry().put(w));
         return w;
     }
@@ -85,7 +99,7 @@ abstract class StoreContractTest {
     AttemptRecord outcome(DeliveryJob job, DeliveryStatus status, Optional<Instant> next) {
         return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
                 Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
-                status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty(), job.seq());
+                status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty(), job.seq(), job.lease());
     }
 
     NewEvent order(String tenant, String id, Instant at, String amount, String session) {
@@ -191,7 +205,7 @@ abstract class StoreContractTest {
         assertThat(claimed.getFirst().body()).contains("\"event_id\":\"e1\"");
         assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs()).as("leased").isEmpty();
         assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> id.equals("wh_1") ? 0 : 100).jobs()).isEmpty();
-        stores.deliveries().releaseLeases(List.of(claimed.getFirst().key())).get();
+        stores.deliveries().releaseLeases(List.of(claimed.getFirst())).get();
         assertThat(stores.deliveries().claimDue(now, now.plus(LEASE), 100, id -> 100).jobs()).as("released").hasSize(1);
     }
 

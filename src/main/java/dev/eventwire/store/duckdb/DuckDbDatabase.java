@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlWork;
 import dev.eventwire.support.StoreUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;

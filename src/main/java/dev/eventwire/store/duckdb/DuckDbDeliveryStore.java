@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.Pages;
 import dev.eventwire.delivery.AttemptLogEntry;
 import dev.eventwire.delivery.AttemptRecord;
 import dev.eventwire.delivery.Claim;
@@ -9,10 +11,9 @@ import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.Trigger;
-import dev.eventwire.events.FanOut;
-import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
+import dev.eventwire.ingest.PlannedDelivery;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Page;
@@ -97,32 +98,22 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     // ---- creation, inside the ingest transaction (writer thread) ----
 
     @Override
-    public List<QueuedDelivery> queue(Connection connection, List<NewEvent> accepted, long[] eventSeqs, FanOut fanOut, InlineAdmission admission)
-            throws SQLException {
-        List<QueuedDelivery> queued = new ArrayList<>();
-        if (accepted.isEmpty()) return queued;
+    public List<QueuedDelivery> queue(Connection connection, List<PlannedDelivery> deliveries) throws SQLException {
+        List<QueuedDelivery> queued = new ArrayList<>(deliveries.size());
         long now = Micros.of(clock.instant());
         long leaseUntil = now + initialLease.toNanos() / 1000;
-        DuckDBAppender appender = null;
-        try {
-            for (int i = 0; i < accepted.size(); i++) {
-                NewEvent e = accepted.get(i);
-                for (String webhookId : fanOut.webhooksFor(e)) {
-                    if (appender == null) appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue");
-                    String messageId = ids.timeOrdered("msg_");
-                    boolean inline = admission.admitsInline(webhookId);
-                    appender.beginRow().append(webhookId).append(e.eventId()).append(e.tenant()).append(messageId).append(e.eventType())
-                            .append("pending").append(0).append(0).append(false).append(now);
-                    if (inline) appender.append(leaseUntil);
-                    else appender.appendNull();
-                    long seq = nextDeliverySeq++;
-                    appender.appendNull().appendNull().append(now).append(now).append(seq).append(eventSeqs[i]).endRow();
-                    queued.add(new QueuedDelivery(e.tenant(), webhookId, e.eventId(), messageId, inline, seq));
-                }
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue")) {
+            for (PlannedDelivery d : deliveries) {
+                NewEvent e = d.event();
+                appender.beginRow().append(d.webhookId()).append(e.eventId()).append(e.tenant()).append(d.messageId()).append(e.eventType())
+                        .append("pending").append(0).append(0).append(false).append(now);
+                if (d.inline()) appender.append(leaseUntil);
+                else appender.appendNull();
+                long seq = nextDeliverySeq++;
+                appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq()).endRow();
+                queued.add(new QueuedDelivery(e.tenant(), d.webhookId(), e.eventId(), d.messageId(), d.inline(), seq, 0L));
             }
-            if (appender != null) appender.flush();
-        } finally {
-            if (appender != null) appender.close();
+            appender.flush();
         }
         return queued;
     }
@@ -202,7 +193,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     String body = bodies.get(r.eventSeq());
                     if (body == null) continue; // cannot happen: an event and its deliveries are written together
                     jobs.add(new DeliveryJob(r.tenant(), r.webhookId(), r.eventId(), r.messageId(), r.eventType(),
-                            r.attempts() + 1, r.attempts() + 1 - r.budgetBase(), trigger, body, r.seq()));
+                            r.attempts() + 1, r.attempts() + 1 - r.budgetBase(), trigger, body, r.seq(), 0L));
                 }
                 return new Claim(jobs, moreDue);
             }
@@ -251,12 +242,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
-    public CompletableFuture<Void> releaseLeases(Collection<DeliveryKey> keys) {
-        if (keys.isEmpty()) return CompletableFuture.completedFuture(null);
-        List<DeliveryKey> copy = List.copyOf(keys);
+    public CompletableFuture<Void> releaseLeases(Collection<DeliveryJob> jobs) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<DeliveryKey> keys = jobs.stream().map(DeliveryJob::key).toList();
         return writer.submitUnordered(c -> {
             try (DuckDBAppender ap = ((DuckDBConnection) c).createAppender("temp", "main", "release_stage")) {
-                for (DeliveryKey k : copy) ap.beginRow().append(k.webhookId()).append(k.eventId()).endRow();
+                for (DeliveryKey k : keys) ap.beginRow().append(k.webhookId()).append(k.eventId()).endRow();
             }
             try (Statement st = c.createStatement()) {
                 st.executeUpdate("""
@@ -269,7 +260,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
-    public void releaseAllLeases() {
+    public void releaseOwnLeasesAtStart() {
         Awaits.await(writer.submit(c -> {
             try (Statement st = c.createStatement()) {
                 return st.executeUpdate("UPDATE delivery_queue SET lease_until_us = NULL WHERE lease_until_us IS NOT NULL");
@@ -441,7 +432,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(delivery(rs));
                 }
-                return DuckDbEventStore.page(rows, page.limit(), Delivery::seq);
+                return Pages.of(rows, page.limit(), Delivery::seq);
             }
         });
     }

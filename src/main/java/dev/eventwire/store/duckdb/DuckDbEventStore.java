@@ -1,19 +1,21 @@
 package dev.eventwire.store.duckdb;
 
-import dev.eventwire.metrics.Contribution;
-import dev.eventwire.metrics.LiveRollups;
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
-import dev.eventwire.events.FanOut;
-import dev.eventwire.events.InlineAdmission;
-import dev.eventwire.events.IngestListener;
+import dev.eventwire.ingest.EventKey;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.ingest.IngestUnit;
+import dev.eventwire.ingest.PlannedDelivery;
+import dev.eventwire.metrics.Contribution;
+import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
 import dev.eventwire.support.ErrorDetail;
-import dev.eventwire.support.Ids;
 import dev.eventwire.support.Page;
 import dev.eventwire.support.PageRequest;
 import java.sql.Connection;
@@ -34,34 +36,26 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
- * into one write per commit: one index lookup finds the ids already stored, and the appender writes the
- * rest. The same transaction queues the new
- * events' deliveries and appends their metric points; right after the commit, before any request in it
- * is answered, the points go to the in-memory rollups and then to the listener.
+ * into one write per commit, whose content {@link IngestCommit} decides: one index lookup finds the ids
+ * already stored, and the appender writes the rest, their deliveries and their metric points.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final DeliveryQueue deliveryQueue;
     private final DuckDbMetricStore metrics;
-    private final LiveRollups liveMetrics;
-    private final FanOut fanOut;
-    private final InlineAdmission admission;
-    private final IngestListener listener;
+    private final IngestCommit commit;
     private final AppendKind appendKind = new AppendKind();
     private long nextEventSeq;
     private long nextRejectedSeq;
 
-    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
-                            LiveRollups liveMetrics, FanOut fanOut, InlineAdmission admission, IngestListener listener) {
+    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DuckDbDeliveryStore deliveryQueue, DuckDbMetricStore metrics,
+                            IngestCommit commit) {
         this.database = database;
         this.writer = writer;
         this.deliveryQueue = deliveryQueue;
         this.metrics = metrics;
-        this.liveMetrics = liveMetrics;
-        this.fanOut = fanOut;
-        this.admission = admission;
-        this.listener = listener;
+        this.commit = commit;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
                 try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
@@ -92,49 +86,68 @@ public final class DuckDbEventStore implements EventStore {
         @Override
         public GroupCommitWriter.BatchResult<List<AppendOutcome>> runAll(Connection connection, List<? extends GroupCommitWriter.Batchable<List<AppendOutcome>>> items) throws SQLException {
             List<Append> appends = items.stream().map(Append.class::cast).toList();
-            // First occurrence of a (tenant, event_id) in this group is the candidate; later ones are duplicates.
-            Map<String, NewEvent> candidates = new HashMap<>();
-            List<NewEvent> ordered = new ArrayList<>();
-            for (Append a : appends) {
-                for (NewEvent e : a.events) {
-                    if (candidates.putIfAbsent(key(e.tenant(), e.eventId()), e) == null) ordered.add(e);
-                }
-            }
-            Map<String, Long> inserted = insertNew(connection, ordered);
-            List<NewEvent> accepted = ordered.stream().filter(e -> inserted.containsKey(key(e.tenant(), e.eventId()))).toList();
-            long[] seqs = accepted.stream().mapToLong(e -> inserted.get(key(e.tenant(), e.eventId()))).toArray();
-            List<QueuedDelivery> deliveries = deliveryQueue.queue(connection, accepted, seqs, fanOut, admission);
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
-            insertRejected(connection, rejected);
-            List<Contribution> points = metrics.write(connection, accepted, rejected);
-
-            List<List<AppendOutcome>> outcomes = new ArrayList<>(appends.size());
-            for (Append a : appends) {
-                List<AppendOutcome> perEvent = new ArrayList<>(a.events.size());
-                for (NewEvent e : a.events) {
-                    String k = key(e.tenant(), e.eventId());
-                    // Identity check: only the instance that was first in the group can have been inserted.
-                    boolean won = candidates.get(k) == e && inserted.containsKey(k);
-                    perEvent.add(won ? AppendOutcome.ACCEPTED : AppendOutcome.DUPLICATE);
-                }
-                outcomes.add(perEvent);
+            try {
+                IngestCommit.Result result = commit.write(new Unit(connection), appends.stream().map(Append::events).toList(), rejected);
+                return new GroupCommitWriter.BatchResult<>(result.outcomes(), result.afterCommit());
+            } catch (IngestUnit.UnitFailure failure) {
+                throw (SQLException) failure.getCause();
             }
-            return new GroupCommitWriter.BatchResult<>(outcomes, () -> {
-                // Memory first: a read whose cached value is dropped by the listener must find the points there.
-                liveMetrics.apply(points);
-                listener.committed(accepted, rejected, deliveries);
-            });
         }
     }
 
+    /** The open ingest transaction, as the commit plan sees it. */
+    private final class Unit implements IngestUnit {
+        private final Connection connection;
+
+        Unit(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public Map<EventKey, Long> appendNew(List<NewEvent> candidates) {
+            return sql(() -> insertNew(connection, candidates));
+        }
+
+        @Override
+        public List<QueuedDelivery> queue(List<PlannedDelivery> deliveries) {
+            return sql(() -> deliveryQueue.queue(connection, deliveries));
+        }
+
+        @Override
+        public void appendRejected(List<RejectedEvent> rejected) {
+            sql(() -> {
+                insertRejected(connection, rejected);
+                return null;
+            });
+        }
+
+        @Override
+        public List<Contribution> appendPoints(List<MetricPoint> points) {
+            return sql(() -> metrics.append(connection, points));
+        }
+
+        private static <T> T sql(SqlCall<T> call) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                throw new IngestUnit.UnitFailure(e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T run() throws SQLException;
+    }
+
     /** Appends the events not stored yet; returns the key and log position of each one appended. */
-    private Map<String, Long> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
-        if (events.isEmpty()) return Map.of();
-        Set<String> existing = existingKeys(connection, events);
-        Map<String, Long> inserted = new HashMap<>();
+    private Map<EventKey, Long> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
+        Set<EventKey> existing = existingKeys(connection, events);
+        Map<EventKey, Long> inserted = new HashMap<>();
         try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "events")) {
             for (NewEvent e : events) {
-                String k = key(e.tenant(), e.eventId());
+                EventKey k = EventKey.of(e);
                 if (existing.contains(k)) continue;
                 long seq = nextEventSeq++;
                 appender.beginRow()
@@ -161,10 +174,10 @@ public final class DuckDbEventStore implements EventStore {
      * as literals because DuckDB answers an IN list of constants from the primary-key index (a bound
      * parameter makes it scan).
      */
-    private static Set<String> existingKeys(Connection connection, List<NewEvent> events) throws SQLException {
+    private static Set<EventKey> existingKeys(Connection connection, List<NewEvent> events) throws SQLException {
         Map<String, List<String>> idsByTenant = new HashMap<>();
         for (NewEvent e : events) idsByTenant.computeIfAbsent(e.tenant(), t -> new ArrayList<>()).add(e.eventId());
-        Set<String> existing = new HashSet<>();
+        Set<EventKey> existing = new HashSet<>();
         try (Statement st = connection.createStatement()) {
             for (Map.Entry<String, List<String>> entry : idsByTenant.entrySet()) {
                 List<String> ids = entry.getValue();
@@ -172,7 +185,7 @@ public final class DuckDbEventStore implements EventStore {
                     String in = SqlLiterals.list(ids.subList(from, Math.min(ids.size(), from + 1000)));
                     try (ResultSet rs = st.executeQuery("SELECT event_id FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
                             + " AND event_id IN (" + in + ")")) {
-                        while (rs.next()) existing.add(key(entry.getKey(), rs.getString(1)));
+                        while (rs.next()) existing.add(new EventKey(entry.getKey(), rs.getString(1)));
                     }
                 }
             }
@@ -196,10 +209,6 @@ public final class DuckDbEventStore implements EventStore {
             }
             appender.flush();
         }
-    }
-
-    private static String key(String tenant, String eventId) {
-        return tenant + '\u0000' + eventId;
     }
 
     @Override
@@ -238,7 +247,7 @@ public final class DuckDbEventStore implements EventStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(storedEvent(rs));
                 }
-                return page(rows, query.page().limit(), StoredEvent::seq);
+                return Pages.of(rows, query.page().limit(), StoredEvent::seq);
             }
         });
     }
@@ -259,16 +268,10 @@ public final class DuckDbEventStore implements EventStore {
                         rows.add(Map.entry(rs.getLong(1), new RejectedEvent(tenant, Micros.toInstant(rs.getLong(2)), error, rs.getString(6))));
                     }
                 }
-                Page<Map.Entry<Long, RejectedEvent>> p = page(rows, page.limit(), Map.Entry::getKey);
+                Page<Map.Entry<Long, RejectedEvent>> p = Pages.of(rows, page.limit(), Map.Entry::getKey);
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
-    }
-
-    static <T> Page<T> page(List<T> rows, int limit, java.util.function.ToLongFunction<T> seqOf) {
-        if (rows.size() <= limit) return new Page<>(rows, Optional.empty());
-        List<T> items = rows.subList(0, limit);
-        return new Page<>(items, Optional.of(PageRequest.cursorFor(seqOf.applyAsLong(items.getLast()))));
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {

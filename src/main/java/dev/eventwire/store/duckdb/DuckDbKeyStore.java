@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
 import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.KeyStore;
 import java.sql.PreparedStatement;

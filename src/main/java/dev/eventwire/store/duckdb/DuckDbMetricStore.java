@@ -1,11 +1,9 @@
 package dev.eventwire.store.duckdb;
 
-import dev.eventwire.events.NewEvent;
-import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.metrics.Aggregate;
+import dev.eventwire.metrics.AggregateBuilder;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.RestoreSink;
-import dev.eventwire.metrics.MetricCatalog;
 import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
@@ -44,13 +42,11 @@ public final class DuckDbMetricStore implements MetricStore {
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter rollupWriter;
-    private final MetricCatalog catalog;
     private long nextPointSeq;
 
-    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter, MetricCatalog catalog) {
+    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter) {
         this.database = database;
         this.rollupWriter = rollupWriter;
-        this.catalog = catalog;
         nextPointSeq = ingestWriter.runNow(c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) + 1 FROM metric_points")) {
                 rs.next();
@@ -60,14 +56,10 @@ public final class DuckDbMetricStore implements MetricStore {
     }
 
     /**
-     * Called inside the ingest transaction (ingest writer thread) with what it accepted and rejected;
-     * returns the points written, numbered, for the in-memory rollups to apply after the commit.
+     * Called inside the ingest transaction (ingest writer thread); returns the points written, numbered,
+     * for the in-memory rollups to apply after the commit.
      */
-    List<Contribution> write(Connection connection, List<NewEvent> accepted, List<RejectedEvent> rejected) throws SQLException {
-        List<MetricPoint> points = new ArrayList<>();
-        for (NewEvent e : accepted) points.addAll(catalog.pointsOf(e));
-        for (RejectedEvent r : rejected) points.addAll(catalog.pointsOf(r));
-        if (points.isEmpty()) return List.of();
+    List<Contribution> append(Connection connection, List<MetricPoint> points) throws SQLException {
         List<Contribution> written = new ArrayList<>(points.size());
         try (DuckDBAppender ap = ((DuckDBConnection) connection).createAppender("main", "metric_points")) {
             for (MetricPoint p : points) {
@@ -207,8 +199,8 @@ public final class DuckDbMetricStore implements MetricStore {
                     rs.next();
                     watermark = rs.getLong(1);
                 }
-                Map<String, Partial> partials = new LinkedHashMap<>();
-                for (MetricDefinition b : bases) partials.put(b.name(), new Partial());
+                Map<String, AggregateBuilder> partials = new LinkedHashMap<>();
+                for (MetricDefinition b : bases) partials.put(b.name(), new AggregateBuilder());
                 if (anyFull) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT metric, sum(n), sum(total), min(lo), max(hi) FROM metric_buckets"
                             + " WHERE tenant = ? AND metric IN (" + metrics + ") AND minute BETWEEN ? AND ? GROUP BY metric")) {
@@ -231,11 +223,11 @@ public final class DuckDbMetricStore implements MetricStore {
                             + " AND minute BETWEEN $7 AND $8" : "") + ") GROUP BY metric";
                     try (PreparedStatement ps = bind(c, sql, tenant, from, to, firstFull, lastFull, watermark, anyFull);
                          ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) partials.get(rs.getString(1)).distinct = rs.getLong(2);
+                        while (rs.next()) partials.get(rs.getString(1)).distinct(rs.getLong(2));
                     }
                 }
                 Map<String, Aggregate> out = new LinkedHashMap<>();
-                partials.forEach((name, p) -> out.put(name, p.toAggregate()));
+                partials.forEach((name, p) -> out.put(name, p.build()));
                 return out;
             } finally {
                 c.commit();
@@ -244,25 +236,6 @@ public final class DuckDbMetricStore implements MetricStore {
         });
     }
 
-    /** A base metric's fold being put together from buckets and loose points. */
-    private static final class Partial {
-        long count;
-        BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal min;
-        BigDecimal max;
-        long distinct;
-
-        void add(long n, BigDecimal total, BigDecimal lo, BigDecimal hi) {
-            count += n;
-            if (total != null) sum = sum.add(total);
-            if (lo != null && (min == null || lo.compareTo(min) < 0)) min = lo;
-            if (hi != null && (max == null || hi.compareTo(max) > 0)) max = hi;
-        }
-
-        Aggregate toAggregate() {
-            return new Aggregate(count, sum, Optional.ofNullable(min), Optional.ofNullable(max), distinct);
-        }
-    }
 
     /** Binds $1 tenant, $2 from, $3 to, and when the window holds whole minutes: $4 their start, $5 their end, $6 the watermark, $7..$8 the minutes. */
     private static PreparedStatement bind(Connection c, String sql, String tenant, long from, long to, long firstFull, long lastFull,

@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.WebhookRows;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.Webhook;
@@ -13,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 public final class DuckDbWebhookStore implements WebhookStore {
-    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us";
+    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
+            + "previous_secret, previous_valid_until_us";
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -40,7 +43,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
                     if (rs.getLong(1) >= maxPerTenant) return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, false)")) {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
@@ -67,12 +70,14 @@ public final class DuckDbWebhookStore implements WebhookStore {
     public void update(Webhook w, boolean parkPending, Runnable afterCommit) {
         Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ? WHERE id = ?")) {
+                    "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
+                            + "previous_secret = ?, previous_valid_until_us = ? WHERE id = ?")) {
                 bindState(ps, 1, w);
                 ps.setBoolean(4, w.active());
                 ps.setString(5, w.disabledReason().orElse(null));
                 ps.setLong(6, Micros.of(w.updatedAt()));
-                ps.setString(7, w.id());
+                WebhookRows.bindSecrets(ps, 7, w);
+                ps.setString(10, w.id());
                 ps.executeUpdate();
             }
             if (parkPending) parkPending(c, w.id(), Micros.of(w.updatedAt()));
@@ -117,9 +122,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
             List<Webhook> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
-                            filters.readString(rs.getString(5)), rs.getString(6), rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
-                            Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10))));
+                    out.add(WebhookRows.read(rs, filters));
                 }
             }
             return out;

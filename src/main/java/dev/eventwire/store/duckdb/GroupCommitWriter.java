@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlWork;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;

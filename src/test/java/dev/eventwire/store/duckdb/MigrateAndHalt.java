@@ -20,7 +20,8 @@ public final class MigrateAndHalt {
         try (Statement st = c.createStatement()) {
             if (upTo >= 2) {
                 st.execute("INSERT INTO events VALUES (" + upTo + ", 't', 'e" + upTo + "', 'a.b', NULL, 1, 1, '{}')");
-                st.execute("INSERT INTO webhooks VALUES ('wh_" + upTo + "', 't', 'https://example.com', NULL, '{}', 'whsec_x', true, NULL, false, 1, 1)");
+                st.execute("INSERT INTO webhooks (id, tenant, url, description, filters, secret, active, disabled_reason, deleted, created_us, updated_us)"
+                        + " VALUES ('wh_" + upTo + "', 't', 'https://example.com', NULL, '{}', 'whsec_x', true, NULL, false, 1, 1)");
             }
         }
         System.out.println("migrated " + upTo);

@@ -21,7 +21,7 @@ class MigrationCrashTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 4})
+    @ValueSource(ints = {1, 2, 3, 4, 5})
     void killedRightAfterAMigrationStepTheNextStartFinishesTheUpgrade(int version) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -42,6 +42,11 @@ class MigrationCrashTest {
                     try (ResultSet rs = st.executeQuery("SELECT count(*) FROM delivery_queue")) {
                         rs.next();
                         assertThat(rs.getLong(1)).isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*), count(previous_secret) FROM webhooks")) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).as("the webhook row carried over").isEqualTo(version >= 2 ? 1 : 0);
+                        assertThat(rs.getLong(2)).as("no previous secret yet").isZero();
                     }
                 }
                 return null;

@@ -1,4 +1,4 @@
-package dev.eventwire.store.duckdb;
+package dev.eventwire.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,16 +1,17 @@
-package dev.eventwire.cli;
+package dev.eventwire.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations written as {@code 500ms}, {@code 5s}, {@code 5m}, {@code 2h}, {@code 1d}, alone or comma-separated. */
-public final class DurationList {
+public final class Durations {
     private static final Pattern ONE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private DurationList() {
+    private Durations() {
     }
 
     public static Duration parseOne(String text) {
@@ -26,7 +27,16 @@ public final class DurationList {
         };
     }
 
-    public static List<Duration> parse(String text) {
+    /** The duration, or empty when the text is not one or is too large to hold. */
+    public static Optional<Duration> parse(String text) {
+        try {
+            return Optional.of(parseOne(text));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static List<Duration> parseList(String text) {
         List<Duration> out = new ArrayList<>();
         for (String part : text.split(",")) {
             if (!part.isBlank()) out.add(parseOne(part));

@@ -1,0 +1,34 @@
+package dev.eventwire.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The replica directory of a single-owner store: this process is the only replica. */
+public final class LocalReplica implements ReplicaDirectory {
+    private final String id;
+    private final String version;
+    private final Instant startedAt;
+    private volatile Replica current;
+
+    public LocalReplica(String id, String version, Instant startedAt) {
+        this.id = id;
+        this.version = version;
+        this.startedAt = startedAt;
+        this.current = new Replica(id, startedAt, startedAt, 0, version);
+    }
+
+    @Override
+    public void beat(Instant now, int inFlight) {
+        current = new Replica(id, startedAt, now, inFlight, version);
+    }
+
+    @Override
+    public List<Replica> list() {
+        return List.of(current);
+    }
+
+    @Override
+    public void leave() {
+        // nothing stored
+    }
+}

@@ -1,0 +1,18 @@
+package dev.eventwire.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Port: who is serving. Each replica records itself and beats a heartbeat; any replica lists them all. */
+public interface ReplicaDirectory {
+    /** Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight. */
+    void beat(Instant now, int inFlight);
+
+    List<Replica> list();
+
+    /** Removes this replica's row (graceful stop). */
+    void leave();
+
+    record Replica(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version) {
+    }
+}

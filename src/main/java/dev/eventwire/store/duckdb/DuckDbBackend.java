@@ -1,0 +1,127 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.auth.KeyStore;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.PendingDeliveries;
+import dev.eventwire.events.EventStore;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.store.PendingCount;
+import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.StoreBackend;
+import dev.eventwire.support.CommitObserver;
+import dev.eventwire.support.Ids;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.WebhookStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded backend: one DuckDB file owned by this process. Three writers commit in parallel: ingest
+ * (events, their deliveries and metric points, keys, webhooks), delivery (claims, attempt outcomes) and
+ * metric rollups, so neither delivery traffic nor rollups slow ingest acknowledgements.
+ */
+public final class DuckDbBackend implements StoreBackend {
+    /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
+    private static final int DELIVERY_GROUP_SIZE = 8192;
+
+    private final DuckDbDatabase database;
+    private final GroupCommitWriter writer;
+    private final GroupCommitWriter deliveryWriter;
+    private final GroupCommitWriter rollupWriter;
+    private final DuckDbDeliveryStore deliveries;
+    private final DuckDbWebhookStore webhooks;
+    private final DuckDbKeyStore keys;
+    private final DuckDbMetricStore metrics;
+    private final ReplicaDirectory replicas;
+
+    /** {@code commits}: told how long each group commit of the three writers takes. */
+    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas, CommitObserver commits) {
+        this.database = DuckDbDatabase.open(dataDir);
+        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, commits);
+        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        try {
+            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, lease);
+            this.webhooks = new DuckDbWebhookStore(database, writer, filters);
+            this.keys = new DuckDbKeyStore(database, writer);
+            this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);
+            this.replicas = replicas;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    public DeliveryStore deliveries() {
+        return deliveries;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
+    }
+
+    @Override
+    public KeyStore keys() {
+        return keys;
+    }
+
+    @Override
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    @Override
+    public EventStore events(IngestCommit commit) {
+        return new DuckDbEventStore(database, writer, deliveries, metrics, commit);
+    }
+
+    @Override
+    public PendingDeliveries pendingDeliveries() {
+        return new PendingCount(database::read);
+    }
+
+    @Override
+    public ReplicaDirectory replicas() {
+        return replicas;
+    }
+
+    @Override
+    public void start() {
+        writer.start();
+        deliveryWriter.start();
+        rollupWriter.start();
+    }
+
+    @Override
+    public Optional<WriteProblem> writeProblem() {
+        for (GroupCommitWriter w : List.of(writer, deliveryWriter, rollupWriter)) {
+            Optional<GroupCommitWriter.Problem> p = w.problem();
+            if (p.isPresent()) return Optional.of(new WriteProblem(p.get().reason(), p.get().fatal()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        deliveryWriter.close();
+        rollupWriter.close();
+        database.close();
+    }
+}

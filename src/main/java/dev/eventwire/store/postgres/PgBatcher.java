@@ -1,0 +1,137 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.support.CommitObserver;
+import dev.eventwire.support.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for PostgreSQL: items submitted by many threads are written by a few writer threads,
+ * each taking whatever is queued (up to a batch) into one transaction, so a commit's fsync is shared by
+ * many requests. The queue is bounded; a full queue makes the caller wait, which is backpressure, never loss.
+ */
+final class PgBatcher<T, R> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PgBatcher.class);
+
+    /** Writes one batch in an open transaction; returns one result per item, in order. */
+    @FunctionalInterface
+    interface BatchWrite<T, R> {
+        Result<R> write(Connection connection, List<T> items) throws SQLException;
+    }
+
+    /** The results of one batch and what to run right after its commit. */
+    record Result<R>(List<R> results, Runnable afterCommit) {
+    }
+
+    private record Pending<T, R>(T item, CompletableFuture<R> done) {
+    }
+
+    private final PgDatabase database;
+    private final BatchWrite<T, R> write;
+    private final int maxBatch;
+    private final BlockingQueue<Pending<T, R>> queue;
+    private final List<Thread> threads = new ArrayList<>();
+    private final String name;
+    private final CommitObserver commits;
+    private volatile boolean running = true;
+    private volatile String problem;
+
+    /** {@code commits}: told how long each batch's transaction took, under {@code name}. */
+    PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write, CommitObserver commits) {
+        this.database = database;
+        this.name = name;
+        this.commits = commits;
+        this.write = write;
+        this.maxBatch = maxBatch;
+        this.queue = new ArrayBlockingQueue<>(maxBatch * 8);
+        for (int i = 0; i < writers; i++) threads.add(Thread.ofPlatform().name(name + "-" + i).daemon(true).unstarted(this::loop));
+    }
+
+    void start() {
+        threads.forEach(Thread::start);
+    }
+
+    CompletableFuture<R> submit(T item) {
+        CompletableFuture<R> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new StoreUnavailableException("the store is closed", null));
+            return done;
+        }
+        try {
+            if (!queue.offer(new Pending<>(item, done), 30, TimeUnit.SECONDS)) {
+                done.completeExceptionally(new StoreUnavailableException("the store is overloaded; retry later", null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(new StoreUnavailableException("interrupted while queueing a write", e));
+        }
+        return done;
+    }
+
+    /** Why the last batch failed, until one succeeds. */
+    java.util.Optional<String> problem() {
+        return java.util.Optional.ofNullable(problem);
+    }
+
+    private void loop() {
+        List<Pending<T, R>> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                run(batch);
+            } catch (InterruptedException e) {
+                if (!running) break;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<Pending<T, R>> batch) {
+        List<T> items = batch.stream().map(Pending::item).toList();
+        Result<R> result;
+        long started = System.nanoTime();
+        try {
+            result = database.inTransaction(c -> write.write(c, items));
+        } catch (RuntimeException e) {
+            commits.committed(name, System.nanoTime() - started);
+            if (problem == null) log.warn("writes to the database fail: {}", e.getMessage());
+            problem = e.getMessage();
+            batch.forEach(p -> p.done().completeExceptionally(e instanceof StoreUnavailableException ? e
+                    : new StoreUnavailableException("the database refused a write: " + e.getMessage(), e)));
+            return;
+        }
+        commits.committed(name, System.nanoTime() - started);
+        if (problem != null) log.info("writes to the database succeed again");
+        problem = null;
+        try {
+            result.afterCommit().run();
+        } catch (RuntimeException e) {
+            log.error("an after-commit step failed", e);
+        }
+        for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(result.results().get(i));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.eventwire.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventwire.store.SqlWork;
+import dev.eventwire.support.StoreConfigurationException;
+import dev.eventwire.support.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+
+/**
+ * A PostgreSQL database shared by replicas: a HikariCP pool, and the schema brought up to date at start
+ * by Flyway (which holds a database lock while it migrates, so replicas starting together apply each
+ * version once). A database whose schema is newer than this binary is refused.
+ */
+public final class PgDatabase implements AutoCloseable {
+    private final HikariDataSource pool;
+
+    private PgDatabase(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens the pool and migrates; a configuration that cannot work (unreachable, refused, too new) throws {@link StoreConfigurationException}. */
+    public static PgDatabase open(DatabaseUrl url, int poolSize, String replicaId) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(4, poolSize));
+        config.setPoolName("eventwire-pg");
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.setInitializationFailTimeout(Duration.ofSeconds(5).toMillis());
+        config.addDataSourceProperty("ApplicationName", "eventwire " + replicaId);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreConfigurationException("cannot connect to the database at " + url.redacted() + ": " + rootMessage(e), e);
+        }
+        try {
+            migrate(pool, url);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new PgDatabase(pool);
+    }
+
+    private static void migrate(HikariDataSource pool, DatabaseUrl url) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/postgresql")
+                .table("schema_version")
+                .baselineOnMigrate(false)
+                .validateMigrationNaming(true)
+                .load();
+        MigrationInfo[] applied = flyway.info().applied();
+        MigrationInfo[] known = flyway.info().all();
+        String newestKnown = "0";
+        for (MigrationInfo m : known) {
+            if (m.getVersion() != null && m.getState().isResolved()) newestKnown = m.getVersion().getVersion();
+        }
+        for (MigrationInfo m : applied) {
+            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
+                throw new StoreConfigurationException("the database at " + url.redacted() + " has schema version " + m.getVersion()
+                        + ", newer than this binary knows (up to " + newestKnown + "); run a newer Eventwire", null);
+            }
+        }
+        try {
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new StoreConfigurationException("cannot migrate the database at " + url.redacted() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns; rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database refused a write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a read in auto-commit mode (each statement its own snapshot). */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database refused a read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs reads in one repeatable-read snapshot. */
+    public <T> T snapshot(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setReadOnly(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database refused a read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+}

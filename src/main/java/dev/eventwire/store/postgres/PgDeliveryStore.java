@@ -1,0 +1,619 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.support.CommitObserver;
+import dev.eventwire.delivery.AttemptLogEntry;
+import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.Claim;
+import dev.eventwire.delivery.Delivery;
+import dev.eventwire.delivery.DeliveryJob;
+import dev.eventwire.delivery.DeliveryKey;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.Trigger;
+import dev.eventwire.events.NewEvent;
+import dev.eventwire.events.QueuedDelivery;
+import dev.eventwire.ingest.PlannedDelivery;
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.Pages;
+import dev.eventwire.support.Page;
+import dev.eventwire.support.PageRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntFunction;
+
+/**
+ * Deliveries in PostgreSQL, shared by replicas. Pending ones live in {@code delivery_queue}, finished
+ * ones in {@code delivery_history}. A claim locks due rows with {@code FOR UPDATE SKIP LOCKED} (two
+ * replicas never take the same row), sets a fresh lease token and owner, and pushes the row's
+ * visibility to the end of the lease; an outcome is recorded only while the row still carries the
+ * token it was claimed with (fencing). Outcomes from many attempts are written in batches.
+ */
+final class PgDeliveryStore implements DeliveryStore {
+    static final String WEBHOOK_REMOVED = "webhook removed";
+    /** Webhooks looked at per claim, oldest due work first. */
+    private static final int MAX_DUE_WEBHOOKS_PER_CLAIM = 1000;
+    /** A delivery whose webhook this replica does not know yet (created on another replica a moment ago) is looked at again after this. */
+    private static final Duration UNKNOWN_WEBHOOK_RETRY = Duration.ofSeconds(1);
+    private static final String DELIVERY_COLUMNS = "seq, webhook_id, event_id, message_id, event_type, status, attempts, next_attempt_us, "
+            + "last_status_code, last_error, created_us, updated_us";
+    private static final String ATTEMPT_COLUMNS = "attempt_id, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error, "
+            + "duration_ms, response_body, attempted_us";
+    private static final String ALL_DELIVERIES = "(SELECT seq, webhook_id, event_id, message_id, event_type, 'pending' AS status, attempts, "
+            + "next_attempt_us, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_queue UNION ALL SELECT seq, webhook_id, "
+            + "event_id, message_id, event_type, status, attempts, NULL, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_history)";
+
+    private final PgDatabase database;
+    private final Clock clock;
+    private final Duration initialLease;
+    private final String replicaId;
+    private final PgBatcher<AttemptRecord, Void> outcomes;
+
+    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, CommitObserver commits) {
+        this.database = database;
+        this.clock = clock;
+        this.initialLease = initialLease;
+        this.replicaId = replicaId;
+        this.outcomes = new PgBatcher<>(database, "eventwire-pg-outcomes", 2, 2048, this::writeOutcomes, commits);
+    }
+
+    void start() {
+        outcomes.start();
+    }
+
+    Optional<String> problem() {
+        return outcomes.problem();
+    }
+
+    void close() {
+        outcomes.close();
+    }
+
+    // ---- creation, inside the ingest transaction ----
+
+    List<QueuedDelivery> queue(Connection c, List<PlannedDelivery> deliveries) throws SQLException {
+        long now = Micros.of(clock.instant());
+        long leaseUntil = now + initialLease.toNanos() / 1000;
+        boolean anyInline = deliveries.stream().anyMatch(PlannedDelivery::inline);
+        long token = anyInline ? nextToken(c) : 0L;
+        int n = deliveries.size();
+        String[] webhookIds = new String[n];
+        String[] eventIds = new String[n];
+        String[] tenants = new String[n];
+        String[] messageIds = new String[n];
+        String[] eventTypes = new String[n];
+        Long[] eventSeqs = new Long[n];
+        Long[] visible = new Long[n];
+        Long[] tokens = new Long[n];
+        String[] owners = new String[n];
+        for (int i = 0; i < n; i++) {
+            PlannedDelivery d = deliveries.get(i);
+            NewEvent e = d.event();
+            webhookIds[i] = d.webhookId();
+            eventIds[i] = e.eventId();
+            tenants[i] = e.tenant();
+            messageIds[i] = d.messageId();
+            eventTypes[i] = e.eventType();
+            eventSeqs[i] = d.eventSeq();
+            visible[i] = d.inline() ? leaseUntil : now;
+            tokens[i] = d.inline() ? token : null;
+            owners[i] = d.inline() ? replicaId : null;
+        }
+        Map<DeliveryKey, Long> seqs = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO delivery_queue (webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued,
+                    next_attempt_us, visible_us, lease_token, lease_owner, created_us, updated_us)
+                SELECT w, e, t, m, ty, es, 0, 0, false, ?, v, tk, o, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS u(w, e, t, m, ty, es, v, tk, o)
+                RETURNING webhook_id, event_id, seq""")) {
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            ps.setLong(3, now);
+            ps.setArray(4, c.createArrayOf("text", webhookIds));
+            ps.setArray(5, c.createArrayOf("text", eventIds));
+            ps.setArray(6, c.createArrayOf("text", tenants));
+            ps.setArray(7, c.createArrayOf("text", messageIds));
+            ps.setArray(8, c.createArrayOf("text", eventTypes));
+            ps.setArray(9, c.createArrayOf("bigint", eventSeqs));
+            ps.setArray(10, c.createArrayOf("bigint", visible));
+            ps.setArray(11, c.createArrayOf("bigint", tokens));
+            ps.setArray(12, c.createArrayOf("text", owners));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) seqs.put(new DeliveryKey(rs.getString(1), rs.getString(2)), rs.getLong(3));
+            }
+        }
+        List<QueuedDelivery> queued = new ArrayList<>(n);
+        for (PlannedDelivery d : deliveries) {
+            NewEvent e = d.event();
+            long seq = seqs.get(new DeliveryKey(d.webhookId(), e.eventId()));
+            queued.add(new QueuedDelivery(e.tenant(), d.webhookId(), e.eventId(), d.messageId(), d.inline(), seq, d.inline() ? token : 0L));
+        }
+        return queued;
+    }
+
+    private static long nextToken(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT nextval('lease_tokens')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---- claims ----
+
+    private record Due(String webhookId, long oldestMicros) {
+    }
+
+    /** A claimed row as read back, before its event body is attached. */
+    private record ClaimedRow(String tenant, String webhookId, String eventId, String messageId, String eventType, int attempts,
+                              int budgetBase, boolean requeued, long seq, long eventSeq, long nextAttemptMicros) {
+    }
+
+    @Override
+    public Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor) {
+        long nowMicros = Micros.of(now);
+        List<Due> due = database.read(c -> dueWebhooks(c, nowMicros));
+        if (due.isEmpty()) return Claim.NONE;
+        List<String> ids = new ArrayList<>();
+        List<Integer> rooms = new ArrayList<>();
+        Set<String> moreDue = new HashSet<>();
+        int budget = limit;
+        for (Due d : due) {
+            int room = Math.min(roomFor.applyAsInt(d.webhookId()), budget);
+            if (room <= 0) {
+                moreDue.add(d.webhookId());
+                continue;
+            }
+            ids.add(d.webhookId());
+            rooms.add(room);
+            budget -= room;
+        }
+        if (ids.isEmpty()) return new Claim(List.of(), moreDue);
+        return database.inTransaction(c -> {
+            long token = nextToken(c);
+            List<DeliveryJob> jobs = new ArrayList<>();
+            Map<String, Integer> taken = new HashMap<>();
+            List<ClaimedRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    WITH picked AS (
+                        SELECT q.seq FROM unnest(?::text[], ?::int[]) AS r(webhook_id, room)
+                        CROSS JOIN LATERAL (
+                            SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND d.visible_us <= ?
+                            ORDER BY d.visible_us, d.seq LIMIT r.room FOR UPDATE SKIP LOCKED) q)
+                    UPDATE delivery_queue d SET visible_us = ?, lease_token = ?, lease_owner = ?
+                    FROM picked WHERE d.seq = picked.seq
+                    RETURNING d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq,
+                        d.event_seq, d.next_attempt_us""")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+                ps.setArray(2, c.createArrayOf("integer", rooms.toArray()));
+                ps.setLong(3, nowMicros);
+                ps.setLong(4, Micros.of(leaseUntil));
+                ps.setLong(5, token);
+                ps.setString(6, replicaId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
+                    }
+                }
+            }
+            // Oldest due first, as the engine sends them.
+            rows.sort(java.util.Comparator.comparingLong(ClaimedRow::nextAttemptMicros).thenComparingLong(ClaimedRow::seq));
+            Map<Long, String> bodies = bodies(c, rows.stream().map(ClaimedRow::eventSeq).distinct().toList());
+            for (ClaimedRow r : rows) {
+                Trigger trigger = r.requeued() ? Trigger.MANUAL : r.attempts() == 0 ? Trigger.INLINE : Trigger.RETRY;
+                jobs.add(new DeliveryJob(r.tenant(), r.webhookId(), r.eventId(), r.messageId(), r.eventType(), r.attempts() + 1,
+                        r.attempts() + 1 - r.budgetBase(), trigger, bodies.get(r.eventSeq()), r.seq(), token));
+                taken.merge(r.webhookId(), 1, Integer::sum);
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                if (taken.getOrDefault(ids.get(i), 0) >= rooms.get(i)) moreDue.add(ids.get(i));
+            }
+            if (due.size() >= MAX_DUE_WEBHOOKS_PER_CLAIM) due.forEach(d -> moreDue.add(d.webhookId()));
+            return new Claim(jobs, moreDue);
+        });
+    }
+
+    /**
+     * Webhooks with pending work due by now, oldest due first: a skip scan over the claim index visits
+     * each webhook with pending work once and reads its oldest visible row, so the cost follows the
+     * number of such webhooks, never the size of the backlog or of the history.
+     */
+    private static List<Due> dueWebhooks(Connection c, long nowMicros) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH RECURSIVE hooks(webhook_id) AS (
+                    (SELECT webhook_id FROM delivery_queue ORDER BY webhook_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT q.webhook_id FROM delivery_queue q WHERE q.webhook_id > h.webhook_id ORDER BY q.webhook_id LIMIT 1)
+                    FROM hooks h WHERE h.webhook_id IS NOT NULL)
+                SELECT h.webhook_id, o.visible_us FROM hooks h
+                CROSS JOIN LATERAL (SELECT d.visible_us FROM delivery_queue d WHERE d.webhook_id = h.webhook_id
+                                    ORDER BY d.visible_us LIMIT 1) o
+                WHERE h.webhook_id IS NOT NULL AND o.visible_us <= ?
+                ORDER BY o.visible_us LIMIT ?""")) {
+            ps.setLong(1, nowMicros);
+            ps.setInt(2, MAX_DUE_WEBHOOKS_PER_CLAIM);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) due.add(new Due(rs.getString(1), rs.getLong(2)));
+            }
+        }
+        return due;
+    }
+
+    private static Map<Long, String> bodies(Connection c, List<Long> eventSeqs) throws SQLException {
+        Map<Long, String> bodies = new HashMap<>();
+        if (eventSeqs.isEmpty()) return bodies;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, body FROM events WHERE seq = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", eventSeqs.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) bodies.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return bodies;
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseLeases(Collection<DeliveryJob> jobs) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+        Long[] seqs = jobs.stream().map(DeliveryJob::seq).toArray(Long[]::new);
+        Long[] tokens = jobs.stream().map(DeliveryJob::lease).toArray(Long[]::new);
+        return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE delivery_queue d SET visible_us = d.next_attempt_us, lease_token = NULL, lease_owner = NULL
+                    FROM unnest(?::bigint[], ?::bigint[]) AS r(seq, token) WHERE d.seq = r.seq AND d.lease_token = r.token""")) {
+                ps.setArray(1, c.createArrayOf("bigint", seqs));
+                ps.setArray(2, c.createArrayOf("bigint", tokens));
+                return ps.executeUpdate();
+            }
+        }));
+    }
+
+    @Override
+    public void releaseOwnLeasesAtStart() {
+        database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE delivery_queue SET visible_us = next_attempt_us, lease_token = NULL, lease_owner = NULL WHERE lease_owner = ?")) {
+                ps.setString(1, replicaId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // ---- outcomes ----
+
+    @Override
+    public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit) {
+        return outcomes.submit(record).thenRun(afterCommit);
+    }
+
+    @Override
+    public void appendLog(List<AttemptRecord> records) {
+        database.inTransaction(c -> {
+            insertAttempts(c, records);
+            return null;
+        });
+    }
+
+    /**
+     * One batch of outcomes: delivered and dead ones move from the queue to the history, retries update
+     * their queue row; each only if the row still holds the lease the attempt was made under. Attempt-log
+     * rows are written for the outcomes that applied. The same outcome twice applies once.
+     */
+    private PgBatcher.Result<Void> writeOutcomes(Connection c, List<AttemptRecord> records) throws SQLException {
+        List<AttemptRecord> log = new ArrayList<>();
+        Map<Long, AttemptRecord> bySeq = new LinkedHashMap<>();
+        for (AttemptRecord r : records) {
+            if (r.trigger() == Trigger.TEST) log.add(r);
+            else bySeq.merge(r.seq(), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
+        }
+        if (!bySeq.isEmpty()) {
+            List<AttemptRecord> decided = List.copyOf(bySeq.values());
+            // Locks in sequence order, so two batches touching the same rows cannot deadlock.
+            List<AttemptRecord> sorted = decided.stream().sorted(java.util.Comparator.comparingLong(AttemptRecord::seq)).toList();
+            int n = sorted.size();
+            Long[] seq = new Long[n];
+            Long[] token = new Long[n];
+            Integer[] attempt = new Integer[n];
+            String[] status = new String[n];
+            Long[] next = new Long[n];
+            Integer[] code = new Integer[n];
+            String[] error = new String[n];
+            Long[] updated = new Long[n];
+            for (int i = 0; i < n; i++) {
+                AttemptRecord r = sorted.get(i);
+                seq[i] = r.seq();
+                token[i] = r.lease();
+                attempt[i] = r.attempt();
+                status[i] = r.newStatus().wireName();
+                next[i] = r.nextAttemptAt().map(Micros::of).orElse(null);
+                code[i] = r.statusCode().orElse(null);
+                error[i] = r.success() ? null : r.error().orElse(null);
+                updated[i] = Micros.of(r.attemptedAt());
+            }
+            String stage = "unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[])"
+                    + " AS s(seq, token, attempt, status, next_us, code, err, upd)";
+            Set<Long> applied = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("WITH s AS (SELECT * FROM " + stage + "), "
+                    + "moved AS (DELETE FROM delivery_queue q USING s WHERE q.seq = s.seq AND q.lease_token = s.token AND s.status <> 'pending' "
+                    + "RETURNING q.seq, q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, q.event_seq, s.status, s.attempt, q.budget_base, "
+                    + "s.code, s.err, q.created_us, s.upd) "
+                    + "INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, budget_base, "
+                    + "last_status_code, last_error, created_us, updated_us) SELECT * FROM moved RETURNING seq")) {
+                bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) applied.add(rs.getLong(1));
+                }
+            }
+            if (decided.stream().anyMatch(r -> r.newStatus() == DeliveryStatus.PENDING)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, "
+                        + "next_attempt_us = s.next_us, visible_us = s.next_us, lease_token = NULL, lease_owner = NULL, last_status_code = s.code, "
+                        + "last_error = s.err, updated_us = s.upd FROM " + stage
+                        + " WHERE q.seq = s.seq AND q.lease_token = s.token AND s.status = 'pending' RETURNING q.seq")) {
+                    bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) applied.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (AttemptRecord r : decided) {
+                if (!applied.contains(r.seq())) continue; // a stale lease, or already recorded
+                log.add(r);
+                if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
+            }
+        }
+        insertAttempts(c, log);
+        List<Void> results = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) results.add(null);
+        return new PgBatcher.Result<>(results, () -> { });
+    }
+
+    private static void bindStage(Connection c, PreparedStatement ps, Long[] seq, Long[] token, Integer[] attempt, String[] status, Long[] next,
+                                  Integer[] code, String[] error, Long[] updated) throws SQLException {
+        ps.setArray(1, c.createArrayOf("bigint", seq));
+        ps.setArray(2, c.createArrayOf("bigint", token));
+        ps.setArray(3, c.createArrayOf("integer", attempt));
+        ps.setArray(4, c.createArrayOf("text", status));
+        ps.setArray(5, c.createArrayOf("bigint", next));
+        ps.setArray(6, c.createArrayOf("integer", code));
+        ps.setArray(7, c.createArrayOf("text", error));
+        ps.setArray(8, c.createArrayOf("bigint", updated));
+    }
+
+    private static void insertAttempts(Connection c, List<AttemptRecord> log) throws SQLException {
+        if (log.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO delivery_attempts (attempt_id, tenant, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error,
+                    duration_ms, response_body, attempted_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING""")) {
+            for (AttemptRecord r : log) {
+                ps.setString(1, r.attemptId());
+                ps.setString(2, r.tenant());
+                ps.setString(3, r.webhookId());
+                ps.setString(4, r.eventId());
+                ps.setString(5, r.messageId());
+                ps.setInt(6, r.attempt());
+                ps.setString(7, r.trigger().wireName());
+                ps.setObject(8, r.statusCode().orElse(null), java.sql.Types.INTEGER);
+                ps.setBoolean(9, r.success());
+                ps.setString(10, r.error().orElse(null));
+                ps.setLong(11, r.durationMillis());
+                ps.setString(12, r.responseBody());
+                ps.setLong(13, Micros.of(r.attemptedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
+            ps.setString(1, reason);
+            ps.setLong(2, nowMicros);
+            ps.setString(3, webhookId);
+            if (ps.executeUpdate() == 0) return;
+        }
+        PgWebhookStore.bumpEpoch(c);
+        parkWebhook(c, webhookId, nowMicros);
+    }
+
+    /** The pending deliveries of a webhook that no longer takes them move to the history, dead with "webhook removed". */
+    static void parkWebhook(Connection c, String webhookId, long nowMicros) throws SQLException {
+        park(c, "webhook_id = ?", nowMicros, webhookId);
+    }
+
+    private static int park(Connection c, String condition, long nowMicros, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM delivery_queue WHERE " + condition
+                + " RETURNING seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, last_status_code, created_us) "
+                + "INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, budget_base, "
+                + "last_status_code, last_error, created_us, updated_us) SELECT seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, "
+                + "'dead', attempts, budget_base, last_status_code, ?, created_us, ? FROM moved")) {
+            int i = 1;
+            for (String p : params) ps.setString(i++, p);
+            ps.setString(i++, WEBHOOK_REMOVED);
+            ps.setLong(i, nowMicros);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The engine met a delivery whose webhook it does not know as active. Parked only if the store agrees
+     * the webhook is gone; if it exists (created on another replica a moment ago), the lease is given up
+     * and the delivery looked at again shortly, once this replica has learned of the webhook.
+     */
+    @Override
+    public CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now) {
+        return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+            long nowMicros = Micros.of(now);
+            boolean active;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhooks WHERE id = ? AND active AND NOT deleted")) {
+                ps.setString(1, key.webhookId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    active = rs.next();
+                }
+            }
+            if (!active) return park(c, "webhook_id = ? AND event_id = ?", nowMicros, key.webhookId(), key.eventId());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_queue SET visible_us = ?, lease_token = NULL, lease_owner = NULL "
+                    + "WHERE webhook_id = ? AND event_id = ?")) {
+                ps.setLong(1, nowMicros + UNKNOWN_WEBHOOK_RETRY.toNanos() / 1000);
+                ps.setString(2, key.webhookId());
+                ps.setString(3, key.eventId());
+                return ps.executeUpdate();
+            }
+        }));
+    }
+
+    // ---- reads and manual actions ----
+
+    @Override
+    public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
+                    + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (?::text IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, webhookId);
+                ps.setLong(3, page.before().orElse(Long.MAX_VALUE));
+                String s = status.map(DeliveryStatus::wireName).orElse(null);
+                ps.setString(4, s);
+                ps.setString(5, s);
+                ps.setInt(6, page.limit() + 1);
+                List<Delivery> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(delivery(rs));
+                }
+                return Pages.of(rows, page.limit(), Delivery::seq);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Delivery> find(String tenant, String webhookId, String eventId) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
+                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, webhookId);
+                ps.setString(3, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<AttemptLogEntry> attempts(String tenant, String webhookId, String eventId) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
+                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ? AND trigger <> 'test' ORDER BY attempt, seq")) {
+                ps.setString(1, tenant);
+                ps.setString(2, webhookId);
+                ps.setString(3, eventId);
+                return attemptRows(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<AttemptLogEntry> logs(String tenant, String webhookId, int limit) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
+                    + "WHERE tenant = ? AND webhook_id = ? ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, webhookId);
+                ps.setInt(3, limit);
+                return attemptRows(ps);
+            }
+        });
+    }
+
+    @Override
+    public boolean retry(String tenant, String webhookId, String eventId, Instant now) {
+        return requeueDead(tenant, webhookId, now, "event_id = ?", ps -> ps.setString(3, eventId)) > 0;
+    }
+
+    @Override
+    public int recover(String tenant, String webhookId, Instant since, Instant now) {
+        return requeueDead(tenant, webhookId, now, "updated_us >= ?", ps -> ps.setLong(3, Micros.of(since)));
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Dead deliveries matching {@code condition} move back to the queue, due now with a fresh attempt budget. */
+    private int requeueDead(String tenant, String webhookId, Instant now, String condition, Binder third) {
+        return database.inTransaction(c -> {
+            long n = Micros.of(now);
+            try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM delivery_history WHERE tenant = ? AND webhook_id = ? "
+                    + "AND status = 'dead' AND " + condition + " RETURNING *) "
+                    + "INSERT INTO delivery_queue (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued, "
+                    + "next_attempt_us, visible_us, last_status_code, last_error, created_us, updated_us) "
+                    + "SELECT seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, attempts, true, ?, ?, last_status_code, "
+                    + "last_error, created_us, ? FROM moved")) {
+                ps.setString(1, tenant);
+                ps.setString(2, webhookId);
+                third.bind(ps);
+                ps.setLong(4, n);
+                ps.setLong(5, n);
+                ps.setLong(6, n);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int pruneAttempts(Instant before) {
+        int total = 0;
+        while (true) {
+            // Small steps: each deletes at most 10,000 rows, so no transaction holds locks for long.
+            int removed = database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM delivery_attempts WHERE seq IN (SELECT seq FROM delivery_attempts WHERE attempted_us < ? LIMIT 10000)")) {
+                    ps.setLong(1, Micros.of(before));
+                    return ps.executeUpdate();
+                }
+            });
+            total += removed;
+            if (removed < 10_000) return total;
+        }
+    }
+
+    private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
+        List<AttemptLogEntry> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                int code = rs.getInt(7);
+                Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
+                rows.add(new AttemptLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                        Trigger.fromWire(rs.getString(6)), statusCode, rs.getBoolean(8), Optional.ofNullable(rs.getString(9)),
+                        rs.getLong(10), rs.getString(11), Micros.toInstant(rs.getLong(12))));
+            }
+        }
+        return rows;
+    }
+
+    private static Delivery delivery(ResultSet rs) throws SQLException {
+        long next = rs.getLong(8);
+        Optional<Instant> nextAt = rs.wasNull() ? Optional.empty() : Optional.of(Micros.toInstant(next));
+        int code = rs.getInt(9);
+        Optional<Integer> lastCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
+        return new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                DeliveryStatus.fromWire(rs.getString(6)).orElseThrow(), rs.getInt(7), nextAt, lastCode,
+                Optional.ofNullable(rs.getString(10)), Micros.toInstant(rs.getLong(11)), Micros.toInstant(rs.getLong(12)));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.WebhookRows;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.Webhook;
+import dev.eventwire.webhooks.WebhookStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Webhooks in PostgreSQL. Every change bumps the webhook epoch in its transaction, which is how other
+ * replicas learn that their in-memory webhooks are stale (see {@link WebhookSync}).
+ */
+final class PgWebhookStore implements WebhookStore {
+    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
+            + "previous_secret, previous_valid_until_us";
+
+    private final PgDatabase database;
+    private final FiltersCodec filters;
+
+    PgWebhookStore(PgDatabase database, FiltersCodec filters) {
+        this.database = database;
+        this.filters = filters;
+    }
+
+    @Override
+    public List<Webhook> loadActive() {
+        return database.read(this::loadActive);
+    }
+
+    List<Webhook> loadActive(Connection c) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND active");
+    }
+
+    @Override
+    public boolean insert(Webhook w, int maxPerTenant, Runnable afterCommit) {
+        boolean inserted = database.inTransaction(c -> {
+            // One tenant's creates take turns, so two at once cannot both see room for one more.
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "webhooks:" + w.tenant());
+                lock.execute();
+            }
+            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM webhooks WHERE tenant = ? AND NOT deleted")) {
+                count.setString(1, w.tenant());
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= maxPerTenant) return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, false)")) {
+                ps.setString(1, w.id());
+                ps.setString(2, w.tenant());
+                bindState(ps, 3, w);
+                ps.setString(6, w.secret());
+                ps.setBoolean(7, w.active());
+                ps.setString(8, w.disabledReason().orElse(null));
+                ps.setLong(9, Micros.of(w.createdAt()));
+                ps.setLong(10, Micros.of(w.updatedAt()));
+                ps.executeUpdate();
+            }
+            bumpEpoch(c);
+            return true;
+        });
+        if (inserted) afterCommit.run();
+        return inserted;
+    }
+
+    @Override
+    public void update(Webhook w, boolean parkPending, Runnable afterCommit) {
+        database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
+                            + "previous_secret = ?, previous_valid_until_us = ? WHERE id = ?")) {
+                bindState(ps, 1, w);
+                ps.setBoolean(4, w.active());
+                ps.setString(5, w.disabledReason().orElse(null));
+                ps.setLong(6, Micros.of(w.updatedAt()));
+                WebhookRows.bindSecrets(ps, 7, w);
+                ps.setString(10, w.id());
+                ps.executeUpdate();
+            }
+            bumpEpoch(c);
+            if (parkPending) PgDeliveryStore.parkWebhook(c, w.id(), Micros.of(w.updatedAt()));
+            return null;
+        });
+        afterCommit.run();
+    }
+
+    @Override
+    public void delete(Webhook w, Runnable afterCommit) {
+        database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ?")) {
+                ps.setLong(1, Micros.of(w.updatedAt()));
+                ps.setString(2, w.id());
+                ps.executeUpdate();
+            }
+            bumpEpoch(c);
+            PgDeliveryStore.parkWebhook(c, w.id(), Micros.of(w.updatedAt()));
+            return null;
+        });
+        afterCommit.run();
+    }
+
+    static void bumpEpoch(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE webhook_epoch SET epoch = epoch + 1 WHERE id = 1");
+        }
+    }
+
+    static long epoch(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT epoch FROM webhook_epoch WHERE id = 1")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void bindState(PreparedStatement ps, int from, Webhook w) throws SQLException {
+        ps.setString(from, w.url());
+        ps.setString(from + 1, w.description().orElse(null));
+        ps.setString(from + 2, filters.writeString(w.filters()));
+    }
+
+    @Override
+    public Optional<Webhook> find(String tenant, String id) {
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? AND id = ?", tenant, id))
+                .stream().findFirst();
+    }
+
+    @Override
+    public List<Webhook> list(String tenant, int limit, Optional<String> afterId) {
+        // Ids are time-ordered, so id order is creation order.
+        return database.read(c -> query(c, "SELECT " + COLUMNS + " FROM webhooks WHERE NOT deleted AND tenant = ? AND id < ? ORDER BY id DESC LIMIT "
+                + limit, tenant, afterId.orElse("\uffff")));
+    }
+
+    private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
+            List<Webhook> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(WebhookRows.read(rs, filters));
+                }
+            }
+            return out;
+        }
+    }
+}

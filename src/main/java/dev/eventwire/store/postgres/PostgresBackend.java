@@ -1,0 +1,144 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.auth.KeyStore;
+import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.PendingDeliveries;
+import dev.eventwire.events.EventStore;
+import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.store.PendingCount;
+import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.StoreBackend;
+import dev.eventwire.support.CommitObserver;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.WebhookRegistry;
+import dev.eventwire.webhooks.WebhookStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL shared by any number of replicas. Besides the ports it keeps this replica's in-memory
+ * webhooks in step with the others' changes: checked in every ingest transaction, and refreshed in the
+ * background every {@link #WEBHOOK_REFRESH} for the delivery engine.
+ */
+public final class PostgresBackend implements StoreBackend {
+    private static final Logger log = LoggerFactory.getLogger(PostgresBackend.class);
+    public static final Duration WEBHOOK_REFRESH = Duration.ofMillis(250);
+
+    private final PgDatabase database;
+    private final PgDeliveryStore deliveries;
+    private final PgWebhookStore webhooks;
+    private final PgKeyStore keys;
+    private final PgMetricStore metrics;
+    private final PgReplicaDirectory replicas;
+    private final WebhookSync webhookSync;
+    private final Thread refresher;
+    private final CommitObserver commits;
+    private PgEventStore events;
+    private volatile boolean running;
+
+    public PostgresBackend(DatabaseUrl url, int poolSize, String replicaId, String version, Clock clock, Duration lease, FiltersCodec filters,
+                           WebhookRegistry registry, CommitObserver commits) {
+        this.commits = commits;
+        this.database = PgDatabase.open(url, poolSize, replicaId);
+        this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, commits);
+        this.webhooks = new PgWebhookStore(database, filters);
+        this.keys = new PgKeyStore(database);
+        this.metrics = new PgMetricStore(database);
+        this.replicas = new PgReplicaDirectory(database, replicaId, version, clock.instant());
+        this.webhookSync = new WebhookSync(webhooks, registry);
+        this.refresher = Thread.ofPlatform().name("eventwire-webhook-refresh").daemon(true).unstarted(this::refreshLoop);
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public DeliveryStore deliveries() {
+        return deliveries;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
+    }
+
+    @Override
+    public KeyStore keys() {
+        return keys;
+    }
+
+    @Override
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    @Override
+    public synchronized EventStore events(IngestCommit commit) {
+        if (events != null) throw new IllegalStateException("the event store is built once");
+        events = new PgEventStore(database, deliveries, metrics, webhookSync, commit, commits);
+        return events;
+    }
+
+    @Override
+    public PendingDeliveries pendingDeliveries() {
+        return new PendingCount(database::read);
+    }
+
+    @Override
+    public ReplicaDirectory replicas() {
+        return replicas;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        deliveries.start();
+        if (events != null) events.start();
+        refresher.start();
+    }
+
+    private void refreshLoop() {
+        while (running) {
+            try {
+                database.read(c -> {
+                    webhookSync.sync(c);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.debug("webhook refresh failed: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(WEBHOOK_REFRESH.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public Optional<WriteProblem> writeProblem() {
+        Optional<String> p = events == null ? Optional.empty() : events.problem();
+        if (p.isEmpty()) p = deliveries.problem();
+        return p.map(reason -> new WriteProblem(reason, false));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        refresher.interrupt();
+        if (events != null) events.close();
+        deliveries.close();
+        database.close();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.webhooks.WebhookRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Keeps this replica's in-memory webhooks in step with changes any replica commits. The webhook epoch
+ * moves in every webhook transaction; an ingest transaction compares it with the epoch its registry was
+ * loaded at, before fan-out, and reloads when it moved. So an event acknowledged after a webhook change
+ * was acknowledged (by any replica) is fanned out against that change. A background refresh does the
+ * same every few hundred milliseconds so the delivery engine learns of new webhooks too.
+ */
+final class WebhookSync {
+    private final PgWebhookStore store;
+    private final WebhookRegistry registry;
+    private volatile long loadedEpoch = -1;
+
+    WebhookSync(PgWebhookStore store, WebhookRegistry registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    /** Brings the registry up to the epoch visible on {@code c}; cheap when nothing changed. */
+    void sync(Connection c) throws SQLException {
+        long epoch = PgWebhookStore.epoch(c);
+        if (epoch == loadedEpoch) return;
+        synchronized (this) {
+            if (epoch == loadedEpoch) return;
+            // Read after the epoch: the list is at least as new as the epoch recorded for it.
+            registry.replaceAll(store.loadActive(c));
+            loadedEpoch = epoch;
+        }
+    }
+}

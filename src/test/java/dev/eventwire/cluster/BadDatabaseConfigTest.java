@@ -1,0 +1,83 @@
+package dev.eventwire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.ServeConfig;
+import dev.eventwire.support.PostgresServer;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve} pointed at a database it cannot use says why in one line and exits 2 (a supervisor should not retry). */
+@ExtendWith(PostgresServer.class)
+class BadDatabaseConfigTest {
+    private final PostgresServer.Handle postgres;
+    @TempDir
+    Path dir;
+
+    BadDatabaseConfigTest(PostgresServer.Handle postgres) {
+        this.postgres = postgres;
+    }
+
+    record Run(int exit, String output) {
+    }
+
+    Run serve(String databaseUrl) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("d").toString(),
+                "--database-url", databaseUrl).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), output);
+    }
+
+    static void assertOneClearLine(Run run) {
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("eventwire: cannot start:").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnreachableDatabase() throws Exception {
+        Run run = serve("postgresql://eventwire:s3cret@127.0.0.1:1/events");
+        assertOneClearLine(run);
+        assertThat(run.output()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/events").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aUserTheDatabaseDoesNotKnow() throws Exception {
+        String url = postgres.freshDatabase().replace("postgres:postgres@", "nobody:wrong@");
+        Run run = serve(url);
+        assertOneClearLine(run);
+        assertThat(run.output()).contains("cannot connect to the database").contains("nobody").doesNotContain(":wrong");
+    }
+
+    @Test
+    void aMalformedUrl() throws Exception {
+        Run run = serve("mysql://localhost/db");
+        assertOneClearLine(run);
+        assertThat(run.output()).contains("postgresql://");
+    }
+
+    @Test
+    void aSchemaNewerThanTheBinary() throws Exception {
+        String url = postgres.freshDatabase();
+        TestServer.start(dir.resolve("first"), c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "first")), Clock.systemUTC()).close();
+        String jdbc = url.replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO schema_version (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
+                    + " VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0, 'postgres', 1, true)");
+        }
+        Run run = serve(url);
+        assertOneClearLine(run);
+        assertThat(run.output()).contains("schema version 99").contains("newer than this binary knows (up to 1)");
+    }
+}

@@ -1,0 +1,135 @@
+package dev.eventwire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.ServeConfig;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.PostgresServer;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two replicas (real servers on loopback) on one real PostgreSQL database: what one acknowledges, the other honours. */
+@ExtendWith(PostgresServer.class)
+class ReplicasTest {
+    private final PostgresServer.Handle postgres;
+    @TempDir
+    Path dir;
+    TestServer a;
+    TestServer b;
+
+    ReplicasTest(PostgresServer.Handle postgres) {
+        this.postgres = postgres;
+    }
+
+    @BeforeEach
+    void start() {
+        String url = postgres.freshDatabase();
+        a = TestServer.withLoopbackReceivers(dir.resolve("a"), Clock.systemUTC(),
+                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-a")));
+        b = TestServer.withLoopbackReceivers(dir.resolve("b"), Clock.systemUTC(),
+                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-b")));
+    }
+
+    @AfterEach
+    void stop() {
+        if (a != null) a.close();
+        if (b != null) b.close();
+    }
+
+    static String order(String id, int amount) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"order.created\",\"occurred_at\":\"" + Instant.now() + "\",\"data\":{\"total_amount\":" + amount + "}}";
+    }
+
+    @Test
+    void aWebhookCreatedOnOneReplicaReceivesAnEventPostedToAnotherRightAfter() {
+        ApiClient onA = a.tenant("acme");
+        ApiClient onB = b.withKey(onA.key());
+        try (Receiver receiver = new Receiver()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(onA.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/h" + i) + "\"}").status()).isEqualTo(201);
+                // Posted to the other replica the moment the create is acknowledged.
+                assertThat(onB.post("/v1/events", order("o" + i, 10)).status()).isEqualTo(202);
+                String path = "/h" + i;
+                Receiver.await(() -> receiver.received().stream().anyMatch(r -> r.path().equals(path)), Duration.ofSeconds(20),
+                        "the event reaches the webhook created a moment before on the other replica");
+            }
+        }
+    }
+
+    @Test
+    void aKeyRevokedOnOneReplicaIsRefusedByTheOtherWithinASecond() throws Exception {
+        ApiClient onA = a.tenant("acme");
+        ApiClient onB = b.withKey(onA.key());
+        assertThat(onB.get("/v1/webhooks").status()).isEqualTo(200);
+        String keyId = a.admin().get("/v1/admin/keys").json().get("keys").get(0).get("id").asText();
+        assertThat(a.admin().delete("/v1/admin/keys/" + keyId).status()).isEqualTo(204);
+        long revoked = System.nanoTime();
+        while (onB.get("/v1/webhooks").status() != 401) {
+            assertThat(Duration.ofNanos(System.nanoTime() - revoked)).as("refused within 1 s").isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void metricsAreReadYourWritesOnTheAcknowledgingReplicaAndReflectTheOtherWithinASecond() throws Exception {
+        ApiClient onA = a.tenant("acme");
+        ApiClient onB = b.withKey(onA.key());
+        assertThat(onB.get("/v1/metrics/order_count?window=5m").json().get("value").asLong()).isZero();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(onA.post("/v1/events", order("m" + i, 10)).status()).isEqualTo(202);
+            assertThat(onA.get("/v1/metrics/order_count?window=5m").json().get("value").asLong()).as("read-your-writes").isEqualTo(i);
+            long posted = System.nanoTime();
+            while (onB.get("/v1/metrics/order_count?window=5m").json().get("value").asLong() != i) {
+                assertThat(Duration.ofNanos(System.nanoTime() - posted)).as("the other replica within 1 s").isLessThan(Duration.ofSeconds(1));
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
+    void theSameEventPostedToBothAtOnceIsStoredAndDeliveredOnce() throws Exception {
+        ApiClient onA = a.tenant("acme");
+        ApiClient onB = b.withKey(onA.key());
+        try (Receiver receiver = new Receiver()) {
+            onA.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/dup") + "\"}");
+            List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String body = order("same" + i, 1);
+                answers.add(CompletableFuture.supplyAsync(() -> onA.post("/v1/events", body).json()));
+                answers.add(CompletableFuture.supplyAsync(() -> onB.post("/v1/events", body).json()));
+            }
+            long accepted = answers.stream().map(CompletableFuture::join).filter(j -> j.path("status").asText().equals("accepted")).count();
+            Receiver.await(() -> receiver.received().size() >= 50, Duration.ofSeconds(20), "50 deliveries");
+            Thread.sleep(500);
+            assertThat(receiver.received()).as("one delivery per event id").hasSize(50);
+            assertThat(receiver.received().stream().map(r -> r.header("webhook-id")).distinct()).hasSize(50);
+            assertThat(accepted).as("each id acknowledged as new exactly once").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void healthAndTheReplicaListNameEveryReplica() {
+        JsonNode health = a.anonymous().get("/health").json();
+        assertThat(health.get("store").asText()).isEqualTo("postgresql");
+        assertThat(health.get("replica").asText()).isEqualTo("replica-a");
+        JsonNode replicas = b.admin().get("/v1/admin/replicas").json().get("replicas");
+        assertThat(replicas).extracting(r -> r.get("id").asText()).containsExactly("replica-a", "replica-b");
+        for (JsonNode r : replicas) {
+            for (String field : List.of("started_at", "last_heartbeat_at", "in_flight", "version")) assertThat(r.has(field)).as(field).isTrue();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.eventwire.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.delivery.DeliveryJob;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.store.postgres.DatabaseUrl;
+import dev.eventwire.store.postgres.PostgresBackend;
+import dev.eventwire.support.Json;
+import dev.eventwire.support.MutableClock;
+import dev.eventwire.support.PostgresServer;
+import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.WebhookRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The store contract against PostgreSQL (a real server), plus what only a store shared by replicas must do. */
+@ExtendWith(PostgresServer.class)
+class PostgresStoreContractTest extends StoreContractTest {
+    private final PostgresServer.Handle postgres;
+    private String databaseUrl;
+
+    PostgresStoreContractTest(PostgresServer.Handle postgres) {
+        this.postgres = postgres;
+    }
+
+    @Override
+    StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry) {
+        databaseUrl = postgres.freshDatabase();
+        return replica("replica-a", lease, registry);
+    }
+
+    private PostgresBackend replica(String id, Duration lease, WebhookRegistry registry) {
+        return new PostgresBackend(DatabaseUrl.parse(databaseUrl), 8, id, "test", clock, lease, new FiltersCodec(new Json()), registry, dev.eventwire.support.CommitObserver.NONE);
+    }
+
+    @Test
+    void anOutcomeUnderAStaleLeaseIsNotRecorded() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        DeliveryJob first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        clock.advance(LEASE.plusSeconds(1));
+        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        assertThat(second.key()).isEqualTo(first.key());
+        assertThat(second.lease()).as("a new lease, a new token").isNotEqualTo(first.lease());
+
+        stores.deliveries().record(outcome(first, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status())
+                .as("the paused owner's outcome is fenced off").isEqualTo(DeliveryStatus.PENDING);
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).isEmpty();
+
+        stores.deliveries().record(outcome(second, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);
+        stores.deliveries().releaseLeases(List.of(first)).get();
+        assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);
+    }
+
+    @Test
+    void twoReplicasRacingOverOneHundredThousandDueDeliveriesClaimEachExactlyOnce() throws Exception {
+        engineTakesNew.set(false);
+        for (int w = 0; w < 10; w++) webhook("a", "wh_" + w);
+        for (int batch = 0; batch < 10; batch++) {
+            List<dev.eventwire.events.NewEvent> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) events.add(event("a", "e" + batch + "_" + i, "x.y"));
+            stores.events().append(events, List.of()).get();
+        }
+        try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
+            List<dev.eventwire.delivery.DeliveryStore> claimers = List.of(stores.deliveries(), other.deliveries());
+            List<java.util.concurrent.Future<List<Long>>> claimed = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                for (int t = 0; t < 4; t++) {
+                    dev.eventwire.delivery.DeliveryStore store = claimers.get(t % 2);
+                    claimed.add(pool.submit(() -> {
+                        List<Long> seqs = new java.util.ArrayList<>();
+                        int emptyInARow = 0;
+                        while (emptyInARow < 3) {
+                            List<DeliveryJob> jobs = store.claimDue(clock.instant(), clock.instant().plus(LEASE), 2000, id -> 500).jobs();
+                            emptyInARow = jobs.isEmpty() ? emptyInARow + 1 : 0;
+                            jobs.forEach(j -> seqs.add(j.seq()));
+                        }
+                        return seqs;
+                    }));
+                }
+            }
+            List<Long> all = new java.util.ArrayList<>();
+            for (var f : claimed) all.addAll(f.get());
+            assertThat(all).as("every due delivery claimed").hasSize(100_000);
+            assertThat(new java.util.HashSet<>(all)).as("none claimed twice").hasSize(100_000);
+            assertThat(claimed.stream().filter(f -> {
+                try {
+                    return !f.get().isEmpty();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).count()).as("both replicas took part").isGreaterThan(1);
+        }
+    }
+}
