@@ -118,8 +118,8 @@ public final class App implements AutoCloseable {
             heartbeat.start();
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
-                    store.replicas()), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes(),
-                    new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
+                    store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
+                    config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;
             log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),

@@ -106,7 +106,8 @@ public final class DeliveryBench {
             while (System.nanoTime() < end) {
                 int hook = n % webhookCount;
                 Webhook w = new Webhook("wh_ceiling" + hook, "bench", "http://127.0.0.1:" + receiverPort + "/ceiling" + hook, Optional.empty(),
-                        WebhookFilters.NONE, CEILING_SECRET, Optional.empty(), true, Optional.empty(), Instant.now(), Instant.now());
+                        WebhookFilters.NONE, CEILING_SECRET, Optional.empty(), true, Optional.empty(), Instant.now(), Instant.now(),
+                        Optional.empty());
                 OutgoingRequest request = requests.build(w, "msg_ceiling" + n, "order.created", 1, Instant.now().getEpochSecond(), body);
                 n++;
                 slots.acquireUninterruptibly();

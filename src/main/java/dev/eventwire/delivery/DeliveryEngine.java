@@ -62,6 +62,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final Semaphore inFlightEverywhere;
     /** This process's share of each webhook's in-flight cap: the whole cap, or a part of it when replicas share the work. */
     private volatile int perWebhookShare;
+    /** Replicas sharing each webhook's caps and rate limit (1 = this process alone). */
+    private volatile int sharingReplicas = 1;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
@@ -108,10 +110,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     /**
      * Several replicas deliver from one store: each takes an equal share of every webhook's in-flight cap
-     * (at least one), so the cap holds for the cluster as a whole. Called as the set of live replicas changes.
+     * (at least one) and rate limit, so both hold for the cluster as a whole. Called as the set of live replicas changes.
      */
     public void shareCapsAmong(int replicas) {
-        perWebhookShare = Math.max(1, settings.perEndpointInFlight() / Math.max(1, replicas));
+        sharingReplicas = Math.max(1, replicas);
+        perWebhookShare = Math.max(1, settings.perEndpointInFlight() / sharingReplicas);
     }
 
     /** Attempts in flight in this process now. */
@@ -181,6 +184,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         private boolean waitingForSlot;
         /** Counts markBacklogged calls, so a claim that started before one cannot clear the flag it set. */
         private final AtomicLong backlogMarks = new AtomicLong();
+        /** Spaces attempts when the webhook has a rate limit (guarded by this lane's lock). */
+        private final RatePacer pacer = new RatePacer();
+        /** A pump is scheduled for when the rate limit lets the next attempt go (guarded by this lane's lock). */
+        private boolean pumpScheduled;
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
@@ -196,18 +203,30 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
 
         synchronized boolean admitsFresh() {
-            return !backlogged && queue.size() < settings.laneCapacity();
+            return !backlogged && queue.size() < capacity();
         }
 
         /** Room a claim may fill; zero until the lane has drained to half, so claims come in large batches. */
         synchronized int room() {
-            int room = settings.laneCapacity() - queue.size();
-            return room >= settings.laneCapacity() / 2 ? room : 0;
+            int capacity = capacity();
+            int room = capacity - queue.size();
+            return room >= capacity / 2 ? room : 0;
+        }
+
+        /**
+         * What the lane holds at most: a rate-limited webhook only what it can send within half a lease, so
+         * nothing waits here until its lease lapses and another replica takes it.
+         */
+        private int capacity() {
+            double rate = rateShare();
+            if (rate <= 0) return settings.laneCapacity();
+            long sendable = (long) (rate * settings.lease().toSeconds() / 2);
+            return (int) Math.max(2, Math.min(settings.laneCapacity(), sendable));
         }
 
         boolean offer(DeliveryJob job) {
             synchronized (this) {
-                if (queue.size() >= settings.laneCapacity()) return false;
+                if (queue.size() >= capacity()) return false;
                 queue.add(job);
             }
             queuedBytes.addAndGet(job.body().length());
@@ -229,6 +248,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 boolean queuedForSlot = false;
                 synchronized (this) {
                     if (inFlight >= perWebhookShare || queue.isEmpty()) return;
+                    double rate = rateShare();
+                    long now = System.nanoTime();
+                    if (rate > 0) {
+                        long wait = pacer.waitNanos(rate, now);
+                        if (wait > 0) {
+                            schedulePump(wait);
+                            return;
+                        }
+                    }
                     if (!inFlightEverywhere.tryAcquire()) {
                         // Every slot of the process is busy: wait in line; the next finished attempt pumps the
                         // lane at the head, so lanes take turns.
@@ -242,7 +270,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     } else {
                         next = queue.poll();
                         inFlight++;
-                        refill = backlogged && queue.size() == settings.laneCapacity() / 2;
+                        if (rate > 0) pacer.sent(rate, now);
+                        refill = backlogged && queue.size() == capacity() / 2;
                     }
                 }
                 if (next == null) {
@@ -256,6 +285,24 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 // Off the caller's thread: callers include the writer thread, and an attempt starts with DNS.
                 callbacks.execute(() -> attempt(this, next));
             }
+        }
+
+        /** This process's share of the webhook's rate limit (deliveries per second), or 0 for none. */
+        private double rateShare() {
+            Optional<Double> limit = registry.active(webhookId).flatMap(Webhook::rateLimit);
+            return limit.map(l -> l / sharingReplicas).orElse(0.0);
+        }
+
+        /** Called with this lane's lock held. */
+        private void schedulePump(long waitNanos) {
+            if (pumpScheduled || !running) return;
+            pumpScheduled = true;
+            CompletableFuture.delayedExecutor(waitNanos, TimeUnit.NANOSECONDS, callbacks).execute(() -> {
+                synchronized (this) {
+                    pumpScheduled = false;
+                }
+                if (running) pump();
+            });
         }
 
         void slotFreed() {
@@ -379,10 +426,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         Map<String, Long> marks = new HashMap<>();
         lanes.forEach((id, lane) -> marks.put(id, lane.backlogMarks.get()));
         Instant now = clock.instant();
-        Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> {
-            Lane lane = lanes.get(id);
-            return lane == null ? settings.laneCapacity() : lane.room();
-        });
+        Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> lane(id).room());
         List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
             if (!dispatch(job)) overflow.add(job);

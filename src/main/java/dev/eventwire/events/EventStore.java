@@ -20,4 +20,7 @@ public interface EventStore {
     Page<StoredEvent> list(EventQuery query);
 
     Page<RejectedEvent> listRejected(String tenant, PageRequest page);
+
+    /** The event types the tenant has sent, by name, each with its count since {@code since} and its last receipt; at most {@code limit}. */
+    List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit);
 }

@@ -1,5 +1,6 @@
 package dev.eventwire.http;
 
+import dev.eventwire.events.EventTypes;
 import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.delivery.DeliveryService;
@@ -21,7 +22,8 @@ public final class Api {
 
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, TenantAdmission admission, EventStore events, WebhookService webhooks,
-                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, ReplicaDirectory replicas) {
+                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, ReplicaDirectory replicas,
+                           EventTypes eventTypes) {
     }
 
     /** What /health names besides the status: the store kind and this replica. */
@@ -39,7 +41,7 @@ public final class Api {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), responses),
-                new EventRoutes(s.ingest(), s.admission(), s.events(), responses),
+                new EventRoutes(s.ingest(), s.admission(), s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
                 new OpsRoutes(new ApiKeys(s.auth()), ops)), health, identity, bodyBudgetBytes);

@@ -1,5 +1,6 @@
 package dev.eventwire.http;
 
+import dev.eventwire.events.EventTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventwire.events.EventQuery;
@@ -24,8 +25,10 @@ final class EventRoutes implements RouteGroup {
     private final EventStore events;
     private final Responses responses;
     private final TenantAdmission admission;
+    private final EventTypes eventTypes;
 
-    EventRoutes(IngestService ingest, TenantAdmission admission, EventStore events, Responses responses) {
+    EventRoutes(IngestService ingest, TenantAdmission admission, EventStore events, EventTypes eventTypes, Responses responses) {
+        this.eventTypes = eventTypes;
         this.ingest = ingest;
         this.admission = admission;
         this.events = events;
@@ -45,6 +48,12 @@ final class EventRoutes implements RouteGroup {
     }
 
     record RejectedView(Instant receivedAt, ErrorDetail error, String body) {
+    }
+
+    record EventTypeView(String eventType, @com.fasterxml.jackson.annotation.JsonProperty("count_24h") long count24h, Instant lastSeenAt) {
+    }
+
+    record EventTypeList(List<EventTypeView> eventTypes) {
     }
 
     record RejectedList(List<RejectedView> rejected, String nextCursor) {
@@ -75,6 +84,8 @@ final class EventRoutes implements RouteGroup {
             Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000)));
             responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), page.nextCursor().orElse(null)));
         });
+        routes.get("/v1/event-types", ctx -> responses.json(ctx, 200, new EventTypeList(eventTypes.of(Requests.tenant(ctx)).stream()
+                .map(t -> new EventTypeView(t.eventType(), t.count24h(), t.lastSeenAt())).toList())));
         routes.get("/v1/rejected-events", ctx -> {
             Page<RejectedEvent> page = events.listRejected(Requests.tenant(ctx), Requests.page(ctx, 100, 1000));
             responses.json(ctx, 200, new RejectedList(

@@ -34,11 +34,11 @@ final class WebhookRoutes implements RouteGroup {
     }
 
     record WebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
-                       Instant createdAt, Instant updatedAt) {
+                       Instant createdAt, Instant updatedAt, Double rateLimit) {
     }
 
     record CreatedWebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
-                              Instant createdAt, Instant updatedAt, String secret) {
+                              Instant createdAt, Instant updatedAt, Double rateLimit, String secret) {
     }
 
     record WebhookList(List<WebhookView> webhooks, String nextCursor) {
@@ -77,7 +77,7 @@ final class WebhookRoutes implements RouteGroup {
         routes.post("/v1/webhooks", ctx -> {
             Webhook w = webhooks.create(Requests.tenant(ctx), responses.mapper().parse(ctx.bodyAsBytes()));
             responses.json(ctx, 201, new CreatedWebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
-                    w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.secret()));
+                    w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.rateLimit().orElse(null), w.secret()));
         });
         routes.get("/v1/webhooks", ctx -> {
             int limit = Requests.limit(ctx, 100, 1000);
@@ -140,7 +140,7 @@ final class WebhookRoutes implements RouteGroup {
 
     private WebhookView view(Webhook w) {
         return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
-                w.disabledReason().orElse(null), w.createdAt(), w.updatedAt());
+                w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.rateLimit().orElse(null));
     }
 
     private static String cursorAfter(String webhookId) {

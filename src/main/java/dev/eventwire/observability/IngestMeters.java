@@ -3,12 +3,14 @@ package dev.eventwire.observability;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
 import dev.eventwire.support.Page;
 import dev.eventwire.support.PageRequest;
 import io.micrometer.core.instrument.Counter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,5 +63,10 @@ public final class IngestMeters implements EventStore {
     @Override
     public Page<RejectedEvent> listRejected(String tenant, PageRequest page) {
         return store.listRejected(tenant, page);
+    }
+
+    @Override
+    public List<EventTypeStats> eventTypes(String tenant, Instant recentSince, int limit) {
+        return store.eventTypes(tenant, recentSince, limit);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A webhook row as both backends store it: {@code id, tenant, url, description, filters, secret, active,
- * disabled_reason, created_us, updated_us, previous_secret, previous_valid_until_us}.
+ * disabled_reason, created_us, updated_us, previous_secret, previous_valid_until_us, rate_limit}.
  */
 public final class WebhookRows {
     private WebhookRows() {
@@ -24,7 +24,17 @@ public final class WebhookRows {
                 : Optional.of(new PreviousSecret(previous, Micros.toInstant(until)));
         return new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
                 filters.readString(rs.getString(5)), rs.getString(6), previousSecret, rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
-                Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10)));
+                Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10)), rateLimit(rs));
+    }
+
+    private static Optional<Double> rateLimit(ResultSet rs) throws SQLException {
+        double v = rs.getDouble(13);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    public static void bindRateLimit(PreparedStatement ps, int at, Webhook w) throws SQLException {
+        if (w.rateLimit().isPresent()) ps.setDouble(at, w.rateLimit().get());
+        else ps.setNull(at, Types.DOUBLE);
     }
 
     /** Binds the current secret, the previous one and its end at {@code from}, {@code from + 1}, {@code from + 2}. */

@@ -6,21 +6,28 @@ import java.util.Optional;
 
 /**
  * A subscriber endpoint of one tenant. {@code secret} is {@code whsec_} + base64 of 32 random bytes;
- * {@code previousSecret} is the one before the last rotation while it is still signed with.
+ * {@code previousSecret} is the one before the last rotation while it is still signed with; {@code rateLimit}
+ * caps the deliveries per second sent to it (all attempts, across replicas).
  */
 public record Webhook(String id, String tenant, String url, Optional<String> description, WebhookFilters filters,
                       String secret, Optional<PreviousSecret> previousSecret, boolean active, Optional<String> disabledReason,
-                      Instant createdAt, Instant updatedAt) {
+                      Instant createdAt, Instant updatedAt, Optional<Double> rateLimit) {
 
     public Webhook withUpdate(String newUrl, Optional<String> newDescription, WebhookFilters newFilters, boolean newActive,
                               Optional<String> newDisabledReason, Instant now) {
-        return new Webhook(id, tenant, newUrl, newDescription, newFilters, secret, previousSecret, newActive, newDisabledReason, createdAt, now);
+        return new Webhook(id, tenant, newUrl, newDescription, newFilters, secret, previousSecret, newActive, newDisabledReason, createdAt, now,
+                rateLimit);
+    }
+
+    /** The same webhook with another rate limit (deliveries per second; empty = none). */
+    public Webhook withRateLimit(Optional<Double> newRateLimit) {
+        return new Webhook(id, tenant, url, description, filters, secret, previousSecret, active, disabledReason, createdAt, updatedAt, newRateLimit);
     }
 
     /** A new secret; the current one stays valid for signing until {@code previousValidUntil}. */
     public Webhook withRotatedSecret(String newSecret, Instant previousValidUntil, Instant now) {
         Optional<PreviousSecret> previous = previousValidUntil.isAfter(now) ? Optional.of(new PreviousSecret(secret, previousValidUntil)) : Optional.empty();
-        return new Webhook(id, tenant, url, description, filters, newSecret, previous, active, disabledReason, createdAt, now);
+        return new Webhook(id, tenant, url, description, filters, newSecret, previous, active, disabledReason, createdAt, now, rateLimit);
     }
 
     /** The secrets a request sent at {@code at} is signed with: the current one, then the previous one while it is valid. */

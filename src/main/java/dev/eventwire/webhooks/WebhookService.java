@@ -16,8 +16,10 @@ import java.util.Set;
 
 /** Registers, changes and removes webhooks; keeps the in-memory registry in step with the store. */
 public final class WebhookService {
-    private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "filters");
-    private static final Set<String> PATCH_FIELDS = Set.of("url", "description", "filters", "active");
+    private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "filters", "rate_limit");
+    private static final Set<String> PATCH_FIELDS = Set.of("url", "description", "filters", "active", "rate_limit");
+    /** The highest rate limit one can set, deliveries per second (higher is no limit in practice). */
+    static final double MAX_RATE_LIMIT = 10_000;
 
     private final WebhookStore store;
     private final WebhookRegistry registry;
@@ -46,8 +48,9 @@ public final class WebhookService {
         Optional<String> description = description(body);
         WebhookFilters filters = filtersCodec.read(body.get("filters"));
         Instant now = now();
+        Optional<Double> rateLimit = rateLimit(body);
         Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, newSecret(), Optional.empty(), true,
-                Optional.empty(), now, now);
+                Optional.empty(), now, now, rateLimit);
         if (!store.insert(webhook, maxPerTenant, () -> registry.put(webhook))) {
             throw new ApiException(409, "limit_reached", "This tenant already has " + maxPerTenant + " webhooks, the most it may have; delete one first.", null);
         }
@@ -67,10 +70,22 @@ public final class WebhookService {
             active = body.get("active").booleanValue();
         }
         Optional<String> reason = active ? Optional.empty() : current.active() ? Optional.of("deactivated by a client") : current.disabledReason();
-        Webhook updated = current.withUpdate(url, description, filters, active, reason, now());
+        Optional<Double> rateLimit = body.has("rate_limit") ? rateLimit(body) : current.rateLimit();
+        Webhook updated = current.withUpdate(url, description, filters, active, reason, now()).withRateLimit(rateLimit);
         boolean deactivated = current.active() && !active;
         store.update(updated, deactivated, () -> registry.put(updated));
         return updated;
+    }
+
+    /** {@code rate_limit}: deliveries per second, a number above 0 and at most 10,000, or null for none. */
+    private static Optional<Double> rateLimit(JsonNode body) {
+        JsonNode v = body.get("rate_limit");
+        if (v == null || v.isNull()) return Optional.empty();
+        if (!v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())) {
+            throw ApiException.invalid("invalid_rate_limit", "rate_limit must be a number of deliveries per second above 0 and at most 10000, or null.",
+                    "rate_limit");
+        }
+        return Optional.of(v.doubleValue());
     }
 
     /** The longest overlap a rotation may ask for. */

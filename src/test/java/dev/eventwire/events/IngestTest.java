@@ -51,6 +51,16 @@ class IngestTest {
     }
 
     @Test
+    void eventTypesListWhatTheTenantSends() {
+        acme.post("/v1/events", batch(List.of(event("t1", "order.created"), event("t2", "order.created"), event("t3", "deploy.finished"))));
+        server.tenant("other").post("/v1/events", event("o1", "secret.type"));
+        JsonNode types = acme.get("/v1/event-types").json().get("event_types");
+        assertThat(types).extracting(t -> t.get("event_type").asText() + "=" + t.get("count_24h").asLong())
+                .containsExactly("deploy.finished=1", "order.created=2");
+        assertThat(java.time.Instant.parse(types.get(0).get("last_seen_at").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
+    }
+
+    @Test
     void sameEventIdTwiceIsADuplicateAcrossRequests() {
         assertThat(acme.post("/v1/events", event("e1", "order.created")).status()).isEqualTo(202);
         ApiClient.Response again = acme.post("/v1/events", event("e1", "order.updated"));

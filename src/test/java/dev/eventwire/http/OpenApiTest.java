@@ -93,12 +93,12 @@ class OpenApiTest {
             calls.check("GET /v1/admin/replicas", 200, admin.get("/v1/admin/replicas"));
 
             String okHook = calls.check("POST /v1/webhooks", 201, acme.post("/v1/webhooks", calls.body("POST /v1/webhooks", "{\"url\":\"" + ok.url("/orders")
-                    + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10}}", true))).json().get("id").asText();
+                    + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10},\"rate_limit\":null}", true))).json().get("id").asText();
             String failHook = acme.post("/v1/webhooks", "{\"url\":\"" + failing.url("/payments") + "\",\"filters\":{\"event_types\":[\"payment\"]}}")
                     .json().get("id").asText();
             calls.check("GET /v1/webhooks", 200, acme.get("/v1/webhooks?limit=1"));
             calls.check("GET /v1/webhooks/{id}", 200, acme.get("/v1/webhooks/" + okHook));
-            calls.check("PATCH /v1/webhooks/{id}", 200, acme.patch("/v1/webhooks/" + okHook, calls.body("PATCH /v1/webhooks/{id}", "{\"description\":\"orders of o-1\"}", true)));
+            calls.check("PATCH /v1/webhooks/{id}", 200, acme.patch("/v1/webhooks/" + okHook, calls.body("PATCH /v1/webhooks/{id}", "{\"description\":\"orders of o-1\",\"rate_limit\":50}", true)));
             calls.check("GET /v1/webhooks/{id}/secret", 200, acme.get("/v1/webhooks/" + okHook + "/secret"));
             calls.check("POST /v1/webhooks/{id}/secret/rotate", 200, acme.post("/v1/webhooks/" + okHook + "/secret/rotate",
                     calls.body("POST /v1/webhooks/{id}/secret/rotate", "{\"previous_valid_for\":\"90m\"}", true)));
@@ -113,6 +113,7 @@ class OpenApiTest {
             calls.check("GET /v1/events", 200, acme.get("/v1/events?event_type=order&limit=1"));
             calls.check("GET /v1/events/{event_id}", 200, acme.get("/v1/events/ord-1"));
             calls.check("GET /v1/rejected-events", 200, acme.get("/v1/rejected-events"));
+            calls.check("GET /v1/event-types", 200, acme.get("/v1/event-types"));
 
             awaitStatus(acme, okHook, "ord-1", "delivered");
             awaitStatus(acme, failHook, "pay-1", "dead");
@@ -156,7 +157,7 @@ class OpenApiTest {
         assertThat(doc.violations("GET /health", 200, health.replace("}", ",\"extra\":1}"))).isNotEmpty();
         assertThat(doc.violations("GET /health", 200, "{\"status\":\"ok\"}")).isNotEmpty();
         String webhook = "{\"id\":\"wh_1\",\"url\":\"https://x.example\",\"description\":null,\"filters\":{},\"active\":true,"
-                + "\"disabled_reason\":null,\"created_at\":\"2026-01-31T12:00:00Z\",\"updated_at\":\"2026-01-31T12:00:00.123456Z\"}";
+                + "\"disabled_reason\":null,\"rate_limit\":null,\"created_at\":\"2026-01-31T12:00:00Z\",\"updated_at\":\"2026-01-31T12:00:00.123456Z\"}";
         assertThat(doc.violations("GET /v1/webhooks/{id}", 200, webhook)).isEmpty();
         assertThat(doc.violations("GET /v1/webhooks/{id}", 200, webhook.substring(0, webhook.length() - 1) + ",\"secret\":\"whsec_x\"}")).isNotEmpty();
         assertThat(doc.violations("GET /v1/webhooks/{id}", 200, webhook.replace("\"2026-01-31T12:00:00Z\"", "\"yesterday\""))).isNotEmpty();

@@ -91,7 +91,7 @@ abstract class StoreContractTest {
     Webhook webhook(String tenant, String id) {
         Instant now = clock.instant();
         Webhook w = new Webhook(id, tenant, "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE,
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now);
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Optional.empty(), true, Optional.empty(), now, now, Optional.empty());
         stores.webhooks().insert(w, 100, () -> stores.registry().put(w));
         return w;
     }
@@ -296,5 +296,19 @@ abstract class StoreContractTest {
                 .as("each delivery once, in either table").extracting(d -> d.eventId() + "=" + d.status().wireName() + "#" + d.attempts())
                 .containsExactly("e2=delivered#2", "e1=delivered#1");
         assertThat(stores.deliveries().attempts("a", "wh_1", "e2")).hasSize(2);
+    }
+
+    @Test
+    void eventTypesCountTheLastDayAndRememberTheLastReceipt() throws Exception {
+        stores.events().append(List.of(event("a", "old", "order.created")), List.of()).get();
+        clock.advance(Duration.ofHours(30));
+        Instant recent = clock.instant();
+        stores.events().append(List.of(event("a", "n1", "order.created"), event("a", "n2", "order.created"), event("a", "p1", "payment.failed"),
+                event("b", "x1", "other.type")), List.of()).get();
+        var types = stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1000);
+        assertThat(types).extracting(t -> t.eventType() + "=" + t.count24h())
+                .containsExactly("order.created=2", "payment.failed=1").as("by name, only this tenant's, the old one not counted");
+        assertThat(types.getFirst().lastSeenAt()).isEqualTo(recent);
+        assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1)).hasSize(1);
     }
 }

@@ -1,10 +1,12 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
 import dev.eventwire.ingest.EventKey;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.ingest.IngestUnit;
@@ -272,6 +274,11 @@ public final class DuckDbEventStore implements EventStore {
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
+    }
+
+    @Override
+    public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
+        return database.read(c -> EventTypeQuery.run(c, tenant, since, limit));
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {

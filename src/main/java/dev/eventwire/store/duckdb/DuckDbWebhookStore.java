@@ -16,7 +16,7 @@ import java.util.Optional;
 
 public final class DuckDbWebhookStore implements WebhookStore {
     private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
-            + "previous_secret, previous_valid_until_us";
+            + "previous_secret, previous_valid_until_us, rate_limit";
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -43,7 +43,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
                     if (rs.getLong(1) >= maxPerTenant) return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, false)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, false)")) {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
@@ -52,6 +52,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
                 ps.setString(8, w.disabledReason().orElse(null));
                 ps.setLong(9, Micros.of(w.createdAt()));
                 ps.setLong(10, Micros.of(w.updatedAt()));
+                WebhookRows.bindRateLimit(ps, 11, w);
                 ps.executeUpdate();
                 return true;
             }
@@ -71,13 +72,14 @@ public final class DuckDbWebhookStore implements WebhookStore {
         Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
-                            + "previous_secret = ?, previous_valid_until_us = ? WHERE id = ?")) {
+                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ? WHERE id = ?")) {
                 bindState(ps, 1, w);
                 ps.setBoolean(4, w.active());
                 ps.setString(5, w.disabledReason().orElse(null));
                 ps.setLong(6, Micros.of(w.updatedAt()));
                 WebhookRows.bindSecrets(ps, 7, w);
-                ps.setString(10, w.id());
+                WebhookRows.bindRateLimit(ps, 10, w);
+                ps.setString(11, w.id());
                 ps.executeUpdate();
             }
             if (parkPending) parkPending(c, w.id(), Micros.of(w.updatedAt()));

@@ -4,6 +4,7 @@ import dev.eventwire.support.CommitObserver;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import dev.eventwire.events.RejectedEvent;
@@ -14,6 +15,7 @@ import dev.eventwire.ingest.IngestUnit;
 import dev.eventwire.ingest.PlannedDelivery;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricPoint;
+import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.support.ErrorDetail;
@@ -261,6 +263,11 @@ final class PgEventStore implements EventStore {
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
+    }
+
+    @Override
+    public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
+        return database.read(c -> EventTypeQuery.run(c, tenant, since, limit));
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {

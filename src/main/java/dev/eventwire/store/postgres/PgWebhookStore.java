@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class PgWebhookStore implements WebhookStore {
     private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
-            + "previous_secret, previous_valid_until_us";
+            + "previous_secret, previous_valid_until_us, rate_limit";
 
     private final PgDatabase database;
     private final FiltersCodec filters;
@@ -54,7 +54,7 @@ final class PgWebhookStore implements WebhookStore {
                     if (rs.getLong(1) >= maxPerTenant) return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, false)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, false)")) {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
@@ -63,6 +63,7 @@ final class PgWebhookStore implements WebhookStore {
                 ps.setString(8, w.disabledReason().orElse(null));
                 ps.setLong(9, Micros.of(w.createdAt()));
                 ps.setLong(10, Micros.of(w.updatedAt()));
+                WebhookRows.bindRateLimit(ps, 11, w);
                 ps.executeUpdate();
             }
             bumpEpoch(c);
@@ -77,13 +78,14 @@ final class PgWebhookStore implements WebhookStore {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
-                            + "previous_secret = ?, previous_valid_until_us = ? WHERE id = ?")) {
+                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ? WHERE id = ?")) {
                 bindState(ps, 1, w);
                 ps.setBoolean(4, w.active());
                 ps.setString(5, w.disabledReason().orElse(null));
                 ps.setLong(6, Micros.of(w.updatedAt()));
                 WebhookRows.bindSecrets(ps, 7, w);
-                ps.setString(10, w.id());
+                WebhookRows.bindRateLimit(ps, 10, w);
+                ps.setString(11, w.id());
                 ps.executeUpdate();
             }
             bumpEpoch(c);

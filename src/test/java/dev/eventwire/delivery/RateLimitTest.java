@@ -1,0 +1,75 @@
+package dev.eventwire.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A webhook's rate limit: its backlog leaves at that rate, measured at the receiver; other webhooks are not held back. */
+class RateLimitTest {
+    @TempDir
+    Path dir;
+
+    static String batch(String type, int from, int count) {
+        List<String> events = new ArrayList<>();
+        for (int i = from; i < from + count; i++) events.add("{\"event_id\":\"" + type + "-" + i + "\",\"event_type\":\"" + type + "\"}");
+        return "{\"events\":[" + String.join(",", events) + "]}";
+    }
+
+    @Test
+    void twoThousandDeliveriesAtOneHundredPerSecondTakeTwentySecondsWhileAnotherWebhookRunsAtFullSpeed() {
+        try (Receiver limited = new Receiver(); Receiver free = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            ApiClient.Response created = acme.post("/v1/webhooks", "{\"url\":\"" + limited.url("/slow") + "\",\"rate_limit\":100,"
+                    + "\"filters\":{\"event_types\":[\"order\"]}}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().get("rate_limit").asDouble()).isEqualTo(100.0);
+            acme.post("/v1/webhooks", "{\"url\":\"" + free.url("/fast") + "\",\"filters\":{\"event_types\":[\"deploy\"]}}");
+
+            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", batch("order", b * 500, 500)).status()).isEqualTo(200);
+            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", batch("deploy", b * 500, 500)).status()).isEqualTo(200);
+
+            Receiver.await(() -> free.received().size() >= 2000, Duration.ofSeconds(10), "the unlimited webhook's 2000 at full speed");
+            assertThat(limited.received().size()).as("the limited one is still going when the other is done").isLessThan(1500);
+            Receiver.await(() -> limited.received().size() >= 2000, Duration.ofSeconds(40), "the limited webhook's 2000");
+            List<Receiver.Received> got = limited.received();
+            double seconds = (got.getLast().receivedNanos() - got.getFirst().receivedNanos()) / 1e9;
+            assertThat(seconds).as("1999 intervals at 100/s: 20 s ± 5 %").isBetween(19.0, 21.0);
+            // Judged window by window too: every 10 s window starting on a whole second holds 1000 ± 5 %.
+            long start = got.getFirst().receivedNanos();
+            for (int from = 0; from + 10 <= (int) seconds; from++) {
+                long lo = start + from * 1_000_000_000L;
+                long hi = lo + 10_000_000_000L;
+                long inWindow = got.stream().filter(r -> r.receivedNanos() >= lo && r.receivedNanos() < hi).count();
+                assertThat(inWindow).as("deliveries in [" + from + " s, " + (from + 10) + " s)").isBetween(950L, 1050L);
+            }
+            assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).as("each once").hasSize(2000);
+        }
+    }
+
+    @Test
+    void aRateLimitIsAPositiveNumberOrNull() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            for (String bad : List.of("0", "-1", "\"100\"", "1e9", "true", "10000.5")) {
+                ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"rate_limit\":" + bad + "}");
+                assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(422);
+                assertThat(r.json().get("error").get("field").asText()).isEqualTo("rate_limit");
+            }
+            String id = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"rate_limit\":0.5}").json().get("id").asText();
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").asDouble()).isEqualTo(0.5);
+            assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":null}").json().get("rate_limit").isNull()).isTrue();
+            assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":25}").json().get("rate_limit").asDouble()).isEqualTo(25.0);
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").asDouble()).as("stored").isEqualTo(25.0);
+        }
+    }
+}
