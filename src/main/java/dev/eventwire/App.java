@@ -19,6 +19,7 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestListener;
 import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.retention.RetentionWorker;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.store.StoreFactory;
 import dev.eventwire.observability.DeliveryMeters;
@@ -58,10 +59,12 @@ public final class App implements AutoCloseable {
     private static final Duration SHARED_KEY_CACHE = Duration.ofMillis(500);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(App.class);
+    private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
 
     private final StoreBackend store;
     private final RollupWorker rollups;
     private final Heartbeat heartbeat;
+    private final RetentionWorker retention;
     private final DeliveryEngine engine;
     private final HttpServer http;
     private final Telemetry telemetry;
@@ -97,6 +100,7 @@ public final class App implements AutoCloseable {
             EngineGauges.register(telemetry, engine, store.pendingDeliveries());
             this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
+            this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
@@ -116,6 +120,7 @@ public final class App implements AutoCloseable {
             engine.start();
             rollups.start();
             heartbeat.start();
+            retention.start();
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
                     store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
@@ -177,6 +182,11 @@ public final class App implements AutoCloseable {
         return http.routes();
     }
 
+    /** Runs one retention round now (tests, with an injected clock). */
+    public java.util.Map<dev.eventwire.retention.Retained, Integer> runRetention() {
+        return retention.runOnce();
+    }
+
     public int port() {
         return http.port();
     }
@@ -192,6 +202,7 @@ public final class App implements AutoCloseable {
         http.close();
         engine.close();
         heartbeat.close();
+        retention.close();
         rollups.close();
         store.close();
         telemetry.close();

@@ -8,7 +8,9 @@ import java.util.Optional;
 /** Everything {@code serve} can be told. */
 public record ServeConfig(String host, int port, Path dataDir, Optional<String> adminKey, List<String> egressAllow,
                           List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits, Storage storage,
-                          MetricsAuth metricsAuth) {
+                          Duration retention, MetricsAuth metricsAuth) {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(35);
 
     /**
      * Where the data lives: {@code databaseUrl} empty = the embedded DuckDB file in the data folder; a
@@ -42,42 +44,46 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     /** Defaults for a server on loopback with the given data folder (tests, demo, bench). */
     public static ServeConfig local(Path dataDir) {
         return new ServeConfig("127.0.0.1", 0, dataDir, Optional.empty(), List.of(), DEFAULT_RETRY_SCHEDULE, Duration.ofSeconds(15), Optional.empty(),
-                Limits.defaults(), Storage.embedded(), MetricsAuth.NONE);
+                Limits.defaults(), Storage.embedded(), DEFAULT_RETENTION, MetricsAuth.NONE);
     }
 
     public ServeConfig withAdminKey(String key) {
-        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withEgressAllow(List<String> allow) {
-        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withRetrySchedule(List<Duration> schedule) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withDeliveryTimeout(Duration timeout) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withMetricsFile(Path file) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, metricsAuth);
+        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withLimits(Limits newLimits) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, retention, metricsAuth);
     }
 
     public ServeConfig withMetricsAuth(MetricsAuth auth) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, auth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, auth);
     }
 
     public ServeConfig withStorage(Storage newStorage) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, metricsAuth);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, retention, metricsAuth);
+    }
+
+    public ServeConfig withRetention(Duration newRetention) {
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, newRetention, metricsAuth);
     }
 }

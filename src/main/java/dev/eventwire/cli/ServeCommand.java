@@ -65,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "This replica's name among those sharing a database (env EVENTWIRE_REPLICA_ID, default <hostname>-<pid>).")
     String replicaId;
 
+    @Option(names = "--retention", defaultValue = "${env:EVENTWIRE_RETENTION:-35d}",
+            description = "Events, finished deliveries and attempt rows older than this are removed in the background; pending deliveries never"
+                    + " (env EVENTWIRE_RETENTION, default ${DEFAULT-VALUE}, at least 1h).")
+    String retention;
+
     @Option(names = "--metrics-auth", defaultValue = "${env:EVENTWIRE_METRICS_AUTH:-none}",
             description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
     String metricsAuth;
@@ -93,7 +98,13 @@ final class ServeCommand implements Callable<Integer> {
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
-                dev.eventwire.MetricsAuth.parse(metricsAuth));
+                retentionPeriod(), dev.eventwire.MetricsAuth.parse(metricsAuth));
+    }
+
+    private java.time.Duration retentionPeriod() {
+        java.time.Duration period = Durations.parseOne(retention);
+        if (period.compareTo(java.time.Duration.ofHours(1)) < 0) throw new IllegalArgumentException("--retention must be at least 1h");
+        return period;
     }
 
     private int serve(ServeConfig config) {

@@ -71,7 +71,6 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final Semaphore wake = new Semaphore(0);
     private final Thread poller;
     private volatile boolean running;
-    private Instant nextPrune = Instant.MIN;
 
     public DeliveryEngine(DeliveryStore store, WebhookRegistry registry, HttpSender sender, RequestFactory requests,
                           OutcomePolicy outcomes, Clock clock, EngineSettings settings) {
@@ -399,7 +398,6 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             try {
                 boolean more = pollOnce();
                 kickWaitingLanes(); // a safety net: no lane waits longer than one poll for a free slot
-                pruneIfDue();
                 if (!more) {
                     wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
@@ -443,14 +441,6 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             if (lane != null && !claim.moreDue().contains(id)) lane.clearBacklogIfUnchanged(before);
         });
         return more && queuedBytes.get() < settings.claimBudgetBytes();
-    }
-
-    private void pruneIfDue() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextPrune)) return;
-        nextPrune = now.plus(Duration.ofHours(1));
-        int removed = store.pruneAttempts(now.minus(settings.attemptRetention()));
-        if (removed > 0) log.info("pruned {} attempt-log rows older than {}", removed, settings.attemptRetention());
     }
 
     /**

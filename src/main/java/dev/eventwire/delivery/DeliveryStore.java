@@ -56,6 +56,4 @@ public interface DeliveryStore {
     /** Makes every dead delivery of the webhook updated since {@code since} due now; returns how many. */
     int recover(String tenant, String webhookId, Instant since, Instant now);
 
-    /** Deletes attempt-log rows older than {@code before}; returns how many. */
-    int pruneAttempts(Instant before);
 }

@@ -18,17 +18,17 @@ import java.time.Duration;
  * </ul>
  */
 public record EngineSettings(Duration deliveryTimeout, Duration connectTimeout, Duration lease, int perEndpointInFlight,
-                             int laneCapacity, Duration pollInterval, int claimBatch, Duration attemptRetention,
+                             int laneCapacity, Duration pollInterval, int claimBatch,
                              long claimBudgetBytes, long inlineBudgetBytes, int totalInFlight) {
 
     public static EngineSettings defaults(Duration deliveryTimeout) {
         Duration connect = deliveryTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? deliveryTimeout : Duration.ofSeconds(5);
         return new EngineSettings(deliveryTimeout, connect, deliveryTimeout.multipliedBy(2).plusSeconds(30), 32, 5000,
-                Duration.ofMillis(250), 5000, Duration.ofDays(30), 64L << 20, 128L << 20, 512);
+                Duration.ofMillis(250), 5000, 64L << 20, 128L << 20, 512);
     }
 
     public EngineSettings withLaneCapacity(int capacity) {
         return new EngineSettings(deliveryTimeout, connectTimeout, lease, perEndpointInFlight, capacity, pollInterval, claimBatch,
-                attemptRetention, claimBudgetBytes, inlineBudgetBytes, totalInFlight);
+                claimBudgetBytes, inlineBudgetBytes, totalInFlight);
     }
 }

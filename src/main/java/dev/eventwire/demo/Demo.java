@@ -102,6 +102,10 @@ public final class Demo {
             if (keepRunning) {
                 printExplore(server, key, ordersHook);
                 awaitInterrupt();
+            } else {
+                out.println();
+                out.println("To look around in the web console, run ./eventwire demo --keep-running: the server stays up and");
+                out.println("it prints the console's address (http://127.0.0.1:<port>/console) and a key to sign in with.");
             }
             return verified == requests ? 0 : 1;
         }
@@ -225,7 +229,7 @@ public final class Demo {
     private void printExplore(LocalServer server, String key, String hook) {
         String base = server.baseUrl();
         out.println();
-        out.println("The server keeps running (Ctrl-C to stop). Explore it:");
+        out.println("Explore it with curl:");
         out.println("  export EW=" + base + " KEY=" + key);
         out.println("  curl -s $EW/v1/events?limit=5 -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s $EW/v1/rejected-events -H \"Authorization: Bearer $KEY\"");
@@ -234,6 +238,9 @@ public final class Demo {
         out.println("  curl -s $EW/v1/webhooks/" + hook + "/logs -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s -XPOST $EW/v1/events -H \"Authorization: Bearer $KEY\" -H 'content-type: application/json' -d '{\"event_type\":\"order.created\",\"data\":{\"total_amount\":42}}'");
         out.println("  admin key: " + server.adminKey() + "  (curl -s $EW/v1/admin/keys -H \"Authorization: Bearer <admin key>\")");
+        out.println();
+        out.println("Or open the web console: " + base + "/console and sign in with the key " + key);
+        out.println("The server keeps running until Ctrl-C.");
     }
 
     private static void awaitInterrupt() {

@@ -44,6 +44,7 @@ public final class Api {
                 new EventRoutes(s.ingest(), s.admission(), s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
-                new OpsRoutes(new ApiKeys(s.auth()), ops)), health, identity, bodyBudgetBytes);
+                new OpsRoutes(new ApiKeys(s.auth()), ops),
+                new ConsoleRoutes()), health, identity, bodyBudgetBytes);
     }
 }

@@ -37,6 +37,9 @@ public interface StoreBackend extends AutoCloseable {
     /** Counts the pending deliveries (for monitoring; a shared store counts those of every replica). */
     PendingDeliveries pendingDeliveries();
 
+    /** Removes old rows in small steps. */
+    dev.eventwire.retention.RetentionStore retention();
+
     /** The replicas writing this database, this one included; a single-owner store knows only itself. */
     ReplicaDirectory replicas();
 

@@ -44,7 +44,7 @@ abstract class StoreContractTest {
 
     /** The ports of one adapter over a fresh store; closing it closes the store. */
     record Stores(EventStore events, DeliveryStore deliveries, WebhookStore webhooks, WebhookRegistry registry, MetricStore metrics,
-                  AutoCloseable closer) {
+                  dev.eventwire.retention.RetentionStore retention, AutoCloseable closer) {
     }
 
     /** A fresh, empty store of the adapter under test, not started yet. */
@@ -58,7 +58,7 @@ abstract class StoreContractTest {
         EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
                 new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of()), new Ids(clock)));
         backend.start();
-        return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend);
+        return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend.retention(), backend);
     }
 
     /** Whether the stand-in engine takes new deliveries in memory (they are then created leased). */
@@ -310,5 +310,44 @@ abstract class StoreContractTest {
                 .containsExactly("order.created=2", "payment.failed=1").as("by name, only this tenant's, the old one not counted");
         assertThat(types.getFirst().lastSeenAt()).isEqualTo(recent);
         assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1)).hasSize(1);
+    }
+
+    @Test
+    void retentionRemovesOldRowsInStepsAndNeverAPendingDeliveryOrTheEventItNeeds() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        Instant old = clock.instant();
+        stores.events().append(List.of(event("a", "done", "x.y"), event("a", "waiting", "x.y"), order("a", "o1", old, "5", "s1")), List.of()).get();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        for (DeliveryJob j : jobs) {
+            if (!j.eventId().equals("waiting")) stores.deliveries().record(outcome(j, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        }
+        DeliveryJob waiting = jobs.stream().filter(j -> j.eventId().equals("waiting")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(waiting, DeliveryStatus.PENDING, Optional.of(clock.instant().plus(Duration.ofDays(60)))), () -> { }).get();
+        stores.metrics().rollUpAll();
+
+        clock.advance(Duration.ofDays(36));
+        stores.events().append(List.of(event("a", "fresh", "x.y")), List.of()).get();
+        Instant before = clock.instant().minus(Duration.ofDays(35));
+        assertThat(stores.retention().prune(dev.eventwire.retention.Retained.EVENTS, before, 1)).as("one step: at most the rows asked for").isEqualTo(1);
+        assertThat(stores.retention().prune(dev.eventwire.retention.Retained.EVENTS, before, 100)).isEqualTo(1);
+        for (dev.eventwire.retention.Retained what : dev.eventwire.retention.Retained.values()) stores.retention().prune(what, before, 100);
+
+        assertThat(stores.events().find("a", "done")).as("an old event").isEmpty();
+        assertThat(stores.events().find("a", "o1")).isEmpty();
+        assertThat(stores.events().find("a", "waiting")).as("a pending delivery still needs it").isPresent();
+        assertThat(stores.events().find("a", "fresh")).isPresent();
+        assertThat(stores.deliveries().find("a", "wh_1", "done")).as("a finished delivery").isEmpty();
+        assertThat(stores.deliveries().attempts("a", "wh_1", "done")).isEmpty();
+        assertThat(stores.deliveries().find("a", "wh_1", "waiting").orElseThrow().status()).as("pending: never removed").isEqualTo(DeliveryStatus.PENDING);
+        assertThat(stores.metrics().points("a", List.of("revenue"), 0, Long.MAX_VALUE, Long.MAX_VALUE)).as("old points go").isEmpty();
+        var revenue = MetricDefinitions.load(Optional.empty()).find("revenue").orElseThrow();
+        assertThat(stores.metrics().aggregate("a", List.of(revenue), micros(old) - 60_000_000L * 120, micros(old) + 60_000_000L * 120)
+                .get("revenue").sum()).as("the minute buckets stay").isEqualByComparingTo("5");
+        clock.advance(Duration.ofDays(61));
+        List<DeliveryJob> later = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(later).extracting(DeliveryJob::eventId).containsExactlyInAnyOrder("waiting", "fresh");
+        assertThat(later.stream().filter(j -> j.eventId().equals("waiting")).findFirst().orElseThrow().body())
+                .as("its body is still there").contains("\"event_id\":\"waiting\"");
     }
 }

@@ -7,7 +7,10 @@ import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
 import dev.eventwire.store.PendingCount;
+import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.SqlRetention;
+import dev.eventwire.support.Awaits;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.Ids;
@@ -94,6 +97,12 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public PendingDeliveries pendingDeliveries() {
         return new PendingCount(database::read);
+    }
+
+    @Override
+    public RetentionStore retention() {
+        // On the rollup writer: a background job, so ingest and outcomes never wait behind a retention step.
+        return new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)");
     }
 
     @Override

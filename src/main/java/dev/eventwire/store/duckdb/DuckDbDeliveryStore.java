@@ -515,16 +515,6 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         ps.setObject(from + 2, conditionValue);
     }
 
-    @Override
-    public int pruneAttempts(Instant before) {
-        return Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delivery_attempts WHERE attempted_us < ?")) {
-                ps.setLong(1, Micros.of(before));
-                return ps.executeUpdate();
-            }
-        }));
-    }
-
     private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
         List<AttemptLogEntry> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

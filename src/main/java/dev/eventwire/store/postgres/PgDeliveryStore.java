@@ -576,23 +576,6 @@ final class PgDeliveryStore implements DeliveryStore {
         });
     }
 
-    @Override
-    public int pruneAttempts(Instant before) {
-        int total = 0;
-        while (true) {
-            // Small steps: each deletes at most 10,000 rows, so no transaction holds locks for long.
-            int removed = database.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM delivery_attempts WHERE seq IN (SELECT seq FROM delivery_attempts WHERE attempted_us < ? LIMIT 10000)")) {
-                    ps.setLong(1, Micros.of(before));
-                    return ps.executeUpdate();
-                }
-            });
-            total += removed;
-            if (removed < 10_000) return total;
-        }
-    }
-
     private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
         List<AttemptLogEntry> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

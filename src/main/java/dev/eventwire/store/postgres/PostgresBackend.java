@@ -7,7 +7,9 @@ import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
 import dev.eventwire.store.PendingCount;
+import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.SqlRetention;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.webhooks.FiltersCodec;
@@ -93,6 +95,11 @@ public final class PostgresBackend implements StoreBackend {
     @Override
     public PendingDeliveries pendingDeliveries() {
         return new PendingCount(database::read);
+    }
+
+    @Override
+    public RetentionStore retention() {
+        return new SqlRetention(database::inTransaction, "NOT EXISTS (SELECT 1 FROM metric_points_unrolled u WHERE u.seq = metric_points.seq)");
     }
 
     @Override

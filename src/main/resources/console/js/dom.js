@@ -1,0 +1,56 @@
+// Building elements without HTML strings: text from the API is always inserted as text, never parsed.
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : String(child));
+  }
+}
+
+function setAttributes(element, attributes) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+/** h('button', {type: 'button', onclick: fn}, 'Save') */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+export function svg(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(SVG_NS, tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+export function replace(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+}
+
+/** A labelled form field; the label names the input for screen readers and clicks. */
+export function field(label, input, hint) {
+  const hintId = hint ? `${input.id}-hint` : null;
+  if (hintId) input.setAttribute('aria-describedby', hintId);
+  return h('div', { class: 'field' },
+    h('label', { for: input.id }, label),
+    input,
+    hint ? h('p', { id: hintId, class: 'hint' }, hint) : null);
+}
+
+/** A table whose wide content scrolls sideways on a phone instead of widening the page. */
+export function table(caption, headings, rows) {
+  return h('div', { class: 'table-scroll' },
+    h('table', {},
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, h('tr', {}, headings.map((text) => h('th', { scope: 'col' }, text)))),
+      h('tbody', {}, rows)));
+}

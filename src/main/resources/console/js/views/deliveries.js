@@ -1,0 +1,103 @@
+// A webhook's deliveries by status, each with its attempt log; retry a dead one, recover dead ones since a time.
+import { api, path, segment } from '../api.js';
+import { h, field, replace, table } from '../dom.js';
+import { timestamp } from '../format.js';
+import { createPager } from '../pager.js';
+import { announce, attempt } from '../status.js';
+
+const PAGE = 25;
+const STATUSES = [['', 'all'], ['pending', 'pending'], ['delivered', 'delivered'], ['dead', 'dead']];
+
+export function deliveries(section, webhookId) {
+  const base = `/v1/webhooks/${segment(webhookId)}`;
+  const status = h('select', { id: 'delivery-status' }, STATUSES.map(([value, label]) => h('option', { value }, label)));
+  const refresh = h('button', { type: 'button', id: 'refresh-deliveries', class: 'quiet' }, 'Refresh');
+  const list = h('div', { id: 'delivery-list' });
+  const pager = createPager('Delivery pages', list,
+    (cursor) => api.get(path(`${base}/deliveries`, { status: status.value, limit: PAGE, cursor })), show);
+  const since = h('input', { id: 'recover-since', type: 'datetime-local', step: '1', required: true, value: localInput(Date.now() - 86_400_000) });
+  const recover = h('form', { id: 'recover', class: 'form inline' },
+    field('Recover dead deliveries updated since (your local time)', since),
+    h('button', { type: 'submit' }, 'Recover'));
+
+  replace(section,
+    h('h2', { id: 'deliveries-title' }, 'Deliveries'),
+    h('div', { class: 'toolbar' }, field('Status', status), refresh),
+    list,
+    pager.element,
+    recover);
+
+  status.addEventListener('change', () => pager.first());
+  refresh.addEventListener('click', () => pager.reload());
+  recover.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = await attempt(() => api.post(`${base}/recover`, { since: new Date(since.value).toISOString() }));
+    if (!result) return;
+    announce(`${result.requeued} dead deliver${result.requeued === 1 ? 'y' : 'ies'} queued again.`);
+    pager.reload();
+  });
+
+  function show(page) {
+    replace(list, page.deliveries.length === 0 ? h('p', {}, 'No deliveries with this status.')
+      : table('Deliveries, newest first',
+        ['Event', 'Type', 'Status', 'Attempts', 'Last status', 'Last error', 'Next attempt', 'Updated', 'Actions'],
+        page.deliveries.flatMap(rows)));
+  }
+
+  function rows(d) {
+    const detailId = `attempts-${d.event_id}`;
+    const detail = h('tr', { id: detailId, class: 'detail', hidden: true }, h('td', { colspan: '9' }));
+    const toggle = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', 'aria-controls': detailId,
+      onclick: () => toggleAttempts(d, toggle, detail) }, 'Attempts');
+    const row = h('tr', { 'data-delivery': d.event_id, 'data-status': d.status },
+      h('td', {}, d.event_id),
+      h('td', {}, d.event_type),
+      h('td', {}, d.status),
+      h('td', {}, d.attempts),
+      h('td', {}, d.last_status_code ?? '—'),
+      h('td', {}, d.last_error ?? ''),
+      h('td', {}, timestamp(d.next_attempt_at)),
+      h('td', {}, timestamp(d.updated_at)),
+      h('td', { class: 'actions' }, toggle,
+        d.status === 'dead' ? h('button', { type: 'button', onclick: () => retry(d) }, 'Retry') : null));
+    return [row, detail];
+  }
+
+  async function toggleAttempts(d, toggle, detail) {
+    if (toggle.getAttribute('aria-expanded') === 'true') {
+      toggle.setAttribute('aria-expanded', 'false');
+      detail.hidden = true;
+      return;
+    }
+    const one = await attempt(() => api.get(`${base}/deliveries/${segment(d.event_id)}`));
+    if (!one) return;
+    replace(detail.firstChild, table(`Attempts of ${d.event_id}, oldest first`,
+      ['#', 'Trigger', 'Status code', 'Result', 'Error', 'Duration', 'Response (first 1 KiB)', 'At'],
+      one.attempt_log.map((a) => h('tr', { 'data-attempt': a.attempt },
+        h('td', {}, a.attempt),
+        h('td', {}, a.trigger),
+        h('td', { class: 'status-code' }, a.status_code ?? '—'),
+        h('td', {}, a.success ? 'delivered' : 'failed'),
+        h('td', {}, a.error ?? ''),
+        h('td', {}, `${a.duration_ms} ms`),
+        h('td', {}, a.response_body ? h('pre', { class: 'excerpt' }, a.response_body) : ''),
+        h('td', {}, timestamp(a.attempted_at))))));
+    detail.hidden = false;
+    toggle.setAttribute('aria-expanded', 'true');
+  }
+
+  async function retry(d) {
+    const done = await attempt(() => api.post(`${base}/deliveries/${segment(d.event_id)}/retry`));
+    if (!done) return;
+    announce(`Delivery of ${d.event_id} queued for a retry.`);
+    pager.reload();
+  }
+
+  pager.first();
+}
+
+/** A datetime-local value (local time, seconds) for the given moment. */
+function localInput(millis) {
+  const date = new Date(millis - new Date(millis).getTimezoneOffset() * 60_000);
+  return date.toISOString().slice(0, 19);
+}

@@ -1,0 +1,44 @@
+// Events: search by type prefix and entity, newest first, each with its raw JSON.
+import { api, path } from '../api.js';
+import { h, field, replace, table } from '../dom.js';
+import { timestamp } from '../format.js';
+import { createPager } from '../pager.js';
+
+const PAGE = 50;
+
+export function events(view) {
+  const type = h('input', { id: 'event-type', spellcheck: 'false', placeholder: 'order' });
+  const entity = h('input', { id: 'entity-id', spellcheck: 'false' });
+  const form = h('form', { id: 'event-search', class: 'form inline', role: 'search' },
+    field('Event type (prefix)', type, '"order" finds order and order.*'), field('Entity id', entity),
+    h('button', { type: 'submit' }, 'Search'));
+  const list = h('div', { id: 'event-list' });
+  const pager = createPager('Event pages', list,
+    (cursor) => api.get(path('/v1/events', { event_type: type.value.trim(), entity_id: entity.value.trim(), limit: PAGE, cursor })), show);
+  replace(view, h('h1', { tabindex: '-1' }, 'Events'), form, list, pager.element);
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    pager.first();
+  });
+
+  function show(page) {
+    replace(list, page.events.length === 0 ? h('p', {}, 'No events match.')
+      : table('Events, newest first', ['Event', 'Type', 'Entity', 'Occurred', 'Received', 'JSON'], page.events.flatMap(rows)));
+  }
+
+  function rows(e) {
+    const rawId = `raw-${e.event_id}`;
+    const raw = h('tr', { id: rawId, class: 'detail', hidden: true },
+      h('td', { colspan: '6' }, h('pre', { class: 'json' }, JSON.stringify(e, null, 2))));
+    const toggle = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', 'aria-controls': rawId, onclick: () => {
+      raw.hidden = !raw.hidden;
+      toggle.setAttribute('aria-expanded', String(!raw.hidden));
+    } }, 'Raw JSON');
+    return [h('tr', { 'data-event': e.event_id },
+      h('td', {}, e.event_id), h('td', {}, e.event_type), h('td', {}, e.entity_id ?? ''),
+      h('td', {}, timestamp(e.occurred_at)), h('td', {}, timestamp(e.received_at)), h('td', {}, toggle)), raw];
+  }
+
+  pager.first();
+}

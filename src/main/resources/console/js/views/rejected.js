@@ -1,0 +1,26 @@
+// Rejected events: what was refused, why, and the body as it arrived (truncated to 16 KiB by the server).
+import { api, path } from '../api.js';
+import { h, replace, table } from '../dom.js';
+import { timestamp } from '../format.js';
+import { createPager } from '../pager.js';
+
+const PAGE = 50;
+
+export function rejected(view) {
+  const list = h('div', { id: 'rejected-list' });
+  const pager = createPager('Rejected event pages', list,
+    (cursor) => api.get(path('/v1/rejected-events', { limit: PAGE, cursor })), show);
+  replace(view, h('h1', { tabindex: '-1' }, 'Rejected events'), list, pager.element);
+
+  function show(page) {
+    replace(list, page.rejected.length === 0 ? h('p', {}, 'No rejected events.')
+      : table('Rejected events, newest first', ['Received', 'Error', 'Field', 'Message', 'Body'], page.rejected.map((r) => h('tr', {},
+        h('td', {}, timestamp(r.received_at)),
+        h('td', {}, r.error.code),
+        h('td', {}, r.error.field ?? ''),
+        h('td', {}, r.error.message),
+        h('td', {}, h('details', {}, h('summary', {}, 'Body'), h('pre', { class: 'json' }, r.body)))))));
+  }
+
+  pager.first();
+}

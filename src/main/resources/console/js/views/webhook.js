@@ -1,0 +1,65 @@
+// One webhook: its settings and filters, on/off, test event, signing secret, and its deliveries.
+import { api, segment } from '../api.js';
+import { h, field, replace } from '../dom.js';
+import { timestamp } from '../format.js';
+import { filterFields } from '../filters.js';
+import { announce, attempt } from '../status.js';
+import { setActive, sendTest } from '../webhook-actions.js';
+import { deliveries } from './deliveries.js';
+
+export function webhook(view, [id]) {
+  const base = `/v1/webhooks/${segment(id)}`;
+  const heading = h('h1', { tabindex: '-1' }, 'Webhook');
+  const summary = h('div');
+  const edit = h('div');
+  const deliverySection = h('section', { 'aria-labelledby': 'deliveries-title' });
+  replace(view, h('p', {}, h('a', { href: '#/webhooks' }, '← All webhooks')), heading, summary, edit, deliverySection);
+
+  function show(w) {
+    heading.textContent = `Webhook ${w.url}`;
+    const secret = h('code', { id: 'webhook-secret', hidden: true });
+    replace(summary,
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Id'), h('dd', {}, w.id),
+        h('dt', {}, 'State'), h('dd', { id: 'webhook-state' }, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
+        h('dt', {}, 'Created'), h('dd', {}, timestamp(w.created_at)),
+        h('dt', {}, 'Updated'), h('dd', {}, timestamp(w.updated_at))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: () => setActive(w, !w.active, show) }, w.active ? 'Deactivate' : 'Activate'),
+        h('button', { type: 'button', onclick: () => sendTest(w) }, 'Send test event'),
+        h('button', { type: 'button', class: 'quiet', onclick: () => revealSecret(secret) }, 'Show signing secret')),
+      secret);
+    showEditForm(w);
+  }
+
+  async function revealSecret(element) {
+    const result = await attempt(() => api.get(`${base}/secret`));
+    if (!result) return;
+    element.textContent = result.secret;
+    element.hidden = false;
+  }
+
+  function showEditForm(w) {
+    const url = h('input', { id: 'edit-url', type: 'url', required: true, value: w.url, spellcheck: 'false' });
+    const description = h('input', { id: 'edit-description', value: w.description ?? '', maxlength: '1024' });
+    const filters = filterFields('edit', w.filters);
+    const form = h('form', { id: 'edit-webhook', class: 'form' },
+      field('URL', url), field('Description', description), filters.element,
+      h('button', { type: 'submit' }, 'Save changes'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const saved = await attempt(() => api.patch(base, {
+        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(),
+      }));
+      if (!saved) return;
+      announce('Webhook saved.');
+      show(saved);
+    });
+    replace(edit, h('details', { class: 'panel' }, h('summary', {}, 'Edit URL, description and filters'), form));
+  }
+
+  attempt(async () => {
+    show(await api.get(base));
+    deliveries(deliverySection, id);
+  });
+}

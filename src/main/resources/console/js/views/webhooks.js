@@ -1,0 +1,65 @@
+// Webhooks: create one, list them page by page, switch them on and off, send a test event.
+import { api, path, segment } from '../api.js';
+import { h, field, replace, table } from '../dom.js';
+import { filterFields, describeFilters } from '../filters.js';
+import { createPager } from '../pager.js';
+import { announce, attempt } from '../status.js';
+import { setActive, sendTest } from '../webhook-actions.js';
+
+const PAGE = 20;
+
+export function webhooks(view) {
+  const url = h('input', { id: 'wh-url', type: 'url', required: true, spellcheck: 'false', placeholder: 'https://hooks.example.com/orders' });
+  const description = h('input', { id: 'wh-description', maxlength: '1024' });
+  const filters = filterFields('wh');
+  const secret = h('div', { class: 'secret', hidden: true });
+  const form = h('form', { id: 'create-webhook', class: 'form' },
+    field('URL', url, 'http or https; the server must be allowed to reach it (egress guard).'),
+    field('Description', description),
+    filters.element,
+    h('button', { type: 'submit' }, 'Create webhook'));
+  const list = h('div', { id: 'webhook-list' });
+  const pager = createPager('Webhook pages', list,
+    (cursor) => api.get(path('/v1/webhooks', { limit: PAGE, cursor })), show);
+
+  replace(view,
+    h('h1', { tabindex: '-1' }, 'Webhooks'),
+    h('details', { class: 'panel' }, h('summary', {}, 'Create a webhook'), form),
+    secret,
+    list,
+    pager.element);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { url: url.value.trim(), filters: filters.read() };
+    if (description.value.trim()) body.description = description.value.trim();
+    const created = await attempt(() => api.post('/v1/webhooks', body));
+    if (!created) return;
+    form.reset();
+    secret.hidden = false;
+    replace(secret,
+      h('p', {}, `Webhook ${created.id} created. Its signing secret (also shown on the webhook's page):`),
+      h('code', { id: 'new-secret' }, created.secret));
+    announce(`Webhook created: ${created.url}`);
+    pager.first();
+  });
+
+  function show(page) {
+    replace(list, page.webhooks.length === 0 ? h('p', {}, 'No webhooks yet.')
+      : table('Webhooks, newest first', ['URL', 'Description', 'Filters', 'State', 'Actions'], page.webhooks.map(row)));
+  }
+
+  function row(w) {
+    return h('tr', { 'data-webhook': w.id },
+      h('td', {}, h('a', { href: `#/webhooks/${segment(w.id)}` }, w.url)),
+      h('td', {}, w.description ?? ''),
+      h('td', {}, describeFilters(w.filters)),
+      h('td', {}, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
+      h('td', { class: 'actions' },
+        h('button', { type: 'button', class: 'quiet', onclick: () => setActive(w, !w.active, pager.reload) },
+          w.active ? 'Deactivate' : 'Activate'),
+        h('button', { type: 'button', class: 'quiet', onclick: () => sendTest(w) }, 'Send test')));
+  }
+
+  pager.first();
+}

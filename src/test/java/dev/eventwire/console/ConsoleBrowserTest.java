@@ -1,0 +1,244 @@
+package dev.eventwire.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.Durations;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in a real headless Chromium against a real server, a real receiver on loopback and a
+ * real DuckDB file: what a person signed in with a tenant key sees and can do.
+ */
+class ConsoleBrowserTest {
+    @TempDir
+    Path dir;
+    TestServer server;
+    Receiver receiver;
+    ApiClient acme;
+    ChromeDriver driver;
+    ConsolePage page;
+
+    @BeforeEach
+    void start() {
+        receiver = new Receiver();
+        // One retry 200 ms after a failure: a delivery to a failing receiver is dead within a second.
+        server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withRetrySchedule(Durations.parseList("200ms")));
+        acme = server.tenant("acme");
+        driver = HeadlessChromium.start(1280, 900);
+        page = new ConsolePage(driver, server.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) driver.quit();
+        server.close();
+        receiver.close();
+    }
+
+    @Test
+    void signInCreateWebhooksWatchDeliveriesRetryTheDeadOneSearchEventsAndSignOut() {
+        receiver.answer(r -> r.path().equals("/fail") ? new Receiver.Answer(500, Map.of(), "receiver down", Duration.ZERO)
+                : Receiver.Answer.status(200));
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        assertThat(page.script("return sessionStorage.getItem('eventwire.apiKey')")).isEqualTo(acme.key());
+        assertThat(page.tile("events_total")).isEqualTo("0");
+        assertThat(page.all(By.cssSelector(".charts figure svg"))).as("ingest and delivery charts").hasSize(2);
+
+        page.go("Webhooks");
+        String okHook = createWebhook(receiver.url("/ok"));
+        String failHook = createWebhook(receiver.url("/fail"));
+
+        assertThat(acme.post("/v1/events", "{\"event_id\":\"ev-1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\","
+                + "\"data\":{\"total_amount\":42,\"session_id\":\"s-1\"}}").status()).isEqualTo(202);
+        assertThat(acme.post("/v1/events", "{\"event_type\":\"Not A Type\"}").status()).isEqualTo(422);
+
+        page.go("Overview");
+        page.until(() -> page.tile("events_total").equals("1"), "the events_total tile to show the event");
+        page.until(() -> page.tile("order_count").equals("1"), "the order_count tile");
+        assertThat(page.tile("revenue")).isEqualTo("42.00");
+
+        openWebhook(okHook);
+        WebElement delivered = awaitDelivery("ev-1", "delivered");
+        delivered.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("200"), "the attempt with status 200");
+
+        openWebhook(failHook);
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
+        WebElement dead = awaitDelivery("ev-1", "dead");
+        dead.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("500 500"), "two failed attempts with status 500");
+        assertThat(page.visible(By.cssSelector("#attempts-ev-1 pre.excerpt")).getText()).isEqualTo("receiver down");
+
+        receiver.answerStatus(200);
+        dead.findElement(By.xpath(".//button[text()='Retry']")).click();
+        page.until(() -> page.status().equals("Delivery of ev-1 queued for a retry."), "the retry announcement");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("all");
+        WebElement retried = awaitDelivery("ev-1", "delivered");
+        retried.findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> attemptCells("ev-1", "td.status-code").equals("500 500 200"), "the manual retry's 200");
+        assertThat(page.visible(By.cssSelector("#attempts-ev-1 tr[data-attempt='3']")).getText()).contains("manual", "delivered");
+
+        page.go("Events");
+        page.type("event-type", "order");
+        page.type("entity-id", "o-1");
+        driver.findElement(By.cssSelector("#event-search button[type=submit]")).click();
+        WebElement event = page.visible(By.cssSelector("tr[data-event='ev-1']"));
+        assertThat(page.all(By.cssSelector("tr[data-event]"))).hasSize(1);
+        event.findElement(By.xpath(".//button[text()='Raw JSON']")).click();
+        assertThat(page.visible(By.cssSelector("#raw-ev-1 pre")).getText()).contains("\"event_type\": \"order.created\"", "\"total_amount\": 42");
+
+        page.go("Rejected events");
+        assertThat(page.visible(By.cssSelector("#rejected-list tbody tr")).getText()).contains("invalid_format", "event_type");
+
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations").isEmpty();
+
+        driver.findElement(By.id("sign-out")).click();
+        page.visible(By.id("api-key"));
+        assertThat(page.status()).isEqualTo("Signed out.");
+        assertThat(page.script("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+        driver.navigate().refresh();
+        page.visible(By.id("api-key"));
+        assertThat(page.heading()).isEmpty();
+    }
+
+    @Test
+    void keyboardSignInRefusesWrongKeysAndFitsAPhoneScreen() {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        page.open();
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).as("the key field has focus").isEqualTo("api-key");
+
+        driver.switchTo().activeElement().sendKeys("ew_not_a_key", Keys.ENTER);
+        page.until(() -> page.status().equals("That key is not valid."), "the refusal of an unknown key");
+        page.signIn(TestServer.ADMIN_KEY);
+        page.until(() -> page.status().equals("That is the admin key: the console needs a tenant key."), "the refusal of the admin key");
+
+        WebElement input = page.visible(By.id("api-key"));
+        input.clear();
+        input.sendKeys(acme.key(), Keys.ENTER);
+        page.until(() -> page.heading().equals("Overview"), "the overview");
+        page.tile("events_total");
+        for (String section : new String[] {"Webhooks", "Events", "Rejected events", "Overview"}) {
+            page.go(section);
+            assertThat(driver.switchTo().activeElement().getTagName()).as("focus moves to the page heading").isEqualTo("h1");
+            assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as(section + " fits the phone's width").isEqualTo(true);
+        }
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    @Test
+    void webhookPagesEditFiltersSwitchOffAndOnSendATestShowTheSecretAndRecover() {
+        receiver.answer(r -> r.path().equals("/down") ? Receiver.Answer.status(503) : Receiver.Answer.status(200));
+        for (int i = 1; i <= 21; i++) {
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/h" + i) + "\",\"filters\":{\"event_types\":[\"nothing\"]}}").status()).isEqualTo(201);
+        }
+        ApiClient.Response down = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/down") + "\"}");
+        String hook = down.json().get("id").asText();
+        page.open();
+        page.signIn(acme.key());
+        page.go("Webhooks");
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "the first page of 20");
+        assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).as("newest first").contains(receiver.url("/down"));
+        driver.findElement(By.xpath("//button[text()='Next page']")).click();
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 2, "the second page");
+        assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).contains(receiver.url("/h2"));
+        assertThat(driver.findElement(By.xpath("//button[text()='Next page']")).isEnabled()).isFalse();
+        driver.findElement(By.xpath("//button[text()='Previous page']")).click();
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "back on the first page");
+
+        page.visible(By.linkText(receiver.url("/down"))).click();
+        page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
+        page.visible(By.xpath("//summary[text()='Edit URL, description and filters']")).click();
+        page.type("edit-event-types", "order, payment");
+        page.type("edit-min-amount", "100");
+        page.type("edit-description", "big payments");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("filters").toString())
+                .isEqualTo("{\"event_types\":[\"order\",\"payment\"],\"min_amount\":100}");
+
+        page.visible(By.xpath("//button[text()='Deactivate']")).click();
+        page.until(() -> page.visible(By.id("webhook-state")).getText().startsWith("inactive"), "the webhook switched off");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("active").asBoolean()).isFalse();
+        page.visible(By.xpath("//button[text()='Activate']")).click();
+        page.until(() -> page.visible(By.id("webhook-state")).getText().equals("active"), "the webhook switched on");
+
+        page.visible(By.xpath("//button[text()='Show signing secret']")).click();
+        assertThat(page.visible(By.id("webhook-secret")).getText()).isEqualTo(down.json().get("secret").asText());
+
+        page.visible(By.xpath("//button[text()='Send test event']")).click();
+        page.until(() -> page.status().startsWith("Test event failed: status 503"), "the failed test's announcement");
+        receiver.answerStatus(200);
+        page.visible(By.xpath("//button[text()='Send test event']")).click();
+        page.until(() -> page.status().equals("Test event delivered (status 200, 1 attempt)."), "the delivered test's announcement");
+        assertThat(receiver.received().stream().filter(r -> r.path().equals("/down")).map(r -> r.header("eventwire-event-type")))
+                .contains("webhook.test");
+
+        receiver.answerStatus(503);
+        acme.post("/v1/events", "{\"event_id\":\"pay-1\",\"event_type\":\"payment.completed\",\"data\":{\"amount\":250}}");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
+        awaitDelivery("pay-1", "dead");
+        receiver.answerStatus(200);
+        driver.findElement(By.cssSelector("#recover button[type=submit]")).click();
+        page.until(() -> page.status().equals("1 dead delivery queued again."), "the recover announcement");
+        new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("delivered");
+        awaitDelivery("pay-1", "delivered");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    private String createWebhook(String url) {
+        WebElement summary = page.visible(By.xpath("//summary[text()='Create a webhook']"));
+        if (summary.findElement(By.xpath("..")).getAttribute("open") == null) summary.click();
+        page.type("wh-url", url);
+        page.type("wh-event-types", "order");
+        page.type("wh-description", "console test");
+        page.visible(By.cssSelector("#create-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook created: " + url), "the creation announcement");
+        assertThat(page.visible(By.id("new-secret")).getText()).startsWith("whsec_");
+        WebElement link = page.visible(By.linkText(url));
+        WebElement row = link.findElement(By.xpath("./ancestor::tr"));
+        assertThat(row.getText()).contains("types order", "active");
+        return row.getAttribute("data-webhook");
+    }
+
+    private void openWebhook(String id) {
+        driver.get(server.baseUrl() + "/console#/webhooks/" + id);
+        page.until(() -> page.heading().startsWith("Webhook http"), "the webhook's page");
+    }
+
+    /** Clicks Refresh until the delivery shows with that status, as a person waiting for it would. */
+    private WebElement awaitDelivery(String eventId, String status) {
+        By row = By.cssSelector("#delivery-list[aria-busy='false'] tr[data-delivery='" + eventId + "'][data-status='" + status + "']");
+        page.until(() -> {
+            if ("true".equals(page.visible(By.id("delivery-list")).getAttribute("aria-busy"))) return false;
+            if (!page.all(row).isEmpty()) return true;
+            page.visible(By.id("refresh-deliveries")).click();
+            return false;
+        }, "delivery " + eventId + " to be " + status);
+        return page.visible(row);
+    }
+
+    private String attemptCells(String eventId, String css) {
+        return String.join(" ", page.all(By.cssSelector("#attempts-" + eventId + " " + css)).stream().map(WebElement::getText).toList());
+    }
+}
