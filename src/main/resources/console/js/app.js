@@ -7,14 +7,18 @@ import { overview } from './views/overview.js';
 import { webhooks } from './views/webhooks.js';
 import { webhook } from './views/webhook.js';
 import { events } from './views/events.js';
+import { eventTypes } from './views/event-types.js';
 import { rejected } from './views/rejected.js';
 
 const pages = {
   overview: () => overview,
   webhooks: (args) => (args[0] ? webhook : webhooks),
   events: () => events,
+  'event-types': () => eventTypes,
   rejected: () => rejected,
 };
+// Pages reached from a section's page keep that section current in the navigation.
+const sectionOf = { 'event-types': 'events' };
 
 const signInSection = document.getElementById('sign-in');
 const signInForm = document.getElementById('sign-in-form');
@@ -31,7 +35,7 @@ function mount(name, args) {
   view.replaceChildren();
   stopPage = pages[name](args)(view, args) ?? (() => {});
   for (const link of nav.querySelectorAll('a')) {
-    if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
+    if (link.getAttribute('href') === `#/${sectionOf[name] ?? name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   view.querySelector('h1')?.focus();

@@ -3,9 +3,9 @@ import { h, field } from './dom.js';
 import { listText } from './format.js';
 
 export function filterFields(prefix, filters = {}) {
-  const types = h('input', { id: `${prefix}-event-types`, value: (filters.event_types ?? []).join(', '), spellcheck: 'false' });
-  const entities = h('input', { id: `${prefix}-entity-ids`, value: (filters.entity_ids ?? []).join(', '), spellcheck: 'false' });
-  const amount = h('input', { id: `${prefix}-min-amount`, type: 'number', step: 'any', min: '0', value: filters.min_amount ?? '' });
+  const types = h('input', { id: `${prefix}-event-types`, 'data-field': 'filters.event_types', value: (filters.event_types ?? []).join(', '), spellcheck: 'false' });
+  const entities = h('input', { id: `${prefix}-entity-ids`, 'data-field': 'filters.entity_ids', value: (filters.entity_ids ?? []).join(', '), spellcheck: 'false' });
+  const amount = h('input', { id: `${prefix}-min-amount`, 'data-field': 'filters.min_amount', type: 'number', step: 'any', min: '0', value: filters.min_amount ?? '' });
   const element = h('fieldset', { class: 'filters' },
     h('legend', {}, 'Filters (all given must match; none matches every event)'),
     field('Event types', types, 'Comma-separated dotted prefixes: "order" matches order.created.'),

@@ -55,7 +55,8 @@ public final class StoreBench {
                 Instant due = clock.instant();
                 load.backlog("bench", "wh_bench", backlog, history + 1, Duration.between(Instant.EPOCH, due).toNanos() / 1000);
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-                DuckDbDeliveryStore store = new DuckDbDeliveryStore(database, writer, new Ids(clock), clock, Duration.ofSeconds(60));
+                DuckDbDeliveryStore store = new DuckDbDeliveryStore(database, writer, writer, new Ids(clock), clock, Duration.ofSeconds(60),
+                        dev.eventwire.delivery.WebhookHealthRule.disablingAfter(dev.eventwire.delivery.WebhookHealthRule.DEFAULT_DISABLE_AFTER));
                 writer.start();
                 Histogram claimMillis = new Histogram(3);
                 Histogram recordMillis = new Histogram(3);
@@ -89,7 +90,7 @@ public final class StoreBench {
     }
 
     private static AttemptRecord delivered(DeliveryJob job, Instant at) {
-        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
+        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.eventType(), job.attempt(), job.trigger(),
                 Optional.of(200), true, Optional.empty(), 1, "ok", at, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(), job.seq(), job.lease());
     }
 }

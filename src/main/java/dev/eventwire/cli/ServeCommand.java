@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env EVENTWIRE_RETENTION, default ${DEFAULT-VALUE}, at least 1h).")
     String retention;
 
+    @Option(names = "--disable-after", defaultValue = "${env:EVENTWIRE_DISABLE_AFTER:-5d}",
+            description = "A webhook whose every attempt has failed this long is disabled (env EVENTWIRE_DISABLE_AFTER, default ${DEFAULT-VALUE}).")
+    String disableAfter;
+
     @Option(names = "--metrics-auth", defaultValue = "${env:EVENTWIRE_METRICS_AUTH:-none}",
             description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
     String metricsAuth;
@@ -98,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
-                retentionPeriod(), dev.eventwire.MetricsAuth.parse(metricsAuth));
+                retentionPeriod(), Durations.parseOne(disableAfter), dev.eventwire.MetricsAuth.parse(metricsAuth));
     }
 
     private java.time.Duration retentionPeriod() {

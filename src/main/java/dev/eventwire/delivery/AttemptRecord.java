@@ -9,7 +9,7 @@ import java.util.Optional;
  * the same record twice changes nothing the second time (the attempt id is derived from the message id
  * and attempt number, and the state change applies only while the delivery still awaits this attempt).
  */
-public record AttemptRecord(String tenant, String webhookId, String eventId, String messageId, int attempt, Trigger trigger,
+public record AttemptRecord(String tenant, String webhookId, String eventId, String messageId, String eventType, int attempt, Trigger trigger,
                             Optional<Integer> statusCode, boolean success, Optional<String> error, long durationMillis,
                             String responseBody, Instant attemptedAt,
                             DeliveryStatus newStatus, Optional<Instant> nextAttemptAt, Optional<String> disableWebhookReason, long seq,

@@ -17,8 +17,17 @@ public final class DeliveryService {
     private final DeliveryEngine engine;
     private final WebhookTester tester;
     private final Clock clock;
+    private final dev.eventwire.events.EventStore events;
+    private final dev.eventwire.support.Json json;
+    private final dev.eventwire.support.Ids ids;
+    /** Events looked at per replay step; each step is its own short transaction, so ingest keeps flowing. */
+    static final int REPLAY_BATCH = 1000;
 
-    public DeliveryService(DeliveryStore store, WebhookService webhooks, DeliveryEngine engine, WebhookTester tester, Clock clock) {
+    public DeliveryService(DeliveryStore store, WebhookService webhooks, DeliveryEngine engine, WebhookTester tester, Clock clock,
+                           dev.eventwire.events.EventStore events, dev.eventwire.support.Json json, dev.eventwire.support.Ids ids) {
+        this.events = events;
+        this.json = json;
+        this.ids = ids;
         this.store = store;
         this.webhooks = webhooks;
         this.engine = engine;
@@ -64,6 +73,47 @@ public final class DeliveryService {
         int requeued = store.recover(tenant, webhookId, since, clock.instant());
         engine.wakeUp();
         return requeued;
+    }
+
+    /**
+     * Gives every event the tenant's log received in {@code [since, until)} that matches the webhook's
+     * current filters and has no delivery to it a delivery, due now, in steps of {@link #REPLAY_BATCH}
+     * events; returns how many it created. Replaying twice creates nothing the second time. Without
+     * {@code until}: up to now.
+     */
+    public int replay(String tenant, String webhookId, Instant since, Optional<Instant> requestedUntil) {
+        Instant until = requestedUntil.orElseGet(() -> clock.instant().plusNanos(1_000));
+        Webhook webhook = webhooks.get(tenant, webhookId);
+        requireActive(webhook);
+        if (!until.isAfter(since)) throw ApiException.invalid("invalid_range", "until must be later than since.", "until");
+        int queued = 0;
+        long after = 0;
+        while (true) {
+            List<dev.eventwire.events.StoredEvent> page = events.receivedBetween(tenant, since, until, after, REPLAY_BATCH);
+            List<ReplayDelivery> matching = new java.util.ArrayList<>();
+            for (dev.eventwire.events.StoredEvent e : page) {
+                if (webhook.filters().matches(asNewEvent(tenant, e))) {
+                    matching.add(new ReplayDelivery(tenant, e.eventId(), e.eventType(), e.seq(), ids.timeOrdered("msg_")));
+                }
+            }
+            int created = store.queueMissing(webhookId, matching, clock.instant());
+            queued += created;
+            if (created > 0) engine.wakeUp();
+            if (page.size() < REPLAY_BATCH) return queued;
+            after = page.getLast().seq();
+        }
+    }
+
+    /** A stored event as the filters see it: its canonical body holds the entity and the data. */
+    private dev.eventwire.events.NewEvent asNewEvent(String tenant, dev.eventwire.events.StoredEvent e) {
+        com.fasterxml.jackson.databind.JsonNode body = json.read(e.body());
+        com.fasterxml.jackson.databind.JsonNode data = body.get("data");
+        com.fasterxml.jackson.databind.JsonNode entity = body.get("entity_id");
+        com.fasterxml.jackson.databind.node.ObjectNode dataObject = data != null && data.isObject()
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) data : json.mapper().createObjectNode();
+        return new dev.eventwire.events.NewEvent(tenant, e.eventId(), e.eventType(),
+                entity == null || entity.isNull() ? Optional.empty() : Optional.of(entity.asText()),
+                e.receivedAt(), e.receivedAt(), dataObject, e.body());
     }
 
     public WebhookTester.TestResult test(String tenant, String webhookId) {

@@ -20,6 +20,9 @@ public interface DeliveryStore {
      */
     Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor);
 
+    /** Who is told of the effects of recorded outcomes (dead deliveries, webhooks disabled or recovered); set once at start. */
+    void listen(DeliveryEffects effects);
+
     /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
 
@@ -52,6 +55,12 @@ public interface DeliveryStore {
 
     /** Makes one dead delivery due now with a fresh budget; false when there is no such dead delivery. */
     boolean retry(String tenant, String webhookId, String eventId, Instant now);
+
+    /**
+     * Creates, due at {@code now} and unleased, a delivery to the webhook for each given event that has
+     * none yet (pending or finished); returns how many it created.
+     */
+    int queueMissing(String webhookId, List<ReplayDelivery> deliveries, Instant now);
 
     /** Makes every dead delivery of the webhook updated since {@code since} due now; returns how many. */
     int recover(String tenant, String webhookId, Instant since, Instant now);

@@ -35,7 +35,7 @@ public final class OutcomePolicy {
 
     private static AttemptRecord record(DeliveryJob job, Optional<Integer> status, boolean success, Optional<String> error, long millis, String body,
                                         Instant at, DeliveryStatus newStatus, Optional<Instant> next, Optional<String> disable) {
-        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(), status, success,
+        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.eventType(), job.attempt(), job.trigger(), status, success,
                 error, millis, body, at, newStatus, next, disable, job.seq(), job.lease());
     }
 }

@@ -91,7 +91,7 @@ public final class WebhookTester {
             case AttemptResult.Throttled t -> Optional.of("HTTP " + t.statusCode());
             case AttemptResult.Failed f -> Optional.of(f.error());
         };
-        return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, attempt, Trigger.TEST, result.status(), success, error,
+        return new AttemptRecord(webhook.tenant(), webhook.id(), eventId, messageId, "eventwire.test", attempt, Trigger.TEST, result.status(), success, error,
                 result.durationMillis(), result.responseBody(), at, success ? DeliveryStatus.DELIVERED : DeliveryStatus.DEAD, Optional.empty(), Optional.empty(), 0L, 0L);
     }
 

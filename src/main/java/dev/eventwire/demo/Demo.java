@@ -37,11 +37,21 @@ public final class Demo {
         final Map<String, Integer> firstAttemptByEvent = new ConcurrentHashMap<>();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong verified = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicLongArray span = new java.util.concurrent.atomic.AtomicLongArray(new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
 
         void add(LocalReceiver.Receipt r) {
             requests.incrementAndGet();
             if (r.signatureValid()) verified.incrementAndGet();
             firstAttemptByEvent.merge(r.eventId(), r.attempt(), Math::min);
+            span.accumulateAndGet(0, r.nanos(), Math::min);
+            span.accumulateAndGet(1, r.nanos(), Math::max);
+        }
+
+        /** Requests per second between the first and the last one received. */
+        double pace() {
+            long n = requests.get();
+            double seconds = (span.get(1) - span.get(0)) / 1e9;
+            return n < 2 || seconds <= 0 ? 0 : (n - 1) / seconds;
         }
 
         long firstTime() {
@@ -56,9 +66,11 @@ public final class Demo {
     public int run() {
         Tally orders = new Tally();
         Tally payments = new Tally();
+        Tally audit = new Tally();
         long flakyUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try (LocalReceiver healthy = new LocalReceiver(() -> 200, orders::add);
              LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() < flakyUntil ? 503 : 200, payments::add);
+             LocalReceiver auditor = new LocalReceiver(() -> 200, audit::add);
              LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-demo-"), !keepRunning,
                      c -> c.withEgressAllow(List.of("127.0.0.1/32")).withRetrySchedule(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4),
                              Duration.ofSeconds(8), Duration.ofSeconds(15))))) {
@@ -68,6 +80,10 @@ public final class Demo {
             String ordersHook = register(server, key, healthy, "{\"event_types\":[\"order\"]}", "all order events -> healthy receiver");
             String paymentsHook = register(server, key, flaky, "{\"event_types\":[\"payment\"],\"min_amount\":100}",
                     "payments of 100 or more -> flaky receiver (503 for its first 10 s)");
+            String auditHook = register(server, key, auditor, "{}", "every event -> audit receiver, rate_limit " + AUDIT_RATE + " deliveries/s",
+                    ",\"rate_limit\":" + AUDIT_RATE);
+            boolean rotated = false;
+            double rotatedAt = 0;
             out.printf("Streaming synthetic events for %ds...%n", length.toSeconds());
 
             Stream stream = new Stream(server, key);
@@ -76,6 +92,11 @@ public final class Demo {
             long nextProgress = start + 1_000_000_000L;
             while (System.nanoTime() < end) {
                 stream.tick();
+                if (!rotated && System.nanoTime() >= start + length.toNanos() / 2) {
+                    rotate(server, key, ordersHook, healthy);
+                    rotated = true;
+                    rotatedAt = (System.nanoTime() - start) / 1e9;
+                }
                 if (System.nanoTime() >= nextProgress) {
                     progress(stream, orders, payments, flaky, server, key, start);
                     nextProgress += 1_000_000_000L;
@@ -87,6 +108,7 @@ public final class Demo {
             out.println();
             out.println("Waiting for retries to finish...");
             drain(server, key, List.of(ordersHook, paymentsHook), Duration.ofSeconds(40));
+            long auditPending = count(server, key, auditHook, "pending");
 
             out.println();
             out.println("Summary");
@@ -94,8 +116,14 @@ public final class Demo {
                     stream.accepted.get(), stream.duplicates.get(), stream.rejected.get(), stream.accepted.get() / seconds, seconds);
             summarize(server, key, "orders  ", ordersHook, orders);
             summarize(server, key, "payments", paymentsHook, payments);
-            long requests = orders.requests.get() + payments.requests.get();
-            long verified = orders.verified.get() + payments.verified.get();
+            out.printf("  webhook audit   : %d delivered at %.1f/s measured at the receiver (rate_limit %d/s), %d still pending: they keep"
+                    + " leaving at that pace%n", audit.requests.get(), audit.pace(), AUDIT_RATE, auditPending);
+            if (rotated) {
+                out.printf("  secret rotation : the orders webhook's secret was rotated at %.0fs with the old one valid 1h more; %d deliveries since"
+                        + " carried both signatures, each verified%n", rotatedAt, healthy.multiSigned());
+            }
+            long requests = orders.requests.get() + payments.requests.get() + audit.requests.get();
+            long verified = orders.verified.get() + payments.verified.get() + audit.verified.get();
             out.printf("  signatures: %d of %d received deliveries verified (Standard Webhooks, HMAC-SHA256)%n", verified, requests);
             out.println("  metrics (5m): " + metrics(server, key));
 
@@ -111,13 +139,28 @@ public final class Demo {
         }
     }
 
+    /** Deliveries per second the audit webhook may receive: it shows a backlog leaving at a set pace. */
+    static final int AUDIT_RATE = 20;
+
     private String register(LocalServer server, String key, LocalReceiver receiver, String filters, String label) {
+        return register(server, key, receiver, filters, label, "");
+    }
+
+    private String register(LocalServer server, String key, LocalReceiver receiver, String filters, String label, String extraFields) {
         LoadClient.Reply reply = server.client().post("/v1/webhooks", key,
-                "{\"url\":\"" + receiver.url("/webhooks") + "\",\"description\":\"" + label + "\",\"filters\":" + filters + "}");
+                "{\"url\":\"" + receiver.url("/webhooks") + "\",\"description\":\"" + label + "\",\"filters\":" + filters + extraFields + "}");
         JsonNode node = server.parse(reply.body());
         receiver.verifyWith(node.get("secret").asText());
         out.println("  webhook " + node.get("id").asText() + ": " + label);
         return node.get("id").asText();
+    }
+
+    /** Rotates a webhook's secret with an hour of overlap; the receiver learns the new secret as its owner would. */
+    private void rotate(LocalServer server, String key, String hook, LocalReceiver receiver) {
+        LoadClient.Reply reply = server.client().post("/v1/webhooks/" + hook + "/secret/rotate", key, "{\"previous_valid_for\":\"1h\"}");
+        if (reply.status() != 200) throw new IllegalStateException("rotating the secret failed: " + reply);
+        receiver.verifyWith(server.parse(reply.body()).get("secret").asText());
+        out.println("  rotated the signing secret of webhook " + hook + " (the previous one signs too for 1h)");
     }
 
     /** The synthetic traffic: batches plus single events, a few duplicates and invalid ones. */

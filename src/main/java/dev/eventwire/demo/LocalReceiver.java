@@ -32,6 +32,7 @@ public final class LocalReceiver implements AutoCloseable {
     private final Signer signer = new Signer();
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong multiSigned = new AtomicLong();
     private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LocalReceiver(IntSupplier status, Listener listener) {
@@ -48,8 +49,11 @@ public final class LocalReceiver implements AutoCloseable {
                 String messageId = request.getHeaders().get("webhook-id");
                 String timestamp = request.getHeaders().get("webhook-timestamp");
                 String signature = request.getHeaders().get("webhook-signature");
+                // After a secret rotation the header lists several signatures; one made with a known secret suffices.
                 boolean valid = messageId != null && timestamp != null && signature != null
-                        && secrets.stream().anyMatch(s -> signer.sign(s, messageId, Long.parseLong(timestamp), body).equals(signature));
+                        && secrets.stream().anyMatch(s -> java.util.Arrays.asList(signature.split(" "))
+                                .contains(signer.sign(s, messageId, Long.parseLong(timestamp), body)));
+                if (signature != null && signature.contains(" ")) multiSigned.incrementAndGet();
                 if (!valid) badSignatures.incrementAndGet();
                 int code = status.getAsInt();
                 if (code < 200 || code >= 300) refused.incrementAndGet();
@@ -82,6 +86,11 @@ public final class LocalReceiver implements AutoCloseable {
     /** Requests answered with a non-2xx status. */
     public long refused() {
         return refused.get();
+    }
+
+    /** Requests signed with more than one secret (during a rotation's overlap). */
+    public long multiSigned() {
+        return multiSigned.get();
     }
 
     public long badSignatures() {

@@ -136,6 +136,11 @@ public final class EventValidator {
         return new Validation.Valid(new NewEvent(tenant, eventId, eventType, entityId, occurredAt, receivedAt, (ObjectNode) data, body));
     }
 
+    /** An event Eventwire itself writes into a tenant's log (operational events); built from trusted values, so not checked. */
+    public NewEvent own(String tenant, String eventId, String eventType, Optional<String> entityId, Instant at, ObjectNode data) {
+        return new NewEvent(tenant, eventId, eventType, entityId, at, at, data, canonicalBody(eventId, eventType, entityId, at, data));
+    }
+
     /** The body sent to receivers: fixed field order, compact, UTC timestamps. */
     private String canonicalBody(String eventId, String eventType, Optional<String> entityId, Instant occurredAt, ObjectNode data) {
         Map<String, Object> canonical = new LinkedHashMap<>();

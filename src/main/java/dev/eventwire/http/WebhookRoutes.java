@@ -72,6 +72,9 @@ final class WebhookRoutes implements RouteGroup {
     record Requeued(int requeued) {
     }
 
+    record Queued(int queued) {
+    }
+
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/webhooks", ctx -> {
@@ -123,6 +126,17 @@ final class WebhookRoutes implements RouteGroup {
         routes.post("/v1/webhooks/{id}/deliveries/{event_id}/retry", ctx -> {
             deliveries.retry(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));
             responses.json(ctx, 202, new RetryAccepted("pending"));
+        });
+        routes.post("/v1/webhooks/{id}/replay", ctx -> {
+            String tenant = Requests.tenant(ctx);
+            JsonNode body = responses.mapper().parse(ctx.bodyAsBytes());
+            JsonFields.requireObject(body, Set.of("since", "until"));
+            String since = JsonFields.text(body, "since");
+            if (since == null) throw ApiException.invalid("missing_field", "since is required (RFC 3339).", "since");
+            String until = JsonFields.text(body, "until");
+            Instant from = Timestamps.parameter("since", since);
+            Optional<Instant> to = until == null ? Optional.empty() : Optional.of(Timestamps.parameter("until", until));
+            responses.json(ctx, 202, new Queued(deliveries.replay(tenant, ctx.pathParam("id"), from, to)));
         });
         routes.post("/v1/webhooks/{id}/recover", ctx -> {
             String tenant = Requests.tenant(ctx);

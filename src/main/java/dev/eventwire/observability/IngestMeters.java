@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Counts what ingest stored, by result ({@code eventwire_events_total{result=accepted|duplicate|rejected}}),
  * as a wrapper of the event-log port: the store's own answer per event is what a producer was told, and
- * nothing is counted for an append that did not become durable.
+ * nothing is counted for an append that did not become durable. Reads pass straight through (a method
+ * added to the port must be added here too; the compiler says so).
  */
 public final class IngestMeters implements EventStore {
     private final EventStore store;
@@ -63,6 +64,11 @@ public final class IngestMeters implements EventStore {
     @Override
     public Page<RejectedEvent> listRejected(String tenant, PageRequest page) {
         return store.listRejected(tenant, page);
+    }
+
+    @Override
+    public List<StoredEvent> receivedBetween(String tenant, Instant since, Instant until, long afterSeq, int limit) {
+        return store.receivedBetween(tenant, since, until, afterSeq, limit);
     }
 
     @Override

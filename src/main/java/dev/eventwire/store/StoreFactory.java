@@ -2,6 +2,7 @@ package dev.eventwire.store;
 
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
+import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.store.duckdb.DuckDbBackend;
 import dev.eventwire.store.postgres.DatabaseUrl;
 import dev.eventwire.store.postgres.PostgresBackend;
@@ -28,6 +29,7 @@ public final class StoreFactory {
     public static StoreBackend open(ServeConfig config, Ids ids, Clock clock, Duration lease, FiltersCodec filters, WebhookRegistry registry,
                                     CommitObserver commits) {
         ServeConfig.Storage storage = config.storage();
+        WebhookHealthRule health = WebhookHealthRule.disablingAfter(config.disableAfter());
         if (storage.databaseUrl().isPresent()) {
             DatabaseUrl url;
             try {
@@ -35,9 +37,9 @@ public final class StoreFactory {
             } catch (IllegalArgumentException e) {
                 throw new StoreConfigurationException(e.getMessage(), e);
             }
-            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, registry, commits);
+            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, registry, health, commits);
         }
         return new DuckDbBackend(config.dataDir(), ids, clock, lease, filters, new LocalReplica(storage.replicaId(), Version.current(), clock.instant()),
-                commits);
+                health, commits);
     }
 }

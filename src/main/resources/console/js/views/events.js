@@ -1,4 +1,5 @@
-// Events: search by type prefix and entity, newest first, each with its raw JSON.
+// Events: search by type prefix and entity, newest first, each with its raw JSON. #/events/<type> opens
+// the search for that type prefix (the event types page links there).
 import { api, path } from '../api.js';
 import { h, field, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
@@ -6,8 +7,8 @@ import { createPager } from '../pager.js';
 
 const PAGE = 50;
 
-export function events(view) {
-  const type = h('input', { id: 'event-type', spellcheck: 'false', placeholder: 'order' });
+export function events(view, [prefix] = []) {
+  const type = h('input', { id: 'event-type', spellcheck: 'false', placeholder: 'order', value: prefix ?? '' });
   const entity = h('input', { id: 'entity-id', spellcheck: 'false' });
   const form = h('form', { id: 'event-search', class: 'form inline', role: 'search' },
     field('Event type (prefix)', type, '"order" finds order and order.*'), field('Entity id', entity),
@@ -15,7 +16,9 @@ export function events(view) {
   const list = h('div', { id: 'event-list' });
   const pager = createPager('Event pages', list,
     (cursor) => api.get(path('/v1/events', { event_type: type.value.trim(), entity_id: entity.value.trim(), limit: PAGE, cursor })), show);
-  replace(view, h('h1', { tabindex: '-1' }, 'Events'), form, list, pager.element);
+  replace(view, h('h1', { tabindex: '-1' }, 'Events'),
+    h('p', {}, h('a', { href: '#/event-types' }, 'Event types'), ': every type sent, with its count over the last 24 hours.'),
+    form, list, pager.element);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -1,8 +1,12 @@
-// One webhook: its settings and filters, on/off, test event, signing secret, and its deliveries.
+// One webhook: its settings, filters and rate limit, on/off, test event, signing secret and its rotation,
+// and its deliveries.
 import { api, segment } from '../api.js';
 import { h, field, replace } from '../dom.js';
 import { timestamp } from '../format.js';
+import { submitForm } from '../field-errors.js';
 import { filterFields } from '../filters.js';
+import { rateLimitField, describeRateLimit } from '../rate-limit.js';
+import { secretRotation } from '../secret-rotation.js';
 import { announce, attempt } from '../status.js';
 import { setActive, sendTest } from '../webhook-actions.js';
 import { deliveries } from './deliveries.js';
@@ -22,13 +26,17 @@ export function webhook(view, [id]) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Id'), h('dd', {}, w.id),
         h('dt', {}, 'State'), h('dd', { id: 'webhook-state' }, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
+        h('dt', {}, 'Rate limit'), h('dd', { id: 'webhook-rate-limit' }, describeRateLimit(w.rate_limit)),
         h('dt', {}, 'Created'), h('dd', {}, timestamp(w.created_at)),
         h('dt', {}, 'Updated'), h('dd', {}, timestamp(w.updated_at))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: () => setActive(w, !w.active, show) }, w.active ? 'Deactivate' : 'Activate'),
         h('button', { type: 'button', onclick: () => sendTest(w) }, 'Send test event'),
         h('button', { type: 'button', class: 'quiet', onclick: () => revealSecret(secret) }, 'Show signing secret')),
-      secret);
+      secret,
+      secretRotation(w, base, () => {
+        secret.hidden = true;
+      }));
     showEditForm(w);
   }
 
@@ -40,22 +48,23 @@ export function webhook(view, [id]) {
   }
 
   function showEditForm(w) {
-    const url = h('input', { id: 'edit-url', type: 'url', required: true, value: w.url, spellcheck: 'false' });
-    const description = h('input', { id: 'edit-description', value: w.description ?? '', maxlength: '1024' });
+    const url = h('input', { id: 'edit-url', type: 'url', required: true, value: w.url, spellcheck: 'false', 'data-field': 'url' });
+    const description = h('input', { id: 'edit-description', value: w.description ?? '', maxlength: '1024', 'data-field': 'description' });
     const filters = filterFields('edit', w.filters);
+    const rateLimit = rateLimitField('edit', w.rate_limit);
     const form = h('form', { id: 'edit-webhook', class: 'form' },
-      field('URL', url), field('Description', description), filters.element,
+      field('URL', url), field('Description', description), filters.element, rateLimit.element,
       h('button', { type: 'submit' }, 'Save changes'));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const saved = await attempt(() => api.patch(base, {
-        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(),
+      const saved = await submitForm(form, () => api.patch(base, {
+        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(), rate_limit: rateLimit.read(),
       }));
       if (!saved) return;
       announce('Webhook saved.');
       show(saved);
     });
-    replace(edit, h('details', { class: 'panel' }, h('summary', {}, 'Edit URL, description and filters'), form));
+    replace(edit, h('details', { class: 'panel' }, h('summary', {}, 'Edit URL, description, filters and rate limit'), form));
   }
 
   attempt(async () => {

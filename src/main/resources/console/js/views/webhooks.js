@@ -1,22 +1,27 @@
-// Webhooks: create one, list them page by page, switch them on and off, send a test event.
+// Webhooks: create one (with its rate limit), list them page by page, switch them on and off, send a test event.
 import { api, path, segment } from '../api.js';
 import { h, field, replace, table } from '../dom.js';
+import { submitForm } from '../field-errors.js';
 import { filterFields, describeFilters } from '../filters.js';
 import { createPager } from '../pager.js';
-import { announce, attempt } from '../status.js';
+import { rateLimitField, describeRateLimit } from '../rate-limit.js';
+import { announce } from '../status.js';
 import { setActive, sendTest } from '../webhook-actions.js';
 
 const PAGE = 20;
 
 export function webhooks(view) {
-  const url = h('input', { id: 'wh-url', type: 'url', required: true, spellcheck: 'false', placeholder: 'https://hooks.example.com/orders' });
-  const description = h('input', { id: 'wh-description', maxlength: '1024' });
+  const url = h('input', { id: 'wh-url', type: 'url', required: true, spellcheck: 'false', placeholder: 'https://hooks.example.com/orders',
+    'data-field': 'url' });
+  const description = h('input', { id: 'wh-description', maxlength: '1024', 'data-field': 'description' });
   const filters = filterFields('wh');
+  const rateLimit = rateLimitField('wh');
   const secret = h('div', { class: 'secret', hidden: true });
   const form = h('form', { id: 'create-webhook', class: 'form' },
     field('URL', url, 'http or https; the server must be allowed to reach it (egress guard).'),
     field('Description', description),
     filters.element,
+    rateLimit.element,
     h('button', { type: 'submit' }, 'Create webhook'));
   const list = h('div', { id: 'webhook-list' });
   const pager = createPager('Webhook pages', list,
@@ -33,7 +38,9 @@ export function webhooks(view) {
     event.preventDefault();
     const body = { url: url.value.trim(), filters: filters.read() };
     if (description.value.trim()) body.description = description.value.trim();
-    const created = await attempt(() => api.post('/v1/webhooks', body));
+    const rate = rateLimit.read();
+    if (rate !== null) body.rate_limit = rate;
+    const created = await submitForm(form, () => api.post('/v1/webhooks', body));
     if (!created) return;
     form.reset();
     secret.hidden = false;
@@ -46,7 +53,7 @@ export function webhooks(view) {
 
   function show(page) {
     replace(list, page.webhooks.length === 0 ? h('p', {}, 'No webhooks yet.')
-      : table('Webhooks, newest first', ['URL', 'Description', 'Filters', 'State', 'Actions'], page.webhooks.map(row)));
+      : table('Webhooks, newest first', ['URL', 'Description', 'Filters', 'Rate limit', 'State', 'Actions'], page.webhooks.map(row)));
   }
 
   function row(w) {
@@ -54,6 +61,7 @@ export function webhooks(view) {
       h('td', {}, h('a', { href: `#/webhooks/${segment(w.id)}` }, w.url)),
       h('td', {}, w.description ?? ''),
       h('td', {}, describeFilters(w.filters)),
+      h('td', {}, describeRateLimit(w.rate_limit)),
       h('td', {}, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'quiet', onclick: () => setActive(w, !w.active, pager.reload) },

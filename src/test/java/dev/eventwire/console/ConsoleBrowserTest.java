@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -141,6 +142,14 @@ class ConsoleBrowserTest {
             assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
                     .as(section + " fits the phone's width").isEqualTo(true);
         }
+        page.go("Events");
+        page.visible(By.linkText("Event types")).click();
+        page.until(() -> page.heading().equals("Event types"), "the event types page");
+        assertThat(driver.switchTo().activeElement().getTagName()).as("focus moves to the page heading").isEqualTo("h1");
+        assertThat(page.visible(By.cssSelector("#event-type-list p")).getText()).isEqualTo("No events yet.");
+        assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText()).isEqualTo("Events");
+        assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("Event types fits the phone's width").isEqualTo(true);
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }
@@ -155,6 +164,7 @@ class ConsoleBrowserTest {
         String hook = down.json().get("id").asText();
         page.open();
         page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
         page.go("Webhooks");
         page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "the first page of 20");
         assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).as("newest first").contains(receiver.url("/down"));
@@ -167,7 +177,7 @@ class ConsoleBrowserTest {
 
         page.visible(By.linkText(receiver.url("/down"))).click();
         page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
-        page.visible(By.xpath("//summary[text()='Edit URL, description and filters']")).click();
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
         page.type("edit-event-types", "order, payment");
         page.type("edit-min-amount", "100");
         page.type("edit-description", "big payments");
@@ -202,6 +212,101 @@ class ConsoleBrowserTest {
         page.until(() -> page.status().equals("1 dead delivery queued again."), "the recover announcement");
         new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("delivered");
         awaitDelivery("pay-1", "delivered");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    @Test
+    void rateLimitsWithTheApiErrorsBesideTheFieldASecretRotationAndTheEventTypes() {
+        String rateError = "rate_limit must be a number of deliveries per second above 0 and at most 10000, or null.";
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        page.go("Webhooks");
+        page.visible(By.xpath("//summary[text()='Create a webhook']")).click();
+        String url = receiver.url("/paced");
+        page.type("wh-url", url);
+        page.type("wh-rate-limit", "0");
+        driver.findElement(By.cssSelector("#create-webhook button[type=submit]")).click();
+        assertThat(page.visible(By.id("wh-rate-limit-error")).getText()).isEqualTo(rateError);
+        assertThat(driver.findElement(By.id("wh-rate-limit")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("wh-rate-limit")).getAttribute("aria-describedby")).contains("wh-rate-limit-error");
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).as("focus on the bad field").isEqualTo("wh-rate-limit");
+        assertThat(page.status()).isEqualTo(rateError + " (rate_limit)");
+        page.type("wh-rate-limit", "50");
+        driver.findElement(By.cssSelector("#create-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook created: " + url), "the creation announcement");
+        assertThat(page.all(By.id("wh-rate-limit-error"))).as("the error is gone once the value is good").isEmpty();
+        String originalSecret = page.visible(By.id("new-secret")).getText();
+        WebElement row = page.visible(By.linkText(url)).findElement(By.xpath("./ancestor::tr"));
+        assertThat(row.getText()).contains("50/s");
+        String hook = row.getAttribute("data-webhook");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("rate_limit").asDouble()).isEqualTo(50.0);
+
+        openWebhook(hook);
+        assertThat(page.visible(By.id("webhook-rate-limit")).getText()).isEqualTo("50/s");
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
+        assertThat(page.visible(By.id("edit-rate-limit")).getAttribute("value")).isEqualTo("50");
+        page.type("edit-rate-limit", "fast");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        assertThat(page.visible(By.id("edit-rate-limit-error")).getText()).isEqualTo(rateError);
+        WebElement firstError = driver.findElement(By.id("edit-rate-limit-error"));
+        page.type("edit-rate-limit", "20000");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> ExpectedConditions.stalenessOf(firstError).apply(driver) && page.all(By.id("edit-rate-limit-error")).size() == 1,
+                "the out-of-range error, shown once");
+        assertThat(page.visible(By.id("edit-rate-limit-error")).getText()).isEqualTo(rateError);
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("rate_limit").asDouble()).as("unchanged").isEqualTo(50.0);
+        page.type("edit-rate-limit", "7.5");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
+        assertThat(page.visible(By.id("webhook-rate-limit")).getText()).isEqualTo("7.5/s");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("rate_limit").asDouble()).isEqualTo(7.5);
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
+        page.visible(By.id("edit-rate-limit")).clear();
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.visible(By.id("webhook-rate-limit")).getText().equals("none"), "the rate limit cleared");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("rate_limit").isNull()).isTrue();
+
+        page.visible(By.xpath("//summary[text()='Rotate the signing secret']")).click();
+        assertThat(page.visible(By.id("rotate-overlap")).getAttribute("value")).as("the default overlap").isEqualTo("24h");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        assertThat(page.visible(By.id("rotate-question")).getText()).contains(url, "for 24h");
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).as("Cancel has focus").isEqualTo("rotate-cancel");
+        driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        page.until(() -> page.status().equals("The secret was not rotated."), "the cancel announcement");
+        assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
+
+        page.type("rotate-overlap", "forever");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        page.visible(By.id("rotate-confirm")).click();
+        assertThat(page.visible(By.id("rotate-overlap-error")).getText()).startsWith("previous_valid_for must be a duration");
+        assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
+
+        page.type("rotate-overlap", "1h");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        page.visible(By.id("rotate-confirm")).click();
+        page.until(() -> page.status().equals("Signing secret rotated."), "the rotation announcement");
+        String rotated = page.visible(By.id("rotated-secret")).getText();
+        assertThat(rotated).startsWith("whsec_").isNotEqualTo(originalSecret);
+        assertThat(page.visible(By.cssSelector("#rotated .hint")).getText()).contains("previous secret keeps signing", "1h");
+        assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(rotated);
+
+        for (int i = 1; i <= 3; i++) {
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"su-" + i + "\",\"event_type\":\"signup.completed\",\"entity_id\":\"u-" + i + "\"}")
+                    .status()).isEqualTo(202);
+        }
+        assertThat(acme.post("/v1/events", "{\"event_id\":\"pg-1\",\"event_type\":\"page.viewed\"}").status()).isEqualTo(202);
+        page.go("Events");
+        page.visible(By.linkText("Event types")).click();
+        page.until(() -> page.heading().equals("Event types"), "the event types page");
+        WebElement signups = page.visible(By.cssSelector("#event-type-list tr[data-event-type='signup.completed']"));
+        assertThat(signups.findElement(By.cssSelector("td.count")).getText()).isEqualTo("3");
+        assertThat(page.visible(By.cssSelector("#event-type-list tr[data-event-type='page.viewed'] td.count")).getText()).isEqualTo("1");
+        signups.findElement(By.linkText("signup.completed")).click();
+        page.until(() -> page.heading().equals("Events"), "the events page");
+        assertThat(page.visible(By.id("event-type")).getAttribute("value")).isEqualTo("signup.completed");
+        page.until(() -> page.all(By.cssSelector("#event-list tr[data-event]")).size() == 3, "the three signups, and nothing else");
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }

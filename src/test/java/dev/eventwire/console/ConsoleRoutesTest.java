@@ -79,7 +79,8 @@ class ConsoleRoutesTest {
             }
         }
         assertThat(seen).as("the modules reached from app.js").hasSizeGreaterThan(10)
-                .contains("/console/js/views/overview.js", "/console/js/views/deliveries.js");
+                .contains("/console/js/views/overview.js", "/console/js/views/deliveries.js", "/console/js/views/event-types.js",
+                        "/console/js/secret-rotation.js", "/console/js/rate-limit.js", "/console/js/field-errors.js");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.eventwire.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.EventBatches;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
@@ -18,12 +19,6 @@ class RateLimitTest {
     @TempDir
     Path dir;
 
-    static String batch(String type, int from, int count) {
-        List<String> events = new ArrayList<>();
-        for (int i = from; i < from + count; i++) events.add("{\"event_id\":\"" + type + "-" + i + "\",\"event_type\":\"" + type + "\"}");
-        return "{\"events\":[" + String.join(",", events) + "]}";
-    }
-
     @Test
     void twoThousandDeliveriesAtOneHundredPerSecondTakeTwentySecondsWhileAnotherWebhookRunsAtFullSpeed() {
         try (Receiver limited = new Receiver(); Receiver free = new Receiver();
@@ -35,8 +30,8 @@ class RateLimitTest {
             assertThat(created.json().get("rate_limit").asDouble()).isEqualTo(100.0);
             acme.post("/v1/webhooks", "{\"url\":\"" + free.url("/fast") + "\",\"filters\":{\"event_types\":[\"deploy\"]}}");
 
-            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", batch("order", b * 500, 500)).status()).isEqualTo(200);
-            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", batch("deploy", b * 500, 500)).status()).isEqualTo(200);
+            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", EventBatches.batch("order", b * 500, 500)).status()).isEqualTo(200);
+            for (int b = 0; b < 4; b++) assertThat(acme.post("/v1/events", EventBatches.batch("deploy", b * 500, 500)).status()).isEqualTo(200);
 
             Receiver.await(() -> free.received().size() >= 2000, Duration.ofSeconds(10), "the unlimited webhook's 2000 at full speed");
             assertThat(limited.received().size()).as("the limited one is still going when the other is done").isLessThan(1500);

@@ -138,6 +138,8 @@ class OpenApiTest {
             calls.check("POST /v1/webhooks/{id}/recover", 202, acme.post("/v1/webhooks/" + failHook + "/recover",
                     calls.body("POST /v1/webhooks/{id}/recover", "{\"since\":\"" + Instant.now().minusSeconds(3600) + "\"}", true)));
 
+            calls.check("POST /v1/webhooks/{id}/replay", 202, acme.post("/v1/webhooks/" + okHook + "/replay",
+                    calls.body("POST /v1/webhooks/{id}/replay", "{\"since\":\"" + Instant.now().minusSeconds(3600) + "\",\"until\":null}", true)));
             calls.check("GET /v1/metrics", 200, acme.get("/v1/metrics"));
             calls.check("GET /v1/metrics/{name}", 200, acme.get("/v1/metrics/revenue?window=24h"));
             calls.check("GET /v1/metrics/{name}", 200, acme.get("/v1/metrics/conversion_rate?window=5m&as_of=2026-01-31T12:00:00Z"));

@@ -15,6 +15,7 @@ import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.support.Ids;
 import dev.eventwire.events.NewEvent;
+import dev.eventwire.events.StoredEvent;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricDefinitions;
 import dev.eventwire.metrics.MetricStore;
@@ -97,7 +98,7 @@ abstract class StoreContractTest {
     }
 
     AttemptRecord outcome(DeliveryJob job, DeliveryStatus status, Optional<Instant> next) {
-        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.attempt(), job.trigger(),
+        return new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.eventType(), job.attempt(), job.trigger(),
                 Optional.of(status == DeliveryStatus.DELIVERED ? 200 : 500), status == DeliveryStatus.DELIVERED,
                 status == DeliveryStatus.DELIVERED ? Optional.empty() : Optional.of("HTTP 500"), 3, "", clock.instant(), status, next, Optional.empty(), job.seq(), job.lease());
     }
@@ -349,5 +350,53 @@ abstract class StoreContractTest {
         assertThat(later).extracting(DeliveryJob::eventId).containsExactlyInAnyOrder("waiting", "fresh");
         assertThat(later.stream().filter(j -> j.eventId().equals("waiting")).findFirst().orElseThrow().body())
                 .as("its body is still there").contains("\"event_id\":\"waiting\"");
+    }
+
+    @Test
+    void aReplayQueuesOnlyTheDeliveriesThatDoNotExistYet() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_early");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        webhook("a", "wh_late");
+        var page = stores.events().receivedBetween("a", clock.instant().minusSeconds(1), clock.instant().plusSeconds(1), 0, 10);
+        assertThat(page).extracting(StoredEvent::eventId).containsExactly("e1", "e2");
+        assertThat(stores.events().receivedBetween("a", clock.instant().minusSeconds(1), clock.instant().plusSeconds(1), page.getFirst().seq(), 10))
+                .extracting(StoredEvent::eventId).as("after a log position").containsExactly("e2");
+        List<dev.eventwire.delivery.ReplayDelivery> replay = page.stream()
+                .map(e -> new dev.eventwire.delivery.ReplayDelivery("a", e.eventId(), e.eventType(), e.seq(), "msg_r_" + e.eventId())).toList();
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).isEqualTo(2);
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("again: nothing missing").isZero();
+        assertThat(stores.deliveries().queueMissing("wh_early", replay, clock.instant())).as("fanned out already").isZero();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        DeliveryJob late = jobs.stream().filter(j -> j.webhookId().equals("wh_late") && j.eventId().equals("e1")).findFirst().orElseThrow();
+        assertThat(late.messageId()).isEqualTo("msg_r_e1");
+        assertThat(late.body()).contains("\"event_id\":\"e1\"");
+        stores.deliveries().record(outcome(late, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().queueMissing("wh_late", replay, clock.instant())).as("a finished one counts as existing").isZero();
+    }
+
+    @Test
+    void aWebhookFailingForTheWholePeriodIsDisabledAndTheEffectsAreTold() throws Exception {
+        engineTakesNew.set(false);
+        List<dev.eventwire.delivery.DeliveryEffect> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        stores.deliveries().listen(told::addAll);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        Instant firstFailure = clock.instant();
+        DeliveryJob e1 = jobs.stream().filter(j -> j.eventId().equals("e1")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e1, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        assertThat(told).hasSize(1).first().isInstanceOf(dev.eventwire.delivery.DeliveryEffect.DeliveryDied.class);
+        assertThat(stores.webhooks().find("a", "wh_1").orElseThrow().active()).as("one failure is not five days").isTrue();
+
+        clock.advance(Duration.ofDays(5));
+        DeliveryJob e2 = jobs.stream().filter(j -> j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e2, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(60))), () -> { }).get();
+        var webhook = stores.webhooks().find("a", "wh_1").orElseThrow();
+        assertThat(webhook.active()).isFalse();
+        assertThat(webhook.disabledReason()).contains("every attempt failed since " + firstFailure);
+        assertThat(told).last().isInstanceOfSatisfying(dev.eventwire.delivery.DeliveryEffect.WebhookDisabled.class,
+                d -> assertThat(d.failingSince()).isEqualTo(firstFailure));
+        assertThat(stores.deliveries().find("a", "wh_1", "e2").orElseThrow().status()).as("its pending deliveries are parked").isEqualTo(DeliveryStatus.DEAD);
     }
 }

@@ -3,6 +3,7 @@ package dev.eventwire.store.duckdb;
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.PendingDeliveries;
+import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
@@ -42,13 +43,14 @@ public final class DuckDbBackend implements StoreBackend {
     private final ReplicaDirectory replicas;
 
     /** {@code commits}: told how long each group commit of the three writers takes. */
-    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas, CommitObserver commits) {
+    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
+                         WebhookHealthRule health, CommitObserver commits) {
         this.database = DuckDbDatabase.open(dataDir);
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, commits);
         this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         try {
-            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, ids, clock, lease);
+            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters);
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);

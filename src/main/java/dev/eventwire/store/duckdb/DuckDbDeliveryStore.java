@@ -9,7 +9,12 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryEffect;
+import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.WebhookHealthSql;
+import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
@@ -62,6 +67,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
+    private final GroupCommitWriter ingestWriter;
+    private final WebhookHealthRule healthRule;
+    private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
     private final Ids ids;
     private final Clock clock;
     private final Duration initialLease;
@@ -69,7 +77,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private long nextDeliverySeq;
     private long nextAttemptSeq;
 
-    public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, Ids ids, Clock clock, Duration initialLease) {
+    public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Ids ids, Clock clock,
+                               Duration initialLease, WebhookHealthRule healthRule) {
+        this.healthRule = healthRule;
+        this.ingestWriter = ingestWriter;
         this.database = database;
         this.writer = writer;
         this.ids = ids;
@@ -99,23 +110,59 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public List<QueuedDelivery> queue(Connection connection, List<PlannedDelivery> deliveries) throws SQLException {
-        List<QueuedDelivery> queued = new ArrayList<>(deliveries.size());
-        long now = Micros.of(clock.instant());
+        return append(connection, deliveries.stream().map(d -> new NewRow(d.webhookId(), d.event().eventId(), d.event().tenant(), d.messageId(),
+                d.event().eventType(), d.eventSeq(), d.inline())).toList(), Micros.of(clock.instant()));
+    }
+
+    /** A new pending delivery row; {@code leased}: handed to the engine in memory at once. */
+    private record NewRow(String webhookId, String eventId, String tenant, String messageId, String eventType, long eventSeq, boolean leased) {
+    }
+
+    /** Appends new pending deliveries; runs on the ingest writer, which alone numbers deliveries. */
+    private List<QueuedDelivery> append(Connection connection, List<NewRow> rows, long now) throws SQLException {
+        List<QueuedDelivery> queued = new ArrayList<>(rows.size());
         long leaseUntil = now + initialLease.toNanos() / 1000;
         try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue")) {
-            for (PlannedDelivery d : deliveries) {
-                NewEvent e = d.event();
-                appender.beginRow().append(d.webhookId()).append(e.eventId()).append(e.tenant()).append(d.messageId()).append(e.eventType())
+            for (NewRow d : rows) {
+                appender.beginRow().append(d.webhookId()).append(d.eventId()).append(d.tenant()).append(d.messageId()).append(d.eventType())
                         .append("pending").append(0).append(0).append(false).append(now);
-                if (d.inline()) appender.append(leaseUntil);
+                if (d.leased()) appender.append(leaseUntil);
                 else appender.appendNull();
                 long seq = nextDeliverySeq++;
                 appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq()).endRow();
-                queued.add(new QueuedDelivery(e.tenant(), d.webhookId(), e.eventId(), d.messageId(), d.inline(), seq, 0L));
+                queued.add(new QueuedDelivery(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), d.leased(), seq, 0L));
             }
             appender.flush();
         }
         return queued;
+    }
+
+    /**
+     * On the ingest writer, so a replay batch and an ingest commit never interleave: an event cannot get
+     * a delivery from its fan-out and another from a replay. Existing deliveries are found within the
+     * batch's event positions, a range DuckDB answers from row-group minima and maxima.
+     */
+    @Override
+    public int queueMissing(String webhookId, List<ReplayDelivery> deliveries, Instant now) {
+        if (deliveries.isEmpty()) return 0;
+        return Awaits.await(ingestWriter.submit(c -> {
+            long lo = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).min().orElseThrow();
+            long hi = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).max().orElseThrow();
+            String in = SqlLiterals.list(deliveries.stream().map(ReplayDelivery::eventId).toList());
+            Set<String> existing = new HashSet<>();
+            try (Statement st = c.createStatement()) {
+                for (String table : List.of("delivery_queue", "delivery_history")) {
+                    try (ResultSet rs = st.executeQuery("SELECT event_id FROM " + table + " WHERE webhook_id = " + SqlLiterals.string(webhookId)
+                            + " AND event_seq BETWEEN " + lo + " AND " + hi + " AND event_id IN (" + in + ")")) {
+                        while (rs.next()) existing.add(rs.getString(1));
+                    }
+                }
+            }
+            List<NewRow> missing = deliveries.stream().filter(d -> !existing.contains(d.eventId()))
+                    .map(d -> new NewRow(webhookId, d.eventId(), d.tenant(), d.messageId(), d.eventType(), d.eventSeq(), false)).toList();
+            if (missing.isEmpty()) return 0;
+            return append(c, missing, Micros.of(now)).size();
+        }));
     }
 
     // ---- claims ----
@@ -391,23 +438,39 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
             }
+            List<DeliveryEffect> effects = new ArrayList<>();
             for (AttemptRecord r : decided) {
-                if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
+                if (r.disableWebhookReason().isPresent() && disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()))) {
+                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
+                }
             }
+            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
+                    DuckDbDeliveryStore::disableWebhook));
             List<Void> results = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) results.add(null);
-            return new GroupCommitWriter.BatchResult<>(results, () -> outcomes.forEach(o -> o.afterCommit.run()));
+            DeliveryEffects told = effectsListener;
+            return new GroupCommitWriter.BatchResult<>(results, () -> {
+                outcomes.forEach(o -> o.afterCommit.run());
+                if (!effects.isEmpty()) told.committed(effects);
+            });
         }
     }
 
-    private static void disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+    /** True when the webhook was active and is now disabled, its pending deliveries parked. */
+    private static boolean disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
             ps.setString(1, reason);
             ps.setLong(2, nowMicros);
             ps.setString(3, webhookId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) return false;
         }
         park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
+        return true;
+    }
+
+    @Override
+    public void listen(DeliveryEffects effects) {
+        this.effectsListener = effects;
     }
 
     // ---- reads and manual actions ----

@@ -1,6 +1,7 @@
 package dev.eventwire.store.duckdb;
 
 import dev.eventwire.store.EventTypeQuery;
+import dev.eventwire.store.ReceivedBetweenQuery;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
@@ -274,6 +275,11 @@ public final class DuckDbEventStore implements EventStore {
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
+    }
+
+    @Override
+    public List<StoredEvent> receivedBetween(String tenant, java.time.Instant since, java.time.Instant until, long afterSeq, int limit) {
+        return database.read(c -> ReceivedBetweenQuery.run(c, tenant, since, until, afterSeq, limit));
     }
 
     @Override

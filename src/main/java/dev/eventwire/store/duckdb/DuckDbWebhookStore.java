@@ -72,7 +72,9 @@ public final class DuckDbWebhookStore implements WebhookStore {
         Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
-                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ? WHERE id = ?")) {
+                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ?, "
+                            // Switched back on by its owner: the run of failures that may have disabled it is over.
+                            + "failing_since_us = CASE WHEN active THEN failing_since_us ELSE NULL END WHERE id = ?")) {
                 bindState(ps, 1, w);
                 ps.setBoolean(4, w.active());
                 ps.setString(5, w.disabledReason().orElse(null));

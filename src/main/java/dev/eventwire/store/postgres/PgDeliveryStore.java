@@ -8,7 +8,12 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeliveryEffect;
+import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.WebhookHealthSql;
+import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
@@ -63,8 +68,12 @@ final class PgDeliveryStore implements DeliveryStore {
     private final Duration initialLease;
     private final String replicaId;
     private final PgBatcher<AttemptRecord, Void> outcomes;
+    private final WebhookHealthRule healthRule;
+    private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
 
-    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, CommitObserver commits) {
+    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, WebhookHealthRule healthRule,
+                    CommitObserver commits) {
+        this.healthRule = healthRule;
         this.database = database;
         this.clock = clock;
         this.initialLease = initialLease;
@@ -155,7 +164,8 @@ final class PgDeliveryStore implements DeliveryStore {
 
     // ---- claims ----
 
-    private record Due(String webhookId, long oldestMicros) {
+    /** A webhook with due work: its oldest due time and how many are due (counted up to the claim's limit). */
+    private record Due(String webhookId, long oldestMicros, int count) {
     }
 
     /** A claimed row as read back, before its event body is attached. */
@@ -166,7 +176,7 @@ final class PgDeliveryStore implements DeliveryStore {
     @Override
     public Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor) {
         long nowMicros = Micros.of(now);
-        List<Due> due = database.read(c -> dueWebhooks(c, nowMicros));
+        List<Due> due = database.read(c -> dueWebhooks(c, nowMicros, limit));
         if (due.isEmpty()) return Claim.NONE;
         List<String> ids = new ArrayList<>();
         List<Integer> rooms = new ArrayList<>();
@@ -180,7 +190,7 @@ final class PgDeliveryStore implements DeliveryStore {
             }
             ids.add(d.webhookId());
             rooms.add(room);
-            budget -= room;
+            budget -= Math.min(room, d.count());
         }
         if (ids.isEmpty()) return new Claim(List.of(), moreDue);
         return database.inTransaction(c -> {
@@ -233,7 +243,7 @@ final class PgDeliveryStore implements DeliveryStore {
      * each webhook with pending work once and reads its oldest visible row, so the cost follows the
      * number of such webhooks, never the size of the backlog or of the history.
      */
-    private static List<Due> dueWebhooks(Connection c, long nowMicros) throws SQLException {
+    private static List<Due> dueWebhooks(Connection c, long nowMicros, int limit) throws SQLException {
         List<Due> due = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH RECURSIVE hooks(webhook_id) AS (
@@ -241,15 +251,19 @@ final class PgDeliveryStore implements DeliveryStore {
                     UNION ALL
                     SELECT (SELECT q.webhook_id FROM delivery_queue q WHERE q.webhook_id > h.webhook_id ORDER BY q.webhook_id LIMIT 1)
                     FROM hooks h WHERE h.webhook_id IS NOT NULL)
-                SELECT h.webhook_id, o.visible_us FROM hooks h
+                SELECT h.webhook_id, o.visible_us,
+                       (SELECT count(*) FROM (SELECT 1 FROM delivery_queue d WHERE d.webhook_id = h.webhook_id AND d.visible_us <= ? LIMIT ?) n)
+                FROM hooks h
                 CROSS JOIN LATERAL (SELECT d.visible_us FROM delivery_queue d WHERE d.webhook_id = h.webhook_id
                                     ORDER BY d.visible_us LIMIT 1) o
                 WHERE h.webhook_id IS NOT NULL AND o.visible_us <= ?
                 ORDER BY o.visible_us LIMIT ?""")) {
             ps.setLong(1, nowMicros);
-            ps.setInt(2, MAX_DUE_WEBHOOKS_PER_CLAIM);
+            ps.setInt(2, limit);
+            ps.setLong(3, nowMicros);
+            ps.setInt(4, MAX_DUE_WEBHOOKS_PER_CLAIM);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) due.add(new Due(rs.getString(1), rs.getLong(2)));
+                while (rs.next()) due.add(new Due(rs.getString(1), rs.getLong(2), rs.getInt(3)));
             }
         }
         return due;
@@ -316,6 +330,7 @@ final class PgDeliveryStore implements DeliveryStore {
      */
     private PgBatcher.Result<Void> writeOutcomes(Connection c, List<AttemptRecord> records) throws SQLException {
         List<AttemptRecord> log = new ArrayList<>();
+        List<DeliveryEffect> effects = new ArrayList<>();
         Map<Long, AttemptRecord> bySeq = new LinkedHashMap<>();
         for (AttemptRecord r : records) {
             if (r.trigger() == Trigger.TEST) log.add(r);
@@ -353,7 +368,7 @@ final class PgDeliveryStore implements DeliveryStore {
                     + "RETURNING q.seq, q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, q.event_seq, s.status, s.attempt, q.budget_base, "
                     + "s.code, s.err, q.created_us, s.upd) "
                     + "INSERT INTO delivery_history (seq, webhook_id, event_id, tenant, message_id, event_type, event_seq, status, attempts, budget_base, "
-                    + "last_status_code, last_error, created_us, updated_us) SELECT * FROM moved RETURNING seq")) {
+                    + "last_status_code, last_error, created_us, updated_us) SELECT * FROM moved ON CONFLICT DO NOTHING RETURNING seq")) {
                 bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) applied.add(rs.getLong(1));
@@ -373,13 +388,20 @@ final class PgDeliveryStore implements DeliveryStore {
             for (AttemptRecord r : decided) {
                 if (!applied.contains(r.seq())) continue; // a stale lease, or already recorded
                 log.add(r);
-                if (r.disableWebhookReason().isPresent()) disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()));
+                if (r.disableWebhookReason().isPresent() && disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()))) {
+                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
+                }
             }
+            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
+                    PgDeliveryStore::disableWebhook));
         }
         insertAttempts(c, log);
         List<Void> results = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) results.add(null);
-        return new PgBatcher.Result<>(results, () -> { });
+        DeliveryEffects told = effectsListener;
+        return new PgBatcher.Result<>(results, () -> {
+            if (!effects.isEmpty()) told.committed(effects);
+        });
     }
 
     private static void bindStage(Connection c, PreparedStatement ps, Long[] seq, Long[] token, Integer[] attempt, String[] status, Long[] next,
@@ -419,15 +441,22 @@ final class PgDeliveryStore implements DeliveryStore {
         }
     }
 
-    private static void disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+    /** True when the webhook was active and is now disabled, its pending deliveries parked. */
+    private static boolean disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
             ps.setString(1, reason);
             ps.setLong(2, nowMicros);
             ps.setString(3, webhookId);
-            if (ps.executeUpdate() == 0) return;
+            if (ps.executeUpdate() == 0) return false;
         }
         PgWebhookStore.bumpEpoch(c);
         parkWebhook(c, webhookId, nowMicros);
+        return true;
+    }
+
+    @Override
+    public void listen(DeliveryEffects effects) {
+        this.effectsListener = effects;
     }
 
     /** The pending deliveries of a webhook that no longer takes them move to the history, dead with "webhook removed". */
@@ -536,6 +565,35 @@ final class PgDeliveryStore implements DeliveryStore {
                 ps.setString(2, webhookId);
                 ps.setInt(3, limit);
                 return attemptRows(ps);
+            }
+        });
+    }
+
+    /**
+     * Inserts the deliveries that neither table has. A delivery finishing at the same moment could slip
+     * between the two checks; the history insert of finishing outcomes tolerates the resulting second row
+     * (the receiver then gets the event once more, under a new message id — at least once still holds).
+     */
+    @Override
+    public int queueMissing(String webhookId, List<ReplayDelivery> deliveries, Instant now) {
+        if (deliveries.isEmpty()) return 0;
+        long nowMicros = Micros.of(now);
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO delivery_queue (webhook_id, event_id, tenant, message_id, event_type, event_seq, attempts, budget_base, requeued,
+                        next_attempt_us, visible_us, created_us, updated_us)
+                    SELECT ?, e, t, m, ty, es, 0, 0, false, ?, ?, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(e, t, m, ty, es)
+                    WHERE NOT EXISTS (SELECT 1 FROM delivery_history h WHERE h.webhook_id = ? AND h.event_id = u.e)
+                    ON CONFLICT (webhook_id, event_id) DO NOTHING""")) {
+                ps.setString(1, webhookId);
+                for (int i = 2; i <= 5; i++) ps.setLong(i, nowMicros);
+                ps.setArray(6, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::eventId).toArray()));
+                ps.setArray(7, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::tenant).toArray()));
+                ps.setArray(8, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::messageId).toArray()));
+                ps.setArray(9, c.createArrayOf("text", deliveries.stream().map(ReplayDelivery::eventType).toArray()));
+                ps.setArray(10, c.createArrayOf("bigint", deliveries.stream().map(ReplayDelivery::eventSeq).toArray()));
+                ps.setString(11, webhookId);
+                return ps.executeUpdate();
             }
         });
     }

@@ -16,6 +16,7 @@ import dev.eventwire.ingest.PlannedDelivery;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.store.EventTypeQuery;
+import dev.eventwire.store.ReceivedBetweenQuery;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.support.ErrorDetail;
@@ -263,6 +264,11 @@ final class PgEventStore implements EventStore {
                 return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
             }
         });
+    }
+
+    @Override
+    public List<StoredEvent> receivedBetween(String tenant, java.time.Instant since, java.time.Instant until, long afterSeq, int limit) {
+        return database.read(c -> ReceivedBetweenQuery.run(c, tenant, since, until, afterSeq, limit));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.eventwire.store.postgres;
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.PendingDeliveries;
+import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
@@ -43,10 +44,10 @@ public final class PostgresBackend implements StoreBackend {
     private volatile boolean running;
 
     public PostgresBackend(DatabaseUrl url, int poolSize, String replicaId, String version, Clock clock, Duration lease, FiltersCodec filters,
-                           WebhookRegistry registry, CommitObserver commits) {
+                           WebhookRegistry registry, WebhookHealthRule health, CommitObserver commits) {
         this.commits = commits;
         this.database = PgDatabase.open(url, poolSize, replicaId);
-        this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, commits);
+        this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, health, commits);
         this.webhooks = new PgWebhookStore(database, filters);
         this.keys = new PgKeyStore(database);
         this.metrics = new PgMetricStore(database);

@@ -1,0 +1,18 @@
+package dev.eventwire.delivery;
+
+import java.time.Instant;
+
+/** What recording attempt outcomes changed beyond the deliveries themselves. */
+public sealed interface DeliveryEffect {
+    /** A delivery ran out of attempts. */
+    record DeliveryDied(AttemptRecord record) implements DeliveryEffect {
+    }
+
+    /** Every attempt to the webhook failed for the configured period: it was disabled and its pending deliveries parked. */
+    record WebhookDisabled(String tenant, String webhookId, String reason, Instant failingSince, Instant at) implements DeliveryEffect {
+    }
+
+    /** An attempt to a webhook that had been failing for a while succeeded. */
+    record WebhookRecovered(String tenant, String webhookId, Instant failingSince, Instant at) implements DeliveryEffect {
+    }
+}

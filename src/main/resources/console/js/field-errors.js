@@ -1,0 +1,37 @@
+// An API error that names a field of a form (the input's data-field) is shown next to that input as
+// well as in the live region, the input is marked aria-invalid and gets focus.
+import { ApiError } from './api.js';
+import { h } from './dom.js';
+import { announce, describe } from './status.js';
+
+/** Like attempt(), for a form's request: returns the action's result, or undefined after showing the error. */
+export async function submitForm(form, action) {
+  clearErrors(form);
+  try {
+    return await action();
+  } catch (error) {
+    const input = error instanceof ApiError && error.field
+      ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
+    if (input) showError(input, error.message);
+    announce(describe(error), 'error');
+    return undefined;
+  }
+}
+
+function showError(input, message) {
+  const id = `${input.id}-error`;
+  (input.closest('.field') ?? input.parentElement).append(h('p', { id, class: 'field-error' }, message));
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+  input.focus();
+}
+
+function clearErrors(form) {
+  for (const message of form.querySelectorAll('.field-error')) message.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    const rest = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && id !== `${input.id}-error`);
+    if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+}

@@ -1,0 +1,73 @@
+package dev.eventwire.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.EventBatches;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replay: a webhook created after the events gets exactly the matching ones, once. */
+class ReplayTest {
+    @TempDir
+    Path dir;
+
+    static Set<String> eventIds(Receiver receiver) {
+        return receiver.received().stream().map(r -> r.body().replaceAll(".*?\"event_id\":\"([^\"]+)\".*", "$1")).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aWebhookCreatedAfterAThousandEventsGetsExactlyTheMatchingOnesOnce() throws Exception {
+        try (Receiver receiver = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            Instant start = Instant.now().minusSeconds(1);
+            acme.post("/v1/events", EventBatches.batch("order.created", 0, 600));
+            acme.post("/v1/events", EventBatches.batch("payment.failed", 0, 400));
+            server.tenant("other").post("/v1/events", EventBatches.batch("order.created", 1000, 10));
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/late") + "\",\"filters\":{\"event_types\":[\"order\"]}}")
+                    .json().get("id").asText();
+
+            ApiClient.Response replayed = acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"" + start + "\"}");
+            assertThat(replayed.status()).as(replayed.body()).isEqualTo(202);
+            assertThat(replayed.json().get("queued").asInt()).isEqualTo(600);
+            Receiver.await(() -> receiver.received().size() >= 600, Duration.ofSeconds(20), "600 replayed deliveries");
+            assertThat(eventIds(receiver)).hasSize(600).allMatch(e -> e.startsWith("order.created-"));
+
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"" + start + "\"}").json().get("queued").asInt())
+                    .as("a second replay finds nothing missing").isZero();
+            acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"event_types\":[\"payment\"]}}");
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"" + start + "\",\"until\":\"" + Instant.now().plusSeconds(5) + "\"}")
+                    .json().get("queued").asInt()).as("the current filters decide").isEqualTo(400);
+            Receiver.await(() -> receiver.received().size() >= 1000, Duration.ofSeconds(20), "the payments too");
+            Thread.sleep(300);
+            assertThat(receiver.received()).as("each once").hasSize(1000);
+            assertThat(eventIds(receiver)).hasSize(1000);
+        }
+    }
+
+    @Test
+    void badRangesAndInactiveWebhooksAreRefused() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\"}").json().get("id").asText();
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"yesterday\"}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-02T00:00:00Z\",\"until\":\"2026-01-01T00:00:00Z\"}").status())
+                    .isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\",\"extra\":1}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks/wh_nope/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(404);
+            acme.patch("/v1/webhooks/" + id, "{\"active\":false}");
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(409);
+        }
+    }
+}
