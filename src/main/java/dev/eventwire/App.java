@@ -22,6 +22,11 @@ import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.retention.RetentionWorker;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.store.StoreFactory;
+import dev.eventwire.observability.DeliveryMeters;
+import dev.eventwire.observability.EngineGauges;
+import dev.eventwire.observability.IngestMeters;
+import dev.eventwire.observability.StoreMeters;
+import dev.eventwire.observability.Telemetry;
 import dev.eventwire.webhooks.WebhookStore;
 import dev.eventwire.metrics.MetricCache;
 import dev.eventwire.metrics.MetricCatalog;
@@ -53,6 +58,7 @@ public final class App implements AutoCloseable {
     /** With replicas: how long a looked-up API key is trusted before asking the store again (a revoked key is refused everywhere within it). */
     private static final Duration SHARED_KEY_CACHE = Duration.ofMillis(500);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(App.class);
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
 
     private final StoreBackend store;
@@ -61,6 +67,7 @@ public final class App implements AutoCloseable {
     private final RetentionWorker retention;
     private final DeliveryEngine engine;
     private final HttpServer http;
+    private final Telemetry telemetry;
     private final String adminKey;
     private volatile boolean running;
 
@@ -72,7 +79,13 @@ public final class App implements AutoCloseable {
         EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
         FiltersCodec filters = new FiltersCodec(json);
         WebhookRegistry registry = new WebhookRegistry();
-        this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry);
+        this.telemetry = new Telemetry();
+        try {
+            this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry, new StoreMeters(telemetry));
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
         HttpSender sender = null;
         try {
             EgressGuard guard = new EgressGuard(dns, config.egressAllow());
@@ -82,7 +95,9 @@ public final class App implements AutoCloseable {
             DeliveryStore deliveries = store.deliveries();
             WebhookStore webhookStore = store.webhooks();
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
-                    new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings);
+                    new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
+                    new DeliveryMeters(telemetry, clock));
+            EngineGauges.register(telemetry, engine, store.pendingDeliveries());
             this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
@@ -94,7 +109,7 @@ public final class App implements AutoCloseable {
             deliveries.listen(new dev.eventwire.ingest.OperationalEvents(events, new EventValidator(json, ids), registry, json));
             MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
             AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
-            IngestService ingest = new IngestService(events, new EventValidator(json, ids), catalog, registry,
+            IngestService ingest = new IngestService(new IngestMeters(events, telemetry), new EventValidator(json, ids), catalog, registry,
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
             DeliveryService deliveryService = new DeliveryService(deliveries, webhooks, engine,
@@ -109,12 +124,16 @@ public final class App implements AutoCloseable {
             retention.start();
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
-                    store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()), config.limits().bodyBudgetBytes());
+                    store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
+                    config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;
+            log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),
+                    store.shared() ? "replica " + config.storage().replicaId() : "data in " + config.dataDir().toAbsolutePath());
         } catch (RuntimeException e) {
             if (sender != null) sender.close();
             store.close();
+            telemetry.close();
             throw e;
         }
     }
@@ -159,6 +178,11 @@ public final class App implements AutoCloseable {
         store.metrics().rollUpAll();
     }
 
+    /** The HTTP routes as registered in the router (the OpenAPI test compares them with the document). */
+    public List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     /** Runs one retention round now (tests, with an injected clock). */
     public java.util.Map<dev.eventwire.retention.Retained, Integer> runRetention() {
         return retention.runOnce();
@@ -182,5 +206,7 @@ public final class App implements AutoCloseable {
         retention.close();
         rollups.close();
         store.close();
+        telemetry.close();
+        log.info("Eventwire stopped");
     }
 }

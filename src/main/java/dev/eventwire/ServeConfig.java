@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Everything {@code serve} can be told. */
 public record ServeConfig(String host, int port, Path dataDir, Optional<String> adminKey, List<String> egressAllow,
                           List<Duration> retrySchedule, Duration deliveryTimeout, Optional<Path> metricsFile, Limits limits, Storage storage,
-                          Duration retention, Duration disableAfter) {
+                          Duration retention, Duration disableAfter, MetricsAuth metricsAuth) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(35);
 
@@ -45,47 +45,52 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     public static ServeConfig local(Path dataDir) {
         return new ServeConfig("127.0.0.1", 0, dataDir, Optional.empty(), List.of(), DEFAULT_RETRY_SCHEDULE, Duration.ofSeconds(15), Optional.empty(),
                 Limits.defaults(), Storage.embedded(), DEFAULT_RETENTION,
-                dev.eventwire.delivery.WebhookHealthRule.DEFAULT_DISABLE_AFTER);
+                dev.eventwire.delivery.WebhookHealthRule.DEFAULT_DISABLE_AFTER, MetricsAuth.NONE);
     }
 
     public ServeConfig withAdminKey(String key) {
-        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, Optional.of(key), egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withEgressAllow(List<String> allow) {
-        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, allow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withRetrySchedule(List<Duration> schedule) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, schedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withDeliveryTimeout(Duration timeout) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, timeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withMetricsFile(Path file) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, Optional.of(file), limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter);
+        return new ServeConfig(host, newPort, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withLimits(Limits newLimits) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, newLimits, storage, retention, disableAfter, metricsAuth);
+    }
+
+    public ServeConfig withMetricsAuth(MetricsAuth auth) {
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention,
+                disableAfter, auth);
     }
 
     public ServeConfig withStorage(Storage newStorage) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, retention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, newStorage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withRetention(Duration newRetention) {
-        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, newRetention, disableAfter);
+        return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, newRetention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withDisableAfter(Duration newDisableAfter) {
         return new ServeConfig(host, port, dataDir, adminKey, egressAllow, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention,
-                newDisableAfter);
+                newDisableAfter, metricsAuth);
     }
 }

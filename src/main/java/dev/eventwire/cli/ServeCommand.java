@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A webhook whose every attempt has failed this long is disabled (env EVENTWIRE_DISABLE_AFTER, default ${DEFAULT-VALUE}).")
     String disableAfter;
 
+    @Option(names = "--metrics-auth", defaultValue = "${env:EVENTWIRE_METRICS_AUTH:-none}",
+            description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
+    String metricsAuth;
+
     @Override
     public Integer call() {
         ServeConfig config;
@@ -87,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServeConfig config() {
+        LogFormat.check(System.getenv(LogFormat.VARIABLE));
         List<java.time.Duration> schedule = Durations.parseList(retrySchedule);
         if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
         return new ServeConfig(host, port, data,
@@ -97,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
                 new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
-                retentionPeriod(), Durations.parseOne(disableAfter));
+                retentionPeriod(), Durations.parseOne(disableAfter), dev.eventwire.MetricsAuth.parse(metricsAuth));
     }
 
     private java.time.Duration retentionPeriod() {

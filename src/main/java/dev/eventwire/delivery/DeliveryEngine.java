@@ -51,6 +51,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final OutcomePolicy outcomes;
     private final Clock clock;
     private final EngineSettings settings;
+    private final DeliveryObserver observer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Deliveries queued or in flight in this process; bounded by the lanes' capacity. */
     /** Every delivery this process holds, queued in a lane or in flight, with the lease it holds it under. */
@@ -74,7 +75,13 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     public DeliveryEngine(DeliveryStore store, WebhookRegistry registry, HttpSender sender, RequestFactory requests,
                           OutcomePolicy outcomes, Clock clock, EngineSettings settings) {
+        this(store, registry, sender, requests, outcomes, clock, settings, DeliveryObserver.NONE);
+    }
+
+    public DeliveryEngine(DeliveryStore store, WebhookRegistry registry, HttpSender sender, RequestFactory requests,
+                          OutcomePolicy outcomes, Clock clock, EngineSettings settings, DeliveryObserver observer) {
         this.store = store;
+        this.observer = observer;
         this.registry = registry;
         this.sender = sender;
         this.requests = requests;
@@ -94,6 +101,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     public boolean isRunning() {
         return running && poller.isAlive();
+    }
+
+    /** A snapshot for monitoring; cheap (no locks), so it may be read on every scrape. */
+    public EngineLoad load() {
+        return new EngineLoad(lanes.size(), inFlight(), inMemory.size());
     }
 
     /**
@@ -350,6 +362,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {
         AttemptRecord record = outcomes.decide(job, result, attemptedAt);
+        observer.attempted(job, result, record.newStatus());
         Runnable disable = record.disableWebhookReason()
                 .<Runnable>map(reason -> () -> registry.put(webhook.withUpdate(webhook.url(), webhook.description(), webhook.filters(),
                         false, Optional.of(reason), attemptedAt)))

@@ -30,13 +30,21 @@ public final class Api {
     public record Identity(String store, String replica) {
     }
 
-    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes) {
+    /**
+     * What the operator routes serve: the metrics text and its content type, and whether reading it needs
+     * the admin key.
+     */
+    public record Ops(Supplier<String> metrics, String metricsContentType, boolean metricsNeedAdmin) {
+    }
+
+    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes, Ops ops) {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), responses),
                 new EventRoutes(s.ingest(), s.admission(), s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
+                new OpsRoutes(new ApiKeys(s.auth()), ops),
                 new ConsoleRoutes()), health, identity, bodyBudgetBytes);
     }
 }

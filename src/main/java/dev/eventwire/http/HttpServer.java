@@ -9,7 +9,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +23,21 @@ public final class HttpServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 5L * 1024 * 1024;
 
     private final Javalin app;
+    private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A registered route: an HTTP method and a path pattern such as {@code /v1/webhooks/{id}}. */
+    public record Route(String method, String path) {
+    }
 
     public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, Api.Identity identity,
                       long bodyBudgetBytes) {
         BodyBudget budget = new BodyBudget(bodyBudgetBytes);
+        ApiKeys keys = new ApiKeys(auth);
         this.app = Javalin.create(config -> {
+            // Every route as the router has it, so the OpenAPI document can be checked against the real thing.
+            config.events.handlerAdded(meta -> {
+                if (meta.getHttpMethod().isHttpMethod()) routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
+            });
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
@@ -50,7 +59,7 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.routes.before("/v1/*", ctx -> {
-                authenticate(ctx, auth);
+                authenticate(ctx, keys);
                 requireJsonBody(ctx);
                 budget.reserve(ctx);
             });
@@ -87,17 +96,10 @@ public final class HttpServer implements AutoCloseable {
                           String store, String replica) {
     }
 
-    private static void authenticate(Context ctx, AuthService auth) {
-        String presented = Optional.ofNullable(ctx.header("Authorization"))
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7))
-                .orElse(ctx.header("X-API-Key"));
-        Principal principal = auth.authenticate(presented)
-                .orElseThrow(() -> new ApiException(401, "unauthorized", "A valid API key is required (Authorization: Bearer <key>).", null));
+    private static void authenticate(Context ctx, ApiKeys keys) {
+        Principal principal = keys.principal(ctx);
         boolean adminPath = ctx.path().startsWith("/v1/admin/") || ctx.path().equals("/v1/admin");
-        if (adminPath && !(principal instanceof Principal.Admin)) {
-            throw new ApiException(403, "forbidden", "This path needs the admin key.", null);
-        }
+        if (adminPath) ApiKeys.requireAdmin(principal);
         ctx.attribute(Requests.PRINCIPAL, principal);
     }
 
@@ -132,6 +134,11 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route registered, in registration order. */
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     @Override

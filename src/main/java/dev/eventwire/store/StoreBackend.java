@@ -2,6 +2,7 @@ package dev.eventwire.store;
 
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.PendingDeliveries;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
@@ -32,6 +33,9 @@ public interface StoreBackend extends AutoCloseable {
     MetricStore metrics();
 
     EventStore events(IngestCommit commit);
+
+    /** Counts the pending deliveries (for monitoring; a shared store counts those of every replica). */
+    PendingDeliveries pendingDeliveries();
 
     /** Removes old rows in small steps. */
     dev.eventwire.retention.RetentionStore retention();

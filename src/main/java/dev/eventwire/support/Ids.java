@@ -42,6 +42,23 @@ public final class Ids {
         return prefix + new String(out);
     }
 
+    /**
+     * The millisecond a {@link #timeOrdered} id was made, read back from its prefix; empty for an id of
+     * another shape. Delivery message ids are made in the transaction that accepts their event, so this
+     * is when the event was accepted, without the store having to carry that time to the engine.
+     */
+    public static java.util.Optional<java.time.Instant> createdAt(String id) {
+        int start = id.indexOf('_') + 1;
+        if (id.length() - start != 26) return java.util.Optional.empty();
+        long millis = 0;
+        for (int i = start; i < start + 10; i++) {
+            int digit = java.util.Arrays.binarySearch(CROCKFORD, id.charAt(i));
+            if (digit < 0) return java.util.Optional.empty();
+            millis = (millis << 5) | digit;
+        }
+        return java.util.Optional.of(java.time.Instant.ofEpochMilli(millis));
+    }
+
     /** {@code n} random bytes, url-safe base64 without padding. */
     public String randomToken(int n) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(n));

@@ -14,6 +14,7 @@ class DuckDbStoreContractTest extends StoreContractTest {
     @Override
     StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry) {
         return new DuckDbBackend(dir, new Ids(clock), clock, lease, new FiltersCodec(new Json()), new LocalReplica("test", "test", clock.instant()),
-                dev.eventwire.delivery.WebhookHealthRule.disablingAfter(java.time.Duration.ofDays(5)));
+                dev.eventwire.delivery.WebhookHealthRule.disablingAfter(java.time.Duration.ofDays(5)),
+                dev.eventwire.support.CommitObserver.NONE);
     }
 }

@@ -36,7 +36,8 @@ class PostgresStoreContractTest extends StoreContractTest {
 
     private PostgresBackend replica(String id, Duration lease, WebhookRegistry registry) {
         return new PostgresBackend(DatabaseUrl.parse(databaseUrl), 8, id, "test", clock, lease, new FiltersCodec(new Json()), registry,
-                dev.eventwire.delivery.WebhookHealthRule.disablingAfter(Duration.ofDays(5)));
+                dev.eventwire.delivery.WebhookHealthRule.disablingAfter(Duration.ofDays(5)),
+                dev.eventwire.support.CommitObserver.NONE);
     }
 
     @Test

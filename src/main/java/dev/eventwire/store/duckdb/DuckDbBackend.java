@@ -2,15 +2,18 @@ package dev.eventwire.store.duckdb;
 
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.PendingDeliveries;
 import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.store.PendingCount;
 import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.store.SqlRetention;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.store.StoreBackend;
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.Ids;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.WebhookStore;
@@ -39,12 +42,13 @@ public final class DuckDbBackend implements StoreBackend {
     private final DuckDbMetricStore metrics;
     private final ReplicaDirectory replicas;
 
+    /** {@code commits}: told how long each group commit of the three writers takes. */
     public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
-                         WebhookHealthRule health) {
+                         WebhookHealthRule health, CommitObserver commits) {
         this.database = DuckDbDatabase.open(dataDir);
-        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer");
-        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE);
-        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer");
+        this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, commits);
+        this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         try {
             this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters);
@@ -90,6 +94,11 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public EventStore events(IngestCommit commit) {
         return new DuckDbEventStore(database, writer, deliveries, metrics, commit);
+    }
+
+    @Override
+    public PendingDeliveries pendingDeliveries() {
+        return new PendingCount(database::read);
     }
 
     @Override

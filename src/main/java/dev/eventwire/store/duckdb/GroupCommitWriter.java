@@ -2,6 +2,7 @@ package dev.eventwire.store.duckdb;
 
 import dev.eventwire.store.SqlWork;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,6 +38,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final int maxGroupSize;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
+    private final CommitObserver observer;
     private volatile boolean stopping;
     private volatile Problem problem;
 
@@ -75,6 +77,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** {@code maxGroupSize}: work items merged into one commit at most (outcomes are small: thousands fit). */
     public GroupCommitWriter(DuckDbDatabase database, String name, int maxGroupSize) {
+        this(database, name, maxGroupSize, CommitObserver.NONE);
+    }
+
+    /** {@code observer}: told the duration of every group (for the commit-time histogram). */
+    public GroupCommitWriter(DuckDbDatabase database, String name, int maxGroupSize, CommitObserver observer) {
+        this.observer = observer;
         this.maxGroupSize = maxGroupSize;
         this.connection = database.newWriteConnection();
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
@@ -144,7 +152,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                 queue.drainTo(group, maxGroupSize - 1);
                 long started = System.nanoTime();
                 runGroup(group);
-                long millis = (System.nanoTime() - started) / 1_000_000;
+                long nanos = System.nanoTime() - started;
+                observer.committed(thread.getName(), nanos);
+                long millis = nanos / 1_000_000;
                 if (millis >= SLOW_GROUP_MILLIS) log.warn("slow commit on {}: {} ms for {} pieces of work", thread.getName(), millis, group.size());
             } catch (InterruptedException e) {
                 if (stopping) break;

@@ -1,5 +1,6 @@
 package dev.eventwire.store.postgres;
 
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,11 +39,16 @@ final class PgBatcher<T, R> implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Pending<T, R>> queue;
     private final List<Thread> threads = new ArrayList<>();
+    private final String name;
+    private final CommitObserver commits;
     private volatile boolean running = true;
     private volatile String problem;
 
-    PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write) {
+    /** {@code commits}: told how long each batch's transaction took, under {@code name}. */
+    PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write, CommitObserver commits) {
         this.database = database;
+        this.name = name;
+        this.commits = commits;
         this.write = write;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxBatch * 8);
@@ -95,15 +101,18 @@ final class PgBatcher<T, R> implements AutoCloseable {
     private void run(List<Pending<T, R>> batch) {
         List<T> items = batch.stream().map(Pending::item).toList();
         Result<R> result;
+        long started = System.nanoTime();
         try {
             result = database.inTransaction(c -> write.write(c, items));
         } catch (RuntimeException e) {
+            commits.committed(name, System.nanoTime() - started);
             if (problem == null) log.warn("writes to the database fail: {}", e.getMessage());
             problem = e.getMessage();
             batch.forEach(p -> p.done().completeExceptionally(e instanceof StoreUnavailableException ? e
                     : new StoreUnavailableException("the database refused a write: " + e.getMessage(), e)));
             return;
         }
+        commits.committed(name, System.nanoTime() - started);
         if (problem != null) log.info("writes to the database succeed again");
         problem = null;
         try {

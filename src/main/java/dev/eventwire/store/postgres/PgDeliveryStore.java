@@ -1,5 +1,6 @@
 package dev.eventwire.store.postgres;
 
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.delivery.AttemptLogEntry;
 import dev.eventwire.delivery.AttemptRecord;
 import dev.eventwire.delivery.Claim;
@@ -70,13 +71,14 @@ final class PgDeliveryStore implements DeliveryStore {
     private final WebhookHealthRule healthRule;
     private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
 
-    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, WebhookHealthRule healthRule) {
+    PgDeliveryStore(PgDatabase database, Clock clock, Duration initialLease, String replicaId, WebhookHealthRule healthRule,
+                    CommitObserver commits) {
         this.healthRule = healthRule;
         this.database = database;
         this.clock = clock;
         this.initialLease = initialLease;
         this.replicaId = replicaId;
-        this.outcomes = new PgBatcher<>(database, "eventwire-pg-outcomes", 2, 2048, this::writeOutcomes);
+        this.outcomes = new PgBatcher<>(database, "eventwire-pg-outcomes", 2, 2048, this::writeOutcomes, commits);
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package dev.eventwire.store.postgres;
 
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
@@ -51,13 +52,14 @@ final class PgEventStore implements EventStore {
     private final IngestCommit commit;
     private final PgBatcher<Append, List<AppendOutcome>> batcher;
 
-    PgEventStore(PgDatabase database, PgDeliveryStore deliveries, PgMetricStore metrics, WebhookSync webhooks, IngestCommit commit) {
+    PgEventStore(PgDatabase database, PgDeliveryStore deliveries, PgMetricStore metrics, WebhookSync webhooks, IngestCommit commit,
+                 CommitObserver commits) {
         this.database = database;
         this.deliveries = deliveries;
         this.metrics = metrics;
         this.webhooks = webhooks;
         this.commit = commit;
-        this.batcher = new PgBatcher<>(database, "eventwire-pg-ingest", 2, 512, this::write);
+        this.batcher = new PgBatcher<>(database, "eventwire-pg-ingest", 2, 512, this::write, commits);
     }
 
     void start() {

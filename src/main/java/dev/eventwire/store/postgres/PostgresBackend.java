@@ -2,14 +2,17 @@ package dev.eventwire.store.postgres;
 
 import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.DeliveryStore;
+import dev.eventwire.delivery.PendingDeliveries;
 import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.store.PendingCount;
 import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.store.SqlRetention;
 import dev.eventwire.store.StoreBackend;
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.WebhookRegistry;
 import dev.eventwire.webhooks.WebhookStore;
@@ -36,13 +39,15 @@ public final class PostgresBackend implements StoreBackend {
     private final PgReplicaDirectory replicas;
     private final WebhookSync webhookSync;
     private final Thread refresher;
+    private final CommitObserver commits;
     private PgEventStore events;
     private volatile boolean running;
 
     public PostgresBackend(DatabaseUrl url, int poolSize, String replicaId, String version, Clock clock, Duration lease, FiltersCodec filters,
-                           WebhookRegistry registry, WebhookHealthRule health) {
+                           WebhookRegistry registry, WebhookHealthRule health, CommitObserver commits) {
+        this.commits = commits;
         this.database = PgDatabase.open(url, poolSize, replicaId);
-        this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, health);
+        this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, health, commits);
         this.webhooks = new PgWebhookStore(database, filters);
         this.keys = new PgKeyStore(database);
         this.metrics = new PgMetricStore(database);
@@ -84,8 +89,13 @@ public final class PostgresBackend implements StoreBackend {
     @Override
     public synchronized EventStore events(IngestCommit commit) {
         if (events != null) throw new IllegalStateException("the event store is built once");
-        events = new PgEventStore(database, deliveries, metrics, webhookSync, commit);
+        events = new PgEventStore(database, deliveries, metrics, webhookSync, commit, commits);
         return events;
+    }
+
+    @Override
+    public PendingDeliveries pendingDeliveries() {
+        return new PendingCount(database::read);
     }
 
     @Override

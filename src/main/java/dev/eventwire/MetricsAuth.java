@@ -1,0 +1,18 @@
+package dev.eventwire;
+
+import java.util.Locale;
+
+/** Who may read {@code GET /metrics}: anyone who reaches the port (the default), or only the admin key. */
+public enum MetricsAuth {
+    NONE, ADMIN;
+
+    /** From {@code EVENTWIRE_METRICS_AUTH}: empty or {@code none}, or {@code admin}. */
+    public static MetricsAuth parse(String text) {
+        String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "none" -> NONE;
+            case "admin" -> ADMIN;
+            default -> throw new IllegalArgumentException("EVENTWIRE_METRICS_AUTH must be none or admin (got '" + text + "')");
+        };
+    }
+}

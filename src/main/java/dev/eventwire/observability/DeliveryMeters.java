@@ -1,0 +1,82 @@
+package dev.eventwire.observability;
+
+import dev.eventwire.delivery.AttemptResult;
+import dev.eventwire.delivery.DeliveryJob;
+import dev.eventwire.delivery.DeliveryObserver;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.support.Ids;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Delivery attempts by outcome, deliveries finished (delivered or dead) and the time from an event's
+ * acceptance to its delivery. Labels are the outcome kinds only: never a tenant or a webhook, so the
+ * number of series stays fixed however many tenants and webhooks there are.
+ */
+public final class DeliveryMeters implements DeliveryObserver {
+    /** From a receiver on the same host (milliseconds) to deliveries that waited out retries (hours). */
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30),
+            Duration.ofHours(2), Duration.ofHours(12), Duration.ofDays(1)};
+
+    private final Clock clock;
+    private final Counter delivered;
+    private final Counter failed;
+    private final Counter gone;
+    private final Counter throttled;
+    private final Counter finishedDelivered;
+    private final Counter finishedDead;
+    private final Timer latency;
+
+    public DeliveryMeters(Telemetry telemetry, Clock clock) {
+        this.clock = clock;
+        this.delivered = attempts(telemetry, "delivered");
+        this.failed = attempts(telemetry, "failed");
+        this.gone = attempts(telemetry, "gone");
+        this.throttled = attempts(telemetry, "throttled");
+        this.finishedDelivered = finished(telemetry, DeliveryStatus.DELIVERED);
+        this.finishedDead = finished(telemetry, DeliveryStatus.DEAD);
+        this.latency = Timer.builder("eventwire.delivery.latency")
+                .description("From the event's acceptance to the receiver's 2xx answer, retries included")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(telemetry.registry());
+    }
+
+    private static Counter attempts(Telemetry telemetry, String outcome) {
+        return Counter.builder("eventwire.delivery.attempts").tag("outcome", outcome)
+                .description("Delivery attempts by outcome: delivered (2xx), failed (other status or no answer), gone (410), throttled (429/503 with Retry-After)")
+                .register(telemetry.registry());
+    }
+
+    private static Counter finished(Telemetry telemetry, DeliveryStatus status) {
+        return Counter.builder("eventwire.deliveries.finished").tag("status", status.wireName())
+                .description("Deliveries that became delivered or dead through an attempt of this process")
+                .register(telemetry.registry());
+    }
+
+    @Override
+    public void attempted(DeliveryJob job, AttemptResult result, DeliveryStatus newStatus) {
+        switch (result) {
+            case AttemptResult.Delivered d -> {
+                delivered.increment();
+                Optional<Instant> accepted = Ids.createdAt(job.messageId());
+                accepted.ifPresent(at -> latency.record(nonNegative(Duration.between(at, clock.instant()))));
+            }
+            case AttemptResult.Failed f -> failed.increment();
+            case AttemptResult.Gone g -> gone.increment();
+            case AttemptResult.Throttled t -> throttled.increment();
+        }
+        if (newStatus == DeliveryStatus.DELIVERED) finishedDelivered.increment();
+        else if (newStatus == DeliveryStatus.DEAD) finishedDead.increment();
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+}

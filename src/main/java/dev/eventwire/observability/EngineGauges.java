@@ -1,0 +1,29 @@
+package dev.eventwire.observability;
+
+import dev.eventwire.delivery.DeliveryEngine;
+import dev.eventwire.delivery.PendingDeliveries;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
+
+/** Gauges read at scrape time: the delivery engine's lanes and requests in flight, and the pending backlog. */
+public final class EngineGauges {
+    /** The pending count is a query: at most one per this period. */
+    static final Duration PENDING_MAX_AGE = Duration.ofSeconds(5);
+
+    private EngineGauges() {
+    }
+
+    public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending) {
+        Gauge.builder("eventwire.delivery.lanes", engine, e -> e.load().lanes())
+                .description("Webhooks with a delivery lane in this process").register(telemetry.registry());
+        Gauge.builder("eventwire.delivery.in.flight", engine, e -> e.load().inFlight())
+                .description("Delivery requests under way").register(telemetry.registry());
+        Gauge.builder("eventwire.delivery.held", engine, e -> e.load().held())
+                .description("Deliveries queued in lanes, in flight or waiting for their outcome to be written").register(telemetry.registry());
+        RecentCount count = new RecentCount(pending::count, PENDING_MAX_AGE);
+        Gauge.builder("eventwire.deliveries.pending", count, RecentCount::get)
+                .description("Deliveries pending (due now or waiting for a retry), counted at most every 5 s")
+                .strongReference(true) // the count has no other owner; Micrometer holds gauge objects weakly by default
+                .register(telemetry.registry());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.eventwire.observability;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code eventwire serve} in a JVM of its own (this test run's classpath), on a loopback port it picks itself. */
+final class ServeProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    private final Process process;
+    private final Path stderr;
+    private final int port;
+
+    private ServeProcess(Process process, Path stderr, int port) {
+        this.process = process;
+        this.stderr = stderr;
+        this.port = port;
+    }
+
+    /** Starts {@code serve} with extra environment and waits for its "listening" line (or its exit). */
+    static ServeProcess start(Path dataDir, Map<String, String> env) throws IOException {
+        Path stderr = dataDir.resolveSibling(dataDir.getFileName() + ".stderr");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
+                "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir.toString());
+        builder.environment().put("EVENTWIRE_ADMIN_KEY", "ew_admin_log_test_0123456789");
+        builder.environment().putAll(env);
+        builder.redirectError(stderr.toFile());
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread.ofPlatform().daemon(true).start(() -> drain(out));
+                return new ServeProcess(process, stderr, Integer.parseInt(m.group(1)));
+            }
+        }
+        throw new IllegalStateException("serve ended before listening: " + Files.readString(stderr));
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // keeps the child's stdout from filling its pipe
+            }
+        } catch (IOException ignored) {
+            // the child ended
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** SIGTERM, as an operator stops it; waits for the exit and returns what it wrote to standard error. */
+    List<String> stopAndReadStderr() throws InterruptedException, IOException {
+        process.destroy();
+        if (!process.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("serve did not stop");
+        return new ArrayList<>(Files.readAllLines(stderr));
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            Files.deleteIfExists(stderr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
