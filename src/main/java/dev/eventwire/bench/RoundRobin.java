@@ -22,10 +22,18 @@ public final class RoundRobin implements AutoCloseable {
     }
 
     public LoadClient.Reply post(String path, String key, String body) {
+        return send(c -> c.post(path, key, body));
+    }
+
+    public LoadClient.Reply get(String path, String key) {
+        return send(c -> c.get(path, key));
+    }
+
+    private LoadClient.Reply send(java.util.function.Function<LoadClient, LoadClient.Reply> request) {
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         int failedInARow = 0;
         while (true) {
-            LoadClient.Reply reply = clients.get(Math.floorMod(next.getAndIncrement(), clients.size())).post(path, key, body);
+            LoadClient.Reply reply = request.apply(clients.get(Math.floorMod(next.getAndIncrement(), clients.size())));
             if (reply.status() > 0 && reply.status() < 500) return reply;
             retried.incrementAndGet();
             if (System.nanoTime() > deadline) return reply;
