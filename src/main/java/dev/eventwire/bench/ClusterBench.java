@@ -47,14 +47,14 @@ public final class ClusterBench {
             out.printf("%s%n  %d cores; each server, replica and the receiver in a process of its own; embedded PostgreSQL on 127.0.0.1:%d;"
                             + " %d webhooks, each event matches all; data in %s%n",
                     command, Runtime.getRuntime().availableProcessors(), postgres.port(), webhooks, folder);
-            out.printf("  (a), (b): %,d deliveries posted with the receiver frozen (SIGSTOP), timed from SIGCONT until all received and recorded delivered;"
-                    + " --delivery-timeout %ds so no attempt times out while it is frozen%n", deliveries, DRAIN_TIMEOUT.toSeconds());
+            out.printf("  (a), (b): %,d deliveries posted with the receiver frozen (SIGSTOP), timed from SIGCONT until all received and recorded delivered,"
+                    + " after a warm-up drain of a tenth; --delivery-timeout %ds so no attempt times out while it is frozen%n", deliveries, DRAIN_TIMEOUT.toSeconds());
 
             BacklogDrain.Result duck;
             try (ServerProcess server = ServerProcess.start(List.of(), List.of("--data", folder.resolve("duckdb").toString(), "--delivery-timeout",
                     DRAIN_TIMEOUT.toSeconds() + "s"), ChildProcess.freePort(), folder.resolve("duckdb.log"));
                  BenchTarget target = BenchTarget.create(List.of(server), webhooks, receiverPort, receiver)) {
-                duck = report("(a) one DuckDB process", drain.run(target, "duck-", deliveries));
+                duck = measure("(a) one DuckDB process", drain, target, "duck-");
             }
             BacklogDrain.Result one = drainOnReplicas(postgres.createDatabase("one"), 1, folder, receiverPort, receiver, drain, 0);
             out.printf("    PostgreSQL replica / DuckDB process = %.0f %% (goal ≥ 50 %%)%n", 100 * one.rate() / duck.rate());
@@ -78,10 +78,16 @@ public final class ClusterBench {
         try (Replicas replicas = Replicas.start(url, count, List.of("--delivery-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), folder.resolve("pg" + count));
              BenchTarget target = BenchTarget.create(servers(replicas), webhooks, receiverPort, receiver)) {
             String label = count == 1 ? "(a) one PostgreSQL replica" : "(b) " + count + " PostgreSQL replicas";
-            BacklogDrain.Result result = report(label, drain.run(target, "pg" + count + "-", deliveries));
+            BacklogDrain.Result result = measure(label, drain, target, "pg" + count + "-");
             if (moreClaims > 0) report("(d) " + count + " replicas, --claims", drain.run(target, "claims-", moreClaims));
             return result;
         }
+    }
+
+    /** A warm-up drain of a tenth (so every process has compiled its hot paths), then the measured one. */
+    private BacklogDrain.Result measure(String label, BacklogDrain drain, BenchTarget target, String prefix) {
+        drain.run(target, prefix + "warm-", Math.max(target.webhooks(), deliveries / 10));
+        return report(label, drain.run(target, prefix, deliveries));
     }
 
     private BacklogDrain.Result report(String label, BacklogDrain.Result r) {

@@ -51,11 +51,12 @@ public final class Ledger {
         return n[0];
     }
 
-    /** Pending deliveries of every webhook. */
-    public long pending() {
-        long[] n = new long[1];
-        query("SELECT count(*) FROM delivery_queue", ps -> { }, rs -> n[0] = rs.getLong(1));
-        return n[0];
+    /** Attempts recorded as failed (retried on the schedule), counted by the error's first words (its kind). */
+    public java.util.Map<String, Long> failedAttempts() {
+        java.util.Map<String, Long> byError = new java.util.TreeMap<>();
+        query("SELECT split_part(coalesce(error, 'status ' || status_code), ':', 1), count(*) FROM delivery_attempts WHERE NOT success GROUP BY 1", ps -> { },
+                rs -> byError.put(rs.getString(1), rs.getLong(2)));
+        return byError;
     }
 
     /**

@@ -26,6 +26,11 @@ public final class Replicas implements AutoCloseable {
      * added to each, and returns once every one answers /health; logs and data folders go under {@code folder}.
      */
     public static Replicas start(String databaseUrl, int count, List<String> serveOptions, Path folder) {
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> ids = new ArrayList<>();
         List<CompletableFuture<ServerProcess>> starting = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
