@@ -76,7 +76,8 @@ public final class App implements AutoCloseable {
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
         this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
-        EngineSettings settings = EngineSettings.defaults(config.deliveryTimeout());
+        EngineSettings settings = config.storage().databaseUrl().isPresent()
+                ? EngineSettings.forReplicas(config.deliveryTimeout()) : EngineSettings.defaults(config.deliveryTimeout());
         FiltersCodec filters = new FiltersCodec(json);
         WebhookRegistry registry = new WebhookRegistry();
         this.telemetry = new Telemetry();

@@ -33,19 +33,23 @@ public final class ChildProcess implements AutoCloseable {
         });
     }
 
-    /** Starts {@code java -jar <this jar> args...} with extra environment; stderr goes to the given file. */
+    /** Starts {@code java -cp <this classpath> dev.eventwire.cli.Main args...} with extra environment; stderr goes to the given file. */
     public static ChildProcess start(List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
         return start(List.of(), args, env, stderr, lines);
     }
 
-    /** The same with JVM options before {@code -jar} (a heap cap, for instance). */
+    /**
+     * The same with JVM options before the class name (a heap cap, for instance). The child gets this
+     * process's class path: the jar under {@code ./eventwire}, the build's classes under the test suite.
+     */
     public static ChildProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar().toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.eventwire.cli.Main");
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         builder.environment().putAll(env);
@@ -53,16 +57,6 @@ public final class ChildProcess implements AutoCloseable {
             return new ChildProcess(builder.start(), lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path jar() {
-        try {
-            Path location = Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!location.toString().endsWith(".jar")) throw new IllegalStateException("benchmarks with child processes run from the jar (./eventwire bench ...)");
-            return location;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -19,9 +19,16 @@ import org.eclipse.jetty.http.HttpMethod;
 public final class LoadClient implements AutoCloseable {
     private final HttpClient http = new HttpClient();
     private final String baseUrl;
+    private final long timeoutMillis;
 
     public LoadClient(String baseUrl) {
+        this(baseUrl, java.time.Duration.ofSeconds(30));
+    }
+
+    /** {@code timeout}: for a whole request; a request that takes longer answers status -1. */
+    public LoadClient(String baseUrl, java.time.Duration timeout) {
         this.baseUrl = baseUrl;
+        this.timeoutMillis = timeout.toMillis();
         http.setMaxConnectionsPerDestination(256);
         http.setMaxRequestsQueuedPerDestination(100_000);
         try {
@@ -50,7 +57,7 @@ public final class LoadClient implements AutoCloseable {
 
     private Reply send(Request request) {
         try {
-            ContentResponse r = request.timeout(30, TimeUnit.SECONDS).send();
+            ContentResponse r = request.timeout(timeoutMillis, TimeUnit.MILLISECONDS).send();
             Map<String, String> headers = new HashMap<>();
             r.getHeaders().forEach(f -> headers.put(f.getName().toLowerCase(Locale.ROOT), f.getValue()));
             return new Reply(r.getStatus(), r.getContentAsString(), headers);

@@ -18,6 +18,7 @@ final class Receipts {
     private volatile long[] counts = new long[4];
     private volatile long[] countsAtReset = new long[4];
     private final ConcurrentLinkedQueue<Receipt> recent = new ConcurrentLinkedQueue<>();
+    private final java.util.Set<String> repeatedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void line(String line) {
         if (line.startsWith("listening ")) {
@@ -27,6 +28,8 @@ final class Receipts {
         String[] f = line.split(" ");
         if (f[0].equals("c") && f.length == 5) {
             counts = new long[]{Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])};
+        } else if (f[0].equals("d") && f.length == 2) {
+            repeatedIds.add(f[1]);
         } else if (f[0].equals("r") && f.length == 3) {
             recent.add(new Receipt(f[1], Long.parseLong(f[2])));
         }
@@ -38,6 +41,11 @@ final class Receipts {
 
     long repeats() {
         return counts[2];
+    }
+
+    /** The webhook-ids received more than once so far. */
+    java.util.Set<String> repeatedIds() {
+        return java.util.Set.copyOf(repeatedIds);
     }
 
     long badSignatures() {

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A {@code serve} process of this jar on a loopback port over a data folder: the server measured from outside. */
+/** A {@code serve} process of this jar on a loopback port: the server measured from outside. */
 public final class ServerProcess implements AutoCloseable {
-    static final String ADMIN_KEY = "ew_admin_bench_key_0123456789";
+    public static final String ADMIN_KEY = "ew_admin_bench_key_0123456789";
     private final ChildProcess process;
     private final LoadClient client;
     private final int port;
@@ -20,10 +20,19 @@ public final class ServerProcess implements AutoCloseable {
         this.client = new LoadClient("http://127.0.0.1:" + port);
     }
 
-    /** Starts {@code serve} with extra JVM options (such as a heap cap) and waits until /health answers 200. */
+    /** Starts {@code serve} over a data folder with extra JVM options (such as a heap cap) and waits until /health answers 200. */
     static ServerProcess start(Path data, int port, Path log, List<String> jvmOptions) {
-        ChildProcess child = ChildProcess.start(jvmOptions, List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString(),
-                "--egress-allow", "127.0.0.1/32"), Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
+        return start(jvmOptions, List.of("--data", data.toString()), port, log);
+    }
+
+    /**
+     * Starts {@code serve --host 127.0.0.1 --port <port> --egress-allow 127.0.0.1/32} plus {@code serveOptions}
+     * (a database URL and replica id, a delivery timeout) and waits until /health answers 200.
+     */
+    public static ServerProcess start(List<String> jvmOptions, List<String> serveOptions, int port, Path log) {
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--egress-allow", "127.0.0.1/32"));
+        args.addAll(serveOptions);
+        ChildProcess child = ChildProcess.start(jvmOptions, args, Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
         ServerProcess server = new ServerProcess(child, port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -32,16 +41,19 @@ public final class ServerProcess implements AutoCloseable {
             } catch (RuntimeException notYet) {
                 // still starting
             }
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the server did not become healthy; see " + log);
+            if (System.nanoTime() > deadline) {
+                child.close();
+                throw new IllegalStateException("the server did not become healthy; see " + log);
+            }
             DeliveryBench.pause(Duration.ofMillis(20));
         }
     }
 
-    LoadClient client() {
+    public LoadClient client() {
         return client;
     }
 
-    String createTenantKey(String tenant) {
+    public String createTenantKey(String tenant) {
         LoadClient.Reply reply = client.post("/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"" + tenant + "\",\"name\":\"bench\"}");
         if (reply.status() != 201) throw new IllegalStateException("creating a key failed: " + reply);
         return new Json().read(reply.body()).get("key").asText();
@@ -58,9 +70,24 @@ public final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
-    void kill() {
+    /** kill -9, waiting until the process is gone. */
+    public void kill() {
         process.kill();
         client.close();
+    }
+
+    /** SIGSTOP: the process is frozen (its sockets stay open, nothing answers). */
+    public void pause() {
+        process.signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        process.signal("CONT");
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     @Override
@@ -69,7 +96,7 @@ public final class ServerProcess implements AutoCloseable {
         client.close();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventwire.cli;
 
 import dev.eventwire.bench.BodiesBench;
+import dev.eventwire.bench.ClusterBench;
 import dev.eventwire.bench.DeliveryBench;
 import dev.eventwire.bench.IngestBench;
 import dev.eventwire.bench.MetricsBench;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
-                BenchCommand.Ordering.class, BenchCommand.Retention.class})
+                BenchCommand.Ordering.class, BenchCommand.Retention.class, BenchCommand.Cluster.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -129,6 +130,25 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             new BodiesBench(System.out, clients, heapMiB).run();
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true,
+            description = "From outside, on an embedded PostgreSQL: backlog drain of one DuckDB process vs one replica vs three, kill -9 of a replica mid-drain, repeats.")
+    static final class Cluster implements Runnable {
+        @Option(names = "--deliveries", defaultValue = "100000", description = "Deliveries in each backlog (default ${DEFAULT-VALUE}).")
+        long deliveries;
+
+        @Option(names = "--webhooks", defaultValue = "4", description = "Webhooks on the receiver process; each event matches all (default ${DEFAULT-VALUE}).")
+        int webhooks;
+
+        @Option(names = "--claims", defaultValue = "0", description = "Also drain this many more deliveries on three replicas (1000000 for a million claims; default ${DEFAULT-VALUE}).")
+        long claims;
+
+        @Override
+        public void run() {
+            String command = "./eventwire bench cluster --deliveries " + deliveries + " --webhooks " + webhooks + (claims > 0 ? " --claims " + claims : "");
+            new ClusterBench(System.out, command, deliveries, webhooks, claims).run();
         }
     }
 }

@@ -15,8 +15,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Keep the server up afterwards and print curl commands to explore it.")
     boolean keepRunning;
 
+    @Option(names = "--cluster", description = "Three replicas on an embedded PostgreSQL instead; one is killed with kill -9 midway.")
+    boolean cluster;
+
     @Override
     public Integer call() {
+        if (cluster) return new dev.eventwire.demo.ClusterDemo(System.out, Duration.ofSeconds(seconds)).run();
         return new Demo(System.out, Duration.ofSeconds(seconds), keepRunning).run();
     }
 }

@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code eventwire receive}: a webhook receiver in a process of its own, for benchmarks measured from
  * outside the server. Prints {@code listening <port>}; then, every 100 ms, {@code c <requests> <distinct
- * webhook-ids> <repeats> <bad signatures>}; and for events whose id starts with {@code p} (timed ones) one
- * line each: {@code r <event_id> <epoch micros>}. Reads {@code secret <whsec_…>} lines on standard input;
+ * webhook-ids> <repeats> <bad signatures>}; for events whose id starts with {@code p} (timed ones) one
+ * line each: {@code r <event_id> <epoch micros>}; for a webhook-id received again, {@code d <webhook-id>}. Reads {@code secret <whsec_…>} lines on standard input;
  * exits when standard input closes.
  */
 @Command(name = "receive", hidden = true, description = "A benchmark receiver process (answers 200, prints what arrived).")
@@ -31,7 +31,10 @@ final class ReceiveCommand implements Runnable {
         java.util.Set<String> messages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try (LocalReceiver receiver = new LocalReceiver(() -> 200, r -> {
             requests.incrementAndGet();
-            if (!messages.add(r.messageId())) repeats.incrementAndGet();
+            if (!messages.add(r.messageId())) {
+                repeats.incrementAndGet();
+                lines.add("d " + r.messageId());
+            }
             if (!r.signatureValid()) bad.incrementAndGet();
             if (r.eventId().startsWith("p")) lines.add("r " + r.eventId() + " " + ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
         })) {

@@ -27,6 +27,17 @@ public record EngineSettings(Duration deliveryTimeout, Duration connectTimeout, 
                 Duration.ofMillis(250), 5000, 64L << 20, 128L << 20, 512);
     }
 
+    /**
+     * With replicas on a shared database the lease is what a dead replica's deliveries wait before the
+     * others take them, so it is kept short: delivery timeout + 10 s (an attempt ends within the timeout;
+     * the margin covers recording its outcome). A replica that overruns it is fenced off by the lease token.
+     */
+    public static EngineSettings forReplicas(Duration deliveryTimeout) {
+        EngineSettings d = defaults(deliveryTimeout);
+        return new EngineSettings(d.deliveryTimeout, d.connectTimeout, deliveryTimeout.plusSeconds(10), d.perEndpointInFlight, d.laneCapacity,
+                d.pollInterval, d.claimBatch, d.claimBudgetBytes, d.inlineBudgetBytes, d.totalInFlight);
+    }
+
     public EngineSettings withLaneCapacity(int capacity) {
         return new EngineSettings(deliveryTimeout, connectTimeout, lease, perEndpointInFlight, capacity, pollInterval, claimBatch,
                 claimBudgetBytes, inlineBudgetBytes, totalInFlight);

@@ -32,6 +32,13 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    static {
+        // The JDK's server closes idle keep-alive connections beyond 200 the moment they go idle; a sender
+        // with many lanes (a pool per webhook) then sends on a connection as it closes, and the attempt fails
+        // with EOF and waits for its retry. Tests about fan-out or failover should not hinge on that.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
+    }
+
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Function<Received, Answer>> behaviour = new AtomicReference<>(r -> Answer.status(200));
