@@ -1,4 +1,5 @@
-// A webhook's deliveries by status, each with its attempt log; retry a dead one, recover dead ones since a time.
+// A webhook's deliveries by status, each with its attempt log; retry a dead one, recover dead ones since a
+// time, replay past events that have no delivery to it (a webhook created late, or whose filters widened).
 import { api, path, segment } from '../api.js';
 import { h, field, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
@@ -19,13 +20,18 @@ export function deliveries(section, webhookId) {
   const recover = h('form', { id: 'recover', class: 'form inline' },
     field('Recover dead deliveries updated since (your local time)', since),
     h('button', { type: 'submit' }, 'Recover'));
+  const replaySince = h('input', { id: 'replay-since', type: 'datetime-local', step: '1', required: true, value: localInput(Date.now() - 86_400_000) });
+  const replay = h('form', { id: 'replay', class: 'form inline' },
+    field('Replay events received since (your local time) that match the filters and have no delivery yet', replaySince),
+    h('button', { type: 'submit' }, 'Replay'));
 
   replace(section,
     h('h2', { id: 'deliveries-title' }, 'Deliveries'),
     h('div', { class: 'toolbar' }, field('Status', status), refresh),
     list,
     pager.element,
-    recover);
+    recover,
+    replay);
 
   status.addEventListener('change', () => pager.first());
   refresh.addEventListener('click', () => pager.reload());
@@ -34,6 +40,14 @@ export function deliveries(section, webhookId) {
     const result = await attempt(() => api.post(`${base}/recover`, { since: new Date(since.value).toISOString() }));
     if (!result) return;
     announce(`${result.requeued} dead deliver${result.requeued === 1 ? 'y' : 'ies'} queued again.`);
+    pager.reload();
+  });
+
+  replay.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = await attempt(() => api.post(`${base}/replay`, { since: new Date(replaySince.value).toISOString() }));
+    if (!result) return;
+    announce(`${result.queued} event${result.queued === 1 ? '' : 's'} queued for this webhook.`);
     pager.reload();
   });
 

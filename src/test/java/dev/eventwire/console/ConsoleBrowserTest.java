@@ -212,6 +212,13 @@ class ConsoleBrowserTest {
         page.until(() -> page.status().equals("1 dead delivery queued again."), "the recover announcement");
         new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("delivered");
         awaitDelivery("pay-1", "delivered");
+
+        // An event its filters left out, the filters widened, then a replay from the console.
+        acme.post("/v1/events", "{\"event_id\":\"dep-1\",\"event_type\":\"deploy.finished\"}");
+        acme.patch("/v1/webhooks/" + hook, "{\"filters\":{\"event_types\":[\"deploy\"]}}");
+        driver.findElement(By.cssSelector("#replay button[type=submit]")).click();
+        page.until(() -> page.status().equals("1 event queued for this webhook."), "the replay announcement");
+        awaitDelivery("dep-1", "delivered");
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }
