@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The single writer of the database. Callers submit work; the writer thread takes everything queued
  * (up to a bound), runs it in one transaction and commits once, then completes every caller's future.
  * DuckDB commits cost milliseconds each while set-based writes cost microseconds a row, so sharing
- * commits is what makes thousands of writes per second possible (see DESIGN.md).
+ * commits is what makes thousands of writes per second possible (see docs/group-commit.md).
  *
  * <p>If a shared transaction fails, each piece of work is run again alone, so one bad piece fails only
  * its own caller. Work submitted as {@link Batchable} of the same kind is merged into one set-based call.
