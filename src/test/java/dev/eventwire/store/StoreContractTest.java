@@ -449,4 +449,24 @@ abstract class StoreContractTest {
         clock.advance(LEASE);
         assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs()).as("lapsed at last").hasSize(1);
     }
+
+    @Test
+    void aWebhooksRotationRateLimitAndOrderingAreStored() {
+        Webhook w = webhook("a", "wh_1");
+        Instant now = clock.instant();
+        Webhook changed = w.withRotatedSecret("whsec_UHJldmlvdXNseU5ld1NlY3JldEZvclRlc3Rpbmcx", now.plus(Duration.ofHours(24)), now)
+                .withRateLimit(Optional.of(12.5)).withOrdering(dev.eventwire.webhooks.Ordering.ENTITY);
+        stores.webhooks().update(changed, false, () -> stores.registry().put(changed));
+        Webhook stored = stores.webhooks().find("a", "wh_1").orElseThrow();
+        assertThat(stored.secret()).isEqualTo("whsec_UHJldmlvdXNseU5ld1NlY3JldEZvclRlc3Rpbmcx");
+        assertThat(stored.previousSecret()).hasValueSatisfying(p -> {
+            assertThat(p.secret()).isEqualTo(w.secret());
+            assertThat(p.validUntil()).isEqualTo(now.plus(Duration.ofHours(24)));
+        });
+        assertThat(stored.signingSecrets(now)).containsExactly(stored.secret(), w.secret());
+        assertThat(stored.signingSecrets(now.plus(Duration.ofHours(25)))).containsExactly(stored.secret());
+        assertThat(stored.rateLimit()).contains(12.5);
+        assertThat(stored.ordering()).isEqualTo(dev.eventwire.webhooks.Ordering.ENTITY);
+        assertThat(stores.webhooks().loadActive()).extracting(Webhook::rateLimit).containsExactly(Optional.of(12.5));
+    }
 }
