@@ -102,25 +102,48 @@ public final class HttpSender implements AutoCloseable {
         approved.put(key, ((EgressGuard.Verdict.Allowed) verdict).addresses());
 
         CompletableFuture<AttemptResult> future = new CompletableFuture<>();
-        var jettyRequest = client.newRequest(uri)
+        Runnable again = () -> newRequest(uri, request, poolKey).send(new CappedListener(start, future, null));
+        newRequest(uri, request, poolKey).send(new CappedListener(start, future, again));
+        return future;
+    }
+
+    private org.eclipse.jetty.client.Request newRequest(URI uri, OutgoingRequest request, String poolKey) {
+        return client.newRequest(uri)
                 .method(HttpMethod.POST)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .body(new StringRequestContent("application/json", request.body(), StandardCharsets.UTF_8))
                 .headers(h -> request.headers().forEach(h::put))
                 .tag(poolKey);
-        jettyRequest.send(new CappedListener(start, future));
-        return future;
     }
+
+    /**
+     * A pooled connection the receiver closed as the request went out (an idle keep-alive connection it
+     * dropped) ends in an end-of-file before any response. That says nothing about the receiver, so the
+     * request goes once more at once, on another connection, instead of waiting for a scheduled retry.
+     */
+    static boolean closedBeforeAnswering(Throwable failure, long millis) {
+        if (failure == null || millis > STALE_CONNECTION_WINDOW.toMillis()) return false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException) return true;
+        }
+        return false;
+    }
+
+    /** An end-of-file later than this after sending is the receiver's doing, not a stale connection's. */
+    static final Duration STALE_CONNECTION_WINDOW = Duration.ofSeconds(1);
 
     /** Keeps the first KiB of the body and discards the rest, so a huge response costs no memory. */
     private static final class CappedListener implements Response.Listener {
         private final long start;
         private final CompletableFuture<AttemptResult> future;
+        private final Runnable sendAgain;
         private final ByteBuffer kept = ByteBuffer.allocate(MAX_RESPONSE_BYTES);
 
-        CappedListener(long start, CompletableFuture<AttemptResult> future) {
+        /** {@code sendAgain}: how to resend once after a stale connection; null on the second try. */
+        CappedListener(long start, CompletableFuture<AttemptResult> future, Runnable sendAgain) {
             this.start = start;
             this.future = future;
+            this.sendAgain = sendAgain;
         }
 
         @Override
@@ -141,6 +164,7 @@ public final class HttpSender implements AutoCloseable {
             // A status line means the receiver answered; a failure while reading the rest of the body
             // does not change what it answered.
             if (status > 0) future.complete(classify(response, body, millis));
+            else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis)) sendAgain.run();
             else future.complete(new AttemptResult.Failed(Optional.empty(), describe(result.getFailure()), body, millis));
         }
     }

@@ -1,0 +1,98 @@
+package dev.eventwire.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A receiver that drops a connection as a request arrives on it (what a server closing idle keep-alive
+ * connections does) gets the request again at once on another connection — once, not forever.
+ */
+class StaleConnectionTest {
+
+    /** A raw HTTP/1.1 server on loopback: the first {@code dropFirst} connections are closed after the request is read. */
+    static final class DroppingServer implements AutoCloseable {
+        final ServerSocket socket;
+        final AtomicInteger connections = new AtomicInteger();
+        final Thread thread;
+
+        DroppingServer(int dropFirst) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            thread = Thread.ofPlatform().daemon(true).start(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket s = socket.accept()) {
+                        int n = connections.incrementAndGet();
+                        readRequest(s.getInputStream());
+                        if (n <= dropFirst) continue; // closed without a word
+                        OutputStream out = s.getOutputStream();
+                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+        }
+
+        static void readRequest(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) return;
+                head.append((char) c);
+            }
+            int length = 0;
+            for (String line : head.toString().split("\r\n")) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).strip());
+            }
+            in.readNBytes(length);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/hook";
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static HttpSender sender() {
+        return new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), Duration.ofSeconds(5), Duration.ofSeconds(5), 32);
+    }
+
+    static OutgoingRequest request(String url) {
+        return new OutgoingRequest(url, Map.of("webhook-id", "msg_1"), "{\"event_id\":\"e1\"}");
+    }
+
+    @Test
+    void aDroppedConnectionIsRetriedOnceAtOnce() throws Exception {
+        try (DroppingServer server = new DroppingServer(1); HttpSender sender = sender()) {
+            AttemptResult result = sender.send(request(server.url()), "wh_1").get();
+            assertThat(result).isInstanceOf(AttemptResult.Delivered.class);
+            assertThat(server.connections.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aReceiverThatAlwaysDropsFailsAfterTheOneResend() throws Exception {
+        try (DroppingServer server = new DroppingServer(Integer.MAX_VALUE); HttpSender sender = sender()) {
+            AttemptResult result = sender.send(request(server.url()), "wh_1").get();
+            assertThat(result).isInstanceOf(AttemptResult.Failed.class);
+            Thread.sleep(300);
+            assertThat(server.connections.get()).as("sent twice, no more").isEqualTo(2);
+        }
+    }
+}
