@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs a server with two local receivers and streams synthetic e-commerce events through it.")
+        description = "Runs a server with three local receivers (one of them rate-limited), rotates a secret and streams synthetic e-commerce events through it.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "How long to stream events (default ${DEFAULT-VALUE}).")
     int seconds;

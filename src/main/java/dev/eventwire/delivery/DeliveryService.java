@@ -85,6 +85,7 @@ public final class DeliveryService {
         Instant until = requestedUntil.orElseGet(() -> clock.instant().plusNanos(1_000));
         Webhook webhook = webhooks.get(tenant, webhookId);
         requireActive(webhook);
+        if (requestedUntil.isEmpty() && !until.isAfter(since)) throw ApiException.invalid("since_in_future", "since must be in the past.", "since");
         if (!until.isAfter(since)) throw ApiException.invalid("invalid_range", "until must be later than since.", "until");
         int queued = 0;
         long after = 0;

@@ -15,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code eventwire demo}: a server on a free port with a fresh data folder, two local receivers (one
- * healthy, one that answers 503 for its first 10 seconds), two filtered webhooks, and a stream of
+ * {@code eventwire demo}: a server on a free port with a fresh data folder, three local receivers (one
+ * healthy, one that answers 503 for its first 10 seconds, one behind a rate limit), three webhooks, a
+ * secret rotation halfway, and a stream of
  * synthetic e-commerce events with a few duplicates and invalid ones. Prints a live progress line and
  * a summary.
  */

@@ -65,6 +65,9 @@ class ReplayTest {
             assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-02T00:00:00Z\",\"until\":\"2026-01-01T00:00:00Z\"}").status())
                     .isEqualTo(422);
             assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\",\"extra\":1}").status()).isEqualTo(422);
+            ApiClient.Response future = acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2999-01-01T00:00:00Z\"}");
+            assertThat(future.status()).isEqualTo(422);
+            assertThat(future.json().get("error").get("field").asText()).as("names the field sent").isEqualTo("since");
             assertThat(acme.post("/v1/webhooks/wh_nope/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(404);
             acme.patch("/v1/webhooks/" + id, "{\"active\":false}");
             assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(409);
