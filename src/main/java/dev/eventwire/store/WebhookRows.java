@@ -4,10 +4,13 @@ import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.Ordering;
 import dev.eventwire.webhooks.PreviousSecret;
 import dev.eventwire.webhooks.Webhook;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,5 +52,17 @@ public final class WebhookRows {
         ps.setString(from + 1, w.previousSecret().map(PreviousSecret::secret).orElse(null));
         if (w.previousSecret().isPresent()) ps.setLong(from + 2, Micros.of(w.previousSecret().get().validUntil()));
         else ps.setNull(from + 2, Types.BIGINT);
+    }
+
+    /** Runs a query of webhook rows with string parameters. */
+    public static List<Webhook> query(Connection c, FiltersCodec filters, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
+            List<Webhook> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(read(rs, filters));
+            }
+            return out;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventwire.store.duckdb;
 
 import dev.eventwire.store.SqlLiterals;
+import dev.eventwire.store.DeliveryReads;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.delivery.AttemptLogEntry;
@@ -53,10 +54,10 @@ import org.duckdb.DuckDBConnection;
  * and applied with one set-based UPDATE and one INSERT per commit.
  */
 public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
-    private static final String DELIVERY_COLUMNS = "seq, webhook_id, event_id, message_id, event_type, status, attempts, next_attempt_us, "
-            + "last_status_code, last_error, created_us, updated_us";
-    private static final String ATTEMPT_COLUMNS = "attempt_id, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error, "
-            + "duration_ms, response_body, attempted_us";
+
+    /** Both tables, pending first: a delivery is in exactly one of them. */
+    private static final DeliveryReads READS = new DeliveryReads("(SELECT " + DeliveryReads.COLUMNS + ", tenant FROM delivery_queue UNION ALL SELECT "
+            + DeliveryReads.COLUMNS + ", tenant FROM delivery_history)");
 
     /** Bounds on one claim: webhooks looked at, webhooks claimed whole in one scan, webhooks given a top-N scan each. */
     static final String WEBHOOK_REMOVED = "webhook removed";
@@ -501,70 +502,24 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     // ---- reads and manual actions ----
 
-    /** Both tables, pending first: a delivery is in exactly one of them. */
-    private static final String ALL_DELIVERIES = "(SELECT " + DELIVERY_COLUMNS + ", tenant FROM delivery_queue UNION ALL SELECT "
-            + DELIVERY_COLUMNS + ", tenant FROM delivery_history)";
-
     @Override
     public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
-                    + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (CAST(? AS VARCHAR) IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setLong(3, page.before().orElse(Long.MAX_VALUE));
-                String s = status.map(DeliveryStatus::wireName).orElse(null);
-                ps.setString(4, s);
-                ps.setString(5, s);
-                ps.setInt(6, page.limit() + 1);
-                List<Delivery> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(delivery(rs));
-                }
-                return Pages.of(rows, page.limit(), Delivery::seq);
-            }
-        });
+        return database.read(c -> READS.list(c, tenant, webhookId, status, page));
     }
 
     @Override
     public Optional<Delivery> find(String tenant, String webhookId, String eventId) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
-                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setString(3, eventId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
-                }
-            }
-        });
+        return database.read(c -> READS.find(c, tenant, webhookId, eventId));
     }
 
     @Override
     public List<AttemptLogEntry> attempts(String tenant, String webhookId, String eventId) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
-                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ? AND trigger <> 'test' ORDER BY attempt, seq")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setString(3, eventId);
-                return attemptRows(ps);
-            }
-        });
+        return database.read(c -> READS.attempts(c, tenant, webhookId, eventId));
     }
 
     @Override
     public List<AttemptLogEntry> logs(String tenant, String webhookId, int limit) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
-                    + "WHERE tenant = ? AND webhook_id = ? ORDER BY seq DESC LIMIT ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setInt(3, limit);
-                return attemptRows(ps);
-            }
-        });
+        return database.read(c -> READS.logs(c, tenant, webhookId, limit));
     }
 
     @Override
@@ -602,29 +557,5 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         ps.setString(from, tenant);
         ps.setString(from + 1, webhookId);
         ps.setObject(from + 2, conditionValue);
-    }
-
-    private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
-        List<AttemptLogEntry> rows = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                int code = rs.getInt(7);
-                Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
-                rows.add(new AttemptLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        Trigger.fromWire(rs.getString(6)), statusCode, rs.getBoolean(8), Optional.ofNullable(rs.getString(9)),
-                        rs.getLong(10), rs.getString(11), Micros.toInstant(rs.getLong(12))));
-            }
-        }
-        return rows;
-    }
-
-    private static Delivery delivery(ResultSet rs) throws SQLException {
-        long next = rs.getLong(8);
-        Optional<Instant> nextAt = rs.wasNull() ? Optional.empty() : Optional.of(Micros.toInstant(next));
-        int code = rs.getInt(9);
-        Optional<Integer> lastCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
-        return new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                DeliveryStatus.fromWire(rs.getString(6)).orElseThrow(), rs.getInt(7), nextAt, lastCode,
-                Optional.ofNullable(rs.getString(10)), Micros.toInstant(rs.getLong(11)), Micros.toInstant(rs.getLong(12)));
     }
 }

@@ -18,6 +18,7 @@ import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import dev.eventwire.ingest.PlannedDelivery;
+import dev.eventwire.store.DeliveryReads;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.support.Page;
@@ -55,13 +56,10 @@ final class PgDeliveryStore implements DeliveryStore {
     private static final int MAX_DUE_WEBHOOKS_PER_CLAIM = 1000;
     /** A delivery whose webhook this replica does not know yet (created on another replica a moment ago) is looked at again after this. */
     private static final Duration UNKNOWN_WEBHOOK_RETRY = Duration.ofSeconds(1);
-    private static final String DELIVERY_COLUMNS = "seq, webhook_id, event_id, message_id, event_type, status, attempts, next_attempt_us, "
-            + "last_status_code, last_error, created_us, updated_us";
-    private static final String ATTEMPT_COLUMNS = "attempt_id, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error, "
-            + "duration_ms, response_body, attempted_us";
-    private static final String ALL_DELIVERIES = "(SELECT seq, webhook_id, event_id, message_id, event_type, 'pending' AS status, attempts, "
+    /** Both tables; a pending delivery reads as status "pending" with its next attempt. */
+    private static final DeliveryReads READS = new DeliveryReads("(SELECT seq, webhook_id, event_id, message_id, event_type, 'pending' AS status, attempts, "
             + "next_attempt_us, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_queue UNION ALL SELECT seq, webhook_id, "
-            + "event_id, message_id, event_type, status, attempts, NULL, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_history)";
+            + "event_id, message_id, event_type, status, attempts, NULL, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_history)");
 
     private final PgDatabase database;
     private final Clock clock;
@@ -531,64 +529,22 @@ final class PgDeliveryStore implements DeliveryStore {
 
     @Override
     public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
-                    + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (?::text IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setLong(3, page.before().orElse(Long.MAX_VALUE));
-                String s = status.map(DeliveryStatus::wireName).orElse(null);
-                ps.setString(4, s);
-                ps.setString(5, s);
-                ps.setInt(6, page.limit() + 1);
-                List<Delivery> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(delivery(rs));
-                }
-                return Pages.of(rows, page.limit(), Delivery::seq);
-            }
-        });
+        return database.read(c -> READS.list(c, tenant, webhookId, status, page));
     }
 
     @Override
     public Optional<Delivery> find(String tenant, String webhookId, String eventId) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM " + ALL_DELIVERIES + " d "
-                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setString(3, eventId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
-                }
-            }
-        });
+        return database.read(c -> READS.find(c, tenant, webhookId, eventId));
     }
 
     @Override
     public List<AttemptLogEntry> attempts(String tenant, String webhookId, String eventId) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
-                    + "WHERE tenant = ? AND webhook_id = ? AND event_id = ? AND trigger <> 'test' ORDER BY attempt, seq")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setString(3, eventId);
-                return attemptRows(ps);
-            }
-        });
+        return database.read(c -> READS.attempts(c, tenant, webhookId, eventId));
     }
 
     @Override
     public List<AttemptLogEntry> logs(String tenant, String webhookId, int limit) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
-                    + "WHERE tenant = ? AND webhook_id = ? ORDER BY seq DESC LIMIT ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, webhookId);
-                ps.setInt(3, limit);
-                return attemptRows(ps);
-            }
-        });
+        return database.read(c -> READS.logs(c, tenant, webhookId, limit));
     }
 
     /**
@@ -656,29 +612,5 @@ final class PgDeliveryStore implements DeliveryStore {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
-        List<AttemptLogEntry> rows = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                int code = rs.getInt(7);
-                Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
-                rows.add(new AttemptLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        Trigger.fromWire(rs.getString(6)), statusCode, rs.getBoolean(8), Optional.ofNullable(rs.getString(9)),
-                        rs.getLong(10), rs.getString(11), Micros.toInstant(rs.getLong(12))));
-            }
-        }
-        return rows;
-    }
-
-    private static Delivery delivery(ResultSet rs) throws SQLException {
-        long next = rs.getLong(8);
-        Optional<Instant> nextAt = rs.wasNull() ? Optional.empty() : Optional.of(Micros.toInstant(next));
-        int code = rs.getInt(9);
-        Optional<Integer> lastCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
-        return new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                DeliveryStatus.fromWire(rs.getString(6)).orElseThrow(), rs.getInt(7), nextAt, lastCode,
-                Optional.ofNullable(rs.getString(10)), Micros.toInstant(rs.getLong(11)), Micros.toInstant(rs.getLong(12)));
     }
 }

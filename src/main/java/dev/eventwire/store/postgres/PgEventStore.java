@@ -15,6 +15,7 @@ import dev.eventwire.ingest.IngestUnit;
 import dev.eventwire.ingest.PlannedDelivery;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.MetricPoint;
+import dev.eventwire.store.EventReads;
 import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.ReceivedBetweenQuery;
 import dev.eventwire.store.Micros;
@@ -210,7 +211,7 @@ final class PgEventStore implements EventStore {
                 ps.setString(1, tenant);
                 ps.setString(2, eventId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(storedEvent(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(EventReads.storedEvent(rs)) : Optional.empty();
                 }
             }
         });
@@ -218,52 +219,12 @@ final class PgEventStore implements EventStore {
 
     @Override
     public Page<StoredEvent> list(EventQuery query) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT seq, event_id, event_type, received_us, body FROM events
-                    WHERE tenant = ? AND seq < ?
-                      AND (?::text IS NULL OR event_type = ? OR starts_with(event_type, ? || '.'))
-                      AND (?::text IS NULL OR entity_id = ?)
-                    ORDER BY seq DESC LIMIT ?""")) {
-                String type = query.eventTypePrefix().orElse(null);
-                String entity = query.entityId().orElse(null);
-                ps.setString(1, query.tenant());
-                ps.setLong(2, query.page().before().orElse(Long.MAX_VALUE));
-                ps.setString(3, type);
-                ps.setString(4, type);
-                ps.setString(5, type);
-                ps.setString(6, entity);
-                ps.setString(7, entity);
-                ps.setInt(8, query.page().limit() + 1);
-                List<StoredEvent> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(storedEvent(rs));
-                }
-                return Pages.of(rows, query.page().limit(), StoredEvent::seq);
-            }
-        });
+        return database.read(c -> EventReads.list(c, query));
     }
 
     @Override
     public Page<RejectedEvent> listRejected(String tenant, PageRequest page) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT seq, received_us, error_code, error_message, error_field, body FROM rejected_events
-                    WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?""")) {
-                ps.setString(1, tenant);
-                ps.setLong(2, page.before().orElse(Long.MAX_VALUE));
-                ps.setInt(3, page.limit() + 1);
-                List<Map.Entry<Long, RejectedEvent>> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ErrorDetail error = new ErrorDetail(rs.getString(3), rs.getString(4), rs.getString(5));
-                        rows.add(Map.entry(rs.getLong(1), new RejectedEvent(tenant, Micros.toInstant(rs.getLong(2)), error, rs.getString(6))));
-                    }
-                }
-                Page<Map.Entry<Long, RejectedEvent>> p = Pages.of(rows, page.limit(), Map.Entry::getKey);
-                return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
-            }
-        });
+        return database.read(c -> EventReads.listRejected(c, tenant, page));
     }
 
     @Override
@@ -274,9 +235,5 @@ final class PgEventStore implements EventStore {
     @Override
     public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
         return database.read(c -> EventTypeQuery.run(c, tenant, since, limit));
-    }
-
-    private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
-        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), Micros.toInstant(rs.getLong(4)), rs.getString(5));
     }
 }

@@ -147,15 +147,6 @@ final class PgWebhookStore implements WebhookStore {
     }
 
     private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
-            List<Webhook> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(WebhookRows.read(rs, filters));
-                }
-            }
-            return out;
-        }
+        return WebhookRows.query(c, filters, sql, params);
     }
 }
