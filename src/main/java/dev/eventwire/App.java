@@ -99,7 +99,7 @@ public final class App implements AutoCloseable {
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
                     new DeliveryMeters(telemetry, clock));
             EngineGauges.register(telemetry, engine, store.pendingDeliveries());
-            this.rollups = new RollupWorker(store.metrics(), Duration.ofMillis(250));
+            this.rollups = new RollupWorker(store.metrics(), Duration.ofSeconds(1));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
             MetricCache metricCache = new MetricCache(catalog);

@@ -23,13 +23,7 @@ public final class SqlRetention implements RetentionStore {
 
     @Override
     public int prune(Retained what, Instant before, int maxRows) {
-        String sql = switch (what) {
-            case EVENTS -> step("events", "received_us < ? AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.event_seq = events.seq)");
-            case REJECTED_EVENTS -> step("rejected_events", "received_us < ?");
-            case FINISHED_DELIVERIES -> step("delivery_history", "updated_us < ?");
-            case DELIVERY_ATTEMPTS -> step("delivery_attempts", "attempted_us < ?");
-            case METRIC_POINTS -> step("metric_points", "occurred_us < ? AND " + pointFolded);
-        };
+        String sql = statement(what);
         return write.apply(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, Micros.of(before));
@@ -37,6 +31,17 @@ public final class SqlRetention implements RetentionStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** The delete of one step: its parameters are the age limit in microseconds and the most rows to remove. */
+    public String statement(Retained what) {
+        return switch (what) {
+            case EVENTS -> step("events", "received_us < ? AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.event_seq = events.seq)");
+            case REJECTED_EVENTS -> step("rejected_events", "received_us < ?");
+            case FINISHED_DELIVERIES -> step("delivery_history", "updated_us < ?");
+            case DELIVERY_ATTEMPTS -> step("delivery_attempts", "attempted_us < ?");
+            case METRIC_POINTS -> step("metric_points", "occurred_us < ? AND " + pointFolded);
+        };
     }
 
     private static String step(String table, String condition) {

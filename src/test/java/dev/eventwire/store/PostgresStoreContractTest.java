@@ -34,6 +34,11 @@ class PostgresStoreContractTest extends StoreContractTest {
         return replica("replica-a", lease, registry);
     }
 
+    @Override
+    StoreBackend sameStoreAgain(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry) {
+        return replica("replica-a", lease, registry);
+    }
+
     private PostgresBackend replica(String id, Duration lease, WebhookRegistry registry) {
         return new PostgresBackend(DatabaseUrl.parse(databaseUrl), 8, id, "test", clock, lease, new FiltersCodec(new Json()), registry,
                 dev.eventwire.delivery.WebhookHealthRule.disablingAfter(Duration.ofDays(5)),

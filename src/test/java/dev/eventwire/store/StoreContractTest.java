@@ -51,10 +51,25 @@ abstract class StoreContractTest {
     /** A fresh, empty store of the adapter under test, not started yet. */
     abstract StoreBackend backend(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry);
 
+    /** The store {@link #backend} opened last, opened again as a restarted process would. */
+    StoreBackend sameStoreAgain(Path dir, MutableClock clock, Duration lease, WebhookRegistry registry) {
+        return backend(dir, clock, lease, registry);
+    }
+
     /** Builds the ports as the composition root does; the adapter asks {@code admission} whether the engine takes a new delivery in memory. */
     Stores open(Path dir, MutableClock clock, Duration lease, InlineAdmission admission) {
         WebhookRegistry registry = new WebhookRegistry();
-        StoreBackend backend = backend(dir, clock, lease, registry);
+        return open(backend(dir, clock, lease, registry), registry, clock, admission);
+    }
+
+    /** Closes the store and opens it again, as a restart does. */
+    void restart() throws Exception {
+        stores.closer().close();
+        WebhookRegistry registry = new WebhookRegistry();
+        stores = open(sameStoreAgain(dir, clock, LEASE, registry), registry, clock, webhookId -> engineTakesNew.get());
+    }
+
+    private Stores open(StoreBackend backend, WebhookRegistry registry, MutableClock clock, InlineAdmission admission) {
         dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
         EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
                 new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of()), new Ids(clock)));
@@ -175,6 +190,30 @@ abstract class StoreContractTest {
         assertThat(stores.events().append(List.of(event("a", "e1", "x.z")), List.of()).get()).containsExactly(AppendOutcome.DUPLICATE);
         assertThat(stores.events().find("a", "e1").orElseThrow().eventType()).isEqualTo("x.y");
         assertThat(stores.events().find("c", "e1")).isEmpty();
+    }
+
+    @Test
+    void idsStayTakenAcrossARestartAndAnIdFreedByRetentionIsAcceptedAgain() throws Exception {
+        List<NewEvent> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) many.add(event(i % 2 == 0 ? "a" : "b", "evt-" + i, "x.y"));
+        assertThat(stores.events().append(many, List.of()).get()).containsOnly(AppendOutcome.ACCEPTED);
+        restart();
+
+        assertThat(stores.events().append(List.of(event("a", "evt-0", "x.z"), event("b", "evt-4999", "x.z"), event("b", "evt-0", "x.z")), List.of()).get())
+                .as("ids stored before the restart are still taken; the same id in another tenant is not")
+                .containsExactly(AppendOutcome.DUPLICATE, AppendOutcome.DUPLICATE, AppendOutcome.ACCEPTED);
+        assertThat(stores.events().find("a", "evt-4998").orElseThrow().eventType()).isEqualTo("x.y");
+        assertThat(stores.events().find("a", "evt-4999")).as("stored under the other tenant").isEmpty();
+
+        clock.advance(Duration.ofDays(36));
+        Instant before = clock.instant().minus(Duration.ofDays(35));
+        while (stores.retention().prune(dev.eventwire.retention.Retained.EVENTS, before, 1_000) > 0) {
+            // steps until every old event is gone
+        }
+        assertThat(stores.events().find("a", "evt-0")).isEmpty();
+        assertThat(stores.events().append(List.of(event("a", "evt-0", "x.z")), List.of()).get())
+                .as("an id whose event retention removed may be used again").containsExactly(AppendOutcome.ACCEPTED);
+        assertThat(stores.events().find("a", "evt-0").orElseThrow().eventType()).isEqualTo("x.z");
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class DuckDbBackend implements StoreBackend {
     private final DuckDbKeyStore keys;
     private final DuckDbMetricStore metrics;
     private final ReplicaDirectory replicas;
+    private final EventIdIndex eventIds;
 
     /** {@code commits}: told how long each group commit of the three writers takes. */
     public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
@@ -55,6 +56,7 @@ public final class DuckDbBackend implements StoreBackend {
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);
             this.replicas = replicas;
+            this.eventIds = writer.runNow(EventIdIndex::load);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -93,7 +95,7 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public EventStore events(IngestCommit commit) {
-        return new DuckDbEventStore(database, writer, deliveries, metrics, commit);
+        return new DuckDbEventStore(database, writer, deliveries, metrics, commit, eventIds);
     }
 
     @Override
@@ -104,7 +106,8 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public RetentionStore retention() {
         // On the rollup writer: a background job, so ingest and outcomes never wait behind a retention step.
-        return new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)");
+        SqlRetention sql = new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)");
+        return new DuckDbRetention(sql, rollupWriter, eventIds);
     }
 
     @Override

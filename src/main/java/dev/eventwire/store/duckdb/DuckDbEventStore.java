@@ -30,19 +30,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
- * into one write per commit, whose content {@link IngestCommit} decides: one index lookup finds the ids
- * already stored, and the appender writes the rest, their deliveries and their metric points.
+ * into one write per commit, whose content {@link IngestCommit} decides: the in-memory {@link EventIdIndex}
+ * tells which ids are already stored, and the appender writes the rest, their deliveries and their metric
+ * points. No table the ingest writer appends to has a DuckDB index, so ingest commits do not wait for
+ * checkpoints to rewrite one.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
@@ -50,17 +50,22 @@ public final class DuckDbEventStore implements EventStore {
     private final DeliveryQueue deliveryQueue;
     private final DuckDbMetricStore metrics;
     private final IngestCommit commit;
+    private final EventIdIndex ids;
     private final AppendKind appendKind = new AppendKind();
+    /** Pairs appended in the open transaction, not in {@link #ids} until it commits (writer thread only). */
+    private final Map<EventIdIndex.Fingerprint, Long> uncommitted = new HashMap<>();
+    private long uncommittedTransaction = -1;
     private long nextEventSeq;
     private long nextRejectedSeq;
 
     public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DuckDbDeliveryStore deliveryQueue, DuckDbMetricStore metrics,
-                            IngestCommit commit) {
+                            IngestCommit commit, EventIdIndex ids) {
         this.database = database;
         this.writer = writer;
         this.deliveryQueue = deliveryQueue;
         this.metrics = metrics;
         this.commit = commit;
+        this.ids = ids;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
                 try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
@@ -93,8 +98,13 @@ public final class DuckDbEventStore implements EventStore {
             List<Append> appends = items.stream().map(Append.class::cast).toList();
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
             try {
-                IngestCommit.Result result = commit.write(new Unit(connection), appends.stream().map(Append::events).toList(), rejected);
-                return new GroupCommitWriter.BatchResult<>(result.outcomes(), result.afterCommit());
+                Unit unit = new Unit(connection);
+                IngestCommit.Result result = commit.write(unit, appends.stream().map(Append::events).toList(), rejected);
+                // The index learns of the new events before anyone is told they are accepted.
+                return new GroupCommitWriter.BatchResult<>(result.outcomes(), () -> {
+                    unit.appended.forEach(ids::put);
+                    result.afterCommit().run();
+                });
             } catch (IngestUnit.UnitFailure failure) {
                 throw (SQLException) failure.getCause();
             }
@@ -104,6 +114,7 @@ public final class DuckDbEventStore implements EventStore {
     /** The open ingest transaction, as the commit plan sees it. */
     private final class Unit implements IngestUnit {
         private final Connection connection;
+        private final Map<EventIdIndex.Fingerprint, Long> appended = new HashMap<>();
 
         Unit(Connection connection) {
             this.connection = connection;
@@ -111,7 +122,7 @@ public final class DuckDbEventStore implements EventStore {
 
         @Override
         public Map<EventKey, Long> appendNew(List<NewEvent> candidates) {
-            return sql(() -> insertNew(connection, candidates));
+            return sql(() -> insertNew(connection, candidates, appended));
         }
 
         @Override
@@ -146,14 +157,19 @@ public final class DuckDbEventStore implements EventStore {
         T run() throws SQLException;
     }
 
-    /** Appends the events not stored yet; returns the key and log position of each one appended. */
-    private Map<EventKey, Long> insertNew(Connection connection, List<NewEvent> events) throws SQLException {
-        Set<EventKey> existing = existingKeys(connection, events);
+    /**
+     * Appends the events not stored yet; returns the key and log position of each one appended and adds
+     * it to {@code appended}. Only this writer appends events, so checking the index and then appending
+     * cannot race; appends earlier in the same transaction are seen through {@link #uncommitted()}.
+     */
+    private Map<EventKey, Long> insertNew(Connection connection, List<NewEvent> events, Map<EventIdIndex.Fingerprint, Long> appended)
+            throws SQLException {
+        Map<EventIdIndex.Fingerprint, Long> inTransaction = uncommitted();
         Map<EventKey, Long> inserted = new HashMap<>();
         try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "events")) {
             for (NewEvent e : events) {
-                EventKey k = EventKey.of(e);
-                if (existing.contains(k)) continue;
+                EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
+                if (inTransaction.containsKey(f) || ids.positionOf(f).isPresent()) continue;
                 long seq = nextEventSeq++;
                 appender.beginRow()
                         .append(seq)
@@ -166,36 +182,22 @@ public final class DuckDbEventStore implements EventStore {
                         .append(Micros.of(e.receivedAt()))
                         .append(e.body())
                         .endRow();
-                inserted.put(k, seq);
+                inTransaction.put(f, seq);
+                appended.put(f, seq);
+                inserted.put(EventKey.of(e), seq);
             }
             appender.flush();
         }
         return inserted;
     }
 
-    /**
-     * Which of these events are already stored. Only this writer inserts events, so checking and then
-     * appending cannot race; the primary key still refuses a duplicate if anything ever did. The ids go in
-     * as literals because DuckDB answers an IN list of constants from the primary-key index (a bound
-     * parameter makes it scan).
-     */
-    private static Set<EventKey> existingKeys(Connection connection, List<NewEvent> events) throws SQLException {
-        Map<String, List<String>> idsByTenant = new HashMap<>();
-        for (NewEvent e : events) idsByTenant.computeIfAbsent(e.tenant(), t -> new ArrayList<>()).add(e.eventId());
-        Set<EventKey> existing = new HashSet<>();
-        try (Statement st = connection.createStatement()) {
-            for (Map.Entry<String, List<String>> entry : idsByTenant.entrySet()) {
-                List<String> ids = entry.getValue();
-                for (int from = 0; from < ids.size(); from += 1000) {
-                    String in = SqlLiterals.list(ids.subList(from, Math.min(ids.size(), from + 1000)));
-                    try (ResultSet rs = st.executeQuery("SELECT event_id FROM events WHERE tenant = " + SqlLiterals.string(entry.getKey())
-                            + " AND event_id IN (" + in + ")")) {
-                        while (rs.next()) existing.add(new EventKey(entry.getKey(), rs.getString(1)));
-                    }
-                }
-            }
+    /** The events appended in the transaction now open; forgotten when a new one begins (a failed one rolled back). */
+    private Map<EventIdIndex.Fingerprint, Long> uncommitted() {
+        if (writer.transaction() != uncommittedTransaction) {
+            uncommitted.clear();
+            uncommittedTransaction = writer.transaction();
         }
-        return existing;
+        return uncommitted;
     }
 
     private void insertRejected(Connection connection, List<RejectedEvent> rejected) throws SQLException {
@@ -219,11 +221,13 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public Optional<StoredEvent> find(String tenant, String eventId) {
         if (eventId.indexOf('\u0000') >= 0) return Optional.empty(); // no stored id has one
+        java.util.OptionalLong seq = ids.positionOf(EventIdIndex.Fingerprint.of(tenant, eventId));
+        if (seq.isEmpty()) return Optional.empty();
         return database.read(c -> {
-            // Literals, not parameters: DuckDB then answers from the primary-key index instead of scanning.
+            // A literal position: DuckDB then reads only the row group whose range holds it.
             try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT seq, event_id, event_type, received_us, body FROM events WHERE tenant = "
-                         + SqlLiterals.string(tenant) + " AND event_id = " + SqlLiterals.string(eventId))) {
+                 ResultSet rs = st.executeQuery("SELECT seq, event_id, event_type, received_us, body FROM events WHERE seq = " + seq.getAsLong()
+                         + " AND tenant = " + SqlLiterals.string(tenant) + " AND event_id = " + SqlLiterals.string(eventId))) {
                 return rs.next() ? Optional.of(EventReads.storedEvent(rs)) : Optional.empty();
             }
         });

@@ -41,6 +41,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final CommitObserver observer;
     private volatile boolean stopping;
     private volatile Problem problem;
+    /** Counts transactions begun, so work can tell a new transaction from a retry of a failed one. */
+    private long transactions;
 
     /** Work that may be merged with adjacent work of the same {@link #kind()} into one call. */
     public interface Batchable<R> {
@@ -241,7 +243,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** The number of the transaction open on the writer thread; only meaningful there. */
+    long transaction() {
+        return transactions;
+    }
+
     private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
+        transactions++;
         connection.setAutoCommit(false);
         List<Runnable> afterCommit = new ArrayList<>();
         try {

@@ -1,0 +1,48 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.retention.Retained;
+import dev.eventwire.retention.RetentionStore;
+import dev.eventwire.store.Micros;
+import dev.eventwire.store.SqlRetention;
+import dev.eventwire.support.Awaits;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Retention on DuckDB: the shared SQL steps, run on the rollup writer so ingest and outcomes never wait
+ * behind one; removed events also leave the in-memory id index once their removal has committed.
+ */
+final class DuckDbRetention implements RetentionStore {
+    private final SqlRetention sql;
+    private final GroupCommitWriter writer;
+    private final EventIdIndex eventIds;
+
+    private record Removed(EventIdIndex.Fingerprint fingerprint, long seq) {
+    }
+
+    DuckDbRetention(SqlRetention sql, GroupCommitWriter writer, EventIdIndex eventIds) {
+        this.sql = sql;
+        this.writer = writer;
+        this.eventIds = eventIds;
+    }
+
+    @Override
+    public int prune(Retained what, Instant before, int maxRows) {
+        if (what != Retained.EVENTS) return sql.prune(what, before, maxRows);
+        List<Removed> removed = Awaits.await(writer.submit(c -> {
+            List<Removed> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.statement(Retained.EVENTS) + " RETURNING tenant, event_id, seq")) {
+                ps.setLong(1, Micros.of(before));
+                ps.setInt(2, maxRows);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(new Removed(EventIdIndex.Fingerprint.of(rs.getString(1), rs.getString(2)), rs.getLong(3)));
+                }
+            }
+            return rows;
+        }, rows -> rows.forEach(r -> eventIds.remove(r.fingerprint(), r.seq()))));
+        return removed.size();
+    }
+}
