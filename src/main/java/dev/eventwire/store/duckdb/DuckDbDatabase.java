@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import dev.eventwire.store.SqlLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,6 +25,14 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbDatabase implements AutoCloseable {
     public static final String FILE_NAME = "eventwire.duckdb";
     private static final int READ_CONNECTIONS = 4;
+    /**
+     * Rows per row group for what is written from now on (DuckDB's default is 122,880). A checkpoint
+     * rewrites each table's last, partly filled row group whole, so smaller groups make the checkpoint
+     * every writer waits for shorter: measured 62–74 ms instead of 93–349 ms for the same appends, for a
+     * file 15 % larger (see docs/group-commit.md). Existing row groups keep their size.
+     */
+    private static final int ROW_GROUP_SIZE = 16_384;
+    private static final String CATALOG = "store";
 
     private final DuckDBConnection root;
     private final List<Connection> writeConnections = new ArrayList<>();
@@ -34,7 +44,7 @@ public final class DuckDbDatabase implements AutoCloseable {
         this.root = root;
         this.readers = new ArrayBlockingQueue<>(READ_CONNECTIONS);
         for (int i = 0; i < READ_CONNECTIONS; i++) {
-            Connection reader = root.duplicate();
+            Connection reader = connect(root);
             allReaders.add(reader);
             readers.add(reader);
         }
@@ -45,7 +55,16 @@ public final class DuckDbDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Class.forName("org.duckdb.DuckDBDriver");
-            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
+            // Attached rather than opened directly: only ATTACH takes the row group size.
+            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement st = root.createStatement()) {
+                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(FILE_NAME).toAbsolutePath().toString()) + " AS " + CATALOG
+                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                st.execute("USE " + CATALOG);
+            } catch (SQLException e) {
+                root.close();
+                throw e;
+            }
             Migrations.apply(root);
             return new DuckDbDatabase(root);
         } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
@@ -56,12 +75,21 @@ public final class DuckDbDatabase implements AutoCloseable {
     /** A connection for one writer; closed with the database. */
     synchronized Connection newWriteConnection() {
         try {
-            Connection c = root.duplicate();
+            Connection c = connect(root);
             writeConnections.add(c);
             return c;
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot open a write connection", e);
         }
+    }
+
+    /** Another connection to the attached file, which it uses by default as the first one does. */
+    private static Connection connect(DuckDBConnection root) throws SQLException {
+        Connection c = root.duplicate();
+        try (Statement st = c.createStatement()) {
+            st.execute("USE " + CATALOG);
+        }
+        return c;
     }
 
     /** Runs a read on a pooled connection in auto-commit mode. */
