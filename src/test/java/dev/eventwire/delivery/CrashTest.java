@@ -80,6 +80,16 @@ class CrashTest {
                         r -> r.body().replaceAll(".*?\"event_id\":\"([^\"]+)\".*", "$1"),
                         Collectors.mapping(r -> r.header("webhook-id"), Collectors.toSet())));
                 assertThat(idsPerEvent.values()).allSatisfy(ids -> assertThat(ids).as("one webhook-id per event").hasSize(1));
+
+                // The ids acknowledged before the kill are still taken: sent again, every one is a duplicate.
+                List<String> sample = acknowledged.stream().sorted().limit(500).toList();
+                StringBuilder again = new StringBuilder("{\"events\":[");
+                for (int i = 0; i < sample.size(); i++) {
+                    again.append(i == 0 ? "" : ",").append("{\"event_id\":\"").append(sample.get(i)).append("\",\"event_type\":\"order.created\"}");
+                }
+                ApiClient.Response resent = acme.post("/v1/events", again.append("]}").toString());
+                assertThat(resent.json().get("duplicates").asInt()).as("acknowledged before the kill, taken after it").isEqualTo(sample.size());
+                assertThat(acme.get("/v1/events/" + sample.getFirst()).status()).isEqualTo(200);
             } finally {
                 second.destroy();
                 second.waitFor();
