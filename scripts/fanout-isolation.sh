@@ -4,20 +4,21 @@
 # offered); tenant "other" posts 100 single events/s with autocannon, whose latency is the result.
 # Usage: scripts/fanout-isolation.sh [seconds=60]
 source "$(dirname "${BASH_SOURCE[0]}")/outside-common.sh"
+port=${EW_PORT:-18181}; receiver_port=${RECEIVER_PORT:-19181}
 seconds=${1:-60}
-start_server 18181 --max-webhooks-per-tenant 1000
-start_receiver 19181
-wide=$(tenant_key 18181 wide); other=$(tenant_key 18181 other)
-for h in $(seq 1 1000); do webhook 18181 "$wide" "http://127.0.0.1:19181/w$h"; done
-webhook 18181 "$other" "http://127.0.0.1:19181/other"
+start_server $port --max-webhooks-per-tenant 1000
+start_receiver $receiver_port
+wide=$(tenant_key $port wide); other=$(tenant_key $port other)
+for h in $(seq 1 1000); do webhook $port "$wide" "http://127.0.0.1:$receiver_port/w$h"; done
+webhook $port "$other" "http://127.0.0.1:$receiver_port/other"
 batch='{"events":['$(printf '{"event_type":"a.b"},%.0s' $(seq 1 9))'{"event_type":"a.b"}]}'
 ( end=$((SECONDS + seconds)); while (( SECONDS < end )); do
-    curl -s -o /dev/null -w '%{http_code}\n' -XPOST 127.0.0.1:18181/v1/events -H "Authorization: Bearer $wide" \
+    curl -s -o /dev/null -w '%{http_code}\n' -XPOST 127.0.0.1:$port/v1/events -H "Authorization: Bearer $wide" \
       -H 'content-type: application/json' -d "$batch" >> "$work/wide-codes"; sleep 0.5; done ) &
 pids+=($!); fan=$!
 echo "== tenant other: 100 single events/s for $seconds s while tenant wide fans out"
 autocannon -R 100 -c 4 -d "$seconds" -m POST -H "authorization=Bearer $other" -H 'content-type=application/json' \
-  -b '{"event_type":"order.created","data":{"total_amount":1}}' http://127.0.0.1:18181/v1/events 2>&1 | grep -E "Stat|Latency|requests in|2xx"
+  -b '{"event_type":"order.created","data":{"total_amount":1}}' --renderStatusCodes http://127.0.0.1:$port/v1/events 2>&1 | grep -E "Stat|Latency|requests in|Code|[0-9]{3} "
 wait "$fan" || true
 echo "tenant wide's batches by status: $(sort "$work/wide-codes" | uniq -c | tr -s ' \n' ' ')"
 echo "deliveries counted by the receiver so far: $(received)"

@@ -1,5 +1,6 @@
 # Shared by the outside benchmarks: a `serve` process, an independent receiver (Node.js `http`, answers
 # 200 and counts), tenant keys. Needs node and autocannon on PATH (npm install -g autocannon).
+# Ports: EW_PORT for the server, RECEIVER_PORT for the receiver (each script has its own defaults).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 for tool in node autocannon curl; do

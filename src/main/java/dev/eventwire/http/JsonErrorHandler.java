@@ -23,7 +23,13 @@ final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
-        String codeName = code == 400 ? "bad_request" : code == 413 ? "body_too_large" : code == 431 ? "headers_too_large" : "http_" + code;
+        String codeName = switch (code) {
+            case 400 -> "bad_request";
+            case 413 -> "body_too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            default -> "http_" + code;
+        };
         String text = code == 400 ? "The request could not be parsed (malformed URI or headers)." : "The request was refused (HTTP " + code + ").";
         byte[] body = json.write(new ErrorBody(new ErrorDetail(codeName, text, null))).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

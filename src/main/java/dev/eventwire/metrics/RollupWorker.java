@@ -48,6 +48,7 @@ public final class RollupWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) return; // stopping: the store closes under the round
                 if (failure == null) log.warn("metric rollup failed (reads stay exact; retrying quietly until it works): {}", e.getMessage());
                 failure = String.valueOf(e.getMessage());
                 try {
