@@ -48,13 +48,13 @@ public final class ClusterBench {
                             + " %d webhooks, each event matches all; data in %s%n",
                     command, Runtime.getRuntime().availableProcessors(), postgres.port(), webhooks, folder);
             out.printf("  (a), (b): %,d deliveries posted with the receiver frozen (SIGSTOP), timed from SIGCONT until all received and recorded delivered,"
-                    + " after a warm-up drain of a tenth; --delivery-timeout %ds so no attempt times out while it is frozen%n", deliveries, DRAIN_TIMEOUT.toSeconds());
+                    + " after a warm-up drain of a tenth per process; --delivery-timeout %ds so no attempt times out while it is frozen%n", deliveries, DRAIN_TIMEOUT.toSeconds());
 
             BacklogDrain.Result duck;
             try (ServerProcess server = ServerProcess.start(List.of(), List.of("--data", folder.resolve("duckdb").toString(), "--delivery-timeout",
                     DRAIN_TIMEOUT.toSeconds() + "s"), ChildProcess.freePort(), folder.resolve("duckdb.log"));
                  BenchTarget target = BenchTarget.create(List.of(server), webhooks, receiverPort, receiver)) {
-                duck = measure("(a) one DuckDB process", drain, target, "duck-");
+                duck = measure("(a) one DuckDB process", drain, target, "duck-", 1);
             }
             BacklogDrain.Result one = drainOnReplicas(postgres.createDatabase("one"), 1, folder, receiverPort, receiver, drain, 0);
             out.printf("    PostgreSQL replica / DuckDB process = %.0f %% (goal ≥ 50 %%)%n", 100 * one.rate() / duck.rate());
@@ -78,15 +78,18 @@ public final class ClusterBench {
         try (Replicas replicas = Replicas.start(url, count, List.of("--delivery-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), folder.resolve("pg" + count));
              BenchTarget target = BenchTarget.create(servers(replicas), webhooks, receiverPort, receiver)) {
             String label = count == 1 ? "(a) one PostgreSQL replica" : "(b) " + count + " PostgreSQL replicas";
-            BacklogDrain.Result result = measure(label, drain, target, "pg" + count + "-");
+            BacklogDrain.Result result = measure(label, drain, target, "pg" + count + "-", count);
             if (moreClaims > 0) report("(d) " + count + " replicas, --claims", drain.run(target, "claims-", moreClaims));
             return result;
         }
     }
 
-    /** A warm-up drain of a tenth (so every process has compiled its hot paths), then the measured one. */
-    private BacklogDrain.Result measure(String label, BacklogDrain drain, BenchTarget target, String prefix) {
-        drain.run(target, prefix + "warm-", Math.max(target.webhooks(), deliveries / 10));
+    /**
+     * A warm-up drain of a tenth per process (so every process has compiled its hot paths as often as a
+     * single one would have; three replicas each see a third of the work), then the measured one.
+     */
+    private BacklogDrain.Result measure(String label, BacklogDrain drain, BenchTarget target, String prefix, int processes) {
+        drain.run(target, prefix + "warm-", Math.max(target.webhooks(), deliveries / 10) * processes);
         return report(label, drain.run(target, prefix, deliveries));
     }
 

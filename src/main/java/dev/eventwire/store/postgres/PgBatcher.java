@@ -4,6 +4,7 @@ import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * Group commit for PostgreSQL: items submitted by many threads are written by a few writer threads,
  * each taking whatever is queued (up to a batch) into one transaction, so a commit's fsync is shared by
  * many requests. The queue is bounded; a full queue makes the caller wait, which is backpressure, never loss.
+ *
+ * <p>A batcher may also linger: after taking the first item it waits up to a short while for the batch to
+ * fill to a given size. Each transaction has a fixed cost (round trips, planning, a WAL flush) that several
+ * replicas writing small batches would multiply; lingering keeps batches large where the wait is not
+ * felt (outcomes: the attempt's slot is free before its outcome is written).
  */
 final class PgBatcher<T, R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgBatcher.class);
@@ -37,6 +43,8 @@ final class PgBatcher<T, R> implements AutoCloseable {
     private final PgDatabase database;
     private final BatchWrite<T, R> write;
     private final int maxBatch;
+    private final int fillTo;
+    private final long lingerNanos;
     private final BlockingQueue<Pending<T, R>> queue;
     private final List<Thread> threads = new ArrayList<>();
     private final String name;
@@ -46,6 +54,14 @@ final class PgBatcher<T, R> implements AutoCloseable {
 
     /** {@code commits}: told how long each batch's transaction took, under {@code name}. */
     PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write, CommitObserver commits) {
+        this(database, name, writers, maxBatch, 1, Duration.ZERO, write, commits);
+    }
+
+    /** A batcher that waits up to {@code linger} after a batch's first item for the batch to hold {@code fillTo} items. */
+    PgBatcher(PgDatabase database, String name, int writers, int maxBatch, int fillTo, Duration linger, BatchWrite<T, R> write,
+              CommitObserver commits) {
+        this.fillTo = Math.min(fillTo, maxBatch);
+        this.lingerNanos = linger.toNanos();
         this.database = database;
         this.name = name;
         this.commits = commits;
@@ -89,12 +105,26 @@ final class PgBatcher<T, R> implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                fill(batch);
                 run(batch);
             } catch (InterruptedException e) {
                 if (!running) break;
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** Lingers for more items while the batch is below {@code fillTo}, at most {@code lingerNanos} in all. */
+    private void fill(List<Pending<T, R>> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + lingerNanos;
+        while (batch.size() < fillTo) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Pending<T, R> next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 

@@ -54,6 +54,13 @@ final class PgDeliveryStore implements DeliveryStore {
     static final String WEBHOOK_REMOVED = "webhook removed";
     /** Webhooks looked at per claim, oldest due work first. */
     private static final int MAX_DUE_WEBHOOKS_PER_CLAIM = 1000;
+    /**
+     * Outcomes wait up to this long for a batch of {@link #OUTCOME_BATCH_FILL}: with several replicas each
+     * writing its share, batches would otherwise shrink as replicas are added and the database would spend
+     * its time on per-transaction overhead (three replicas made ten times the commits of one).
+     */
+    private static final Duration OUTCOME_LINGER = Duration.ofMillis(20);
+    private static final int OUTCOME_BATCH_FILL = 512;
     /** A delivery whose webhook this replica does not know yet (created on another replica a moment ago) is looked at again after this. */
     private static final Duration UNKNOWN_WEBHOOK_RETRY = Duration.ofSeconds(1);
     /** Both tables; a pending delivery reads as status "pending" with its next attempt. */
@@ -76,7 +83,8 @@ final class PgDeliveryStore implements DeliveryStore {
         this.clock = clock;
         this.initialLease = initialLease;
         this.replicaId = replicaId;
-        this.outcomes = new PgBatcher<>(database, "eventwire-pg-outcomes", 2, 2048, this::writeOutcomes, commits);
+        this.outcomes = new PgBatcher<>(database, "eventwire-pg-outcomes", 2, 2048, OUTCOME_BATCH_FILL, OUTCOME_LINGER,
+                this::writeOutcomes, commits);
     }
 
     void start() {
