@@ -1,10 +1,10 @@
 # Shared by the outside benchmarks: a `serve` process, an independent receiver (Node.js `http`, answers
-# 200 and counts), tenant keys. Needs node and autocannon on PATH (npm install -g autocannon).
+# 200 and counts), tenant keys. Needs node and curl on PATH; the load generator is scripts/open-loop.js.
 # Ports: EW_PORT for the server, RECEIVER_PORT for the receiver (each script has its own defaults).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for tool in node autocannon curl; do
-  command -v "$tool" >/dev/null || { echo "$(basename "$0"): needs $tool on PATH (autocannon: npm install -g autocannon)" >&2; exit 2; }
+for tool in node curl; do
+  command -v "$tool" >/dev/null || { echo "$(basename "$0"): needs $tool on PATH" >&2; exit 2; }
 done
 work="$(mktemp -d /tmp/eventwire-outside-XXXXXX)"
 pids=()

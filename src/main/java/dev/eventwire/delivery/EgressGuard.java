@@ -45,6 +45,13 @@ public final class EgressGuard {
         }
     }
 
+    /** Whether checking {@code host} asks DNS (and may block for as long as the resolver takes). */
+    public static boolean needsLookup(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        return !Cidr.looksLikeLiteral(h);
+    }
+
     /** Resolves {@code host} once and approves or denies all of its addresses. */
     public Verdict check(String host) {
         String h = host.toLowerCase(Locale.ROOT);

@@ -39,6 +39,7 @@ public final class HttpSender implements AutoCloseable {
     private final Duration timeout;
     /** host -> addresses approved by the latest check of that host. */
     private final Map<String, List<java.net.InetAddress>> approved = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public HttpSender(EgressGuard guard, Duration connectTimeout, Duration timeout, int maxConnectionsPerEndpoint) {
         this.guard = guard;
@@ -93,7 +94,16 @@ public final class HttpSender implements AutoCloseable {
         long start = System.nanoTime();
         URI uri = URI.create(request.url());
         String host = uri.getHost();
-        EgressGuard.Verdict verdict = guard.check(host);
+        // A DNS answer can take seconds: it is awaited on a virtual thread, never on the caller's (the
+        // delivery engine's few platform threads, which every other webhook's attempts share).
+        if (EgressGuard.needsLookup(host)) {
+            return CompletableFuture.supplyAsync(() -> guard.check(host), lookups).thenCompose(verdict -> sendChecked(uri, request, poolKey, start, verdict));
+        }
+        return sendChecked(uri, request, poolKey, start, guard.check(host));
+    }
+
+    private CompletableFuture<AttemptResult> sendChecked(URI uri, OutgoingRequest request, String poolKey, long start, EgressGuard.Verdict verdict) {
+        String host = uri.getHost();
         if (verdict instanceof EgressGuard.Verdict.Denied denied) {
             return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", 0));
         }
@@ -215,6 +225,7 @@ public final class HttpSender implements AutoCloseable {
 
     @Override
     public void close() {
+        lookups.shutdownNow();
         try {
             client.stop();
         } catch (Exception ignored) {
