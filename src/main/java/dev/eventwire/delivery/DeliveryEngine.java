@@ -425,6 +425,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             } catch (InterruptedException e) {
                 if (!running) return;
             } catch (RuntimeException e) {
+                if (!running) return; // stopping: the store refuses or the wait was interrupted; nothing to report
                 log.warn("delivery poll failed: {}", e.getMessage());
                 try {
                     Thread.sleep(settings.pollInterval().toMillis());
