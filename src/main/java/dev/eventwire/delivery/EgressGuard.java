@@ -45,17 +45,20 @@ public final class EgressGuard {
         }
     }
 
+    /** A URL's host as names and addresses are compared: lower case, an IPv6 literal without its brackets. */
+    public static String hostKey(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
     /** Whether checking {@code host} asks DNS (and may block for as long as the resolver takes). */
     public static boolean needsLookup(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-        return !Cidr.looksLikeLiteral(h);
+        return !Cidr.looksLikeLiteral(hostKey(host));
     }
 
     /** Resolves {@code host} once and approves or denies all of its addresses. */
     public Verdict check(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        String h = hostKey(host);
         List<InetAddress> addresses;
         try {
             addresses = Cidr.looksLikeLiteral(h) ? List.of(Cidr.literal(h)) : resolver.resolve(h);

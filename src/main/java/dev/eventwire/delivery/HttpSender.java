@@ -67,9 +67,7 @@ public final class HttpSender implements AutoCloseable {
     private final class PinnedResolver implements SocketAddressResolver {
         @Override
         public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
-            String key = host.toLowerCase(java.util.Locale.ROOT);
-            if (key.startsWith("[") && key.endsWith("]")) key = key.substring(1, key.length() - 1);
-            List<java.net.InetAddress> addresses = approved.get(key);
+            List<java.net.InetAddress> addresses = approved.get(EgressGuard.hostKey(host));
             if (addresses == null) {
                 promise.failed(new EgressDeniedException("no approved address for " + host));
                 return;
@@ -107,9 +105,7 @@ public final class HttpSender implements AutoCloseable {
         if (verdict instanceof EgressGuard.Verdict.Denied denied) {
             return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", 0));
         }
-        String key = host.toLowerCase(java.util.Locale.ROOT);
-        if (key.startsWith("[") && key.endsWith("]")) key = key.substring(1, key.length() - 1);
-        approved.put(key, ((EgressGuard.Verdict.Allowed) verdict).addresses());
+        approved.put(EgressGuard.hostKey(host), ((EgressGuard.Verdict.Allowed) verdict).addresses());
 
         CompletableFuture<AttemptResult> future = new CompletableFuture<>();
         Runnable again = () -> newRequest(uri, request, poolKey).send(new CappedListener(start, future, null));

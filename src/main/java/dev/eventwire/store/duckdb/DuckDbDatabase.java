@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.SqlWork;
 import dev.eventwire.support.StoreUnavailableException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import dev.eventwire.store.SqlLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
