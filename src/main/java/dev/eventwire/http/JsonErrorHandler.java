@@ -12,7 +12,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty answers itself, before a request reaches the routes (a malformed URI, a bad header), use
- * the service's JSON error body too, instead of Jetty's HTML page.
+ * the service's JSON error body too, instead of Jetty's HTML page. Jetty closes the connection after such
+ * a request, so the answer says {@code Connection: close}: a keep-alive client that reused it would send
+ * its next request into a closing socket and get no answer at all.
  */
 final class JsonErrorHandler extends ErrorHandler {
     private final Json json;
@@ -34,6 +36,7 @@ final class JsonErrorHandler extends ErrorHandler {
         byte[] body = json.write(new ErrorBody(new ErrorDetail(codeName, text, null))).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

@@ -92,8 +92,13 @@ class HostileInputTest {
                 assertThat(r.json().get("error").get("message").asText()).as(url).contains("port");
             }
             assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1:8443/h\"}").status()).isEqualTo(201);
-            assertRefused(acme.get("/v1/events/" + "a".repeat(100_000)), 414, "uri_too_long", null);
-            assertRefused(acme.get("/v1/events/s-1%00"), 400, "bad_request", null);
+            ApiClient.Response tooLong = acme.get("/v1/events/" + "a".repeat(100_000));
+            assertRefused(tooLong, 414, "uri_too_long", null);
+            ApiClient.Response malformed = acme.get("/v1/events/s-1%00");
+            assertRefused(malformed, 400, "bad_request", null);
+            // Refused before routing, the connection is closed; the answer says so, so the client does not reuse it.
+            assertThat(tooLong.raw().headers().firstValue("connection")).hasValue("close");
+            assertThat(malformed.raw().headers().firstValue("connection")).hasValue("close");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"x\":\"\\ud800\"}}"), 422, "invalid_unicode", "data.x");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"\\udfff\":1}}"), 400, "malformed_json", null);
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"o\\u0000-1\"}"), 422, "invalid_format", "entity_id");
