@@ -79,7 +79,8 @@ public final class RetentionBench {
 
     private static double mib(Path dir) {
         long bytes = 0;
-        for (String name : List.of(DuckDbDatabase.FILE_NAME, DuckDbDatabase.FILE_NAME + ".wal")) {
+        for (String name : List.of(DuckDbDatabase.FILE_NAME, DuckDbDatabase.FILE_NAME + ".wal", DuckDbDatabase.DELIVERY_FILE_NAME,
+                DuckDbDatabase.DELIVERY_FILE_NAME + ".wal")) {
             try {
                 Path f = dir.resolve(name);
                 if (Files.exists(f)) bytes += Files.size(f);

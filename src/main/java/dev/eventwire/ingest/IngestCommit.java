@@ -76,6 +76,7 @@ public final class IngestCommit {
         for (NewEvent e : accepted) points.addAll(catalog.pointsOf(e));
         for (RejectedEvent r : rejected) points.addAll(catalog.pointsOf(r));
         List<Contribution> written = points.isEmpty() ? List.of() : unit.appendPoints(points);
+        unit.complete();
 
         List<List<AppendOutcome>> outcomes = new ArrayList<>(requests.size());
         for (List<NewEvent> request : requests) {

@@ -36,6 +36,13 @@ public interface IngestUnit {
     /** Stores the metric points, numbered in the order given. */
     List<Contribution> appendPoints(List<MetricPoint> points);
 
+    /**
+     * Called last, once the commit plan is complete: a store that writes each event together with the
+     * record of the deliveries it owes writes them now.
+     */
+    default void complete() {
+    }
+
     /** A store write inside the unit failed; the adapter unwraps it where it handles store errors. */
     final class UnitFailure extends RuntimeException {
         public UnitFailure(Exception cause) {

@@ -14,11 +14,18 @@ import java.util.function.Function;
 public final class SqlRetention implements RetentionStore {
     private final Function<SqlWork<Integer>, Integer> write;
     private final String pointFolded;
+    private final String eventDone;
 
     /** {@code pointFolded}: an SQL condition on {@code metric_points} that holds once the point is in its bucket. */
     public SqlRetention(Function<SqlWork<Integer>, Integer> write, String pointFolded) {
+        this(write, pointFolded, "true");
+    }
+
+    /** {@code eventDone}: a further SQL condition on {@code events} that holds once an event's deliveries are all written. */
+    public SqlRetention(Function<SqlWork<Integer>, Integer> write, String pointFolded, String eventDone) {
         this.write = write;
         this.pointFolded = pointFolded;
+        this.eventDone = eventDone;
     }
 
     @Override
@@ -36,7 +43,7 @@ public final class SqlRetention implements RetentionStore {
     /** The delete of one step: its parameters are the age limit in microseconds and the most rows to remove. */
     public String statement(Retained what) {
         return switch (what) {
-            case EVENTS -> step("events", "received_us < ? AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.event_seq = events.seq)");
+            case EVENTS -> step("events", "received_us < ? AND " + eventDone + " AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.event_seq = events.seq)");
             case REJECTED_EVENTS -> step("rejected_events", "received_us < ?");
             case FINISHED_DELIVERIES -> step("delivery_history", "updated_us < ?");
             case DELIVERY_ATTEMPTS -> step("delivery_attempts", "attempted_us < ?");

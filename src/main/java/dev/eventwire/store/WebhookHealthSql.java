@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Inside the transaction that records outcomes, in SQL both backends answer alike: keeps each webhook's
  * {@code failing_since_us} (the first failure since its last success), disables a webhook that has failed
- * for the rule's period, and reports deliveries that died and webhooks that recovered. Set-based: a few
+ * for the rule's period, and reports webhooks that recovered. Set-based: a few
  * statements per batch whatever the number of webhooks in it (usually one update and one read that
  * finds nothing).
  */
@@ -31,6 +31,30 @@ public final class WebhookHealthSql {
     private WebhookHealthSql() {
     }
 
+    /** The deliveries among {@code applied} that died. */
+    public static List<DeliveryEffect> deaths(List<AttemptRecord> applied) {
+        List<DeliveryEffect> died = new ArrayList<>();
+        for (AttemptRecord r : applied) {
+            if (r.newStatus() == DeliveryStatus.DEAD) died.add(new DeliveryEffect.DeliveryDied(r));
+        }
+        return died;
+    }
+
+    /**
+     * Whether {@link #apply} could change anything for {@code applied}: some attempt failed, or a webhook
+     * that succeeded is marked failing. Read-only; usually one read that finds nothing.
+     */
+    public static boolean mayChange(Connection c, List<AttemptRecord> applied) throws SQLException {
+        if (applied.isEmpty()) return false;
+        if (applied.stream().anyMatch(r -> !r.success())) return true;
+        String ids = SqlLiterals.list(applied.stream().map(AttemptRecord::webhookId).distinct().toList());
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM webhooks WHERE id IN (" + ids + ") AND failing_since_us IS NOT NULL")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
     /** {@code applied}: the outcomes this transaction recorded (not duplicates, not stale ones). */
     public static List<DeliveryEffect> apply(Connection c, List<AttemptRecord> applied, WebhookHealthRule rule, Disabler disabler) throws SQLException {
         List<DeliveryEffect> effects = new ArrayList<>();
@@ -41,7 +65,6 @@ public final class WebhookHealthSql {
         for (AttemptRecord r : applied) {
             if (r.success()) lastSuccess.merge(r.webhookId(), r, (a, b) -> b.attemptedAt().isAfter(a.attemptedAt()) ? b : a);
             else firstFailure.merge(r.webhookId(), r, (a, b) -> b.attemptedAt().isBefore(a.attemptedAt()) ? b : a);
-            if (r.newStatus() == DeliveryStatus.DEAD) effects.add(new DeliveryEffect.DeliveryDied(r));
         }
         firstFailure.keySet().removeAll(lastSuccess.keySet()); // a success in the batch: the webhook works
         for (AttemptRecord r : firstFailure.values()) {

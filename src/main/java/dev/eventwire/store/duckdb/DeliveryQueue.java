@@ -1,12 +1,13 @@
 package dev.eventwire.store.duckdb;
 
-import dev.eventwire.events.QueuedDelivery;
-import dev.eventwire.ingest.PlannedDelivery;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
-
-/** Writes the deliveries of newly accepted events inside the ingest transaction. */
+/**
+ * What the ingest writer needs of the delivery file: numbers for the deliveries it records in the event
+ * log, and telling it how far the log is committed, so the delivery writer writes their rows behind it.
+ */
 interface DeliveryQueue {
-    List<QueuedDelivery> queue(Connection connection, List<PlannedDelivery> deliveries) throws SQLException;
+    /** Reserves {@code deliveries} consecutive delivery numbers; returns the first. */
+    long allocate(int deliveries);
+
+    /** Events up to log position {@code eventSeq} are committed; called before anyone learns of them. */
+    void logged(long eventSeq);
 }

@@ -24,9 +24,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded backend: one DuckDB file owned by this process. Three writers commit in parallel: ingest
- * (events, their deliveries and metric points, keys, webhooks), delivery (claims, attempt outcomes) and
- * metric rollups, so neither delivery traffic nor rollups slow ingest acknowledgements.
+ * The embedded backend: two DuckDB files owned by this process. Three writers commit in parallel: ingest
+ * (events with the deliveries they owe, metric points, keys, webhooks) and metric rollups in the event
+ * log file, and delivery (delivery rows, claims, attempt outcomes) in the delivery file, so neither
+ * delivery traffic, its checkpoints, nor rollups slow ingest acknowledgements.
  */
 public final class DuckDbBackend implements StoreBackend {
     /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
@@ -52,7 +53,7 @@ public final class DuckDbBackend implements StoreBackend {
         this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         try {
             this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
-            this.webhooks = new DuckDbWebhookStore(database, writer, filters);
+            this.webhooks = new DuckDbWebhookStore(database, writer, filters, deliveries);
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);
             this.replicas = replicas;
@@ -105,9 +106,14 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public RetentionStore retention() {
-        // On the rollup writer: a background job, so ingest and outcomes never wait behind a retention step.
-        SqlRetention sql = new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)");
-        return new DuckDbRetention(sql, rollupWriter, eventIds);
+        // The event log file's tables on the rollup writer, a background job, so ingest never waits behind a
+        // retention step; the delivery file's on the delivery writer (a transaction writes one file). An event
+        // is kept until its deliveries are written to the delivery file and none of them is pending.
+        String pointFolded = "seq <= (SELECT rolled_up_seq FROM metric_rollup WHERE id = 1)";
+        String eventDone = "(fan_out IS NULL OR seq <= (SELECT event_seq FROM fan_out_cursor))";
+        SqlRetention inLog = new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), pointFolded, eventDone);
+        SqlRetention inDeliveryFile = new SqlRetention(work -> Awaits.await(deliveryWriter.submit(work)), pointFolded, eventDone);
+        return new DuckDbRetention(inLog, inDeliveryFile, rollupWriter, eventIds);
     }
 
     @Override

@@ -17,13 +17,23 @@ import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The embedded database file and its connections: one connection per {@link GroupCommitWriter} and a
+ * The embedded database files and their connections: one connection per {@link GroupCommitWriter} and a
  * small pool of read connections. DuckDB gives each read a consistent snapshot of committed data, so
  * reads never wait for a writer; writers on different connections work in parallel and only conflict
  * when both update the same row.
+ *
+ * <p>Two files: the event log (events, webhooks, keys, metrics) and the delivery file (the delivery queue,
+ * its history and the attempt log). DuckDB checkpoints each file on its own and a checkpoint holds only
+ * the writers of its file, so the busy delivery bookkeeping never stalls an ingest acknowledgement (see
+ * docs/group-commit.md). Every connection resolves unqualified table names in both files.
  */
 public final class DuckDbDatabase implements AutoCloseable {
     public static final String FILE_NAME = "eventwire.duckdb";
+    public static final String DELIVERY_FILE_NAME = "deliveries.duckdb";
+    /** The catalog of the event log file, the default of every connection. */
+    static final String CATALOG = "store";
+    /** The catalog of the delivery file. */
+    static final String DELIVERY_CATALOG = "deliveries";
     private static final int READ_CONNECTIONS = 4;
     /**
      * Rows per row group for what is written from now on (DuckDB's default is 122,880). A checkpoint
@@ -32,7 +42,6 @@ public final class DuckDbDatabase implements AutoCloseable {
      * file 15 % larger (see docs/group-commit.md). Existing row groups keep their size.
      */
     private static final int ROW_GROUP_SIZE = 16_384;
-    private static final String CATALOG = "store";
 
     private final DuckDBConnection root;
     private final List<Connection> writeConnections = new ArrayList<>();
@@ -54,21 +63,43 @@ public final class DuckDbDatabase implements AutoCloseable {
     public static DuckDbDatabase open(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            Class.forName("org.duckdb.DuckDBDriver");
-            // Attached rather than opened directly: only ATTACH takes the row group size.
-            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-            try (Statement st = root.createStatement()) {
-                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(FILE_NAME).toAbsolutePath().toString()) + " AS " + CATALOG
-                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
-                st.execute("USE " + CATALOG);
+            DuckDBConnection root = attach(dataDir);
+            try {
+                Migrations.apply(root);
+                useBoth(root);
             } catch (SQLException e) {
                 root.close();
                 throw e;
             }
-            Migrations.apply(root);
             return new DuckDbDatabase(root);
         } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An in-memory DuckDB with both files of {@code dataDir} attached, the event log file in use; no migration applied. */
+    static DuckDBConnection attach(Path dataDir) throws SQLException, ClassNotFoundException {
+        Class.forName("org.duckdb.DuckDBDriver");
+        // Attached rather than opened directly: only ATTACH takes the row group size.
+        DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement st = root.createStatement()) {
+            for (String[] file : List.of(new String[] {FILE_NAME, CATALOG}, new String[] {DELIVERY_FILE_NAME, DELIVERY_CATALOG})) {
+                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(file[0]).toAbsolutePath().toString()) + " AS " + file[1]
+                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+            }
+            st.execute("USE " + CATALOG);
+        } catch (SQLException e) {
+            root.close();
+            throw e;
+        }
+        return root;
+    }
+
+    /** Unqualified names resolve in the event log file first, then in the delivery file; new tables go to the event log. */
+    private static void useBoth(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("USE " + CATALOG);
+            st.execute("SET search_path = '" + CATALOG + ".main," + DELIVERY_CATALOG + ".main'");
         }
     }
 
@@ -83,12 +114,10 @@ public final class DuckDbDatabase implements AutoCloseable {
         }
     }
 
-    /** Another connection to the attached file, which it uses by default as the first one does. */
+    /** Another connection to the attached files, resolving names as the first one does. */
     private static Connection connect(DuckDBConnection root) throws SQLException {
         Connection c = root.duplicate();
-        try (Statement st = c.createStatement()) {
-            st.execute("USE " + CATALOG);
-        }
+        useBoth(c);
         return c;
     }
 

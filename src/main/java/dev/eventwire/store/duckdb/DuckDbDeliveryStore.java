@@ -44,14 +44,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Deliveries and the attempt log in DuckDB. Creation happens inside the ingest transaction
- * ({@link DeliveryQueue}); outcomes from many concurrent attempts are merged by the group-commit writer
- * and applied with one set-based UPDATE and one INSERT per commit.
+ * Deliveries and the attempt log in DuckDB's delivery file. The ingest commit records in the event log
+ * the deliveries each accepted event owes ({@link DeliveryQueue}); every transaction of the delivery
+ * writer begins by writing the delivery rows of the events logged since its last one, and a cursor in
+ * the delivery file, moved in the same transaction, says how far that got — so a crash between the two
+ * commits loses nothing, and the next start writes what is missing. Outcomes from many concurrent
+ * attempts are merged by the group-commit writer and applied with one set-based UPDATE and one INSERT
+ * per commit. Webhook health lives in the event log file, which the ingest writer alone writes: outcomes
+ * that may change it hand it a follow-up.
  */
 public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
@@ -76,8 +83,17 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private final Clock clock;
     private final Duration initialLease;
     private final OutcomeKind outcomeKind = new OutcomeKind();
-    private long nextDeliverySeq;
+    /** Numbers deliveries; the ingest writer takes blocks for fan-outs, the delivery writer single ones for replays. */
+    private final AtomicLong nextDeliverySeq = new AtomicLong();
     private long nextAttemptSeq;
+    /** The highest event log position committed (set by the ingest writer after each commit). */
+    private volatile long loggedUpTo;
+    /** The event log position up to which delivery rows are committed here (the delivery writer's thread only). */
+    private long committedUpTo;
+    /** The same, counting rows written in the open transaction (the delivery writer's thread only). */
+    private long writtenUpTo;
+    /** Health follow-ups handed to the ingest writer and not yet committed: until then its view of webhook health is behind. */
+    private final AtomicInteger healthFollowUps = new AtomicInteger();
 
     public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Ids ids, Clock clock,
                                Duration initialLease, WebhookHealthRule healthRule) {
@@ -95,11 +111,71 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (seq BIGINT, event_seq BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS release_stage (webhook_id VARCHAR, event_id VARCHAR)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS renew_stage (seq BIGINT)");
-                nextDeliverySeq = Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history"));
+                try (ResultSet rs = st.executeQuery("SELECT (SELECT event_seq FROM fan_out_cursor), (SELECT coalesce(max(seq), 0) FROM events)")) {
+                    rs.next();
+                    committedUpTo = rs.getLong(1);
+                    writtenUpTo = committedUpTo;
+                    loggedUpTo = rs.getLong(2);
+                }
+            }
+            // Deliveries of events acknowledged before a crash that had not reached this file yet.
+            c.setAutoCommit(false);
+            try {
+                Runnable caughtUp = writeLogged(c, 0);
+                c.commit();
+                if (caughtUp != null) caughtUp.run();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            try (Statement st = c.createStatement()) {
+                nextDeliverySeq.set(Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history")));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
             }
             return null;
         });
+        writer.beginEachTransactionWith(c -> {
+            writtenUpTo = committedUpTo; // what a rolled-back transaction wrote is gone
+            return writeLogged(c, 0);
+        });
+    }
+
+    // ---- creation: the deliveries the event log records, written here behind it ----
+
+    @Override
+    public void logged(long eventSeq) {
+        if (eventSeq > loggedUpTo) loggedUpTo = eventSeq;
+    }
+
+    /**
+     * Writes the delivery rows of the events logged after the cursor, up to the latest committed event (or
+     * {@code atLeast}, an event known to be committed), and moves the cursor in the same transaction; one
+     * set-based statement, the rows built inside DuckDB from the events' record. Returns what to run once
+     * committed, or null when there was nothing to write.
+     */
+    private Runnable writeLogged(Connection c, long atLeast) throws SQLException {
+        long upTo = Math.max(loggedUpTo, atLeast);
+        if (upTo <= writtenUpTo) return null;
+        // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
+        long lease = initialLease.toNanos() / 1000;
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO delivery_queue SELECT split_part(entry, ' ', 1), e.event_id, e.tenant, split_part(entry, ' ', 2), e.event_type, "
+                    + "'pending', 0, 0, false, e.received_us, CASE WHEN split_part(entry, ' ', 3) = 'i' THEN e.received_us + " + lease + " END, NULL, NULL, "
+                    + "e.received_us, e.received_us, e.deliveries_from + i - 1, e.seq, CASE WHEN split_part(entry, ' ', 3) = 'e' THEN e.entity_id END "
+                    + "FROM (SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, unnest(string_split(fan_out, ',')) AS entry, "
+                    + "generate_subscripts(string_split(fan_out, ','), 1) AS i FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo
+                    + " AND fan_out IS NOT NULL) e");
+            st.executeUpdate("UPDATE fan_out_cursor SET event_seq = " + upTo);
+        }
+        writtenUpTo = upTo;
+        return () -> committedUpTo = Math.max(committedUpTo, upTo);
+    }
+
+    /** Waits until the deliveries of every event logged so far are written, so a read sees them. */
+    private void awaitWritten() {
+        if (loggedUpTo > committedUpTo) Awaits.await(writer.submitUnordered(c -> null));
     }
 
     private static long maxPlusOne(Statement st, String table) throws SQLException {
@@ -109,12 +185,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         }
     }
 
-    // ---- creation, inside the ingest transaction (writer thread) ----
-
     @Override
-    public List<QueuedDelivery> queue(Connection connection, List<PlannedDelivery> deliveries) throws SQLException {
-        return append(connection, deliveries.stream().map(d -> new NewRow(d.webhookId(), d.event().eventId(), d.event().tenant(), d.messageId(),
-                d.event().eventType(), d.eventSeq(), d.inline(), d.entityKey())).toList(), Micros.of(clock.instant()));
+    public long allocate(int deliveries) {
+        return nextDeliverySeq.getAndAdd(deliveries);
     }
 
     /** A new pending delivery row; {@code leased}: handed to the engine in memory at once. */
@@ -122,17 +195,17 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                           Optional<String> entityKey) {
     }
 
-    /** Appends new pending deliveries; runs on the ingest writer, which alone numbers deliveries. */
+    /** Appends new pending deliveries (replays); runs on the delivery writer. */
     private List<QueuedDelivery> append(Connection connection, List<NewRow> rows, long now) throws SQLException {
         List<QueuedDelivery> queued = new ArrayList<>(rows.size());
         long leaseUntil = now + initialLease.toNanos() / 1000;
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "delivery_queue")) {
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
             for (NewRow d : rows) {
                 appender.beginRow().append(d.webhookId()).append(d.eventId()).append(d.tenant()).append(d.messageId()).append(d.eventType())
                         .append("pending").append(0).append(0).append(false).append(now);
                 if (d.leased()) appender.append(leaseUntil);
                 else appender.appendNull();
-                long seq = nextDeliverySeq++;
+                long seq = nextDeliverySeq.getAndIncrement();
                 appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq());
                 if (d.entityKey().isPresent()) appender.append(d.entityKey().get());
                 else appender.appendNull();
@@ -145,16 +218,18 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     /**
-     * On the ingest writer, so a replay batch and an ingest commit never interleave: an event cannot get
-     * a delivery from its fan-out and another from a replay. Existing deliveries are found within the
-     * batch's event positions, a range DuckDB answers from row-group minima and maxima.
+     * On the delivery writer, after the fan-out of every event up to the batch's last one is written (the
+     * replay read those events, so they are committed): an event cannot get a delivery from its fan-out
+     * and another from a replay. Existing deliveries are found within the batch's event positions, a range
+     * DuckDB answers from row-group minima and maxima.
      */
     @Override
     public int queueMissing(String webhookId, List<ReplayDelivery> deliveries, Instant now) {
         if (deliveries.isEmpty()) return 0;
-        return Awaits.await(ingestWriter.submit(c -> {
-            long lo = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).min().orElseThrow();
-            long hi = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).max().orElseThrow();
+        long lo = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).min().orElseThrow();
+        long hi = deliveries.stream().mapToLong(ReplayDelivery::eventSeq).max().orElseThrow();
+        return Awaits.await(writer.<Replayed>submit(c -> {
+            Runnable caughtUp = writeLogged(c, hi);
             String in = SqlLiterals.list(deliveries.stream().map(ReplayDelivery::eventId).toList());
             Set<String> existing = new HashSet<>();
             try (Statement st = c.createStatement()) {
@@ -167,9 +242,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             }
             List<NewRow> missing = deliveries.stream().filter(d -> !existing.contains(d.eventId()))
                     .map(d -> new NewRow(webhookId, d.eventId(), d.tenant(), d.messageId(), d.eventType(), d.eventSeq(), false, d.entityKey())).toList();
-            if (missing.isEmpty()) return 0;
-            return append(c, missing, Micros.of(now)).size();
-        }));
+            return new Replayed(missing.isEmpty() ? 0 : append(c, missing, Micros.of(now)).size(), caughtUp);
+        }, r -> {
+            if (r.caughtUp() != null) r.caughtUp().run();
+        })).count();
+    }
+
+    /** Deliveries a replay created, and what to run once they are committed. */
+    private record Replayed(int count, Runnable caughtUp) {
     }
 
     // ---- claims ----
@@ -344,12 +424,15 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     // ---- outcomes (merged per commit) ----
 
-    private record Outcome(AttemptRecord record, Runnable afterCommit, OutcomeKind kind) implements GroupCommitWriter.Batchable<Void> {
+    /** {@code settled}: completed once what the outcome changes in webhook health is committed too. */
+    private record Outcome(AttemptRecord record, Runnable afterCommit, OutcomeKind kind, CompletableFuture<Void> settled)
+            implements GroupCommitWriter.Batchable<Void> {
     }
 
     @Override
     public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit) {
-        return writer.submitBatchable(new Outcome(record, afterCommit, outcomeKind), null);
+        Outcome outcome = new Outcome(record, afterCommit, outcomeKind, new CompletableFuture<>());
+        return writer.submitBatchable(outcome, null).thenCompose(v -> outcome.settled());
     }
 
     @Override
@@ -452,7 +535,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
             }
             if (!log.isEmpty()) {
-                try (DuckDBAppender ap = dc.createAppender("main", "delivery_attempts")) {
+                try (DuckDBAppender ap = dc.createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_attempts")) {
                     for (AttemptRecord r : log) {
                         ap.beginRow().append(r.attemptId()).append(nextAttemptSeq++).append(r.tenant()).append(r.webhookId()).append(r.eventId())
                                 .append(r.messageId()).append(r.attempt()).append(r.trigger().wireName());
@@ -465,34 +548,83 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     }
                 }
             }
-            List<DeliveryEffect> effects = new ArrayList<>();
-            for (AttemptRecord r : decided) {
-                if (r.disableWebhookReason().isPresent() && disableWebhook(c, r.webhookId(), r.disableWebhookReason().get(), Micros.of(r.attemptedAt()))) {
-                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
-                }
-            }
-            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
-                    DuckDbDeliveryStore::disableWebhook));
+            List<AttemptRecord> disabling = decided.stream().filter(r -> r.disableWebhookReason().isPresent()).toList();
+            List<AttemptRecord> applied = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
+            List<DeliveryEffect> deaths = WebhookHealthSql.deaths(applied);
+            boolean healthFollowUp = !disabling.isEmpty() || healthFollowUps.get() > 0 || WebhookHealthSql.mayChange(c, applied);
             List<Void> results = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) results.add(null);
             DeliveryEffects told = effectsListener;
             return new GroupCommitWriter.BatchResult<>(results, () -> {
                 outcomes.forEach(o -> o.afterCommit.run());
-                if (!effects.isEmpty()) told.committed(effects);
+                if (!deaths.isEmpty()) told.committed(deaths);
+                if (!healthFollowUp) {
+                    outcomes.forEach(o -> o.settled().complete(null));
+                    return;
+                }
+                followHealth(disabling, applied, told).whenComplete((v, failure) -> outcomes.forEach(o -> {
+                    if (failure == null) o.settled().complete(null);
+                    else o.settled().completeExceptionally(failure);
+                }));
             });
         }
     }
 
-    /** True when the webhook was active and is now disabled, its pending deliveries parked. */
-    private static boolean disableWebhook(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
+    /** What a health follow-up changed: effects to tell, webhooks it disabled. */
+    private record HealthChange(List<DeliveryEffect> effects, Map<String, Long> disabled) {
+    }
+
+    /**
+     * Webhook health is kept in the event log file, written by the ingest writer only (a transaction may
+     * write one file): the recorded outcomes go there to update it, one follow-up after another, and a
+     * webhook it disables has its pending deliveries parked here afterwards. A crash in between leaves a
+     * disabled webhook's deliveries pending; the engine parks each one it finds for a webhook no longer
+     * active.
+     */
+    private CompletableFuture<Void> followHealth(List<AttemptRecord> disabling, List<AttemptRecord> applied, DeliveryEffects told) {
+        healthFollowUps.incrementAndGet();
+        List<CompletableFuture<Void>> parked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return ingestWriter.<HealthChange>submitUnordered(c -> {
+            List<DeliveryEffect> effects = new ArrayList<>();
+            Map<String, Long> disabled = new LinkedHashMap<>();
+            WebhookHealthSql.Disabler disabler = (connection, webhookId, reason, nowMicros) -> {
+                if (!deactivate(connection, webhookId, reason, nowMicros)) return false;
+                disabled.put(webhookId, nowMicros);
+                return true;
+            };
+            for (AttemptRecord r : disabling) {
+                String reason = r.disableWebhookReason().orElseThrow();
+                if (disabler.disable(c, r.webhookId(), reason, Micros.of(r.attemptedAt()))) {
+                    effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), reason, r.attemptedAt(), r.attemptedAt()));
+                }
+            }
+            effects.addAll(WebhookHealthSql.apply(c, applied, healthRule, disabler));
+            return new HealthChange(effects, disabled);
+        }, change -> {
+            healthFollowUps.decrementAndGet();
+            if (!change.effects().isEmpty()) told.committed(change.effects());
+            change.disabled().forEach((webhookId, nowMicros) -> parked.add(parkWebhook(webhookId, nowMicros)));
+        }).whenComplete((change, failure) -> {
+            if (failure != null) healthFollowUps.decrementAndGet();
+        }).thenCompose(change -> CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)));
+    }
+
+    /** Marks an active webhook disabled; true when it was active. In the event log file. */
+    private static boolean deactivate(Connection c, String webhookId, String reason, long nowMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false, disabled_reason = ?, updated_us = ? WHERE id = ? AND active")) {
             ps.setString(1, reason);
             ps.setLong(2, nowMicros);
             ps.setString(3, webhookId);
-            if (ps.executeUpdate() == 0) return false;
+            return ps.executeUpdate() > 0;
         }
-        park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
-        return true;
+    }
+
+    /** Parks every pending delivery of a webhook that no longer takes them (removed, switched off, disabled). */
+    CompletableFuture<Void> parkWebhook(String webhookId, long nowMicros) {
+        return writer.submit(c -> {
+            park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
+            return null;
+        });
     }
 
     @Override
@@ -504,11 +636,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
+        awaitWritten();
         return database.read(c -> READS.list(c, tenant, webhookId, status, page));
     }
 
     @Override
     public Optional<Delivery> find(String tenant, String webhookId, String eventId) {
+        awaitWritten();
         return database.read(c -> READS.find(c, tenant, webhookId, eventId));
     }
 

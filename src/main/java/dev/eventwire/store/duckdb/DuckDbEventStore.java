@@ -30,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +41,10 @@ import org.duckdb.DuckDBConnection;
 /**
  * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
  * into one write per commit, whose content {@link IngestCommit} decides: the in-memory {@link EventIdIndex}
- * tells which ids are already stored, and the appender writes the rest, their deliveries and their metric
- * points. No table the ingest writer appends to has a DuckDB index, so ingest commits do not wait for
- * checkpoints to rewrite one.
+ * tells which ids are already stored, and the appender writes the rest, each with the record of the
+ * deliveries it owes ({@link FanOutRecord}; the delivery writer writes their rows in the delivery file
+ * right after), and their metric points. No table the ingest writer appends to has a DuckDB index, so
+ * ingest commits do not wait for checkpoints to rewrite one.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
@@ -58,7 +60,7 @@ public final class DuckDbEventStore implements EventStore {
     private long nextEventSeq;
     private long nextRejectedSeq;
 
-    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DuckDbDeliveryStore deliveryQueue, DuckDbMetricStore metrics,
+    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
                             IngestCommit commit, EventIdIndex ids) {
         this.database = database;
         this.writer = writer;
@@ -100,9 +102,11 @@ public final class DuckDbEventStore implements EventStore {
             try {
                 Unit unit = new Unit(connection);
                 IngestCommit.Result result = commit.write(unit, appends.stream().map(Append::events).toList(), rejected);
-                // The index learns of the new events before anyone is told they are accepted.
+                // The index and the delivery writer learn of the new events before anyone is told they are accepted.
+                long lastSeq = unit.lastSeq;
                 return new GroupCommitWriter.BatchResult<>(result.outcomes(), () -> {
                     unit.appended.forEach(ids::put);
+                    deliveryQueue.logged(lastSeq);
                     result.afterCommit().run();
                 });
             } catch (IngestUnit.UnitFailure failure) {
@@ -111,10 +115,21 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** An accepted event of the open transaction, written when the commit plan is complete; with the deliveries it owes, if any. */
+    private record LoggedEvent(NewEvent event, long seq) {
+    }
+
+    /** The deliveries an event owes: the first one's number and the record of all. */
+    private record Owed(long from, String record) {
+    }
+
     /** The open ingest transaction, as the commit plan sees it. */
     private final class Unit implements IngestUnit {
         private final Connection connection;
         private final Map<EventIdIndex.Fingerprint, Long> appended = new HashMap<>();
+        private final List<LoggedEvent> accepted = new ArrayList<>();
+        private final Map<Long, Owed> owed = new HashMap<>();
+        private long lastSeq;
 
         Unit(Connection connection) {
             this.connection = connection;
@@ -122,12 +137,33 @@ public final class DuckDbEventStore implements EventStore {
 
         @Override
         public Map<EventKey, Long> appendNew(List<NewEvent> candidates) {
-            return sql(() -> insertNew(connection, candidates, appended));
+            return acceptNew(candidates, appended, accepted);
         }
 
         @Override
         public List<QueuedDelivery> queue(List<PlannedDelivery> deliveries) {
-            return sql(() -> deliveryQueue.queue(connection, deliveries));
+            Map<Long, List<PlannedDelivery>> byEvent = new LinkedHashMap<>();
+            for (PlannedDelivery d : deliveries) byEvent.computeIfAbsent(d.eventSeq(), k -> new ArrayList<>()).add(d);
+            List<QueuedDelivery> queued = new ArrayList<>(deliveries.size());
+            for (Map.Entry<Long, List<PlannedDelivery>> e : byEvent.entrySet()) {
+                List<PlannedDelivery> ofEvent = e.getValue();
+                long from = deliveryQueue.allocate(ofEvent.size());
+                owed.put(e.getKey(), new Owed(from, FanOutRecord.of(ofEvent)));
+                for (int i = 0; i < ofEvent.size(); i++) {
+                    PlannedDelivery d = ofEvent.get(i);
+                    queued.add(new QueuedDelivery(d.event().tenant(), d.webhookId(), d.event().eventId(), d.messageId(), d.inline(), from + i, 0L));
+                }
+            }
+            return queued;
+        }
+
+        @Override
+        public void complete() {
+            sql(() -> {
+                writeAccepted(connection, accepted, owed);
+                return null;
+            });
+            if (!accepted.isEmpty()) lastSeq = accepted.getLast().seq();
         }
 
         @Override
@@ -158,19 +194,33 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /**
-     * Appends the events not stored yet; returns the key and log position of each one appended and adds
-     * it to {@code appended}. Only this writer appends events, so checking the index and then appending
-     * cannot race; appends earlier in the same transaction are seen through {@link #uncommitted()}.
+     * Numbers the events not stored yet and adds them to {@code accepted} (written by {@link Unit#complete()});
+     * returns the key and log position of each one and adds it to {@code appended}. Only this writer
+     * appends events, so checking the index and then appending cannot race; appends earlier in the same
+     * transaction are seen through {@link #uncommitted()}.
      */
-    private Map<EventKey, Long> insertNew(Connection connection, List<NewEvent> events, Map<EventIdIndex.Fingerprint, Long> appended)
-            throws SQLException {
+    private Map<EventKey, Long> acceptNew(List<NewEvent> events, Map<EventIdIndex.Fingerprint, Long> appended, List<LoggedEvent> accepted) {
         Map<EventIdIndex.Fingerprint, Long> inTransaction = uncommitted();
         Map<EventKey, Long> inserted = new HashMap<>();
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "events")) {
-            for (NewEvent e : events) {
-                EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
-                if (inTransaction.containsKey(f) || ids.positionOf(f).isPresent()) continue;
-                long seq = nextEventSeq++;
+        for (NewEvent e : events) {
+            EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
+            if (inTransaction.containsKey(f) || ids.positionOf(f).isPresent()) continue;
+            long seq = nextEventSeq++;
+            accepted.add(new LoggedEvent(e, seq));
+            inTransaction.put(f, seq);
+            appended.put(f, seq);
+            inserted.put(EventKey.of(e), seq);
+        }
+        return inserted;
+    }
+
+    /** Appends the accepted events, each with the record of the deliveries it owes. */
+    private static void writeAccepted(Connection connection, List<LoggedEvent> accepted, Map<Long, Owed> owed) throws SQLException {
+        if (accepted.isEmpty()) return;
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "events")) {
+            for (LoggedEvent logged : accepted) {
+                NewEvent e = logged.event();
+                long seq = logged.seq();
                 appender.beginRow()
                         .append(seq)
                         .append(e.tenant())
@@ -180,15 +230,14 @@ public final class DuckDbEventStore implements EventStore {
                 else appender.appendNull();
                 appender.append(Micros.of(e.occurredAt()))
                         .append(Micros.of(e.receivedAt()))
-                        .append(e.body())
-                        .endRow();
-                inTransaction.put(f, seq);
-                appended.put(f, seq);
-                inserted.put(EventKey.of(e), seq);
+                        .append(e.body());
+                Owed deliveries = owed.get(seq);
+                if (deliveries == null) appender.appendNull().appendNull();
+                else appender.append(deliveries.from()).append(deliveries.record());
+                appender.endRow();
             }
             appender.flush();
         }
-        return inserted;
     }
 
     /** The events appended in the transaction now open; forgotten when a new one begins (a failed one rolled back). */
@@ -202,7 +251,7 @@ public final class DuckDbEventStore implements EventStore {
 
     private void insertRejected(Connection connection, List<RejectedEvent> rejected) throws SQLException {
         if (rejected.isEmpty()) return;
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("main", "rejected_events")) {
+        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "rejected_events")) {
             for (RejectedEvent r : rejected) {
                 appender.beginRow()
                         .append(nextRejectedSeq++)

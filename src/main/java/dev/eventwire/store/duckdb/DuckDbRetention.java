@@ -17,21 +17,33 @@ import java.util.List;
  */
 final class DuckDbRetention implements RetentionStore {
     private final SqlRetention sql;
+    private final SqlRetention inDeliveryFile;
     private final GroupCommitWriter writer;
     private final EventIdIndex eventIds;
 
     private record Removed(EventIdIndex.Fingerprint fingerprint, long seq) {
     }
 
-    DuckDbRetention(SqlRetention sql, GroupCommitWriter writer, EventIdIndex eventIds) {
+    /** {@code sql}: steps on the event log file; {@code inDeliveryFile}: steps on the delivery file. */
+    DuckDbRetention(SqlRetention sql, SqlRetention inDeliveryFile, GroupCommitWriter writer, EventIdIndex eventIds) {
         this.sql = sql;
+        this.inDeliveryFile = inDeliveryFile;
         this.writer = writer;
         this.eventIds = eventIds;
     }
 
     @Override
     public int prune(Retained what, Instant before, int maxRows) {
-        if (what != Retained.EVENTS) return sql.prune(what, before, maxRows);
+        switch (what) {
+            case FINISHED_DELIVERIES, DELIVERY_ATTEMPTS -> {
+                return inDeliveryFile.prune(what, before, maxRows);
+            }
+            case REJECTED_EVENTS, METRIC_POINTS -> {
+                return sql.prune(what, before, maxRows);
+            }
+            case EVENTS -> {
+            }
+        }
         List<Removed> removed = Awaits.await(writer.submit(c -> {
             List<Removed> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.statement(Retained.EVENTS) + " RETURNING tenant, event_id, seq")) {

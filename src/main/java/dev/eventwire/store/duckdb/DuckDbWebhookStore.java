@@ -15,6 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+/**
+ * Webhooks in the event log file, written by the ingest writer. A webhook that stops taking deliveries
+ * (removed, switched off) has its pending deliveries parked in the delivery file right after its change
+ * commits; the call returns once both are done.
+ */
 public final class DuckDbWebhookStore implements WebhookStore {
     private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
             + "previous_secret, previous_valid_until_us, rate_limit, ordering";
@@ -22,11 +27,13 @@ public final class DuckDbWebhookStore implements WebhookStore {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final FiltersCodec filters;
+    private final DuckDbDeliveryStore parking;
 
-    public DuckDbWebhookStore(DuckDbDatabase database, GroupCommitWriter writer, FiltersCodec filters) {
+    public DuckDbWebhookStore(DuckDbDatabase database, GroupCommitWriter writer, FiltersCodec filters, DuckDbDeliveryStore parking) {
         this.database = database;
         this.writer = writer;
         this.filters = filters;
+        this.parking = parking;
     }
 
     @Override
@@ -87,9 +94,9 @@ public final class DuckDbWebhookStore implements WebhookStore {
                 ps.setString(12, w.id());
                 ps.executeUpdate();
             }
-            if (parkPending) parkPending(c, w.id(), Micros.of(w.updatedAt()));
             return null;
         }, n -> afterCommit.run()));
+        if (parkPending) Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
     }
 
     @Override
@@ -100,14 +107,9 @@ public final class DuckDbWebhookStore implements WebhookStore {
                 ps.setString(2, w.id());
                 ps.executeUpdate();
             }
-            parkPending(c, w.id(), Micros.of(w.updatedAt()));
             return null;
         }, n -> afterCommit.run()));
-    }
-
-    /** Pending deliveries of a webhook that no longer takes them are parked dead in the same transaction. */
-    static void parkPending(Connection c, String webhookId, long nowMicros) throws SQLException {
-        DuckDbDeliveryStore.park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
+        Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final CommitObserver observer;
     private volatile boolean stopping;
     private volatile Problem problem;
+    private Prologue prologue = c -> null;
     /** Counts transactions begun, so work can tell a new transaction from a retry of a failed one. */
     private long transactions;
 
@@ -53,6 +54,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Runs a merged list of work items in the open transaction. */
     public interface BatchKind<R> {
         BatchResult<R> runAll(Connection connection, List<? extends Batchable<R>> items) throws SQLException;
+    }
+
+    /**
+     * Work that opens every transaction of this writer, before any submitted work; returns what to run once
+     * that transaction has committed (null for nothing).
+     */
+    @FunctionalInterface
+    public interface Prologue {
+        Runnable run(Connection connection) throws SQLException;
     }
 
     /** One result per merged item, in order, and what to run on the writer thread once the commit is durable. */
@@ -90,6 +100,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
     }
 
+    /** Sets the work that opens each transaction; call before {@link #start()}. */
+    public void beginEachTransactionWith(Prologue prologue) {
+        this.prologue = prologue;
+    }
+
     public void start() {
         thread.start();
     }
@@ -105,7 +120,12 @@ public final class GroupCommitWriter implements AutoCloseable {
      * so a claim between two outcomes does not cost the outcomes a second merged write.
      */
     public <R> CompletableFuture<R> submitUnordered(SqlWork<R> work) {
-        return enqueue(new Task<>(work, null, true, null, new CompletableFuture<>()));
+        return submitUnordered(work, null);
+    }
+
+    /** As {@link #submitUnordered(SqlWork)}; {@code afterCommit} runs on the writer thread right after the commit. */
+    public <R> CompletableFuture<R> submitUnordered(SqlWork<R> work, Consumer<R> afterCommit) {
+        return enqueue(new Task<>(work, null, true, afterCommit, new CompletableFuture<>()));
     }
 
     public <R> CompletableFuture<R> submit(SqlWork<R> work) {
@@ -253,6 +273,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         connection.setAutoCommit(false);
         List<Runnable> afterCommit = new ArrayList<>();
         try {
+            Runnable opened = prologue.run(connection);
+            if (opened != null) afterCommit.add(opened);
             Object[] results = new Object[group.size()];
             // Plain work runs in submission order and separates segments; within a segment, batchable
             // work of one kind is merged into one call (ingest and outcomes do not depend on each other).

@@ -9,63 +9,107 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Versioned schema migrations, applied in order at start, each in its own transaction, recorded in
- * {@code schema_version}. Nothing creates tables lazily on a request path.
+ * Versioned schema migrations, applied in order at start, each in its own transaction, recorded in the
+ * {@code schema_version} table of the file it changes. Nothing creates tables lazily on a request path.
+ *
+ * <p>The steps of both files form one sequence: moving the delivery tables out of the event log file
+ * copies them into the delivery file (one transaction there) before the event log drops them (one
+ * transaction here), and each file's version says how far it got, so a crash between any two steps
+ * leaves the next start with exactly the steps still to do.
  */
 final class Migrations {
-    /** In order; a file's number is its version. Never edit one that has shipped: add the next. */
+    /** One step: a script of the file with catalog {@code catalog}, where it becomes version {@code version}. */
+    record Step(String catalog, int version, String file) {
+    }
+
+    /** The event log file's scripts, in order; a file's number is its version. Never edit one that has shipped: add the next. */
     static final List<String> FILES = List.of("V1__core.sql", "V2__webhooks.sql", "V3__metrics.sql", "V4__delivery_queue.sql",
             "V5__secret_rotation.sql", "V6__rate_limit.sql", "V7__webhook_health.sql",
-            "V8__entity_ordering.sql", "V9__event_log_without_index.sql");
+            "V8__entity_ordering.sql", "V9__event_log_without_index.sql", "V10__fan_out_in_event_log.sql", "V11__delivery_tables_moved.sql");
+    /** The delivery file's scripts. */
+    static final List<String> DELIVERY_FILES = List.of("D1__delivery_file.sql", "D2__moved_from_event_log.sql");
+
+    /** Every step in the order it runs: the delivery file is complete before the event log drops its copy. */
+    static final List<Step> STEPS;
+
+    static {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < 10; i++) steps.add(new Step(DuckDbDatabase.CATALOG, i + 1, FILES.get(i)));
+        for (int i = 0; i < DELIVERY_FILES.size(); i++) steps.add(new Step(DuckDbDatabase.DELIVERY_CATALOG, i + 1, DELIVERY_FILES.get(i)));
+        steps.add(new Step(DuckDbDatabase.CATALOG, 11, FILES.get(10)));
+        STEPS = List.copyOf(steps);
+    }
 
     private Migrations() {
     }
 
-    static int apply(Connection connection) throws SQLException {
-        return apply(connection, FILES.size());
+    static void apply(Connection connection) throws SQLException {
+        apply(connection, STEPS.size());
     }
 
-    /** Applies the migrations up to version {@code upTo} (tests stop part way to crash in between). */
-    static int apply(Connection connection, int upTo) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
-        }
-        int current = currentVersion(connection);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            for (int i = current; i < upTo; i++) {
-                String file = FILES.get(i);
-                try (Statement st = connection.createStatement()) {
-                    for (String sql : statements(read(file))) st.execute(sql);
-                }
-                try (PreparedStatement ps = connection.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
-                    ps.setInt(1, i + 1);
-                    ps.setString(2, file);
-                    ps.setLong(3, System.currentTimeMillis() * 1000);
-                    ps.executeUpdate();
-                }
-                connection.commit();
+    /** Applies the first {@code upTo} steps (tests stop part way to crash in between); the connection ends using the event log. */
+    static void apply(Connection connection, int upTo) throws SQLException {
+        for (String catalog : List.of(DuckDbDatabase.CATALOG, DuckDbDatabase.DELIVERY_CATALOG)) {
+            use(connection, catalog);
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
             }
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
+            currentVersion(connection); // refuses a file newer than this build
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            for (Step step : STEPS.subList(0, upTo)) {
+                use(connection, step.catalog());
+                if (currentVersion(connection) >= step.version()) continue;
+                connection.setAutoCommit(false);
+                try {
+                    try (Statement st = connection.createStatement()) {
+                        for (String sql : statements(read(step.file()))) st.execute(sql);
+                    }
+                    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
+                        ps.setInt(1, step.version());
+                        ps.setString(2, step.file());
+                        ps.setLong(3, System.currentTimeMillis() * 1000);
+                        ps.executeUpdate();
+                    }
+                    connection.commit();
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw new SQLException("migration " + step.file() + " failed: " + e.getMessage(), e);
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
         } finally {
             connection.setAutoCommit(autoCommit);
+            use(connection, DuckDbDatabase.CATALOG);
         }
-        return FILES.size();
     }
 
+    private static void use(Connection connection, String catalog) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("USE " + catalog);
+        }
+    }
+
+    /** The version of the file the connection uses; refuses one newer than this build knows. */
     static int currentVersion(Connection connection) throws SQLException {
+        String catalog;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            catalog = rs.getString(1);
+        }
+        int known = catalog.equals(DuckDbDatabase.DELIVERY_CATALOG) ? DELIVERY_FILES.size() : FILES.size();
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM " + catalog + ".main.schema_version")) {
             rs.next();
             int version = rs.getInt(1);
-            if (version > FILES.size()) {
-                throw new SQLException("the data folder has schema version " + version + ", newer than this build knows (" + FILES.size() + ")");
+            if (version > known) {
+                throw new SQLException("the data folder's " + catalog + " file has schema version " + version + ", newer than this build knows (" + known + ")");
             }
             return version;
         }

@@ -22,7 +22,7 @@ public final class SyntheticLoad {
                         + "NULL, NULL, 200, NULL, i, i, " + seqFrom + " + i, i, NULL FROM range(" + rows + ") t(i)");
                 st.execute("INSERT INTO delivery_attempts SELECT 'att_old' || i, " + seqFrom + " + i, 'past', 'wh_past', 'old-' || i, 'msg_old' || i, 1, "
                         + "'inline', 200, true, NULL, 1, '', i FROM range(" + rows + ") t(i)");
-                st.execute("CHECKPOINT");
+                st.execute("CHECKPOINT " + DuckDbDatabase.DELIVERY_CATALOG);
             }
             return null;
         });
@@ -34,11 +34,12 @@ public final class SyntheticLoad {
             try (Statement st = c.createStatement()) {
                 String body = "'{\"event_id\":\"bl-' || i || '\",\"event_type\":\"order.created\",\"entity_id\":null,\"occurred_at\":\"2026-11-29T00:00:00Z\",\"data\":{\"total_amount\":12.5}}'";
                 st.execute("INSERT INTO events SELECT " + seqFrom + " + i, " + SqlLiterals.string(tenant) + ", 'bl-' || i, 'order.created', NULL, "
-                        + dueMicros + ", " + dueMicros + ", " + body + " FROM range(" + rows + ") t(i)");
+                        + dueMicros + ", " + dueMicros + ", " + body + ", NULL, NULL FROM range(" + rows + ") t(i)");
                 st.execute("INSERT INTO delivery_queue SELECT " + SqlLiterals.string(webhookId) + ", 'bl-' || i, " + SqlLiterals.string(tenant)
                         + ", 'msg_bl' || i, 'order.created', 'pending', 0, 0, false, " + dueMicros + ", NULL, NULL, NULL, " + dueMicros + ", "
                         + dueMicros + ", " + seqFrom + " + i, " + seqFrom + " + i, NULL FROM range(" + rows + ") t(i)");
-                st.execute("CHECKPOINT");
+                st.execute("CHECKPOINT " + DuckDbDatabase.CATALOG);
+                st.execute("CHECKPOINT " + DuckDbDatabase.DELIVERY_CATALOG);
             }
             return null;
         });

@@ -420,8 +420,9 @@ final class PgDeliveryStore implements DeliveryStore {
                     effects.add(new DeliveryEffect.WebhookDisabled(r.tenant(), r.webhookId(), r.disableWebhookReason().get(), r.attemptedAt(), r.attemptedAt()));
                 }
             }
-            effects.addAll(WebhookHealthSql.apply(c, log.stream().filter(r -> r.trigger() != Trigger.TEST).toList(), healthRule,
-                    PgDeliveryStore::disableWebhook));
+            List<AttemptRecord> recorded = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
+            effects.addAll(WebhookHealthSql.deaths(recorded));
+            effects.addAll(WebhookHealthSql.apply(c, recorded, healthRule, PgDeliveryStore::disableWebhook));
         }
         insertAttempts(c, log);
         List<Void> results = new ArrayList<>(records.size());
