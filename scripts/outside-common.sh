@@ -8,7 +8,12 @@ for tool in node curl; do
 done
 work="$(mktemp -d /tmp/eventwire-outside-XXXXXX)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# SERVER_LOG=FILE keeps a copy of the server's log after the run.
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [[ -n "${SERVER_LOG:-}" && -f "$work/server.log" ]]; then cp "$work/server.log" "$SERVER_LOG"; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # start_server PORT [serve options...]

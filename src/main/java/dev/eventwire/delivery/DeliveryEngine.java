@@ -67,6 +67,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private volatile int sharingReplicas = 1;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How many lanes {@link #waitingLanes} holds: its own size() walks the whole queue, and a slot frees thousands of times a second. */
+    private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
     /**
      * Attempts and their completions run on platform threads of their own, not on virtual threads: virtual
@@ -275,6 +277,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                         // lane at the head, so lanes take turns.
                         if (!waitingForSlot) {
                             waitingForSlot = true;
+                            waitingCount.incrementAndGet();
                             waitingLanes.add(this);
                             queuedForSlot = true;
                         }
@@ -341,9 +344,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         if (kicking.get()) return;
         kicking.set(true);
         try {
-            for (int turns = waitingLanes.size() + 1; turns > 0 && inFlightEverywhere.availablePermits() > 0; turns--) {
+            for (int turns = waitingCount.get() + 1; turns > 0 && inFlightEverywhere.availablePermits() > 0; turns--) {
                 Lane waiting = waitingLanes.poll();
                 if (waiting == null) return;
+                waitingCount.decrementAndGet();
                 synchronized (waiting) {
                     waiting.waitingForSlot = false;
                 }

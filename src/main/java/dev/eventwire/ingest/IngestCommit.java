@@ -63,10 +63,14 @@ public final class IngestCommit {
         List<PlannedDelivery> planned = new ArrayList<>();
         for (NewEvent e : accepted) {
             long eventSeq = stored.get(EventKey.of(e));
-            for (String webhookId : fanOut.webhooksFor(e)) {
+            List<String> webhooks = fanOut.webhooksFor(e);
+            // One event's message ids are siblings of the first (see Ids.sibling): a store may record the family by its first member.
+            String firstMessageId = webhooks.isEmpty() ? null : ids.timeOrdered("msg_");
+            for (int i = 0; i < webhooks.size(); i++) {
+                String webhookId = webhooks.get(i);
                 // An entity-ordered delivery may have an older one of its entity waiting: it always queues in the store.
                 Optional<String> entityKey = fanOut.entityKeyFor(webhookId, e);
-                planned.add(new PlannedDelivery(e, eventSeq, webhookId, ids.timeOrdered("msg_"), entityKey.isEmpty() && admission.admitsInline(webhookId),
+                planned.add(new PlannedDelivery(e, eventSeq, webhookId, Ids.sibling(firstMessageId, i), entityKey.isEmpty() && admission.admitsInline(webhookId),
                         entityKey));
             }
         }

@@ -42,6 +42,26 @@ public final class Ids {
         return prefix + new String(out);
     }
 
+    /** Siblings one {@link #sibling} id stands for: its last five characters number them. */
+    public static final int MAX_SIBLINGS = 1 << 25;
+
+    /**
+     * The {@code n}-th sibling of a {@link #timeOrdered} id: the same id with its last five characters (25
+     * of its 80 random bits) replaced by {@code n}, so a family of ids is stored as its first member and
+     * each member is told apart from the others by construction, from ids of other families by the 55
+     * random bits they keep.
+     */
+    public static String sibling(String id, int n) {
+        if (n < 0 || n >= MAX_SIBLINGS) throw new IllegalArgumentException("sibling " + n + " out of range");
+        char[] out = id.toCharArray();
+        int v = n;
+        for (int i = out.length - 1; i >= out.length - 5; i--) {
+            out[i] = CROCKFORD[v & 31];
+            v >>>= 5;
+        }
+        return new String(out);
+    }
+
     /**
      * The millisecond a {@link #timeOrdered} id was made, read back from its prefix; empty for an id of
      * another shape. Delivery message ids are made in the transaction that accepts their event, so this

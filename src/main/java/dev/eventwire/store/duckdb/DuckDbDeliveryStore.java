@@ -92,6 +92,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private long committedUpTo;
     /** The same, counting rows written in the open transaction (the delivery writer's thread only). */
     private long writtenUpTo;
+    /** Webhook sets the event log names, by id, most recently used last (the delivery writer's thread only; sets never change). */
+    private final Map<Long, String[]> webhookSets = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
+            return size() > 256;
+        }
+    };
     /** Health follow-ups handed to the ingest writer and not yet committed: until then its view of webhook health is behind. */
     private final AtomicInteger healthFollowUps = new AtomicInteger();
 
@@ -151,22 +158,51 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     /**
      * Writes the delivery rows of the events logged after the cursor, up to the latest committed event (or
-     * {@code atLeast}, an event known to be committed), and moves the cursor in the same transaction; one
-     * set-based statement, the rows built inside DuckDB from the events' record. Returns what to run once
-     * committed, or null when there was nothing to write.
+     * {@code atLeast}, an event known to be committed), and moves the cursor in the same transaction.
+     * Returns what to run once committed, or null when there was nothing to write. Rows are streamed from
+     * the events' records into the appender, so a burst of any size is written in bounded memory.
      */
     private Runnable writeLogged(Connection c, long atLeast) throws SQLException {
         long upTo = Math.max(loggedUpTo, atLeast);
         if (upTo <= writtenUpTo) return null;
-        // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
-        long lease = initialLease.toNanos() / 1000;
+        String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO delivery_queue SELECT split_part(entry, ' ', 1), e.event_id, e.tenant, split_part(entry, ' ', 2), e.event_type, "
-                    + "'pending', 0, 0, false, e.received_us, CASE WHEN split_part(entry, ' ', 3) = 'i' THEN e.received_us + " + lease + " END, NULL, NULL, "
-                    + "e.received_us, e.received_us, e.deliveries_from + i - 1, e.seq, CASE WHEN split_part(entry, ' ', 3) = 'e' THEN e.entity_id END "
-                    + "FROM (SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, unnest(string_split(fan_out, ',')) AS entry, "
-                    + "generate_subscripts(string_split(fan_out, ','), 1) AS i FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo
-                    + " AND fan_out IS NOT NULL) e");
+            List<Long> missing = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT CAST(split_part(fan_out, ' ', 1) AS BIGINT)" + range)) {
+                while (rs.next()) if (!webhookSets.containsKey(rs.getLong(1))) missing.add(rs.getLong(1));
+            }
+            if (!missing.isEmpty()) {
+                try (ResultSet rs = st.executeQuery("SELECT id, webhooks FROM fan_out_sets WHERE id IN ("
+                        + missing.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ")")) {
+                    while (rs.next()) webhookSets.put(rs.getLong(1), rs.getString(2).split(","));
+                }
+            }
+            long lease = initialLease.toNanos() / 1000;
+            try (ResultSet rs = st.executeQuery("SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, fan_out" + range);
+                 DuckDBAppender appender = ((DuckDBConnection) c).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
+                while (rs.next()) {
+                    FanOutRecord record = FanOutRecord.parse(rs.getString(8));
+                    String[] webhooks = webhookSets.get(record.setId());
+                    if (webhooks == null) throw new SQLException("the event log names webhook set " + record.setId() + ", which it does not hold");
+                    long eventSeq = rs.getLong(1);
+                    long receivedMicros = rs.getLong(6);
+                    long from = rs.getLong(7);
+                    for (int i = 0; i < webhooks.length; i++) {
+                        // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
+                        char flag = record.flag(i);
+                        appender.beginRow().append(webhooks[i]).append(rs.getString(2)).append(rs.getString(3)).append(record.messageId(i))
+                                .append(rs.getString(4)).append("pending").append(0).append(0).append(false).append(receivedMicros);
+                        if (flag == FanOutRecord.INLINE) appender.append(receivedMicros + lease);
+                        else appender.appendNull();
+                        appender.appendNull().appendNull().append(receivedMicros).append(receivedMicros).append(from + i).append(eventSeq);
+                        String entity = flag == FanOutRecord.ENTITY ? rs.getString(5) : null;
+                        if (entity == null) appender.appendNull();
+                        else appender.append(entity);
+                        appender.endRow();
+                    }
+                }
+                appender.flush();
+            }
             st.executeUpdate("UPDATE fan_out_cursor SET event_seq = " + upTo);
         }
         writtenUpTo = upTo;

@@ -59,6 +59,15 @@ public final class DuckDbEventStore implements EventStore {
     private long uncommittedTransaction = -1;
     private long nextEventSeq;
     private long nextRejectedSeq;
+    /** Committed webhook sets by a hash of their content, most recently used last (writer thread only). */
+    private final Map<WebhookSetKey, Long> webhookSets = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<WebhookSetKey, Long> eldest) {
+            return size() > MAX_CACHED_SETS;
+        }
+    };
+    private static final int MAX_CACHED_SETS = 4096;
+    private long nextSetId;
 
     public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
                             IngestCommit commit, EventIdIndex ids) {
@@ -77,6 +86,10 @@ public final class DuckDbEventStore implements EventStore {
                 try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM rejected_events")) {
                     rs.next();
                     nextRejectedSeq = rs.getLong(1) + 1;
+                }
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM fan_out_sets")) {
+                    rs.next();
+                    nextSetId = rs.getLong(1) + 1;
                 }
             }
             return null;
@@ -106,6 +119,7 @@ public final class DuckDbEventStore implements EventStore {
                 long lastSeq = unit.lastSeq;
                 return new GroupCommitWriter.BatchResult<>(result.outcomes(), () -> {
                     unit.appended.forEach(ids::put);
+                    webhookSets.putAll(unit.newSets);
                     deliveryQueue.logged(lastSeq);
                     result.afterCommit().run();
                 });
@@ -120,7 +134,20 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** The deliveries an event owes: the first one's number and the record of all. */
-    private record Owed(long from, String record) {
+    private record Owed(long from, FanOutRecord record) {
+    }
+
+    /** A webhook set by a 128-bit hash of its content: the cache keeps no copy of the ids. */
+    private record WebhookSetKey(long high, long low) {
+        static WebhookSetKey of(String webhooks) {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(webhooks.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(d);
+                return new WebhookSetKey(b.getLong(), b.getLong());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** The open ingest transaction, as the commit plan sees it. */
@@ -129,6 +156,9 @@ public final class DuckDbEventStore implements EventStore {
         private final Map<EventIdIndex.Fingerprint, Long> appended = new HashMap<>();
         private final List<LoggedEvent> accepted = new ArrayList<>();
         private final Map<Long, Owed> owed = new HashMap<>();
+        /** Webhook sets first written in this transaction: by key, and their rows. */
+        private final Map<WebhookSetKey, Long> newSets = new HashMap<>();
+        private final Map<Long, String> newSetRows = new LinkedHashMap<>();
         private long lastSeq;
 
         Unit(Connection connection) {
@@ -148,7 +178,7 @@ public final class DuckDbEventStore implements EventStore {
             for (Map.Entry<Long, List<PlannedDelivery>> e : byEvent.entrySet()) {
                 List<PlannedDelivery> ofEvent = e.getValue();
                 long from = deliveryQueue.allocate(ofEvent.size());
-                owed.put(e.getKey(), new Owed(from, FanOutRecord.of(ofEvent)));
+                owed.put(e.getKey(), new Owed(from, FanOutRecord.of(webhookSet(ofEvent), ofEvent)));
                 for (int i = 0; i < ofEvent.size(); i++) {
                     PlannedDelivery d = ofEvent.get(i);
                     queued.add(new QueuedDelivery(d.event().tenant(), d.webhookId(), d.event().eventId(), d.messageId(), d.inline(), from + i, 0L));
@@ -157,9 +187,28 @@ public final class DuckDbEventStore implements EventStore {
             return queued;
         }
 
+        /** The id of the set of webhooks these deliveries go to: one already written, or a new one written with this transaction. */
+        private long webhookSet(List<PlannedDelivery> ofEvent) {
+            String webhooks = FanOutRecord.webhooks(ofEvent);
+            WebhookSetKey key = WebhookSetKey.of(webhooks);
+            Long id = webhookSets.get(key);
+            if (id == null) id = newSets.get(key);
+            if (id == null) {
+                id = nextSetId++;
+                newSets.put(key, id);
+                newSetRows.put(id, webhooks);
+            }
+            return id;
+        }
+
         @Override
         public void complete() {
             sql(() -> {
+                if (!newSetRows.isEmpty()) {
+                    try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "fan_out_sets")) {
+                        for (Map.Entry<Long, String> set : newSetRows.entrySet()) appender.beginRow().append(set.getKey()).append(set.getValue()).endRow();
+                    }
+                }
                 writeAccepted(connection, accepted, owed);
                 return null;
             });
@@ -233,7 +282,7 @@ public final class DuckDbEventStore implements EventStore {
                         .append(e.body());
                 Owed deliveries = owed.get(seq);
                 if (deliveries == null) appender.appendNull().appendNull();
-                else appender.append(deliveries.from()).append(deliveries.record());
+                else appender.append(deliveries.from()).append(deliveries.record().text());
                 appender.endRow();
             }
             appender.flush();
