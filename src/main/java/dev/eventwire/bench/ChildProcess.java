@@ -46,6 +46,8 @@ public final class ChildProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:ThreadPriorityPolicy=1"); // as the launcher does (docs/jvm-flags.md)
+        command.add("-XX:MaxGCPauseMillis=20");
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -105,7 +105,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     private static ExecutorService deliveryThreads() {
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        return Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("eventwire-delivery-", 0).daemon(true).factory());
+        // Below normal priority: when the cores are saturated, API requests run first and attempts wait
+        // (the launcher lets the JVM map Java priorities to the operating system's; see docs/delivery-engine.md).
+        return Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("eventwire-delivery-", 0).daemon(true).priority(Thread.MIN_PRIORITY).factory());
     }
 
     public void start() {

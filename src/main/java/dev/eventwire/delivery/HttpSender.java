@@ -47,6 +47,7 @@ public final class HttpSender implements AutoCloseable {
         this.client = new HttpClient();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("eventwire-sender");
+        threads.setThreadsPriority(Thread.MIN_PRIORITY); // as the attempts themselves: API requests first
         client.setExecutor(threads);
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
