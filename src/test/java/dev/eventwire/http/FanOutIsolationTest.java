@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One tenant's huge fan-out is bounded per request: 1,000 webhooks × a 1000-event batch is refused whole
  * (413, nothing stored), batches that fit are accepted and delivered, and another tenant is served
- * throughout. (Its latency during the fan-out is not yet within 100 ms on this machine; see the README.)
+ * throughout. (Its latency during the fan-out is measured from outside by scripts/fanout-isolation.sh; see the README.)
  */
 class FanOutIsolationTest {
     @TempDir
