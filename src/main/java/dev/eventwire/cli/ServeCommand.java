@@ -78,15 +78,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Who may read GET /metrics: none (anyone) or admin (the admin key) (env EVENTWIRE_METRICS_AUTH, default ${DEFAULT-VALUE}).")
     String metricsAuth;
 
+    @Option(names = "--warm-up", defaultValue = "${env:EVENTWIRE_WARM_UP:-0s}",
+            description = "Before opening the port, run the hot paths this long on a throwaway server in the same process, so the first"
+                    + " real requests find compiled code; 0s = none (env EVENTWIRE_WARM_UP, default ${DEFAULT-VALUE}; 15s suits a restart under load).")
+    String warmUp;
+
     @Override
     public Integer call() {
         ServeConfig config;
+        java.time.Duration warmUpFor;
         try {
             config = config();
+            warmUpFor = Durations.parseOne(warmUp);
         } catch (IllegalArgumentException e) {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
+        if (!warmUpFor.isZero()) WarmUp.run(warmUpFor, System.out);
         return serve(config);
     }
 

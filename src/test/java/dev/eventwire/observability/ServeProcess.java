@@ -22,11 +22,18 @@ final class ServeProcess implements AutoCloseable {
     private final Process process;
     private final Path stderr;
     private final int port;
+    private final List<String> startLines;
 
-    private ServeProcess(Process process, Path stderr, int port) {
+    private ServeProcess(Process process, Path stderr, int port, List<String> startLines) {
         this.process = process;
         this.stderr = stderr;
         this.port = port;
+        this.startLines = startLines;
+    }
+
+    /** What the process printed on stdout up to its "listening" line. */
+    List<String> startLines() {
+        return startLines;
     }
 
     /** Starts {@code serve} with extra environment and waits for its "listening" line (or its exit). */
@@ -40,11 +47,13 @@ final class ServeProcess implements AutoCloseable {
         builder.redirectError(stderr.toFile());
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new java.util.ArrayList<>();
         for (String line; (line = out.readLine()) != null; ) {
+            lines.add(line);
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
                 Thread.ofPlatform().daemon(true).start(() -> drain(out));
-                return new ServeProcess(process, stderr, Integer.parseInt(m.group(1)));
+                return new ServeProcess(process, stderr, Integer.parseInt(m.group(1)), List.copyOf(lines));
             }
         }
         throw new IllegalStateException("serve ended before listening: " + Files.readString(stderr));
