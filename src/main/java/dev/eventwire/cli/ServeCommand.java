@@ -80,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up", defaultValue = "${env:EVENTWIRE_WARM_UP:-0s}",
             description = "Before opening the port, run the hot paths this long on a throwaway server in the same process, so the first"
-                    + " real requests find compiled code; 0s = none (env EVENTWIRE_WARM_UP, default ${DEFAULT-VALUE}; 15s suits a restart under load).")
+                    + " real requests find compiled code; 0s = none (env EVENTWIRE_WARM_UP, default ${DEFAULT-VALUE}; 30s suits a restart under load).")
     String warmUp;
 
     @Override
