@@ -190,15 +190,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     for (int i = 0; i < webhooks.length; i++) {
                         // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
                         char flag = record.flag(i);
-                        appender.beginRow().append(webhooks[i]).append(rs.getString(2)).append(rs.getString(3)).append(record.messageId(i))
-                                .append(rs.getString(4)).append("pending").append(0).append(0).append(false).append(receivedMicros);
-                        if (flag == FanOutRecord.INLINE) appender.append(receivedMicros + lease);
-                        else appender.appendNull();
-                        appender.appendNull().appendNull().append(receivedMicros).append(receivedMicros).append(from + i).append(eventSeq);
-                        String entity = flag == FanOutRecord.ENTITY ? rs.getString(5) : null;
-                        if (entity == null) appender.appendNull();
-                        else appender.append(entity);
-                        appender.endRow();
+                        appendPending(appender, new NewRow(webhooks[i], rs.getString(2), rs.getString(3), record.messageId(i), rs.getString(4),
+                                eventSeq, flag == FanOutRecord.INLINE, Optional.ofNullable(flag == FanOutRecord.ENTITY ? rs.getString(5) : null)),
+                                receivedMicros, receivedMicros + lease, from + i);
                     }
                 }
                 appender.flush();
@@ -231,21 +225,26 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                           Optional<String> entityKey) {
     }
 
+    /** One pending delivery row, created and due at {@code createdMicros}, leased until {@code leaseUntil} when {@code d.leased()}. */
+    private static void appendPending(DuckDBAppender appender, NewRow d, long createdMicros, long leaseUntil, long seq) throws SQLException {
+        appender.beginRow().append(d.webhookId()).append(d.eventId()).append(d.tenant()).append(d.messageId()).append(d.eventType())
+                .append("pending").append(0).append(0).append(false).append(createdMicros);
+        if (d.leased()) appender.append(leaseUntil);
+        else appender.appendNull();
+        appender.appendNull().appendNull().append(createdMicros).append(createdMicros).append(seq).append(d.eventSeq());
+        if (d.entityKey().isPresent()) appender.append(d.entityKey().get());
+        else appender.appendNull();
+        appender.endRow();
+    }
+
     /** Appends new pending deliveries (replays); runs on the delivery writer. */
     private List<QueuedDelivery> append(Connection connection, List<NewRow> rows, long now) throws SQLException {
         List<QueuedDelivery> queued = new ArrayList<>(rows.size());
         long leaseUntil = now + initialLease.toNanos() / 1000;
         try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
             for (NewRow d : rows) {
-                appender.beginRow().append(d.webhookId()).append(d.eventId()).append(d.tenant()).append(d.messageId()).append(d.eventType())
-                        .append("pending").append(0).append(0).append(false).append(now);
-                if (d.leased()) appender.append(leaseUntil);
-                else appender.appendNull();
                 long seq = nextDeliverySeq.getAndIncrement();
-                appender.appendNull().appendNull().append(now).append(now).append(seq).append(d.eventSeq());
-                if (d.entityKey().isPresent()) appender.append(d.entityKey().get());
-                else appender.appendNull();
-                appender.endRow();
+                appendPending(appender, d, now, leaseUntil, seq);
                 queued.add(new QueuedDelivery(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), d.leased(), seq, 0L));
             }
             appender.flush();
