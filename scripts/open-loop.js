@@ -2,8 +2,9 @@
 // each one from the moment it was due to be sent, so a stalled server shows in the latency (a closed loop
 // — a fixed number of connections each waiting for its answer — stops sending while the server stalls
 // and hides the stall: coordinated omission).
-// Usage: node open-loop.js --url URL --rate N --seconds S [--method POST] [--header 'k: v']... [--body JSON] [--slice 30]
-// Prints: latency percentiles for the run and for each slice, requests by status code.
+// Usage: node open-loop.js --url URL --rate N --seconds S [--method POST] [--header 'k: v']... [--body JSON] [--slice 30] [--slow MS]
+// Prints: latency percentiles for the run and for each slice, requests by status code; with --slow, each
+// request slower than MS as it completes, with its wall-clock due time (to match against server and GC logs).
 'use strict';
 const http = require('http');
 const args = { method: 'GET', headers: {}, slice: 30 };
@@ -16,7 +17,7 @@ const url = new URL(args.url), rate = Number(args.rate), seconds = Number(args.s
 if (!(rate > 0) || !(seconds > 0)) { console.error('usage: node open-loop.js --url URL --rate N --seconds S ...'); process.exit(2); }
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2048 });
 const total = Math.round(rate * seconds), results = [], codes = {};
-const start = process.hrtime.bigint();
+const start = process.hrtime.bigint(), startWall = Date.now(), slow = args.slow ? Number(args.slow) : Infinity;
 let sent = 0, done = 0;
 const ms = () => Number(process.hrtime.bigint() - start) / 1e6;
 function send(dueMs) {
@@ -28,7 +29,9 @@ function send(dueMs) {
   if (args.body) req.end(args.body); else req.end();
 }
 function finish(dueMs, code) {
-  results.push([dueMs, ms() - dueMs]);
+  const latency = ms() - dueMs;
+  results.push([dueMs, latency]);
+  if (latency > slow) console.log(`slow: due ${new Date(startWall + dueMs).toISOString()} (${(dueMs / 1000).toFixed(3)} s in) took ${latency.toFixed(1)} ms`);
   codes[code] = (codes[code] || 0) + 1;
   if (++done === total) report();
 }
