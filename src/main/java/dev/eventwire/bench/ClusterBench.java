@@ -28,13 +28,21 @@ public final class ClusterBench {
     private final long deliveries;
     private final int webhooks;
     private final long claims;
+    /** {@code serve --warm-up} of every server and replica ("0s": none). */
+    private final String warmUp;
 
-    public ClusterBench(PrintStream out, String command, long deliveries, int webhooks, long claims) {
+    public ClusterBench(PrintStream out, String command, long deliveries, int webhooks, long claims, String warmUp) {
         this.out = out;
         this.command = command;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.claims = claims;
+        this.warmUp = warmUp;
+    }
+
+    /** Options every server and replica gets: the delivery timeout, and the warm-up the deploy examples use. */
+    private List<String> serveOptions(Duration deliveryTimeout) {
+        return List.of("--delivery-timeout", deliveryTimeout.toSeconds() + "s", "--warm-up", warmUp);
     }
 
     public void run() {
@@ -47,19 +55,25 @@ public final class ClusterBench {
             out.printf("%s%n  %d cores; each server, replica and the receiver in a process of its own; embedded PostgreSQL on 127.0.0.1:%d;"
                             + " %d webhooks, each event matches all; data in %s%n",
                     command, Runtime.getRuntime().availableProcessors(), postgres.port(), webhooks, folder);
+            out.printf("  every server and replica started with --warm-up %s (its hot paths run on a throwaway store before it listens, as the deploy examples start it);"
+                    + " replicas one at a time, as a rolling deploy starts them%n", warmUp);
             out.printf("  (a), (b): %,d deliveries posted with the receiver frozen (SIGSTOP), timed from SIGCONT until all received and recorded delivered,"
                     + " after a warm-up drain of a tenth per process; --delivery-timeout %ds so no attempt times out while it is frozen%n", deliveries, DRAIN_TIMEOUT.toSeconds());
 
             BacklogDrain.Result duck;
-            try (ServerProcess server = ServerProcess.start(List.of(), List.of("--data", folder.resolve("duckdb").toString(), "--delivery-timeout",
-                    DRAIN_TIMEOUT.toSeconds() + "s"), ChildProcess.freePort(), folder.resolve("duckdb.log"));
+            List<String> duckOptions = new java.util.ArrayList<>(List.of("--data", folder.resolve("duckdb").toString()));
+            duckOptions.addAll(serveOptions(DRAIN_TIMEOUT));
+            try (ServerProcess server = ServerProcess.start(List.of(), duckOptions, ChildProcess.freePort(), folder.resolve("duckdb.log"));
                  BenchTarget target = BenchTarget.create(List.of(server), webhooks, receiverPort, receiver)) {
                 duck = measure("(a) one DuckDB process", drain, target, "duck-", 1);
             }
-            BacklogDrain.Result one = drainOnReplicas(postgres.createDatabase("one"), 1, folder, receiverPort, receiver, drain, 0);
-            out.printf("    PostgreSQL replica / DuckDB process = %.0f %% (goal ≥ 50 %%)%n", 100 * one.rate() / duck.rate());
-            BacklogDrain.Result three = drainOnReplicas(postgres.createDatabase("three"), 3, folder, receiverPort, receiver, drain, claims);
-            out.printf("    three replicas / one replica = %.2f× (goal ≥ 1.0×)%n", three.rate() / one.rate());
+            Drains one = drainOnReplicas(postgres.createDatabase("one"), 1, folder, receiverPort, receiver, drain);
+            out.printf("    PostgreSQL replica / DuckDB process = %.0f %% (goal ≥ 50 %%)%n", 100 * one.measured().rate() / duck.rate());
+            Drains three = drainOnReplicas(postgres.createDatabase("three"), 3, folder, receiverPort, receiver, drain);
+            out.printf("    three replicas / one replica = %.2f× (goal ≥ 1.0×)%n", three.measured().rate() / one.measured().rate());
+            if (claims > 0) {
+                out.printf("    long drains (--claims %,d): three replicas / one replica = %.2f×%n", claims, three.longer().rate() / one.longer().rate());
+            }
             Set<String> explained = killDuringDrain(postgres.createDatabase("kill"), folder, receiverPort, receiver, receipts);
 
             receipts.sync();
@@ -74,13 +88,17 @@ public final class ClusterBench {
         }
     }
 
-    private BacklogDrain.Result drainOnReplicas(String url, int count, Path folder, int receiverPort, ChildProcess receiver, BacklogDrain drain, long moreClaims) {
-        try (Replicas replicas = Replicas.start(url, count, List.of("--delivery-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), folder.resolve("pg" + count));
+    /** The measured drain on some replicas, and the longer one of {@code --claims} on the same processes (null without it). */
+    private record Drains(BacklogDrain.Result measured, BacklogDrain.Result longer) {
+    }
+
+    private Drains drainOnReplicas(String url, int count, Path folder, int receiverPort, ChildProcess receiver, BacklogDrain drain) {
+        try (Replicas replicas = Replicas.start(url, count, serveOptions(DRAIN_TIMEOUT), folder.resolve("pg" + count), true);
              BenchTarget target = BenchTarget.create(servers(replicas), webhooks, receiverPort, receiver)) {
             String label = count == 1 ? "(a) one PostgreSQL replica" : "(b) " + count + " PostgreSQL replicas";
             BacklogDrain.Result result = measure(label, drain, target, "pg" + count + "-", count);
-            if (moreClaims > 0) report("(d) " + count + " replicas, --claims", drain.run(target, "claims-", moreClaims));
-            return result;
+            BacklogDrain.Result longer = claims > 0 ? report("(d) " + count + (count == 1 ? " replica" : " replicas") + ", --claims", drain.run(target, "claims-", claims)) : null;
+            return new Drains(result, longer);
         }
     }
 
@@ -102,7 +120,7 @@ public final class ClusterBench {
     /** (c): three replicas drain while events still arrive; r1 gets kill -9 once a third has been received. Returns the webhook-ids it held leased. */
     private Set<String> killDuringDrain(String url, Path folder, int receiverPort, ChildProcess receiver, Receipts receipts) {
         Duration lease = KILL_TIMEOUT.plusSeconds(10);
-        try (Replicas replicas = Replicas.start(url, 3, List.of("--delivery-timeout", KILL_TIMEOUT.toSeconds() + "s"), folder.resolve("kill"));
+        try (Replicas replicas = Replicas.start(url, 3, serveOptions(KILL_TIMEOUT), folder.resolve("kill"), true);
              BenchTarget target = BenchTarget.create(servers(replicas), webhooks, receiverPort, receiver)) {
             Ledger ledger = new Ledger(url);
             long events = deliveries / webhooks;

@@ -26,6 +26,14 @@ public final class Replicas implements AutoCloseable {
      * added to each, and returns once every one answers /health; logs and data folders go under {@code folder}.
      */
     public static Replicas start(String databaseUrl, int count, List<String> serveOptions, Path folder) {
+        return start(databaseUrl, count, serveOptions, folder, false);
+    }
+
+    /**
+     * As {@link #start(String, int, List, Path)}; with {@code oneAtATime} each replica is started once the one
+     * before answers /health, as a rolling deploy starts them, so each warm-up has the machine to itself.
+     */
+    public static Replicas start(String databaseUrl, int count, List<String> serveOptions, Path folder, boolean oneAtATime) {
         try {
             java.nio.file.Files.createDirectories(folder);
         } catch (java.io.IOException e) {
@@ -38,7 +46,9 @@ public final class Replicas implements AutoCloseable {
             ids.add(id);
             List<String> options = new ArrayList<>(List.of("--database-url", databaseUrl, "--replica-id", id, "--data", folder.resolve(id).toString()));
             options.addAll(serveOptions);
-            starting.add(CompletableFuture.supplyAsync(() -> ServerProcess.start(List.of(), options, ChildProcess.freePort(), folder.resolve(id + ".log"))));
+            CompletableFuture<ServerProcess> started = CompletableFuture.supplyAsync(() -> ServerProcess.start(List.of(), options, ChildProcess.freePort(), folder.resolve(id + ".log")));
+            starting.add(started);
+            if (oneAtATime) started.exceptionally(failed -> null).join();
         }
         try {
             return new Replicas(ids, starting.stream().map(CompletableFuture::join).toList());

@@ -142,13 +142,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--webhooks", defaultValue = "4", description = "Webhooks on the receiver process; each event matches all (default ${DEFAULT-VALUE}).")
         int webhooks;
 
-        @Option(names = "--claims", defaultValue = "0", description = "Also drain this many more deliveries on three replicas (1000000 for a million claims; default ${DEFAULT-VALUE}).")
+        @Option(names = "--claims", defaultValue = "0", description = "Also drain this many more deliveries on one replica and on three, and compare (1000000 for a million claims; default ${DEFAULT-VALUE}).")
         long claims;
+
+        @Option(names = "--warm-up", defaultValue = "30s",
+                description = "serve --warm-up for every server and replica, as the deploy examples start them; 0s for cold processes (default ${DEFAULT-VALUE}).")
+        String warmUp;
 
         @Override
         public void run() {
-            String command = "./eventwire bench cluster --deliveries " + deliveries + " --webhooks " + webhooks + (claims > 0 ? " --claims " + claims : "");
-            new ClusterBench(System.out, command, deliveries, webhooks, claims).run();
+            String command = "./eventwire bench cluster --deliveries " + deliveries + " --webhooks " + webhooks + (claims > 0 ? " --claims " + claims : "")
+                    + " --warm-up " + warmUp;
+            new ClusterBench(System.out, command, deliveries, webhooks, claims, warmUp).run();
         }
     }
 }

@@ -22,7 +22,15 @@ public final class EgressGuard {
             "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "2001:db8::/32", "100::/64")
             .stream().map(Cidr::parse).toList();
 
+    /** Past this many literal hosts the cache of their verdicts starts over (a host per webhook, usually). */
+    private static final int MAX_LITERAL_VERDICTS = 10_000;
+
     private final HostResolver resolver;
+    /**
+     * Verdicts on IP literals: those depend only on the address and the allow-list, so each is judged once
+     * instead of on every attempt (names are resolved and judged every time: DNS can change).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Verdict> literalVerdicts = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> allowedHosts = new ArrayList<>();
     private final List<Cidr> allowedBlocks = new ArrayList<>();
 
@@ -59,6 +67,16 @@ public final class EgressGuard {
     /** Resolves {@code host} once and approves or denies all of its addresses. */
     public Verdict check(String host) {
         String h = hostKey(host);
+        if (!Cidr.looksLikeLiteral(h)) return judge(host, h);
+        Verdict known = literalVerdicts.get(h);
+        if (known != null) return known;
+        if (literalVerdicts.size() >= MAX_LITERAL_VERDICTS) literalVerdicts.clear();
+        Verdict verdict = judge(host, h);
+        literalVerdicts.put(h, verdict);
+        return verdict;
+    }
+
+    private Verdict judge(String host, String h) {
         List<InetAddress> addresses;
         try {
             addresses = Cidr.looksLikeLiteral(h) ? List.of(Cidr.literal(h)) : resolver.resolve(h);

@@ -91,8 +91,12 @@ final class PgMetricStore implements MetricStore {
                     rs.next();
                     if (!rs.getBoolean(1)) return 0L; // another replica is folding now
                 }
-                try (ResultSet rs = st.executeQuery("WITH moved AS (DELETE FROM metric_points_unrolled WHERE seq IN "
-                        + "(SELECT seq FROM metric_points_unrolled ORDER BY seq LIMIT " + ROLLUP_BATCH + ") RETURNING *), "
+                // The batch is a range of seq up to a bound, not "seq IN (subquery)": the IN is a join whose
+                // plan follows the table statistics, and under a fast-growing backlog one such fold ran for
+                // over four minutes on a core of the database (the range is one index scan: 50,000 points in
+                // 0.1 s where the join's best plan took 0.45 s).
+                try (ResultSet rs = st.executeQuery("WITH moved AS (DELETE FROM metric_points_unrolled WHERE seq <= "
+                        + "(SELECT max(seq) FROM (SELECT seq FROM metric_points_unrolled ORDER BY seq LIMIT " + ROLLUP_BATCH + ") b) RETURNING *), "
                         + "buckets AS (INSERT INTO metric_buckets SELECT tenant, metric, occurred_us / " + MINUTE_US
                         + ", count(*), sum(value), min(value), max(value) FROM moved GROUP BY 1, 2, 3 " + """
                         ON CONFLICT (tenant, metric, minute) DO UPDATE SET
