@@ -84,6 +84,7 @@ public final class ClusterBench {
                     repeated.stream().filter(id -> !explained.contains(id)).count(), receipts.badSignatures());
             out.println("    a repeat is a delivery the killed replica had sent whose outcome died with it: sent again, same webhook-id, once its lease lapsed");
         } finally {
+            LocalServer.keepLogs(folder, out);
             LocalServer.deleteFolder(folder);
         }
     }

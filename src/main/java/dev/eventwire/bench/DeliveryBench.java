@@ -87,6 +87,7 @@ public final class DeliveryBench {
                 server.close();
             }
         } finally {
+            LocalServer.keepLogs(data, out);
             LocalServer.deleteFolder(data);
         }
     }

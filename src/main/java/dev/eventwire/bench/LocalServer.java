@@ -79,6 +79,26 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Removes a temp folder and everything in it (best effort). */
+    /**
+     * When {@code EVENTWIRE_BENCH_LOGS} names a folder, copies every {@code .log} file under {@code dir} (the
+     * server, replica and receiver logs of a bench) there before the bench deletes its data, so a figure that
+     * surprises can be matched against what the processes logged.
+     */
+    public static void keepLogs(Path dir, java.io.PrintStream out) {
+        String target = System.getenv("EVENTWIRE_BENCH_LOGS");
+        if (target == null || target.isBlank()) return;
+        Path into = Path.of(target);
+        try (Stream<Path> files = Files.walk(dir)) {
+            Files.createDirectories(into);
+            for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(log, into.resolve(dir.relativize(log).toString().replace('/', '-')), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            out.println("logs kept in " + into);
+        } catch (IOException e) {
+            out.println("could not keep the logs in " + into + ": " + e.getMessage());
+        }
+    }
+
     public static void deleteFolder(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

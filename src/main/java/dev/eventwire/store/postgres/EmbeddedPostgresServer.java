@@ -29,6 +29,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "300")
+                    // The embedding library turns both off (fast, for throwaway test databases); a commit here
+                    // must be on disk when PostgreSQL answers, as on a real server, or the cluster's
+                    // durability and the figures measured over it would not be PostgreSQL's.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("unix_socket_directories", "");
             if (port > 0) builder.setPort(port);
             return new EmbeddedPostgresServer(builder.start());
