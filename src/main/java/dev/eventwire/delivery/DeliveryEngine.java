@@ -65,6 +65,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private volatile int perWebhookShare;
     /** Replicas sharing each webhook's caps and rate limit (1 = this process alone). */
     private volatile int sharingReplicas = 1;
+    /** Whether recording outcomes is failing now (logged when it starts and when it ends). */
+    private final java.util.concurrent.atomic.AtomicBoolean recordingBehind = new java.util.concurrent.atomic.AtomicBoolean();
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** How many lanes {@link #waitingLanes} holds: its own size() walks the whole queue, and a slot frees thousands of times a second. */
@@ -408,6 +410,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         store.record(record, afterCommit).whenComplete((ok, failure) -> {
             if (failure == null) {
                 inMemory.remove(key);
+                if (recordingBehind.get() && recordingBehind.compareAndSet(true, false)) log.info("recording outcomes caught up");
                 return;
             }
             if (!running) {
@@ -416,7 +419,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 inMemory.remove(key);
                 return;
             }
-            if (attempt == 1) log.warn("recording outcomes is behind ({}); retrying", failure.getMessage());
+            // Once per spell, not per outcome: a failing batch holds hundreds of them.
+            if (recordingBehind.compareAndSet(false, true)) log.warn("recording outcomes is behind ({}); retrying each until it is recorded", failure.getMessage());
             long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
             CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, attempt + 1));
         });

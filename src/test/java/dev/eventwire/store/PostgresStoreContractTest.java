@@ -82,6 +82,31 @@ class PostgresStoreContractTest extends StoreContractTest {
     }
 
     @Test
+    void aRenewalSkipsARowAnotherTransactionHoldsInsteadOfWaitingForIt() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        List<DeliveryJob> held = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(held).hasSize(2);
+        DeliveryJob beingRecorded = held.get(0);
+        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+        // Another transaction (an outcome batch, in a replica) holds one of the two rows until it commits.
+        try (java.sql.Connection outcome = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))) {
+            outcome.setAutoCommit(false);
+            try (var ps = outcome.prepareStatement("SELECT seq FROM delivery_queue WHERE seq = ? FOR UPDATE")) {
+                ps.setLong(1, beingRecorded.seq());
+                ps.executeQuery().close();
+            }
+            stores.deliveries().renewLeases(held, clock.instant().plus(LEASE.multipliedBy(10))).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            outcome.rollback();
+        }
+        clock.advance(LEASE.plusSeconds(1));
+        List<DeliveryJob> lapsed = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(lapsed).as("the held row was skipped (its lease lapsed), the other one renewed")
+                .extracting(DeliveryJob::seq).containsExactly(beingRecorded.seq());
+    }
+
+    @Test
     void twoReplicasRacingOverOneHundredThousandDueDeliveriesClaimEachExactlyOnce() throws Exception {
         engineTakesNew.set(false);
         for (int w = 0; w < 10; w++) webhook("a", "wh_" + w);

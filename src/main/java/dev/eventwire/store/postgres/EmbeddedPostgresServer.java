@@ -34,12 +34,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // durability and the figures measured over it would not be PostgreSQL's.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("unix_socket_directories", "");
+                    .setServerConfig("unix_socket_directories", "")
+                    .setServerConfig("log_lock_waits", "on")
+                    // Its own log next to its data folder (deadlocks and lock waits with their statements).
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile(dataDir)))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile(dataDir)));
             if (port > 0) builder.setPort(port);
             return new EmbeddedPostgresServer(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    private static java.io.File logFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile();
     }
 
     public int port() {

@@ -173,8 +173,19 @@ final class PgDeliveryStore implements DeliveryStore {
 
     // ---- claims ----
 
-    /** A webhook with due work: its oldest due time and how many are due (counted up to the claim's limit). */
+    /**
+     * Due rows are counted up to this many per webhook: enough to spread a claim's budget over webhooks
+     * that each have a few, while a webhook with a backlog costs one short index walk per poll, not one
+     * over its whole room (each entry may need a heap visit, and the replicas poll many times a second).
+     */
+    private static final int DUE_COUNT_CAP = 256;
+
+    /** A webhook with due work: its oldest due time and how many are due (counted up to {@link #DUE_COUNT_CAP}). */
     private record Due(String webhookId, long oldestMicros, int count) {
+        /** What a claim of {@code room} rows may take from this webhook, as far as the count tells. */
+        int expected(int room) {
+            return count >= DUE_COUNT_CAP ? room : Math.min(room, count);
+        }
     }
 
     /** A claimed row as read back, before its event body is attached. */
@@ -199,7 +210,7 @@ final class PgDeliveryStore implements DeliveryStore {
             }
             ids.add(d.webhookId());
             rooms.add(room);
-            budget -= Math.min(room, d.count());
+            budget -= d.expected(room);
         }
         if (ids.isEmpty()) return new Claim(List.of(), moreDue);
         return database.inTransaction(c -> {
@@ -270,7 +281,7 @@ final class PgDeliveryStore implements DeliveryStore {
                 WHERE h.webhook_id IS NOT NULL AND o.visible_us <= ?
                 ORDER BY o.visible_us LIMIT ?""")) {
             ps.setLong(1, nowMicros);
-            ps.setInt(2, limit);
+            ps.setInt(2, Math.min(limit, DUE_COUNT_CAP));
             ps.setLong(3, nowMicros);
             ps.setInt(4, MAX_DUE_WEBHOOKS_PER_CLAIM);
             try (ResultSet rs = ps.executeQuery()) {
@@ -314,12 +325,18 @@ final class PgDeliveryStore implements DeliveryStore {
         Long[] seqs = jobs.stream().map(DeliveryJob::seq).toArray(Long[]::new);
         Long[] tokens = jobs.stream().map(DeliveryJob::lease).toArray(Long[]::new);
         return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+            // Rows another transaction holds are skipped, never waited for: that transaction is this
+            // replica's own outcome for the delivery (which ends the lease anyway), and waiting for it
+            // while holding other rows deadlocked with outcome batches that hold those rows in turn.
+            // A row skipped now is renewed a third of a lease later, well within its lease.
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE delivery_queue d SET visible_us = ?
-                    FROM unnest(?::bigint[], ?::bigint[]) AS r(seq, token) WHERE d.seq = r.seq AND d.lease_token = r.token""")) {
-                ps.setLong(1, Micros.of(until));
-                ps.setArray(2, c.createArrayOf("bigint", seqs));
-                ps.setArray(3, c.createArrayOf("bigint", tokens));
+                    WITH held AS (SELECT d.seq FROM delivery_queue d JOIN unnest(?::bigint[], ?::bigint[]) AS r(seq, token)
+                                    ON d.seq = r.seq AND d.lease_token = r.token
+                                  ORDER BY d.seq FOR UPDATE OF d SKIP LOCKED)
+                    UPDATE delivery_queue d SET visible_us = ? FROM held WHERE d.seq = held.seq""")) {
+                ps.setArray(1, c.createArrayOf("bigint", seqs));
+                ps.setArray(2, c.createArrayOf("bigint", tokens));
+                ps.setLong(3, Micros.of(until));
                 return ps.executeUpdate();
             }
         }));
