@@ -45,14 +45,21 @@ public final class DeliveryBench {
     private final Duration phase;
     private final Duration soak;
     private final int backlog;
+    /** {@code serve --warm-up} of the server and of its restart ("0s": none). */
+    private final String warmUp;
     private final Json json = new Json();
 
-    public DeliveryBench(PrintStream out, int webhookCount, Duration phase, Duration soak, int backlog) {
+    public DeliveryBench(PrintStream out, int webhookCount, Duration phase, Duration soak, int backlog, String warmUp) {
         this.out = out;
         this.webhookCount = webhookCount;
         this.phase = phase;
         this.soak = soak;
         this.backlog = backlog;
+        this.warmUp = warmUp;
+    }
+
+    private ServerProcess startServer(Path db, int port, Path log) {
+        return ServerProcess.start(List.of(), List.of("--data", db.toString(), "--warm-up", warmUp), port, log);
     }
 
     public void run() {
@@ -61,13 +68,13 @@ public final class DeliveryBench {
         try (ChildProcess receiver = ChildProcess.start(List.of("receive"), Map.of(), data.resolve("receiver.log"), receipts::line)) {
             int receiverPort = receipts.awaitPort();
             receiver.writeLine("secret " + CEILING_SECRET);
-            out.printf("bench delivery: %d webhook(s) on a receiver process, server in its own process, %d cores; data in %s%n",
-                    webhookCount, Runtime.getRuntime().availableProcessors(), data);
+            out.printf("bench delivery: %d webhook(s) on a receiver process, server in its own process (serve --warm-up %s), %d cores; data in %s%n",
+                    webhookCount, warmUp, Runtime.getRuntime().availableProcessors(), data);
             double raw = ceiling(receiverPort, receipts);
 
             int port = ChildProcess.freePort();
             Path db = data.resolve("db");
-            ServerProcess server = ServerProcess.start(db, port, data.resolve("server-1.log"), List.of());
+            ServerProcess server = startServer(db, port, data.resolve("server-1.log"));
             try {
                 String key = server.createTenantKey("bench");
                 List<String> webhookIds = new ArrayList<>();
@@ -149,8 +156,9 @@ public final class DeliveryBench {
         receiver.signal("CONT");
         long expected = (long) backlog * webhookIds.size();
         long start = System.nanoTime();
-        ServerProcess again = ServerProcess.start(db, port, data.resolve("server-2.log"), List.of());
-        double startSeconds = (System.nanoTime() - start) / 1e9;
+        ServerProcess again = startServer(db, port, data.resolve("server-2.log"));
+        long ready = System.nanoTime();
+        double startSeconds = (ready - start) / 1e9;
         while (receipts.distinct() < expected) pause(Duration.ofMillis(20));
         double receivedSeconds = (System.nanoTime() - start) / 1e9;
         long received = receipts.requestsSinceReset();
@@ -159,12 +167,17 @@ public final class DeliveryBench {
                 pause(Duration.ofMillis(20));
             }
         }
-        double recordedSeconds = (System.nanoTime() - start) / 1e9;
+        long recorded = System.nanoTime();
+        double recordedSeconds = (recorded - start) / 1e9;
         double rate = expected / recordedSeconds;
+        // With a warm-up the restart spends that long before it serves (and sends): the drain is also
+        // given from the moment the restarted server answered, which is the sending rate itself.
+        double fromReady = expected / ((recorded - ready) / 1e9);
         out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw (%,d deliveries: posted in %.1fs with the receiver frozen, server killed;"
                         + " restart took %.1fs; all received at %.1fs, all recorded delivered at %.1fs; %d received twice)%n",
                 "backlog after kill -9 and restart", rate, 100 * rate / raw, expected, ingestSeconds, startSeconds, receivedSeconds, recordedSeconds,
                 received - receipts.distinct());
+        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health%n", "", fromReady, 100 * fromReady / raw);
         return again;
     }
 

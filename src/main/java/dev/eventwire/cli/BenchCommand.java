@@ -75,9 +75,13 @@ final class BenchCommand implements Runnable {
         @Option(names = "--backlog", defaultValue = "100000", description = "Events posted while the receiver is frozen, drained after a kill -9 (default ${DEFAULT-VALUE}).")
         int backlog;
 
+        @Option(names = "--warm-up", defaultValue = "0s",
+                description = "serve --warm-up for the server and its restart after the kill (30s as the deploy examples; default ${DEFAULT-VALUE}: cold processes).")
+        String warmUp;
+
         @Override
         public void run() {
-            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds), backlog).run();
+            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds), backlog, warmUp).run();
         }
     }
 
