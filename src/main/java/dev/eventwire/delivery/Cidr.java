@@ -26,7 +26,13 @@ record Cidr(byte[] network, int prefixLength) {
     }
 
     static boolean looksLikeLiteral(String text) {
-        return text.contains(":") || text.matches("[0-9.]+");
+        if (text.contains(":")) return true;
+        if (text.isEmpty()) return false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) return false;
+        }
+        return true;
     }
 
     boolean contains(InetAddress address) {

@@ -59,6 +59,11 @@ public final class EgressGuard {
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
+    /** The verdict already reached on {@code host} when it is an IP literal judged before; empty otherwise. */
+    public java.util.Optional<Verdict> judgedLiteral(String host) {
+        return java.util.Optional.ofNullable(literalVerdicts.get(hostKey(host)));
+    }
+
     /** Whether checking {@code host} asks DNS (and may block for as long as the resolver takes). */
     public static boolean needsLookup(String host) {
         return !Cidr.looksLikeLiteral(hostKey(host));
@@ -67,9 +72,9 @@ public final class EgressGuard {
     /** Resolves {@code host} once and approves or denies all of its addresses. */
     public Verdict check(String host) {
         String h = hostKey(host);
-        if (!Cidr.looksLikeLiteral(h)) return judge(host, h);
         Verdict known = literalVerdicts.get(h);
         if (known != null) return known;
+        if (!Cidr.looksLikeLiteral(h)) return judge(host, h);
         if (literalVerdicts.size() >= MAX_LITERAL_VERDICTS) literalVerdicts.clear();
         Verdict verdict = judge(host, h);
         literalVerdicts.put(h, verdict);
