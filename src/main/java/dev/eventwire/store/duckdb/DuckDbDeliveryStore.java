@@ -532,6 +532,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
                 String range = seqRange("delivery_queue", lo, hi);
                 boolean anyRetry = latest.values().stream().anyMatch(r -> r.newStatus() == DeliveryStatus.PENDING);
+                // Statements answer with the rows' sequence numbers: a long per row, where the keys' two
+                // strings were decoded for every delivery of the batch.
+                Map<Long, DeliveryKey> keyOfSeq = new HashMap<>();
+                for (Map.Entry<DeliveryKey, AttemptRecord> e : latest.entrySet()) keyOfSeq.put(e.getValue().seq(), e.getKey());
                 try (Statement st = c.createStatement()) {
                     List<DeliveryKey> moved = new ArrayList<>();
                     String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt" + range.replace("delivery_queue.", "q.");
@@ -541,14 +545,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                             + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
                             + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
                     try (ResultSet rs = st.executeQuery("DELETE FROM delivery_queue q USING outcomes_stage s" + matches
-                            + " AND s.status <> 'pending' RETURNING q.webhook_id, q.event_id")) {
-                        while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
+                            + " AND s.status <> 'pending' RETURNING q.seq")) {
+                        while (rs.next()) moved.add(keyOfSeq.get(rs.getLong(1)));
                     }
                     if (anyRetry) {
                         try (ResultSet rs = st.executeQuery("UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
                                 + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
-                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.webhook_id, q.event_id")) {
-                            while (rs.next()) moved.add(new DeliveryKey(rs.getString(1), rs.getString(2)));
+                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq")) {
+                            while (rs.next()) moved.add(keyOfSeq.get(rs.getLong(1)));
                         }
                     }
                     for (DeliveryKey k : moved) log.add(latest.remove(k));
