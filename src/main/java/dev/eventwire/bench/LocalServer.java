@@ -78,7 +78,6 @@ public final class LocalServer implements AutoCloseable {
         if (deleteOnClose) deleteFolder(dataDir);
     }
 
-    /** Removes a temp folder and everything in it (best effort). */
     /**
      * When {@code EVENTWIRE_BENCH_LOGS} names a folder, copies every {@code .log} file under {@code dir} (the
      * server, replica and receiver logs of a bench) there before the bench deletes its data, so a figure that
@@ -99,6 +98,7 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Removes a temp folder and everything in it (best effort). */
     public static void deleteFolder(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -59,11 +59,6 @@ public final class EgressGuard {
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
-    /** The verdict already reached on {@code host} when it is an IP literal judged before; empty otherwise. */
-    public java.util.Optional<Verdict> judgedLiteral(String host) {
-        return java.util.Optional.ofNullable(literalVerdicts.get(hostKey(host)));
-    }
-
     /** Whether checking {@code host} asks DNS (and may block for as long as the resolver takes). */
     public static boolean needsLookup(String host) {
         return !Cidr.looksLikeLiteral(hostKey(host));
@@ -74,17 +69,17 @@ public final class EgressGuard {
         String h = hostKey(host);
         Verdict known = literalVerdicts.get(h);
         if (known != null) return known;
-        if (!Cidr.looksLikeLiteral(h)) return judge(host, h);
+        if (!Cidr.looksLikeLiteral(h)) return judge(host, h, false);
         if (literalVerdicts.size() >= MAX_LITERAL_VERDICTS) literalVerdicts.clear();
-        Verdict verdict = judge(host, h);
+        Verdict verdict = judge(host, h, true);
         literalVerdicts.put(h, verdict);
         return verdict;
     }
 
-    private Verdict judge(String host, String h) {
+    private Verdict judge(String host, String h, boolean literal) {
         List<InetAddress> addresses;
         try {
-            addresses = Cidr.looksLikeLiteral(h) ? List.of(Cidr.literal(h)) : resolver.resolve(h);
+            addresses = literal ? List.of(Cidr.literal(h)) : resolver.resolve(h);
         } catch (UnknownHostException e) {
             return new Verdict.Denied("host " + host + " does not resolve");
         }

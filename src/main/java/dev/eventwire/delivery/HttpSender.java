@@ -93,8 +93,6 @@ public final class HttpSender implements AutoCloseable {
         long start = System.nanoTime();
         URI uri = URI.create(request.url());
         String host = uri.getHost();
-        Optional<EgressGuard.Verdict> judged = guard.judgedLiteral(host);
-        if (judged.isPresent()) return sendChecked(uri, request, poolKey, start, judged.get());
         // A DNS answer can take seconds: it is awaited on a virtual thread, never on the caller's (the
         // delivery engine's few platform threads, which every other webhook's attempts share).
         if (EgressGuard.needsLookup(host)) {
