@@ -94,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
-        if (!warmUpFor.isZero()) WarmUp.run(warmUpFor, System.out);
+        if (!warmUpFor.isZero()) WarmUp.run(warmUpFor, config.storage(), System.out);
         return serve(config);
     }
 

@@ -3,36 +3,70 @@ package dev.eventwire.cli;
 import dev.eventwire.bench.LoadClient;
 import dev.eventwire.bench.LocalServer;
 import dev.eventwire.demo.LocalReceiver;
+import dev.eventwire.ServeConfig;
+import dev.eventwire.store.postgres.WarmUpSchema;
 import java.io.PrintStream;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Before the server opens its port, runs its hot paths for a while on a throwaway server in the same JVM
- * — single events and batches, their fan-out, signed deliveries to a loopback receiver, metric reads —
- * so that the JIT has compiled them when real traffic arrives. A cold JVM hit at once with a production
+ * — single events and batches, their fan-out, signed deliveries to a loopback receiver, metric reads,
+ * and the path of a backlog: a third webhook's receiver refuses every other second, so its deliveries
+ * are retried from the store a second later in claims of hundreds (what a restart after an outage
+ * drains) — so that the JIT has compiled them when real traffic arrives. A replica on PostgreSQL warms
+ * up on PostgreSQL, in a schema of its own that is dropped afterwards ({@link WarmUpSchema}); where the
+ * database refuses to create one, on the embedded store. A cold JVM hit at once with a production
  * rate answers its first seconds slowly (docs/jvm-flags.md). The throwaway server's data folder is
  * deleted afterwards; nothing of it reaches the real store.
  */
 final class WarmUp {
     private static final int SENDERS = 8;
+    /** The flaky receiver's refusals are retried after a second, several times, never long enough to give up. */
+    private static final List<Duration> RETRIES = java.util.Collections.nCopies(8, Duration.ofSeconds(1));
 
     private WarmUp() {
     }
 
-    static void run(Duration length, PrintStream out) {
-        out.println("Warming up for " + length.toSeconds() + " s on a throwaway server before serving...");
+    static void run(Duration length, ServeConfig.Storage storage, PrintStream out) {
+        if (storage.databaseUrl().isEmpty()) {
+            run(length, UnaryOperator.identity(), "a throwaway server", out);
+            return;
+        }
+        WarmUpSchema schema;
+        try {
+            schema = WarmUpSchema.create(storage.databaseUrl().get(), storage.replicaId());
+        } catch (SQLException e) {
+            out.println("Cannot create a warm-up schema in the database (" + e.getMessage() + "); warming up on the embedded store instead.");
+            run(length, UnaryOperator.identity(), "a throwaway server", out);
+            return;
+        }
+        try (schema) {
+            run(length, c -> c.withStorage(new ServeConfig.Storage(Optional.of(schema.databaseUrl()), "warm-up-" + storage.replicaId())),
+                    "a throwaway server in schema " + schema.name(), out);
+        } catch (SQLException e) {
+            out.println("Could not drop the warm-up schema " + schema.name() + " (" + e.getMessage() + "); the next start of this replica drops it.");
+        }
+    }
+
+    private static void run(Duration length, UnaryOperator<ServeConfig> store, String where, PrintStream out) {
+        out.println("Warming up for " + length.toSeconds() + " s on " + where + " before serving...");
         long end = System.nanoTime() + length.toNanos();
         try (LocalReceiver sink = new LocalReceiver(() -> 200, receipt -> { });
+             LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() / 1_000_000_000L % 2 == 0 ? 503 : 200, receipt -> { });
              LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-warm-up-"), true,
-                     c -> c.withEgressAllow(List.of("127.0.0.1/32")))) {
+                     c -> store.apply(c.withEgressAllow(List.of("127.0.0.1/32")).withRetrySchedule(RETRIES)))) {
             String key = server.createTenantKey("warm-up", "warm-up");
             LoadClient client = server.client();
             for (int i = 0; i < 2; i++) {
                 client.post("/v1/webhooks", key, "{\"url\":\"http://127.0.0.1:" + sink.port() + "/w" + i + "\"}");
             }
+            client.post("/v1/webhooks", key, "{\"url\":\"http://127.0.0.1:" + flaky.port() + "/backlog\"}");
             AtomicLong sent = new AtomicLong();
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < SENDERS; t++) {

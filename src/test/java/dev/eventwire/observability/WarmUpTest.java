@@ -2,19 +2,30 @@ package dev.eventwire.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventwire.store.postgres.DatabaseUrl;
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code serve --warm-up}: the process runs traffic through a throwaway server before it listens, and
- * nothing of that traffic reaches the real store or stays on disk.
+ * nothing of that traffic reaches the real store or stays on disk; a replica on PostgreSQL warms up in a
+ * schema of its own, which is gone once it listens.
  */
+@ExtendWith(PostgresServer.class)
 class WarmUpTest {
     private static final String ADMIN_KEY = "ew_admin_log_test_0123456789";
 
@@ -29,6 +40,34 @@ class WarmUpTest {
             ApiClient admin = new ApiClient("http://127.0.0.1:" + serve.port(), ADMIN_KEY);
             assertThat(admin.get("/v1/admin/keys").json().get("keys")).as("the warm-up tenant's key lived in the throwaway store").isEmpty();
             assertThat(warmUpFolders()).as("the throwaway data folder is deleted").isEqualTo(foldersBefore);
+        }
+    }
+
+    @Test
+    void aReplicaOnPostgresqlWarmsUpInASchemaOfItsOwnAndDropsIt(PostgresServer.Handle postgres) throws Exception {
+        String url = postgres.freshDatabase();
+        Map<String, String> env = Map.of("EVENTWIRE_WARM_UP", "3s", "EVENTWIRE_DATABASE_URL", url, "EVENTWIRE_REPLICA_ID", "Replica-1");
+        try (ServeProcess serve = ServeProcess.start(dir.resolve("data"), env)) {
+            assertThat(serve.startLines()).anySatisfy(line -> assertThat(line).contains("in schema eventwire_warm_up_replica_1"));
+            assertThat(serve.startLines()).anySatisfy(line -> assertThat(line).matches("Warmed up: [1-9]\\d* requests\\."));
+            ApiClient admin = new ApiClient("http://127.0.0.1:" + serve.port(), ADMIN_KEY);
+            assertThat(admin.get("/v1/admin/keys").json().get("keys")).as("the warm-up tenant's key lived in the warm-up schema").isEmpty();
+            DatabaseUrl database = DatabaseUrl.parse(url);
+            Properties credentials = new Properties();
+            credentials.setProperty("user", database.user().orElseThrow());
+            credentials.setProperty("password", database.password().orElseThrow());
+            try (Connection c = DriverManager.getConnection(database.jdbcUrl(), credentials); Statement st = c.createStatement()) {
+                assertThat(count(st, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'eventwire_warm_up_%'")).as("warm-up schemas left").isZero();
+                assertThat(count(st, "SELECT count(*) FROM events")).as("events in the real tables").isZero();
+                assertThat(count(st, "SELECT count(*) FROM replicas")).as("the replica itself, registered in the real tables").isEqualTo(1);
+            }
+        }
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -27,6 +27,29 @@ class DuckDbStoreContractTest extends StoreContractTest {
     private static final String ROWS = "SELECT webhook_id, event_id, message_id, seq, event_seq, entity_key, lease_until_us, created_us FROM delivery_queue ORDER BY seq";
 
     /**
+     * One process owns a DuckDB store, so an attempt in flight when its webhook was removed is still its
+     * own: the outcome that arrives after the parking counts the attempt and logs it (once, however often
+     * it is recorded), while the delivery stays parked.
+     */
+    @Test
+    void anOutcomeArrivingAfterItsDeliveryWasParkedIsCountedAndLoggedOnce() throws Exception {
+        Webhook w = webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
+        clock.advance(LEASE.plusSeconds(1));
+        dev.eventwire.delivery.DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), true,
+                () -> stores.registry().remove(w));
+        var delivered = outcome(job, dev.eventwire.delivery.DeliveryStatus.DELIVERED, Optional.empty());
+        stores.deliveries().record(delivered, () -> { }).get();
+        stores.deliveries().record(delivered, () -> { }).get();
+        var parked = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
+        assertThat(parked.status()).isEqualTo(dev.eventwire.delivery.DeliveryStatus.DEAD);
+        assertThat(parked.lastError()).contains("webhook removed");
+        assertThat(parked.attempts()).isEqualTo(1);
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).hasSize(1);
+    }
+
+    /**
      * An event is acknowledged once the event log holds it with the record of the deliveries it owes; the
      * delivery rows reach the delivery file a moment later. A crash in between (simulated here by taking
      * the rows and the cursor back) must cost nothing: the next start writes the same rows — same numbers,

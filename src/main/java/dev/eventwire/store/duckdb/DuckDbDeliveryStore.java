@@ -113,7 +113,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         this.initialLease = initialLease;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (seq BIGINT, webhook_id VARCHAR, event_id VARCHAR, attempt INTEGER, status VARCHAR, "
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS outcomes_stage (seq BIGINT, attempt INTEGER, status VARCHAR, "
                         + "next_attempt_us BIGINT, last_status_code INTEGER, last_error VARCHAR, updated_us BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS claims_stage (seq BIGINT, event_seq BIGINT)");
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS release_stage (webhook_id VARCHAR, event_id VARCHAR)");
@@ -499,20 +499,24 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         public GroupCommitWriter.BatchResult<Void> runAll(Connection c, List<? extends GroupCommitWriter.Batchable<Void>> items) throws SQLException {
             List<Outcome> outcomes = items.stream().map(Outcome.class::cast).toList();
             // Recording the same attempt twice must count once: the delivery's attempt count only moves
-            // forward, and a log row is written only for an outcome that moved it.
-            Map<DeliveryKey, AttemptRecord> latest = new LinkedHashMap<>();
+            // forward, and a log row is written only for an outcome that moved it. A delivery is known by
+            // its sequence number, in both tables.
+            Map<Long, AttemptRecord> latest = new LinkedHashMap<>();
             List<AttemptRecord> log = new ArrayList<>();
             for (Outcome o : outcomes) {
                 AttemptRecord r = o.record;
                 if (r.trigger() == Trigger.TEST) log.add(r);
-                else latest.merge(new DeliveryKey(r.webhookId(), r.eventId()), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
+                else latest.merge(r.seq(), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
             }
             DuckDBConnection dc = (DuckDBConnection) c;
             List<AttemptRecord> decided = List.copyOf(latest.values());
             if (!latest.isEmpty()) {
+                long lo = Long.MAX_VALUE;
+                long hi = Long.MIN_VALUE;
+                boolean anyRetry = false;
                 try (DuckDBAppender ap = dc.createAppender("temp", "main", "outcomes_stage")) {
                     for (AttemptRecord r : latest.values()) {
-                        ap.beginRow().append(r.seq()).append(r.webhookId()).append(r.eventId()).append(r.attempt()).append(r.newStatus().wireName());
+                        ap.beginRow().append(r.seq()).append(r.attempt()).append(r.newStatus().wireName());
                         if (r.nextAttemptAt().isPresent()) ap.append(Micros.of(r.nextAttemptAt().get()));
                         else ap.appendNull();
                         if (r.statusCode().isPresent()) ap.append(r.statusCode().get().intValue());
@@ -520,55 +524,33 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         if (r.success() || r.error().isEmpty()) ap.appendNull();
                         else ap.append(r.error().get());
                         ap.append(Micros.of(r.attemptedAt())).endRow();
+                        lo = Math.min(lo, r.seq());
+                        hi = Math.max(hi, r.seq());
+                        anyRetry |= r.newStatus() == DeliveryStatus.PENDING;
                     }
                 }
                 // Only rows updated here can be finished (parking moves its rows at once), so every statement
                 // may look at the batch's sequence range alone: DuckDB skips row groups outside it.
-                long lo = Long.MAX_VALUE;
-                long hi = Long.MIN_VALUE;
-                for (AttemptRecord r : latest.values()) {
-                    lo = Math.min(lo, r.seq());
-                    hi = Math.max(hi, r.seq());
-                }
-                String range = seqRange("delivery_queue", lo, hi);
-                boolean anyRetry = latest.values().stream().anyMatch(r -> r.newStatus() == DeliveryStatus.PENDING);
-                // Statements answer with the rows' sequence numbers: a long per row, where the keys' two
-                // strings were decoded for every delivery of the batch.
-                Map<Long, DeliveryKey> keyOfSeq = new HashMap<>();
-                for (Map.Entry<DeliveryKey, AttemptRecord> e : latest.entrySet()) keyOfSeq.put(e.getValue().seq(), e.getKey());
+                String range = seqRange("q", lo, hi);
                 try (Statement st = c.createStatement()) {
-                    List<DeliveryKey> moved = new ArrayList<>();
-                    String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt" + range.replace("delivery_queue.", "q.");
+                    String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt" + range;
                     // Delivered and dead deliveries leave the queue for the history, with their final state, in
                     // this transaction: one insert and one delete, no update of rows that are about to go.
                     st.executeUpdate("INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
                             + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
                             + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
-                    try (ResultSet rs = st.executeQuery("DELETE FROM delivery_queue q USING outcomes_stage s" + matches
-                            + " AND s.status <> 'pending' RETURNING q.seq")) {
-                        while (rs.next()) moved.add(keyOfSeq.get(rs.getLong(1)));
-                    }
+                    moveToLog(st, "DELETE FROM delivery_queue q USING outcomes_stage s" + matches + " AND s.status <> 'pending' RETURNING q.seq", latest, log);
                     if (anyRetry) {
-                        try (ResultSet rs = st.executeQuery("UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
+                        moveToLog(st, "UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
                                 + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
-                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq")) {
-                            while (rs.next()) moved.add(keyOfSeq.get(rs.getLong(1)));
-                        }
+                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq", latest, log);
                     }
-                    for (DeliveryKey k : moved) log.add(latest.remove(k));
                     if (!latest.isEmpty()) {
                         // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. Its
                         // state stays; the attempt is still counted and logged. Duplicates of a recorded outcome
                         // match nothing here either.
-                        st.execute("DELETE FROM outcomes_stage WHERE NOT EXISTS (SELECT 1 FROM delivery_history h WHERE h.webhook_id = outcomes_stage.webhook_id"
-                                + " AND h.event_id = outcomes_stage.event_id AND h.attempts < outcomes_stage.attempt)");
-                        try (ResultSet rs = st.executeQuery("""
-                                UPDATE delivery_history SET attempts = s.attempt FROM outcomes_stage s
-                                WHERE delivery_history.webhook_id = s.webhook_id AND delivery_history.event_id = s.event_id
-                                  AND delivery_history.attempts < s.attempt
-                                RETURNING delivery_history.webhook_id, delivery_history.event_id""")) {
-                            while (rs.next()) log.add(latest.get(new DeliveryKey(rs.getString(1), rs.getString(2))));
-                        }
+                        moveToLog(st, "UPDATE delivery_history h SET attempts = s.attempt FROM outcomes_stage s"
+                                + " WHERE h.seq = s.seq AND h.attempts < s.attempt" + seqRange("h", lo, hi) + " RETURNING h.seq", latest, log);
                     }
                     st.execute("DELETE FROM outcomes_stage");
                 }
@@ -606,6 +588,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     else o.settled().completeExceptionally(failure);
                 }));
             });
+        }
+    }
+
+    /** Runs a statement answering with the sequence numbers it changed; their outcomes move from {@code pending} to {@code log}. */
+    private static void moveToLog(Statement st, String sql, Map<Long, AttemptRecord> pending, List<AttemptRecord> log) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) log.add(pending.remove(rs.getLong(1)));
         }
     }
 

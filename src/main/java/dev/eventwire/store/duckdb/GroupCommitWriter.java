@@ -36,6 +36,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private final Connection connection;
     private final int maxGroupSize;
+    private final Fill fill;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private final CommitObserver observer;
@@ -63,6 +64,17 @@ public final class GroupCommitWriter implements AutoCloseable {
     @FunctionalInterface
     public interface Prologue {
         Runnable run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * How long a group that has fewer than {@code target} pieces of work waits for more before it runs,
+     * when the group before it had at least {@code busyFrom} (under a light load nothing waits). Each
+     * commit and each statement has a fixed cost; under a heavy load work that nobody waits on
+     * (recorded outcomes) is cheaper in fewer, larger groups. {@link #NONE} for writers whose callers
+     * wait (ingest).
+     */
+    public record Fill(int target, java.time.Duration linger, int busyFrom) {
+        public static final Fill NONE = new Fill(1, java.time.Duration.ZERO, Integer.MAX_VALUE);
     }
 
     /** One result per merged item, in order, and what to run on the writer thread once the commit is durable. */
@@ -94,6 +106,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** {@code observer}: told the duration of every group (for the commit-time histogram). */
     public GroupCommitWriter(DuckDbDatabase database, String name, int maxGroupSize, CommitObserver observer) {
+        this(database, name, maxGroupSize, Fill.NONE, observer);
+    }
+
+    /** {@code fill}: how long a small group waits for more work before it runs. */
+    public GroupCommitWriter(DuckDbDatabase database, String name, int maxGroupSize, Fill fill, CommitObserver observer) {
+        this.fill = fill;
         this.observer = observer;
         this.maxGroupSize = maxGroupSize;
         this.connection = database.newWriteConnection();
@@ -163,6 +181,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private void loop() {
         List<Task<?>> group = new ArrayList<>();
+        int previousGroupSize = 0;
         while (true) {
             try {
                 Task<?> first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -172,6 +191,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, maxGroupSize - 1);
+                if (group.size() < fill.target() && previousGroupSize >= fill.busyFrom()) awaitFill(group);
+                previousGroupSize = group.size();
                 long started = System.nanoTime();
                 runGroup(group);
                 long nanos = System.nanoTime() - started;
@@ -186,6 +207,19 @@ public final class GroupCommitWriter implements AutoCloseable {
             } finally {
                 group.clear();
             }
+        }
+    }
+
+    /** Adds work arriving within the fill's linger, until the group reaches its target. */
+    private void awaitFill(List<Task<?>> group) throws InterruptedException {
+        long deadline = System.nanoTime() + fill.linger().toNanos();
+        while (group.size() < fill.target() && !stopping) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Task<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            group.add(next);
+            queue.drainTo(group, maxGroupSize - group.size());
         }
     }
 

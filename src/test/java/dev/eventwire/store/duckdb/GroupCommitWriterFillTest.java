@@ -1,0 +1,59 @@
+package dev.eventwire.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import dev.eventwire.support.CommitObserver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer with a fill waits for more work only under a heavy load, and runs as soon as the group is
+ * full; under a light load every piece of work commits at once. The linger is ten seconds, far beyond
+ * what either case may take, so a wrong wait shows as a timeout rather than as a slow test.
+ */
+class GroupCommitWriterFillTest {
+    private static final Duration LONG_LINGER = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBusyWriterMergesTheNextPiecesIntoOneGroupAndCommitsOnceItIsFull() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir); GroupCommitWriter writer = started(database, 1)) {
+            long first = writer.submit(c -> writer.transaction()).get(5, TimeUnit.SECONDS); // a group of one: busy from now on
+            List<CompletableFuture<Long>> next = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                next.add(writer.submit(c -> writer.transaction()));
+                Thread.sleep(20); // arrivals spread out: without the fill each would commit alone
+            }
+            CompletableFuture.allOf(next.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertThat(next.stream().map(CompletableFuture::join).distinct().toList()).as("the ten pieces' transactions")
+                    .containsExactly(first + 1);
+        }
+    }
+
+    @Test
+    void underALightLoadEveryPieceCommitsAtOnce() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir); GroupCommitWriter writer = started(database, 2)) {
+            Set<Long> transactions = new HashSet<>();
+            for (int i = 0; i < 5; i++) transactions.add(writer.submit(c -> writer.transaction()).get(5, TimeUnit.SECONDS));
+            assertThat(transactions).hasSize(5);
+        }
+    }
+
+    /** A writer whose groups wait for 10 pieces of work once the group before had {@code busyFrom}. */
+    private static GroupCommitWriter started(DuckDbDatabase database, int busyFrom) {
+        GroupCommitWriter writer = new GroupCommitWriter(database, "test-writer", 100, new GroupCommitWriter.Fill(10, LONG_LINGER, busyFrom),
+                CommitObserver.NONE);
+        writer.start();
+        return writer;
+    }
+}
