@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the machine's CPU goes while a benchmark runs, measured from outside every process: every 2 s,
 # for each java and postgres process, its CPU time so far and (java) that of its JIT compiler threads,
-# from /proc. Run it beside a bench, then sum a time window with --window.
+# from /proc, each stamped with the time it was read. Run it beside a bench, then sum a time window
+# with --window.
 # Usage: scripts/cpu-by-process.sh OUT                      (samples until stopped; Ctrl-C)
 #        scripts/cpu-by-process.sh --window OUT FROM TO     (cores used per process between two epoch seconds)
 set -euo pipefail
@@ -27,21 +28,22 @@ if [[ "${1:-}" == "--window" ]]; then
 fi
 # user + system clock ticks from a /proc stat line (the name in parentheses may hold spaces: skip past it)
 ticks() { local rest=${1##*) }; local -a f; read -r -a f <<< "$rest"; echo $((f[11] + f[12])); }
+declare -A names
 out=${1:?usage: scripts/cpu-by-process.sh OUT}
 while true; do
-  now=$(date +%s)
   for p in $(pgrep -f 'java|postgres' || true); do
-    stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    args=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | sed 's/ -[^ ]*//g' | cut -c1-120) || continue
+    [[ -n "${names[$p]:-}" ]] || names[$p]=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | sed 's/ -[^ ]*//g' | cut -c1-120) || continue
     jit=0
-    if [[ "$args" == *java* ]]; then
+    if [[ "${names[$p]}" == *java* ]]; then
       for t in /proc/$p/task/*; do
-        case "$(cat "$t/comm" 2>/dev/null)" in
-          C1*|C2*) jit=$((jit + $(ticks "$(cat "$t/stat" 2>/dev/null)"))) ;;
-        esac
+        read -r comm < "$t/comm" 2>/dev/null || continue
+        if [[ "$comm" == C1* || "$comm" == C2* ]]; then
+          read -r line < "$t/stat" 2>/dev/null && jit=$((jit + $(ticks "$line")))
+        fi
       done
     fi
-    echo "$now $p $(ticks "$stat") $jit $args"
+    read -r line < "/proc/$p/stat" 2>/dev/null || continue
+    echo "$EPOCHREALTIME $p $(ticks "$line") $jit ${names[$p]}"
   done >> "$out"
   sleep 2
 done

@@ -233,18 +233,18 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
 
         /**
-         * What the lane holds at most: its share of the lane capacity, as of the in-flight cap, so replicas
-         * that send at the same pace hold the same backlog and finish it together (a replica holding more
-         * than it can send soon leaves the others idle: leased rows are invisible to their claims); and for
-         * a rate-limited webhook only what it can send within half a lease, so nothing waits here until its
-         * lease lapses and another replica takes it.
+         * What the lane holds at most: the lane capacity, with several replicas too (a lane holding only its
+         * share made each replica claim a third as much per claim, and the database's work per delivery grew
+         * with the replicas more than uneven backlogs at the end of a drain cost); and for a rate-limited
+         * webhook only what it can send within half a lease, so nothing waits here until its lease lapses and
+         * another replica takes it.
          */
         private int capacity() {
-            int share = Math.max(2, settings.laneCapacity() / sharingReplicas);
+            int full = Math.max(2, settings.laneCapacity());
             double rate = rateShare();
-            if (rate <= 0) return share;
+            if (rate <= 0) return full;
             long sendable = (long) (rate * settings.lease().toSeconds() / 2);
-            return (int) Math.max(2, Math.min(share, sendable));
+            return (int) Math.max(2, Math.min(full, sendable));
         }
 
         boolean offer(DeliveryJob job) {
