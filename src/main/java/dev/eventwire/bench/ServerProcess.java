@@ -34,7 +34,8 @@ public final class ServerProcess implements AutoCloseable {
         args.addAll(serveOptions);
         ChildProcess child = ChildProcess.start(jvmOptions, args, Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
         ServerProcess server = new ServerProcess(child, port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // It listens only after its warm-up, if it was given one.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(warmUpIn(serveOptions)).toNanos();
         while (true) {
             try {
                 if (server.client.get("/health", null).status() == 200) return server;
@@ -47,6 +48,12 @@ public final class ServerProcess implements AutoCloseable {
             }
             DeliveryBench.pause(Duration.ofMillis(20));
         }
+    }
+
+    /** The {@code --warm-up} among the options, zero without one. */
+    private static Duration warmUpIn(List<String> serveOptions) {
+        int at = serveOptions.indexOf("--warm-up");
+        return at >= 0 && at + 1 < serveOptions.size() ? dev.eventwire.support.Durations.parseOne(serveOptions.get(at + 1)) : Duration.ZERO;
     }
 
     public LoadClient client() {
