@@ -35,6 +35,13 @@ public final class Ledger {
         return new Leases(replicaId, seqs, messageIds);
     }
 
+    /** How many deliveries a replica holds leased now. */
+    public long leaseCount(String replicaId) {
+        long[] n = new long[1];
+        query("SELECT count(*) FROM delivery_queue WHERE lease_owner = ?", ps -> ps.setString(1, replicaId), rs -> n[0] = rs.getLong(1));
+        return n[0];
+    }
+
     /** How many of these deliveries are still pending. */
     public long stillQueued(Set<Long> seqs) {
         long[] n = new long[1];

@@ -468,11 +468,12 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * waiting that lanes have room for right now, so the poller claims again without pausing.
      */
     boolean pollOnce() {
-        if (queuedBytes.get() >= settings.claimBudgetBytes()) return false;
+        if (queuedBytes.get() >= settings.claimBudgetBytes() || everyLaneFull()) return false;
         Map<String, Long> marks = new HashMap<>();
         lanes.forEach((id, lane) -> marks.put(id, lane.backlogMarks.get()));
         Instant now = clock.instant();
         Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> lane(id).room());
+        observer.claimed(claim.jobs().size());
         List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
             if (!dispatch(job)) overflow.add(job);
@@ -489,6 +490,23 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             if (lane != null && !claim.moreDue().contains(id)) lane.clearBacklogIfUnchanged(before);
         });
         return more && queuedBytes.get() < settings.claimBudgetBytes();
+    }
+
+    /**
+     * True when every active webhook's lane is too full to take a claim, so asking the store would take
+     * nothing: while a backlog drains the lanes stay full for seconds, and each needless claim still walks
+     * the store's index of due work (on PostgreSQL, every replica several times a second). A lane drained
+     * to half wakes the poller; a webhook this process has no lane for yet (just created, or due work only
+     * the store knows of) counts as room.
+     */
+    private boolean everyLaneFull() {
+        List<String> active = registry.activeIds();
+        if (active.isEmpty()) return false;
+        for (String id : active) {
+            Lane lane = lanes.get(id);
+            if (lane == null || lane.room() > 0) return false;
+        }
+        return true;
     }
 
     /**

@@ -10,4 +10,8 @@ public interface DeliveryObserver {
 
     /** {@code newStatus}: what the delivery becomes (pending again when it will be retried). */
     void attempted(DeliveryJob job, AttemptResult result, DeliveryStatus newStatus);
+
+    /** The poller asked the store for due work and got {@code deliveries} of it (zero too). */
+    default void claimed(int deliveries) {
+    }
 }

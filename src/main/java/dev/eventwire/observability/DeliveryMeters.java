@@ -32,6 +32,8 @@ public final class DeliveryMeters implements DeliveryObserver {
     private final Counter throttled;
     private final Counter finishedDelivered;
     private final Counter finishedDead;
+    private final Counter claims;
+    private final Counter claimedDeliveries;
     private final Timer latency;
 
     public DeliveryMeters(Telemetry telemetry, Clock clock) {
@@ -42,6 +44,12 @@ public final class DeliveryMeters implements DeliveryObserver {
         this.throttled = attempts(telemetry, "throttled");
         this.finishedDelivered = finished(telemetry, DeliveryStatus.DELIVERED);
         this.finishedDead = finished(telemetry, DeliveryStatus.DEAD);
+        this.claims = Counter.builder("eventwire.delivery.claims")
+                .description("Times the poller asked the store for due deliveries (claims), whether or not it found any")
+                .register(telemetry.registry());
+        this.claimedDeliveries = Counter.builder("eventwire.delivery.claimed")
+                .description("Deliveries taken from the store by claims (retries, backlogs, work left by another process)")
+                .register(telemetry.registry());
         this.latency = Timer.builder("eventwire.delivery.latency")
                 .description("From the event's acceptance to the receiver's 2xx answer, retries included")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
@@ -74,6 +82,12 @@ public final class DeliveryMeters implements DeliveryObserver {
         }
         if (newStatus == DeliveryStatus.DELIVERED) finishedDelivered.increment();
         else if (newStatus == DeliveryStatus.DEAD) finishedDead.increment();
+    }
+
+    @Override
+    public void claimed(int deliveries) {
+        claims.increment();
+        claimedDeliveries.increment(deliveries);
     }
 
     private static Duration nonNegative(Duration d) {

@@ -55,6 +55,13 @@ public final class WebhookRegistry implements FanOut {
         return w != null && w.active() ? Optional.of(w) : Optional.empty();
     }
 
+    /** The ids of the active webhooks, every tenant's. */
+    public List<String> activeIds() {
+        List<String> ids = new ArrayList<>();
+        activeByTenant.values().forEach(list -> list.forEach(w -> ids.add(w.id())));
+        return ids;
+    }
+
     @Override
     public Optional<String> entityKeyFor(String webhookId, NewEvent event) {
         Webhook w = byId.get(webhookId);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.MetricsAuth;
 import dev.eventwire.ServeConfig;
+import dev.eventwire.delivery.EngineSettings;
 import dev.eventwire.support.PostgresServer;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,6 +134,53 @@ class MetricsEndpointTest {
             PrometheusText done = scrape(anyone);
             assertThat(done.value("eventwire_delivery_in_flight")).isZero();
             assertThat(done.value("eventwire_delivery_held")).isZero();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * A backlog twice a lane, its receiver holding every request: the lane stays full and the rest waits in
+     * the store. Asking the store meanwhile could take nothing, so the poller does not (each claim walks
+     * the store's index of due work); once the receiver answers, the lane drains and the rest is claimed.
+     */
+    @Test
+    void whileEveryLaneIsFullThePollerDoesNotAskTheStore() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        EngineSettings engine = EngineSettings.defaults(Duration.ofSeconds(15));
+        int events = 2 * engine.laneCapacity();
+        try (Receiver holding = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            holding.answer(r -> {
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Receiver.Answer.status(200);
+            });
+            ApiClient acme = server.tenant("acme");
+            webhook(acme, holding, "held");
+            for (int from = 0; from < events; from += 1000) {
+                StringBuilder batch = new StringBuilder("{\"events\":[");
+                for (int i = from; i < from + 1000; i++) batch.append(i == from ? "" : ",").append(event("f" + i, "held"));
+                ApiClient.Response r = acme.post("/v1/events", batch.append("]}").toString());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            }
+            await(() -> holding.received().size() == engine.perEndpointInFlight(), WAIT, "the receiver to hold a full in-flight cap");
+            ApiClient anyone = server.anonymous();
+            PrometheusText full = scrape(anyone);
+            // Six poll intervals with the lane full and half the backlog in the store: no claim asked.
+            Thread.sleep(6 * engine.pollInterval().toMillis());
+            PrometheusText later = scrape(anyone);
+            assertMoved(full, later, 0, "eventwire_delivery_claims_total");
+
+            release.countDown();
+            await(() -> holding.received().size() == events, Duration.ofSeconds(60), "every delivery");
+            PrometheusText drained = scrape(anyone);
+            assertThat(drained.value("eventwire_delivery_claims_total")).isGreaterThan(later.value("eventwire_delivery_claims_total"));
+            assertThat(drained.value("eventwire_delivery_claimed_total") - later.value("eventwire_delivery_claimed_total"))
+                    .as("deliveries beyond the lane and the in-flight cap, taken from the store")
+                    .isGreaterThanOrEqualTo(events - engine.laneCapacity() - engine.perEndpointInFlight());
         } finally {
             release.countDown();
         }

@@ -68,6 +68,36 @@ final class PgDeliveryStore implements DeliveryStore {
             + "next_attempt_us, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_queue UNION ALL SELECT seq, webhook_id, "
             + "event_id, message_id, event_type, status, attempts, NULL, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_history)");
 
+    /** Claims due rows of the given webhooks, each up to its room, oldest due first, and leases them. */
+    static final String CLAIM = """
+            WITH picked AS (
+                SELECT q.seq FROM unnest(?::text[], ?::int[]) AS r(webhook_id, room)
+                CROSS JOIN LATERAL (
+                    SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND d.visible_us <= ?
+                      AND (d.entity_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_queue o
+                           WHERE o.webhook_id = d.webhook_id AND o.entity_key = d.entity_key AND o.seq < d.seq))
+                    ORDER BY d.visible_us, d.seq LIMIT r.room FOR UPDATE SKIP LOCKED) q)
+            UPDATE delivery_queue d SET visible_us = ?, lease_token = ?, lease_owner = ?
+            WHERE d.seq = ANY (ARRAY(SELECT seq FROM picked))
+            RETURNING d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq,
+                d.event_seq, d.next_attempt_us""";
+
+    /** Webhooks with due work, oldest due first: each with its oldest due time and how many are due (counted up to a cap). */
+    static final String DUE_WEBHOOKS = """
+            WITH RECURSIVE hooks(webhook_id) AS (
+                (SELECT webhook_id FROM delivery_queue ORDER BY webhook_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT q.webhook_id FROM delivery_queue q WHERE q.webhook_id > h.webhook_id ORDER BY q.webhook_id LIMIT 1)
+                FROM hooks h WHERE h.webhook_id IS NOT NULL)
+            SELECT h.webhook_id, o.visible_us,
+                   (SELECT count(*) FROM (SELECT 1 FROM delivery_queue d WHERE d.webhook_id = h.webhook_id AND d.visible_us <= ?
+                                           ORDER BY d.visible_us LIMIT ?) n)
+            FROM hooks h
+            CROSS JOIN LATERAL (SELECT d.visible_us FROM delivery_queue d WHERE d.webhook_id = h.webhook_id
+                                ORDER BY d.visible_us LIMIT 1) o
+            WHERE h.webhook_id IS NOT NULL AND o.visible_us <= ?
+            ORDER BY o.visible_us LIMIT ?""";
+
     private final PgDatabase database;
     private final Clock clock;
     private final Duration initialLease;
@@ -218,18 +248,10 @@ final class PgDeliveryStore implements DeliveryStore {
             List<DeliveryJob> jobs = new ArrayList<>();
             Map<String, Integer> taken = new HashMap<>();
             List<ClaimedRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    WITH picked AS (
-                        SELECT q.seq FROM unnest(?::text[], ?::int[]) AS r(webhook_id, room)
-                        CROSS JOIN LATERAL (
-                            SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND d.visible_us <= ?
-                              AND (d.entity_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_queue o
-                                   WHERE o.webhook_id = d.webhook_id AND o.entity_key = d.entity_key AND o.seq < d.seq))
-                            ORDER BY d.visible_us, d.seq LIMIT r.room FOR UPDATE SKIP LOCKED) q)
-                    UPDATE delivery_queue d SET visible_us = ?, lease_token = ?, lease_owner = ?
-                    FROM picked WHERE d.seq = picked.seq
-                    RETURNING d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq,
-                        d.event_seq, d.next_attempt_us""")) {
+            // The picked rows are updated through the primary key ("seq = ANY"): joined to the picked set,
+            // a claim of thousands was planned as a hash join over a scan of the whole queue, dead rows
+            // included, so its cost grew with the backlog (0.4 s for 20,000 rows out of 180,000).
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 ps.setArray(1, c.createArrayOf("text", ids.toArray()));
                 ps.setArray(2, c.createArrayOf("integer", rooms.toArray()));
                 ps.setLong(3, nowMicros);
@@ -263,23 +285,13 @@ final class PgDeliveryStore implements DeliveryStore {
     /**
      * Webhooks with pending work due by now, oldest due first: a skip scan over the claim index visits
      * each webhook with pending work once and reads its oldest visible row, so the cost follows the
-     * number of such webhooks, never the size of the backlog or of the history.
+     * number of such webhooks, never the size of the backlog or of the history. The count is ordered so it
+     * walks the claim index: unordered, the statement's generic plan counted by scanning the table from its
+     * start, through every dead row a draining backlog leaves until vacuum.
      */
     private static List<Due> dueWebhooks(Connection c, long nowMicros, int limit) throws SQLException {
         List<Due> due = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH RECURSIVE hooks(webhook_id) AS (
-                    (SELECT webhook_id FROM delivery_queue ORDER BY webhook_id LIMIT 1)
-                    UNION ALL
-                    SELECT (SELECT q.webhook_id FROM delivery_queue q WHERE q.webhook_id > h.webhook_id ORDER BY q.webhook_id LIMIT 1)
-                    FROM hooks h WHERE h.webhook_id IS NOT NULL)
-                SELECT h.webhook_id, o.visible_us,
-                       (SELECT count(*) FROM (SELECT 1 FROM delivery_queue d WHERE d.webhook_id = h.webhook_id AND d.visible_us <= ? LIMIT ?) n)
-                FROM hooks h
-                CROSS JOIN LATERAL (SELECT d.visible_us FROM delivery_queue d WHERE d.webhook_id = h.webhook_id
-                                    ORDER BY d.visible_us LIMIT 1) o
-                WHERE h.webhook_id IS NOT NULL AND o.visible_us <= ?
-                ORDER BY o.visible_us LIMIT ?""")) {
+        try (PreparedStatement ps = c.prepareStatement(DUE_WEBHOOKS)) {
             ps.setLong(1, nowMicros);
             ps.setInt(2, Math.min(limit, DUE_COUNT_CAP));
             ps.setLong(3, nowMicros);
