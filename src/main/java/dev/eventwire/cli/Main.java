@@ -1,5 +1,9 @@
 package dev.eventwire.cli;
 
+import dev.eventwire.store.duckdb.NativeLibraryLeftovers;
+import java.nio.file.Path;
+import java.time.Clock;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +15,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // Before anything loads DuckDB (every command may): copies of its native library that killed
+        // processes left in the temporary folder would otherwise pile up, 70 MB each.
+        NativeLibraryLeftovers.remove(Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
         int exit = new CommandLine(new Main()).execute(args);
         System.exit(exit);
     }
