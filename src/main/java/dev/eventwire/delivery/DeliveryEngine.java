@@ -500,13 +500,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * the store knows of) counts as room.
      */
     private boolean everyLaneFull() {
-        List<String> active = registry.activeIds();
-        if (active.isEmpty()) return false;
-        for (String id : active) {
+        return registry.everyActive(id -> {
             Lane lane = lanes.get(id);
-            if (lane == null || lane.room() > 0) return false;
-        }
-        return true;
+            return lane != null && lane.room() == 0;
+        });
     }
 
     /**

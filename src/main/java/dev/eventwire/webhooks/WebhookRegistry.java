@@ -55,11 +55,16 @@ public final class WebhookRegistry implements FanOut {
         return w != null && w.active() ? Optional.of(w) : Optional.empty();
     }
 
-    /** The ids of the active webhooks, every tenant's. */
-    public List<String> activeIds() {
-        List<String> ids = new ArrayList<>();
-        activeByTenant.values().forEach(list -> list.forEach(w -> ids.add(w.id())));
-        return ids;
+    /** Whether there are active webhooks and {@code test} holds for every one's id; stops at the first that fails. */
+    public boolean everyActive(java.util.function.Predicate<String> test) {
+        boolean any = false;
+        for (List<Webhook> tenant : activeByTenant.values()) {
+            for (Webhook w : tenant) {
+                if (!test.test(w.id())) return false;
+                any = true;
+            }
+        }
+        return any;
     }
 
     @Override
