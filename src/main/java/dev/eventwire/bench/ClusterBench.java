@@ -133,7 +133,7 @@ public final class ClusterBench {
             while (receipts.distinct() < expected / 3) DeliveryBench.pause(Duration.ofMillis(20));
             // Killed while it holds leases, or the handover measured would be that of nothing (a replica that
             // had just delivered all it held); only if it never holds any again before the end is it killed idle.
-            while (receipts.distinct() < expected && ledger.leaseCount(replicas.id(0)) == 0) DeliveryBench.pause(Duration.ofMillis(5));
+            while (receipts.distinct() < expected && ledger.leaseCount(replicas.id(0)) == 0) DeliveryBench.pause(Duration.ofMillis(20));
             replicas.kill(0);
             long killed = System.nanoTime();
             Ledger.Leases leases = ledger.leasedBy(replicas.id(0));

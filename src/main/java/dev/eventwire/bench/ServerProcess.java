@@ -1,5 +1,6 @@
 package dev.eventwire.bench;
 
+import dev.eventwire.support.Durations;
 import dev.eventwire.support.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class ServerProcess implements AutoCloseable {
     /** The {@code --warm-up} among the options, zero without one. */
     private static Duration warmUpIn(List<String> serveOptions) {
         int at = serveOptions.indexOf("--warm-up");
-        return at >= 0 && at + 1 < serveOptions.size() ? dev.eventwire.support.Durations.parseOne(serveOptions.get(at + 1)) : Duration.ZERO;
+        return at >= 0 && at + 1 < serveOptions.size() ? Durations.parseOne(serveOptions.get(at + 1)) : Duration.ZERO;
     }
 
     public LoadClient client() {

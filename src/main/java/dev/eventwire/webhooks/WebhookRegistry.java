@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The active webhooks, in memory, for fan-out and for the delivery engine. The store is the source of
@@ -56,7 +57,7 @@ public final class WebhookRegistry implements FanOut {
     }
 
     /** Whether there are active webhooks and {@code test} holds for every one's id; stops at the first that fails. */
-    public boolean everyActive(java.util.function.Predicate<String> test) {
+    public boolean everyActive(Predicate<String> test) {
         boolean any = false;
         for (List<Webhook> tenant : activeByTenant.values()) {
             for (Webhook w : tenant) {
