@@ -91,6 +91,28 @@ class DuckDbStoreContractTest extends StoreContractTest {
         restart(); // for the closing in stop()
     }
 
+    /**
+     * While every lane is full behind a receiver that does not answer, no outcome is recorded and nothing
+     * is claimed, so no delivery writer transaction would come to write the delivery rows of the events
+     * that keep arriving: they would all be written at once by the first transaction after the receiver
+     * answers, while the lanes run dry. A long enough run of logged events gets a transaction of its own.
+     */
+    @Test
+    void theDeliveryRowsOfALongRunOfEventsAreWrittenWithoutAnOutcomeOrAClaimToCarryThem() throws Exception {
+        webhook("a", "wh_1");
+        for (int batch = 0; batch < 3; batch++) {
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < 500; i++) events.add(event("a", "run-" + batch + "-" + i, "x.y"));
+            stores.events().append(events, List.of()).get();
+        }
+        stores.closer().close(); // runs what is queued, writes nothing more: the next start would write the rest
+
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
+            assertThat(database.read(DuckDbStoreContractTest::rows)).as("delivery rows written before the close").hasSizeGreaterThanOrEqualTo(1000);
+        }
+        restart(); // for the closing in stop()
+    }
+
     private static List<List<Object>> rows(Connection c) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ROWS)) {

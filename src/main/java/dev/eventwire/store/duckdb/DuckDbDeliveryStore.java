@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
@@ -73,6 +74,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private static final int MAX_PARTIAL_WEBHOOKS_PER_CLAIM = 16;
     /** DuckDB's row-group size: positions further apart than this fall in different row groups anyway. */
     private static final long ROW_GROUP_ROWS = 122_880;
+    /** Logged events whose rows are written by a transaction of their own when nothing else writes them. */
+    private static final long CATCH_UP_EVENTS = 1000;
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -88,8 +91,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private long nextAttemptSeq;
     /** The highest event log position committed (set by the ingest writer after each commit). */
     private volatile long loggedUpTo;
-    /** The event log position up to which delivery rows are committed here (the delivery writer's thread only). */
-    private long committedUpTo;
+    /** The event log position up to which delivery rows are committed here (written by the delivery writer's thread). */
+    private volatile long committedUpTo;
+    /** A delivery writer transaction is queued only to write the rows of logged events ({@link #catchUp}). */
+    private final AtomicBoolean catchUpQueued = new AtomicBoolean();
     /** The same, counting rows written in the open transaction (the delivery writer's thread only). */
     private long writtenUpTo;
     /** Webhook sets the event log names, by id, most recently used last (the delivery writer's thread only; sets never change). */
@@ -154,6 +159,23 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public void logged(long eventSeq) {
         if (eventSeq > loggedUpTo) loggedUpTo = eventSeq;
+        catchUp();
+    }
+
+    /**
+     * Rows are written by whatever delivery writer transaction comes next (an outcome, a claim). While no
+     * such transaction comes (every lane full behind a receiver that does not answer, so nothing is
+     * claimed and no outcome recorded) the rows of the events logged meanwhile would all be written by
+     * the first one after it, every claim, outcome and read of deliveries waiting behind it. Once
+     * {@value #CATCH_UP_EVENTS} events wait, a transaction of their own writes them, and another follows
+     * while more were logged meanwhile.
+     */
+    private void catchUp() {
+        if (loggedUpTo - committedUpTo < CATCH_UP_EVENTS || !catchUpQueued.compareAndSet(false, true)) return;
+        writer.submitUnordered(c -> null).whenComplete((ok, failure) -> {
+            catchUpQueued.set(false);
+            if (failure == null) catchUp();
+        });
     }
 
     /**
