@@ -8,12 +8,8 @@ import java.time.Duration;
  * and recorded delivered.
  */
 final class BacklogDrain {
-    /**
-     * One drain: deliveries, seconds to post, to receive half and nine tenths (a slow tail shows as a long
-     * last tenth), to receive all, to record all, and webhook-ids received again.
-     */
-    record Result(long deliveries, double postSeconds, double halfSeconds, double nineTenthsSeconds, double receivedSeconds,
-                  double recordedSeconds, long repeats) {
+    /** One drain: deliveries, seconds to post, when they arrived, seconds to record all, and webhook-ids received again. */
+    record Result(long deliveries, double postSeconds, Receipts.Arrivals arrivals, double recordedSeconds, long repeats) {
         double rate() {
             return deliveries / recordedSeconds;
         }
@@ -40,21 +36,10 @@ final class BacklogDrain {
             receiver.signal("CONT");
         }
         long start = System.nanoTime();
-        double half = Double.NaN;
-        double nineTenths = Double.NaN;
-        long got;
-        while ((got = receipts.distinct()) < expected) {
-            double now = (System.nanoTime() - start) / 1e9;
-            if (Double.isNaN(half) && got * 2 >= expected) half = now;
-            if (Double.isNaN(nineTenths) && got * 10 >= expected * 9) nineTenths = now;
-            DeliveryBench.pause(Duration.ofMillis(20));
-        }
-        double received = (System.nanoTime() - start) / 1e9;
-        if (Double.isNaN(half)) half = received;
-        if (Double.isNaN(nineTenths)) nineTenths = received;
+        Receipts.Arrivals arrivals = receipts.awaitDistinct(expected, start);
         target.awaitAllRecorded();
         double recorded = (System.nanoTime() - start) / 1e9;
         receipts.sync();
-        return new Result(expected, (start - postStart) / 1e9, half, nineTenths, received, recorded, receipts.repeats() - repeatsBefore);
+        return new Result(expected, (start - postStart) / 1e9, arrivals, recorded, receipts.repeats() - repeatsBefore);
     }
 }

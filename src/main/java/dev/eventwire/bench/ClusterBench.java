@@ -113,9 +113,8 @@ public final class ClusterBench {
     }
 
     private BacklogDrain.Result report(String label, BacklogDrain.Result r) {
-        out.printf("%-30s %7.0f deliveries/s durable (%,d deliveries; posted in %.1f s; received half at %.1f s, nine tenths at %.1f s, all at %.1f s;"
-                        + " all recorded delivered at %.1f s; %d received twice)%n", label, r.rate(), r.deliveries(), r.postSeconds(), r.halfSeconds(),
-                r.nineTenthsSeconds(), r.receivedSeconds(), r.recordedSeconds(), r.repeats());
+        out.printf("%-30s %7.0f deliveries/s durable (%,d deliveries; posted in %.1f s; received %s; all recorded delivered at %.1f s; %d received twice)%n",
+                label, r.rate(), r.deliveries(), r.postSeconds(), r.arrivals().describe(), r.recordedSeconds(), r.repeats());
         return r;
     }
 

@@ -65,6 +65,29 @@ final class Receipts {
         return counts[1] - countsAtReset[1];
     }
 
+    /** When a tenth, half, nine tenths and all of a drain had arrived, in seconds from its start: a slow start or tail shows. */
+    record Arrivals(double tenth, double half, double nineTenths, double all) {
+        String describe() {
+            return String.format("a tenth at %.1f s, half at %.1f s, nine tenths at %.1f s, all at %.1f s", tenth, half, nineTenths, all);
+        }
+    }
+
+    /** Waits until {@code expected} distinct deliveries have arrived since the last reset, noting when each share did. */
+    Arrivals awaitDistinct(long expected, long startNanos) {
+        double[] at = {Double.NaN, Double.NaN, Double.NaN};
+        int[] tenths = {1, 5, 9};
+        long got;
+        while ((got = distinct()) < expected) {
+            for (int i = 0; i < at.length; i++) {
+                if (Double.isNaN(at[i]) && got * 10 >= expected * tenths[i]) at[i] = (System.nanoTime() - startNanos) / 1e9;
+            }
+            DeliveryBench.pause(java.time.Duration.ofMillis(20));
+        }
+        double all = (System.nanoTime() - startNanos) / 1e9;
+        for (int i = 0; i < at.length; i++) if (Double.isNaN(at[i])) at[i] = all;
+        return new Arrivals(at[0], at[1], at[2], all);
+    }
+
     /** Requests received since the last reset. */
     long requestsSinceReset() {
         return counts[0] - countsAtReset[0];
@@ -75,6 +98,21 @@ final class Receipts {
         long[] before = counts;
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (counts == before && System.nanoTime() < deadline) DeliveryBench.pause(java.time.Duration.ofMillis(5));
+    }
+
+    /**
+     * Runs {@code work}, which sends the receiver requests of its own while nothing else does, and leaves
+     * them out of the requests and distinct deliveries counted since the last reset.
+     */
+    void leaveOut(Runnable work) {
+        sync();
+        long[] before = counts;
+        work.run();
+        sync();
+        long[] after = counts;
+        long[] base = countsAtReset.clone();
+        for (int i = 0; i < 2; i++) base[i] += after[i] - before[i];
+        countsAtReset = base;
     }
 
     void reset() {
