@@ -175,8 +175,8 @@ public final class DeliveryBench {
         server.kill();
         receiver.signal("CONT");
         // The kill reset the receiver's connections mid-request, and its JIT threw away compiled code those
-        // resets ran through: a receiver left so spent the drain's first seconds compiling again (a quarter
-        // of a core; the first tenth arrived at half speed). Raw requests, not counted, recompile it first.
+        // resets ran through: a receiver left so spent the drain's first seconds compiling again (0.19–0.28
+        // of a core in the first 2.5 s, 0.12 after this). Raw requests, not counted, recompile it first.
         receipts.leaveOut(() -> {
             try (HttpSender sender = rawSender()) {
                 sendFor(sender, new RequestFactory(new Signer(), "bench"), receiverPort, 32 * webhookIds.size(), RECEIVER_REWARM);
