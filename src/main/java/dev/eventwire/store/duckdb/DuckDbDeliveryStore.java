@@ -167,11 +167,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
      * such transaction comes (every lane full behind a receiver that does not answer, so nothing is
      * claimed and no outcome recorded) the rows of the events logged meanwhile would all be written by
      * the first one after it, every claim, outcome and read of deliveries waiting behind it. Once
-     * {@value #CATCH_UP_EVENTS} events wait, a transaction of their own writes them, and another follows
-     * while more were logged meanwhile.
+     * {@value #CATCH_UP_EVENTS} events wait and the writer has nothing queued (queued work means a
+     * transaction is coming, which writes them first — and this runs on the ingest writer, which must not
+     * wait for a full queue), a transaction of their own writes them, and another follows while more were
+     * logged meanwhile.
      */
     private void catchUp() {
-        if (loggedUpTo - committedUpTo < CATCH_UP_EVENTS || !catchUpQueued.compareAndSet(false, true)) return;
+        if (loggedUpTo - committedUpTo < CATCH_UP_EVENTS || writer.hasQueuedWork() || !catchUpQueued.compareAndSet(false, true)) return;
         writer.submitUnordered(c -> null).whenComplete((ok, failure) -> {
             catchUpQueued.set(false);
             if (failure == null) catchUp();

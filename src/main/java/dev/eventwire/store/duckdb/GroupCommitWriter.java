@@ -163,6 +163,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Whether work waits to be taken: a transaction is coming, and its prologue runs first. */
+    public boolean hasQueuedWork() {
+        return !queue.isEmpty();
+    }
+
     private <R> CompletableFuture<R> enqueue(Task<R> task) {
         if (stopping) {
             task.future.completeExceptionally(new StoreUnavailableException("the store is shutting down", null));
