@@ -50,6 +50,8 @@ public final class DeliveryBench {
     /** {@code serve --warm-up} of the server and of its restart ("0s": none). */
     private final String warmUp;
     private final Json json = new Json();
+    /** Signs the raw requests this process sends to the receiver, as the server signs its deliveries. */
+    private final RequestFactory rawRequests = new RequestFactory(new Signer(), "bench");
 
     public DeliveryBench(PrintStream out, int webhookCount, Duration phase, Duration soak, int backlog, String warmUp) {
         this.out = out;
@@ -103,13 +105,12 @@ public final class DeliveryBench {
 
     /** The same sender and signer, no store, straight to the receiver process: how fast HTTP alone goes here. */
     private double ceiling(int receiverPort, Receipts receipts) {
-        RequestFactory requests = new RequestFactory(new Signer(), "bench");
         try (HttpSender sender = rawSender()) {
             int window = 32 * webhookCount;
             // A warmed server is compared with a warmed sender: the same length unmeasured first.
-            if (!Duration.ZERO.equals(dev.eventwire.support.Durations.parseOne(warmUp))) sendFor(sender, requests, receiverPort, window, phase);
+            if (!Duration.ZERO.equals(dev.eventwire.support.Durations.parseOne(warmUp))) sendFor(sender, receiverPort, window, phase);
             long start = System.nanoTime();
-            long done = sendFor(sender, requests, receiverPort, window, phase);
+            long done = sendFor(sender, receiverPort, window, phase);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = done / seconds;
             out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight)%n", "raw HTTP: sender → receiver process", rate, done, seconds, window);
@@ -124,7 +125,7 @@ public final class DeliveryBench {
     }
 
     /** Sends signed requests for {@code length} with {@code window} in flight; returns how many completed. */
-    private long sendFor(HttpSender sender, RequestFactory requests, int receiverPort, int window, Duration length) {
+    private long sendFor(HttpSender sender, int receiverPort, int window, Duration length) {
         String body = "{\"event_id\":\"ceiling\",\"event_type\":\"order.created\",\"entity_id\":null,\"occurred_at\":\"2026-01-01T00:00:00Z\",\"data\":{}}";
         Semaphore slots = new Semaphore(window);
         AtomicLong done = new AtomicLong();
@@ -135,7 +136,7 @@ public final class DeliveryBench {
             Webhook w = new Webhook("wh_ceiling" + hook, "bench", "http://127.0.0.1:" + receiverPort + "/ceiling" + hook, Optional.empty(),
                     WebhookFilters.NONE, CEILING_SECRET, Optional.empty(), true, Optional.empty(), Instant.now(), Instant.now(),
                     Optional.empty(), dev.eventwire.webhooks.Ordering.NONE);
-            OutgoingRequest request = requests.build(w, "msg_ceiling" + System.nanoTime() + "-" + n, "order.created", 1, Instant.now().getEpochSecond(), body);
+            OutgoingRequest request = rawRequests.build(w, "msg_ceiling" + System.nanoTime() + "-" + n, "order.created", 1, Instant.now().getEpochSecond(), body);
             n++;
             slots.acquireUninterruptibly();
             sender.send(request, w.id()).whenComplete((r, e) -> {
@@ -179,7 +180,7 @@ public final class DeliveryBench {
         // of a core in the first 2.5 s, 0.12 after this). Raw requests, not counted, recompile it first.
         receipts.leaveOut(() -> {
             try (HttpSender sender = rawSender()) {
-                sendFor(sender, new RequestFactory(new Signer(), "bench"), receiverPort, 32 * webhookIds.size(), RECEIVER_REWARM);
+                sendFor(sender, receiverPort, 32 * webhookIds.size(), RECEIVER_REWARM);
             }
         });
         long expected = (long) backlog * webhookIds.size();

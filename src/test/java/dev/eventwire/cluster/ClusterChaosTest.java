@@ -91,8 +91,7 @@ class ClusterChaosTest {
             replicas.get(1).resume();
 
             // Restart PostgreSQL on the same data and port; requests meanwhile get 503 with the error body.
-            Set<String> leasedAtOutage = new HashSet<>();
-            for (int i = 1; i < 3; i++) leasedAtOutage.addAll(ledger.leasedBy(replicas.id(i)).messageIds());
+            Set<String> leasedAtOutage = new HashSet<>(leasedByTheSurvivors(ledger, replicas));
             long stopped = System.nanoTime();
             postgres.close();
             LoadClient.Reply duringOutage = awaitStoreUnavailable(replicas.get(2).client(), key);
@@ -100,7 +99,7 @@ class ClusterChaosTest {
             long restarted = System.nanoTime();
             // Read again at once: a batch committed between the first reading and the stop was leased when the
             // database stopped too (its outcomes then wait for the database, and their leases may lapse meanwhile).
-            for (int i = 1; i < 3; i++) leasedAtOutage.addAll(ledger.leasedBy(replicas.id(i)).messageIds());
+            leasedAtOutage.addAll(leasedByTheSurvivors(ledger, replicas));
             for (int i = 1; i < 3; i++) {
                 LoadClient health = replicas.get(i).client();
                 Receiver.await(() -> health.get("/health", null).status() == 200, Duration.ofSeconds(60), "/health of a replica recovers");
@@ -150,6 +149,13 @@ class ClusterChaosTest {
             assertThat(duringOutage.status()).isEqualTo(503);
             assertThat(duringOutage.body()).contains("\"error\"").contains("store_unavailable");
         }
+    }
+
+    /** The message ids leased by r2 and r3 (r1 was killed) now. */
+    private static Set<String> leasedByTheSurvivors(Ledger ledger, Replicas replicas) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 1; i < 3; i++) ids.addAll(ledger.leasedBy(replicas.id(i)).messageIds());
+        return ids;
     }
 
     /** EVENTS events in batches at EVENTS_PER_SECOND, over the replicas in turn; event i has type chaos.k(i mod TYPES). */
