@@ -72,14 +72,26 @@ final class Receipts {
         }
     }
 
+    /** A drain with no new arrival for this long is stuck (the longest retry delay a bench drain meets is shorter). */
+    private static final java.time.Duration STALLED = java.time.Duration.ofSeconds(60);
+
     /** Waits until {@code expected} distinct deliveries have arrived since the last reset, noting when each share did. */
     Arrivals awaitDistinct(long expected, long startNanos) {
         double[] at = {Double.NaN, Double.NaN, Double.NaN};
         int[] tenths = {1, 5, 9};
         long got;
+        long last = -1;
+        long lastProgress = System.nanoTime();
         while ((got = distinct()) < expected) {
             for (int i = 0; i < at.length; i++) {
                 if (Double.isNaN(at[i]) && got * 10 >= expected * tenths[i]) at[i] = (System.nanoTime() - startNanos) / 1e9;
+            }
+            if (got != last) {
+                last = got;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALLED.toNanos()) {
+                throw new IllegalStateException("the drain stalled: " + got + " of " + expected + " distinct deliveries received, none for "
+                        + STALLED.toSeconds() + " s (requests since reset: " + requestsSinceReset() + ")");
             }
             DeliveryBench.pause(java.time.Duration.ofMillis(20));
         }
@@ -98,6 +110,23 @@ final class Receipts {
         long[] before = counts;
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (counts == before && System.nanoTime() < deadline) DeliveryBench.pause(java.time.Duration.ofMillis(5));
+    }
+
+    /**
+     * Waits until the receiver has answered what it had read (no request for three reports in a row, at
+     * most 5 s): after a thaw it still answers the requests a killed server left on its connections, and
+     * those belong to the drain, not to whatever is measured next.
+     */
+    void settle() {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int quiet = 0;
+        long seen = total();
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            sync();
+            long now = total();
+            quiet = now == seen ? quiet + 1 : 0;
+            seen = now;
+        }
     }
 
     /**

@@ -29,7 +29,7 @@ final class ReceiveCommand implements Runnable {
         java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong bad = new java.util.concurrent.atomic.AtomicLong();
         java.util.Set<String> messages = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        try (LocalReceiver receiver = new LocalReceiver(() -> 200, r -> {
+        try (LocalReceiver receiver = LocalReceiver.answeringInline(() -> 200, r -> {
             requests.incrementAndGet();
             if (!messages.add(r.messageId())) {
                 repeats.incrementAndGet();
