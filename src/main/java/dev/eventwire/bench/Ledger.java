@@ -72,15 +72,28 @@ public final class Ledger {
      * The database may be away for a moment meanwhile.
      */
     public java.util.Optional<Duration> awaitTakenOver(Leases leases, long sinceNanos, Duration max) {
+        return awaitHandover(leases, sinceNanos, max).all();
+    }
+
+    /** When the first of a dead replica's leased deliveries, and when the last, had been recorded by another (empty: not within the wait). */
+    public record Handover(java.util.Optional<Duration> first, java.util.Optional<Duration> all) {
+    }
+
+    /** As {@link #awaitTakenOver}, noting also when the first of them was recorded: the moment the others resumed its work. */
+    public Handover awaitHandover(Leases leases, long sinceNanos, Duration max) {
+        java.util.Optional<Duration> first = java.util.Optional.empty();
         while (System.nanoTime() - sinceNanos < max.toNanos()) {
             try {
-                if (stillQueued(leases.seqs()) == 0) return java.util.Optional.of(Duration.ofNanos(System.nanoTime() - sinceNanos));
+                long left = stillQueued(leases.seqs());
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - sinceNanos);
+                if (first.isEmpty() && left < leases.seqs().size()) first = java.util.Optional.of(elapsed);
+                if (left == 0) return new Handover(first, java.util.Optional.of(elapsed));
             } catch (IllegalStateException databaseAway) {
                 // asked again below
             }
             DeliveryBench.pause(Duration.ofMillis(50));
         }
-        return java.util.Optional.empty();
+        return new Handover(first, java.util.Optional.empty());
     }
 
     private interface Binder {

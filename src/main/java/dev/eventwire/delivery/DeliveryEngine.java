@@ -10,12 +10,13 @@ import dev.eventwire.webhooks.WebhookRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -195,7 +196,13 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     /** One webhook's queue, in-flight count, and whether older work of it waits in the store. */
     private final class Lane {
         private final String webhookId;
-        private final ArrayDeque<DeliveryJob> queue = new ArrayDeque<>();
+        /**
+         * Oldest first (by sequence number, the order deliveries were created in), not first come: work a
+         * claim brings that is older than what the lane already holds goes ahead of it — with replicas, a
+         * dead replica's deliveries, taken over when its leases lapse, would otherwise wait behind the
+         * younger work each survivor's lane was already full of.
+         */
+        private final PriorityQueue<DeliveryJob> queue = new PriorityQueue<>(Comparator.comparingLong(DeliveryJob::seq));
         private int inFlight;
         /** Older work of this webhook waits in the store: fresh deliveries go there too, to keep oldest-first order. */
         private volatile boolean backlogged;

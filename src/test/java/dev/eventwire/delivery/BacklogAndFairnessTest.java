@@ -73,6 +73,52 @@ class BacklogAndFairnessTest {
         }
     }
 
+    /** What the server has claimed from its store so far (its own metric, as an operator reads it). */
+    private static long claimed(TestServer server) {
+        String metrics = server.anonymous().get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^eventwire_delivery_claimed_total ([0-9.]+)$").matcher(metrics);
+        assertThat(m.find()).as("the claimed counter is exported").isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void olderWorkAClaimBringsGoesAheadOfTheYoungerWorkTheLaneHolds() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (Receiver receiver = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, clock, c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            String hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/lane") + "\"}").json().get("id").asText();
+            receiver.answerStatus(500);
+            post(acme, "old-", 1);
+            await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries/old-0").json().get("attempts").asInt() == 1, Duration.ofSeconds(10),
+                    "the first attempt of old-0 recorded as failed");
+            // From here the receiver holds every request until the gate opens: 32 in flight, the rest wait in the lane.
+            receiver.answer(r -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Receiver.Answer.status(200);
+            });
+            int younger = 100;
+            post(acme, "new-", younger);
+            await(() -> receiver.received().size() == 1 + 32, Duration.ofSeconds(10), "32 younger deliveries in flight");
+            long claimedBefore = claimed(server);
+            clock.advance(Duration.ofSeconds(6)); // old-0's retry (5 s ± 10 %) is due: the poller claims it into the lane
+            await(() -> claimed(server) > claimedBefore, Duration.ofSeconds(10), "old-0 claimed");
+            gate.countDown();
+            await(() -> receiver.received().size() == 2 + younger, Duration.ofSeconds(30), "every delivery");
+            List<String> order = receiver.received().stream().map(BacklogAndFairnessTest::eventId).toList();
+            int retried = order.lastIndexOf("old-0");
+            // Sent with the first slots that freed, ahead of the 68 younger deliveries that waited in the lane
+            // (first come first served would have sent it after all of them, at position 101).
+            assertThat(retried).as("position of old-0's retry among %s", order).isBetween(1 + 32, 1 + 32 + 32);
+        } finally {
+            gate.countDown();
+        }
+    }
+
     @Test
     void fiftyWebhooksOnOneHostKeepTheirLatencyWhileOneOfThemHangs() {
         int events = 100;

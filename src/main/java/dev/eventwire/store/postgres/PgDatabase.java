@@ -19,6 +19,9 @@ import org.flywaydb.core.api.MigrationState;
  * version once). A database whose schema is newer than this binary is refused.
  */
 public final class PgDatabase implements AutoCloseable {
+    /** How long PostgreSQL lets a transaction of ours sit idle before it ends it and frees its locks. */
+    static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
+
     private final HikariDataSource pool;
 
     private PgDatabase(HikariDataSource pool) {
@@ -39,6 +42,11 @@ public final class PgDatabase implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "eventwire " + replicaId);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // A replica paused (SIGSTOP, a VM frozen) or cut off in the middle of a transaction keeps its row
+        // locks, and claims skip locked rows: its leased deliveries would wait for it to come back, not for
+        // its lease. PostgreSQL ends a transaction left idle this long, which frees them well within any
+        // lease (delivery timeout + 10 s); none of ours waits between statements for anything but the CPU.
+        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION.toMillis());
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
