@@ -3,7 +3,6 @@ package dev.eventwire.bench;
 import dev.eventwire.support.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +63,7 @@ public final class OrderingBench {
         }
         long start = System.nanoTime();
         receiver.signal("CONT");
-        while (receipts.distinct() < events) DeliveryBench.pause(Duration.ofMillis(20));
+        receipts.awaitDistinct(events, start);
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = events / seconds;
         out.printf("%-16s %9.0f deliveries/s at the receiver (%,d received in %.1fs)%n", phase.equals("warmup") ? "warm-up" : "ordering " + ordering,

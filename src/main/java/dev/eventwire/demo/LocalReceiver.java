@@ -30,6 +30,8 @@ public final class LocalReceiver implements AutoCloseable {
     }
 
     private final Server server;
+    private final IntSupplier status;
+    private final Listener listener;
     private final Signer signer = new Signer();
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -51,6 +53,8 @@ public final class LocalReceiver implements AutoCloseable {
     }
 
     private LocalReceiver(IntSupplier status, Listener listener, boolean inline) {
+        this.status = status;
+        this.listener = listener;
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -62,7 +66,7 @@ public final class LocalReceiver implements AutoCloseable {
                 Content.Source.asString(request, StandardCharsets.UTF_8, new Promise<>() {
                     @Override
                     public void succeeded(String body) {
-                        answer(request, body, response, callback, status, listener);
+                        answer(request, body, response, callback);
                     }
 
                     @Override
@@ -75,7 +79,7 @@ public final class LocalReceiver implements AutoCloseable {
         } : new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                answer(request, Content.Source.asString(request, StandardCharsets.UTF_8), response, callback, status, listener);
+                answer(request, Content.Source.asString(request, StandardCharsets.UTF_8), response, callback);
                 return true;
             }
         });
@@ -86,7 +90,7 @@ public final class LocalReceiver implements AutoCloseable {
         }
     }
 
-    private void answer(Request request, String body, Response response, Callback callback, IntSupplier status, Listener listener) {
+    private void answer(Request request, String body, Response response, Callback callback) {
         long now = System.nanoTime();
         String messageId = request.getHeaders().get("webhook-id");
         String timestamp = request.getHeaders().get("webhook-timestamp");

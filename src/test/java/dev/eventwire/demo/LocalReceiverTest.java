@@ -17,8 +17,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LocalReceiverTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+    /** A receiver of either kind, answering 200, verifying with {@link #SECRET}, reporting into {@code receipts}. */
     private static LocalReceiver receiver(boolean inline, List<LocalReceiver.Receipt> receipts) {
-        return inline ? LocalReceiver.answeringInline(() -> 200, receipts::add) : new LocalReceiver(() -> 200, receipts::add);
+        LocalReceiver receiver = inline ? LocalReceiver.answeringInline(() -> 200, receipts::add) : new LocalReceiver(() -> 200, receipts::add);
+        receiver.verifyWith(SECRET);
+        return receiver;
     }
 
     @ParameterizedTest(name = "answering inline: {0}")
@@ -26,7 +29,6 @@ class LocalReceiverTest {
     void aSignedRequestWhoseBodyArrivesLaterIsAnsweredAndReportedAsValid(boolean inline) throws Exception {
         List<LocalReceiver.Receipt> receipts = new CopyOnWriteArrayList<>();
         try (LocalReceiver receiver = receiver(inline, receipts)) {
-            receiver.verifyWith(SECRET);
             String body = "{\"event_id\":\"evt_1\",\"event_type\":\"order.created\",\"data\":{}}";
             String signature = new Signer().sign(SECRET, "msg_1", 1_700_000_000L, body);
             try (Socket socket = new Socket("127.0.0.1", receiver.port())) {
@@ -58,7 +60,6 @@ class LocalReceiverTest {
     void aRequestSignedWithAnotherSecretIsCountedAsBad(boolean inline) throws Exception {
         List<LocalReceiver.Receipt> receipts = new CopyOnWriteArrayList<>();
         try (LocalReceiver receiver = receiver(inline, receipts)) {
-            receiver.verifyWith(SECRET);
             String body = "{\"event_id\":\"evt_2\"}";
             String forged = new Signer().sign("whsec_c2VjcmV0LW9mLXNvbWVib2R5LWVsc2U=", "msg_2", 1_700_000_000L, body);
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
