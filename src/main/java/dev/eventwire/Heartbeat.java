@@ -14,9 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Heartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
-    /** A replica whose last heartbeat is older than this does not count as live when sharing caps. */
-    static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
-
     private final ReplicaDirectory replicas;
     private final DeliveryEngine engine;
     private final Clock clock;
@@ -53,7 +50,7 @@ final class Heartbeat implements AutoCloseable {
         try {
             Instant now = clock.instant();
             replicas.beat(now, engine.inFlight());
-            long live = replicas.list().stream().filter(r -> !r.lastHeartbeatAt().isBefore(now.minus(LIVE_WITHIN))).count();
+            long live = replicas.list().stream().filter(r -> !r.lastHeartbeatAt().isBefore(now.minus(ReplicaDirectory.LIVE_WITHIN))).count();
             engine.shareCapsAmong((int) Math.max(1, live));
         } catch (RuntimeException e) {
             log.debug("heartbeat failed: {}", e.getMessage());

@@ -44,6 +44,14 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     private static final Duration MAX_RECORD_BACKOFF = Duration.ofSeconds(1);
+    /**
+     * With several replicas a lane holds about this many seconds of its own sending (and at least
+     * {@link #REPLICA_LANE_FLOOR}): what a replica holds is what the others wait a lease for if it dies, and
+     * what they cannot take while it lives.
+     */
+    private static final double REPLICA_LANE_SECONDS = 1.0;
+    /** The least a lane holds with several replicas, so a lane whose rate is not known yet still gets work in batches. */
+    static final int REPLICA_LANE_FLOOR = 256;
 
     private final DeliveryStore store;
     private final WebhookRegistry registry;
@@ -214,6 +222,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         private final RatePacer pacer = new RatePacer();
         /** A pump is scheduled for when the rate limit lets the next attempt go (guarded by this lane's lock). */
         private boolean pumpScheduled;
+        /** Attempts started per second (guarded by this lane's lock). */
+        private final SendRate sendRate = new SendRate(System.nanoTime());
+        /** The lane asked the poller for its next batch and has not been offered work since (guarded by this lane's lock). */
+        private boolean refillAsked;
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
@@ -240,14 +252,19 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
 
         /**
-         * What the lane holds at most: the lane capacity, with several replicas too (a lane holding only its
-         * share made each replica claim a third as much per claim, and the database's work per delivery grew
-         * with the replicas more than uneven backlogs at the end of a drain cost); and for a rate-limited
-         * webhook only what it can send within half a lease, so nothing waits here until its lease lapses and
-         * another replica takes it.
+         * What the lane holds at most (called with this lane's lock held): the lane capacity; with several
+         * replicas about a second of what this lane sends (at least {@link #REPLICA_LANE_FLOOR}), so a
+         * replica that dies strands no more than the others send in a second once its leases lapse, and a
+         * backlog stays in the store where every replica can claim it; and for a rate-limited webhook only
+         * what it can send within half a lease, so nothing waits here until its lease lapses and another
+         * replica takes it.
          */
         private int capacity() {
             int full = Math.max(2, settings.laneCapacity());
+            if (sharingReplicas > 1) {
+                long second = (long) Math.ceil(sendRate.perSecond(System.nanoTime()) * REPLICA_LANE_SECONDS);
+                full = (int) Math.min(full, Math.max(REPLICA_LANE_FLOOR, second));
+            }
             double rate = rateShare();
             if (rate <= 0) return full;
             long sendable = (long) (rate * settings.lease().toSeconds() / 2);
@@ -258,6 +275,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             synchronized (this) {
                 if (queue.size() >= capacity()) return false;
                 queue.add(job);
+                refillAsked = false;
             }
             queuedBytes.addAndGet(job.body().length());
             pump();
@@ -302,7 +320,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                         next = queue.poll();
                         inFlight++;
                         if (rate > 0) pacer.sent(rate, now);
-                        refill = backlogged && queue.size() == capacity() / 2;
+                        sendRate.sent(now);
+                        // Drained to half with more waiting in the store: ask for the next batch, once until work comes.
+                        refill = backlogged && !refillAsked && queue.size() <= capacity() / 2;
+                        if (refill) refillAsked = true;
                     }
                 }
                 if (next == null) {
@@ -312,7 +333,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     return;
                 }
                 queuedBytes.addAndGet(-next.body().length());
-                if (refill) wakeUp(); // drained to half with more waiting in the store: claim the next batch now
+                if (refill) wakeUp();
                 // Off the caller's thread: callers include the writer thread, and an attempt starts with DNS.
                 callbacks.execute(() -> attempt(this, next));
             }

@@ -1,10 +1,14 @@
 package dev.eventwire.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /** Port: who is serving. Each replica records itself and beats a heartbeat; any replica lists them all. */
 public interface ReplicaDirectory {
+    /** A replica whose last heartbeat is older than this is silent: not counted when sharing caps, its lapsed leases taken first. */
+    Duration LIVE_WITHIN = Duration.ofSeconds(5);
+
     /** Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight. */
     void beat(Instant now, int inFlight);
 

@@ -121,6 +121,54 @@ class ReplicasTest {
         }
     }
 
+    /** This replica's own gauge of the deliveries it holds (queued in its lanes or in flight), as an operator reads it. */
+    private static long held(TestServer replica) {
+        String metrics = replica.anonymous().get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^eventwire_delivery_held ([0-9.]+)$").matcher(metrics);
+        assertThat(m.find()).as("the held gauge is exported").isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    private static Instant heartbeatOf(TestServer replica, String id) {
+        for (JsonNode r : replica.admin().get("/v1/admin/replicas").json().get("replicas")) {
+            if (r.get("id").asText().equals(id)) return Instant.parse(r.get("last_heartbeat_at").asText());
+        }
+        return Instant.MIN;
+    }
+
+    @Test
+    void aReplicaHoldsAboutASecondOfSendingAndLeavesTheRestOfABacklogToEveryReplica() throws Exception {
+        // Each replica learns of the other at its first heartbeat after the other's first one.
+        Receiver.await(() -> !heartbeatOf(a, "replica-b").equals(Instant.MIN), Duration.ofSeconds(10), "replica-b listed");
+        Instant seen = heartbeatOf(a, "replica-a");
+        Receiver.await(() -> heartbeatOf(a, "replica-a").isAfter(seen), Duration.ofSeconds(10), "a heartbeat of replica-a that sees replica-b");
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        ApiClient onA = a.tenant("acme");
+        try (Receiver receiver = new Receiver()) {
+            receiver.answerOnceOpen(gate);
+            onA.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/backlog") + "\"}");
+            int events = 3000;
+            for (int from = 0; from < events; from += 1000) {
+                StringBuilder batch = new StringBuilder("{\"events\":[");
+                for (int i = from; i < from + 1000; i++) batch.append(i == from ? "" : ",").append(order("b" + i, 1));
+                assertThat(onA.post("/v1/events", batch.append("]}").toString()).status()).isEqualTo(200);
+            }
+            // The receiver answers nothing yet: each replica has its share of the in-flight cap (32 / 2) out.
+            Receiver.await(() -> receiver.received().size() == 32, Duration.ofSeconds(20), "16 requests in flight from each replica");
+            Thread.sleep(500); // a poll or two more: claims the replicas would make, they have made
+            // A full lane (5,000) would have let replica-a, which took the events, hold all 3,000. A lane whose
+            // webhook answers nothing sends nothing a second, so it holds the floor: the rest stays in the store.
+            assertThat(held(a)).as("deliveries replica-a holds").isBetween(16L, 256L + 16);
+            assertThat(held(b)).as("deliveries replica-b holds").isBetween(16L, 256L + 16);
+            gate.countDown();
+            Receiver.await(() -> receiver.received().size() >= events, Duration.ofSeconds(30), "every delivery");
+            Thread.sleep(500);
+            assertThat(receiver.received()).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates().hasSize(events);
+        } finally {
+            gate.countDown();
+        }
+    }
+
     @Test
     void healthAndTheReplicaListNameEveryReplica() {
         JsonNode health = a.anonymous().get("/health").json();

@@ -93,14 +93,7 @@ class BacklogAndFairnessTest {
             await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries/old-0").json().get("attempts").asInt() == 1, Duration.ofSeconds(10),
                     "the first attempt of old-0 recorded as failed");
             // From here the receiver holds every request until the gate opens: 32 in flight, the rest wait in the lane.
-            receiver.answer(r -> {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return Receiver.Answer.status(200);
-            });
+            receiver.answerOnceOpen(gate);
             int younger = 100;
             post(acme, "new-", younger);
             await(() -> receiver.received().size() == 1 + 32, Duration.ofSeconds(10), "32 younger deliveries in flight");

@@ -107,6 +107,24 @@ class PostgresStoreContractTest extends StoreContractTest {
     }
 
     @Test
+    void aSilentReplicasLapsedLeaseIsClaimedAheadOfWorkThatFellDueBeforeItsLeaseEnded() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
+            other.replicas().beat(clock.instant(), 1);
+            DeliveryJob held = other.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 1).jobs().getFirst();
+            clock.advance(Duration.ofSeconds(1));
+            stores.events().append(List.of(event("a", "e2", "x.y"), event("a", "e3", "x.y")), List.of()).get();
+            // replica-b died holding e1: its heartbeat stops, its lease lapses. e2 and e3 have been due since before that.
+            clock.advance(LEASE.plusSeconds(1));
+            List<DeliveryJob> next = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 2).jobs();
+            assertThat(next).as("the dead replica's delivery first, then the oldest of the rest")
+                    .extracting(DeliveryJob::eventId).containsExactly(held.eventId(), "e2");
+        }
+    }
+
+    @Test
     void twoReplicasRacingOverOneHundredThousandDueDeliveriesClaimEachExactlyOnce() throws Exception {
         engineTakesNew.set(false);
         for (int w = 0; w < 10; w++) webhook("a", "wh_" + w);

@@ -66,6 +66,18 @@ public final class Receiver implements AutoCloseable {
         behaviour.set(how);
     }
 
+    /** Holds every request until {@code gate} opens, then answers 200: requests pile up in flight meanwhile. */
+    public void answerOnceOpen(java.util.concurrent.CountDownLatch gate) {
+        answer(r -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Answer.status(200);
+        });
+    }
+
     public void answerStatus(int status) {
         answer(r -> Answer.status(status));
     }

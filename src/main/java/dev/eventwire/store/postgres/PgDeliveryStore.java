@@ -23,6 +23,7 @@ import dev.eventwire.store.Micros;
 import dev.eventwire.store.Pages;
 import dev.eventwire.support.Page;
 import dev.eventwire.support.PageRequest;
+import dev.eventwire.store.ReplicaDirectory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,18 +70,30 @@ final class PgDeliveryStore implements DeliveryStore {
             + "event_id, message_id, event_type, status, attempts, NULL, last_status_code, last_error, created_us, updated_us, tenant FROM delivery_history)");
 
     /** Claims due rows of the given webhooks, each up to its room, oldest due first, and leases them. */
-    static final String CLAIM = """
+    static final String CLAIM = claim("d.visible_us <= ?", "d.visible_us, d.seq");
+
+    /**
+     * Claims the rows silent replicas (dead or stalled) held whose lease lapsed, oldest first, ahead of all
+     * other due work: they sort by their lease's end in the claim index, behind a backlog that has been due
+     * since it was created, and would otherwise wait for all of it. Runs only while some replica is silent,
+     * through the index of leased rows by owner, so its cost follows what the silent replicas held.
+     */
+    static final String CLAIM_LAPSED = claim("d.visible_us <= ? AND d.lease_owner = ANY (?::text[])", "d.seq");
+
+    private static String claim(String due, String order) {
+        return """
             WITH picked AS (
                 SELECT q.seq FROM unnest(?::text[], ?::int[]) AS r(webhook_id, room)
                 CROSS JOIN LATERAL (
-                    SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND d.visible_us <= ?
+                    SELECT d.seq FROM delivery_queue d WHERE d.webhook_id = r.webhook_id AND %s
                       AND (d.entity_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_queue o
                            WHERE o.webhook_id = d.webhook_id AND o.entity_key = d.entity_key AND o.seq < d.seq))
-                    ORDER BY d.visible_us, d.seq LIMIT r.room FOR UPDATE SKIP LOCKED) q)
+                    ORDER BY %s LIMIT r.room FOR UPDATE SKIP LOCKED) q)
             UPDATE delivery_queue d SET visible_us = ?, lease_token = ?, lease_owner = ?
             WHERE d.seq = ANY (ARRAY(SELECT seq FROM picked))
             RETURNING d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq,
-                d.event_seq, d.next_attempt_us""";
+                d.event_seq, d.next_attempt_us""".formatted(due, order);
+    }
 
     /** Webhooks with due work, oldest due first: each with its oldest due time and how many are due (counted up to a cap). */
     static final String DUE_WEBHOOKS = """
@@ -247,24 +260,22 @@ final class PgDeliveryStore implements DeliveryStore {
             long token = nextToken(c);
             List<DeliveryJob> jobs = new ArrayList<>();
             Map<String, Integer> taken = new HashMap<>();
-            List<ClaimedRow> rows = new ArrayList<>();
-            // The picked rows are updated through the primary key ("seq = ANY"): joined to the picked set,
-            // a claim of thousands was planned as a hash join over a scan of the whole queue, dead rows
-            // included, so its cost grew with the backlog (0.4 s for 20,000 rows out of 180,000).
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-                ps.setArray(2, c.createArrayOf("integer", rooms.toArray()));
-                ps.setLong(3, nowMicros);
-                ps.setLong(4, Micros.of(leaseUntil));
-                ps.setLong(5, token);
-                ps.setString(6, replicaId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
-                    }
-                }
+            // Silent replicas' lapsed leases first; what they leave of each room goes to the rest of the due
+            // work (the rows just taken are leased now, so the second statement no longer sees them as due).
+            List<String> silent = silentReplicas(c, nowMicros);
+            List<ClaimedRow> rows = silent.isEmpty() ? new ArrayList<>()
+                    : claimRows(c, CLAIM_LAPSED, Optional.of(silent), ids, rooms, nowMicros, leaseUntil, token);
+            Map<String, Integer> lapsed = new HashMap<>();
+            rows.forEach(r -> lapsed.merge(r.webhookId(), 1, Integer::sum));
+            List<String> restIds = new ArrayList<>();
+            List<Integer> restRooms = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                int left = rooms.get(i) - lapsed.getOrDefault(ids.get(i), 0);
+                if (left <= 0) continue;
+                restIds.add(ids.get(i));
+                restRooms.add(left);
             }
+            if (!restIds.isEmpty()) rows.addAll(claimRows(c, CLAIM, Optional.empty(), restIds, restRooms, nowMicros, leaseUntil, token));
             // Oldest due first, as the engine sends them.
             rows.sort(java.util.Comparator.comparingLong(ClaimedRow::nextAttemptMicros).thenComparingLong(ClaimedRow::seq));
             Map<Long, String> bodies = bodies(c, rows.stream().map(ClaimedRow::eventSeq).distinct().toList());
@@ -280,6 +291,45 @@ final class PgDeliveryStore implements DeliveryStore {
             if (due.size() >= MAX_DUE_WEBHOOKS_PER_CLAIM) due.forEach(d -> moreDue.add(d.webhookId()));
             return new Claim(jobs, moreDue);
         });
+    }
+
+    /**
+     * Runs one of the claim statements. The picked rows are updated through the primary key ("seq = ANY"):
+     * joined to the picked set, a claim of thousands was planned as a hash join over a scan of the whole
+     * queue, dead rows included, so its cost grew with the backlog (0.4 s for 20,000 rows out of 180,000).
+     */
+    private List<ClaimedRow> claimRows(Connection c, String sql, Optional<List<String>> owners, List<String> ids, List<Integer> rooms,
+                                       long nowMicros, Instant leaseUntil, long token) throws SQLException {
+        List<ClaimedRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            ps.setArray(p++, c.createArrayOf("text", ids.toArray()));
+            ps.setArray(p++, c.createArrayOf("integer", rooms.toArray()));
+            ps.setLong(p++, nowMicros);
+            if (owners.isPresent()) ps.setArray(p++, c.createArrayOf("text", owners.get().toArray()));
+            ps.setLong(p++, Micros.of(leaseUntil));
+            ps.setLong(p++, token);
+            ps.setString(p, replicaId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Replicas whose heartbeat has gone silent (see {@link ReplicaDirectory#LIVE_WITHIN}): a few rows, read with each claim. */
+    private static List<String> silentReplicas(Connection c, long nowMicros) throws SQLException {
+        List<String> silent = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM replicas WHERE last_heartbeat_us < ?")) {
+            ps.setLong(1, nowMicros - ReplicaDirectory.LIVE_WITHIN.toNanos() / 1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) silent.add(rs.getString(1));
+            }
+        }
+        return silent;
     }
 
     /**

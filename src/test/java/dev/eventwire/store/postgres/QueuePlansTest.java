@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,14 +50,8 @@ class QueuePlansTest {
                 return null;
             });
             List<Case> cases = List.of(
-                    new Case("claim", PgDeliveryStore.CLAIM, (c, ps) -> {
-                        ps.setArray(1, c.createArrayOf("text", new String[]{"wh_0", "wh_1", "wh_2", "wh_3"}));
-                        ps.setArray(2, c.createArrayOf("integer", new Integer[]{BATCH, BATCH, BATCH, BATCH}));
-                        ps.setLong(3, NOW);
-                        ps.setLong(4, NOW + 60_000_000L);
-                        ps.setLong(5, 7);
-                        ps.setString(6, "plans");
-                    }),
+                    new Case("claim", PgDeliveryStore.CLAIM, (c, ps) -> bindClaim(c, ps, Optional.empty())),
+                    new Case("claim of lapsed leases", PgDeliveryStore.CLAIM_LAPSED, (c, ps) -> bindClaim(c, ps, Optional.of(new String[]{"gone"}))),
                     new Case("due webhooks", PgDeliveryStore.DUE_WEBHOOKS, (c, ps) -> {
                         ps.setLong(1, NOW);
                         ps.setInt(2, 256);
@@ -73,6 +68,17 @@ class QueuePlansTest {
             }
             assertThat(scans).as("plans that scan the whole queue").isEmpty();
         }
+    }
+
+    private static void bindClaim(Connection c, PreparedStatement ps, Optional<String[]> owners) throws SQLException {
+        int p = 1;
+        ps.setArray(p++, c.createArrayOf("text", new String[]{"wh_0", "wh_1", "wh_2", "wh_3"}));
+        ps.setArray(p++, c.createArrayOf("integer", new Integer[]{BATCH, BATCH, BATCH, BATCH}));
+        ps.setLong(p++, NOW);
+        if (owners.isPresent()) ps.setArray(p++, c.createArrayOf("text", owners.get()));
+        ps.setLong(p++, NOW + 60_000_000L);
+        ps.setLong(p++, 7);
+        ps.setString(p, "plans");
     }
 
     private static String explain(Connection c, String mode, Case k) throws SQLException {
