@@ -51,7 +51,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      */
     private static final double REPLICA_LANE_SECONDS = 1.0;
     /** The least a lane holds with several replicas, so a lane whose rate is not known yet still gets work in batches. */
-    static final int REPLICA_LANE_FLOOR = 256;
+    private static final int REPLICA_LANE_FLOOR = 256;
 
     private final DeliveryStore store;
     private final WebhookRegistry registry;
