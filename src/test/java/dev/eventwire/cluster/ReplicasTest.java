@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.EventBatches;
 import dev.eventwire.support.PostgresServer;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
@@ -123,10 +124,7 @@ class ReplicasTest {
 
     /** This replica's own gauge of the deliveries it holds (queued in its lanes or in flight), as an operator reads it. */
     private static long held(TestServer replica) {
-        String metrics = replica.anonymous().get("/metrics").body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^eventwire_delivery_held ([0-9.]+)$").matcher(metrics);
-        assertThat(m.find()).as("the held gauge is exported").isTrue();
-        return (long) Double.parseDouble(m.group(1));
+        return replica.metric("eventwire_delivery_held");
     }
 
     private static Instant heartbeatOf(TestServer replica, String id) {
@@ -149,9 +147,7 @@ class ReplicasTest {
             onA.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/backlog") + "\"}");
             int events = 3000;
             for (int from = 0; from < events; from += 1000) {
-                StringBuilder batch = new StringBuilder("{\"events\":[");
-                for (int i = from; i < from + 1000; i++) batch.append(i == from ? "" : ",").append(order("b" + i, 1));
-                assertThat(onA.post("/v1/events", batch.append("]}").toString()).status()).isEqualTo(200);
+                assertThat(onA.post("/v1/events", EventBatches.batch("order.created", from, 1000)).status()).isEqualTo(200);
             }
             // The receiver answers nothing yet: each replica has its share of the in-flight cap (32 / 2) out.
             Receiver.await(() -> receiver.received().size() == 32, Duration.ofSeconds(20), "16 requests in flight from each replica");

@@ -75,10 +75,7 @@ class BacklogAndFairnessTest {
 
     /** What the server has claimed from its store so far (its own metric, as an operator reads it). */
     private static long claimed(TestServer server) {
-        String metrics = server.anonymous().get("/metrics").body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^eventwire_delivery_claimed_total ([0-9.]+)$").matcher(metrics);
-        assertThat(m.find()).as("the claimed counter is exported").isTrue();
-        return (long) Double.parseDouble(m.group(1));
+        return server.metric("eventwire_delivery_claimed_total");
     }
 
     @Test

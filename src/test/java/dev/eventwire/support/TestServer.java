@@ -63,6 +63,14 @@ public final class TestServer implements AutoCloseable {
         return new ApiClient(baseUrl(), key);
     }
 
+    /** The value of an unlabelled sample on this server's /metrics (a counter with its _total name), as an operator reads it. */
+    public long metric(String sample) {
+        String metrics = anonymous().get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(sample) + " ([0-9.eE+-]+)$").matcher(metrics);
+        if (!m.find()) throw new AssertionError(sample + " is not exported on /metrics");
+        return (long) Double.parseDouble(m.group(1));
+    }
+
     public App app() {
         return app;
     }
