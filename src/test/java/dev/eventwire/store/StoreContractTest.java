@@ -276,6 +276,27 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anAttemptsErrorAndResponseBodyComeBackExactlyAsTheReceiverSentThem() throws Exception {
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
+        clock.advance(LEASE.plusSeconds(1));
+        DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        // What receivers answer: quotes, backslashes, braces and commas (array syntax), NULL as a word, blanks, other scripts.
+        String body = "{\"error\":\"nope, \\\"quoted\\\" {x}\"} NULL \t\r\n  ünïcödé 日本 🙂";
+        String error = "HTTP 500: {\"a\",\"b\"} \\ NULL ''";
+        AttemptRecord failed = new AttemptRecord(job.tenant(), job.webhookId(), job.eventId(), job.messageId(), job.eventType(), job.attempt(),
+                job.trigger(), Optional.of(500), false, Optional.of(error), 7, body, clock.instant(), DeliveryStatus.PENDING,
+                Optional.of(clock.instant().plusSeconds(5)), Optional.empty(), job.seq(), job.lease());
+        stores.deliveries().record(failed, () -> { }).get();
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).singleElement().satisfies(entry -> {
+            assertThat(entry.responseBody()).isEqualTo(body);
+            assertThat(entry.error()).contains(error);
+            assertThat(entry.statusCode()).contains(500);
+            assertThat(entry.durationMillis()).isEqualTo(7);
+        });
+    }
+
+    @Test
     void removingAWebhookParksItsPendingDeliveriesAndRetryNeedsADeadOne() throws Exception {
         Webhook w = webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "a.b"), event("a", "e2", "a.b")), List.of()).get();

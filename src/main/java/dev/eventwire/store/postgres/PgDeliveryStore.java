@@ -524,28 +524,63 @@ final class PgDeliveryStore implements DeliveryStore {
         ps.setArray(8, c.createArrayOf("bigint", updated));
     }
 
+    /**
+     * Attempt-log rows in one statement, whatever their number: a batch of single-row inserts ran as
+     * several statements of different shapes (the driver rewrites a batch into multi-row inserts of
+     * power-of-two sizes), each parsed and planned on its own.
+     */
     private static void insertAttempts(Connection c, List<AttemptRecord> log) throws SQLException {
         if (log.isEmpty()) return;
+        int n = log.size();
+        String[] attemptIds = new String[n];
+        String[] tenants = new String[n];
+        String[] webhookIds = new String[n];
+        String[] eventIds = new String[n];
+        String[] messageIds = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] triggers = new String[n];
+        Integer[] codes = new Integer[n];
+        Boolean[] successes = new Boolean[n];
+        String[] errors = new String[n];
+        Long[] durations = new Long[n];
+        String[] bodies = new String[n];
+        Long[] attempted = new Long[n];
+        for (int i = 0; i < n; i++) {
+            AttemptRecord r = log.get(i);
+            attemptIds[i] = r.attemptId();
+            tenants[i] = r.tenant();
+            webhookIds[i] = r.webhookId();
+            eventIds[i] = r.eventId();
+            messageIds[i] = r.messageId();
+            attempts[i] = r.attempt();
+            triggers[i] = r.trigger().wireName();
+            codes[i] = r.statusCode().orElse(null);
+            successes[i] = r.success();
+            errors[i] = r.error().orElse(null);
+            durations[i] = r.durationMillis();
+            bodies[i] = r.responseBody();
+            attempted[i] = Micros.of(r.attemptedAt());
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO delivery_attempts (attempt_id, tenant, webhook_id, event_id, message_id, attempt, trigger, status_code, success, error,
-                    duration_ms, response_body, attempted_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING""")) {
-            for (AttemptRecord r : log) {
-                ps.setString(1, r.attemptId());
-                ps.setString(2, r.tenant());
-                ps.setString(3, r.webhookId());
-                ps.setString(4, r.eventId());
-                ps.setString(5, r.messageId());
-                ps.setInt(6, r.attempt());
-                ps.setString(7, r.trigger().wireName());
-                ps.setObject(8, r.statusCode().orElse(null), java.sql.Types.INTEGER);
-                ps.setBoolean(9, r.success());
-                ps.setString(10, r.error().orElse(null));
-                ps.setLong(11, r.durationMillis());
-                ps.setString(12, r.responseBody());
-                ps.setLong(13, Micros.of(r.attemptedAt()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                    duration_ms, response_body, attempted_us)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::boolean[], ?::text[],
+                    ?::bigint[], ?::text[], ?::bigint[])
+                ON CONFLICT (attempt_id) DO NOTHING""")) {
+            ps.setArray(1, c.createArrayOf("text", attemptIds));
+            ps.setArray(2, c.createArrayOf("text", tenants));
+            ps.setArray(3, c.createArrayOf("text", webhookIds));
+            ps.setArray(4, c.createArrayOf("text", eventIds));
+            ps.setArray(5, c.createArrayOf("text", messageIds));
+            ps.setArray(6, c.createArrayOf("integer", attempts));
+            ps.setArray(7, c.createArrayOf("text", triggers));
+            ps.setArray(8, c.createArrayOf("integer", codes));
+            ps.setArray(9, c.createArrayOf("boolean", successes));
+            ps.setArray(10, c.createArrayOf("text", errors));
+            ps.setArray(11, c.createArrayOf("bigint", durations));
+            ps.setArray(12, c.createArrayOf("text", bodies));
+            ps.setArray(13, c.createArrayOf("bigint", attempted));
+            ps.executeUpdate();
         }
     }
 
