@@ -88,6 +88,7 @@ public final class App implements AutoCloseable {
             throw e;
         }
         HttpSender sender = null;
+        java.util.Deque<Runnable> stopOnFailure = new java.util.ArrayDeque<>();
         try {
             EgressGuard guard = new EgressGuard(dns, config.egressAllow());
             sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
@@ -120,9 +121,13 @@ public final class App implements AutoCloseable {
             store.start();
             if (!store.shared()) liveMetrics.restore(); // with replicas, metric reads go to the store
             engine.start();
+            stopOnFailure.push(engine::close);
             rollups.start();
+            stopOnFailure.push(rollups::close);
             heartbeat.start();
+            stopOnFailure.push(heartbeat::close);
             retention.start();
+            stopOnFailure.push(retention::close);
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
                     store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
@@ -132,6 +137,8 @@ public final class App implements AutoCloseable {
             log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),
                     store.shared() ? "replica " + config.storage().replicaId() : "data in " + config.dataDir().toAbsolutePath());
         } catch (RuntimeException e) {
+            // What started stops, last first, before the store closes under it (the port may be taken).
+            stopOnFailure.forEach(Runnable::run);
             if (sender != null) sender.close();
             store.close();
             telemetry.close();

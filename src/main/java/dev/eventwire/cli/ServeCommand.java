@@ -3,6 +3,8 @@ package dev.eventwire.cli;
 import dev.eventwire.App;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.Version;
+import dev.eventwire.http.HttpServer;
+import dev.eventwire.http.PortUnavailableException;
 import dev.eventwire.metrics.MetricDefinitionException;
 import dev.eventwire.support.Durations;
 import dev.eventwire.support.StoreConfigurationException;
@@ -94,6 +96,12 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
+        try {
+            HttpServer.requireFree(host, port);
+        } catch (PortUnavailableException e) {
+            System.err.println("eventwire: " + e.getMessage());
+            return 2;
+        }
         if (!warmUpFor.isZero()) WarmUp.run(warmUpFor, config.storage(), System.out);
         return serve(config);
     }
@@ -125,6 +133,9 @@ final class ServeCommand implements Callable<Integer> {
             app = App.start(config, Clock.systemUTC(), System.out::println);
         } catch (MetricDefinitionException | StoreConfigurationException e) {
             System.err.println("eventwire: cannot start: " + e.getMessage());
+            return 2;
+        } catch (PortUnavailableException e) {
+            System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");

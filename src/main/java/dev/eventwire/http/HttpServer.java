@@ -128,8 +128,27 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer start(String host, int port) {
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new PortUnavailableException(host, port, e);
+        }
         return this;
+    }
+
+    /**
+     * Fails when {@code host:port} cannot be listened on now (another process has it, or the address is
+     * not this machine's), so a start can say so before it opens the store or spends its warm-up. The
+     * start itself still reports a port taken in between. Port 0 (any free port) always passes.
+     */
+    public static void requireFree(String host, int port) {
+        if (port == 0) return;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new PortUnavailableException(host, port, e);
+        }
     }
 
     public int port() {
