@@ -108,7 +108,7 @@ public final class App implements AutoCloseable {
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));
-            deliveries.listen(new dev.eventwire.ingest.OperationalEvents(events, new EventValidator(json, ids), registry, json));
+            deliveries.listen(new dev.eventwire.ingest.OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json));
             MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
             AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
             IngestService ingest = new IngestService(new IngestMeters(events, telemetry), new EventValidator(json, ids), catalog, registry,

@@ -66,7 +66,7 @@ public final class AuthService {
         if (!TENANT.matcher(tenant).matches()) {
             throw ApiException.invalid("invalid_format", "tenant must be 1-63 characters of a-z 0-9 _ - starting with a letter or digit.", "tenant");
         }
-        if (name.isBlank() || name.length() > 128) {
+        if (name.isBlank() || dev.eventwire.support.TextRules.characters(name) > 128) {
             throw ApiException.invalid("invalid_length", "name must be 1-128 characters.", "name");
         }
         String secret = "ew_" + ids.randomToken(32);

@@ -70,7 +70,9 @@ public final class DeliveryService {
     public int recover(String tenant, String webhookId, Instant since) {
         Webhook webhook = webhooks.get(tenant, webhookId);
         requireActive(webhook);
-        int requeued = store.recover(tenant, webhookId, since, clock.instant());
+        Instant now = clock.instant();
+        if (since.isAfter(now)) throw ApiException.invalid("since_in_future", "since must be in the past.", "since");
+        int requeued = store.recover(tenant, webhookId, since, now);
         engine.wakeUp();
         return requeued;
     }

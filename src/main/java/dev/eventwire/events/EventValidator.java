@@ -29,12 +29,27 @@ public final class EventValidator {
     static final int MAX_NUMBER_DIGITS = 1000;
     private static final Set<String> FIELDS = Set.of("event_id", "event_type", "occurred_at", "entity_id", "data");
 
+    /** The event types Eventwire writes itself (a dead delivery, a disabled or recovered webhook). */
+    public static final String RESERVED_PREFIX = "eventwire.";
+
     private final Json json;
     private final Ids ids;
+    private final boolean reservedTypesAllowed;
 
+    /** The rules for events clients send: the {@value #RESERVED_PREFIX} types are refused, so a subscriber can trust one came from Eventwire. */
     public EventValidator(Json json, Ids ids) {
+        this(json, ids, false);
+    }
+
+    private EventValidator(Json json, Ids ids, boolean reservedTypesAllowed) {
         this.json = json;
         this.ids = ids;
+        this.reservedTypesAllowed = reservedTypesAllowed;
+    }
+
+    /** The same rules for the events Eventwire writes itself, which use the reserved types. */
+    public static EventValidator forOperationalEvents(Json json, Ids ids) {
+        return new EventValidator(json, ids, true);
     }
 
     public Validation validate(String tenant, JsonNode node, Instant receivedAt) {
@@ -75,6 +90,10 @@ public final class EventValidator {
         if (!EVENT_TYPE.matcher(eventType).matches()) {
             return invalid("invalid_format", "event_type must be lowercase dotted words such as order.created.", "event_type", submittedId);
         }
+        if (!reservedTypesAllowed && (eventType.startsWith(RESERVED_PREFIX) || eventType.equals("eventwire"))) {
+            return invalid("reserved_event_type", "event types starting with eventwire. are Eventwire's own events; choose another name.", "event_type",
+                    submittedId);
+        }
 
         Instant occurredAt = receivedAt;
         JsonNode occurredNode = node.get("occurred_at");
@@ -103,7 +122,7 @@ public final class EventValidator {
                 return invalid("invalid_type", "entity_id must be a string.", "entity_id", submittedId);
             }
             String value = entityNode.textValue();
-            if (value.isEmpty() || value.length() > 128) {
+            if (value.isEmpty() || TextRules.characters(value) > 128) {
                 return invalid("invalid_length", "entity_id must be 1-128 characters.", "entity_id", submittedId);
             }
             if (!TextRules.isPlainLine(value)) {

@@ -4,7 +4,10 @@ import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
 import io.javalin.http.Context;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /** Who presented which key: {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}. */
 final class ApiKeys {
@@ -14,14 +17,28 @@ final class ApiKeys {
         this.auth = auth;
     }
 
-    /** The caller; 401 without a valid key. */
+    /**
+     * The caller; 401 without a valid key. A request that presents two different keys (two
+     * Authorization headers, or Authorization and X-API-Key disagreeing) is refused rather than served
+     * as whichever one happens to be read first.
+     */
     Principal principal(Context ctx) {
-        String presented = Optional.ofNullable(ctx.header("Authorization"))
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7))
-                .orElse(ctx.header("X-API-Key"));
-        return auth.authenticate(presented)
+        List<String> presented = new ArrayList<>();
+        for (String h : headers(ctx, "Authorization")) {
+            if (h.regionMatches(true, 0, "Bearer ", 0, 7)) presented.add(h.substring(7));
+        }
+        presented.addAll(headers(ctx, "X-API-Key"));
+        if (presented.stream().distinct().count() > 1) {
+            throw new ApiException(401, "unauthorized", "Present one API key: the request carries more than one.", null);
+        }
+        String key = presented.isEmpty() ? null : presented.getFirst();
+        return auth.authenticate(key)
                 .orElseThrow(() -> new ApiException(401, "unauthorized", "A valid API key is required (Authorization: Bearer <key>).", null));
+    }
+
+    private static List<String> headers(Context ctx, String name) {
+        Enumeration<String> values = ctx.req().getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
     }
 
     /** 403 unless the caller holds the admin key. */

@@ -42,6 +42,8 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            // A path that exists with other methods answers 405, not 404.
+            config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
@@ -80,6 +82,13 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> mapJavalin(ctx, e, responses));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 budget.release(ctx);
+                if (brokenBody(e)) {
+                    // The client's doing (a body that ends before its length, bad chunk framing, an upload
+                    // aborted): one line, not a stack trace per request, and not a server error.
+                    log.info("bad request body on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                    responses.error(ctx, 400, "bad_request", "The request body ended early or its framing is invalid.", null);
+                    return;
+                }
                 log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 responses.error(ctx, 500, "internal_error", "An internal error occurred.", null);
             });
@@ -107,11 +116,24 @@ public final class HttpServer implements AutoCloseable {
     private static void requireJsonBody(Context ctx) {
         String method = ctx.method().name();
         if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) return;
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported_media_type", "Request bodies are sent uncompressed: Content-Encoding "
+                    + encoding.strip() + " is not supported.", null);
+        }
         String type = ctx.header("Content-Type");
         if (type == null || type.isBlank()) return;
         String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
         if (media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"))) return;
         throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON: send Content-Type: application/json (got " + media + ").", null);
+    }
+
+    /** Whether reading the request body failed because of the request itself (Jetty's EOF and bad-message errors). */
+    private static boolean brokenBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof org.eclipse.jetty.http.BadMessageException) return true;
+        }
+        return false;
     }
 
     private static void mapJavalin(Context ctx, HttpResponseException e, Responses responses) {

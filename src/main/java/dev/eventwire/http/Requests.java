@@ -31,11 +31,10 @@ final class Requests {
     static int limit(Context ctx, int defaultLimit, int maxLimit) {
         String raw = ctx.queryParam("limit");
         if (raw == null || raw.isEmpty()) return defaultLimit;
-        try {
+        // ASCII digits only: Java's parser also reads other scripts' digits (a fullwidth ２) and a leading +.
+        if (raw.matches("[0-9]{1,9}")) {
             int limit = Integer.parseInt(raw);
             if (limit >= 1 && limit <= maxLimit) return limit;
-        } catch (NumberFormatException ignored) {
-            // falls through to the error below
         }
         throw ApiException.invalid("invalid_value", "limit must be a whole number from 1 to " + maxLimit + ".", "limit");
     }

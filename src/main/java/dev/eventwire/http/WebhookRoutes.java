@@ -165,7 +165,8 @@ final class WebhookRoutes implements RouteGroup {
     private static String webhookCursor(String cursor) {
         try {
             String raw = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
-            if (raw.startsWith("w") && raw.length() > 1 && dev.eventwire.support.TextRules.isPlainLine(raw)) return raw.substring(1);
+            // A webhook id as this service makes them: wh_ and 26 Crockford base-32 characters.
+            if (raw.matches("wwh_[0-9A-HJKMNP-TV-Z]{26}")) return raw.substring(1);
         } catch (IllegalArgumentException notBase64) {
             // falls through to the error below
         }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperationalEvents implements DeliveryEffects {
     private static final Logger log = LoggerFactory.getLogger(OperationalEvents.class);
-    public static final String PREFIX = "eventwire.";
+    public static final String PREFIX = EventValidator.RESERVED_PREFIX;
 
     private final EventStore events;
     private final EventValidator validator;

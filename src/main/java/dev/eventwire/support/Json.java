@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
  * data is stored and re-sent exactly as the client wrote it; duplicate keys are refused.
  */
 public final class Json {
+    static final int MAX_NESTING = 200;
+    static final int MAX_NUMBER_CHARACTERS = 2100;
     private final ObjectMapper mapper;
 
     public Json() {
@@ -27,7 +29,10 @@ public final class Json {
                 .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
         this.mapper = builder.build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        // Numbers up to the validator's own limit (1000 digits on each side of the point, a sign, an
+        // exponent) reach the validator, which refuses what is beyond it with 422 and a field.
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
+                .maxNumberLength(MAX_NUMBER_CHARACTERS).build());
         mapper.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
     }
 
@@ -55,9 +60,20 @@ public final class Json {
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
-    /** The parser's message without the names of library classes and settings it sometimes mentions. */
+    /**
+     * The parser's message in this service's words: the common cases said plainly, the rest without the
+     * names of library classes and settings the parser mentions.
+     */
     static String plain(String message) {
         if (message == null) return "unreadable input.";
+        if (message.startsWith("Non-standard token")) return "NaN and Infinity are not JSON numbers.";
+        if (message.contains("ALLOW_COMMENTS")) return "comments are not allowed in JSON.";
+        if (message.startsWith("Trailing token")) return "something follows the JSON value.";
+        if (message.startsWith("Document nesting depth")) return "nested deeper than " + MAX_NESTING + " levels.";
+        if (message.startsWith("Number value length")) return "a number is longer than " + MAX_NUMBER_CHARACTERS + " characters.";
+        if (message.contains("ALLOW_SINGLE_QUOTES")) return "strings and names take double quotes.";
+        if (message.contains("ALLOW_UNQUOTED_FIELD_NAMES")) return "names must be in double quotes.";
+        if (message.contains("ALLOW_LEADING") || message.contains("Leading zeroes")) return "a number has a leading zero or plus sign.";
         String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value").replaceAll("\\s+", " ").strip();
         if (m.toLowerCase(java.util.Locale.ROOT).matches(".*(jackson|constraints|java\\.|exception).*")) return "unreadable input.";
         int newline = m.indexOf('\n');

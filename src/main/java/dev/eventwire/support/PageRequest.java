@@ -17,10 +17,9 @@ public record PageRequest(int limit, OptionalLong before) {
     /** Decodes a cursor; empty when it is not one this service issued. */
     public static Optional<Long> decodeCursor(String cursor) {
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor));
-            if (!raw.startsWith("s")) return Optional.empty();
-            long seq = Long.parseLong(raw.substring(1));
-            return seq >= 0 ? Optional.of(seq) : Optional.empty();
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!raw.matches("s[0-9]{1,18}")) return Optional.empty();
+            return Optional.of(Long.parseLong(raw.substring(1)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -5,6 +5,11 @@ package dev.eventwire.support;
  * and, in identifiers and other single-line fields, no control characters.
  */
 public final class TextRules {
+    /** Characters as a person counts them (code points): an emoji is one, not the two UTF-16 units Java's length() counts. */
+    public static int characters(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
     private TextRules() {
     }
 

@@ -18,8 +18,16 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /**
+     * RFC 3339's date-time: seconds always, a fraction of 1 to 9 digits, and an offset of Z or ±hh:mm.
+     * Java's ISO parser alone also takes 12:00Z (no seconds), 12:00:00.Z, +05 and +05:30:15.
+     */
+    private static final java.util.regex.Pattern RFC_3339 =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+
     /** The instant, or empty when the text is not RFC 3339 with an offset. */
     public static Optional<Instant> parse(String text) {
+        if (text == null || !RFC_3339.matcher(text).matches()) return Optional.empty();
         try {
             return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         } catch (DateTimeParseException e) {

@@ -42,7 +42,7 @@ public final class FiltersCodec {
         }
         List<String> entities = strings(node.get("entity_ids"), "filters.entity_ids");
         for (String e : entities) {
-            if (e.isEmpty() || e.length() > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
+            if (e.isEmpty() || dev.eventwire.support.TextRules.characters(e) > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
         }
         JsonNode min = node.get("min_amount");
         Optional<java.math.BigDecimal> minAmount = Optional.empty();

@@ -63,6 +63,10 @@ public final class WebhookService {
         String url = body.has("url") ? JsonFields.text(body, "url") : current.url();
         if (body.has("url")) checkUrl(url);
         Optional<String> description = body.has("description") ? description(body) : current.description();
+        if (body.has("filters") && body.get("filters").isNull()) {
+            // Clearing the filters makes the webhook take every event of the tenant: that is asked for with {}, never by a null.
+            throw ApiException.invalid("invalid_type", "filters must be an object; {} matches every event.", "filters");
+        }
         WebhookFilters filters = body.has("filters") ? filtersCodec.read(body.get("filters")) : current.filters();
         boolean active = current.active();
         if (body.has("active")) {
@@ -109,7 +113,7 @@ public final class WebhookService {
         java.time.Duration overlap = java.time.Duration.ofHours(24);
         if (body != null && !body.isNull() && !(body.isObject() && body.isEmpty())) {
             JsonFields.requireObject(body, ROTATE_FIELDS);
-            if (body.has("previous_valid_for")) {
+            if (body.hasNonNull("previous_valid_for")) {
                 JsonNode v = body.get("previous_valid_for");
                 Optional<java.time.Duration> parsed = v.isTextual() ? dev.eventwire.support.Durations.parse(v.asText()) : Optional.empty();
                 if (parsed.isEmpty() || parsed.get().isNegative() || parsed.get().compareTo(MAX_PREVIOUS_VALID_FOR) > 0) {
@@ -162,7 +166,7 @@ public final class WebhookService {
 
     private static Optional<String> description(JsonNode body) {
         String d = JsonFields.text(body, "description");
-        if (d != null && d.length() > 1024) throw ApiException.invalid("invalid_length", "description must be at most 1024 characters.", "description");
+        if (d != null && dev.eventwire.support.TextRules.characters(d) > 1024) throw ApiException.invalid("invalid_length", "description must be at most 1024 characters.", "description");
         return Optional.ofNullable(d);
     }
 }

@@ -60,11 +60,15 @@ class HostileInputTest {
     void datesAtTheEdgesOfTheCalendarAreRefusedWithTheirField() {
         try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
-            for (String at : new String[]{"0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z"}) {
+            for (String at : new String[]{"0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"}) {
                 assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}"), 422, "out_of_range", "occurred_at");
             }
-            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"+999999999-12-31T23:59:59Z\"}"),
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"9999-12-31T23:59:59Z\"}"),
                     422, "occurred_in_future", "occurred_at");
+            // Years of more than four digits are not RFC 3339 at all.
+            for (String at : new String[]{"-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}"), 422, "invalid_format", "occurred_at");
+            }
             for (String at : new String[]{"0001-01-01T00:00:00Z", "-290000-01-01T00:00:00Z", "%2B999999-01-01T00:00:00Z", "2026-13-01T00:00:00Z"}) {
                 ApiClient.Response r = acme.get("/v1/metrics/revenue?window=30d&as_of=" + at);
                 assertThat(r.status()).as(at).isEqualTo(422);
@@ -126,6 +130,59 @@ class HostileInputTest {
             ApiClient.Response deep = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}");
             assertRefused(deep, 400, "malformed_json", null);
             assertThat(deep.json().get("error").get("message").asText()).doesNotContainIgnoringCase("constraints").doesNotContain("`");
+        }
+    }
+
+    @Test
+    void inputAnOutsideReviewFoundLooseIsHeldToTheDocumentedRules() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            // Timestamps: RFC 3339 only (seconds always, a fraction of 1-9 digits, Z or ±hh:mm).
+            for (String at : new String[]{"2026-11-30T12:00:00.Z", "2026-11-30T12:00Z", "2026-11-30T12:00:00+05", "2026-11-30T12:00:00+05:30:15",
+                    "2026-11-30T12:00:00.1234567891Z", "2026-11-30 12:00:00Z", "2026-11-30T12:00:00"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}"), 422, "invalid_format", "occurred_at");
+                ApiClient.Response r = acme.get("/v1/metrics/revenue?window=1h&as_of=" + java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8));
+                assertRefused(r, 422, "invalid_format", "as_of");
+            }
+            for (String at : new String[]{"2026-11-30T12:00:00Z", "2026-11-30t12:00:00.5z", "2026-11-30T12:00:00.123456789+05:30", "2026-11-30T12:00:00-00:00"}) {
+                assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}").status()).as(at).isEqualTo(202);
+            }
+            // limit: ASCII digits only.
+            for (String limit : new String[]{"%EF%BC%92", "%D9%A2", "+2", "2.0", "0x10"}) {
+                assertRefused(acme.get("/v1/events?limit=" + limit), 422, "invalid_value", "limit");
+            }
+            assertThat(acme.get("/v1/events?limit=2").status()).isEqualTo(200);
+            // A webhook list cursor that this service did not issue.
+            String tampered = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("w' OR 1=1 --".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertRefused(acme.get("/v1/webhooks?cursor=" + tampered), 422, "invalid_cursor", "cursor");
+            String plusSeq = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("s+5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertRefused(acme.get("/v1/events?cursor=" + plusSeq), 422, "invalid_cursor", "cursor");
+            // Lengths count characters, not UTF-16 units: 128 emoji are 128 characters.
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"" + "\ud83d\ude00".repeat(128) + "\"}").status()).isEqualTo(202);
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"" + "\ud83d\ude00".repeat(129) + "\"}"),
+                    422, "invalid_length", "entity_id");
+            // Eventwire's own event types cannot be posted by a client.
+            for (String type : new String[]{"eventwire.webhook.disabled", "eventwire.delivery.dead", "eventwire"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"" + type + "\"}"), 422, "reserved_event_type", "event_type");
+            }
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"eventwirex.ok\"}").status()).isEqualTo(202);
+            // Numbers: the parser lets through what the validator judges (up to 1000 digits each side of the point).
+            String longButValid = "9".repeat(900) + "." + "9".repeat(900);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"v\":" + longButValid + "}}").status()).isEqualTo(202);
+            assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"v\":" + "9".repeat(1001) + "}}"), 422, "number_out_of_range", "data.v");
+            ApiClient.Response nan = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"v\":NaN}}");
+            assertRefused(nan, 400, "malformed_json", null);
+            assertThat(nan.json().get("error").get("message").asText()).contains("NaN and Infinity are not JSON numbers");
+            assertThat(acme.post("/v1/events", "{/*c*/\"event_type\":\"a.b\"}").json().get("error").get("message").asText()).contains("comments are not allowed");
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}{}").json().get("error").get("message").asText()).contains("something follows the JSON value");
+
+            // Webhooks: a null filter does not silently widen a webhook to every event; a null option is the default.
+            String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"event_types\":[\"order\"]}}").json().get("id").asText();
+            assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":null}"), 422, "invalid_type", "filters");
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("filters").get("event_types").get(0).asText()).isEqualTo("order");
+            assertThat(acme.post("/v1/webhooks/" + id + "/secret/rotate", "{\"previous_valid_for\":null}").status()).isEqualTo(200);
+            // recover, like replay, takes a since in the past.
+            assertRefused(acme.post("/v1/webhooks/" + id + "/recover", "{\"since\":\"9999-12-31T23:59:59Z\"}"), 422, "since_in_future", "since");
         }
     }
 }

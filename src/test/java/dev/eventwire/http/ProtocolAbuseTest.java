@@ -1,0 +1,117 @@
+package dev.eventwire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests that break HTTP itself or present ambiguous credentials, as an outside review sent them
+ * over raw sockets: each gets a 4xx with the error body, never a 500, and the server stays healthy.
+ */
+class ProtocolAbuseTest {
+    @TempDir
+    Path dir;
+
+    /** Writes {@code request} as is, half-closes, and returns the whole answer. */
+    private static String raw(int port, String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.shutdownOutput();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String post(String key, String headers, String body) {
+        return "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                + headers + "\r\n" + body;
+    }
+
+    @Test
+    void aBodyThatEndsEarlyOrHasBrokenChunksIsABadRequestNotAServerError() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            int port = URI.create(server.baseUrl()).getPort();
+            for (String request : new String[]{
+                    post(acme.key(), "Transfer-Encoding: chunked\r\n", "ZZ\r\n{}\r\n0\r\n\r\n"),
+                    post(acme.key(), "Transfer-Encoding: chunked\r\n", "FFFFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"),
+                    post(acme.key(), "Content-Length: 1000\r\n", "{\"event_type\":\"a.b\""),
+            }) {
+                String answer = raw(port, request);
+                assertThat(answer).as(request).startsWith("HTTP/1.1 400").contains("\"error\"").doesNotContain("Exception").doesNotContain("internal_error");
+            }
+            assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void aPathThatExistsWithOtherMethodsAnswers405() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            HttpClient http = HttpClient.newHttpClient();
+            for (String[] call : new String[][]{{"PUT", "/v1/events"}, {"DELETE", "/v1/events/e-1"}, {"PUT", "/v1/webhooks/wh_x"}, {"DELETE", "/v1/metrics/revenue"}}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + call[1]))
+                        .header("Authorization", "Bearer " + acme.key()).method(call[0], HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(call[0] + " " + call[1]).isEqualTo(405);
+                assertThat(r.body()).contains("\"code\":\"method_not_allowed\"");
+            }
+            assertThat(acme.get("/v1/no-such-thing").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aCompressedBodyIsRefusedRatherThanReadAsText() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            HttpClient http = HttpClient.newHttpClient();
+            for (String encoding : new String[]{"gzip", "br", "deflate"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                        .header("Authorization", "Bearer " + acme.key()).header("Content-Type", "application/json").header("Content-Encoding", encoding)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"br.ignored\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(encoding).isEqualTo(415);
+                assertThat(r.body()).contains("unsupported_media_type").contains(encoding);
+            }
+            assertThat(acme.get("/v1/events?event_type=br").json().get("events")).isEmpty();
+        }
+    }
+
+    @Test
+    void twoDifferentKeysInOneRequestAreRefused() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            ApiClient beta = server.tenant("beta");
+            int port = URI.create(server.baseUrl()).getPort();
+            String twoBearers = raw(port, "GET /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + acme.key()
+                    + "\r\nAuthorization: Bearer " + beta.key() + "\r\nConnection: close\r\n\r\n");
+            assertThat(twoBearers).startsWith("HTTP/1.1 401").contains("more than one");
+            String bearerAndHeader = raw(port, "GET /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + acme.key()
+                    + "\r\nX-API-Key: " + beta.key() + "\r\nConnection: close\r\n\r\n");
+            assertThat(bearerAndHeader).startsWith("HTTP/1.1 401");
+            String sameKeyTwice = raw(port, "GET /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + acme.key()
+                    + "\r\nX-API-Key: " + acme.key() + "\r\nConnection: close\r\n\r\n");
+            assertThat(sameKeyTwice).startsWith("HTTP/1.1 200");
+        }
+    }
+}
