@@ -7,6 +7,7 @@ import dev.eventwire.http.HttpServer;
 import dev.eventwire.http.PortUnavailableException;
 import dev.eventwire.metrics.MetricDefinitionException;
 import dev.eventwire.support.Durations;
+import dev.eventwire.support.Signals;
 import dev.eventwire.support.StoreConfigurationException;
 import java.nio.file.Path;
 import java.time.Clock;

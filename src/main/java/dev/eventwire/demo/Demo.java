@@ -68,11 +68,13 @@ public final class Demo {
         Tally orders = new Tally();
         Tally payments = new Tally();
         Tally audit = new Tally();
-        long flakyUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        // Refuses from the start of the traffic for 10 s (not from the start of the command: a slow start
+        // would eat into the window, and on a busy machine the demo then showed no retries at all).
+        java.util.concurrent.atomic.AtomicLong flakyUntil = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         try (LocalReceiver healthy = new LocalReceiver(() -> 200, orders::add);
-             LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() < flakyUntil ? 503 : 200, payments::add);
+             LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() - flakyUntil.get() < 0 ? 503 : 200, payments::add);
              LocalReceiver auditor = new LocalReceiver(() -> 200, audit::add);
-             LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-demo-"), !keepRunning,
+             LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-demo-"), true,
                      c -> c.withEgressAllow(List.of("127.0.0.1/32")).withRetrySchedule(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4),
                              Duration.ofSeconds(8), Duration.ofSeconds(15))))) {
             out.println("Eventwire demo: server at " + server.baseUrl() + ", data in " + server.dataDir());
@@ -89,8 +91,10 @@ public final class Demo {
 
             Stream stream = new Stream(server, key);
             long start = System.nanoTime();
+            flakyUntil.set(start + Duration.ofSeconds(10).toNanos());
             long end = start + length.toNanos();
             long nextProgress = start + 1_000_000_000L;
+            long lastProgress = start;
             while (System.nanoTime() < end) {
                 stream.tick();
                 if (!rotated && System.nanoTime() >= start + length.toNanos() / 2) {
@@ -100,12 +104,14 @@ public final class Demo {
                 }
                 if (System.nanoTime() >= nextProgress) {
                     progress(stream, orders, payments, flaky, server, key, start);
+                    lastProgress = System.nanoTime();
                     nextProgress += 1_000_000_000L;
                 }
                 pause(Duration.ofMillis(50));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            progress(stream, orders, payments, flaky, server, key, start);
+            // The last line shows the final counts, once (not a second line for the same second).
+            if (System.nanoTime() - lastProgress > 500_000_000L) progress(stream, orders, payments, flaky, server, key, start);
             out.println();
             out.println("Waiting for retries to finish...");
             drain(server, key, List.of(ordersHook, paymentsHook), Duration.ofSeconds(40));
@@ -287,11 +293,13 @@ public final class Demo {
         out.println("The server keeps running until Ctrl-C.");
     }
 
-    private static void awaitInterrupt() {
-        CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+    /** Until Ctrl-C or SIGTERM; then returns, so the server stops cleanly and the demo's folder goes. */
+    private void awaitInterrupt() {
+        CountDownLatch stop = new CountDownLatch(1);
+        dev.eventwire.support.Signals.onTermination(stop::countDown);
         try {
-            forever.await();
+            stop.await();
+            out.println("Stopping the demo server and removing its data...");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

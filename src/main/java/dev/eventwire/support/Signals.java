@@ -1,16 +1,16 @@
-package dev.eventwire.cli;
+package dev.eventwire.support;
 
 import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT start a graceful stop. A handler (not a shutdown hook) is used so the command can
- * finish its drain and exit 0, as the README promises.
+ * finish its drain, close its store and exit 0, as the README promises.
  */
-final class Signals {
+public final class Signals {
     private Signals() {
     }
 
-    static void onTermination(Runnable action) {
+    public static void onTermination(Runnable action) {
         Signal.handle(new Signal("TERM"), s -> action.run());
         Signal.handle(new Signal("INT"), s -> action.run());
     }
