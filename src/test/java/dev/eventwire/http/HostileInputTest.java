@@ -185,4 +185,24 @@ class HostileInputTest {
             assertRefused(acme.post("/v1/webhooks/" + id + "/recover", "{\"since\":\"9999-12-31T23:59:59Z\"}"), 422, "since_in_future", "since");
         }
     }
+
+    @Test
+    void amountsBeyondNineDecimalPlacesCountTheSameBeforeAndAfterARestart() {
+        String key;
+        java.math.BigDecimal live;
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            key = acme.key();
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":8}}").status()).isEqualTo(202);
+            for (String tiny : new String[]{"0.0000000004", "0.0000000004", "0.0000000005", "0.0000000015", "-0.0000000005", "1.23456789049"}) {
+                assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":" + tiny + "}}").status()).isEqualTo(202);
+            }
+            live = acme.get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue();
+            // Rounded to 9 places, half away from zero: 0 + 0 + 0.000000001 + 0.000000002 - 0.000000001 + 1.234567890.
+            assertThat(live).isEqualByComparingTo("9.234567892");
+        }
+        try (TestServer again = TestServer.start(dir)) {
+            assertThat(again.withKey(key).get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue()).isEqualByComparingTo(live);
+        }
+    }
 }
