@@ -32,7 +32,6 @@ public final class GroupCommitWriter implements AutoCloseable {
     public static final int DEFAULT_GROUP_SIZE = 512;
     private static final int QUEUE_CAPACITY = 65_536;
     private static final int MAX_CONFLICT_RETRIES = 5;
-    private static final long SLOW_GROUP_MILLIS = 250;
 
     private final Connection connection;
     private final int maxGroupSize;
@@ -187,6 +186,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void loop() {
         List<Task<?>> group = new ArrayList<>();
         int previousGroupSize = 0;
+        SlowCommits slowCommits = new SlowCommits(log, thread.getName());
         while (true) {
             try {
                 Task<?> first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -203,7 +203,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 long nanos = System.nanoTime() - started;
                 observer.committed(thread.getName(), nanos);
                 long millis = nanos / 1_000_000;
-                if (millis >= SLOW_GROUP_MILLIS) log.warn("slow commit on {}: {} ms for {} pieces of work", thread.getName(), millis, group.size());
+                slowCommits.committed(millis, group.size(), System.nanoTime());
             } catch (InterruptedException e) {
                 if (stopping) break;
             } catch (Throwable t) {
