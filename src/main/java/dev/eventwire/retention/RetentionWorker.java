@@ -69,6 +69,7 @@ public final class RetentionWorker implements AutoCloseable {
                 failing = false;
                 if (removed.values().stream().anyMatch(n -> n > 0)) log.info("retention removed rows older than {}: {}", retention, removed);
             } catch (RuntimeException e) {
+                if (!running) return; // stopped mid-round (a shutdown interrupts it): nothing failed
                 if (!failing) log.warn("retention failed (tried again in {}): {}", interval, e.getMessage());
                 failing = true;
             }
