@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BodyBudget {
     private static final String RESERVED = "eventwire.body-reserved-kib";
+    private static final String RELEASE = "eventwire.body-release";
     private static final long WAIT_SECONDS = 30;
 
     private final Semaphore kib;
@@ -27,7 +28,9 @@ final class BodyBudget {
         String method = ctx.method().name();
         if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) return;
         long length = ctx.req().getContentLengthLong();
-        long bytes = length < 0 || length > HttpServer.MAX_BODY_BYTES ? HttpServer.MAX_BODY_BYTES : length;
+        // Neither a length nor chunks: the request has no body at all (HTTP/1.1), so it reserves the least.
+        boolean chunked = ctx.header("Transfer-Encoding") != null;
+        long bytes = length < 0 ? (chunked ? HttpServer.MAX_BODY_BYTES : 0) : Math.min(length, HttpServer.MAX_BODY_BYTES);
         int permits = (int) Math.max(1, (bytes + 1023) / 1024);
         try {
             if (!kib.tryAcquire(permits, WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -38,6 +41,17 @@ final class BodyBudget {
             throw new ApiException(503, "busy", "The server is stopping.", null);
         }
         ctx.attribute(RESERVED, permits);
+        ctx.attribute(RELEASE, (Runnable) () -> release(ctx));
+    }
+
+    /**
+     * For a route that takes no body and may hold its request for a long time (a webhook test waits for
+     * its attempts): gives the reservation back now, so a tenant holding many such requests open does not
+     * hold other tenants' bodies out of the budget.
+     */
+    static void bodyNotNeeded(Context ctx) {
+        Runnable release = ctx.attribute(RELEASE);
+        if (release != null) release.run();
     }
 
     /** Gives the reservation back; safe to call more than once. */

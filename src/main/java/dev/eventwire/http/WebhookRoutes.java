@@ -102,7 +102,10 @@ final class WebhookRoutes implements RouteGroup {
             JsonNode body = raw.length == 0 ? null : responses.mapper().parse(raw);
             responses.json(ctx, 200, new SecretView(webhooks.rotateSecret(Requests.tenant(ctx), ctx.pathParam("id"), body).secret()));
         });
-        routes.post("/v1/webhooks/{id}/test", ctx -> responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id"))));
+        routes.post("/v1/webhooks/{id}/test", ctx -> {
+            BodyBudget.bodyNotNeeded(ctx); // it answers after its attempts, up to three delivery timeouts later
+            responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id")));
+        });
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
             int limit = Requests.limit(ctx, 20, 1000);
             responses.json(ctx, 200, new LogList(deliveries.logs(Requests.tenant(ctx), ctx.pathParam("id"), limit).stream().map(AttemptView::of).toList()));

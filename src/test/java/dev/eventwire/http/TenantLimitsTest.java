@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.Limits;
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,6 +96,45 @@ class TenantLimitsTest {
             assertThat(limited.getFirst().json().get("error").get("code").asText()).isEqualTo("too_many_requests");
             assertThat(answers).extracting(ApiClient.Response::status).containsOnly(200, 429);
             assertThat(calmStatuses).as("another tenant is never refused").containsOnly(202);
+        }
+    }
+
+    @Test
+    void aTenantsLongRunningWebhookTestsDoNotHoldAnotherTenantsRequestsOutOfTheBodyBudget() throws Exception {
+        try (dev.eventwire.support.Receiver hanging = new dev.eventwire.support.Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
+                     c -> c.withDeliveryTimeout(java.time.Duration.ofSeconds(3)).withLimits(new Limits(100, 10_000, 16L << 20, 8L << 20)))) {
+            hanging.answer(r -> new dev.eventwire.support.Receiver.Answer(200, java.util.Map.of(), "", java.time.Duration.ofSeconds(30)));
+            ApiClient acme = server.tenant("acme");
+            ApiClient other = server.tenant("other");
+            String hook = acme.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/hang") + "\"}").json().get("id").asText();
+            // Each test waits for its attempts (three delivery timeouts); with no body, none may hold the
+            // 8 MiB budget (a request that said no length used to reserve the 5 MiB maximum for all that time).
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<String>> tests = new ArrayList<>();
+                int port = java.net.URI.create(server.baseUrl()).getPort();
+                // As curl -XPOST sends it: no body, so neither Content-Length nor Transfer-Encoding.
+                String request = "POST /v1/webhooks/" + hook + "/test HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + acme.key()
+                        + "\r\nConnection: close\r\n\r\n";
+                for (int i = 0; i < 4; i++) tests.add(pool.submit(() -> {
+                    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                        socket.setSoTimeout(60_000);
+                        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        socket.getOutputStream().flush();
+                        return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                }));
+                Receiver.await(() -> hanging.received().size() >= 4, java.time.Duration.ofSeconds(10), "the four tests reach the receiver");
+                long started = System.nanoTime();
+                ApiClient.Response event = other.post("/v1/events", "{\"event_type\":\"a.b\"}");
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertThat(event.status()).isEqualTo(202);
+                assertThat(millis).as("the other tenant's event is not held behind the tests").isLessThan(2_000);
+                for (Future<String> t : tests) assertThat(t.get()).startsWith("HTTP/1.1 200");
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }
