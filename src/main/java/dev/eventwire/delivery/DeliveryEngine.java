@@ -44,6 +44,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     private static final Duration MAX_RECORD_BACKOFF = Duration.ofSeconds(1);
+    /** A lane paced by a rate limit looks at its rate again at least this often. */
+    private static final long MAX_PACING_WAIT_NANOS = 1_000_000_000L;
     /**
      * With several replicas a lane holds about this many seconds of its own sending (and at least
      * {@link #REPLICA_LANE_FLOOR}): what a replica holds is what the others wait a lease for if it dies, and
@@ -301,7 +303,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     if (rate > 0) {
                         long wait = pacer.waitNanos(rate, now);
                         if (wait > 0) {
-                            schedulePump(wait);
+                            // Looked at again within a second at most: a rate limit raised or removed meanwhile
+                            // applies then, not when the old spacing would have ended.
+                            schedulePump(Math.min(wait, MAX_PACING_WAIT_NANOS));
                             return;
                         }
                     }

@@ -8,6 +8,8 @@ package dev.eventwire.delivery;
  */
 final class RatePacer {
     static final long CATCH_UP = 100_000_000L;
+    /** The longest spacing kept: one hour (the API takes rates down to one per 1,000 s). */
+    static final long MAX_INTERVAL = 3_600_000_000_000L;
 
     private long nextNanos = Long.MIN_VALUE;
 
@@ -19,7 +21,8 @@ final class RatePacer {
 
     /** Records a send made at {@code nowNanos}. */
     void sent(double perSecond, long nowNanos) {
-        long interval = (long) (1_000_000_000L / perSecond);
+        // Bounded, so that no rate, however small, overflows the clock arithmetic below.
+        long interval = (long) Math.min(1_000_000_000d / perSecond, MAX_INTERVAL);
         long base = nextNanos == Long.MIN_VALUE ? nowNanos : Math.max(nextNanos, nowNanos - Math.max(interval, CATCH_UP));
         nextNanos = base + interval;
     }

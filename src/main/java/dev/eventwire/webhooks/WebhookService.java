@@ -20,6 +20,8 @@ public final class WebhookService {
     private static final Set<String> PATCH_FIELDS = Set.of("url", "description", "filters", "active", "rate_limit", "ordering");
     /** The highest rate limit one can set, deliveries per second (higher is no limit in practice). */
     static final double MAX_RATE_LIMIT = 10_000;
+    /** One delivery per 1,000 s: slower than that is a paused webhook, not a rate. */
+    static final double MIN_RATE_LIMIT = 0.001;
 
     private final WebhookStore store;
     private final WebhookRegistry registry;
@@ -93,8 +95,8 @@ public final class WebhookService {
     private static Optional<Double> rateLimit(JsonNode body) {
         JsonNode v = body.get("rate_limit");
         if (v == null || v.isNull()) return Optional.empty();
-        if (!v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())) {
-            throw ApiException.invalid("invalid_rate_limit", "rate_limit must be a number of deliveries per second above 0 and at most 10000, or null.",
+        if (!v.isNumber() || !(v.doubleValue() >= MIN_RATE_LIMIT) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())) {
+            throw ApiException.invalid("invalid_rate_limit", "rate_limit must be a number of deliveries per second from 0.001 to 10000, or null.",
                     "rate_limit");
         }
         return Optional.of(v.doubleValue());

@@ -55,7 +55,7 @@ class RateLimitTest {
     void aRateLimitIsAPositiveNumberOrNull() {
         try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
-            for (String bad : List.of("0", "-1", "\"100\"", "1e9", "true", "10000.5")) {
+            for (String bad : List.of("0", "-1", "\"100\"", "1e9", "true", "10000.5", "5e-324", "1e-300", "0.0009")) {
                 ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"rate_limit\":" + bad + "}");
                 assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(422);
                 assertThat(r.json().get("error").get("field").asText()).isEqualTo("rate_limit");
@@ -65,6 +65,20 @@ class RateLimitTest {
             assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":null}").json().get("rate_limit").isNull()).isTrue();
             assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":25}").json().get("rate_limit").asDouble()).isEqualTo(25.0);
             assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").asDouble()).as("stored").isEqualTo(25.0);
+        }
+    }
+
+    @Test
+    void removingARateLimitReleasesWhatItWasHoldingBackWithinASecondOrTwo() {
+        try (Receiver receiver = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            // The slowest rate there is: after the first delivery the next may leave only 1,000 s later.
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/slowest") + "\",\"rate_limit\":0.001}").json().get("id").asText();
+            for (int i = 1; i <= 3; i++) assertThat(acme.post("/v1/events", "{\"event_id\":\"e" + i + "\",\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            Receiver.await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "the first delivery");
+            assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":null}").status()).isEqualTo(200);
+            Receiver.await(() -> receiver.received().size() == 3, Duration.ofSeconds(5), "the two held back, once the limit is gone");
         }
     }
 }
