@@ -43,6 +43,10 @@ public final class FiltersCodec {
         List<String> entities = strings(node.get("entity_ids"), "filters.entity_ids");
         for (String e : entities) {
             if (e.isEmpty() || dev.eventwire.support.TextRules.characters(e) > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
+            // As an event's entity_id: a filter entry that could only be stored altered would match another entity.
+            if (!dev.eventwire.support.TextRules.isPlainLine(e)) {
+                throw ApiException.invalid("invalid_format", "entity ids must be valid Unicode without control characters.", "filters.entity_ids");
+            }
         }
         JsonNode min = node.get("min_amount");
         Optional<java.math.BigDecimal> minAmount = Optional.empty();

@@ -169,6 +169,13 @@ public final class WebhookService {
     private static Optional<String> description(JsonNode body) {
         String d = JsonFields.text(body, "description");
         if (d != null && dev.eventwire.support.TextRules.characters(d) > 1024) throw ApiException.invalid("invalid_length", "description must be at most 1024 characters.", "description");
+        // Stored text must be valid Unicode (a lone surrogate could only be stored altered); line breaks and tabs are fine here.
+        if (d != null && !dev.eventwire.support.TextRules.isValidUnicode(d)) {
+            throw ApiException.invalid("invalid_unicode", "description must be valid Unicode (no lone surrogate).", "description");
+        }
+        if (d != null && d.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+            throw ApiException.invalid("invalid_format", "description may not contain control characters other than line breaks and tabs.", "description");
+        }
         return Optional.ofNullable(d);
     }
 }

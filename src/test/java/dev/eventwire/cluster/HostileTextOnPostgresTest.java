@@ -1,0 +1,63 @@
+package dev.eventwire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.ServeConfig;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.PostgresServer;
+import dev.eventwire.support.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Text PostgreSQL cannot store (a NUL character, a lone surrogate) is refused with a 4xx before it
+ * reaches the database, or stored in a form it can hold — never a 500 from a refused insert.
+ */
+@ExtendWith(PostgresServer.class)
+class HostileTextOnPostgresTest {
+    private final PostgresServer.Handle postgres;
+    @TempDir
+    Path dir;
+
+    HostileTextOnPostgresTest(PostgresServer.Handle postgres) {
+        this.postgres = postgres;
+    }
+
+    @Test
+    void nulAndLoneSurrogatesAreRefusedOrKeptInAFormTheDatabaseHolds() {
+        String url = postgres.freshDatabase();
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
+                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-a")))) {
+            ApiClient acme = server.tenant("acme");
+            // Malformed JSON is kept as a rejected event, as the bytes arrived: here with a NUL and bytes that are not UTF-8.
+            byte[] malformed = "{\"event_type\":\"a.b\", \u0000 \"x\":".getBytes(StandardCharsets.UTF_8);
+            byte[] withBadBytes = new byte[malformed.length + 2];
+            System.arraycopy(malformed, 0, withBadBytes, 0, malformed.length);
+            withBadBytes[malformed.length] = (byte) 0xC3;
+            withBadBytes[malformed.length + 1] = (byte) 0x28;
+            ApiClient.Response r = acme.post("/v1/events", withBadBytes);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(acme.get("/v1/rejected-events").json().get("rejected")).hasSize(1);
+            // A NUL in a field name the error names back is kept too.
+            ApiClient.Response unknown = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"x\\u0000y\":1}");
+            assertThat(unknown.status()).as(unknown.body()).isEqualTo(422);
+            assertThat(acme.get("/v1/rejected-events").json().get("rejected")).hasSize(2);
+
+            assertThat(server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"k\\u0000\"}").status()).isEqualTo(422);
+            assertThat(server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"k\\ud800\"}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":\"a\\u0000b\"}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":\"a\\ud800b\"}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"entity_ids\":[\"a\\ud800\"]}}").status()).isEqualTo(422);
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":\"line one\\nline two\\ttabbed\"}").status())
+                    .as("line breaks and tabs in a description are fine").isEqualTo(201);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"s\":\"nul \\u0000 inside data\"}}").status())
+                    .as("data is stored as JSON text, where a NUL is an escape").isEqualTo(202);
+            assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
+        }
+    }
+}
