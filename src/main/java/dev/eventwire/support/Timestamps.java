@@ -1,7 +1,6 @@
 package dev.eventwire.support;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -22,14 +21,26 @@ public final class Timestamps {
      * RFC 3339's date-time: seconds always, a fraction of 1 to 9 digits, and an offset of Z or ±hh:mm.
      * Java's ISO parser alone also takes 12:00Z (no seconds), 12:00:00.Z, +05 and +05:30:15.
      */
-    private static final java.util.regex.Pattern RFC_3339 =
-            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+    private static final java.util.regex.Pattern RFC_3339 = java.util.regex.Pattern.compile(
+            "(\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
 
-    /** The instant, or empty when the text is not RFC 3339 with an offset. */
+    /**
+     * The instant, or empty when the text is not RFC 3339 with an offset. The offset is applied here, not
+     * by Java's offset type, which stops at ±18:00 where RFC 3339 allows up to ±23:59.
+     */
     public static Optional<Instant> parse(String text) {
-        if (text == null || !RFC_3339.matcher(text).matches()) return Optional.empty();
+        if (text == null) return Optional.empty();
+        java.util.regex.Matcher m = RFC_3339.matcher(text);
+        if (!m.matches()) return Optional.empty();
         try {
-            return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+            Instant local = java.time.LocalDateTime.parse(m.group(1).replace('t', 'T'), DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                    .toInstant(java.time.ZoneOffset.UTC);
+            if (m.group(2) == null) return Optional.of(local);
+            int hours = Integer.parseInt(m.group(3));
+            int minutes = Integer.parseInt(m.group(4));
+            if (hours > 23 || minutes > 59) return Optional.empty();
+            long offsetSeconds = (hours * 3600L + minutes * 60L) * (m.group(2).equals("-") ? -1 : 1);
+            return Optional.of(local.minusSeconds(offsetSeconds));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

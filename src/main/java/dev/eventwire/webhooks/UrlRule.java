@@ -29,6 +29,11 @@ public final class UrlRule {
         }
         // Port first: an unusable port (empty, negative, too long) also makes the URI parser drop the host.
         if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[^\\]@]*")) {
+            String port = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf(':') + 1);
+            if (port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535) {
+                // The port is fine: the parser dropped the host (127.1, 0x7f.1: shorthand IPv4 forms it does not take).
+                throw ApiException.invalid("invalid_url", "url must name a host: a DNS name or a full IP address such as 127.0.0.1.", "url");
+            }
             throw ApiException.invalid("invalid_url", "url has an empty or invalid port; ports are 1-65535.", "url");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {

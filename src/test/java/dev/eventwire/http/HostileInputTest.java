@@ -144,9 +144,21 @@ class HostileInputTest {
                 ApiClient.Response r = acme.get("/v1/metrics/revenue?window=1h&as_of=" + java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8));
                 assertRefused(r, 422, "invalid_format", "as_of");
             }
-            for (String at : new String[]{"2026-11-30T12:00:00Z", "2026-11-30t12:00:00.5z", "2026-11-30T12:00:00.123456789+05:30", "2026-11-30T12:00:00-00:00"}) {
+            for (String at : new String[]{"2026-11-30T12:00:00Z", "2026-11-30t12:00:00.5z", "2026-11-30T12:00:00.123456789+05:30", "2026-11-30T12:00:00-00:00",
+                    "2026-11-30T10:00:00+19:00", "2026-11-29T10:00:00-23:59"}) {
                 assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}").status()).as(at).isEqualTo(202);
             }
+            // The offset counts: 10:00+19:00 is 15:00 the day before in UTC.
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"off-1\",\"event_type\":\"a.b\",\"occurred_at\":\"2026-11-30T10:00:00+19:00\"}").status())
+                    .isEqualTo(202);
+            assertThat(acme.get("/v1/events/off-1").json().get("occurred_at").asText()).startsWith("2026-11-29T15:00:00");
+            for (String at : new String[]{"2026-11-30T10:00:00+24:00", "2026-11-30T10:00:00+05:60", "2026-02-30T10:00:00Z", "2026-11-30T24:00:00Z"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}"), 422, "invalid_format", "occurred_at");
+            }
+            // A port that is fine and a host the URL parser does not take: the message names the host.
+            ApiClient.Response shorthand = acme.post("/v1/webhooks", "{\"url\":\"http://127.1:18472/\"}");
+            assertRefused(shorthand, 422, "invalid_url", "url");
+            assertThat(shorthand.json().get("error").get("message").asText()).contains("host").doesNotContain("port");
             // limit: ASCII digits only.
             for (String limit : new String[]{"%EF%BC%92", "%D9%A2", "+2", "2.0", "0x10"}) {
                 assertRefused(acme.get("/v1/events?limit=" + limit), 422, "invalid_value", "limit");
