@@ -45,6 +45,11 @@ public final class UrlRule {
         if (!TextRules.isPlainLine(url)) {
             throw ApiException.invalid("invalid_url", "url must not contain control characters.", "url");
         }
+        if (uri.getRawUserInfo() != null) {
+            // They would not be sent (nothing turns them into an Authorization header), and they would show in listings.
+            throw ApiException.invalid("invalid_url", "url must not contain credentials (user:password@); receivers verify the webhook-signature header.",
+                    "url");
+        }
         if (uri.getFragment() != null) {
             throw ApiException.invalid("invalid_url", "url must not have a fragment.", "url");
         }

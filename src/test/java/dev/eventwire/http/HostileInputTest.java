@@ -159,6 +159,9 @@ class HostileInputTest {
             ApiClient.Response shorthand = acme.post("/v1/webhooks", "{\"url\":\"http://127.1:18472/\"}");
             assertRefused(shorthand, 422, "invalid_url", "url");
             assertThat(shorthand.json().get("error").get("message").asText()).contains("host").doesNotContain("port");
+            ApiClient.Response credentials = acme.post("/v1/webhooks", "{\"url\":\"https://user:pw@127.0.0.1/h\"}");
+            assertRefused(credentials, 422, "invalid_url", "url");
+            assertThat(credentials.body()).doesNotContain("pw@");
             // limit: ASCII digits only.
             for (String limit : new String[]{"%EF%BC%92", "%D9%A2", "+2", "2.0", "0x10"}) {
                 assertRefused(acme.get("/v1/events?limit=" + limit), 422, "invalid_value", "limit");
