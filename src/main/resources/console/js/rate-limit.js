@@ -8,7 +8,7 @@ export function rateLimitField(prefix, rate = null) {
   const input = h('input', { id: `${prefix}-rate-limit`, inputmode: 'decimal', spellcheck: 'false', autocomplete: 'off',
     'data-field': 'rate_limit', value: rate ?? '' });
   const element = field('Rate limit (deliveries/s, empty = none)', input,
-    'Above 0 and at most 10000. Paces first attempts and retries alike; other webhooks are not held back.');
+    'From 0.001 (one per 1,000 s) to 10000. Paces first attempts and retries alike; other webhooks are not held back.');
 
   /** null when empty (no limit), a number, or the text as typed for the API to refuse. */
   function read() {

@@ -225,7 +225,7 @@ class ConsoleBrowserTest {
 
     @Test
     void rateLimitsWithTheApiErrorsBesideTheFieldASecretRotationAndTheEventTypes() {
-        String rateError = "rate_limit must be a number of deliveries per second above 0 and at most 10000, or null.";
+        String rateError = "rate_limit must be a number of deliveries per second from 0.001 to 10000, or null.";
         page.open();
         page.signIn(acme.key());
         page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
