@@ -27,6 +27,11 @@ public final class TextRules {
         return true;
     }
 
+    /** True when {@code s} has no control character but line breaks and tabs (free text of several lines). */
+    public static boolean hasOnlyLineControls(String s) {
+        return s.chars().noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t');
+    }
+
     /** True when {@code s} is valid Unicode with no control character (C0, DEL, C1). */
     public static boolean isPlainLine(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -173,7 +173,7 @@ public final class WebhookService {
         if (d != null && !dev.eventwire.support.TextRules.isValidUnicode(d)) {
             throw ApiException.invalid("invalid_unicode", "description must be valid Unicode (no lone surrogate).", "description");
         }
-        if (d != null && d.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+        if (d != null && !dev.eventwire.support.TextRules.hasOnlyLineControls(d)) {
             throw ApiException.invalid("invalid_format", "description may not contain control characters other than line breaks and tabs.", "description");
         }
         return Optional.ofNullable(d);
