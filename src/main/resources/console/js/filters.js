@@ -4,18 +4,20 @@ import { listText } from './format.js';
 
 export function filterFields(prefix, filters = {}) {
   const types = h('input', { id: `${prefix}-event-types`, 'data-field': 'filters.event_types', value: (filters.event_types ?? []).join(', '), spellcheck: 'false' });
-  const entities = h('input', { id: `${prefix}-entity-ids`, 'data-field': 'filters.entity_ids', value: (filters.entity_ids ?? []).join(', '), spellcheck: 'false' });
+  // One id per line: an entity id may contain a comma, but never a line break.
+  const entities = h('textarea', { id: `${prefix}-entity-ids`, 'data-field': 'filters.entity_ids', rows: 2, spellcheck: 'false' },
+    (filters.entity_ids ?? []).join('\n'));
   const amount = h('input', { id: `${prefix}-min-amount`, 'data-field': 'filters.min_amount', type: 'number', step: 'any', min: '0', value: filters.min_amount ?? '' });
   const element = h('fieldset', { class: 'filters' },
     h('legend', {}, 'Filters (all given must match; none matches every event)'),
     field('Event types', types, 'Comma-separated dotted prefixes: "order" matches order.created.'),
-    field('Entity ids', entities, 'Comma-separated; matches entity_id or data.order_id, user_id, product_id, session_id.'),
+    field('Entity ids', entities, 'One per line; matches entity_id or data.order_id, user_id, product_id, session_id.'),
     field('Minimum amount', amount, 'data.total_amount (else data.amount) must be at least this.'));
 
   function read() {
     const result = {};
     const typeList = listText(types.value);
-    const entityList = listText(entities.value);
+    const entityList = entities.value.split('\n').map((id) => id.trim()).filter((id) => id !== '');
     if (typeList.length) result.event_types = typeList;
     if (entityList.length) result.entity_ids = entityList;
     if (amount.value.trim() !== '') result.min_amount = Number(amount.value);

@@ -7,6 +7,7 @@ import dev.eventwire.support.ServiceHealth;
 import dev.eventwire.support.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -35,8 +36,11 @@ public final class HttpServer implements AutoCloseable {
         ApiKeys keys = new ApiKeys(auth);
         this.app = Javalin.create(config -> {
             // Every route as the router has it, so the OpenAPI document can be checked against the real thing.
+            List<io.javalin.event.HandlerMetaInfo> gets = new java.util.ArrayList<>();
             config.events.handlerAdded(meta -> {
-                if (meta.getHttpMethod().isHttpMethod()) routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
+                // HEAD mirrors GET (below), as HTTP defines it; the document lists the GET.
+                if (meta.getHttpMethod().isHttpMethod() && meta.getHttpMethod() != HandlerType.HEAD) routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
+                if (meta.getHttpMethod() == HandlerType.GET) gets.add(meta);
             });
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -67,6 +71,10 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.after("/v1/*", budget::release);
             for (RouteGroup group : groups) group.register(config.routes);
+            // Javalin answers HEAD on a GET path with an empty 200 without running anything: a HEAD health
+            // check would pass on a failing server, and HEAD on a missing file or without a key got 200. HEAD
+            // runs the GET handler instead (Jetty sends its status and headers, never its body).
+            for (var get : List.copyOf(gets)) config.routes.addHttpHandler(HandlerType.HEAD, get.getPath(), get.getHandler());
 
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 budget.release(ctx);

@@ -2,6 +2,7 @@ package dev.eventwire.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.support.Durations;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.Receiver;
@@ -179,12 +180,15 @@ class ConsoleBrowserTest {
         page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
         page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
         page.type("edit-event-types", "order, payment");
+        page.type("edit-entity-ids", "acct,7\n order-9 \n");
         page.type("edit-min-amount", "100");
         page.type("edit-description", "big payments");
         driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
         page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
-        assertThat(acme.get("/v1/webhooks/" + hook).json().get("filters").toString())
-                .isEqualTo("{\"event_types\":[\"order\",\"payment\"],\"min_amount\":100}");
+        JsonNode saved = acme.get("/v1/webhooks/" + hook).json().get("filters");
+        assertThat(saved.get("event_types").toString()).isEqualTo("[\"order\",\"payment\"]");
+        assertThat(saved.get("entity_ids").toString()).as("one id per line; a comma belongs to the id").isEqualTo("[\"acct,7\",\"order-9\"]");
+        assertThat(saved.get("min_amount").asInt()).isEqualTo(100);
 
         page.visible(By.xpath("//button[text()='Deactivate']")).click();
         page.until(() -> page.visible(By.id("webhook-state")).getText().startsWith("inactive"), "the webhook switched off");
@@ -204,7 +208,7 @@ class ConsoleBrowserTest {
                 .contains("webhook.test");
 
         receiver.answerStatus(503);
-        acme.post("/v1/events", "{\"event_id\":\"pay-1\",\"event_type\":\"payment.completed\",\"data\":{\"amount\":250}}");
+        acme.post("/v1/events", "{\"event_id\":\"pay-1\",\"event_type\":\"payment.completed\",\"entity_id\":\"acct,7\",\"data\":{\"amount\":250}}");
         new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
         awaitDelivery("pay-1", "dead");
         receiver.answerStatus(200);

@@ -66,6 +66,25 @@ class ProtocolAbuseTest {
     }
 
     @Test
+    void headAnswersWhatGetWouldWithoutTheBody() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            HttpClient http = HttpClient.newHttpClient();
+            for (String[] call : new String[][]{{"/health", ""}, {"/console/js/app.js", ""}, {"/console/nope.js", ""}, {"/v1/events", ""},
+                    {"/v1/events", acme.key()}, {"/v1/webhooks/wh_01HZZZZZZZZZZZZZZZZZZZZZZZ", acme.key()}, {"/v1/admin/keys", acme.key()}}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + call[0]));
+                if (!call[1].isEmpty()) request.header("Authorization", "Bearer " + call[1]);
+                HttpResponse<String> get = http.send(request.copy().GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> head = http.send(request.copy().HEAD().build(), HttpResponse.BodyHandlers.ofString());
+                String what = "HEAD " + call[0] + (call[1].isEmpty() ? " without a key" : "");
+                assertThat(head.statusCode()).as(what).isEqualTo(get.statusCode());
+                assertThat(head.headers().firstValue("Content-Type")).as(what).isEqualTo(get.headers().firstValue("Content-Type"));
+                assertThat(head.body()).as(what).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aPathThatExistsWithOtherMethodsAnswers405() throws Exception {
         try (TestServer server = TestServer.start(dir)) {
             ApiClient acme = server.tenant("acme");
