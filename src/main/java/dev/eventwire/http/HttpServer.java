@@ -3,6 +3,7 @@ package dev.eventwire.http;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.QuietWarnings;
 import dev.eventwire.support.ServiceHealth;
 import dev.eventwire.support.StoreUnavailableException;
 import io.javalin.Javalin;
@@ -34,6 +35,8 @@ public final class HttpServer implements AutoCloseable {
                       long bodyBudgetBytes) {
         BodyBudget budget = new BodyBudget(bodyBudgetBytes);
         ApiKeys keys = new ApiKeys(auth);
+        // While the disk is full every write is refused: a line per refused request would flood the log.
+        QuietWarnings storeUnavailable = new QuietWarnings(log, java.time.Duration.ofSeconds(10));
         this.app = Javalin.create(config -> {
             // Every route as the router has it, so the OpenAPI document can be checked against the real thing.
             List<io.javalin.event.HandlerMetaInfo> gets = new java.util.ArrayList<>();
@@ -83,7 +86,7 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 budget.release(ctx);
-                log.warn("store unavailable: {}", e.getMessage());
+                storeUnavailable.warn("store unavailable: " + e.getMessage());
                 ctx.header("Retry-After", "1");
                 responses.error(ctx, 503, "store_unavailable", "The store is unavailable; retry later.", null);
             });

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,28 +53,14 @@ class FullDiskTest {
                 ApiClient acme = server.tenant("acme");
                 key = acme.key();
                 fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (3L << 20));
-                String pad = "x".repeat(2000);
-                ApiClient.Response refused = null;
-                for (int request = 0; request < 500 && refused == null; request++) {
-                    StringBuilder batch = new StringBuilder("{\"events\":[");
-                    for (int i = 0; i < 100; i++) {
-                        batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"d-").append(request).append('-').append(i)
-                                .append("\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":1,\"pad\":\"").append(pad).append("\"}}");
-                    }
-                    ApiClient.Response r = acme.post("/v1/events", batch.append("]}").toString());
-                    if (r.status() == 200) {
-                        for (int i = 0; i < 100; i++) acknowledged.add("d-" + request + "-" + i);
-                    } else {
-                        refused = r;
-                    }
-                }
-                assertThat(refused).as("the disk filled up").isNotNull();
+                ApiClient.Response refused = postUntilRefused(acme, 100, 2000, acknowledged);
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(refused.header("Retry-After")).isNotNull();
                 assertThat(refused.body()).doesNotContain("Exception");
                 ApiClient.Response health = server.anonymous().get("/health");
                 assertThat(health.status()).isEqualTo(503);
-                assertThat(health.json().get("error").get("message").asText()).contains("cannot write");
+                assertThat(health.json().get("error").get("message").asText()).contains("cannot write")
+                        .as("no path on a page that answers without a key").doesNotContain(mount.toString());
                 // With the disk still full, a small write is refused, or, if it fits and is acknowledged, it is kept
                 // like every other acknowledged event (checked after the restart below): never half-written.
                 int small = acme.post("/v1/events", "{\"event_id\":\"small-after-full\",\"event_type\":\"a.b\"}").status();
@@ -93,6 +84,93 @@ class FullDiskTest {
         } finally {
             run("umount", "-l", mount.toString());
         }
+    }
+
+    /**
+     * The delivery file's writer once met the full disk in its commit: the driver then took every later
+     * statement as committing on its own, so each retry of a failing group wrote the same delivery rows
+     * again (3 million rows from 37,000 deliveries, filling the disk anew) and the writer never recovered.
+     */
+    @Test
+    void aFullDiskWhileDeliveringLeavesEachDeliveryOnceAndDeliveringResumesWhenSpaceReturns() throws Exception {
+        Path mount = dir.resolve("small-disk");
+        Files.createDirectories(mount);
+        if (run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString()) != 0) {
+            fail("this test mounts a 40 MB tmpfs to fill it: run the suite as root (CI does), or with CAP_SYS_ADMIN");
+        }
+        try (Receiver receiver = new Receiver()) {
+            Path data = mount.resolve("data");
+            Set<String> acknowledged = new LinkedHashSet<>();
+            String key;
+            String hook;
+            try (TestServer server = TestServer.withLoopbackReceivers(data, java.time.Clock.systemUTC(), c -> c)) {
+                ApiClient acme = server.tenant("acme");
+                key = acme.key();
+                hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/hook") + "\"}").json().get("id").asText();
+                fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (3L << 20));
+                assertThat(postUntilRefused(acme, 20, 500, acknowledged).status()).isEqualTo(503);
+                Files.delete(mount.resolve("filler"));
+
+                // Space is back: without a restart, every acknowledged event reaches the webhook, each delivery once in the store.
+                Receiver.await(() -> server.anonymous().get("/health").status() == 200, Duration.ofSeconds(30),
+                        "the server to report it writes again, with no request to write");
+                Receiver.await(() -> receivedEventIds(receiver).containsAll(acknowledged), Duration.ofSeconds(60),
+                        "every acknowledged event at the receiver");
+                Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),
+                        Duration.ofSeconds(30), "every outcome recorded");
+                assertOneDeliveryEach(acme, hook, acknowledged);
+            }
+            try (TestServer again = TestServer.withLoopbackReceivers(data, java.time.Clock.systemUTC(), c -> c)) {
+                assertThat(again.anonymous().get("/health").status()).isEqualTo(200);
+                assertOneDeliveryEach(again.withKey(key), hook, acknowledged);
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /** Posts batches of {@code perBatch} padded events until one is refused; returns the refusal, adds the acknowledged ids. */
+    private static ApiClient.Response postUntilRefused(ApiClient acme, int perBatch, int padBytes, java.util.Collection<String> acknowledged) {
+        String pad = "x".repeat(padBytes);
+        for (int request = 0; request < 100_000 / perBatch; request++) {
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < perBatch; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"d-").append(request).append('-').append(i)
+                        .append("\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":1,\"pad\":\"").append(pad).append("\"}}");
+            }
+            ApiClient.Response r = acme.post("/v1/events", batch.append("]}").toString());
+            if (r.status() != 200) return r;
+            for (int i = 0; i < perBatch; i++) acknowledged.add("d-" + request + "-" + i);
+        }
+        throw new AssertionError("the disk never filled up");
+    }
+
+    private static Set<String> receivedEventIds(Receiver receiver) {
+        Set<String> ids = new HashSet<>();
+        for (Receiver.Received r : receiver.received()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"event_id\":\"([^\"]+)\"").matcher(r.body());
+            if (m.find()) ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** The webhook's deliveries, every page: one per acknowledged event, none twice, none pending. */
+    private static void assertOneDeliveryEach(ApiClient acme, String hook, Set<String> acknowledged) {
+        List<String> listed = new ArrayList<>();
+        Set<String> pending = new HashSet<>();
+        String cursor = null;
+        do {
+            ApiClient.Response page = acme.get("/v1/webhooks/" + hook + "/deliveries?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).isEqualTo(200);
+            page.json().get("deliveries").forEach(d -> {
+                listed.add(d.get("event_id").asText());
+                if (!d.get("status").asText().equals("delivered")) pending.add(d.get("event_id").asText());
+            });
+            cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+        } while (cursor != null);
+        assertThat(listed).as("deliveries listed").hasSize(acknowledged.size()).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(listed)).isEqualTo(acknowledged);
+        assertThat(pending).as("deliveries not delivered").isEmpty();
     }
 
     private static void fill(Path file, long bytes) throws IOException {

@@ -59,6 +59,9 @@ public final class DuckDbBackend implements StoreBackend {
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, DELIVERY_FILL, commits);
         this.rollupWriter = new GroupCommitWriter(database, "eventwire-rollup-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
+        // The rollup writer works every second anyway; the other two may have nothing to do while they fail.
+        writer.probeWhileFailingWith(probe(DuckDbDatabase.CATALOG));
+        deliveryWriter.probeWhileFailingWith(probe(DuckDbDatabase.DELIVERY_CATALOG));
         try {
             this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters, deliveries);
@@ -127,6 +130,12 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public ReplicaDirectory replicas() {
         return replicas;
+    }
+
+    /** A write to {@code catalog}'s file that changes nothing: its newest schema version row, set to itself. */
+    private static String probe(String catalog) {
+        String table = catalog + ".main.schema_version";
+        return "UPDATE " + table + " SET applied_us = applied_us WHERE version = (SELECT max(version) FROM " + table + ")";
     }
 
     @Override

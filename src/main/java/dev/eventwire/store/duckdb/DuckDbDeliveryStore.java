@@ -131,17 +131,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
             }
             // Deliveries of events acknowledged before a crash that had not reached this file yet.
-            c.setAutoCommit(false);
-            try {
-                Runnable caughtUp = writeLogged(c, 0);
-                c.commit();
-                if (caughtUp != null) caughtUp.run();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            Runnable caughtUp = Transaction.run(c, tx -> writeLogged(tx, 0));
+            if (caughtUp != null) caughtUp.run();
             try (Statement st = c.createStatement()) {
                 nextDeliverySeq.set(Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history")));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");

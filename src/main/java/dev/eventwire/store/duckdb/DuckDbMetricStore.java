@@ -79,9 +79,7 @@ public final class DuckDbMetricStore implements MetricStore {
     @Override
     public long restore(long fromMinute, long settledMicros, RestoreSink sink) {
         rollUpAll(); // the buckets then hold every stored point
-        return database.read(c -> {
-            c.setAutoCommit(false);
-            try {
+        return database.read(c -> Transaction.run(c, tx -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, n, total, lo, hi FROM metric_buckets WHERE minute >= ?")) {
                     ps.setLong(1, fromMinute);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -108,11 +106,7 @@ public final class DuckDbMetricStore implements MetricStore {
                     rs.next();
                     return rs.getLong(1);
                 }
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
-        });
+        }));
     }
 
     @Override
@@ -193,8 +187,7 @@ public final class DuckDbMetricStore implements MetricStore {
         boolean anyDistinct = bases.stream().anyMatch(b -> b.aggregation() == dev.eventwire.metrics.Aggregation.COUNT_DISTINCT);
         return database.read(c -> {
             // One snapshot for the watermark, the buckets and the points, so nothing is counted twice or missed.
-            c.setAutoCommit(false);
-            try {
+            return Transaction.run(c, tx -> {
                 long watermark;
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rolled_up_seq FROM metric_rollup WHERE id = 1")) {
                     rs.next();
@@ -230,10 +223,7 @@ public final class DuckDbMetricStore implements MetricStore {
                 Map<String, Aggregate> out = new LinkedHashMap<>();
                 partials.forEach((name, p) -> out.put(name, p.build()));
                 return out;
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
+            });
         });
     }
 

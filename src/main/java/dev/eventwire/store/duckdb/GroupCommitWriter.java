@@ -32,6 +32,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     public static final int DEFAULT_GROUP_SIZE = 512;
     private static final int QUEUE_CAPACITY = 65_536;
     private static final int MAX_CONFLICT_RETRIES = 5;
+    /** A quoted absolute path in a database message; group 1 is its file name. */
+    private static final java.util.regex.Pattern QUOTED_PATH = java.util.regex.Pattern.compile("\"/(?:[^\"]*/)?([^\"/]*)\"");
+    private static final long PROBE_INTERVAL_NANOS = 5_000_000_000L;
 
     private final Connection connection;
     private final int maxGroupSize;
@@ -42,6 +45,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Problem problem;
     private Prologue prologue = c -> null;
+    /** A harmless write that tells whether the file takes writes again; null for none. */
+    private String probe;
+    /** When this writer last tried to write: a group or a probe. */
+    private long lastAttemptNanos;
     /** Counts transactions begun, so work can tell a new transaction from a retry of a failed one. */
     private long transactions;
 
@@ -122,6 +129,18 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.prologue = prologue;
     }
 
+    /**
+     * While this writer cannot write and has had nothing to do for a few seconds, it tries {@code sql} — a
+     * write that changes nothing — every few seconds, so the problem clears when the disk has room again
+     * even if no request comes: a server that reports itself unavailable gets no traffic behind a load
+     * balancer, and would otherwise stay unavailable for good. (A probe is a few bytes: on a disk with a
+     * little room it may pass while larger writes still fail; the next of those reports the problem again.)
+     * Call before {@link #start()}.
+     */
+    public void probeWhileFailingWith(String sql) {
+        this.probe = sql;
+    }
+
     public void start() {
         thread.start();
     }
@@ -192,6 +211,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 Task<?> first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (stopping) break;
+                    probeIfFailing();
                     continue;
                 }
                 group.add(first);
@@ -199,6 +219,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 if (group.size() < fill.target() && previousGroupSize >= fill.busyFrom()) awaitFill(group);
                 previousGroupSize = group.size();
                 long started = System.nanoTime();
+                lastAttemptNanos = started;
                 runGroup(group);
                 long nanos = System.nanoTime() - started;
                 observer.committed(thread.getName(), nanos);
@@ -240,6 +261,22 @@ public final class GroupCommitWriter implements AutoCloseable {
         return Optional.ofNullable(problem);
     }
 
+    private void probeIfFailing() {
+        Problem current = problem;
+        if (probe == null || current == null || current.fatal() || System.nanoTime() - lastAttemptNanos < PROBE_INTERVAL_NANOS) return;
+        lastAttemptNanos = System.nanoTime();
+        try {
+            Transaction.run(connection, c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    return st.executeUpdate(probe);
+                }
+            });
+            healthy();
+        } catch (SQLException | RuntimeException stillFailing) {
+            // the problem stands; it was logged when it began
+        }
+    }
+
     private void healthy() {
         if (problem != null) {
             log.info("{} writes again", thread.getName());
@@ -252,7 +289,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         String message = String.valueOf(e.getMessage());
         boolean fatal = message.toLowerCase(java.util.Locale.ROOT).contains("invalidated") || message.contains("FATAL");
         Problem before = problem;
-        problem = new Problem(message.lines().findFirst().orElse(message), fatal);
+        // The reason reaches /health, which answers without a key: file names, not where the data lives.
+        String reason = QUOTED_PATH.matcher(message.lines().findFirst().orElse(message)).replaceAll("\"$1\"");
+        problem = new Problem(reason, fatal);
         if (before == null || before.fatal() != fatal) log.error("{} cannot write{}: {}", thread.getName(), fatal ? " until the store is reopened" : "", message);
     }
 
@@ -309,43 +348,33 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
         transactions++;
-        connection.setAutoCommit(false);
         List<Runnable> afterCommit = new ArrayList<>();
-        try {
-            Runnable opened = prologue.run(connection);
+        Object[] results = Transaction.run(connection, c -> {
+            Runnable opened = prologue.run(c);
             if (opened != null) afterCommit.add(opened);
-            Object[] results = new Object[group.size()];
+            Object[] out = new Object[group.size()];
             // Plain work runs in submission order and separates segments; within a segment, batchable
             // work of one kind is merged into one call (ingest and outcomes do not depend on each other).
             int segmentStart = 0;
             for (int i = 0; i <= group.size(); i++) {
                 if (i < group.size() && (group.get(i).single == null || group.get(i).unordered)) continue;
-                runMerged(group, segmentStart, i, results, afterCommit);
-                if (i < group.size()) results[i] = group.get(i).single.run(connection);
+                runMerged(group, segmentStart, i, out, afterCommit);
+                if (i < group.size()) out[i] = group.get(i).single.run(c);
                 segmentStart = i + 1;
             }
             for (int i = 0; i < group.size(); i++) {
-                if (group.get(i).unordered) results[i] = group.get(i).single.run(connection);
+                if (group.get(i).unordered) out[i] = group.get(i).single.run(c);
             }
-            connection.commit();
-            for (Runnable hook : afterCommit) {
-                try {
-                    hook.run();
-                } catch (RuntimeException e) {
-                    log.error("after-commit hook failed", e);
-                }
-            }
-            return java.util.Arrays.asList(results);
-        } catch (SQLException | RuntimeException e) {
+            return out;
+        });
+        for (Runnable hook : afterCommit) {
             try {
-                connection.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
+                hook.run();
+            } catch (RuntimeException e) {
+                log.error("after-commit hook failed", e);
             }
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        return java.util.Arrays.asList(results);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -60,32 +60,28 @@ final class Migrations {
             }
             currentVersion(connection); // refuses a file newer than this build
         }
-        boolean autoCommit = connection.getAutoCommit();
         try {
             for (Step step : STEPS.subList(0, upTo)) {
                 use(connection, step.catalog());
                 if (currentVersion(connection) >= step.version()) continue;
-                connection.setAutoCommit(false);
                 try {
-                    try (Statement st = connection.createStatement()) {
-                        for (String sql : statements(read(step.file()))) st.execute(sql);
-                    }
-                    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
-                        ps.setInt(1, step.version());
-                        ps.setString(2, step.file());
-                        ps.setLong(3, System.currentTimeMillis() * 1000);
-                        ps.executeUpdate();
-                    }
-                    connection.commit();
+                    Transaction.run(connection, c -> {
+                        try (Statement st = c.createStatement()) {
+                            for (String sql : statements(read(step.file()))) st.execute(sql);
+                        }
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
+                            ps.setInt(1, step.version());
+                            ps.setString(2, step.file());
+                            ps.setLong(3, System.currentTimeMillis() * 1000);
+                            ps.executeUpdate();
+                        }
+                        return null;
+                    });
                 } catch (SQLException e) {
-                    connection.rollback();
                     throw new SQLException("migration " + step.file() + " failed: " + e.getMessage(), e);
-                } finally {
-                    connection.setAutoCommit(true);
                 }
             }
         } finally {
-            connection.setAutoCommit(autoCommit);
             use(connection, DuckDbDatabase.CATALOG);
         }
     }
