@@ -2,14 +2,11 @@ package dev.eventwire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eventwire.ServeConfig;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.PostgresServer;
 import dev.eventwire.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +28,7 @@ class HostileTextOnPostgresTest {
     @Test
     void nulAndLoneSurrogatesAreRefusedOrKeptInAFormTheDatabaseHolds() {
         String url = postgres.freshDatabase();
-        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
-                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-a")))) {
+        try (TestServer server = TestServer.replica(dir, url, "replica-a")) {
             ApiClient acme = server.tenant("acme");
             // Malformed JSON is kept as a rejected event, as the bytes arrived: here with a NUL and bytes that are not UTF-8.
             byte[] malformed = "{\"event_type\":\"a.b\", \u0000 \"x\":".getBytes(StandardCharsets.UTF_8);

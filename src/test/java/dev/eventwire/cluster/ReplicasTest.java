@@ -3,19 +3,16 @@ package dev.eventwire.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventwire.ServeConfig;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.EventBatches;
 import dev.eventwire.support.PostgresServer;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,10 +36,8 @@ class ReplicasTest {
     @BeforeEach
     void start() {
         String url = postgres.freshDatabase();
-        a = TestServer.withLoopbackReceivers(dir.resolve("a"), Clock.systemUTC(),
-                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-a")));
-        b = TestServer.withLoopbackReceivers(dir.resolve("b"), Clock.systemUTC(),
-                c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "replica-b")));
+        a = TestServer.replica(dir.resolve("a"), url, "replica-a");
+        b = TestServer.replica(dir.resolve("b"), url, "replica-b");
     }
 
     @AfterEach

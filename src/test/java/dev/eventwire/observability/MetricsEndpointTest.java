@@ -4,10 +4,8 @@ import static dev.eventwire.support.Receiver.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.MetricsAuth;
-import dev.eventwire.ServeConfig;
 import dev.eventwire.delivery.EngineSettings;
 import dev.eventwire.support.PostgresServer;
-import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.Receiver;
@@ -190,8 +188,7 @@ class MetricsEndpointTest {
     @Test
     @ExtendWith(PostgresServer.class)
     void onPostgresqlCommitsAndThePendingCountComeFromThatStore(PostgresServer.Handle postgres) throws Exception {
-        try (Receiver ok = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
-                c -> c.withStorage(new ServeConfig.Storage(Optional.of(postgres.freshDatabase()), "replica-m")))) {
+        try (Receiver ok = new Receiver(); TestServer server = TestServer.replica(dir, postgres.freshDatabase(), "replica-m")) {
             ApiClient acme = server.tenant("acme");
             String hook = webhook(acme, ok, "ok");
             ApiClient anyone = server.anonymous();

@@ -39,11 +39,7 @@ class FullDiskTest {
 
     @Test
     void aFullDiskAnswers503AndAfterSpaceReturnsNothingAcknowledgedIsLost() throws Exception {
-        Path mount = dir.resolve("small-disk");
-        Files.createDirectories(mount);
-        if (run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString()) != 0) {
-            fail("this test mounts a 40 MB tmpfs to fill it: run the suite as root (CI does), or with CAP_SYS_ADMIN");
-        }
+        Path mount = smallDisk();
         try {
             Path data = mount.resolve("data");
             List<String> acknowledged = new ArrayList<>();
@@ -93,11 +89,7 @@ class FullDiskTest {
      */
     @Test
     void aFullDiskWhileDeliveringLeavesEachDeliveryOnceAndDeliveringResumesWhenSpaceReturns() throws Exception {
-        Path mount = dir.resolve("small-disk");
-        Files.createDirectories(mount);
-        if (run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString()) != 0) {
-            fail("this test mounts a 40 MB tmpfs to fill it: run the suite as root (CI does), or with CAP_SYS_ADMIN");
-        }
+        Path mount = smallDisk();
         try (Receiver receiver = new Receiver()) {
             Path data = mount.resolve("data");
             Set<String> acknowledged = new LinkedHashSet<>();
@@ -127,6 +119,16 @@ class FullDiskTest {
         } finally {
             run("umount", "-l", mount.toString());
         }
+    }
+
+    /** A 40 MB tmpfs mounted in the test's folder (unmounted by the test when done). */
+    private Path smallDisk() throws IOException, InterruptedException {
+        Path mount = dir.resolve("small-disk");
+        Files.createDirectories(mount);
+        if (run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString()) != 0) {
+            fail("this test mounts a 40 MB tmpfs to fill it: run the suite as root (CI does), or with CAP_SYS_ADMIN");
+        }
+        return mount;
     }
 
     /** Posts batches of {@code perBatch} padded events until one is refused; returns the refusal, adds the acknowledged ids. */

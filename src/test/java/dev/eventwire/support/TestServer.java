@@ -36,6 +36,12 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, c -> tweak.apply(c.withEgressAllow(java.util.List.of("127.0.0.1/32"))), clock);
     }
 
+    /** A replica named {@code replica} on the PostgreSQL database at {@code databaseUrl}, reaching receivers on loopback. */
+    public static TestServer replica(Path dataDir, String databaseUrl, String replica) {
+        return withLoopbackReceivers(dataDir, Clock.systemUTC(),
+                c -> c.withStorage(new dev.eventwire.ServeConfig.Storage(java.util.Optional.of(databaseUrl), replica)));
+    }
+
     private static String baseUrl(int port) {
         return "http://127.0.0.1:" + port;
     }

@@ -35,7 +35,7 @@ final class Transaction {
         return result;
     }
 
-    static void begin(Connection connection) throws SQLException {
+    private static void begin(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             try {
                 st.execute("BEGIN TRANSACTION");
@@ -51,14 +51,14 @@ final class Transaction {
         }
     }
 
-    static void commit(Connection connection) throws SQLException {
+    private static void commit(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("COMMIT");
         }
     }
 
     /** Rolls back after {@code cause}; a transaction the database already ended (a failed commit) is not an error. */
-    static void rollback(Connection connection, Exception cause) {
+    private static void rollback(Connection connection, Exception cause) {
         try (Statement st = connection.createStatement()) {
             st.execute("ROLLBACK");
         } catch (SQLException e) {
