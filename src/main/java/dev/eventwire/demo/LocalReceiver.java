@@ -1,6 +1,7 @@
 package dev.eventwire.demo;
 
 import dev.eventwire.delivery.Signer;
+import dev.eventwire.http.HttpServer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -57,6 +58,7 @@ public final class LocalReceiver implements AutoCloseable {
         this.listener = listener;
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
+        connector.setAcceptQueueSize(HttpServer.ACCEPT_QUEUE); // many webhooks connect at once
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

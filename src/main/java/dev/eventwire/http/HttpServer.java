@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     public static final long MAX_BODY_BYTES = 5L * 1024 * 1024;
+    /**
+     * Connections the kernel may hold for the acceptor. Jetty leaves it to Java's default of 50: a burst of
+     * new connections on a busy machine (clients reconnecting after a restart, a load generator opening
+     * sockets as latency rises) overflowed it, and each dropped SYN cost its client a retransmission after 1 s,
+     * then 3, 7, 15… s. Linux caps it at {@code net.core.somaxconn} (4096 by default).
+     */
+    public static final int ACCEPT_QUEUE = 4096;
 
     private final Javalin app;
     private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -55,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new JsonErrorHandler(responses.mapper()));
+                server.addEventListener(new AcceptQueue(ACCEPT_QUEUE));
             });
 
             config.routes.get("/health", ctx -> {

@@ -73,6 +73,10 @@ final class ServeProcess implements AutoCloseable {
         return port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, as an operator stops it; waits for the exit and returns what it wrote to standard error. */
     List<String> stopAndReadStderr() throws InterruptedException, IOException {
         process.destroy();
