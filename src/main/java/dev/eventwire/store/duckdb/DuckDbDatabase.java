@@ -15,6 +15,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded database files and their connections: one connection per {@link GroupCommitWriter} and a
@@ -28,6 +30,7 @@ import org.duckdb.DuckDBConnection;
  * docs/group-commit.md). Every connection resolves unqualified table names in both files.
  */
 public final class DuckDbDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DuckDbDatabase.class);
     public static final String FILE_NAME = "eventwire.duckdb";
     public static final String DELIVERY_FILE_NAME = "deliveries.duckdb";
     /** The catalog of the event log file, the default of every connection. */
@@ -67,6 +70,7 @@ public final class DuckDbDatabase implements AutoCloseable {
             try {
                 Migrations.apply(root);
                 useBoth(root);
+                foldReplayedLogs(root, dataDir);
             } catch (SQLException e) {
                 root.close();
                 throw e;
@@ -93,6 +97,27 @@ public final class DuckDbDatabase implements AutoCloseable {
             throw e;
         }
         return root;
+    }
+
+    /**
+     * A process that died without stopping (kill -9, a power cut) leaves each file's write-ahead log behind.
+     * DuckDB replays it when the file is attached but leaves it in place, so crash after crash it grew
+     * towards the 16 MB mark at which a commit checkpoints, and every start replayed all of it again.
+     * Folding it into the file now keeps the next start's cost to what the next run writes. Not fatal when
+     * it fails (a full disk): the log stays, and is replayed again, as before.
+     */
+    private static void foldReplayedLogs(Connection c, Path dataDir) {
+        for (String[] file : List.of(new String[] {FILE_NAME, CATALOG}, new String[] {DELIVERY_FILE_NAME, DELIVERY_CATALOG})) {
+            Path wal = dataDir.resolve(file[0] + ".wal");
+            try {
+                if (!Files.exists(wal) || Files.size(wal) == 0) continue;
+                try (Statement st = c.createStatement()) {
+                    st.execute("CHECKPOINT " + file[1]);
+                }
+            } catch (SQLException | java.io.IOException e) {
+                log.warn("could not fold {} into {} at start (it is replayed again at the next): {}", wal.getFileName(), file[0], e.getMessage());
+            }
+        }
     }
 
     /** Unqualified names resolve in the event log file first, then in the delivery file; new tables go to the event log. */

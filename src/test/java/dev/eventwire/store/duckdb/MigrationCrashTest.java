@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,10 @@ class MigrationCrashTest {
         assertThat(Files.exists(dir.resolve(DuckDbDatabase.FILE_NAME + ".wal"))).as("died with work in the write-ahead log").isTrue();
 
         try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
+            for (String file : List.of(DuckDbDatabase.FILE_NAME, DuckDbDatabase.DELIVERY_FILE_NAME)) {
+                Path wal = dir.resolve(file + ".wal");
+                assertThat(Files.exists(wal) ? Files.size(wal) : 0L).as("%s's replayed write-ahead log folded into the file at start", file).isZero();
+            }
             database.read(c -> {
                 try (Statement st = c.createStatement()) {
                     assertThat(Migrations.currentVersion(c)).isEqualTo(Migrations.FILES.size());
