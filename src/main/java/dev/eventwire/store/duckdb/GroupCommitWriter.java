@@ -124,6 +124,15 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
     }
 
+    /**
+     * Runs this writer's thread below normal priority (a higher nice value, with the launcher's
+     * {@code -XX:ThreadPriorityPolicy=1}), for bookkeeping nobody's request waits on: when the cores are
+     * saturated, the ingest writer and the API's requests get the CPU first. Call before {@link #start()}.
+     */
+    public void runBehindRequests() {
+        thread.setPriority(Thread.MIN_PRIORITY);
+    }
+
     /** Sets the work that opens each transaction; call before {@link #start()}. */
     public void beginEachTransactionWith(Prologue prologue) {
         this.prologue = prologue;
