@@ -36,8 +36,8 @@ public final class DuckDbBackend implements StoreBackend {
      * Under a heavy load (the group before had 64 pieces of work or more) a delivery group of fewer than
      * 1,024 waits up to 50 ms for more: nobody waits on an outcome's commit (the attempt's slot is free
      * once the response is in), so a drain writes hundreds of outcomes per commit instead of dozens, and
-     * the writer spends its time on rows rather than on commits — at a steady 2,000 deliveries/s a commit
-     * cost about 30 ms of CPU whether it held 200 outcomes or twice that. Under a light load nothing waits,
+     * the writer spends its time on rows rather than on commits — at a steady 2,000 deliveries/s each commit
+     * cost about 30 ms of CPU, so fewer of them leave more of the cores to requests. Under a light load nothing waits,
      * so an entity's next delivery (claimable once the previous outcome commits) is not held back; under a
      * heavy one it waits up to this much longer.
      */
