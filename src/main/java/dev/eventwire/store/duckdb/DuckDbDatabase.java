@@ -37,6 +37,10 @@ public final class DuckDbDatabase implements AutoCloseable {
     static final String CATALOG = "store";
     /** The catalog of the delivery file. */
     static final String DELIVERY_CATALOG = "deliveries";
+    /** A file of the data folder and the catalog it is attached as. */
+    private record AttachedFile(String name, String catalog) {
+    }
+    private static final List<AttachedFile> FILES = List.of(new AttachedFile(FILE_NAME, CATALOG), new AttachedFile(DELIVERY_FILE_NAME, DELIVERY_CATALOG));
     private static final int READ_CONNECTIONS = 4;
     /**
      * Rows per row group for what is written from now on (DuckDB's default is 122,880). A checkpoint
@@ -87,8 +91,8 @@ public final class DuckDbDatabase implements AutoCloseable {
         // Attached rather than opened directly: only ATTACH takes the row group size.
         DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
         try (Statement st = root.createStatement()) {
-            for (String[] file : List.of(new String[] {FILE_NAME, CATALOG}, new String[] {DELIVERY_FILE_NAME, DELIVERY_CATALOG})) {
-                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(file[0]).toAbsolutePath().toString()) + " AS " + file[1]
+            for (AttachedFile file : FILES) {
+                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(file.name()).toAbsolutePath().toString()) + " AS " + file.catalog()
                         + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
             }
             st.execute("USE " + CATALOG);
@@ -107,15 +111,15 @@ public final class DuckDbDatabase implements AutoCloseable {
      * it fails (a full disk): the log stays, and is replayed again, as before.
      */
     private static void foldReplayedLogs(Connection c, Path dataDir) {
-        for (String[] file : List.of(new String[] {FILE_NAME, CATALOG}, new String[] {DELIVERY_FILE_NAME, DELIVERY_CATALOG})) {
-            Path wal = dataDir.resolve(file[0] + ".wal");
+        for (AttachedFile file : FILES) {
+            Path wal = dataDir.resolve(file.name() + ".wal");
             try {
                 if (!Files.exists(wal) || Files.size(wal) == 0) continue;
                 try (Statement st = c.createStatement()) {
-                    st.execute("CHECKPOINT " + file[1]);
+                    st.execute("CHECKPOINT " + file.catalog());
                 }
             } catch (SQLException | java.io.IOException e) {
-                log.warn("could not fold {} into {} at start (it is replayed again at the next): {}", wal.getFileName(), file[0], e.getMessage());
+                log.warn("could not fold {} into {} at start (it is replayed again at the next): {}", wal.getFileName(), file.name(), e.getMessage());
             }
         }
     }
