@@ -13,6 +13,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.Delivery;
+import dev.eventwire.delivery.DeliveryJob;
+import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.Trigger;
+import dev.eventwire.events.QueuedDelivery;
+import dev.eventwire.support.PageRequest;
 import org.junit.jupiter.api.Test;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
@@ -89,6 +99,64 @@ class DuckDbStoreContractTest extends StoreContractTest {
             assertThat(again).isEqualTo(written);
         }
         restart(); // for the closing in stop()
+    }
+
+    /**
+     * Under a steady load the engine attempts a delivery in memory before its row reaches the delivery
+     * file, and the outcome comes in the same transaction that writes the row. What a user reads must be
+     * what the outcome said, exactly as when the outcome finds a row written before it: a delivered one
+     * with its code, times and one logged attempt, never claimed again; a failed one pending, due at its
+     * retry and then claimed as attempt 2.
+     */
+    @Test
+    void anOutcomeThatArrivesWithItsDeliveryRowIsWhatTheRowSays() throws Exception {
+        webhook("a", "wh_1");
+        Instant acceptedAt = clock.instant();
+        stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
+        DeliveryJob first = inlineJob("e1");
+        clock.advance(Duration.ofMillis(1500));
+        AttemptRecord delivered = outcome(first, DeliveryStatus.DELIVERED, Optional.empty());
+        stores.deliveries().record(delivered, () -> { }).get();
+        stores.deliveries().record(delivered, () -> { }).get();
+
+        Delivery d = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
+        assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(d.attempts()).isEqualTo(1);
+        assertThat(d.lastStatusCode()).contains(200);
+        assertThat(d.lastError()).isEmpty();
+        assertThat(d.messageId()).isEqualTo(first.messageId());
+        assertThat(d.createdAt()).isEqualTo(acceptedAt.truncatedTo(ChronoUnit.MICROS));
+        assertThat(d.updatedAt()).isEqualTo(clock.instant().truncatedTo(ChronoUnit.MICROS));
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).as("logged once, however often recorded").hasSize(1);
+        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.DELIVERED), new PageRequest(10, OptionalLong.empty())).items())
+                .extracting(Delivery::eventId).containsExactly("e1");
+
+        stores.events().append(List.of(event("a", "e2", "a.b")), List.of()).get();
+        DeliveryJob second = inlineJob("e2");
+        Instant retryAt = clock.instant().plusSeconds(5);
+        stores.deliveries().record(outcome(second, DeliveryStatus.PENDING, Optional.of(retryAt)), () -> { }).get();
+        Delivery failed = stores.deliveries().find("a", "wh_1", "e2").orElseThrow();
+        assertThat(failed.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(failed.attempts()).isEqualTo(1);
+        assertThat(failed.nextAttemptAt()).contains(retryAt.truncatedTo(ChronoUnit.MICROS));
+        assertThat(failed.lastStatusCode()).contains(500);
+        assertThat(failed.lastError()).contains("HTTP 500");
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs()).as("not due yet").isEmpty();
+
+        clock.advance(LEASE.plusSeconds(1));
+        List<DeliveryJob> due = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(due).as("the delivered one is never claimed; the failed one is, unleased, as its second attempt").singleElement().satisfies(job -> {
+            assertThat(job.eventId()).isEqualTo("e2");
+            assertThat(job.attempt()).isEqualTo(2);
+            assertThat(job.trigger()).isEqualTo(Trigger.RETRY);
+        });
+    }
+
+    /** The job the engine was handed in memory for an event's delivery (to wh_1). */
+    private DeliveryJob inlineJob(String eventId) {
+        QueuedDelivery q = queued.stream().filter(d -> d.eventId().equals(eventId)).findFirst().orElseThrow();
+        assertThat(q.inline()).isTrue();
+        return new DeliveryJob(q.tenant(), q.webhookId(), q.eventId(), q.messageId(), "a.b", 1, 1, Trigger.INLINE, "{}", q.seq(), q.lease());
     }
 
     /**

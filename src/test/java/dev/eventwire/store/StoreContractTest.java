@@ -72,10 +72,13 @@ abstract class StoreContractTest {
     private Stores open(StoreBackend backend, WebhookRegistry registry, MutableClock clock, InlineAdmission admission) {
         dev.eventwire.metrics.MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
         EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
-                new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of()), new Ids(clock)));
+                new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of((accepted, rejected, deliveries) -> queued.addAll(deliveries))), new Ids(clock)));
         backend.start();
         return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend.retention(), backend);
     }
+
+    /** The deliveries each ingest commit created, as the engine is told of them. */
+    final List<dev.eventwire.events.QueuedDelivery> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Whether the stand-in engine takes new deliveries in memory (they are then created leased). */
     final java.util.concurrent.atomic.AtomicBoolean engineTakesNew = new java.util.concurrent.atomic.AtomicBoolean(true);
