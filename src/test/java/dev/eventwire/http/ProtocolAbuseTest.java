@@ -65,6 +65,32 @@ class ProtocolAbuseTest {
         }
     }
 
+    /**
+     * A client that sends its headers and part of its body, then nothing (a stuck producer, a slow-loris
+     * attacker), is given up after 30 s of silence with the JSON error body like every other refusal, and
+     * holds up nobody meanwhile. Waits the real 30 s: the timeout is Jetty's, on the socket.
+     */
+    @Test
+    void aBodyThatStopsArrivingIsGivenUpWithTheErrorBody() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            int port = URI.create(server.baseUrl()).getPort();
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(post(acme.key(), "Content-Length: 1000\r\n", "{\"event_type\":\"a.b\"").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}").status()).as("others are served meanwhile").isEqualTo(202);
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                socket.getInputStream().transferTo(answer);
+                assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 408").contains("application/json")
+                        .contains("\"code\":\"request_timeout\"").doesNotContain("Exception");
+            }
+            assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/events").json().get("events")).as("only the event posted meanwhile is stored").hasSize(1);
+        }
+    }
+
     @Test
     void headAnswersWhatGetWouldWithoutTheBody() throws Exception {
         try (TestServer server = TestServer.start(dir)) {
