@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * deleted afterwards; nothing of it reaches the real store.
  */
 final class WarmUp {
-    private static final int SENDERS = 8;
+    /** Requests in flight: with fewer (eight), a cold server on two busy cores took 144 requests/s, too few for the JIT's thresholds. */
+    private static final int SENDERS = 64;
     /** The flaky receiver's refusals are retried after a second, several times, never long enough to give up. */
     private static final List<Duration> RETRIES = java.util.Collections.nCopies(8, Duration.ofSeconds(1));
 
@@ -56,9 +58,13 @@ final class WarmUp {
     }
 
     private static void run(Duration length, UnaryOperator<ServeConfig> store, String where, PrintStream out) {
-        out.println("Warming up for " + length.toSeconds() + " s on " + where + " before serving...");
+        WarmUpEnd end = WarmUpEnd.forLength(length);
+        out.println("Warming up for " + length.toSeconds() + " s (longer while the compiler is busy, at most " + end.cap().toSeconds()
+                + " s) on " + where + " before serving...");
+        long started = System.nanoTime();
         Duration first = length.multipliedBy(4).dividedBy(5);
         AtomicLong sent = new AtomicLong();
+        CompilerActivity compiler = new CompilerActivity();
         try (LocalReceiver sink = new LocalReceiver(() -> 200, receipt -> { });
              LocalReceiver flaky = new LocalReceiver(() -> System.nanoTime() / 1_000_000_000L % 2 == 0 ? 503 : 200, receipt -> { })) {
             // Two rounds, each on a server of its own. Stopping the first takes branches (pools shrinking,
@@ -66,19 +72,33 @@ final class WarmUp {
             // throws that code away: the real server then began on interpreted code and spent its first
             // seconds compiling again (0.4 of a core in a backlog drain's first 2.5 s). The second round
             // compiles it again with those branches in its profile; stopping it throws a quarter as much
-            // away (0.14 of a core in the same window).
-            round(first, store, sink, flaky, sent);
-            round(length.minus(first), store, sink, flaky, sent);
-            out.println("Warmed up: " + sent.get() + " requests.");
+            // away (0.14 of a core in the same window). The second round goes on until the compiler is done.
+            round(store, sink, flaky, sent, compiler, quietSeconds -> elapsed(started).compareTo(first) >= 0);
+            boolean settled = round(store, sink, flaky, sent, compiler, quietSeconds -> end.reached(elapsed(started), quietSeconds));
+            out.println("Warmed up: " + sent.get() + " requests in " + elapsed(started).toSeconds() + " s"
+                    + (settled ? "." : "; the compiler was still busy at the limit."));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** One throwaway server with two webhooks on the sink and one on the flaky receiver, under load for {@code length}. */
-    private static void round(Duration length, UnaryOperator<ServeConfig> store, LocalReceiver sink, LocalReceiver flaky, AtomicLong sent)
-            throws InterruptedException {
-        long end = System.nanoTime() + length.toNanos();
+    private static Duration elapsed(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Decides, once a second, whether a round stops, from the seconds in a row the compiler has been quiet. */
+    @FunctionalInterface
+    private interface StopRule {
+        boolean stop(int quietSeconds);
+    }
+
+    /**
+     * One throwaway server with two webhooks on the sink and one on the flaky receiver, under load until
+     * {@code rule} says stop; returns whether the compiler was quiet then.
+     */
+    private static boolean round(UnaryOperator<ServeConfig> store, LocalReceiver sink, LocalReceiver flaky, AtomicLong sent,
+                                 CompilerActivity compiler, StopRule rule) throws InterruptedException {
+        AtomicBoolean stopping = new AtomicBoolean();
         try (LocalServer server = new LocalServer(LocalServer.freshFolder("eventwire-warm-up-"), true,
                 c -> store.apply(c.withEgressAllow(List.of("127.0.0.1/32")).withRetrySchedule(RETRIES)))) {
             String key = server.createTenantKey("warm-up", "warm-up");
@@ -90,18 +110,25 @@ final class WarmUp {
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < SENDERS; t++) {
                 senders.add(Thread.ofVirtual().start(() -> {
-                    while (System.nanoTime() < end) {
+                    while (!stopping.get()) {
                         long i = sent.incrementAndGet();
                         client.post("/v1/events", key, i % 50 == 0 ? batch(i) : event(i));
                         if (i % 100 == 0) client.get("/v1/metrics/revenue?window=5m", key);
                     }
                 }));
             }
+            int quietSeconds = 0;
+            while (!rule.stop(quietSeconds)) {
+                quietSeconds = WarmUpEnd.quiet(compiler.millisCompilingOverASecond()) ? quietSeconds + 1 : 0;
+            }
+            stopping.set(true);
             for (Thread s : senders) s.join();
+            return quietSeconds >= WarmUpEnd.QUIET_SECONDS;
         }
     }
 
     private static String event(long i) {
+        if (i % 2 == 0) return "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":" + (i % 500) + ".5}}";
         return "{\"event_id\":\"w-" + i + "\",\"event_type\":\"order.created\",\"entity_id\":\"c-" + (i % 97)
                 + "\",\"data\":{\"total_amount\":" + (i % 500) + ".25,\"session_id\":\"s-" + (i % 31) + "\"}}";
     }
