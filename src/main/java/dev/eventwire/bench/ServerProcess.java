@@ -35,8 +35,8 @@ public final class ServerProcess implements AutoCloseable {
         args.addAll(serveOptions);
         ChildProcess child = ChildProcess.start(jvmOptions, args, Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
         ServerProcess server = new ServerProcess(child, port);
-        // It listens only after its warm-up, if it was given one.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(warmUpIn(serveOptions)).toNanos();
+        // It listens only after its warm-up, if it was given one: at most three times the length asked for.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(dev.eventwire.cli.WarmUpEnd.forLength(warmUpIn(serveOptions)).cap()).toNanos();
         while (true) {
             try {
                 if (server.client.get("/health", null).status() == 200) return server;

@@ -10,7 +10,7 @@ import java.time.Duration;
  * that opened its port after 30 s still compiled for 0.7 of a core through its first 8 s, answering in
  * seconds meanwhile.
  */
-record WarmUpEnd(Duration minimum, Duration cap) {
+public record WarmUpEnd(Duration minimum, Duration cap) {
     static final long QUIET_COMPILE_MILLIS = 100;
     static final int QUIET_SECONDS = 2;
 
@@ -19,7 +19,7 @@ record WarmUpEnd(Duration minimum, Duration cap) {
     }
 
     /** At most three times the length asked for: a machine that cannot settle still opens its port. */
-    static WarmUpEnd forLength(Duration length) {
+    public static WarmUpEnd forLength(Duration length) {
         return new WarmUpEnd(length, length.multipliedBy(3));
     }
 
