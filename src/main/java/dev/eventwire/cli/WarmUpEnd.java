@@ -14,7 +14,7 @@ public record WarmUpEnd(Duration minimum, Duration cap) {
     static final long QUIET_COMPILE_MILLIS = 100;
     static final int QUIET_SECONDS = 2;
 
-    WarmUpEnd {
+    public WarmUpEnd {
         if (cap.compareTo(minimum) < 0) throw new IllegalArgumentException("the cap is below the minimum");
     }
 
