@@ -21,7 +21,11 @@ start_server() {
   local port=$1; shift
   "$root/eventwire" serve --port "$port" --data "$work/data" --egress-allow 127.0.0.1/32 "$@" > "$work/server.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 300); do curl -sf "127.0.0.1:$port/health" >/dev/null && return 0; sleep 0.2; done
+  # It listens after its warm-up, which lasts up to three times EVENTWIRE_WARM_UP: wait that, plus a minute.
+  local warm=${EVENTWIRE_WARM_UP:-0s} warm_s
+  case $warm in *m) warm_s=$(( ${warm%m} * 60 ));; *s) warm_s=${warm%s};; *) warm_s=60;; esac
+  [[ $warm_s =~ ^[0-9]+$ ]] || warm_s=60
+  for _ in $(seq 1 $(( (60 + 3 * warm_s) * 5 ))); do curl -sf "127.0.0.1:$port/health" >/dev/null && return 0; sleep 0.2; done
   echo "the server did not start; see its log:" >&2; cat "$work/server.log" >&2; exit 1
 }
 

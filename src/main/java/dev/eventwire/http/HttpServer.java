@@ -134,8 +134,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Bodies are JSON: a request that declares another media type is refused (415) rather than guessed at. */
     private static void requireJsonBody(Context ctx) {
-        String method = ctx.method().name();
-        if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) return;
+        if (!carriesBody(ctx)) return;
         String encoding = ctx.header("Content-Encoding");
         if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
             throw new ApiException(415, "unsupported_media_type", "Request bodies are sent uncompressed: Content-Encoding "
@@ -154,8 +153,7 @@ public final class HttpServer implements AutoCloseable {
      * would answer that itself, with an empty 408 and none of the error body every other refusal carries.
      */
     private static void readBody(Context ctx) {
-        String method = ctx.method().name();
-        if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) return;
+        if (!carriesBody(ctx)) return;
         try {
             ctx.bodyAsBytes();
         } catch (Exception e) {
@@ -164,6 +162,11 @@ public final class HttpServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static boolean carriesBody(Context ctx) {
+        String method = ctx.method().name();
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
     private static boolean stoppedArriving(Throwable e) {
