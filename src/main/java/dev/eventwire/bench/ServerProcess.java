@@ -1,5 +1,6 @@
 package dev.eventwire.bench;
 
+import dev.eventwire.cli.WarmUpEnd;
 import dev.eventwire.support.Durations;
 import dev.eventwire.support.Json;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class ServerProcess implements AutoCloseable {
         ChildProcess child = ChildProcess.start(jvmOptions, args, Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
         ServerProcess server = new ServerProcess(child, port);
         // It listens only after its warm-up, if it was given one: at most three times the length asked for.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(dev.eventwire.cli.WarmUpEnd.forLength(warmUpIn(serveOptions)).cap()).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(WarmUpEnd.forLength(warmUpIn(serveOptions)).cap()).toNanos();
         while (true) {
             try {
                 if (server.client.get("/health", null).status() == 200) return server;

@@ -169,17 +169,19 @@ public final class HttpServer implements AutoCloseable {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
+    /** Whether the client stopped sending its body: Jetty's idle timeout fired while it was read. */
     private static boolean stoppedArriving(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException) return true;
-        }
-        return false;
+        return causedBy(e, java.util.concurrent.TimeoutException.class);
     }
 
     /** Whether reading the request body failed because of the request itself (Jetty's EOF and bad-message errors). */
     private static boolean brokenBody(Throwable e) {
+        return causedBy(e, org.eclipse.jetty.io.EofException.class, org.eclipse.jetty.http.BadMessageException.class);
+    }
+
+    private static boolean causedBy(Throwable e, Class<?>... kinds) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof org.eclipse.jetty.http.BadMessageException) return true;
+            for (Class<?> kind : kinds) if (kind.isInstance(t)) return true;
         }
         return false;
     }
