@@ -204,6 +204,22 @@ class DeliveryTest {
     }
 
     @Test
+    void retryAfterCountsFromTheAnswerNotFromTheRequest() {
+        Hook hook = webhook("/slow-busy", null);
+        // The receiver takes 30 s (on the server's clock) to say 503 with Retry-After 45.
+        receiver.answer(r -> {
+            clock.advance(Duration.ofSeconds(30));
+            return new Receiver.Answer(503, Map.of("Retry-After", "45"), "", Duration.ZERO);
+        });
+        Instant sent = clock.instant();
+        acme.post("/v1/events", "{\"event_id\":\"s-1\",\"event_type\":\"order.created\"}");
+        awaitAttempts(hook, "s-1", 1);
+        Instant next = Instant.parse(delivery(hook, "s-1").get("next_attempt_at").asText());
+        assertThat(next).as("45 s after the answer, which came 30 s after the request").isAfterOrEqualTo(sent.plusSeconds(75));
+        assertThat(next).isBefore(sent.plusSeconds(80));
+    }
+
+    @Test
     void redirectsAreNotFollowedAndCountAsFailures() {
         Hook hook = webhook("/moved", null);
         receiver.answer(r -> r.headers().containsKey("x-followed") ? Receiver.Answer.status(200)
