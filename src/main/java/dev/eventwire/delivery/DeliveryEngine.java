@@ -418,7 +418,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     }
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {
-        AttemptRecord record = outcomes.decide(job, result, attemptedAt, clock.instant());
+        AttemptRecord record = outcomes.decide(job, result, attemptedAt);
         observer.attempted(job, result, record.newStatus());
         Runnable disable = record.disableWebhookReason()
                 .<Runnable>map(reason -> () -> registry.put(webhook.withUpdate(webhook.url(), webhook.description(), webhook.filters(),

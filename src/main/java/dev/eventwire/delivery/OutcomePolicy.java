@@ -15,28 +15,27 @@ public final class OutcomePolicy {
     }
 
     /**
-     * {@code attemptedAt} is when the request went out (the attempt log's time); {@code answeredAt} when its
-     * answer, timeout or error came back. The next attempt counts from the answer: a receiver that took 20 s
-     * to say 503 with Retry-After 30 is not asked again 10 s after it answered.
+     * {@code attemptedAt} is when the request went out (the attempt log's time). The next attempt counts
+     * from when its answer, timeout or error came back, the attempt's measured duration later: a receiver
+     * that took 20 s to say 503 with Retry-After 30 is not asked again 10 s after it answered.
      */
-    public AttemptRecord decide(DeliveryJob job, AttemptResult result, Instant attemptedAt, Instant answeredAt) {
+    public AttemptRecord decide(DeliveryJob job, AttemptResult result, Instant attemptedAt) {
         return switch (result) {
             case AttemptResult.Delivered d -> record(job, Optional.of(d.statusCode()), true, Optional.empty(), d.durationMillis(), d.responseBody(),
                     attemptedAt, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty());
             case AttemptResult.Gone g -> record(job, Optional.of(g.statusCode()), false, Optional.of("HTTP 410 Gone: webhook disabled"), g.durationMillis(),
                     g.responseBody(), attemptedAt, DeliveryStatus.DEAD, Optional.empty(), Optional.of(GONE_REASON));
             case AttemptResult.Throttled t -> retryOrDead(job, Optional.of(t.statusCode()), "HTTP " + t.statusCode() + " (Retry-After " + t.retryAfter().toSeconds() + "s)",
-                    t.durationMillis(), t.responseBody(), attemptedAt, answeredAt, Optional.of(t.retryAfter()));
-            case AttemptResult.Failed f -> retryOrDead(job, f.statusCode(), f.error(), f.durationMillis(), f.responseBody(), attemptedAt, answeredAt,
-                    Optional.empty());
+                    t.durationMillis(), t.responseBody(), attemptedAt, Optional.of(t.retryAfter()));
+            case AttemptResult.Failed f -> retryOrDead(job, f.statusCode(), f.error(), f.durationMillis(), f.responseBody(), attemptedAt, Optional.empty());
         };
     }
 
     private AttemptRecord retryOrDead(DeliveryJob job, Optional<Integer> status, String error, long millis, String body, Instant at,
-                                      Instant answeredAt, Optional<Duration> retryAfter) {
+                                      Optional<Duration> retryAfter) {
         Optional<Duration> delay = retries.delayAfter(job.attemptInBudget(), retryAfter);
         return record(job, status, false, Optional.of(error), millis, body, at,
-                delay.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.DEAD, delay.map(answeredAt::plus), Optional.empty());
+                delay.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.DEAD, delay.map(at.plusMillis(millis)::plus), Optional.empty());
     }
 
     private static AttemptRecord record(DeliveryJob job, Optional<Integer> status, boolean success, Optional<String> error, long millis, String body,

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code eventwire.webhook.disabled} and {@code eventwire.webhook.recovered}, with {@code data} naming the
  * webhook (and the event). They are ordinary events: stored, counted, fanned out to any webhook whose
  * filters match (subscribe with {@code "event_types":["eventwire"]}). A delivery of an operational event
- * that dies produces none, so a dead subscriber cannot feed itself. Event ids derive from what happened,
- * so the same effect reported twice is stored once.
+ * that dies produces none, so a dead subscriber cannot feed itself. Event ids derive from what happened
+ * (a death from the message id and the attempt it died at), so the same effect reported twice is stored
+ * once.
  */
 public final class OperationalEvents implements DeliveryEffects {
     private static final Logger log = LoggerFactory.getLogger(OperationalEvents.class);
@@ -55,7 +56,8 @@ public final class OperationalEvents implements DeliveryEffects {
                     data.put("message_id", d.record().messageId());
                     data.put("attempts", d.record().attempt());
                     d.record().error().ifPresent(e -> data.put("last_error", e));
-                    toAppend.add(validator.own(d.record().tenant(), "evw_dead_" + d.record().messageId(), PREFIX + "delivery.dead",
+                    // One per death: a delivery retried by hand after it died can die again, at a later attempt.
+                    toAppend.add(validator.own(d.record().tenant(), "evw_dead_" + d.record().messageId() + "_" + d.record().attempt(), PREFIX + "delivery.dead",
                             Optional.of(d.record().webhookId()), d.record().attemptedAt(), data));
                 }
                 case DeliveryEffect.WebhookDisabled w -> {

@@ -92,4 +92,31 @@ class AutoDisableTest {
             assertThat(deadOps.received()).as("the dead subscriber was tried").isNotEmpty();
         }
     }
+    @Test
+    void aDeliveryThatDiesAgainAfterAManualRetryIsReportedAgain() {
+        MutableClock clock = MutableClock.startingNow();
+        try (Receiver failing = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, clock, c -> c.withRetrySchedule(Durations.parseList("1h")))) {
+            failing.answerStatus(500);
+            ApiClient acme = server.tenant("acme");
+            String hook = acme.post("/v1/webhooks", "{\"url\":\"" + failing.url("/a") + "\"}").json().get("id").asText();
+            acme.post("/v1/events", "{\"event_id\":\"e1\",\"event_type\":\"order.created\"}");
+            Receiver.await(() -> failing.received().size() == 1, Duration.ofSeconds(10), "first attempt");
+            clock.advance(Duration.ofHours(2));
+            Receiver.await(() -> deaths(acme).size() == 1, Duration.ofSeconds(10), "the first death reported");
+
+            ApiClient.Response retry = acme.post("/v1/webhooks/" + hook + "/deliveries/e1/retry", "");
+            assertThat(retry.status()).as(retry.body()).isBetween(200, 299);
+            Receiver.await(() -> failing.received().size() == 3, Duration.ofSeconds(10), "the retried delivery's first attempt");
+            clock.advance(Duration.ofHours(2));
+            Receiver.await(() -> deaths(acme).size() == 2, Duration.ofSeconds(10), "the second death reported too");
+            assertThat(deaths(acme).stream().map(e -> e.get("data").get("attempts").asInt()).toList()).as("newest first").containsExactly(4, 2);
+        }
+    }
+
+    private static List<JsonNode> deaths(ApiClient acme) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        acme.get("/v1/events?event_type=eventwire.delivery.dead&limit=100").json().get("events").forEach(out::add);
+        return out;
+    }
 }
