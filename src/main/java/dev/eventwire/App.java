@@ -66,6 +66,7 @@ public final class App implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final RetentionWorker retention;
     private final DeliveryEngine engine;
+    private final dev.eventwire.ingest.OperationalEvents operationalEvents;
     private final HttpServer http;
     private final Telemetry telemetry;
     private final String adminKey;
@@ -108,7 +109,8 @@ public final class App implements AutoCloseable {
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));
-            deliveries.listen(new dev.eventwire.ingest.OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json));
+            this.operationalEvents = new dev.eventwire.ingest.OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json);
+            deliveries.listen(operationalEvents);
             MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
             AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
             IngestService ingest = new IngestService(new IngestMeters(events, telemetry), new EventValidator(json, ids), catalog, registry,
@@ -210,6 +212,7 @@ public final class App implements AutoCloseable {
         running = false;
         http.close();
         engine.close();
+        operationalEvents.close();
         heartbeat.close();
         retention.close();
         rollups.close();

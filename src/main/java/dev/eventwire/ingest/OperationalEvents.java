@@ -8,6 +8,7 @@ import dev.eventwire.events.EventValidator;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.support.Json;
 import dev.eventwire.webhooks.WebhookRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,22 +26,41 @@ import org.slf4j.LoggerFactory;
  * (a death from the message id and the attempt it died at), so the same effect reported twice is stored
  * once.
  */
-public final class OperationalEvents implements DeliveryEffects {
+public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperationalEvents.class);
     public static final String PREFIX = EventValidator.RESERVED_PREFIX;
+
+    /**
+     * Waits between tries of an append that failed (the store refusing writes: a full disk, an I/O
+     * error): quickly at first, then once a minute, for about an hour in all.
+     */
+    public static final List<Duration> RETRY_DELAYS = retryDelays();
 
     private final EventStore events;
     private final EventValidator validator;
     private final WebhookRegistry registry;
     private final Json json;
+    private final List<Duration> retryDelays;
     /** Appending waits for an ingest commit; the delivery writer that reports effects must not. */
     private final ExecutorService appender = Executors.newVirtualThreadPerTaskExecutor();
 
     public OperationalEvents(EventStore events, EventValidator validator, WebhookRegistry registry, Json json) {
+        this(events, validator, registry, json, RETRY_DELAYS);
+    }
+
+    OperationalEvents(EventStore events, EventValidator validator, WebhookRegistry registry, Json json, List<Duration> retryDelays) {
         this.events = events;
         this.validator = validator;
         this.registry = registry;
         this.json = json;
+        this.retryDelays = List.copyOf(retryDelays);
+    }
+
+    private static List<Duration> retryDelays() {
+        List<Duration> delays = new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(30)));
+        delays.addAll(java.util.Collections.nCopies(60, Duration.ofMinutes(1)));
+        return List.copyOf(delays);
     }
 
     @Override
@@ -81,12 +101,35 @@ public final class OperationalEvents implements DeliveryEffects {
             }
         }
         if (toAppend.isEmpty()) return;
-        appender.execute(() -> {
+        appender.execute(() -> appendRetrying(toAppend));
+    }
+
+    /** Their ids make a repeated append harmless: whatever a failed try managed to store is a duplicate the next time. */
+    private void appendRetrying(List<NewEvent> toAppend) {
+        for (int tried = 0; ; tried++) {
             try {
                 events.append(toAppend, List.of()).join();
+                if (tried > 0) log.info("appended {} operational events after {} failed tries", toAppend.size(), tried);
+                return;
             } catch (RuntimeException e) {
-                log.warn("could not append {} operational events: {}", toAppend.size(), e.getMessage());
+                if (tried == retryDelays.size()) {
+                    log.error("gave up appending {} operational events after {} tries: {}", toAppend.size(), tried + 1, e.getMessage());
+                    return;
+                }
+                if (tried == 0) log.warn("could not append {} operational events (trying again for about an hour): {}", toAppend.size(), e.getMessage());
+                try {
+                    Thread.sleep(retryDelays.get(tried));
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-        });
+        }
+    }
+
+    /** Stops the appends still waiting to try again (the store is about to close). */
+    @Override
+    public void close() {
+        appender.shutdownNow();
     }
 }
