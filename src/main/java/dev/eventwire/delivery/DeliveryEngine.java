@@ -408,11 +408,12 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             return;
         }
         Instant now = clock.instant();
+        long started = System.nanoTime();
         OutgoingRequest request = requests.build(webhook.get(), job.messageId(), job.eventType(), job.attempt(), now.getEpochSecond(), job.body());
         sender.send(request, job.webhookId()).whenCompleteAsync((result, error) -> {
             lane.slotFreed();
             AttemptResult r = error == null ? result
-                    : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", 0);
+                    : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", (System.nanoTime() - started) / 1_000_000);
             record(job, webhook.get(), r, now);
         }, callbacks);
     }

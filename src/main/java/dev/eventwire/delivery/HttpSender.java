@@ -104,7 +104,8 @@ public final class HttpSender implements AutoCloseable {
     private CompletableFuture<AttemptResult> sendChecked(URI uri, OutgoingRequest request, String poolKey, long start, EgressGuard.Verdict verdict) {
         String host = uri.getHost();
         if (verdict instanceof EgressGuard.Verdict.Denied denied) {
-            return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", 0));
+            // Its duration counts the lookup (seconds, for a name that does not resolve): the next attempt waits from its end.
+            return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", (System.nanoTime() - start) / 1_000_000));
         }
         approved.put(EgressGuard.hostKey(host), ((EgressGuard.Verdict.Allowed) verdict).addresses());
 

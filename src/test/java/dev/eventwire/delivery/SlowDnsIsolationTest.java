@@ -61,4 +61,29 @@ class SlowDnsIsolationTest {
             }
         }
     }
+    @Test
+    void aLookupThatFailsSlowlyCountsInTheWaitBeforeTheNextAttempt() {
+        AtomicInteger lookups = new AtomicInteger();
+        HostResolver dns = host -> {
+            if (lookups.incrementAndGet() == 1) return List.of(InetAddress.getLoopbackAddress()); // the check at registration
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        };
+        try (TestServer server = TestServer.start(dir, c -> c.withEgressAllow(List.of("127.0.0.1/32"))
+                .withRetrySchedule(dev.eventwire.support.Durations.parseList("10s")), MutableClock.startingNow(), dns)) {
+            ApiClient acme = server.tenant("acme");
+            String hook = acme.post("/v1/webhooks", "{\"url\":\"http://gone.test:9/x\"}").json().get("id").asText();
+            acme.post("/v1/events", "{\"event_id\":\"e1\",\"event_type\":\"a.b\"}");
+            await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries/e1").json().path("attempts").asInt() == 1, Duration.ofSeconds(10), "the failed attempt");
+            var delivery = acme.get("/v1/webhooks/" + hook + "/deliveries/e1").json();
+            java.time.Instant attempted = java.time.Instant.parse(delivery.get("attempt_log").get(0).get("attempted_at").asText());
+            java.time.Instant next = java.time.Instant.parse(delivery.get("next_attempt_at").asText());
+            assertThat(Duration.between(attempted, next)).as("the 10 s (±10 %) count from the end of the 2 s lookup")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(11));
+        }
+    }
 }
