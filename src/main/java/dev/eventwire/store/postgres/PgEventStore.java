@@ -106,7 +106,7 @@ final class PgEventStore implements EventStore {
         @Override
         public void beforeFanOut() {
             sql(() -> {
-                webhooks.sync(c);
+                webhooks.syncForFanOut(c);
                 return null;
             });
         }

@@ -114,9 +114,27 @@ final class PgWebhookStore implements WebhookStore {
         afterCommit.run();
     }
 
+    /**
+     * The advisory lock that orders webhook changes against fan-outs (two-key form: a space of its own,
+     * apart from the single-key locks elsewhere): a change holds it alone until it commits, a fan-out
+     * shares it while it reads the epoch. A fan-out that starts while a change is committing waits for it
+     * and then sees its epoch; a change waits for the fan-outs already under way, which are answered
+     * before it is. Without it a fan-out could read the old epoch, the change commit and be acknowledged,
+     * and the event be acknowledged after it without a delivery to the new webhook.
+     */
+    private static final String EPOCH_LOCK = "1702260599, 1";
+
     static void bumpEpoch(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + EPOCH_LOCK + ")");
             st.executeUpdate("UPDATE webhook_epoch SET epoch = epoch + 1 WHERE id = 1");
+        }
+    }
+
+    /** Waits for webhook changes being committed; from then on this transaction sees each one or comes before it. */
+    static void orderAfterCommittingChanges(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock_shared(" + EPOCH_LOCK + ")");
         }
     }
 

@@ -21,6 +21,15 @@ final class WebhookSync {
         this.registry = registry;
     }
 
+    /**
+     * In an ingest transaction, before fan-out: brings the registry up to every webhook change committed or
+     * committing (read committed: the epoch is read after any change holding the lock has committed).
+     */
+    void syncForFanOut(Connection c) throws SQLException {
+        PgWebhookStore.orderAfterCommittingChanges(c);
+        sync(c);
+    }
+
     /** Brings the registry up to the epoch visible on {@code c}; cheap when nothing changed. */
     void sync(Connection c) throws SQLException {
         long epoch = PgWebhookStore.epoch(c);
