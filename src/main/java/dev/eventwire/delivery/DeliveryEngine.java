@@ -404,7 +404,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             // Removing a webhook parks its pending deliveries in the same transaction; this catches one
             // fanned out while the removal was committing.
             lane.slotFreed();
-            store.parkRemoved(job.key(), clock.instant()).whenComplete((ok, failure) -> inMemory.remove(job.key()));
+            store.parkRemoved(job, clock.instant()).whenComplete((ok, failure) -> inMemory.remove(job.key()));
             return;
         }
         Instant now = clock.instant();

@@ -26,8 +26,12 @@ public interface DeliveryStore {
     /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
 
-    /** A pending delivery whose webhook was removed meanwhile becomes dead with last_error "webhook removed". */
-    CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now);
+    /**
+     * A claimed delivery whose webhook this process does not know as active: dead with last_error "webhook
+     * removed" when the webhook is gone; otherwise (a replica that has not loaded it yet) released to be
+     * claimed again shortly — only while {@code job}'s lease is still the delivery's.
+     */
+    CompletableFuture<Void> parkRemoved(DeliveryJob job, Instant now);
 
     /** Appends attempt-log rows that belong to no delivery (test sends). */
     void appendLog(List<AttemptRecord> records);

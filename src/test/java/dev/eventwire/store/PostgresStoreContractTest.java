@@ -82,6 +82,28 @@ class PostgresStoreContractTest extends StoreContractTest {
     }
 
     @Test
+    void aStaleLeaseCannotHandBackTheNewOwnersClaim() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        DeliveryJob first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        clock.advance(LEASE.plusSeconds(1));
+        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        assertThat(second.key()).isEqualTo(first.key());
+
+        // The paused first owner comes back, does not know the (active) webhook yet and hands the delivery back.
+        stores.deliveries().parkRemoved(first, clock.instant()).get();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
+                .as("still the new owner's: nobody else may send it meanwhile").isEmpty();
+
+        stores.deliveries().parkRemoved(second, clock.instant()).get();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
+                .as("the owner's own hand-back frees it").hasSize(1);
+    }
+
+    @Test
     void aRenewalSkipsARowAnotherTransactionHoldsInsteadOfWaitingForIt() throws Exception {
         engineTakesNew.set(false);
         webhook("a", "wh_1");

@@ -486,7 +486,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
-    public CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now) {
+    public CompletableFuture<Void> parkRemoved(DeliveryJob job, Instant now) {
+        // One process: its registry is the webhooks' truth, so an unknown webhook is a removed one.
+        DeliveryKey key = job.key();
         return writer.submit(c -> {
             park(c, "webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = " + SqlLiterals.string(key.eventId()), Micros.of(now));
             return null;

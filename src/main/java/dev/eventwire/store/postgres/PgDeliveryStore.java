@@ -627,7 +627,8 @@ final class PgDeliveryStore implements DeliveryStore {
      * and the delivery looked at again shortly, once this replica has learned of the webhook.
      */
     @Override
-    public CompletableFuture<Void> parkRemoved(DeliveryKey key, Instant now) {
+    public CompletableFuture<Void> parkRemoved(DeliveryJob job, Instant now) {
+        DeliveryKey key = job.key();
         return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
             long nowMicros = Micros.of(now);
             boolean active;
@@ -638,11 +639,13 @@ final class PgDeliveryStore implements DeliveryStore {
                 }
             }
             if (!active) return park(c, "webhook_id = ? AND event_id = ?", nowMicros, key.webhookId(), key.eventId());
+            // Fenced like an outcome: a replica paused past its lease must not release the new owner's.
             try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_queue SET visible_us = ?, lease_token = NULL, lease_owner = NULL "
-                    + "WHERE webhook_id = ? AND event_id = ?")) {
+                    + "WHERE webhook_id = ? AND event_id = ? AND lease_token = ?")) {
                 ps.setLong(1, nowMicros + UNKNOWN_WEBHOOK_RETRY.toNanos() / 1000);
                 ps.setString(2, key.webhookId());
                 ps.setString(3, key.eventId());
+                ps.setLong(4, job.lease());
                 return ps.executeUpdate();
             }
         }));
