@@ -45,8 +45,11 @@ class PostgresStoreContractTest extends StoreContractTest {
                 dev.eventwire.support.CommitObserver.NONE);
     }
 
-    @Test
-    void anOutcomeUnderAStaleLeaseIsNotRecorded() throws Exception {
+    /** One delivery claimed by a first owner, then, once that lease lapsed, by a second. */
+    private record Takeover(DeliveryJob first, DeliveryJob second) {
+    }
+
+    private Takeover takeover() throws Exception {
         engineTakesNew.set(false);
         webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
@@ -54,6 +57,14 @@ class PostgresStoreContractTest extends StoreContractTest {
         clock.advance(LEASE.plusSeconds(1));
         DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
         assertThat(second.key()).isEqualTo(first.key());
+        return new Takeover(first, second);
+    }
+
+    @Test
+    void anOutcomeUnderAStaleLeaseIsNotRecorded() throws Exception {
+        Takeover t = takeover();
+        DeliveryJob first = t.first();
+        DeliveryJob second = t.second();
         assertThat(second.lease()).as("a new lease, a new token").isNotEqualTo(first.lease());
 
         stores.deliveries().record(outcome(first, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
@@ -69,12 +80,7 @@ class PostgresStoreContractTest extends StoreContractTest {
 
     @Test
     void aStaleLeaseCannotBeRenewed() throws Exception {
-        engineTakesNew.set(false);
-        webhook("a", "wh_1");
-        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
-        DeliveryJob first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
-        clock.advance(LEASE.plusSeconds(1));
-        stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        DeliveryJob first = takeover().first();
         stores.deliveries().renewLeases(List.of(first), clock.instant().plus(LEASE.multipliedBy(10))).get();
         clock.advance(LEASE.plusSeconds(1));
         assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
@@ -83,13 +89,9 @@ class PostgresStoreContractTest extends StoreContractTest {
 
     @Test
     void aStaleLeaseCannotHandBackTheNewOwnersClaim() throws Exception {
-        engineTakesNew.set(false);
-        webhook("a", "wh_1");
-        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
-        DeliveryJob first = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
-        clock.advance(LEASE.plusSeconds(1));
-        DeliveryJob second = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
-        assertThat(second.key()).isEqualTo(first.key());
+        Takeover t = takeover();
+        DeliveryJob first = t.first();
+        DeliveryJob second = t.second();
 
         // The paused first owner comes back, does not know the (active) webhook yet and hands the delivery back.
         stores.deliveries().parkRemoved(first, clock.instant()).get();
