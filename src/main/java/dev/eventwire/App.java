@@ -19,6 +19,7 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.events.IngestListener;
 import dev.eventwire.ingest.IngestCommit;
+import dev.eventwire.ingest.OperationalEvents;
 import dev.eventwire.retention.RetentionWorker;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.store.StoreFactory;
@@ -66,7 +67,7 @@ public final class App implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final RetentionWorker retention;
     private final DeliveryEngine engine;
-    private final dev.eventwire.ingest.OperationalEvents operationalEvents;
+    private final OperationalEvents operationalEvents;
     private final HttpServer http;
     private final Telemetry telemetry;
     private final String adminKey;
@@ -109,7 +110,7 @@ public final class App implements AutoCloseable {
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));
-            this.operationalEvents = new dev.eventwire.ingest.OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json);
+            this.operationalEvents = new OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json);
             deliveries.listen(operationalEvents);
             MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
             AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));

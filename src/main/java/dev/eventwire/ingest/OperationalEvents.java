@@ -34,7 +34,7 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
      * Waits between tries of an append that failed (the store refusing writes: a full disk, an I/O
      * error): quickly at first, then once a minute, for about an hour in all.
      */
-    public static final List<Duration> RETRY_DELAYS = retryDelays();
+    private static final List<Duration> RETRY_DELAYS = retryDelays();
 
     private final EventStore events;
     private final EventValidator validator;
