@@ -9,7 +9,9 @@ import dev.eventwire.store.postgres.PostgresBackend;
 import dev.eventwire.support.Json;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.support.PostgresServer;
+import dev.eventwire.support.Receiver;
 import dev.eventwire.webhooks.FiltersCodec;
+import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +105,32 @@ class PostgresStoreContractTest extends StoreContractTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
                 .as("the owner's own hand-back frees it").hasSize(1);
+    }
+
+    @Test
+    void aLocalUpdateOlderThanAnotherReplicasLaterChangeDoesNotStick() throws Exception {
+        Webhook w = webhook("a", "wh_1");
+        Webhook mine = w.withUpdate("https://example.com/mine", w.description(), w.filters(), true, Optional.empty(), clock.instant());
+        Webhook theirs = w.withUpdate("https://example.com/theirs", w.description(), w.filters(), true, Optional.empty(), clock.instant());
+        try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
+            stores.webhooks().update(mine, false, () -> {
+                // Committed, not yet in this replica's registry: another replica changes the webhook after it,
+                // and this replica's background refresh (every 250 ms) has time to run before the late update.
+                other.webhooks().update(theirs, false, () -> { });
+                pause(Duration.ofMillis(700));
+                stores.registry().put(mine);
+            });
+        }
+        Receiver.await(() -> stores.registry().active("wh_1").orElseThrow().url().equals(theirs.url()), Duration.ofSeconds(5),
+                "the registry to hold the later change, not this replica's older one");
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -38,6 +38,7 @@ public final class PostgresBackend implements StoreBackend {
     private final PgMetricStore metrics;
     private final PgReplicaDirectory replicas;
     private final WebhookSync webhookSync;
+    private final SyncedWebhookStore syncedWebhooks;
     private final Thread refresher;
     private final CommitObserver commits;
     private PgEventStore events;
@@ -53,6 +54,7 @@ public final class PostgresBackend implements StoreBackend {
         this.metrics = new PgMetricStore(database);
         this.replicas = new PgReplicaDirectory(database, replicaId, version, clock.instant());
         this.webhookSync = new WebhookSync(webhooks, registry);
+        this.syncedWebhooks = new SyncedWebhookStore(webhooks, webhookSync);
         this.refresher = Thread.ofPlatform().name("eventwire-webhook-refresh").daemon(true).unstarted(this::refreshLoop);
     }
 
@@ -73,7 +75,7 @@ public final class PostgresBackend implements StoreBackend {
 
     @Override
     public WebhookStore webhooks() {
-        return webhooks;
+        return syncedWebhooks;
     }
 
     @Override

@@ -30,6 +30,15 @@ final class WebhookSync {
         sync(c);
     }
 
+    /**
+     * Runs a local registry update of a change this replica committed, then marks the registry stale so
+     * that the next sync reloads it: the update may be older than what a sync loaded in the meantime.
+     */
+    synchronized void afterLocalChange(Runnable registryUpdate) {
+        registryUpdate.run();
+        loadedEpoch = -1;
+    }
+
     /** Brings the registry up to the epoch visible on {@code c}; cheap when nothing changed. */
     void sync(Connection c) throws SQLException {
         long epoch = PgWebhookStore.epoch(c);
