@@ -413,7 +413,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         sender.send(request, job.webhookId()).whenCompleteAsync((result, error) -> {
             lane.slotFreed();
             AttemptResult r = error == null ? result
-                    : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", (System.nanoTime() - started) / 1_000_000);
+                    : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", HttpSender.millisSince(started));
             record(job, webhook.get(), r, now);
         }, callbacks);
     }

@@ -83,6 +83,11 @@ public final class HttpSender implements AutoCloseable {
         }
     }
 
+    /** An attempt's duration so far, from {@code System.nanoTime()} at its start. */
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
     /** Sends over the shared pool of the request's host (one-off sends such as tests). */
     public CompletableFuture<AttemptResult> send(OutgoingRequest request) {
         return send(request, null);
@@ -105,7 +110,7 @@ public final class HttpSender implements AutoCloseable {
         String host = uri.getHost();
         if (verdict instanceof EgressGuard.Verdict.Denied denied) {
             // Its duration counts the lookup (seconds, for a name that does not resolve): the next attempt waits from its end.
-            return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", (System.nanoTime() - start) / 1_000_000));
+            return CompletableFuture.completedFuture(new AttemptResult.Failed(Optional.empty(), denied.reason(), "", millisSince(start)));
         }
         approved.put(EgressGuard.hostKey(host), ((EgressGuard.Verdict.Allowed) verdict).addresses());
 
@@ -165,7 +170,7 @@ public final class HttpSender implements AutoCloseable {
 
         @Override
         public void onComplete(Result result) {
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long millis = millisSince(start);
             String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
             Response response = result.getResponse();
             int status = response == null ? 0 : response.getStatus();
