@@ -55,7 +55,7 @@ public final class StoreBench {
                 Instant due = clock.instant();
                 load.backlog("bench", "wh_bench", backlog, history + 1, Duration.between(Instant.EPOCH, due).toNanos() / 1000);
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-                DuckDbDeliveryStore store = new DuckDbDeliveryStore(database, writer, writer, new Ids(clock), clock, Duration.ofSeconds(60),
+                DuckDbDeliveryStore store = new DuckDbDeliveryStore(database, writer, writer, () -> { }, new Ids(clock), clock, Duration.ofSeconds(60),
                         dev.eventwire.delivery.WebhookHealthRule.disablingAfter(dev.eventwire.delivery.WebhookHealthRule.DEFAULT_DISABLE_AFTER));
                 writer.start();
                 Histogram claimMillis = new Histogram(3);

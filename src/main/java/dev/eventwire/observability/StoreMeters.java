@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Group-commit durations per writer ({@code eventwire_store_commit_seconds{writer}}): ingest, delivery and
- * rollup on DuckDB, pg-ingest and pg-outcomes on PostgreSQL.
+ * Group-commit durations per writer ({@code eventwire_store_commit_seconds{writer}}): ingest-journal (the
+ * forced journal write an acknowledgement waits for), ingest, delivery and rollup on DuckDB, pg-ingest and
+ * pg-outcomes on PostgreSQL.
  */
 public final class StoreMeters implements CommitObserver {
     private static final Duration[] BUCKETS = {

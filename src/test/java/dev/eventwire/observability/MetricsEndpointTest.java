@@ -88,6 +88,8 @@ class MetricsEndpointTest {
             assertThat(after.value("eventwire_delivery_latency_seconds_bucket", "le", "+Inf")).isEqualTo(2);
             assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "ingest"))
                     .isGreaterThan(before.value("eventwire_store_commit_seconds_count", "writer", "ingest"));
+            assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "ingest-journal"))
+                    .as("the journal writes acknowledgements waited for").isPositive();
             assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "delivery")).isPositive();
             assertThat(after.type("eventwire_store_commit_seconds")).isEqualTo("histogram");
             assertThat(after.type("eventwire_delivery_latency_seconds")).isEqualTo("histogram");

@@ -41,6 +41,8 @@ public final class DuckDbBackend implements StoreBackend {
      * so an entity's next delivery (claimable once the previous outcome commits) is not held back; under a
      * heavy one it waits up to this much longer.
      */
+    /** The ingest journal's folder in the data folder. */
+    static final String JOURNAL_DIR = "ingest-journal";
     private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64);
 
     private final DuckDbDatabase database;
@@ -53,10 +55,15 @@ public final class DuckDbBackend implements StoreBackend {
     private final DuckDbMetricStore metrics;
     private final ReplicaDirectory replicas;
     private final EventIdIndex eventIds;
+    private final EventLogApplier eventLog;
+    private final CommitObserver commits;
+    /** The event store made by {@link #events}, closed first so what it acknowledged is written before the writers stop. */
+    private DuckDbEventStore events;
 
     /** {@code commits}: told how long each group commit of the three writers takes. */
     public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
                          WebhookHealthRule health, CommitObserver commits) {
+        this.commits = commits;
         this.database = DuckDbDatabase.open(dataDir);
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
         this.deliveryWriter = new GroupCommitWriter(database, "eventwire-delivery-writer", DELIVERY_GROUP_SIZE, DELIVERY_FILL, commits);
@@ -69,16 +76,27 @@ public final class DuckDbBackend implements StoreBackend {
         writer.probeWhileFailingWith(probe(DuckDbDatabase.CATALOG));
         deliveryWriter.probeWhileFailingWith(probe(DuckDbDatabase.DELIVERY_CATALOG));
         try {
-            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, ids, clock, lease, health);
+            // First: the groups a crash left only in the journal, so everything below reads a complete event log.
+            this.eventLog = EventLogApplier.open(dataDir.resolve(JOURNAL_DIR), writer);
+            database.beforeEachRead(eventLog::awaitApplied);
+            // A delivery writer transaction writes the rows of acknowledged events: it begins once the event log holds them.
+            deliveryWriter.beforeEachTransaction(eventLog::awaitApplied);
+            this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, eventLog::awaitApplied, ids, clock, lease, health);
+            eventLog.onEventsApplied(deliveries::logged);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters, deliveries);
             this.keys = new DuckDbKeyStore(database, writer);
-            this.metrics = new DuckDbMetricStore(database, writer, rollupWriter);
+            this.metrics = new DuckDbMetricStore(database, rollupWriter);
             this.replicas = replicas;
             this.eventIds = writer.runNow(EventIdIndex::load);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** The files, for reads tests make directly. */
+    DuckDbDatabase database() {
+        return database;
     }
 
     @Override
@@ -112,8 +130,10 @@ public final class DuckDbBackend implements StoreBackend {
     }
 
     @Override
-    public EventStore events(IngestCommit commit) {
-        return new DuckDbEventStore(database, writer, deliveries, metrics, commit, eventIds);
+    public synchronized EventStore events(IngestCommit commit) {
+        if (events != null) throw new IllegalStateException("the event store is made once");
+        events = new DuckDbEventStore(database, writer, eventLog, deliveries, commit, eventIds, commits);
+        return events;
     }
 
     @Override
@@ -153,6 +173,8 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public Optional<WriteProblem> writeProblem() {
+        Optional<String> journal = eventLog.problem();
+        if (journal.isPresent()) return Optional.of(new WriteProblem(journal.get(), false));
         for (GroupCommitWriter w : List.of(writer, deliveryWriter, rollupWriter)) {
             Optional<GroupCommitWriter.Problem> p = w.problem();
             if (p.isPresent()) return Optional.of(new WriteProblem(p.get().reason(), p.get().fatal()));
@@ -162,6 +184,8 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public void close() {
+        if (events != null) events.close();
+        if (eventLog != null) eventLog.close();
         writer.close();
         deliveryWriter.close();
         rollupWriter.close();

@@ -49,6 +49,7 @@ public final class DuckDbDatabase implements AutoCloseable {
      * file 15 % larger (see docs/group-commit.md). Existing row groups keep their size.
      */
     private static final int ROW_GROUP_SIZE = 16_384;
+    private volatile Runnable beforeRead = () -> { };
 
     private final DuckDBConnection root;
     private final List<Connection> writeConnections = new ArrayList<>();
@@ -150,9 +151,15 @@ public final class DuckDbDatabase implements AutoCloseable {
         return c;
     }
 
+    /** Sets what every read waits for first: the event log holding every acknowledged event. */
+    void beforeEachRead(Runnable wait) {
+        this.beforeRead = wait;
+    }
+
     /** Runs a read on a pooled connection in auto-commit mode. */
     public <T> T read(SqlWork<T> work) {
         if (closed) throw new StoreUnavailableException("the store is closed", null);
+        beforeRead.run();
         Connection connection;
         try {
             connection = readers.poll(10, TimeUnit.SECONDS);

@@ -80,6 +80,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final GroupCommitWriter ingestWriter;
+    private final Runnable eventLogCaughtUp;
     private final WebhookHealthRule healthRule;
     private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
     private final Ids ids;
@@ -107,8 +108,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     /** Health follow-ups handed to the ingest writer and not yet committed: until then its view of webhook health is behind. */
     private final AtomicInteger healthFollowUps = new AtomicInteger();
 
-    public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Ids ids, Clock clock,
-                               Duration initialLease, WebhookHealthRule healthRule) {
+    /** {@code eventLogCaughtUp}: waits until the event log holds every acknowledged event (the rows are written from it). */
+    public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Runnable eventLogCaughtUp, Ids ids,
+                               Clock clock, Duration initialLease, WebhookHealthRule healthRule) {
+        this.eventLogCaughtUp = eventLogCaughtUp;
         this.healthRule = healthRule;
         this.ingestWriter = ingestWriter;
         this.database = database;
@@ -220,6 +223,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     /** Waits until the deliveries of every event logged so far are written, so a read sees them. */
     private void awaitWritten() {
+        eventLogCaughtUp.run();
         if (loggedUpTo > committedUpTo) Awaits.await(writer.submitUnordered(c -> null));
     }
 

@@ -5,7 +5,6 @@ import dev.eventwire.store.EventReads;
 import dev.eventwire.store.EventTypeQuery;
 import dev.eventwire.store.ReceivedBetweenQuery;
 import dev.eventwire.store.Micros;
-import dev.eventwire.store.Pages;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
@@ -20,11 +19,9 @@ import dev.eventwire.events.NewEvent;
 import dev.eventwire.events.QueuedDelivery;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
-import dev.eventwire.support.ErrorDetail;
+import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.Page;
 import dev.eventwire.support.PageRequest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,31 +32,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
- * The event log in DuckDB. Appends from concurrent requests are merged by the {@link GroupCommitWriter}
- * into one write per commit, whose content {@link IngestCommit} decides: the in-memory {@link EventIdIndex}
- * tells which ids are already stored, and the appender writes the rest, each with the record of the
- * deliveries it owes ({@link FanOutRecord}; the delivery writer writes their rows in the delivery file
- * right after), and their metric points. No table the ingest writer appends to has a DuckDB index, so
- * ingest commits do not wait for checkpoints to rewrite one.
+ * The event log in DuckDB, written behind a journal. Appends from concurrent requests are merged by the
+ * {@link IngestSequencer} into one group, whose content {@link IngestCommit} decides: the in-memory
+ * {@link EventIdIndex} tells which ids are already stored; the rest are numbered, each with the record
+ * of the deliveries it owes ({@link FanOutRecord}), and their metric points. The group is forced to the
+ * {@link IngestJournal} and then acknowledged; the {@link EventLogApplier} writes it into DuckDB behind,
+ * and reads wait until DuckDB holds every group journaled when they began (see docs/ingest-journal.md).
  */
-public final class DuckDbEventStore implements EventStore {
+public final class DuckDbEventStore implements EventStore, AutoCloseable {
     private final DuckDbDatabase database;
-    private final GroupCommitWriter writer;
+    private final EventLogApplier eventLog;
     private final DeliveryQueue deliveryQueue;
-    private final DuckDbMetricStore metrics;
     private final IngestCommit commit;
     private final EventIdIndex ids;
-    private final AppendKind appendKind = new AppendKind();
-    /** Pairs appended in the open transaction, not in {@link #ids} until it commits (writer thread only). */
-    private final Map<EventIdIndex.Fingerprint, Long> uncommitted = new HashMap<>();
-    private long uncommittedTransaction = -1;
+    private final IngestSequencer<Append, List<AppendOutcome>> sequencer;
+    private final CommitObserver observer;
+    private final SlowCommits slowWrites = new SlowCommits(org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class), SEQUENCER);
+    private static final String SEQUENCER = "eventwire-ingest-journal";
+    /** Numbers, taken by the sequencer thread only. */
     private long nextEventSeq;
     private long nextRejectedSeq;
-    /** Committed webhook sets by a hash of their content, most recently used last (writer thread only). */
+    private long nextSetId;
+    private long nextPointSeq;
+    /** Journaled webhook sets by a hash of their content, most recently used last (sequencer thread only). */
     private final Map<WebhookSetKey, Long> webhookSets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<WebhookSetKey, Long> eldest) {
@@ -67,70 +64,77 @@ public final class DuckDbEventStore implements EventStore {
         }
     };
     private static final int MAX_CACHED_SETS = 4096;
-    private long nextSetId;
 
-    public DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, DeliveryQueue deliveryQueue, DuckDbMetricStore metrics,
-                            IngestCommit commit, EventIdIndex ids) {
+    /** {@code observer}: told how long each group's journal write took (writer {@code ingest-journal}). */
+    DuckDbEventStore(DuckDbDatabase database, GroupCommitWriter writer, EventLogApplier eventLog, DeliveryQueue deliveryQueue,
+                     IngestCommit commit, EventIdIndex ids, CommitObserver observer) {
         this.database = database;
-        this.writer = writer;
+        this.observer = observer;
+        this.eventLog = eventLog;
         this.deliveryQueue = deliveryQueue;
-        this.metrics = metrics;
         this.commit = commit;
         this.ids = ids;
         writer.runNow(c -> {
             try (Statement st = c.createStatement()) {
-                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
-                    rs.next();
-                    nextEventSeq = rs.getLong(1) + 1;
-                }
-                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM rejected_events")) {
-                    rs.next();
-                    nextRejectedSeq = rs.getLong(1) + 1;
-                }
-                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM fan_out_sets")) {
-                    rs.next();
-                    nextSetId = rs.getLong(1) + 1;
-                }
+                nextEventSeq = maxPlusOne(st, "SELECT coalesce(max(seq), 0) FROM events");
+                nextRejectedSeq = maxPlusOne(st, "SELECT coalesce(max(seq), 0) FROM rejected_events");
+                nextSetId = maxPlusOne(st, "SELECT coalesce(max(id), 0) FROM fan_out_sets");
+                nextPointSeq = maxPlusOne(st, "SELECT coalesce(max(seq), 0) FROM metric_points");
             }
             return null;
         });
+        this.sequencer = new IngestSequencer<>(SEQUENCER, GroupCommitWriter.DEFAULT_GROUP_SIZE, this::journal, eventLog::retryIfBehind);
     }
 
-    /** One request's events and rejected events; merged with its neighbours in the same commit. */
-    private record Append(List<NewEvent> events, List<RejectedEvent> rejected, AppendKind kind)
-            implements GroupCommitWriter.Batchable<List<AppendOutcome>> {
+    private static long maxPlusOne(Statement st, String query) throws SQLException {
+        try (ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1) + 1;
+        }
+    }
+
+    /** One request's events and rejected events; merged with its neighbours in the same group. */
+    private record Append(List<NewEvent> events, List<RejectedEvent> rejected) {
     }
 
     @Override
     public CompletableFuture<List<AppendOutcome>> append(List<NewEvent> events, List<RejectedEvent> rejected) {
-        return writer.submitBatchable(new Append(events, rejected, appendKind), null);
+        return sequencer.submit(new Append(events, rejected));
     }
 
-    /** Runs on the writer thread with the transaction open. */
-    private final class AppendKind implements GroupCommitWriter.BatchKind<List<AppendOutcome>> {
-        @Override
-        public GroupCommitWriter.BatchResult<List<AppendOutcome>> runAll(Connection connection, List<? extends GroupCommitWriter.Batchable<List<AppendOutcome>>> items) throws SQLException {
-            List<Append> appends = items.stream().map(Append.class::cast).toList();
+    /** Plans one group, journals it, and tells the index and the listeners; on the sequencer thread. */
+    private List<List<AppendOutcome>> journal(List<Append> appends) {
+        long[] numbers = {nextEventSeq, nextRejectedSeq, nextSetId, nextPointSeq};
+        Plan plan = new Plan();
+        IngestCommit.Result result;
+        try {
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
-            try {
-                Unit unit = new Unit(connection);
-                IngestCommit.Result result = commit.write(unit, appends.stream().map(Append::events).toList(), rejected);
-                // The index and the delivery writer learn of the new events before anyone is told they are accepted.
-                long lastSeq = unit.lastSeq;
-                return new GroupCommitWriter.BatchResult<>(result.outcomes(), () -> {
-                    unit.appended.forEach(ids::put);
-                    webhookSets.putAll(unit.newSets);
-                    deliveryQueue.logged(lastSeq);
-                    result.afterCommit().run();
-                });
-            } catch (IngestUnit.UnitFailure failure) {
-                throw (SQLException) failure.getCause();
+            result = commit.write(plan, appends.stream().map(Append::events).toList(), rejected);
+            JournaledGroup group = plan.group(eventLog.nextGroup());
+            if (!group.isEmpty()) {
+                long started = System.nanoTime();
+                eventLog.journal(group);
+                long nanos = System.nanoTime() - started;
+                observer.committed(SEQUENCER, nanos);
+                slowWrites.committed(nanos / 1_000_000, appends.size(), System.nanoTime());
             }
+        } catch (RuntimeException e) {
+            // Nothing of this group is journaled: its numbers are free again.
+            nextEventSeq = numbers[0];
+            nextRejectedSeq = numbers[1];
+            nextSetId = numbers[2];
+            nextPointSeq = numbers[3];
+            throw e;
         }
-    }
-
-    /** An accepted event of the open transaction, written when the commit plan is complete; with the deliveries it owes, if any. */
-    private record LoggedEvent(NewEvent event, long seq) {
+        // The index learns of the new events before anyone is told they are accepted.
+        plan.appended.forEach(ids::put);
+        webhookSets.putAll(plan.newSets);
+        try {
+            result.afterCommit().run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).error("after-journal hook failed", e);
+        }
+        return result.outcomes();
     }
 
     /** The deliveries an event owes: the first one's number and the record of all. */
@@ -150,24 +154,35 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** The open ingest transaction, as the commit plan sees it. */
-    private final class Unit implements IngestUnit {
-        private final Connection connection;
+    /** The group being planned, as the commit plan sees it: rows in memory, numbered, journaled when complete. */
+    private final class Plan implements IngestUnit {
         private final Map<EventIdIndex.Fingerprint, Long> appended = new HashMap<>();
-        private final List<LoggedEvent> accepted = new ArrayList<>();
+        private final List<NewEvent> accepted = new ArrayList<>();
         private final Map<Long, Owed> owed = new HashMap<>();
-        /** Webhook sets first written in this transaction: by key, and their rows. */
+        private final List<JournaledGroup.EventRow> events = new ArrayList<>();
+        private final List<JournaledGroup.RejectedRow> rejected = new ArrayList<>();
+        private final List<JournaledGroup.PointRow> points = new ArrayList<>();
+        /** Webhook sets first written in this group: by key, and their rows. */
         private final Map<WebhookSetKey, Long> newSets = new HashMap<>();
-        private final Map<Long, String> newSetRows = new LinkedHashMap<>();
-        private long lastSeq;
+        private final List<JournaledGroup.SetRow> newSetRows = new ArrayList<>();
 
-        Unit(Connection connection) {
-            this.connection = connection;
-        }
-
+        /**
+         * Numbers the events not stored yet; returns the key and log position of each. Only this thread
+         * numbers events, so checking the index and then numbering cannot race; earlier events of the same
+         * group are seen through {@link #appended}.
+         */
         @Override
         public Map<EventKey, Long> appendNew(List<NewEvent> candidates) {
-            return acceptNew(candidates, appended, accepted);
+            Map<EventKey, Long> inserted = new HashMap<>();
+            for (NewEvent e : candidates) {
+                EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
+                if (appended.containsKey(f) || ids.positionOf(f).isPresent()) continue;
+                long seq = nextEventSeq++;
+                accepted.add(e);
+                appended.put(f, seq);
+                inserted.put(EventKey.of(e), seq);
+            }
+            return inserted;
         }
 
         @Override
@@ -187,7 +202,7 @@ public final class DuckDbEventStore implements EventStore {
             return queued;
         }
 
-        /** The id of the set of webhooks these deliveries go to: one already written, or a new one written with this transaction. */
+        /** The id of the set of webhooks these deliveries go to: one already journaled, or a new one journaled with this group. */
         private long webhookSet(List<PlannedDelivery> ofEvent) {
             String webhooks = FanOutRecord.webhooks(ofEvent);
             WebhookSetKey key = WebhookSetKey.of(webhooks);
@@ -196,124 +211,51 @@ public final class DuckDbEventStore implements EventStore {
             if (id == null) {
                 id = nextSetId++;
                 newSets.put(key, id);
-                newSetRows.put(id, webhooks);
+                newSetRows.add(new JournaledGroup.SetRow(id, webhooks));
             }
             return id;
         }
 
         @Override
+        public void appendRejected(List<RejectedEvent> refused) {
+            for (RejectedEvent r : refused) {
+                rejected.add(new JournaledGroup.RejectedRow(nextRejectedSeq++, r.tenant(), Micros.of(r.receivedAt()), r.error().code(),
+                        r.error().message(), r.error().field(), r.body()));
+            }
+        }
+
+        @Override
+        public List<Contribution> appendPoints(List<MetricPoint> metricPoints) {
+            List<Contribution> numbered = new ArrayList<>(metricPoints.size());
+            for (MetricPoint p : metricPoints) {
+                long seq = nextPointSeq++;
+                points.add(new JournaledGroup.PointRow(seq, p.tenant(), p.metric(), p.occurredMicros(), p.value().orElse(null), p.distinctValue().orElse(null)));
+                numbered.add(new Contribution(seq, p));
+            }
+            return numbered;
+        }
+
+        /** Each accepted event with the record of the deliveries it owes, once the plan is complete. */
+        @Override
         public void complete() {
-            sql(() -> {
-                if (!newSetRows.isEmpty()) {
-                    try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "fan_out_sets")) {
-                        for (Map.Entry<Long, String> set : newSetRows.entrySet()) appender.beginRow().append(set.getKey()).append(set.getValue()).endRow();
-                    }
-                }
-                writeAccepted(connection, accepted, owed);
-                return null;
-            });
-            if (!accepted.isEmpty()) lastSeq = accepted.getLast().seq();
-        }
-
-        @Override
-        public void appendRejected(List<RejectedEvent> rejected) {
-            sql(() -> {
-                insertRejected(connection, rejected);
-                return null;
-            });
-        }
-
-        @Override
-        public List<Contribution> appendPoints(List<MetricPoint> points) {
-            return sql(() -> metrics.append(connection, points));
-        }
-
-        private static <T> T sql(SqlCall<T> call) {
-            try {
-                return call.run();
-            } catch (SQLException e) {
-                throw new IngestUnit.UnitFailure(e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlCall<T> {
-        T run() throws SQLException;
-    }
-
-    /**
-     * Numbers the events not stored yet and adds them to {@code accepted} (written by {@link Unit#complete()});
-     * returns the key and log position of each one and adds it to {@code appended}. Only this writer
-     * appends events, so checking the index and then appending cannot race; appends earlier in the same
-     * transaction are seen through {@link #uncommitted()}.
-     */
-    private Map<EventKey, Long> acceptNew(List<NewEvent> events, Map<EventIdIndex.Fingerprint, Long> appended, List<LoggedEvent> accepted) {
-        Map<EventIdIndex.Fingerprint, Long> inTransaction = uncommitted();
-        Map<EventKey, Long> inserted = new HashMap<>();
-        for (NewEvent e : events) {
-            EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
-            if (inTransaction.containsKey(f) || ids.positionOf(f).isPresent()) continue;
-            long seq = nextEventSeq++;
-            accepted.add(new LoggedEvent(e, seq));
-            inTransaction.put(f, seq);
-            appended.put(f, seq);
-            inserted.put(EventKey.of(e), seq);
-        }
-        return inserted;
-    }
-
-    /** Appends the accepted events, each with the record of the deliveries it owes. */
-    private static void writeAccepted(Connection connection, List<LoggedEvent> accepted, Map<Long, Owed> owed) throws SQLException {
-        if (accepted.isEmpty()) return;
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "events")) {
-            for (LoggedEvent logged : accepted) {
-                NewEvent e = logged.event();
-                long seq = logged.seq();
-                appender.beginRow()
-                        .append(seq)
-                        .append(e.tenant())
-                        .append(e.eventId())
-                        .append(e.eventType());
-                if (e.entityId().isPresent()) appender.append(e.entityId().get());
-                else appender.appendNull();
-                appender.append(Micros.of(e.occurredAt()))
-                        .append(Micros.of(e.receivedAt()))
-                        .append(e.body());
+            for (NewEvent e : accepted) {
+                long seq = appended.get(EventIdIndex.Fingerprint.of(e.tenant(), e.eventId()));
                 Owed deliveries = owed.get(seq);
-                if (deliveries == null) appender.appendNull().appendNull();
-                else appender.append(deliveries.from()).append(deliveries.record().text());
-                appender.endRow();
+                events.add(new JournaledGroup.EventRow(seq, e.tenant(), e.eventId(), e.eventType(), e.entityId().orElse(null),
+                        Micros.of(e.occurredAt()), Micros.of(e.receivedAt()), e.body(),
+                        deliveries == null ? null : deliveries.from(), deliveries == null ? null : deliveries.record().text()));
             }
-            appender.flush();
+        }
+
+        JournaledGroup group(long seq) {
+            return new JournaledGroup(seq, newSetRows, events, rejected, points);
         }
     }
 
-    /** The events appended in the transaction now open; forgotten when a new one begins (a failed one rolled back). */
-    private Map<EventIdIndex.Fingerprint, Long> uncommitted() {
-        if (writer.transaction() != uncommittedTransaction) {
-            uncommitted.clear();
-            uncommittedTransaction = writer.transaction();
-        }
-        return uncommitted;
-    }
-
-    private void insertRejected(Connection connection, List<RejectedEvent> rejected) throws SQLException {
-        if (rejected.isEmpty()) return;
-        try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDbDatabase.CATALOG, "main", "rejected_events")) {
-            for (RejectedEvent r : rejected) {
-                appender.beginRow()
-                        .append(nextRejectedSeq++)
-                        .append(r.tenant())
-                        .append(Micros.of(r.receivedAt()))
-                        .append(r.error().code())
-                        .append(r.error().message());
-                if (r.error().field() == null) appender.appendNull();
-                else appender.append(r.error().field());
-                appender.append(r.body()).endRow();
-            }
-            appender.flush();
-        }
+    /** Stops acknowledging: requests queued are journaled first. */
+    @Override
+    public void close() {
+        sequencer.close();
     }
 
     @Override

@@ -10,7 +10,6 @@ import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
 import dev.eventwire.support.Awaits;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,56 +23,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
- * Metric rollups in DuckDB. The ingest transaction only appends each event's contribution (a point) —
- * cheap, and a metric read after an ingest answer always sees it. A rollup worker folds points into
+ * Metric rollups in DuckDB. The ingest group only adds each event's contribution (a point), written with
+ * the events behind the journal; a read waits for the event log to hold what was acknowledged, so it
+ * always sees it. A rollup worker folds points into
  * per-minute buckets and distinct sets on its own writer, moving a watermark in the same transaction.
  * A read adds up whole-minute buckets, the points newer than the watermark, and the exact points of the
  * two partial minutes at the window's edges: O(minutes in the window), not O(events).
  */
 public final class DuckDbMetricStore implements MetricStore {
     static final long MINUTE_US = 60_000_000L;
-    private static final int SCALE = 9;
 
     /** At most this many points are folded per rollup transaction, to keep it short. */
     private static final long ROLLUP_BATCH = 200_000;
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter rollupWriter;
-    private long nextPointSeq;
 
-    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter ingestWriter, GroupCommitWriter rollupWriter) {
+    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter rollupWriter) {
         this.database = database;
         this.rollupWriter = rollupWriter;
-        nextPointSeq = ingestWriter.runNow(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) + 1 FROM metric_points")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
-    /**
-     * Called inside the ingest transaction (ingest writer thread); returns the points written, numbered,
-     * for the in-memory rollups to apply after the commit.
-     */
-    List<Contribution> append(Connection connection, List<MetricPoint> points) throws SQLException {
-        List<Contribution> written = new ArrayList<>(points.size());
-        try (DuckDBAppender ap = ((DuckDBConnection) connection).createAppender("main", "metric_points")) {
-            for (MetricPoint p : points) {
-                long seq = nextPointSeq++;
-                ap.beginRow().append(seq).append(p.tenant()).append(p.metric()).append(p.occurredMicros());
-                appendDecimal(ap, p.value().orElse(null));
-                if (p.distinctValue().isPresent()) ap.append(p.distinctValue().get());
-                else ap.appendNull();
-                ap.endRow();
-                written.add(new Contribution(seq, p));
-            }
-        }
-        return written;
     }
 
     @Override
@@ -163,11 +133,6 @@ public final class DuckDbMetricStore implements MetricStore {
                 return to - from;
             }
         }));
-    }
-
-    private static void appendDecimal(DuckDBAppender ap, BigDecimal value) throws SQLException {
-        if (value == null) ap.appendNull();
-        else ap.append(value.setScale(SCALE, RoundingMode.HALF_EVEN));
     }
 
     @Override

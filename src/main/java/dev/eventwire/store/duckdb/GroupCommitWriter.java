@@ -1,6 +1,7 @@
 package dev.eventwire.store.duckdb;
 
 import dev.eventwire.store.SqlWork;
+import dev.eventwire.store.WriteQueue;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
@@ -45,6 +46,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Problem problem;
     private Prologue prologue = c -> null;
+    private Runnable beforeBegin = () -> { };
     /** A harmless write that tells whether the file takes writes again; null for none. */
     private String probe;
     /** When this writer last tried to write: a group or a probe. */
@@ -139,6 +141,20 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
+     * Sets what runs before each transaction begins, outside it: a wait for another writer whose commits
+     * this one's transactions must see (a transaction reads the snapshot it began with). Call before
+     * {@link #start()}.
+     */
+    public void beforeEachTransaction(Runnable wait) {
+        this.beforeBegin = wait;
+    }
+
+    /** Whether the caller is this writer's thread. */
+    public boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
      * While this writer cannot write and has had nothing to do for a few seconds, it tries {@code sql} — a
      * write that changes nothing — every few seconds, so the problem clears when the disk has room again
      * even if no request comes: a server that reports itself unavailable gets no traffic behind a load
@@ -200,14 +216,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             task.future.completeExceptionally(new StoreUnavailableException("the store is shutting down", null));
             return task.future;
         }
-        try {
-            if (!queue.offer(task, 10, TimeUnit.SECONDS)) {
-                task.future.completeExceptionally(new StoreUnavailableException("the store is overloaded", null));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            task.future.completeExceptionally(new StoreUnavailableException("interrupted", e));
-        }
+        WriteQueue.offer(queue, task, task.future, 10);
         return task.future;
     }
 
@@ -356,6 +365,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
+        beforeBegin.run();
         transactions++;
         List<Runnable> afterCommit = new ArrayList<>();
         Object[] results = Transaction.run(connection, c -> {
@@ -404,13 +414,6 @@ public final class GroupCommitWriter implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (Task<?> late; (late = queue.poll()) != null; ) {
-            late.future.completeExceptionally(new StoreUnavailableException("the store is shutting down", null));
-        }
+        WriteQueue.drainAfter(thread, queue, Task::future);
     }
 }

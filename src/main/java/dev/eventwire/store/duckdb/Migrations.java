@@ -29,7 +29,8 @@ final class Migrations {
     /** The event log file's scripts, in order; a file's number is its version. Never edit one that has shipped: add the next. */
     static final List<String> FILES = List.of("V1__core.sql", "V2__webhooks.sql", "V3__metrics.sql", "V4__delivery_queue.sql",
             "V5__secret_rotation.sql", "V6__rate_limit.sql", "V7__webhook_health.sql",
-            "V8__entity_ordering.sql", "V9__event_log_without_index.sql", "V10__fan_out_in_event_log.sql", "V11__delivery_tables_moved.sql");
+            "V8__entity_ordering.sql", "V9__event_log_without_index.sql", "V10__fan_out_in_event_log.sql", "V11__delivery_tables_moved.sql",
+            "V12__ingest_journal.sql");
     /** The delivery file's scripts. */
     static final List<String> DELIVERY_FILES = List.of("D1__delivery_file.sql", "D2__moved_from_event_log.sql");
 
@@ -40,7 +41,7 @@ final class Migrations {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < 10; i++) steps.add(new Step(DuckDbDatabase.CATALOG, i + 1, FILES.get(i)));
         for (int i = 0; i < DELIVERY_FILES.size(); i++) steps.add(new Step(DuckDbDatabase.DELIVERY_CATALOG, i + 1, DELIVERY_FILES.get(i)));
-        steps.add(new Step(DuckDbDatabase.CATALOG, 11, FILES.get(10)));
+        for (int i = 10; i < FILES.size(); i++) steps.add(new Step(DuckDbDatabase.CATALOG, i + 1, FILES.get(i)));
         STEPS = List.copyOf(steps);
     }
 

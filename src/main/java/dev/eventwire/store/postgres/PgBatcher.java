@@ -1,5 +1,6 @@
 package dev.eventwire.store.postgres;
 
+import dev.eventwire.store.WriteQueue;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
 import java.sql.Connection;
@@ -81,14 +82,7 @@ final class PgBatcher<T, R> implements AutoCloseable {
             done.completeExceptionally(new StoreUnavailableException("the store is closed", null));
             return done;
         }
-        try {
-            if (!queue.offer(new Pending<>(item, done), 30, TimeUnit.SECONDS)) {
-                done.completeExceptionally(new StoreUnavailableException("the store is overloaded; retry later", null));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            done.completeExceptionally(new StoreUnavailableException("interrupted while queueing a write", e));
-        }
+        WriteQueue.offer(queue, new Pending<>(item, done), done, 30);
         return done;
     }
 

@@ -1,0 +1,276 @@
+package dev.eventwire.store.duckdb;
+
+import dev.eventwire.support.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes the journaled ingest groups into the event log file behind their acknowledgement. Every
+ * transaction of the ingest writer begins by writing the groups journaled since its last one and moves
+ * a cursor in the same transaction, so a transaction that fails leaves them for the next, and a crash
+ * leaves the journal to say what the file still lacks. Reads of the event log wait until it holds every
+ * group journaled when they began, so an acknowledged event is always found.
+ */
+final class EventLogApplier implements AutoCloseable {
+    /** How long a read waits for the event log to catch up before it is answered as unavailable. */
+    private static final long READ_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Journaled bytes not yet in DuckDB beyond which acknowledgements wait: memory, and a bound on a start's replay. */
+    private static final long MAX_UNAPPLIED_BYTES = 64L * 1024 * 1024;
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long RETRY_WHILE_FAILING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final GroupCommitWriter writer;
+    private final IngestJournal journal;
+    private final Path journalDir;
+    private final ConcurrentLinkedQueue<Pending> journaledNotTaken = new ConcurrentLinkedQueue<>();
+    /** Groups the open transaction writes; kept when it rolls back, for the next (the writer's thread only). */
+    private final List<Pending> taken = new ArrayList<>();
+    private final AtomicBoolean applyQueued = new AtomicBoolean();
+    private final Object progress = new Object();
+    private volatile long journaled;
+    private volatile long applied;
+    private long unappliedBytes;
+    private long nextGroup;
+    private volatile LongConsumer eventsApplied = seq -> { };
+    private volatile String journalProblem;
+    private long lastProbeNanos;
+    private long lastRetryNanos;
+
+    private record Pending(JournaledGroup group, int bytes) {
+    }
+
+    private EventLogApplier(GroupCommitWriter writer, IngestJournal journal, Path journalDir, long appliedGroup) {
+        this.writer = writer;
+        this.journal = journal;
+        this.journalDir = journalDir;
+        this.journaled = appliedGroup;
+        this.applied = appliedGroup;
+        this.nextGroup = appliedGroup + 1;
+        writer.beginEachTransactionWith(this::writeJournaled);
+    }
+
+    /**
+     * Opens the journal in {@code journalDir}, writes into the event log (on {@code writer}'s connection,
+     * before it starts) the groups a crash left only there, and empties it.
+     */
+    static EventLogApplier open(Path journalDir, GroupCommitWriter writer) {
+        return writer.runNow(c -> {
+            long cursor;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT group_seq FROM ingest_journal_cursor")) {
+                rs.next();
+                cursor = rs.getLong(1);
+            }
+            List<JournaledGroup> replay = new ArrayList<>();
+            IngestJournal journal;
+            try {
+                journal = IngestJournal.open(journalDir, cursor, replay::add);
+            } catch (IOException e) {
+                throw new SQLException("cannot read the ingest journal: " + e.getMessage(), e);
+            }
+            long last = cursor;
+            if (!replay.isEmpty()) {
+                Transaction.run(c, tx -> {
+                    EventLogRows.write(tx, replay);
+                    return null;
+                });
+                last = replay.getLast().seq();
+            }
+            try {
+                journal.clear();
+            } catch (IOException e) {
+                throw new SQLException("cannot empty the ingest journal: " + e.getMessage(), e);
+            }
+            return new EventLogApplier(writer, journal, journalDir, last);
+        });
+    }
+
+    /** Told the highest event log position each apply committed (the delivery writer writes their rows behind). */
+    void onEventsApplied(LongConsumer listener) {
+        this.eventsApplied = listener;
+    }
+
+    /** The number the next group gets (the journaling thread only). */
+    long nextGroup() {
+        return nextGroup;
+    }
+
+    /**
+     * Journals {@code group} (numbered {@link #nextGroup()}) and forces it to disk; then queues it for the
+     * event log. Called by one thread. Waits while too much is journaled and not yet applied, and refuses
+     * while the event log cannot be written, so a full disk stops acknowledgements instead of memory.
+     */
+    void journal(JournaledGroup group) {
+        int bytes = group.events().stream().mapToInt(e -> e.body().length() + 128).sum() + group.points().size() * 64
+                + group.rejected().stream().mapToInt(r -> r.body().length() + 128).sum();
+        awaitRoom(bytes);
+        try {
+            journal.append(group, applied);
+            journalProblem = null;
+        } catch (IOException e) {
+            journalProblem = "cannot write the ingest journal: " + reason(e);
+            throw new StoreUnavailableException(journalProblem, e);
+        }
+        nextGroup = group.seq() + 1;
+        synchronized (progress) {
+            unappliedBytes += bytes;
+        }
+        journaledNotTaken.add(new Pending(group, bytes));
+        journaled = group.seq();
+        queueApply();
+    }
+
+    /** What went wrong, naming a file but not the folder it is in: the reason reaches {@code /health}, which answers without a key. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String file = f.getFile() == null ? "" : " (" + Path.of(f.getFile()).getFileName() + ")";
+            return (f.getReason() == null ? "the file system refused" : f.getReason()) + file;
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    private void awaitRoom(int bytes) {
+        synchronized (progress) {
+            while (unappliedBytes > 0 && unappliedBytes + bytes > MAX_UNAPPLIED_BYTES) {
+                if (applying().isPresent()) throw new StoreUnavailableException("the event log cannot be written: " + applying().get(), null);
+                try {
+                    progress.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException("interrupted", e);
+                }
+            }
+        }
+        if (applied < journaled && applying().isPresent()) {
+            throw new StoreUnavailableException("the event log cannot be written: " + applying().get(), null);
+        }
+    }
+
+    /** Why the ingest writer fails, while it does. */
+    private Optional<String> applying() {
+        return writer.problem().map(GroupCommitWriter.Problem::reason);
+    }
+
+    /** Why the journal cannot be written, while it cannot. */
+    Optional<String> problem() {
+        return Optional.ofNullable(journalProblem);
+    }
+
+    /** Asks the ingest writer for a transaction, unless one is already asked for and has not begun. */
+    private void queueApply() {
+        if (!applyQueued.compareAndSet(false, true)) return;
+        writer.submitUnordered(c -> null).whenComplete((ok, failure) -> {
+            if (failure != null) applyQueued.set(false); // tried again by retryIfBehind
+        });
+    }
+
+    /**
+     * Called by the journaling thread before each group and when idle: asks again for a transaction when
+     * the one asked for failed (a full disk; once a second while the writer fails), and while the journal
+     * cannot be written, checks every few seconds whether it can.
+     */
+    void retryIfBehind() {
+        boolean failing = writer.problem().isPresent();
+        if (applied < journaled && !applyQueued.get() && (!failing || System.nanoTime() - lastRetryNanos > RETRY_WHILE_FAILING_NANOS)) {
+            lastRetryNanos = System.nanoTime();
+            queueApply();
+        }
+        if (journalProblem != null && System.nanoTime() - lastProbeNanos > PROBE_INTERVAL_NANOS) {
+            lastProbeNanos = System.nanoTime();
+            try {
+                Path probe = java.nio.file.Files.createTempFile(journalDir, "probe", ".tmp");
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(probe, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.write(java.nio.ByteBuffer.allocate(4096));
+                    ch.force(false);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(probe);
+                }
+                journalProblem = null;
+            } catch (IOException stillFailing) {
+                // the problem stands
+            }
+        }
+    }
+
+    /** The prologue of every ingest writer transaction: writes the groups journaled since the last one. */
+    private Runnable writeJournaled(Connection c) throws SQLException {
+        applyQueued.set(false);
+        for (Pending p; (p = journaledNotTaken.poll()) != null; ) taken.add(p);
+        if (taken.isEmpty()) return null;
+        List<JournaledGroup> groups = taken.stream().map(Pending::group).toList();
+        EventLogRows.write(c, groups);
+        long upTo = groups.getLast().seq();
+        long lastEvent = groups.stream().mapToLong(JournaledGroup::lastEventSeq).max().orElse(0);
+        long bytes = taken.stream().mapToLong(Pending::bytes).sum();
+        return () -> {
+            taken.clear();
+            // The delivery writer learns of the events before anyone waiting for them is woken: it writes their rows.
+            if (lastEvent > 0) eventsApplied.accept(lastEvent);
+            synchronized (progress) {
+                unappliedBytes -= bytes;
+                applied = upTo;
+                progress.notifyAll();
+            }
+        };
+    }
+
+    /**
+     * Waits until the event log holds every group journaled so far: what a read must see. A no-op on the
+     * ingest writer's own thread, whose transactions write them.
+     */
+    void awaitApplied() {
+        long target = journaled;
+        if (applied >= target || writer.isWriterThread()) return;
+        long deadline = System.nanoTime() + READ_WAIT_NANOS;
+        synchronized (progress) {
+            while (applied < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    String why = applying().map(p -> ": " + p).orElse("");
+                    throw new StoreUnavailableException("the event log is behind its journal" + why, null);
+                }
+                try {
+                    progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes what is journaled into the event log (the journaling thread has stopped) and, when it all
+     * is, empties the journal; what a failure leaves is replayed at the next start.
+     */
+    @Override
+    public void close() {
+        try {
+            if (applied < journaled) {
+                applyQueued.set(false);
+                queueApply();
+                awaitApplied();
+            }
+            if (applied >= journaled) journal.clear();
+        } catch (RuntimeException | IOException e) {
+            org.slf4j.LoggerFactory.getLogger(EventLogApplier.class)
+                    .warn("the ingest journal is kept for the next start: {}", e.getMessage());
+        } finally {
+            try {
+                journal.close();
+            } catch (IOException ignored) {
+                // nothing more to write
+            }
+        }
+    }
+}

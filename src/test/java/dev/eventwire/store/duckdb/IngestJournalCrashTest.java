@@ -1,0 +1,68 @@
+package dev.eventwire.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An acknowledged event survives a crash that came before DuckDB held it: a child process acknowledges
+ * events while the event log's writer is held, so they are only in the journal, and dies without closing;
+ * the next start finds every one, with the deliveries it owes.
+ */
+class IngestJournalCrashTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eventsAcknowledgedOnlyInTheJournalAreInTheEventLogAfterACrash() throws Exception {
+        Path log = Files.createTempFile("eventwire-journal-crash", ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                IngestAndHalt.class.getName(), dir.toString(), "250")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).contains("acknowledged 250");
+        try (Stream<Path> segments = Files.list(dir.resolve(DuckDbBackend.JOURNAL_DIR))) {
+            assertThat(segments.mapToLong(p -> p.toFile().length()).sum()).as("the acknowledged events are in the journal").isPositive();
+        }
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
+            assertThat(count(database, "SELECT count(*) FROM events")).as("and not in the event log: the crash came before it held them").isZero();
+        }
+
+        try (JournaledStore again = JournaledStore.open(dir)) {
+            for (int i = 0; i < 250; i++) {
+                assertThat(again.events().find("acme", "e-" + i)).as("e-" + i).isPresent();
+                assertThat(again.backend().deliveries().find("acme", "wh_1", "e-" + i)).as("the delivery e-" + i + " owes").isPresent();
+            }
+            assertThat(again.registry().active("wh_2")).as("the webhook whose creation held the writer committed before it").isPresent();
+            assertThat(count(again, "SELECT count(*) FROM events")).isEqualTo(250);
+            assertThat(count(again, "SELECT count(*) FROM metric_points WHERE metric = 'events_total'")).as("each event's metric points, once").isEqualTo(250);
+        }
+        try (Stream<Path> segments = Files.list(dir.resolve(DuckDbBackend.JOURNAL_DIR))) {
+            assertThat(segments.toList()).as("a clean stop leaves an empty journal").isEmpty();
+        }
+        try (JournaledStore third = JournaledStore.open(dir)) {
+            assertThat(count(third, "SELECT count(*) FROM events")).as("nothing replayed twice").isEqualTo(250);
+        }
+    }
+
+    private static long count(JournaledStore store, String sql) {
+        return count(store.backend().database(), sql);
+    }
+
+    private static long count(DuckDbDatabase database, String sql) {
+        return database.read(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package dev.eventwire.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal file itself: what is appended is read back exactly, and what a crash cut short is cut off. */
+class IngestJournalTest {
+    @TempDir
+    Path dir;
+
+    static JournaledGroup group(long seq) {
+        return new JournaledGroup(seq,
+                List.of(new JournaledGroup.SetRow(seq, "wh_a,wh_b")),
+                List.of(new JournaledGroup.EventRow(seq * 10, "acme", "évent-" + seq + " 🚀", "order.created", null, -62_135_596_800_000_000L,
+                                253_402_300_799_999_999L, "{\"data\":{\"note\":\"日本語\"}}", seq * 100, seq + " msg_x i"),
+                        new JournaledGroup.EventRow(seq * 10 + 1, "acme", "e" + seq, "a.b", "cust-1", 0, 1, "{}", null, null)),
+                List.of(new JournaledGroup.RejectedRow(seq, "acme", 5, "invalid_field", "bad \"x\"", null, "x".repeat(70_000))),
+                List.of(new JournaledGroup.PointRow(seq, "acme", "amount_sum", 7, new BigDecimal("-12.345000000"), null),
+                        new JournaledGroup.PointRow(seq + 1, "acme", "sessions", 7, null, "s-1")));
+    }
+
+    private List<JournaledGroup> reopen(long applied) throws IOException {
+        List<JournaledGroup> replayed = new ArrayList<>();
+        IngestJournal.open(dir, applied, replayed::add).close();
+        return replayed;
+    }
+
+    @Test
+    void groupsAreReadBackExactlyAndOnlyThoseAfterTheCursor() throws IOException {
+        try (IngestJournal journal = IngestJournal.open(dir, 0, g -> { })) {
+            for (long seq = 1; seq <= 5; seq++) journal.append(group(seq), 0);
+        }
+        assertThat(reopen(0)).containsExactly(group(1), group(2), group(3), group(4), group(5));
+        assertThat(reopen(3)).containsExactly(group(4), group(5));
+        assertThat(reopen(5)).isEmpty();
+    }
+
+    @Test
+    void aRecordCutShortOrDamagedAtTheEndIsCutOffAndWritingGoesOn() throws IOException {
+        try (IngestJournal journal = IngestJournal.open(dir, 0, g -> { })) {
+            journal.append(group(1), 0);
+            journal.append(group(2), 0);
+        }
+        Path segment = onlySegment();
+        long intact = Files.size(segment);
+        // A crash in the middle of the third record's write: its header and half its bytes.
+        byte[] third = group(3).encode();
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.allocate(8).putInt(third.length).putInt(42).flip());
+            ch.write(ByteBuffer.wrap(third, 0, third.length / 2));
+        }
+        assertThat(reopen(0)).containsExactly(group(1), group(2));
+        assertThat(Files.size(segment)).as("the torn record is cut off").isEqualTo(intact);
+
+        // A whole record whose bytes changed after its checksum was taken (in a segment a later run began).
+        try (IngestJournal journal = IngestJournal.open(dir, 0, g -> { })) {
+            journal.append(group(3), 0);
+        }
+        Path newest = segments().getLast();
+        assertThat(newest).isNotEqualTo(segment);
+        try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), Files.size(newest) - 3);
+        }
+        assertThat(reopen(0)).containsExactly(group(1), group(2));
+        assertThat(Files.size(newest)).isZero();
+    }
+
+    @Test
+    void damageBeforeTheLastSegmentStopsTheStart() throws IOException {
+        try (IngestJournal journal = IngestJournal.open(dir, 0, g -> { })) {
+            journal.append(group(1), 0);
+        }
+        Path first = onlySegment();
+        Files.writeString(dir.resolve(String.format("%020d", 99) + ".journal"), "");
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), Files.size(first) - 3);
+        }
+        assertThatThrownBy(() -> reopen(0)).isInstanceOf(IOException.class).hasMessageContaining("checksum");
+    }
+
+    @Test
+    void bytesItDidNotWriteAreRefused() {
+        byte[] encoded = group(1).encode();
+        byte[] longer = java.util.Arrays.copyOf(encoded, encoded.length + 1);
+        assertThatThrownBy(() -> JournaledGroup.decode(longer)).isInstanceOf(IOException.class);
+        byte[] shorter = java.util.Arrays.copyOf(encoded, encoded.length - 5);
+        assertThatThrownBy(() -> JournaledGroup.decode(shorter)).isInstanceOf(IOException.class);
+    }
+
+    private Path onlySegment() throws IOException {
+        List<Path> all = segments();
+        assertThat(all).hasSize(1);
+        return all.getFirst();
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+}
