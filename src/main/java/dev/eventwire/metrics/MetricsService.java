@@ -53,6 +53,10 @@ public final class MetricsService {
         MetricDefinition d = catalog.find(name).orElseThrow(() -> ApiException.notFound("Metric"));
         Duration length = MetricWindow.parse(window).orElseThrow(() ->
                 ApiException.invalid("invalid_window", "window must be one of " + String.join(", ", MetricWindow.NAMES) + ".", "window"));
+        // The cache version first, then the time: an event acknowledged after this read began is either
+        // counted (applied before the version was read, so received before now) or invalidates what this
+        // read computes, so a value cached for reuse never misses an event acknowledged before a later read.
+        long version = cache.version(tenant, name);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (requestedAsOf.isPresent() && requestedAsOf.get().isAfter(now)) {
             throw ApiException.invalid("as_of_in_future", "as_of must not be in the future.", "as_of");
@@ -65,7 +69,6 @@ public final class MetricsService {
             MetricCache.Value v = cached.get();
             return new Reading(name, v.value(), d.unit(), window, v.asOf(), v.computedAt(), true);
         }
-        long version = cache.version(tenant, name);
         Instant asOf = requestedAsOf.orElse(now).truncatedTo(ChronoUnit.MICROS);
         Optional<BigDecimal> value = compute(tenant, d, length, asOf);
         Instant computedAt = clock.instant();

@@ -119,6 +119,7 @@ final class EventLogApplier implements AutoCloseable {
             journalProblem = null;
         } catch (IOException e) {
             journalProblem = "cannot write the ingest journal: " + reason(e);
+            lastProbeNanos = System.nanoTime(); // the first probe a few seconds from now, not at once
             throw new StoreUnavailableException(journalProblem, e);
         }
         nextGroup = group.seq() + 1;
