@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded backend: two DuckDB files owned by this process. Three writers commit in parallel: ingest
- * (events with the deliveries they owe, metric points, keys, webhooks) and metric rollups in the event
- * log file, and delivery (delivery rows, claims, attempt outcomes) in the delivery file, so neither
- * delivery traffic, its checkpoints, nor rollups slow ingest acknowledgements.
+ * The embedded backend: two DuckDB files owned by this process and an ingest journal beside them. Ingest
+ * requests are answered once their group is in the journal ({@link IngestJournal}); three writers commit
+ * in parallel behind it: ingest (the journaled events with the deliveries they owe and their metric
+ * points; keys, webhooks) and metric rollups in the event log file, and delivery (delivery rows, claims,
+ * attempt outcomes) in the delivery file, so neither delivery traffic, any file's checkpoints, nor
+ * rollups slow ingest acknowledgements.
  */
 public final class DuckDbBackend implements StoreBackend {
     /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
@@ -41,9 +43,10 @@ public final class DuckDbBackend implements StoreBackend {
      * so an entity's next delivery (claimable once the previous outcome commits) is not held back; under a
      * heavy one it waits up to this much longer.
      */
+    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64);
+
     /** The ingest journal's folder in the data folder. */
     static final String JOURNAL_DIR = "ingest-journal";
-    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64);
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;

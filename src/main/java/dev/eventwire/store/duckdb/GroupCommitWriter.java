@@ -315,6 +315,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private void runGroup(List<Task<?>> group) {
         try {
+            beforeBegin.run(); // once: what it waited for stays true for the retries below
+        } catch (RuntimeException notReady) {
+            for (Task<?> task : group) fail(task, notReady);
+            return;
+        }
+        try {
             List<Object> results = runInTransaction(group);
             healthy();
             for (int i = 0; i < group.size(); i++) group.get(i).complete(results.get(i));
@@ -365,7 +371,6 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private List<Object> runInTransaction(List<Task<?>> group) throws SQLException {
-        beforeBegin.run();
         transactions++;
         List<Runnable> afterCommit = new ArrayList<>();
         Object[] results = Transaction.run(connection, c -> {
