@@ -1,0 +1,73 @@
+package dev.eventwire.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.CommitObserver;
+import dev.eventwire.support.StoreUnavailableException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a writer waits for before a transaction (the delivery writer: the event log holding every
+ * acknowledged event) is waited for once per group; when it cannot be had, the whole group fails at once
+ * with the reason, none of its work runs, and the writer is not reported as unable to write.
+ */
+class GroupCommitWriterWaitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGroupWhoseWaitFailsFailsWholeAtOnceAndTheNextGroupRuns() throws Exception {
+        AtomicBoolean behind = new AtomicBoolean();
+        AtomicInteger waits = new AtomicInteger();
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir);
+             GroupCommitWriter writer = new GroupCommitWriter(database, "test-writer", 100, CommitObserver.NONE)) {
+            writer.beforeEachTransaction(() -> {
+                waits.incrementAndGet();
+                if (behind.get()) throw new StoreUnavailableException("the event log is behind its journal", null);
+            });
+            writer.start();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Object> first = writer.submit(c -> {
+                behind.set(true); // from the next group on
+                holding.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger ran = new AtomicInteger();
+            List<CompletableFuture<Object>> queued = new ArrayList<>();
+            for (int i = 0; i < 5; i++) queued.add(writer.submit(c -> ran.incrementAndGet()));
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Object> f : queued) {
+                try {
+                    f.get(5, TimeUnit.SECONDS);
+                    throw new AssertionError("a piece of a group whose wait failed was run");
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("behind its journal");
+                }
+            }
+            assertThat(ran.get()).as("work of the failed group run").isZero();
+            assertThat(waits.get()).as("waits: one per group, none per piece").isEqualTo(2);
+            assertThat(writer.problem()).as("not a write failure").isEmpty();
+
+            behind.set(false);
+            assertThat(writer.submit(c -> ran.incrementAndGet()).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+}
