@@ -137,6 +137,10 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
         return result.outcomes();
     }
 
+    /** An event this group stores, with its log position. */
+    private record Numbered(NewEvent event, long seq) {
+    }
+
     /** The deliveries an event owes: the first one's number and the record of all. */
     private record Owed(long from, FanOutRecord record) {
     }
@@ -157,7 +161,8 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
     /** The group being planned, as the commit plan sees it: rows in memory, numbered, journaled when complete. */
     private final class Plan implements IngestUnit {
         private final Map<EventIdIndex.Fingerprint, Long> appended = new HashMap<>();
-        private final List<NewEvent> accepted = new ArrayList<>();
+        /** The events numbered by this plan, with their numbers, in order. */
+        private final List<Numbered> accepted = new ArrayList<>();
         private final Map<Long, Owed> owed = new HashMap<>();
         private final List<JournaledGroup.EventRow> events = new ArrayList<>();
         private final List<JournaledGroup.RejectedRow> rejected = new ArrayList<>();
@@ -178,7 +183,7 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
                 EventIdIndex.Fingerprint f = EventIdIndex.Fingerprint.of(e.tenant(), e.eventId());
                 if (appended.containsKey(f) || ids.positionOf(f).isPresent()) continue;
                 long seq = nextEventSeq++;
-                accepted.add(e);
+                accepted.add(new Numbered(e, seq));
                 appended.put(f, seq);
                 inserted.put(EventKey.of(e), seq);
             }
@@ -238,8 +243,9 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
         /** Each accepted event with the record of the deliveries it owes, once the plan is complete. */
         @Override
         public void complete() {
-            for (NewEvent e : accepted) {
-                long seq = appended.get(EventIdIndex.Fingerprint.of(e.tenant(), e.eventId()));
+            for (Numbered n : accepted) {
+                NewEvent e = n.event();
+                long seq = n.seq();
                 Owed deliveries = owed.get(seq);
                 events.add(new JournaledGroup.EventRow(seq, e.tenant(), e.eventId(), e.eventType(), e.entityId().orElse(null),
                         Micros.of(e.occurredAt()), Micros.of(e.receivedAt()), e.body(),

@@ -115,11 +115,10 @@ final class IngestJournal implements AutoCloseable {
     void append(JournaledGroup group, long appliedGroup) throws IOException {
         byte[] record = group.encode();
         if (current == null || current.size() >= SEGMENT_BYTES) begin(group.seq(), appliedGroup);
-        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + record.length);
-        out.putInt(record.length).putInt(checksum(record)).put(record).flip();
+        ByteBuffer[] out = {ByteBuffer.allocate(HEADER_BYTES).putInt(record.length).putInt(checksum(record)).flip(), ByteBuffer.wrap(record)};
         long start = current.size();
         try {
-            while (out.hasRemaining()) current.write(out);
+            while (out[1].hasRemaining()) current.write(out);
             current.force(false);
         } catch (IOException e) {
             // Leave no partial record for the next append to follow (a full disk): it would read as damage.
