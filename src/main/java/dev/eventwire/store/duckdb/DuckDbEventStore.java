@@ -83,7 +83,8 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             return null;
         });
-        this.sequencer = new IngestSequencer<>(SEQUENCER, GroupCommitWriter.DEFAULT_GROUP_SIZE, this::journal, eventLog::retryIfBehind);
+        this.sequencer = new IngestSequencer<>(SEQUENCER, GroupCommitWriter.DEFAULT_GROUP_SIZE, this::journal, eventLog::housekeeping,
+                EventLogApplier.APPLY_INTERVAL);
     }
 
     private static long maxPlusOne(Statement st, String query) throws SQLException {

@@ -34,14 +34,16 @@ final class IngestSequencer<T, R> implements AutoCloseable {
     private final BlockingQueue<Item<T, R>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final GroupHandler<T, R> handler;
     private final Runnable housekeeping;
+    private final long housekeepingIntervalNanos;
     private final int maxGroupSize;
     private final Thread thread;
     private volatile boolean stopping;
 
-    /** {@code housekeeping}: run before each group and whenever nothing came for a while (retries of the work behind). */
-    IngestSequencer(String name, int maxGroupSize, GroupHandler<T, R> handler, Runnable housekeeping) {
+    /** {@code housekeeping}: run before each group and at least every {@code housekeepingInterval} while nothing comes. */
+    IngestSequencer(String name, int maxGroupSize, GroupHandler<T, R> handler, Runnable housekeeping, java.time.Duration housekeepingInterval) {
         this.handler = handler;
         this.housekeeping = housekeeping;
+        this.housekeepingIntervalNanos = housekeepingInterval.toNanos();
         this.maxGroupSize = maxGroupSize;
         this.thread = Thread.ofPlatform().name(name).daemon(false).start(this::loop);
     }
@@ -61,7 +63,7 @@ final class IngestSequencer<T, R> implements AutoCloseable {
         while (true) {
             try {
                 housekeeping.run();
-                Item<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Item<T, R> first = queue.poll(housekeepingIntervalNanos, TimeUnit.NANOSECONDS);
                 if (first == null) {
                     if (stopping) break;
                     continue;

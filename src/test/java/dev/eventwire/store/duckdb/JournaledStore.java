@@ -25,11 +25,16 @@ import java.util.Optional;
 /** The DuckDB backend wired as the composition root wires it, for the journal's crash test and its child process. */
 record JournaledStore(DuckDbBackend backend, EventStore events, WebhookRegistry registry) implements AutoCloseable {
     static JournaledStore open(Path dir) {
+        return open(dir, dev.eventwire.support.CommitObserver.NONE);
+    }
+
+    /** {@code commits}: told of every commit of the three writers and of every journal write. */
+    static JournaledStore open(Path dir, dev.eventwire.support.CommitObserver commits) {
         Clock clock = Clock.systemUTC();
         WebhookRegistry registry = new WebhookRegistry();
         DuckDbBackend backend = new DuckDbBackend(dir, new Ids(clock), clock, Duration.ofSeconds(60), new FiltersCodec(new Json()),
                 new LocalReplica("test", "test", clock.instant()), dev.eventwire.delivery.WebhookHealthRule.disablingAfter(Duration.ofDays(5)),
-                dev.eventwire.support.CommitObserver.NONE);
+                commits);
         backend.webhooks().loadActive().forEach(registry::put);
         MetricCatalog catalog = MetricDefinitions.load(Optional.empty());
         EventStore events = backend.events(new IngestCommit(registry, webhookId -> false, catalog, new LiveRollups(catalog, backend.metrics(), clock),
