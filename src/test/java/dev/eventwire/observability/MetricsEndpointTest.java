@@ -8,6 +8,7 @@ import dev.eventwire.delivery.EngineSettings;
 import dev.eventwire.support.PostgresServer;
 import org.junit.jupiter.api.extension.ExtendWith;
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Latches;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,11 +108,7 @@ class MetricsEndpointTest {
         CountDownLatch release = new CountDownLatch(1);
         try (Receiver holding = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             holding.answer(r -> {
-                try {
-                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Latches.awaitRelease(release, WAIT);
                 return Receiver.Answer.status(200);
             });
             ApiClient acme = server.tenant("acme");
@@ -151,11 +147,7 @@ class MetricsEndpointTest {
         int events = 2 * engine.laneCapacity();
         try (Receiver holding = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             holding.answer(r -> {
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Latches.awaitRelease(release, Duration.ofSeconds(60));
                 return Receiver.Answer.status(200);
             });
             ApiClient acme = server.tenant("acme");

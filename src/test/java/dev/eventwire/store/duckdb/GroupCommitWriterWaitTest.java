@@ -3,8 +3,10 @@ package dev.eventwire.store.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.support.CommitObserver;
+import dev.eventwire.support.Latches;
 import dev.eventwire.support.StoreUnavailableException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,11 +43,7 @@ class GroupCommitWriterWaitTest {
             CompletableFuture<Object> first = writer.submit(c -> {
                 behind.set(true); // from the next group on
                 holding.countDown();
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Latches.awaitRelease(release, Duration.ofSeconds(5));
                 return null;
             });
             assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();

@@ -3,6 +3,7 @@ package dev.eventwire.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Latches;
 import dev.eventwire.support.PostgresServer;
 import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
@@ -45,11 +46,7 @@ class WebhookChangeOrderingTest {
                 }
                 PgWebhookStore.bumpEpoch(c);
                 changing.countDown();
-                try {
-                    commit.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Latches.awaitRelease(commit, Duration.ofSeconds(10));
                 return null;
             }));
             assertThat(changing.await(10, TimeUnit.SECONDS)).isTrue();
