@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * A record cut short or failing its checksum at the end of the last segment is what a crash left while
  * writing it — never acknowledged — and is cut off at start; anywhere else it is damage, and the start
  * stops. Segments whose groups DuckDB holds are deleted once a newer one is begun.
+ *
+ * <p>Segments are written ahead with zeros, {@value #PREALLOCATE_BYTES} bytes at a time, and records are
+ * written over them: forcing a write that does not grow the file need not write the file's size and
+ * block map too, which nearly halves what each acknowledgement's {@code fdatasync} costs the kernel. A
+ * header of zeros is where a segment's records end.
  */
 final class IngestJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestJournal.class);
@@ -30,6 +35,8 @@ final class IngestJournal implements AutoCloseable {
     /** A new segment is begun once the current one is this large, so applied ones can be deleted. */
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
     private static final int HEADER_BYTES = 8;
+    /** Zeros written ahead of the records at a time: ~1 ms of writing, every ~2,000 single-event groups. */
+    static final long PREALLOCATE_BYTES = 2L * 1024 * 1024;
 
     private final Path dir;
     /** Segments before the current one and the last group each holds (the writer's thread only). */
@@ -37,6 +44,11 @@ final class IngestJournal implements AutoCloseable {
     private FileChannel current;
     private Path currentPath;
     private long currentLastGroup;
+    /** Where the current segment's next record goes. */
+    private long position;
+    /** How far the current segment is written ahead with zeros (its size). */
+    private long allocated;
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
 
     private record Segment(Path path, long lastGroup) {
     }
@@ -86,7 +98,8 @@ final class IngestJournal implements AutoCloseable {
                     header.flip();
                     int length = header.getInt();
                     int crc = header.getInt();
-                    if (length <= 0 || length > size - position - HEADER_BYTES) {
+                    if (length == 0 && crc == 0) return; // the zeros written ahead: the records end here
+                    if (length < 0 || length > size - position - HEADER_BYTES) {
                         damage = "a record cut short";
                     } else {
                         ByteBuffer body = ByteBuffer.allocate(length);
@@ -114,33 +127,76 @@ final class IngestJournal implements AutoCloseable {
     /** Appends {@code group} and forces it to disk; when this returns, the group survives a crash. */
     void append(JournaledGroup group, long appliedGroup) throws IOException {
         byte[] record = group.encode();
-        if (current == null || current.size() >= SEGMENT_BYTES) begin(group.seq(), appliedGroup);
-        ByteBuffer[] out = {ByteBuffer.allocate(HEADER_BYTES).putInt(record.length).putInt(checksum(record)).flip(), ByteBuffer.wrap(record)};
-        long start = current.size();
+        if (current == null || position >= SEGMENT_BYTES) begin(group.seq(), appliedGroup);
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + record.length).putInt(record.length).putInt(checksum(record)).put(record).flip();
+        long start = position;
         try {
-            while (out[1].hasRemaining()) current.write(out);
+            if (start + out.remaining() > allocated) writeAhead(start + out.remaining());
+            while (out.hasRemaining()) current.write(out, start + out.position());
             current.force(false);
         } catch (IOException e) {
-            // Leave no partial record for the next append to follow (a full disk): it would read as damage.
+            // Leave no partial record for a later start to read as damage: the next append writes over it,
+            // and until then a header of zeros ends the records here.
             try {
-                current.truncate(start);
+                current.write(ByteBuffer.allocate(HEADER_BYTES), start);
             } catch (IOException ignored) {
-                // the start cuts it off as an interrupted write
+                // a start cuts it off as an interrupted write
             }
             throw e;
         }
+        position = start + out.limit();
         currentLastGroup = group.seq();
+    }
+
+    /**
+     * Writes zeros to the current segment up to at least {@code needed}, {@value #PREALLOCATE_BYTES} ahead
+     * when the disk has room; on a nearly full disk only what the record needs. They are forced with the
+     * record.
+     */
+    private void writeAhead(long needed) throws IOException {
+        long before = allocated;
+        try {
+            fillZeros(Math.max(needed, before + PREALLOCATE_BYTES));
+        } catch (IOException noRoomAhead) {
+            current.truncate(before);
+            allocated = before;
+            try {
+                fillZeros(needed);
+            } catch (IOException full) {
+                current.truncate(before);
+                allocated = before;
+                throw full;
+            }
+        }
+    }
+
+    private void fillZeros(long upTo) throws IOException {
+        while (allocated < upTo) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - allocated));
+            allocated += current.write(zeros, allocated);
+        }
     }
 
     /** Closes the current segment and begins one named by {@code firstGroup}; deletes the segments DuckDB holds. */
     private void begin(long firstGroup, long appliedGroup) throws IOException {
         if (current != null) {
-            current.close();
+            FileChannel full = current;
+            current = null; // a failure below leaves no closed channel behind: the next append begins again
             closed.add(new Segment(currentPath, currentLastGroup));
+            full.close();
         }
         currentPath = dir.resolve(String.format("%020d", firstGroup) + SUFFIX);
-        current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        forceDirectory();
+        // A segment of this name can exist only from a begin that failed before any record was written in it.
+        FileChannel next = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            forceDirectory(); // before any record goes in: an acknowledged record must not be in a file whose name may be lost
+        } catch (IOException e) {
+            next.close();
+            throw e;
+        }
+        current = next;
+        position = 0;
+        allocated = 0;
         deleteApplied(appliedGroup);
     }
 

@@ -55,12 +55,12 @@ class IngestJournalTest {
             journal.append(group(2), 0);
         }
         Path segment = onlySegment();
-        long intact = Files.size(segment);
+        long intact = recordBytes(group(1)) + recordBytes(group(2));
         // A crash in the middle of the third record's write: its header and half its bytes.
         byte[] third = group(3).encode();
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.allocate(8).putInt(third.length).putInt(42).flip());
-            ch.write(ByteBuffer.wrap(third, 0, third.length / 2));
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).putInt(third.length).putInt(42).flip(), intact);
+            ch.write(ByteBuffer.wrap(third, 0, third.length / 2), intact + 8);
         }
         assertThat(reopen(0)).containsExactly(group(1), group(2));
         assertThat(Files.size(segment)).as("the torn record is cut off").isEqualTo(intact);
@@ -72,10 +72,33 @@ class IngestJournalTest {
         Path newest = segments().getLast();
         assertThat(newest).isNotEqualTo(segment);
         try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), Files.size(newest) - 3);
+            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), recordBytes(group(3)) - 3);
         }
         assertThat(reopen(0)).containsExactly(group(1), group(2));
         assertThat(Files.size(newest)).isZero();
+    }
+
+    @Test
+    void recordsAreWrittenOverZerosWrittenAheadSoForcingThemDoesNotGrowTheFile() throws IOException {
+        long written = 0;
+        try (IngestJournal journal = IngestJournal.open(dir, 0, g -> { })) {
+            journal.append(group(1), 0);
+            written += recordBytes(group(1));
+            long ahead = Files.size(onlySegment());
+            assertThat(ahead).as("zeros written ahead of the first record").isEqualTo(IngestJournal.PREALLOCATE_BYTES);
+            long seq = 2;
+            for (; written + recordBytes(group(seq)) <= ahead; seq++) {
+                journal.append(group(seq), 0);
+                written += recordBytes(group(seq));
+                assertThat(Files.size(onlySegment())).as("size after group %d", seq).isEqualTo(ahead);
+            }
+            // The next record does not fit: zeros are written ahead again, and it goes on.
+            journal.append(group(seq), 0);
+            assertThat(Files.size(onlySegment())).isEqualTo(ahead + IngestJournal.PREALLOCATE_BYTES);
+            List<JournaledGroup> all = new ArrayList<>();
+            for (long s = 1; s <= seq; s++) all.add(group(s));
+            assertThat(reopen(0)).as("every group, in order, and nothing from the zeros after them").containsExactlyElementsOf(all);
+        }
     }
 
     @Test
@@ -86,7 +109,7 @@ class IngestJournalTest {
         Path first = onlySegment();
         Files.writeString(dir.resolve(String.format("%020d", 99) + ".journal"), "");
         try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), Files.size(first) - 3);
+            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), recordBytes(group(1)) - 3);
         }
         assertThatThrownBy(() -> reopen(0)).isInstanceOf(IOException.class).hasMessageContaining("checksum");
     }
@@ -98,6 +121,11 @@ class IngestJournalTest {
         assertThatThrownBy(() -> JournaledGroup.decode(longer)).isInstanceOf(IOException.class);
         byte[] shorter = java.util.Arrays.copyOf(encoded, encoded.length - 5);
         assertThatThrownBy(() -> JournaledGroup.decode(shorter)).isInstanceOf(IOException.class);
+    }
+
+    /** What a group takes in a segment: its header and its bytes. */
+    private static long recordBytes(JournaledGroup group) {
+        return 8 + group.encode().length;
     }
 
     private Path onlySegment() throws IOException {
