@@ -336,6 +336,46 @@ abstract class StoreContractTest {
         assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 100, id -> 10).jobs()).isEmpty();
     }
 
+    /** The job the engine takes in memory for a delivery the last ingest commit created for {@code eventId}. */
+    DeliveryJob takenInMemory(String eventId, String type) {
+        var q = queued.stream().filter(d -> d.eventId().equals(eventId)).findFirst().orElseThrow();
+        return new DeliveryJob(q.tenant(), q.webhookId(), q.eventId(), q.messageId(), type, 1, 1, Trigger.INLINE, "{}", q.seq(), q.lease());
+    }
+
+    @Test
+    void aFirstAttemptRecordedBeforeItsDeliveryIsReadEndsAsOneRecordedAfter() throws Exception {
+        webhook("a", "wh_1");
+        for (DeliveryStatus status : List.of(DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)) {
+            String early = status.wireName() + "-early";
+            String late = status.wireName() + "-late";
+            // The engine's first attempt answers at once: its outcome is recorded before anything read the delivery.
+            stores.events().append(List.of(event("a", early, "x.y")), List.of()).get();
+            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, Optional.empty()), () -> { }).get();
+            // The same, recorded after a read of the pending delivery.
+            stores.events().append(List.of(event("a", late, "x.y")), List.of()).get();
+            assertThat(stores.deliveries().find("a", "wh_1", late).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+            stores.deliveries().record(outcome(takenInMemory(late, "x.y"), status, Optional.empty()), () -> { }).get();
+
+            var first = stores.deliveries().find("a", "wh_1", early).orElseThrow();
+            var second = stores.deliveries().find("a", "wh_1", late).orElseThrow();
+            assertThat(first.status()).isEqualTo(status);
+            assertThat(first.attempts()).isEqualTo(1);
+            assertThat(first).usingRecursiveComparison().comparingOnlyFields("status", "attempts", "nextAttemptAt", "lastStatusCode", "lastError",
+                    "createdAt", "updatedAt").isEqualTo(second);
+            assertThat(stores.deliveries().attempts("a", "wh_1", early)).singleElement()
+                    .satisfies(e -> assertThat(e.statusCode()).isEqualTo(stores.deliveries().attempts("a", "wh_1", late).getFirst().statusCode()));
+            // Recorded again (a retried write): counted once.
+            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, Optional.empty()), () -> { }).get();
+            assertThat(stores.deliveries().attempts("a", "wh_1", early)).hasSize(1);
+            assertThat(stores.deliveries().find("a", "wh_1", early).orElseThrow()).isEqualTo(first);
+        }
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
+                .as("nothing finished is left pending").isEmpty();
+        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.PENDING),
+                new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items()).isEmpty();
+    }
+
     @Test
     void finishedDeliveriesStayReadableWithTheirStatusAndCanBeRequeued() throws Exception {
         engineTakesNew.set(false);
