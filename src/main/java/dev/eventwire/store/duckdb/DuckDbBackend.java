@@ -39,11 +39,14 @@ public final class DuckDbBackend implements StoreBackend {
      * 1,024 waits up to 50 ms for more: nobody waits on an outcome's commit (the attempt's slot is free
      * once the response is in), so a drain writes hundreds of outcomes per commit instead of dozens, and
      * the writer spends its time on rows rather than on commits — at a steady 2,000 deliveries/s each commit
-     * cost about 30 ms of CPU, so fewer of them leave more of the cores to requests. Under a light load nothing waits,
-     * so an entity's next delivery (claimable once the previous outcome commits) is not held back; under a
-     * heavy one it waits up to this much longer.
+     * cost about 30 ms of CPU, so fewer of them leave more of the cores to requests. Between the two, a group
+     * of outcomes alone begins at least 50 ms after the group before: a transaction costs the writer about
+     * 12 ms of CPU however few outcomes it holds (a dozen statements and appenders), and at 200 events/s to
+     * two webhooks, groups of a few outcomes each kept it busy — 0.6 of a core, more than at 1,000 events/s.
+     * A claim or a read arriving meanwhile ends the wait. An entity's next delivery (claimable once the
+     * previous outcome commits) waits up to that much longer; with outcomes further apart nothing waits.
      */
-    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64);
+    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64, Duration.ofMillis(50));
 
     /** The ingest journal's folder in the data folder. */
     static final String JOURNAL_DIR = "ingest-journal";

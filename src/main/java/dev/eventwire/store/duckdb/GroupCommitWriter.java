@@ -78,11 +78,13 @@ public final class GroupCommitWriter implements AutoCloseable {
      * How long a group that has fewer than {@code target} pieces of work waits for more before it runs,
      * when the group before it had at least {@code busyFrom} (under a light load nothing waits). Each
      * commit and each statement has a fixed cost; under a heavy load work that nobody waits on
-     * (recorded outcomes) is cheaper in fewer, larger groups. {@link #NONE} for writers whose callers
-     * wait (ingest).
+     * (recorded outcomes) is cheaper in fewer, larger groups. And {@code pace}: a group of mergeable work
+     * alone (which nobody waits on) begins no sooner than this after the group before began, so a steady
+     * trickle of it is not written one transaction per piece; other work arriving meanwhile ends the wait.
+     * {@link #NONE} for writers whose callers wait (ingest).
      */
-    public record Fill(int target, java.time.Duration linger, int busyFrom) {
-        public static final Fill NONE = new Fill(1, java.time.Duration.ZERO, Integer.MAX_VALUE);
+    public record Fill(int target, java.time.Duration linger, int busyFrom, java.time.Duration pace) {
+        public static final Fill NONE = new Fill(1, java.time.Duration.ZERO, Integer.MAX_VALUE, java.time.Duration.ZERO);
     }
 
     /** One result per merged item, in order, and what to run on the writer thread once the commit is durable. */
@@ -223,6 +225,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void loop() {
         List<Task<?>> group = new ArrayList<>();
         int previousGroupSize = 0;
+        long previousStart = System.nanoTime() - fill.pace().toNanos();
         SlowCommits slowCommits = new SlowCommits(log, thread.getName());
         while (true) {
             try {
@@ -234,9 +237,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, maxGroupSize - 1);
-                if (group.size() < fill.target() && previousGroupSize >= fill.busyFrom()) awaitFill(group);
+                if (group.size() < fill.target()) {
+                    if (previousGroupSize >= fill.busyFrom()) awaitFill(group, System.nanoTime() + fill.linger().toNanos(), false);
+                    else if (onlyMergeable(group)) awaitFill(group, previousStart + fill.pace().toNanos(), true);
+                }
                 previousGroupSize = group.size();
                 long started = System.nanoTime();
+                previousStart = started;
                 lastAttemptNanos = started;
                 runGroup(group);
                 long nanos = System.nanoTime() - started;
@@ -254,17 +261,26 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Adds work arriving within the fill's linger, until the group reaches its target. */
-    private void awaitFill(List<Task<?>> group) throws InterruptedException {
-        long deadline = System.nanoTime() + fill.linger().toNanos();
+    /**
+     * Adds work arriving until {@code deadline}, until the group reaches its target; with
+     * {@code untilAwaited}, also until work that is not mergeable (somebody waits for it) comes.
+     */
+    private void awaitFill(List<Task<?>> group, long deadline, boolean untilAwaited) throws InterruptedException {
         while (group.size() < fill.target() && !stopping) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return;
             Task<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
             if (next == null) return;
+            int from = group.size();
             group.add(next);
             queue.drainTo(group, maxGroupSize - group.size());
+            if (untilAwaited && !onlyMergeable(group.subList(from, group.size()))) return;
         }
+    }
+
+    private static boolean onlyMergeable(List<Task<?>> tasks) {
+        for (Task<?> task : tasks) if (task.batchable == null) return false;
+        return true;
     }
 
     /**

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A writer with a fill waits for more work only under a heavy load, and runs as soon as the group is
- * full; under a light load every piece of work commits at once. The linger is ten seconds, far beyond
+ * full; under a light load every piece of work commits at once; a trickle of mergeable work is paced
+ * until work somebody waits for comes. The linger is ten seconds, far beyond
  * what either case may take, so a wrong wait shows as a timeout rather than as a slow test.
  */
 class GroupCommitWriterFillTest {
@@ -49,10 +50,47 @@ class GroupCommitWriterFillTest {
         }
     }
 
+    @Test
+    void aTrickleOfMergeableWorkIsPacedAndWorkSomebodyWaitsForEndsTheWait() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir);
+             GroupCommitWriter writer = started(database, new GroupCommitWriter.Fill(1000, LONG_LINGER, Integer.MAX_VALUE, LONG_LINGER))) {
+            TransactionNumber kind = new TransactionNumber(writer);
+            long first = writer.submitBatchable(kind, null).get(5, TimeUnit.SECONDS);
+            List<CompletableFuture<Long>> trickle = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                trickle.add(writer.submitBatchable(kind, null));
+                Thread.sleep(20); // without the pace each would commit alone
+            }
+            assertThat(trickle).as("paced: none committed yet").noneMatch(CompletableFuture::isDone);
+            long awaited = writer.submit(c -> writer.transaction()).get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(trickle.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertThat(trickle.stream().map(CompletableFuture::join).distinct().toList()).as("the trickle's transactions")
+                    .containsExactly(first + 1);
+            assertThat(awaited).as("the awaited work ended the wait and went in the same transaction").isEqualTo(first + 1);
+        }
+    }
+
+    /** Mergeable work answering with the number of the transaction it ran in. */
+    private record TransactionNumber(GroupCommitWriter writer)
+            implements GroupCommitWriter.Batchable<Long>, GroupCommitWriter.BatchKind<Long> {
+        @Override
+        public GroupCommitWriter.BatchKind<Long> kind() {
+            return this;
+        }
+
+        @Override
+        public GroupCommitWriter.BatchResult<Long> runAll(java.sql.Connection connection, List<? extends GroupCommitWriter.Batchable<Long>> items) {
+            return new GroupCommitWriter.BatchResult<>(java.util.Collections.nCopies(items.size(), writer.transaction()), () -> { });
+        }
+    }
+
     /** A writer whose groups wait for 10 pieces of work once the group before had {@code busyFrom}. */
     private static GroupCommitWriter started(DuckDbDatabase database, int busyFrom) {
-        GroupCommitWriter writer = new GroupCommitWriter(database, "test-writer", 100, new GroupCommitWriter.Fill(10, LONG_LINGER, busyFrom),
-                CommitObserver.NONE);
+        return started(database, new GroupCommitWriter.Fill(10, LONG_LINGER, busyFrom, Duration.ZERO));
+    }
+
+    private static GroupCommitWriter started(DuckDbDatabase database, GroupCommitWriter.Fill fill) {
+        GroupCommitWriter writer = new GroupCommitWriter(database, "test-writer", 100, fill, CommitObserver.NONE);
         writer.start();
         return writer;
     }
