@@ -158,16 +158,20 @@ final class IngestJournal implements AutoCloseable {
         try {
             fillZeros(Math.max(needed, before + PREALLOCATE_BYTES));
         } catch (IOException noRoomAhead) {
-            current.truncate(before);
-            allocated = before;
+            cutBackTo(before);
             try {
                 fillZeros(needed);
             } catch (IOException full) {
-                current.truncate(before);
-                allocated = before;
+                cutBackTo(before);
                 throw full;
             }
         }
+    }
+
+    /** Gives back what a failed write ahead took of the disk. */
+    private void cutBackTo(long size) throws IOException {
+        current.truncate(size);
+        allocated = size;
     }
 
     private void fillZeros(long upTo) throws IOException {
