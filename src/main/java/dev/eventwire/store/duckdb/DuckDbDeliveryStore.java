@@ -184,24 +184,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         long upTo = Math.max(loggedUpTo, atLeast);
         if (upTo <= writtenUpTo) return null;
         String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
-        try (Statement st = c.createStatement()) {
-            List<Long> missing = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT DISTINCT CAST(split_part(fan_out, ' ', 1) AS BIGINT)" + range)) {
-                while (rs.next()) if (!webhookSets.containsKey(rs.getLong(1))) missing.add(rs.getLong(1));
-            }
-            if (!missing.isEmpty()) {
-                try (ResultSet rs = st.executeQuery("SELECT id, webhooks FROM fan_out_sets WHERE id IN ("
-                        + missing.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ")")) {
-                    while (rs.next()) webhookSets.put(rs.getLong(1), rs.getString(2).split(","));
-                }
-            }
+        try (Statement st = c.createStatement(); Statement sets = c.createStatement()) {
             long lease = initialLease.toNanos() / 1000;
             try (ResultSet rs = st.executeQuery("SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, fan_out" + range);
                  DuckDBAppender appender = ((DuckDBConnection) c).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
                 while (rs.next()) {
                     FanOutRecord record = FanOutRecord.parse(rs.getString(8));
-                    String[] webhooks = webhookSets.get(record.setId());
-                    if (webhooks == null) throw new SQLException("the event log names webhook set " + record.setId() + ", which it does not hold");
+                    String[] webhooks = webhookSet(sets, record.setId());
                     long eventSeq = rs.getLong(1);
                     long receivedMicros = rs.getLong(6);
                     long from = rs.getLong(7);
@@ -219,6 +208,22 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         }
         writtenUpTo = upTo;
         return () -> committedUpTo = Math.max(committedUpTo, upTo);
+    }
+
+    /**
+     * The webhooks of a set the event log names, read from the log on first use. A set is known from the
+     * events that name it (a new one from the commit that logged them), so it is looked up only then —
+     * not by a query of every transaction.
+     */
+    private String[] webhookSet(Statement lookup, long setId) throws SQLException {
+        String[] cached = webhookSets.get(setId);
+        if (cached != null) return cached;
+        try (ResultSet rs = lookup.executeQuery("SELECT webhooks FROM fan_out_sets WHERE id = " + setId)) {
+            if (!rs.next()) throw new SQLException("the event log names webhook set " + setId + ", which it does not hold");
+            String[] webhooks = rs.getString(1).split(",");
+            webhookSets.put(setId, webhooks);
+            return webhooks;
+        }
     }
 
     /** Waits until the deliveries of every event logged so far are written, so a read sees them. */
