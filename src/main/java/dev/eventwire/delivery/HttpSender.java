@@ -151,12 +151,23 @@ public final class HttpSender implements AutoCloseable {
         private final CompletableFuture<AttemptResult> future;
         private final Runnable sendAgain;
         private final ByteBuffer kept = ByteBuffer.allocate(MAX_RESPONSE_BYTES);
+        /**
+         * The status of the response line the receiver sent, 0 until one arrived. Jetty gives a response it
+         * could not parse a status of its own (505 for a line that is not HTTP, 400 for a bad one), which the
+         * receiver never sent.
+         */
+        private volatile int answered;
 
         /** {@code sendAgain}: how to resend once after a stale connection; null on the second try. */
         CappedListener(long start, CompletableFuture<AttemptResult> future, Runnable sendAgain) {
             this.start = start;
             this.future = future;
             this.sendAgain = sendAgain;
+        }
+
+        @Override
+        public void onBegin(Response response) {
+            answered = response.getStatus();
         }
 
         @Override
@@ -173,17 +184,16 @@ public final class HttpSender implements AutoCloseable {
             long millis = millisSince(start);
             String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
             Response response = result.getResponse();
-            int status = response == null ? 0 : response.getStatus();
+            int status = answered;
             // A status line means the receiver answered; a failure while reading the rest of the body
             // does not change what it answered.
-            if (status > 0) future.complete(classify(response, body, millis));
+            if (status > 0) future.complete(classify(status, response, body, millis));
             else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis)) sendAgain.run();
             else future.complete(new AttemptResult.Failed(Optional.empty(), describe(result.getFailure()), body, millis));
         }
     }
 
-    static AttemptResult classify(Response response, String body, long millis) {
-        int status = response.getStatus();
+    static AttemptResult classify(int status, Response response, String body, long millis) {
         if (status >= 200 && status < 300) return new AttemptResult.Delivered(status, body, millis);
         if (status == 410) return new AttemptResult.Gone(status, body, millis);
         if (status == 429 || status == 503) {
@@ -218,6 +228,9 @@ public final class HttpSender implements AutoCloseable {
         if (root instanceof EgressDeniedException) return root.getMessage();
         if (root instanceof java.net.ConnectException) return "connection failed: " + safe(root);
         if (root instanceof javax.net.ssl.SSLException) return "TLS error: " + safe(root);
+        if (root instanceof org.eclipse.jetty.http.HttpException bad) {
+            return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + bad.getReason().toLowerCase(java.util.Locale.ROOT));
+        }
         return root.getClass().getSimpleName() + ": " + safe(root);
     }
 

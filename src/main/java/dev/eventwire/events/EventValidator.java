@@ -26,11 +26,16 @@ public final class EventValidator {
     static final int MAX_DATA_BYTES = 256 * 1024;
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     /** Numbers in data are kept as written; beyond this many digits on either side of the point they are refused. */
-    static final int MAX_NUMBER_DIGITS = 1000;
+    public static final int MAX_NUMBER_DIGITS = 1000;
     private static final Set<String> FIELDS = Set.of("event_id", "event_type", "occurred_at", "entity_id", "data");
 
     /** The event types Eventwire writes itself (a dead delivery, a disabled or recovered webhook). */
     public static final String RESERVED_PREFIX = "eventwire.";
+    /**
+     * The start of those events' ids, which derive from what happened: an event a client posted under such
+     * an id first would take the place of the service's own (a dead delivery's alert never sent).
+     */
+    public static final String RESERVED_ID_PREFIX = "evw_";
 
     private final Json json;
     private final Ids ids;
@@ -72,6 +77,8 @@ public final class EventValidator {
             return invalid("invalid_type", "event_id must be a string.", "event_id", null);
         } else if (!EVENT_ID.matcher(idNode.textValue()).matches()) {
             return invalid("invalid_format", "event_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "event_id", null);
+        } else if (!reservedTypesAllowed && idNode.textValue().startsWith(RESERVED_ID_PREFIX)) {
+            return invalid("reserved_event_id", "event ids starting with " + RESERVED_ID_PREFIX + " are Eventwire's own events' ids; choose another.", "event_id", null);
         } else {
             eventId = idNode.textValue();
         }
@@ -156,7 +163,8 @@ public final class EventValidator {
     }
 
     /** An event Eventwire itself writes into a tenant's log (operational events); built from trusted values, so not checked. */
-    public NewEvent own(String tenant, String eventId, String eventType, Optional<String> entityId, Instant at, ObjectNode data) {
+    public NewEvent own(String tenant, String eventId, String eventType, Optional<String> entityId, Instant when, ObjectNode data) {
+        Instant at = when.truncatedTo(ChronoUnit.MICROS); // as a client's: the store keeps microseconds
         return new NewEvent(tenant, eventId, eventType, entityId, at, at, data, canonicalBody(eventId, eventType, entityId, at, data));
     }
 
@@ -172,10 +180,12 @@ public final class EventValidator {
     }
 
 
-    /** A number with more than {@link #MAX_NUMBER_DIGITS} digits before or after the point. */
     private static boolean isHugeNumber(JsonNode node) {
-        if (!node.isNumber()) return false;
-        java.math.BigDecimal d = node.decimalValue();
+        return node.isNumber() && exceedsDigits(node.decimalValue());
+    }
+
+    /** Whether a number has more than {@link #MAX_NUMBER_DIGITS} digits before or after the point. */
+    public static boolean exceedsDigits(java.math.BigDecimal d) {
         return d.scale() > MAX_NUMBER_DIGITS || (long) d.precision() - d.scale() > MAX_NUMBER_DIGITS;
     }
 

@@ -76,6 +76,8 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.routes.before("/v1/*", ctx -> {
+                UrlEscapes.requireValid(ctx.req().getRequestURI(), ctx.queryString());
+                refuseDeclaredOversize(ctx);
                 authenticate(ctx, keys);
                 requireJsonBody(ctx);
                 budget.reserve(ctx);
@@ -130,6 +132,19 @@ public final class HttpServer implements AutoCloseable {
         boolean adminPath = ctx.path().startsWith("/v1/admin/") || ctx.path().equals("/v1/admin");
         if (adminPath) ApiKeys.requireAdmin(principal);
         ctx.attribute(Requests.PRINCIPAL, principal);
+    }
+
+    /**
+     * A client that sent {@code Expect: 100-continue} with a body declared larger than the limit is refused
+     * before it is told to send the body. (A client already sending its body is answered once the limit is
+     * read: refused at once, the connection would close under a body still arriving, and the client would
+     * lose the answer to the reset.)
+     */
+    private static void refuseDeclaredOversize(Context ctx) {
+        String expect = ctx.header("Expect");
+        if (expect != null && expect.strip().equalsIgnoreCase("100-continue") && ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new ApiException(413, "body_too_large", "The request body is larger than 5 MiB.", null);
+        }
     }
 
     /** Bodies are JSON: a request that declares another media type is refused (415) rather than guessed at. */

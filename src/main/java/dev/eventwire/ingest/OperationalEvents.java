@@ -77,7 +77,7 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
                     data.put("attempts", d.record().attempt());
                     d.record().error().ifPresent(e -> data.put("last_error", e));
                     // One per death: a delivery retried by hand after it died can die again, at a later attempt.
-                    toAppend.add(validator.own(d.record().tenant(), "evw_dead_" + d.record().messageId() + "_" + d.record().attempt(), PREFIX + "delivery.dead",
+                    toAppend.add(validator.own(d.record().tenant(), EventValidator.RESERVED_ID_PREFIX + "dead_" + d.record().messageId() + "_" + d.record().attempt(), PREFIX + "delivery.dead",
                             Optional.of(d.record().webhookId()), d.record().attemptedAt(), data));
                 }
                 case DeliveryEffect.WebhookDisabled w -> {
@@ -88,14 +88,14 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
                     data.put("webhook_id", w.webhookId());
                     data.put("reason", w.reason());
                     data.put("failing_since", w.failingSince().toString());
-                    toAppend.add(validator.own(w.tenant(), "evw_disabled_" + w.webhookId() + "_" + w.at().toEpochMilli(), PREFIX + "webhook.disabled",
+                    toAppend.add(validator.own(w.tenant(), EventValidator.RESERVED_ID_PREFIX + "disabled_" + w.webhookId() + "_" + w.at().toEpochMilli(), PREFIX + "webhook.disabled",
                             Optional.of(w.webhookId()), w.at(), data));
                 }
                 case DeliveryEffect.WebhookRecovered r -> {
                     ObjectNode data = json.mapper().createObjectNode();
                     data.put("webhook_id", r.webhookId());
                     data.put("failing_since", r.failingSince().toString());
-                    toAppend.add(validator.own(r.tenant(), "evw_recovered_" + r.webhookId() + "_" + r.at().toEpochMilli(), PREFIX + "webhook.recovered",
+                    toAppend.add(validator.own(r.tenant(), EventValidator.RESERVED_ID_PREFIX + "recovered_" + r.webhookId() + "_" + r.at().toEpochMilli(), PREFIX + "webhook.recovered",
                             Optional.of(r.webhookId()), r.at(), data));
                 }
             }

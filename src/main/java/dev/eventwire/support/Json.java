@@ -18,6 +18,8 @@ public final class Json {
     static final int MAX_NESTING = 200;
     static final int MAX_NUMBER_CHARACTERS = 2100;
     private final ObjectMapper mapper;
+    /** Reads what this service stored: the same settings, without the limit on a number's length that guards requests. */
+    private final ObjectMapper stored;
 
     public Json() {
         JsonMapper.Builder builder = JsonMapper.builder()
@@ -34,6 +36,10 @@ public final class Json {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
                 .maxNumberLength(MAX_NUMBER_CHARACTERS).build());
         mapper.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+        this.stored = mapper.copy();
+        // A value an earlier version let through must not keep the service from starting.
+        stored.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
+                .maxNumberLength(Integer.MAX_VALUE).build());
     }
 
     public ObjectMapper mapper() {
@@ -50,6 +56,9 @@ public final class Json {
             return node;
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(e) + ": " + plain(e.getOriginalMessage()), null);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // A decimal whose exponent is beyond what a decimal number can hold at all, such as 1e-2147483648.
+            throw new ApiException(422, "number_out_of_range", "A number's exponent is out of range.", null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +111,7 @@ public final class Json {
 
     public JsonNode read(String json) {
         try {
-            return mapper.readTree(json);
+            return stored.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored JSON is unreadable", e);
         }

@@ -25,7 +25,13 @@ public final class FiltersCodec {
         this.json = json;
     }
 
+    /** Filters a request gave, validated. */
     public WebhookFilters read(JsonNode node) {
+        return read(node, true);
+    }
+
+    /** {@code fromRequest}: false for stored filters, which an earlier version may have let through with longer numbers. */
+    private WebhookFilters read(JsonNode node, boolean fromRequest) {
         if (node == null || node.isNull()) return WebhookFilters.NONE;
         if (!node.isObject()) throw ApiException.invalid("invalid_type", "filters must be an object.", "filters");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -54,6 +60,12 @@ public final class FiltersCodec {
             if (!min.isNumber()) throw ApiException.invalid("invalid_type", "min_amount must be a number.", "filters.min_amount");
             if (min.decimalValue().abs().compareTo(MAX_MIN_AMOUNT) > 0) {
                 throw ApiException.invalid("number_out_of_range", "min_amount must be between -1e15 and 1e15.", "filters.min_amount");
+            }
+            // As numbers in event data: a value such as 1e-100000 would be written out in full wherever the
+            // webhook is stored and shown.
+            if (fromRequest && EventValidator.exceedsDigits(min.decimalValue())) {
+                throw ApiException.invalid("number_out_of_range", "min_amount may have at most " + EventValidator.MAX_NUMBER_DIGITS
+                        + " digits after the decimal point.", "filters.min_amount");
             }
             minAmount = Optional.of(min.decimalValue());
         }
@@ -91,6 +103,6 @@ public final class FiltersCodec {
     }
 
     public WebhookFilters readString(String text) {
-        return read(json.read(text));
+        return read(json.read(text), false);
     }
 }

@@ -52,7 +52,7 @@ public final class WebhookService {
         Instant now = now();
         Optional<Double> rateLimit = rateLimit(body);
         Webhook webhook = new Webhook(ids.timeOrdered("wh_"), tenant, url, description, filters, newSecret(), Optional.empty(), true,
-                Optional.empty(), now, now, rateLimit, body.has("ordering") ? ordering(body) : Ordering.NONE);
+                Optional.empty(), now, now, rateLimit, body.hasNonNull("ordering") ? ordering(body) : Ordering.NONE);
         if (!store.insert(webhook, maxPerTenant, () -> registry.put(webhook))) {
             throw new ApiException(409, "limit_reached", "This tenant already has " + maxPerTenant + " webhooks, the most it may have; delete one first.", null);
         }

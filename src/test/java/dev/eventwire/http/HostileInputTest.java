@@ -220,4 +220,76 @@ class HostileInputTest {
             assertThat(again.withKey(key).get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue()).isEqualByComparingTo(live);
         }
     }
+
+    /** The status line and body of a request sent as raw bytes: what a strict HTTP client cannot send at all. */
+    private static String raw(TestServer server, String head) throws Exception {
+        URI base = URI.create(server.baseUrl());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                    String text = answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    if (text.contains("\r\n\r\n") && text.contains("}")) break; // a status line, headers and an error body
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what arrived in 5 s is the answer
+            }
+            return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void whatASecondOutsideReviewBrokeIsRefusedAndHurtsNobodyElse() throws Exception {
+        String key;
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            ApiClient globex = server.tenant("globex");
+            key = acme.key();
+            // A threshold with more decimals than event data may have was stored written out in full: the
+            // webhook could not be read back, and the server no longer started. Longer still, the writer
+            // failed and turned every tenant's events away.
+            for (String min : new String[]{"1e-2200", "1e-100000", "1E-999999999"}) {
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":" + min + "}}"),
+                        422, "number_out_of_range", "filters.min_amount");
+                assertThat(globex.post("/v1/events", "{\"event_type\":\"order.created\"}").status()).as("another tenant, meanwhile").isEqualTo(202);
+            }
+            String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":1e-1000}}").json().get("id").asText();
+            assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"min_amount\":1e-1001}}"), 422, "number_out_of_range", "filters.min_amount");
+            // Exponents beyond what a decimal can hold at all.
+            for (String n : new String[]{"1e-2147483648", "1e9999999999", "0e-2147483649"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"n\":" + n + "}}"), 422, "number_out_of_range", null);
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":" + n + "}"), 422, "number_out_of_range", null);
+            }
+            // Event ids of Eventwire's own events: posting one first would have suppressed the alert it names.
+            assertRefused(acme.post("/v1/events", "{\"event_id\":\"evw_dead_msg_1_4\",\"event_type\":\"a.b\"}"), 422, "reserved_event_id", "event_id");
+            // Hosts that only some resolvers read as loopback; ordering null is absent, as other optional fields.
+            for (String url : new String[]{"http://2130706433/h", "http://0177.0.0.2/h", "http://0x7f.0.0.1/h", "http://127.000.0.1/h"}) {
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}"), 422, "invalid_url", "url");
+            }
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/o\",\"ordering\":null}").json().get("ordering").asText()).isEqualTo("none");
+
+            // Malformed percent-escapes: refused, not a server error and not a filter silently dropped.
+            String auth = "Authorization: Bearer " + key + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+            for (String target : new String[]{"/v1/events/%u0041", "/v1/webhooks/wh_%ud800", "/v1/events?event_type=%ZZ&limit=1",
+                    "/v1/webhooks/" + id + "/deliveries?status=%ZZdead", "/v1/metrics/revenue?window=%ZZ", "/v1/events?limit=%ud800"}) {
+                String answer = raw(server, "GET " + target + " HTTP/1.1\r\n" + auth + "\r\n");
+                assertThat(answer).as(target).startsWith("HTTP/1.1 400").contains("\"bad_request\"").doesNotContain("Exception");
+            }
+            // A body declared beyond the limit is refused before the client is told to send it.
+            String oversize = raw(server, "POST /v1/events HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 999999999\r\n"
+                    + "Expect: 100-continue\r\n\r\n");
+            assertThat(oversize).startsWith("HTTP/1.1 413").contains("\"body_too_large\"").doesNotContain("100 Continue");
+            assertThat(globex.get("/v1/events?limit=100").json().get("events").size()).isEqualTo(3);
+        }
+        try (TestServer again = TestServer.start(dir)) {
+            ApiClient acme = again.withKey(key);
+            assertThat(acme.get("/v1/webhooks").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/webhooks").json().get("webhooks").size()).isEqualTo(2);
+        }
+    }
 }

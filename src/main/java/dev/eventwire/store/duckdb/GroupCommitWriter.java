@@ -372,13 +372,25 @@ public final class GroupCommitWriter implements AutoCloseable {
         return e instanceof SQLException && message.contains("conflict");
     }
 
+    /**
+     * A failure of the database or the disk says the store cannot write (so /health and every writer's
+     * callers are told); a piece of work failing on its own — run alone, the others committed — is that
+     * work's error, and only its caller hears of it.
+     */
     private void fail(Task<?> task, Exception e) {
-        if (e instanceof ApiException || e instanceof StoreUnavailableException) {
+        if (e instanceof ApiException || e instanceof StoreUnavailableException || !isStoreFailure(e)) {
             task.future.completeExceptionally(e);
         } else {
             failing(e);
             task.future.completeExceptionally(new StoreUnavailableException("store write failed: " + e.getMessage(), e));
         }
+    }
+
+    private static boolean isStoreFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) return true;
+        }
+        return false;
     }
 
     /** The number of the transaction open on the writer thread; only meaningful there. */

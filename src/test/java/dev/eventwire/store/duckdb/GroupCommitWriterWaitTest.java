@@ -68,4 +68,56 @@ class GroupCommitWriterWaitTest {
             assertThat(writer.submit(c -> ran.incrementAndGet()).get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
     }
+
+    /**
+     * A piece of work that fails on its own (a value it cannot encode, a bug) fails only its caller: the
+     * rest of its group commits, and the writer is not reported as unable to write — which would have
+     * turned every other tenant's requests away.
+     */
+    @Test
+    void aPieceOfWorkFailingOnItsOwnFailsOnlyItsCaller() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir);
+             GroupCommitWriter writer = new GroupCommitWriter(database, "test-writer", 100, CommitObserver.NONE)) {
+            writer.runNow(c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE things (n INTEGER)");
+                }
+                return null;
+            });
+            writer.start();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Object> first = writer.submit(c -> {
+                holding.countDown();
+                Latches.awaitRelease(release, Duration.ofSeconds(5));
+                return null;
+            });
+            assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Object>> good = new ArrayList<>();
+            for (int i = 0; i < 3; i++) good.add(writer.submit(c -> insert(c)));
+            CompletableFuture<Object> bad = writer.submit(c -> {
+                insert(c);
+                throw new IllegalStateException("value cannot be written as JSON");
+            });
+            for (int i = 0; i < 3; i++) good.add(writer.submit(c -> insert(c)));
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Object> f : good) f.get(5, TimeUnit.SECONDS);
+            assertThat(bad).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(IllegalStateException.class).isNotInstanceOf(StoreUnavailableException.class);
+            assertThat(writer.problem()).as("the store itself writes").isEmpty();
+            assertThat(writer.submit(c -> {
+                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM things")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }).get(5, TimeUnit.SECONDS)).as("the six good pieces, nothing of the bad one").isEqualTo(6);
+        }
+    }
+
+    private static Object insert(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            return st.executeUpdate("INSERT INTO things VALUES (1)");
+        }
+    }
 }

@@ -1,0 +1,31 @@
+package dev.eventwire.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Requests are held to the number-length limit; what the service stored is always read back. */
+class JsonTest {
+    private final Json json = new Json();
+    private final String longNumber = "{\"min_amount\":0." + "0".repeat(2199) + "1}";
+
+    @Test
+    void aRequestWithANumberBeyondTheLimitIsRefusedButStoredJsonWithOneIsRead() {
+        assertThatThrownBy(() -> json.parse(longNumber.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThat(json.read(longNumber).get("min_amount").decimalValue().scale()).isEqualTo(2200);
+    }
+
+    @Test
+    void anExponentNoDecimalCanHoldIsARefusalNotAServerError() {
+        for (String n : new String[]{"1e-2147483648", "1e9999999999", "-1.5e-3000000000"}) {
+            assertThatThrownBy(() -> json.parse(("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8))).as(n)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(422);
+                        assertThat(e.code()).isEqualTo("number_out_of_range");
+                    });
+        }
+    }
+}
