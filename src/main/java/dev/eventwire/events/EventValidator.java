@@ -78,7 +78,7 @@ public final class EventValidator {
         } else if (!EVENT_ID.matcher(idNode.textValue()).matches()) {
             return invalid("invalid_format", "event_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "event_id", null);
         } else if (!reservedTypesAllowed && idNode.textValue().startsWith(RESERVED_ID_PREFIX)) {
-            return invalid("reserved_event_id", "event ids starting with " + RESERVED_ID_PREFIX + " are Eventwire's own events' ids; choose another.", "event_id", null);
+            return invalid("reserved_event_id", "event ids starting with " + RESERVED_ID_PREFIX + " are Eventwire's own events' ids; choose another.", "event_id", submittedId);
         } else {
             eventId = idNode.textValue();
         }

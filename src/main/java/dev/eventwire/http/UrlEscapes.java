@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Refuses a request whose path or query string holds a malformed percent-escape ({@code %ZZ}, the
- * non-standard {@code %u0041}, bytes that are not UTF-8). Left to the framework, such a path parameter
+ * non-standard {@code %u0041}, bytes that are not UTF-8), or a query parameter given twice. Left to the framework, such a path parameter
  * failed deep inside a route, and such a query parameter was dropped without a word — a filter silently
  * ignored widens what a list returns.
  */
@@ -18,10 +18,26 @@ final class UrlEscapes {
     private UrlEscapes() {
     }
 
-    /** Throws 400 when the raw (still escaped) path or query string is malformed. */
+    /**
+     * Throws 400 when the raw (still escaped) path or query string is malformed, or the query string gives
+     * a parameter twice (which one counts would be a guess: the first was taken, silently).
+     */
     static void requireValid(String rawPath, String rawQuery) {
-        Optional<String> problem = problem(rawPath).map(p -> "The path " + p).or(() -> problem(rawQuery).map(p -> "The query string " + p));
+        Optional<String> problem = problem(rawPath).map(p -> "The path " + p).or(() -> problem(rawQuery).map(p -> "The query string " + p))
+                .or(() -> repeated(rawQuery).map(name -> "The query parameter '" + name + "' is given more than once."));
         if (problem.isPresent()) throw new ApiException(400, "bad_request", problem.get(), null);
+    }
+
+    /** The first parameter name the (well-escaped) query string gives twice. */
+    private static Optional<String> repeated(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) return Optional.empty();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) continue;
+            String name = java.net.URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+            if (!seen.add(name)) return Optional.of(name.length() > 64 ? name.substring(0, 64) + "…" : name);
+        }
+        return Optional.empty();
     }
 
     /** What is wrong with the escapes of {@code raw}, or empty when they are well formed UTF-8. */

@@ -54,6 +54,33 @@ public final class WebhookRows {
         else ps.setNull(from + 2, Types.BIGINT);
     }
 
+    /**
+     * A change of a webhook's state, applied only while the row is still as it was read (its
+     * {@code updated_us} unchanged) and not deleted: two changes that read the same state cannot both
+     * apply, so neither is lost under the other. Bound by {@link #bindUpdate}.
+     */
+    public static final String CONDITIONAL_UPDATE = "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, "
+            + "updated_us = ?, secret = ?, previous_secret = ?, previous_valid_until_us = ?, rate_limit = ?, ordering = ?, "
+            // Switched back on by its owner: the run of failures that may have disabled it is over.
+            + "failing_since_us = CASE WHEN active THEN failing_since_us ELSE NULL END WHERE id = ? AND updated_us = ? AND NOT deleted";
+
+    /** Removes a webhook not removed yet; parameters: the time, the id. */
+    public static final String DELETE = "UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ? AND NOT deleted";
+
+    public static void bindUpdate(PreparedStatement ps, Webhook w, java.time.Instant readAt, FiltersCodec filters) throws SQLException {
+        ps.setString(1, w.url());
+        ps.setString(2, w.description().orElse(null));
+        ps.setString(3, filters.writeString(w.filters()));
+        ps.setBoolean(4, w.active());
+        ps.setString(5, w.disabledReason().orElse(null));
+        ps.setLong(6, Micros.of(w.updatedAt()));
+        bindSecrets(ps, 7, w);
+        bindRateLimit(ps, 10, w);
+        bindOrdering(ps, 11, w);
+        ps.setString(12, w.id());
+        ps.setLong(13, Micros.of(readAt));
+    }
+
     /** Runs a query of webhook rows with string parameters. */
     public static List<Webhook> query(Connection c, FiltersCodec filters, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -76,6 +76,10 @@ public final class FiltersCodec {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw ApiException.invalid("invalid_type", field + " must be an array of strings.", field);
         if (node.size() > MAX_ENTRIES) throw ApiException.invalid("invalid_length", field + " holds at most " + MAX_ENTRIES + " entries.", field);
+        if (node.isEmpty()) {
+            // An empty list reads as "match nothing" to some and "no filter" to others: it would widen the webhook to every event.
+            throw ApiException.invalid("invalid_length", field + " must hold at least one entry; leave it out to match every event.", field);
+        }
         List<String> out = new ArrayList<>();
         for (JsonNode item : node) {
             if (!item.isTextual()) throw ApiException.invalid("invalid_type", field + " must be an array of strings.", field);

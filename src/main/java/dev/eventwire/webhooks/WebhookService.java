@@ -61,7 +61,40 @@ public final class WebhookService {
 
     public Webhook update(String tenant, String id, JsonNode body) {
         JsonFields.requireObject(body, PATCH_FIELDS);
-        Webhook current = get(tenant, id);
+        return change(tenant, id, current -> patched(current, body));
+    }
+
+    /** A webhook's new state and whether the change stops it (its pending deliveries are parked). */
+    private record Change(Webhook webhook, boolean stops) {
+    }
+
+    /** How many times a change is read and applied again after others came first before it gives up (409). */
+    static final int MAX_CHANGE_TRIES = 8;
+
+    /**
+     * Reads the webhook, works out its new state and saves it if nobody changed it meanwhile; otherwise
+     * reads it again. Two requests changing one webhook at once both apply, one after the other: neither
+     * answers 200 with a change the other then overwrites, and none brings back a webhook deleted meanwhile.
+     */
+    private Webhook change(String tenant, String id, java.util.function.Function<Webhook, Change> how) {
+        for (int tried = 1; ; tried++) {
+            Webhook current = get(tenant, id);
+            Change change = how.apply(current);
+            Webhook next = change.webhook();
+            if (store.update(next, current.updatedAt(), change.stops(), () -> registry.put(next))) return next;
+            if (tried == MAX_CHANGE_TRIES) {
+                throw new ApiException(409, "conflict", "The webhook kept changing under other requests; retry.", null);
+            }
+        }
+    }
+
+    /** A time for a change of {@code current}: now, and always after its last change, so that each change is told from the one before. */
+    private Instant stamp(Webhook current) {
+        Instant now = now();
+        return now.isAfter(current.updatedAt()) ? now : current.updatedAt().plus(1, ChronoUnit.MICROS);
+    }
+
+    private Change patched(Webhook current, JsonNode body) {
         String url = body.has("url") ? JsonFields.text(body, "url") : current.url();
         if (body.has("url")) checkUrl(url);
         Optional<String> description = body.has("description") ? description(body) : current.description();
@@ -78,10 +111,8 @@ public final class WebhookService {
         Optional<String> reason = active ? Optional.empty() : current.active() ? Optional.of("deactivated by a client") : current.disabledReason();
         Optional<Double> rateLimit = body.has("rate_limit") ? rateLimit(body) : current.rateLimit();
         Ordering ordering = body.has("ordering") ? ordering(body) : current.ordering();
-        Webhook updated = current.withUpdate(url, description, filters, active, reason, now()).withRateLimit(rateLimit).withOrdering(ordering);
-        boolean deactivated = current.active() && !active;
-        store.update(updated, deactivated, () -> registry.put(updated));
-        return updated;
+        Webhook updated = current.withUpdate(url, description, filters, active, reason, stamp(current)).withRateLimit(rateLimit).withOrdering(ordering);
+        return new Change(updated, current.active() && !active);
     }
 
     /** {@code ordering}: "none" or "entity". */
@@ -125,11 +156,11 @@ public final class WebhookService {
                 overlap = parsed.get();
             }
         }
-        Webhook current = get(tenant, id);
-        Instant now = now();
-        Webhook rotated = current.withRotatedSecret(newSecret(), now.plus(overlap), now);
-        store.update(rotated, false, () -> registry.put(rotated));
-        return rotated;
+        java.time.Duration previousValidFor = overlap;
+        return change(tenant, id, current -> {
+            Instant at = stamp(current);
+            return new Change(current.withRotatedSecret(newSecret(), at.plus(previousValidFor), at), false);
+        });
     }
 
     private String newSecret() {
@@ -138,8 +169,9 @@ public final class WebhookService {
 
     public void delete(String tenant, String id) {
         Webhook current = get(tenant, id);
-        Webhook removed = current.withUpdate(current.url(), current.description(), current.filters(), false, Optional.of("deleted"), now());
-        store.delete(removed, () -> registry.remove(removed));
+        Webhook removed = current.withUpdate(current.url(), current.description(), current.filters(), false, Optional.of("deleted"), stamp(current));
+        // Removed meanwhile by another request: this one did not remove it.
+        if (!store.delete(removed, () -> registry.remove(removed))) throw ApiException.notFound("Webhook");
     }
 
     /** A webhook of this tenant; another tenant's id is 404, like one that does not exist. */

@@ -16,11 +16,16 @@ public interface WebhookStore {
      */
     boolean insert(Webhook webhook, int maxPerTenant, Runnable afterCommit);
 
-    /** Saves new state; when the webhook stops being active, its pending deliveries become dead ("webhook removed"). */
-    void update(Webhook webhook, boolean parkPending, Runnable afterCommit);
+    /**
+     * Saves new state, provided the stored webhook is still the one read (its {@code updated_at} is still
+     * {@code readAt}) and not deleted; false, with nothing changed and {@code afterCommit} not run, when
+     * another change came first. When the webhook stops being active, its pending deliveries become dead
+     * ("webhook removed").
+     */
+    boolean update(Webhook webhook, java.time.Instant readAt, boolean parkPending, Runnable afterCommit);
 
-    /** Removes the webhook; its pending deliveries become dead ("webhook removed"). */
-    void delete(Webhook webhook, Runnable afterCommit);
+    /** Removes the webhook; its pending deliveries become dead ("webhook removed"). False when it was already removed. */
+    boolean delete(Webhook webhook, Runnable afterCommit);
 
     Optional<Webhook> find(String tenant, String id);
 

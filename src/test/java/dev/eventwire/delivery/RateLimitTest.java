@@ -81,4 +81,19 @@ class RateLimitTest {
             Receiver.await(() -> receiver.received().size() == 3, Duration.ofSeconds(5), "the two held back, once the limit is gone");
         }
     }
+
+    /** A limit raised, rather than removed, applies as quickly: the next send is spaced by the new rate. */
+    @Test
+    void raisingARateLimitReleasesWhatTheOldOneHeldBackWithinASecondOrTwo() {
+        try (Receiver receiver = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/raised") + "\",\"rate_limit\":0.001}").json().get("id").asText();
+            for (int i = 1; i <= 2; i++) assertThat(acme.post("/v1/events", "{\"event_id\":\"r" + i + "\",\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            Receiver.await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "the first delivery");
+            assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":5}").status()).isEqualTo(200);
+            for (int i = 3; i <= 5; i++) assertThat(acme.post("/v1/events", "{\"event_id\":\"r" + i + "\",\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            Receiver.await(() -> receiver.received().size() == 5, Duration.ofSeconds(5), "the four held back, at the raised rate");
+        }
+    }
 }

@@ -246,6 +246,7 @@ class HostileInputTest {
     @Test
     void whatASecondOutsideReviewBrokeIsRefusedAndHurtsNobodyElse() throws Exception {
         String key;
+        String id;
         try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
             ApiClient globex = server.tenant("globex");
@@ -258,7 +259,7 @@ class HostileInputTest {
                         422, "number_out_of_range", "filters.min_amount");
                 assertThat(globex.post("/v1/events", "{\"event_type\":\"order.created\"}").status()).as("another tenant, meanwhile").isEqualTo(202);
             }
-            String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":1e-1000}}").json().get("id").asText();
+            id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":1e-1000}}").json().get("id").asText();
             assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"min_amount\":1e-1001}}"), 422, "number_out_of_range", "filters.min_amount");
             // Exponents beyond what a decimal can hold at all.
             for (String n : new String[]{"1e-2147483648", "1e9999999999", "0e-2147483649"}) {
@@ -272,11 +273,15 @@ class HostileInputTest {
                 assertRefused(acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}"), 422, "invalid_url", "url");
             }
             assertThat(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/o\",\"ordering\":null}").json().get("ordering").asText()).isEqualTo("none");
+            // An empty filter list would have widened the webhook to every event.
+            assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/e\",\"filters\":{\"event_types\":[]}}"), 422, "invalid_length", "filters.event_types");
+            assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"entity_ids\":[]}}"), 422, "invalid_length", "filters.entity_ids");
 
             // Malformed percent-escapes: refused, not a server error and not a filter silently dropped.
             String auth = "Authorization: Bearer " + key + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
             for (String target : new String[]{"/v1/events/%u0041", "/v1/webhooks/wh_%ud800", "/v1/events?event_type=%ZZ&limit=1",
-                    "/v1/webhooks/" + id + "/deliveries?status=%ZZdead", "/v1/metrics/revenue?window=%ZZ", "/v1/events?limit=%ud800"}) {
+                    "/v1/webhooks/" + id + "/deliveries?status=%ZZdead", "/v1/metrics/revenue?window=%ZZ", "/v1/events?limit=%ud800", "/v1/metrics/revenue?window=1h&window=5m",
+                    "/v1/events?event_type=a.b&event%5Ftype=zzz"}) {
                 String answer = raw(server, "GET " + target + " HTTP/1.1\r\n" + auth + "\r\n");
                 assertThat(answer).as(target).startsWith("HTTP/1.1 400").contains("\"bad_request\"").doesNotContain("Exception");
             }
@@ -290,6 +295,7 @@ class HostileInputTest {
             ApiClient acme = again.withKey(key);
             assertThat(acme.get("/v1/webhooks").status()).isEqualTo(200);
             assertThat(acme.get("/v1/webhooks").json().get("webhooks").size()).isEqualTo(2);
+            assertThat(acme.get("/v1/webhooks/" + id).body()).as("the threshold at the limit, kept exactly").contains("\"min_amount\":0." + "0".repeat(999) + "1}");
         }
     }
 }

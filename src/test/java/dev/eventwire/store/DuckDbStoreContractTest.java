@@ -47,7 +47,7 @@ class DuckDbStoreContractTest extends StoreContractTest {
         stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();
         clock.advance(LEASE.plusSeconds(1));
         dev.eventwire.delivery.DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
-        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), true,
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), w.updatedAt(), true,
                 () -> stores.registry().remove(w));
         var delivered = outcome(job, dev.eventwire.delivery.DeliveryStatus.DELIVERED, Optional.empty());
         stores.deliveries().record(delivered, () -> { }).get();
@@ -69,7 +69,7 @@ class DuckDbStoreContractTest extends StoreContractTest {
     void deliveriesAcknowledgedButNotYetInTheDeliveryFileAreWrittenAtTheNextStart() throws Exception {
         webhook("a", "wh_1");
         Webhook ordered = webhook("a", "wh_2").withOrdering(dev.eventwire.webhooks.Ordering.ENTITY);
-        stores.webhooks().update(ordered, false, () -> stores.registry().put(ordered));
+        stores.webhooks().update(ordered, ordered.updatedAt(), false, () -> stores.registry().put(ordered));
         NewEvent ofEntity = new NewEvent("a", "e2", "x.y", Optional.of("E"), clock.instant(), clock.instant(), json.mapper().createObjectNode(),
                 "{\"event_id\":\"e2\",\"event_type\":\"x.y\",\"entity_id\":\"E\",\"data\":{}}");
         stores.events().append(List.of(event("a", "e1", "x.y"), ofEntity), List.of()).get();

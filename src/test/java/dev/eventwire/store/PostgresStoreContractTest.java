@@ -113,10 +113,10 @@ class PostgresStoreContractTest extends StoreContractTest {
         Webhook mine = w.withUpdate("https://example.com/mine", w.description(), w.filters(), true, Optional.empty(), clock.instant());
         Webhook theirs = w.withUpdate("https://example.com/theirs", w.description(), w.filters(), true, Optional.empty(), clock.instant());
         try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
-            stores.webhooks().update(mine, false, () -> {
+            stores.webhooks().update(mine, w.updatedAt(), false, () -> {
                 // Committed, not yet in this replica's registry: another replica changes the webhook after it,
                 // and this replica's background refresh (every 250 ms) has time to run before the late update.
-                other.webhooks().update(theirs, false, () -> { });
+                other.webhooks().update(theirs, mine.updatedAt(), false, () -> { });
                 pause(Duration.ofMillis(700));
                 stores.registry().put(mine);
             });

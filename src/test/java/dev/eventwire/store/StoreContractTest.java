@@ -304,7 +304,7 @@ abstract class StoreContractTest {
         Webhook w = webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "a.b"), event("a", "e2", "a.b")), List.of()).get();
         assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).as("not dead yet").isFalse();
-        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), true,
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), w.updatedAt(), true,
                 () -> stores.registry().remove(w));
         var parked = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
         assertThat(parked.status()).isEqualTo(DeliveryStatus.DEAD);
@@ -518,7 +518,7 @@ abstract class StoreContractTest {
     @Test
     void anEntityOrderedWebhookGetsOneDeliveryPerEntityAtATimeInOrder() throws Exception {
         Webhook w = webhook("a", "wh_ordered").withOrdering(dev.eventwire.webhooks.Ordering.ENTITY);
-        stores.webhooks().update(w, false, () -> stores.registry().put(w));
+        stores.webhooks().update(w, w.updatedAt(), false, () -> stores.registry().put(w));
         stores.events().append(List.of(ofEntity("x1", "X"), ofEntity("x2", "X"), ofEntity("y1", "Y"), event("a", "u1", "x.y")), List.of()).get();
         stores.events().append(List.of(ofEntity("x3", "X")), List.of()).get();
         clock.advance(LEASE.plusSeconds(1)); // the unordered one was handed over inline; let its lease lapse
@@ -559,7 +559,7 @@ abstract class StoreContractTest {
         Instant now = clock.instant();
         Webhook changed = w.withRotatedSecret("whsec_UHJldmlvdXNseU5ld1NlY3JldEZvclRlc3Rpbmcx", now.plus(Duration.ofHours(24)), now)
                 .withRateLimit(Optional.of(12.5)).withOrdering(dev.eventwire.webhooks.Ordering.ENTITY);
-        stores.webhooks().update(changed, false, () -> stores.registry().put(changed));
+        stores.webhooks().update(changed, w.updatedAt(), false, () -> stores.registry().put(changed));
         Webhook stored = stores.webhooks().find("a", "wh_1").orElseThrow();
         assertThat(stored.secret()).isEqualTo("whsec_UHJldmlvdXNseU5ld1NlY3JldEZvclRlc3Rpbmcx");
         assertThat(stored.previousSecret()).hasValueSatisfying(p -> {
@@ -571,5 +571,33 @@ abstract class StoreContractTest {
         assertThat(stored.rateLimit()).contains(12.5);
         assertThat(stored.ordering()).isEqualTo(dev.eventwire.webhooks.Ordering.ENTITY);
         assertThat(stores.webhooks().loadActive()).extracting(Webhook::rateLimit).containsExactly(Optional.of(12.5));
+    }
+
+    /**
+     * A change saved over state another change replaced meanwhile, or over a removed webhook, is refused
+     * (nothing changes, nothing runs after it): two requests that read the same state cannot both apply,
+     * and none brings a removed webhook back into the fan-out.
+     */
+    @Test
+    void aChangeOverStateChangedOrRemovedMeanwhileIsRefused() {
+        Webhook w = webhook("a", "wh_1");
+        clock.advance(Duration.ofSeconds(1));
+        Webhook first = w.withUpdate("https://example.com/first", Optional.of("first"), w.filters(), true, Optional.empty(), clock.instant());
+        Webhook second = w.withUpdate(w.url(), Optional.of("second"), w.filters(), true, Optional.empty(), clock.instant().plusNanos(1000));
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        assertThat(stores.webhooks().update(first, w.updatedAt(), false, ran::incrementAndGet)).isTrue();
+        assertThat(stores.webhooks().update(second, w.updatedAt(), false, ran::incrementAndGet)).as("read before the first was saved").isFalse();
+        assertThat(ran.get()).isEqualTo(1);
+        assertThat(stores.webhooks().find("a", "wh_1").orElseThrow().description()).contains("first");
+
+        clock.advance(Duration.ofSeconds(1));
+        Webhook removed = first.withUpdate(first.url(), first.description(), first.filters(), false, Optional.of("deleted"), clock.instant());
+        assertThat(stores.webhooks().delete(removed, ran::incrementAndGet)).isTrue();
+        assertThat(stores.webhooks().delete(removed, ran::incrementAndGet)).as("removed already").isFalse();
+        Webhook revived = first.withUpdate(first.url(), first.description(), first.filters(), true, Optional.empty(), clock.instant());
+        assertThat(stores.webhooks().update(revived, removed.updatedAt(), false, ran::incrementAndGet)).as("over a removed webhook").isFalse();
+        assertThat(ran.get()).isEqualTo(2);
+        assertThat(stores.webhooks().find("a", "wh_1")).isEmpty();
+        assertThat(stores.webhooks().loadActive()).isEmpty();
     }
 }

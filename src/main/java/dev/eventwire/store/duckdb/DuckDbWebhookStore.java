@@ -77,39 +77,32 @@ public final class DuckDbWebhookStore implements WebhookStore {
     }
 
     @Override
-    public void update(Webhook w, boolean parkPending, Runnable afterCommit) {
-        Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE webhooks SET url = ?, description = ?, filters = ?, active = ?, disabled_reason = ?, updated_us = ?, secret = ?, "
-                            + "previous_secret = ?, previous_valid_until_us = ?, rate_limit = ?, ordering = ?, "
-                            // Switched back on by its owner: the run of failures that may have disabled it is over.
-                            + "failing_since_us = CASE WHEN active THEN failing_since_us ELSE NULL END WHERE id = ?")) {
-                bindState(ps, 1, w);
-                ps.setBoolean(4, w.active());
-                ps.setString(5, w.disabledReason().orElse(null));
-                ps.setLong(6, Micros.of(w.updatedAt()));
-                WebhookRows.bindSecrets(ps, 7, w);
-                WebhookRows.bindRateLimit(ps, 10, w);
-                WebhookRows.bindOrdering(ps, 11, w);
-                ps.setString(12, w.id());
-                ps.executeUpdate();
+    public boolean update(Webhook w, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
+        boolean applied = Awaits.await(writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement(WebhookRows.CONDITIONAL_UPDATE)) {
+                WebhookRows.bindUpdate(ps, w, readAt, filters);
+                return ps.executeUpdate() > 0;
             }
-            return null;
-        }, n -> afterCommit.run()));
-        if (parkPending) Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
+        }, done -> {
+            if (done) afterCommit.run();
+        }));
+        if (applied && parkPending) Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
+        return applied;
     }
 
     @Override
-    public void delete(Webhook w, Runnable afterCommit) {
-        Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ?")) {
+    public boolean delete(Webhook w, Runnable afterCommit) {
+        boolean applied = Awaits.await(writer.submit(c -> {
+            try (PreparedStatement ps = c.prepareStatement(WebhookRows.DELETE)) {
                 ps.setLong(1, Micros.of(w.updatedAt()));
                 ps.setString(2, w.id());
-                ps.executeUpdate();
+                return ps.executeUpdate() > 0;
             }
-            return null;
-        }, n -> afterCommit.run()));
-        Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
+        }, done -> {
+            if (done) afterCommit.run();
+        }));
+        if (applied) Awaits.await(parking.parkWebhook(w.id(), Micros.of(w.updatedAt())));
+        return applied;
     }
 
     @Override

@@ -33,13 +33,13 @@ final class SyncedWebhookStore implements WebhookStore {
     }
 
     @Override
-    public void update(Webhook webhook, boolean parkPending, Runnable afterCommit) {
-        store.update(webhook, parkPending, () -> sync.afterLocalChange(afterCommit));
+    public boolean update(Webhook webhook, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
+        return store.update(webhook, readAt, parkPending, () -> sync.afterLocalChange(afterCommit));
     }
 
     @Override
-    public void delete(Webhook webhook, Runnable afterCommit) {
-        store.delete(webhook, () -> sync.afterLocalChange(afterCommit));
+    public boolean delete(Webhook webhook, Runnable afterCommit) {
+        return store.delete(webhook, () -> sync.afterLocalChange(afterCommit));
     }
 
     @Override
