@@ -3,8 +3,9 @@ package dev.eventwire.delivery;
 /**
  * Spaces one webhook's attempts to a rate: each send takes the slot one interval after the previous
  * send's. A lane that fell behind (a pause of the process, a slow claim) may catch up on at most
- * {@link #CATCH_UP} of lost time (or one interval, if longer), so the rate holds over seconds without
- * bursts. The interval is the current rate's, so a limit raised or removed applies to the very next
+ * {@link #CATCH_UP} of lost time, so the rate holds over seconds without bursts — and a slow rate's
+ * lane, idle for a while, does not send two at once (catching up a whole interval, as it once could, put
+ * two sends of a one-per-second limit a millisecond apart). The interval is the current rate's, so a limit raised or removed applies to the very next
  * send — not once the spacing of the old one has run out (after a limit of one per 1,000 s, that was
  * 1,000 s later). Not thread-safe: the lane's lock guards it.
  */
@@ -26,7 +27,7 @@ final class RatePacer {
     void sent(double perSecond, long nowNanos) {
         long interval = interval(perSecond);
         lastSlotNanos = lastSlotNanos == Long.MIN_VALUE ? nowNanos
-                : Math.max(lastSlotNanos + interval, nowNanos - Math.max(interval, CATCH_UP));
+                : Math.max(lastSlotNanos + interval, nowNanos - CATCH_UP);
     }
 
     /** Bounded, so that no rate, however small, overflows the clock arithmetic. */
