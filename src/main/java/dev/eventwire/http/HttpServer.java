@@ -44,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
         ApiKeys keys = new ApiKeys(auth);
         // While the disk is full every write is refused: a line per refused request would flood the log.
         QuietWarnings storeUnavailable = new QuietWarnings(log, java.time.Duration.ofSeconds(10));
+        QueryParameters documented = QueryParameters.shipped();
         this.app = Javalin.create(config -> {
             // Every route as the router has it, so the OpenAPI document can be checked against the real thing.
             List<io.javalin.event.HandlerMetaInfo> gets = new java.util.ArrayList<>();
@@ -82,6 +83,11 @@ public final class HttpServer implements AutoCloseable {
                 requireJsonBody(ctx);
                 budget.reserve(ctx);
                 readBody(ctx);
+            });
+            // Once the route is known (and the caller authenticated): a parameter it does not take is refused.
+            config.routes.beforeMatched("/v1/*", ctx -> {
+                io.javalin.router.Endpoint route = ctx.endpoints().matchedHttpEndpoint();
+                if (route != null) documented.requireKnown(ctx.method().name(), route.path, ctx.queryParamMap().keySet());
             });
             config.routes.after("/v1/*", budget::release);
             for (RouteGroup group : groups) group.register(config.routes);

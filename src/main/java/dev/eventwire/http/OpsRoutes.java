@@ -31,7 +31,7 @@ final class OpsRoutes implements RouteGroup {
         routes.get("/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openapi));
     }
 
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = OpsRoutes.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException(name + " is missing from the jar");
             return in.readAllBytes();

@@ -44,6 +44,10 @@ public final class ApiClient {
         return send(request(path).GET());
     }
 
+    public Response head(String path) {
+        return send(request(path).HEAD());
+    }
+
     public Response delete(String path) {
         return send(request(path).DELETE());
     }

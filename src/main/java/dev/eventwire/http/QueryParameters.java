@@ -1,0 +1,90 @@
+package dev.eventwire.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventwire.support.ApiException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The query parameters each route takes, read from the OpenAPI document the server ships, and the check
+ * that refuses any other. A mistyped filter ({@code event_typ=order.created}) used to be ignored, and
+ * the list came back unfiltered, which looks like an answer; now it is 400 {@code unknown_parameter}
+ * naming the parameter and what the route takes. The document is the one list: a route that reads a
+ * parameter it does not document refuses it, so the two cannot drift apart unnoticed.
+ */
+final class QueryParameters {
+    private final Map<String, Set<String>> byOperation;
+
+    private QueryParameters(Map<String, Set<String>> byOperation) {
+        this.byOperation = byOperation;
+    }
+
+    /** The parameters of the document shipped in the jar and served at {@code GET /openapi.json}. */
+    static QueryParameters shipped() {
+        return fromOpenApi(OpsRoutes.resource(OpsRoutes.OPENAPI_RESOURCE));
+    }
+
+    /** Reads the parameters of every operation of an OpenAPI 3 document ({@code $ref}s to components followed). */
+    static QueryParameters fromOpenApi(byte[] document) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(document);
+            JsonNode components = root.path("components").path("parameters");
+            Map<String, Set<String>> out = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> paths = root.path("paths").fields(); paths.hasNext(); ) {
+                Map.Entry<String, JsonNode> path = paths.next();
+                Set<String> shared = names(path.getValue().path("parameters"), components);
+                for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                    Map.Entry<String, JsonNode> op = ops.next();
+                    if (op.getKey().equals("parameters")) continue;
+                    Set<String> names = new LinkedHashSet<>(shared);
+                    names.addAll(names(op.getValue().path("parameters"), components));
+                    out.put(key(op.getKey(), path.getKey()), Collections.unmodifiableSet(names));
+                }
+            }
+            return new QueryParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the OpenAPI document cannot be read", e);
+        }
+    }
+
+    private static Set<String> names(JsonNode parameters, JsonNode components) {
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode p : parameters) {
+            JsonNode resolved = p.has("$ref") ? components.path(p.get("$ref").asText().replaceFirst("^.*/", "")) : p;
+            if (resolved.path("in").asText().equals("query")) out.add(resolved.path("name").asText());
+        }
+        return out;
+    }
+
+    private static String key(String method, String pathTemplate) {
+        return method.toUpperCase(java.util.Locale.ROOT) + " " + pathTemplate;
+    }
+
+    /** What the operation takes, in the document's order; empty when the document does not describe it (such a route is not checked). */
+    Optional<Set<String>> of(String method, String pathTemplate) {
+        String m = method.equalsIgnoreCase("HEAD") ? "GET" : method;
+        return Optional.ofNullable(byOperation.get(key(m, pathTemplate)));
+    }
+
+    /** Throws 400 {@code unknown_parameter} for the first query parameter the operation does not take. */
+    void requireKnown(String method, String pathTemplate, Set<String> given) {
+        Optional<Set<String>> allowed = of(method, pathTemplate);
+        if (allowed.isEmpty()) return;
+        for (String name : new TreeSet<>(given)) {
+            if (allowed.get().contains(name)) continue;
+            String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+            String takes = allowed.get().isEmpty() ? "this route takes no query parameters."
+                    : "this route takes: " + String.join(", ", allowed.get()) + ".";
+            throw new ApiException(400, "unknown_parameter", "Unknown query parameter '" + shown + "'; " + takes, shown);
+        }
+    }
+}
