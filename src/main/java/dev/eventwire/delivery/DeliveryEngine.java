@@ -64,10 +64,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final EngineSettings settings;
     private final DeliveryObserver observer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    /** Deliveries queued or in flight in this process; bounded by the lanes' capacity. */
-    /** Every delivery this process holds, queued in a lane or in flight, with the lease it holds it under. */
-    private final Map<DeliveryKey, DeliveryJob> inMemory = new ConcurrentHashMap<>();
+    /**
+     * Every delivery this process holds, queued in a lane or in flight, with when its lease ends as far as
+     * this process knows (set when it is taken, moved on by each renewal the store confirms); bounded by
+     * the lanes' capacity.
+     */
+    private final Map<DeliveryKey, Held> inMemory = new ConcurrentHashMap<>();
     private Instant nextRenewal = Instant.MIN;
+    /** Deliveries dropped unsent because their lease ended here; the poller gives back any lease still theirs. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<DeliveryJob> lostLeases = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Body characters of the deliveries waiting in lanes (not yet sent). */
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
@@ -167,6 +172,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     @Override
     public void committed(List<NewEvent> accepted, List<RejectedEvent> rejected, List<QueuedDelivery> deliveries) {
         if (deliveries.isEmpty()) return;
+        // The ingest commit set the lease a moment ago; counted from now it ends a little later than it does.
+        Instant leaseUntil = clock.instant().plus(settings.lease());
         Map<String, NewEvent> events = new HashMap<>();
         for (NewEvent e : accepted) events.put(e.tenant() + '\u0000' + e.eventId(), e);
         List<DeliveryJob> overflow = new ArrayList<>();
@@ -179,7 +186,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             }
             NewEvent e = events.get(d.tenant() + '\u0000' + d.eventId());
             DeliveryJob job = new DeliveryJob(d.tenant(), d.webhookId(), d.eventId(), d.messageId(), e.eventType(), 1, 1, Trigger.INLINE, e.body(), d.seq(), d.lease());
-            if (!running || !dispatch(job)) {
+            if (!running || !dispatch(job, leaseUntil)) {
                 lane(d.webhookId()).markBacklogged();
                 overflow.add(job);
             }
@@ -195,9 +202,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         return lanes.computeIfAbsent(webhookId, Lane::new);
     }
 
-    /** Puts a job in its lane; false when the lane is full (the caller gives its lease back). */
-    private boolean dispatch(DeliveryJob job) {
-        if (inMemory.putIfAbsent(job.key(), job) != null) return true; // already queued or in flight here
+    /** Puts a job, leased until {@code leaseUntil}, in its lane; false when the lane is full (the caller gives its lease back). */
+    private boolean dispatch(DeliveryJob job, Instant leaseUntil) {
+        Held before = inMemory.putIfAbsent(job.key(), new Held(job, leaseUntil));
+        if (before != null) {
+            // Already queued or in flight here. Claimed again under a new lease (this process's own lease had
+            // lapsed, a replica back from a pause): the new token is the one its outcome must carry.
+            if (before.job().lease() != job.lease()) inMemory.replace(job.key(), before, new Held(job, leaseUntil));
+            return true;
+        }
         if (lane(job.webhookId()).offer(job)) return true;
         inMemory.remove(job.key());
         return false;
@@ -398,7 +411,30 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
     }
 
-    private void attempt(Lane lane, DeliveryJob job) {
+    private void attempt(Lane lane, DeliveryJob queued) {
+        Held held = inMemory.get(queued.key());
+        if (leaseLost(held)) {
+            // Sent now, it would go out a second time: another replica has taken it, or may any moment.
+            lane.slotFreed();
+            if (held == null || inMemory.remove(queued.key(), held)) {
+                // A renewal may have extended the lease in the store while it ended here: give it back, so
+                // whoever claims next (this process included) need not wait for it to lapse again.
+                if (held != null) lostLeases.add(held.job());
+                observer.leaseLost();
+                wakeUp();
+            } else {
+                // This process claimed it again meanwhile, under a fresh lease: that claim found it queued
+                // here and left it to this lane, so it goes back in.
+                Held fresh = inMemory.get(queued.key());
+                if (fresh != null && !lane.offer(fresh.job()) && inMemory.remove(queued.key(), fresh)) {
+                    lostLeases.add(fresh.job());
+                    wakeUp();
+                }
+            }
+            return;
+        }
+        // The lease it is held under now (a claim may have renewed the token since it was queued).
+        DeliveryJob job = held == null ? queued : held.job();
         Optional<Webhook> webhook = registry.active(job.webhookId());
         if (webhook.isEmpty()) {
             // Removing a webhook parks its pending deliveries in the same transaction; this catches one
@@ -416,6 +452,18 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", HttpSender.millisSince(started));
             record(job, webhook.get(), r, now);
         }, callbacks);
+    }
+
+    /**
+     * Whether the job's lease has ended, or ends too soon for a renewal to come first, by what this process
+     * knows: a replica paused (SIGSTOP, a frozen VM) or cut off from the database past its lease would
+     * otherwise send everything its lanes held when it resumed — deliveries the other replicas had taken
+     * over and sent meanwhile. Renewals come every third of a lease, so a lease held normally always has more
+     * than a third left. Only where leases can be taken over; a single owner's never are.
+     */
+    private boolean leaseLost(Held held) {
+        if (!store.leasesCanBeTakenOver()) return false;
+        return held == null || !clock.instant().plus(settings.lease().dividedBy(3)).isBefore(held.leaseUntil());
     }
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {
@@ -462,6 +510,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private void pollLoop() {
         while (running) {
             try {
+                releaseLostLeases();
                 boolean more = pollOnce();
                 kickWaitingLanes(); // a safety net: no lane waits longer than one poll for a free slot
                 renewLeasesIfDue();
@@ -488,12 +537,24 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * now, so a delivery that waits in a slow lane longer than a lease is not taken over (and sent again)
      * by another replica meanwhile. A lease that is no longer ours stays as it is.
      */
+    private void releaseLostLeases() {
+        List<DeliveryJob> lost = new ArrayList<>();
+        for (DeliveryJob job; (job = lostLeases.poll()) != null; ) lost.add(job);
+        if (!lost.isEmpty()) store.releaseLeases(lost).join();
+    }
+
     private void renewLeasesIfDue() {
         Instant now = clock.instant();
         if (now.isBefore(nextRenewal)) return;
         nextRenewal = now.plus(settings.lease().dividedBy(3));
         if (inMemory.isEmpty()) return;
-        store.renewLeases(List.copyOf(inMemory.values()), now.plus(settings.lease()));
+        List<DeliveryJob> held = inMemory.values().stream().map(Held::job).toList();
+        Instant until = now.plus(settings.lease());
+        store.renewLeases(held, until).thenAccept(renewed -> {
+            for (DeliveryJob job : held) {
+                if (renewed.contains(job.seq())) inMemory.computeIfPresent(job.key(), (key, h) -> h.job() == job ? new Held(job, until) : h);
+            }
+        });
     }
 
     /**
@@ -509,7 +570,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         observer.claimed(claim.jobs().size());
         List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
-            if (!dispatch(job)) overflow.add(job);
+            if (!dispatch(job, now.plus(settings.lease()))) overflow.add(job);
         }
         if (!overflow.isEmpty()) store.releaseLeases(overflow);
         boolean more = false;
@@ -580,5 +641,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
         sender.close();
         callbacks.close();
+    }
+
+    /** A delivery this process holds and when its lease ends, as far as this process knows. */
+    private record Held(DeliveryJob job, Instant leaseUntil) {
     }
 }

@@ -14,4 +14,8 @@ public interface DeliveryObserver {
     /** The poller asked the store for due work and got {@code deliveries} of it (zero too). */
     default void claimed(int deliveries) {
     }
+
+    /** A delivery held in memory was not sent because its lease had ended or was about to (replicas only). */
+    default void leaseLost() {
+    }
 }

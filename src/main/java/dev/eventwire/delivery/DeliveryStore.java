@@ -42,8 +42,21 @@ public interface DeliveryStore {
      */
     CompletableFuture<Void> releaseLeases(Collection<DeliveryJob> jobs);
 
-    /** Extends the leases of deliveries this process still holds to {@code until}; one no longer held under the job's lease stays as it is. */
-    CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until);
+    /**
+     * Extends the leases of deliveries this process still holds to {@code until}; one no longer held under
+     * the job's lease stays as it is. Completes with the sequence numbers of the deliveries whose lease now
+     * runs to {@code until}.
+     */
+    CompletableFuture<java.util.Set<Long>> renewLeases(Collection<DeliveryJob> jobs, Instant until);
+
+    /**
+     * Whether a lease this process holds can lapse while it still holds the delivery in memory, and the
+     * delivery then be taken by another: true for a store shared by replicas (a replica paused or cut off
+     * from the database past its lease). A single-owner store releases leases only at its own start.
+     */
+    default boolean leasesCanBeTakenOver() {
+        return false;
+    }
 
     /**
      * At start, the leases this process left behind when it last stopped are given up: a single-owner

@@ -34,6 +34,7 @@ public final class DeliveryMeters implements DeliveryObserver {
     private final Counter finishedDead;
     private final Counter claims;
     private final Counter claimedDeliveries;
+    private final Counter leasesLost;
     private final Timer latency;
 
     public DeliveryMeters(Telemetry telemetry, Clock clock) {
@@ -49,6 +50,9 @@ public final class DeliveryMeters implements DeliveryObserver {
                 .register(telemetry.registry());
         this.claimedDeliveries = Counter.builder("eventwire.delivery.claimed")
                 .description("Deliveries taken from the store by claims (retries, backlogs, work left by another process)")
+                .register(telemetry.registry());
+        this.leasesLost = Counter.builder("eventwire.delivery.leases.lost")
+                .description("Deliveries held in memory and not sent because their lease had ended (a replica paused or cut off from the database); another replica sends them")
                 .register(telemetry.registry());
         this.latency = Timer.builder("eventwire.delivery.latency")
                 .description("From the event's acceptance to the receiver's 2xx answer, retries included")
@@ -88,6 +92,11 @@ public final class DeliveryMeters implements DeliveryObserver {
     public void claimed(int deliveries) {
         claims.increment();
         claimedDeliveries.increment(deliveries);
+    }
+
+    @Override
+    public void leaseLost() {
+        leasesLost.increment();
     }
 
     private static Duration nonNegative(Duration d) {

@@ -53,6 +53,27 @@ class BadDatabaseConfigTest {
     }
 
     @Test
+    void aDatabaseThatAcceptsConnectionsButNeverAnswers() throws Exception {
+        // A hung server, or a path that drops packets after the handshake: the start once waited for ever.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            long started = System.nanoTime();
+            Run run = serve("postgresql://eventwire:s3cret@127.0.0.1:" + silent.getLocalPort() + "/events");
+            assertOneClearLine(run);
+            assertThat(run.output()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:" + silent.getLocalPort());
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("how long the start waited").isLessThan(java.time.Duration.ofSeconds(30));
+            acceptor.interrupt();
+        }
+    }
+
+    @Test
     void aUserTheDatabaseDoesNotKnow() throws Exception {
         String url = postgres.freshDatabase().replace("postgres:postgres@", "nobody:wrong@");
         Run run = serve(url);

@@ -10,11 +10,8 @@ import dev.eventwire.support.Json;
 import dev.eventwire.webhooks.FiltersCodec;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +29,7 @@ class CachedReadRaceTest {
     Path dir;
 
     /** A fixed clock that, once armed, runs an ingest the moment it is next read — as a concurrent one would land. */
-    private static final class LandingClock extends Clock {
+    private static final class LandingClock extends dev.eventwire.support.UtcClock {
         private final Instant at;
         private final AtomicReference<Runnable> landing = new AtomicReference<>();
 
@@ -45,16 +42,6 @@ class CachedReadRaceTest {
             Runnable land = landing.getAndSet(null);
             if (land != null) land.run();
             return at;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 

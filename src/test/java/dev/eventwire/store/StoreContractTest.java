@@ -316,6 +316,36 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aDeliveryThatReachedItsReceiverWhileItsWebhookWasRemovedIsDeliveredNotDead() throws Exception {
+        engineTakesNew.set(false);
+        Webhook w = webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "a.b"), event("a", "e2", "a.b")), List.of()).get();
+        List<DeliveryJob> inFlight = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(inFlight).hasSize(2);
+        // Deactivated while both attempts are out: parked dead, "webhook removed".
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), false, Optional.of("paused"), clock.instant()), w.updatedAt(), true,
+                () -> stores.registry().remove(w));
+        clock.advance(Duration.ofSeconds(1));
+        DeliveryJob e1 = inFlight.stream().filter(j -> j.eventId().equals("e1")).findFirst().orElseThrow();
+        DeliveryJob e2 = inFlight.stream().filter(j -> j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(e1, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        stores.deliveries().record(outcome(e2, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(5))), () -> { }).get();
+
+        var delivered = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
+        assertThat(delivered.status()).as("the receiver answered 200").isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(delivered.lastStatusCode()).contains(200);
+        assertThat(delivered.lastError()).isEmpty();
+        var parked = stores.deliveries().find("a", "wh_1", "e2").orElseThrow();
+        assertThat(parked.status()).as("a failed attempt leaves it parked").isEqualTo(DeliveryStatus.DEAD);
+        assertThat(parked.lastError()).contains("webhook removed");
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).as("the attempt is logged").hasSize(1);
+        // Recovering the webhook's dead deliveries sends again only the one that never arrived.
+        stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), true, Optional.empty(), clock.instant()),
+                stores.webhooks().find("a", "wh_1").orElseThrow().updatedAt(), false, () -> stores.registry().put(w));
+        assertThat(stores.deliveries().recover("a", "wh_1", clock.instant().minusSeconds(60), clock.instant())).isEqualTo(1);
+    }
+
+    @Test
     void deliveriesTheEngineCannotTakeAreClaimableAtOnceOldestFirstWithinEachWebhooksRoom() throws Exception {
         engineTakesNew.set(false);
         webhook("a", "wh_big");

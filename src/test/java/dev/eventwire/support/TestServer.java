@@ -38,7 +38,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A replica named {@code replica} on the PostgreSQL database at {@code databaseUrl}, reaching receivers on loopback. */
     public static TestServer replica(Path dataDir, String databaseUrl, String replica) {
-        return withLoopbackReceivers(dataDir, Clock.systemUTC(),
+        return replica(dataDir, databaseUrl, replica, Clock.systemUTC());
+    }
+
+    /** A replica as above whose clock is {@code clock}. */
+    public static TestServer replica(Path dataDir, String databaseUrl, String replica, Clock clock) {
+        return withLoopbackReceivers(dataDir, clock,
                 c -> c.withStorage(new dev.eventwire.ServeConfig.Storage(java.util.Optional.of(databaseUrl), replica)));
     }
 

@@ -456,9 +456,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
-    public CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
-        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+    public CompletableFuture<java.util.Set<Long>> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(java.util.Set.of());
         long[] seqs = jobs.stream().mapToLong(DeliveryJob::seq).toArray();
+        // This process is the store's only owner: whatever it holds, it still holds.
+        java.util.Set<Long> held = java.util.Arrays.stream(seqs).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
         return writer.submitUnordered(c -> {
             try (DuckDBAppender ap = ((DuckDBConnection) c).createAppender("temp", "main", "renew_stage")) {
                 for (long seq : seqs) ap.beginRow().append(seq).endRow();
@@ -468,7 +470,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         + "WHERE delivery_queue.seq = s.seq AND delivery_queue.lease_until_us IS NOT NULL");
                 st.execute("DELETE FROM renew_stage");
             }
-            return null;
+            return held;
         });
     }
 
@@ -572,10 +574,16 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                                 + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq", latest, log);
                     }
                     if (!latest.isEmpty()) {
-                        // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. Its
-                        // state stays; the attempt is still counted and logged. Duplicates of a recorded outcome
-                        // match nothing here either.
-                        moveToLog(st, "UPDATE delivery_history h SET attempts = s.attempt FROM outcomes_stage s"
+                        // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. The
+                        // attempt is counted and logged; one the receiver answered with a 2xx makes it delivered
+                        // (dead, a recover would send it again), any other outcome leaves it parked. Duplicates of a
+                        // recorded outcome match nothing here either.
+                        String arrived = "(s.status = 'delivered' AND h.last_error = " + SqlLiterals.string(WEBHOOK_REMOVED) + ")";
+                        moveToLog(st, "UPDATE delivery_history h SET attempts = s.attempt, "
+                                + "status = CASE WHEN " + arrived + " THEN s.status ELSE h.status END, "
+                                + "last_status_code = CASE WHEN " + arrived + " THEN s.last_status_code ELSE h.last_status_code END, "
+                                + "last_error = CASE WHEN " + arrived + " THEN NULL ELSE h.last_error END, "
+                                + "updated_us = CASE WHEN " + arrived + " THEN s.updated_us ELSE h.updated_us END FROM outcomes_stage s"
                                 + " WHERE h.seq = s.seq AND h.attempts < s.attempt" + seqRange("h", lo, hi) + " RETURNING h.seq", latest, log);
                     }
                     st.execute("DELETE FROM outcomes_stage");

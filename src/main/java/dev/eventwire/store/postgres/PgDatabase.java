@@ -22,10 +22,21 @@ public final class PgDatabase implements AutoCloseable {
     /** How long PostgreSQL lets a transaction of ours sit idle before it ends it and frees its locks. */
     static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
 
-    private final HikariDataSource pool;
+    /**
+     * The longest one read or write on a connection may wait for the database's answer. Without a limit, a
+     * database that accepted connections but never answered held a start, and any request in the middle of
+     * a statement, for ever.
+     */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /** Connecting and logging in (a start, a new pooled connection) take at most this. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private PgDatabase(HikariDataSource pool) {
+    private final HikariDataSource pool;
+    private final PgReachability reachability;
+
+    private PgDatabase(HikariDataSource pool, PgReachability reachability) {
         this.pool = pool;
+        this.reachability = reachability;
     }
 
     /** Opens the pool and migrates; a configuration that cannot work (unreachable, refused, too new) throws {@link StoreConfigurationException}. */
@@ -42,6 +53,9 @@ public final class PgDatabase implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "eventwire " + replicaId);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+        config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+        config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
         // A replica paused (SIGSTOP, a VM frozen) or cut off in the middle of a transaction keeps its row
         // locks, and claims skip locked rows: its leased deliveries would wait for it to come back, not for
         // its lease. PostgreSQL ends a transaction left idle this long, which frees them well within any
@@ -59,7 +73,21 @@ public final class PgDatabase implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new PgDatabase(pool);
+        PgReachability reachability = new PgReachability(url);
+        reachability.start();
+        return new PgDatabase(pool, reachability);
+    }
+
+    /** Why the database counts as unreachable now (it did not answer the last probe), or empty. */
+    public java.util.Optional<String> unreachable() {
+        return reachability.problem();
+    }
+
+    /** Refuses at once while the database does not answer, rather than after the pool's wait for a connection. */
+    private void requireReachable() {
+        reachability.problem().ifPresent(p -> {
+            throw new StoreUnavailableException(p, null);
+        });
     }
 
     private static void migrate(HikariDataSource pool, DatabaseUrl url) {
@@ -89,7 +117,7 @@ public final class PgDatabase implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -97,6 +125,7 @@ public final class PgDatabase implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed when it returns; rolled back when it throws. */
     public <T> T inTransaction(SqlWork<T> work) {
+        requireReachable();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -114,6 +143,7 @@ public final class PgDatabase implements AutoCloseable {
 
     /** Runs a read in auto-commit mode (each statement its own snapshot). */
     public <T> T read(SqlWork<T> work) {
+        requireReachable();
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -123,6 +153,7 @@ public final class PgDatabase implements AutoCloseable {
 
     /** Runs reads in one repeatable-read snapshot. */
     public <T> T snapshot(SqlWork<T> work) {
+        requireReachable();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -141,6 +172,7 @@ public final class PgDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        reachability.close();
         pool.close();
     }
 

@@ -382,11 +382,11 @@ final class PgDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public CompletableFuture<Void> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
-        if (jobs.isEmpty()) return CompletableFuture.completedFuture(null);
+    public CompletableFuture<java.util.Set<Long>> renewLeases(Collection<DeliveryJob> jobs, Instant until) {
+        if (jobs.isEmpty()) return CompletableFuture.completedFuture(java.util.Set.of());
         Long[] seqs = jobs.stream().map(DeliveryJob::seq).toArray(Long[]::new);
         Long[] tokens = jobs.stream().map(DeliveryJob::lease).toArray(Long[]::new);
-        return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+        return CompletableFuture.supplyAsync(() -> database.inTransaction(c -> {
             // Rows another transaction holds are skipped, never waited for: that transaction is this
             // replica's own outcome for the delivery (which ends the lease anyway), and waiting for it
             // while holding other rows deadlocked with outcome batches that hold those rows in turn.
@@ -395,13 +395,22 @@ final class PgDeliveryStore implements DeliveryStore {
                     WITH held AS (SELECT d.seq FROM delivery_queue d JOIN unnest(?::bigint[], ?::bigint[]) AS r(seq, token)
                                     ON d.seq = r.seq AND d.lease_token = r.token
                                   ORDER BY d.seq FOR UPDATE OF d SKIP LOCKED)
-                    UPDATE delivery_queue d SET visible_us = ? FROM held WHERE d.seq = held.seq""")) {
+                    UPDATE delivery_queue d SET visible_us = ? FROM held WHERE d.seq = held.seq RETURNING d.seq""")) {
                 ps.setArray(1, c.createArrayOf("bigint", seqs));
                 ps.setArray(2, c.createArrayOf("bigint", tokens));
                 ps.setLong(3, Micros.of(until));
-                return ps.executeUpdate();
+                java.util.Set<Long> renewed = new java.util.HashSet<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) renewed.add(rs.getLong(1));
+                }
+                return renewed;
             }
         }));
+    }
+
+    @Override
+    public boolean leasesCanBeTakenOver() {
+        return true;
     }
 
     @Override
@@ -487,6 +496,19 @@ final class PgDeliveryStore implements DeliveryStore {
                         + "last_error = s.err, updated_us = s.upd FROM " + stage
                         + " WHERE q.seq = s.seq AND q.lease_token = s.token AND s.status = 'pending' RETURNING q.seq")) {
                     bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) applied.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (decided.stream().anyMatch(r -> r.newStatus() == DeliveryStatus.DELIVERED && !applied.contains(r.seq()))) {
+                // Parked (its webhook removed) while the attempt was in flight, and the receiver answered with a
+                // 2xx: delivered, not dead (a recover would send it again). Other outcomes leave it parked.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_history h SET status = s.status, attempts = s.attempt, "
+                        + "last_status_code = s.code, last_error = NULL, updated_us = s.upd FROM " + stage
+                        + " WHERE h.seq = s.seq AND s.status = 'delivered' AND h.status = 'dead' AND h.last_error = ? AND h.attempts < s.attempt RETURNING h.seq")) {
+                    bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
+                    ps.setString(9, WEBHOOK_REMOVED);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) applied.add(rs.getLong(1));
                     }

@@ -138,7 +138,8 @@ public final class PostgresBackend implements StoreBackend {
 
     @Override
     public Optional<WriteProblem> writeProblem() {
-        Optional<String> p = events == null ? Optional.empty() : events.problem();
+        Optional<String> p = database.unreachable();
+        if (p.isEmpty() && events != null) p = events.problem();
         if (p.isEmpty()) p = deliveries.problem();
         return p.map(reason -> new WriteProblem(reason, false));
     }
