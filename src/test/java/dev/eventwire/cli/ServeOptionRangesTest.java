@@ -2,11 +2,12 @@ package dev.eventwire.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,14 +55,17 @@ class ServeOptionRangesTest {
 
     private Result serve(List<String> options, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--data", dir.toString()));
+                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+        if (!options.contains("--port")) command.addAll(List.of("--port", "0"));
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        builder.redirectErrorStream(true);
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), output.lines().toList());
+        // A value wrongly accepted starts a server: it is stopped rather than waited for.
+        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+        process.destroyForcibly().waitFor();
+        return new Result(ended ? process.exitValue() : -1, Files.readAllLines(dir.resolve("out.txt")));
     }
 
     private record Result(int exit, List<String> lines) {
