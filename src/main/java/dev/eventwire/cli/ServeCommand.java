@@ -6,13 +6,12 @@ import dev.eventwire.Version;
 import dev.eventwire.http.HttpServer;
 import dev.eventwire.http.PortUnavailableException;
 import dev.eventwire.metrics.MetricDefinitionException;
-import dev.eventwire.support.Durations;
 import dev.eventwire.support.Signals;
 import dev.eventwire.support.StoreConfigurationException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +25,7 @@ final class ServeCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--port", defaultValue = "${env:EVENTWIRE_PORT:-8080}", description = "HTTP port (env EVENTWIRE_PORT, default ${DEFAULT-VALUE}).")
-    int port;
+    String port;
 
     @Option(names = "--data", defaultValue = "${env:EVENTWIRE_DATA_DIR:-./data}", description = "Data folder (env EVENTWIRE_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path data;
@@ -45,19 +44,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-webhooks-per-tenant", defaultValue = "${env:EVENTWIRE_MAX_WEBHOOKS_PER_TENANT:-100}",
             description = "Webhooks one tenant may have (env EVENTWIRE_MAX_WEBHOOKS_PER_TENANT, default ${DEFAULT-VALUE}).")
-    int maxWebhooks;
+    String maxWebhooks;
 
     @Option(names = "--max-deliveries-per-request", defaultValue = "${env:EVENTWIRE_MAX_DELIVERIES_PER_REQUEST:-10000}",
             description = "Deliveries one ingest request may create (env EVENTWIRE_MAX_DELIVERIES_PER_REQUEST, default ${DEFAULT-VALUE}).")
-    int maxDeliveriesPerRequest;
+    String maxDeliveriesPerRequest;
 
     @Option(names = "--tenant-ingest-budget-mib", defaultValue = "${env:EVENTWIRE_TENANT_INGEST_BUDGET_MIB:-16}",
             description = "MiB of one tenant's ingest request bodies in progress at once; more get 429 (env EVENTWIRE_TENANT_INGEST_BUDGET_MIB, default ${DEFAULT-VALUE}).")
-    long tenantIngestBudgetMiB;
+    String tenantIngestBudgetMiB;
 
     @Option(names = "--body-budget-mib", defaultValue = "${env:EVENTWIRE_BODY_BUDGET_MIB:-64}",
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
-    long bodyBudgetMiB;
+    String bodyBudgetMiB;
 
     @Option(names = "--database-url", defaultValue = "${env:EVENTWIRE_DATABASE_URL:-}",
             description = "PostgreSQL database shared by replicas, as postgresql://user:password@host:5432/db or a jdbc:postgresql: URL;"
@@ -86,19 +85,30 @@ final class ServeCommand implements Callable<Integer> {
                     + " real requests find compiled code; 0s = none (env EVENTWIRE_WARM_UP, default ${DEFAULT-VALUE}; 30s suits a restart under load).")
     String warmUp;
 
+    private static final ServeOption PORT = new ServeOption("--port", "EVENTWIRE_PORT");
+    private static final ServeOption RETRY_SCHEDULE = new ServeOption("--retry-schedule", "EVENTWIRE_RETRY_SCHEDULE");
+    private static final ServeOption DELIVERY_TIMEOUT = new ServeOption("--delivery-timeout", "EVENTWIRE_DELIVERY_TIMEOUT");
+    private static final ServeOption MAX_WEBHOOKS = new ServeOption("--max-webhooks-per-tenant", "EVENTWIRE_MAX_WEBHOOKS_PER_TENANT");
+    private static final ServeOption MAX_DELIVERIES = new ServeOption("--max-deliveries-per-request", "EVENTWIRE_MAX_DELIVERIES_PER_REQUEST");
+    private static final ServeOption TENANT_BUDGET = new ServeOption("--tenant-ingest-budget-mib", "EVENTWIRE_TENANT_INGEST_BUDGET_MIB");
+    private static final ServeOption BODY_BUDGET = new ServeOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
+    private static final ServeOption RETENTION = new ServeOption("--retention", "EVENTWIRE_RETENTION");
+    private static final ServeOption DISABLE_AFTER = new ServeOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
+    private static final ServeOption WARM_UP = new ServeOption("--warm-up", "EVENTWIRE_WARM_UP");
+
     @Override
     public Integer call() {
         ServeConfig config;
-        java.time.Duration warmUpFor;
+        Duration warmUpFor;
         try {
             config = config();
-            warmUpFor = Durations.parseOne(warmUp);
+            warmUpFor = WARM_UP.duration(warmUp, Duration.ZERO, Duration.ofHours(1));
         } catch (IllegalArgumentException e) {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
         try {
-            HttpServer.requireFree(host, port);
+            HttpServer.requireFree(host, config.port());
         } catch (PortUnavailableException e) {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
@@ -109,23 +119,22 @@ final class ServeCommand implements Callable<Integer> {
 
     private ServeConfig config() {
         LogFormat.check(System.getenv(LogFormat.VARIABLE));
-        List<java.time.Duration> schedule = Durations.parseList(retrySchedule);
-        if (schedule.isEmpty()) throw new IllegalArgumentException("--retry-schedule needs at least one delay, such as 5s,5m,30m");
-        return new ServeConfig(host, port, data,
+        // The ranges are the README's option table. The upper ends keep every sum the service forms with a
+        // value (now minus the retention, a budget in bytes) far from overflow, and are past any sensible use.
+        Duration hundredYears = Duration.ofDays(36_500);
+        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
                 Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                schedule, Durations.parseOne(deliveryTimeout),
+                RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
+                DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
-                new dev.eventwire.Limits(maxWebhooks, maxDeliveriesPerRequest, tenantIngestBudgetMiB << 20, bodyBudgetMiB << 20),
+                new dev.eventwire.Limits((int) MAX_WEBHOOKS.whole(maxWebhooks, 1, 1_000_000),
+                        (int) MAX_DELIVERIES.whole(maxDeliveriesPerRequest, 1, 10_000_000),
+                        TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
-                retentionPeriod(), Durations.parseOne(disableAfter), dev.eventwire.MetricsAuth.parse(metricsAuth));
-    }
-
-    private java.time.Duration retentionPeriod() {
-        java.time.Duration period = Durations.parseOne(retention);
-        if (period.compareTo(java.time.Duration.ofHours(1)) < 0) throw new IllegalArgumentException("--retention must be at least 1h");
-        return period;
+                RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
+                DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), dev.eventwire.MetricsAuth.parse(metricsAuth));
     }
 
     private int serve(ServeConfig config) {

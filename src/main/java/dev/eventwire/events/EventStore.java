@@ -24,6 +24,9 @@ public interface EventStore {
     /** The tenant's events received in {@code [since, until)} with a log position after {@code afterSeq}, in log order, at most {@code limit}. */
     List<StoredEvent> receivedBetween(String tenant, java.time.Instant since, java.time.Instant until, long afterSeq, int limit);
 
-    /** The event types the tenant has sent, by name, each with its count since {@code since} and its last receipt; at most {@code limit}. */
-    List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit);
+    /**
+     * The event types the tenant has sent whose names sort after {@code after} (all when empty), by name,
+     * each with its count since {@code since} and its last receipt; at most {@code limit}.
+     */
+    List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, java.util.Optional<String> after, int limit);
 }

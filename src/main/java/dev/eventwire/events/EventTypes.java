@@ -1,13 +1,17 @@
 package dev.eventwire.events;
 
+import dev.eventwire.support.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** The event types a tenant sends, for discovery (which filters to write, what to subscribe to). */
+/**
+ * The event types a tenant sends, for discovery (which filters to write, what to subscribe to), by name
+ * and page by page: a tenant with ids in its type names has a great many, and a list that stopped at a
+ * fixed count without saying so hid the newest of them.
+ */
 public final class EventTypes {
-    /** More distinct types than this in one tenant is a sign of ids in type names; the list stops there. */
-    public static final int MAX_LISTED = 1000;
     private static final Duration RECENT = Duration.ofHours(24);
 
     private final EventStore store;
@@ -18,7 +22,11 @@ public final class EventTypes {
         this.clock = clock;
     }
 
-    public List<EventTypeStats> of(String tenant) {
-        return store.eventTypes(tenant, clock.instant().minus(RECENT), MAX_LISTED);
+    /** Up to {@code limit} types named after {@code after} (from the first when empty); a next key when more follow. */
+    public Page<EventTypeStats> page(String tenant, Optional<String> after, int limit) {
+        List<EventTypeStats> rows = store.eventTypes(tenant, clock.instant().minus(RECENT), after, limit + 1);
+        if (rows.size() <= limit) return new Page<>(rows, Optional.empty());
+        List<EventTypeStats> items = rows.subList(0, limit);
+        return new Page<>(items, Optional.of(items.getLast().eventType()));
     }
 }

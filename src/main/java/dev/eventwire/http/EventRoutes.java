@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
+import dev.eventwire.events.EventValidator;
 import dev.eventwire.events.IngestResult;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.events.RejectedEvent;
@@ -21,6 +23,7 @@ import java.util.Optional;
 
 /** {@code /v1/events} and {@code /v1/rejected-events}. */
 final class EventRoutes implements RouteGroup {
+    private static final KeyCursor EVENT_TYPE_CURSOR = new KeyCursor('t', java.util.regex.Pattern.compile("(?=.{1,128}$)" + EventValidator.EVENT_TYPE.pattern()));
     private final IngestService ingest;
     private final EventStore events;
     private final Responses responses;
@@ -53,7 +56,7 @@ final class EventRoutes implements RouteGroup {
     record EventTypeView(String eventType, @com.fasterxml.jackson.annotation.JsonProperty("count_24h") long count24h, Instant lastSeenAt) {
     }
 
-    record EventTypeList(List<EventTypeView> eventTypes) {
+    record EventTypeList(List<EventTypeView> eventTypes, String nextCursor) {
     }
 
     record RejectedList(List<RejectedView> rejected, String nextCursor) {
@@ -84,8 +87,13 @@ final class EventRoutes implements RouteGroup {
             Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000)));
             responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), page.nextCursor().orElse(null)));
         });
-        routes.get("/v1/event-types", ctx -> responses.json(ctx, 200, new EventTypeList(eventTypes.of(Requests.tenant(ctx)).stream()
-                .map(t -> new EventTypeView(t.eventType(), t.count24h(), t.lastSeenAt())).toList())));
+        routes.get("/v1/event-types", ctx -> {
+            // 1000 by default: what this route answered before it paged, so a client that never follows
+            // next_cursor still gets every type of a tenant with fewer.
+            Page<EventTypeStats> page = eventTypes.page(Requests.tenant(ctx), EVENT_TYPE_CURSOR.read(ctx), Requests.limit(ctx, 1000, 1000));
+            responses.json(ctx, 200, new EventTypeList(page.items().stream().map(t -> new EventTypeView(t.eventType(), t.count24h(), t.lastSeenAt())).toList(),
+                    page.nextCursor().map(EVENT_TYPE_CURSOR::after).orElse(null)));
+        });
         routes.get("/v1/rejected-events", ctx -> {
             Page<RejectedEvent> page = events.listRejected(Requests.tenant(ctx), Requests.page(ctx, 100, 1000));
             responses.json(ctx, 200, new RejectedList(

@@ -21,6 +21,8 @@ import java.util.Set;
 
 /** {@code /v1/webhooks/**}: webhooks, their deliveries and attempt logs. */
 final class WebhookRoutes implements RouteGroup {
+    /** A webhook id as this service makes them: wh_ and 26 Crockford base-32 characters. */
+    private static final KeyCursor CURSOR = new KeyCursor('w', java.util.regex.Pattern.compile("wh_[0-9A-HJKMNP-TV-Z]{26}"));
     private final WebhookService webhooks;
     private final DeliveryService deliveries;
     private final FiltersCodec filters;
@@ -84,10 +86,10 @@ final class WebhookRoutes implements RouteGroup {
         });
         routes.get("/v1/webhooks", ctx -> {
             int limit = Requests.limit(ctx, 100, 1000);
-            Optional<String> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()).map(WebhookRoutes::webhookCursor);
+            Optional<String> after = CURSOR.read(ctx);
             var page = webhooks.list(Requests.tenant(ctx), limit, after);
             responses.json(ctx, 200, new WebhookList(page.items().stream().map(this::view).toList(),
-                    page.nextCursor().map(WebhookRoutes::cursorAfter).orElse(null)));
+                    page.nextCursor().map(CURSOR::after).orElse(null)));
         });
         routes.get("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200, view(webhooks.get(Requests.tenant(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200,
@@ -158,21 +160,5 @@ final class WebhookRoutes implements RouteGroup {
     private WebhookView view(Webhook w) {
         return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
                 w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.rateLimit().orElse(null), w.ordering().wireName());
-    }
-
-    private static String cursorAfter(String webhookId) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("w" + webhookId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** Webhook list cursors are opaque to clients: base64 of the last id of the previous page. */
-    private static String webhookCursor(String cursor) {
-        try {
-            String raw = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
-            // A webhook id as this service makes them: wh_ and 26 Crockford base-32 characters.
-            if (raw.matches("wwh_[0-9A-HJKMNP-TV-Z]{26}")) return raw.substring(1);
-        } catch (IllegalArgumentException notBase64) {
-            // falls through to the error below
-        }
-        throw ApiException.invalid("invalid_cursor", "cursor is not one this service issued.", "cursor");
     }
 }

@@ -1,13 +1,10 @@
 package dev.eventwire.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.eventwire.events.EventValidator;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -62,30 +59,35 @@ public final class MetricDefinitions {
     public static MetricCatalog load(Optional<Path> file) {
         Map<String, MetricDefinition> all = new LinkedHashMap<>();
         for (MetricDefinition d : builtIns()) all.put(d.name(), d);
+        Map<String, String> places = new HashMap<>();
         if (file.isPresent()) {
-            for (MetricDefinition d : parse(file.get())) all.put(d.name(), d);
+            for (Placed p : parse(file.get())) {
+                all.put(p.definition().name(), p.definition());
+                places.put(p.definition().name(), p.place());
+            }
         }
-        validateReferences(all);
+        validateReferences(all, places);
         return new MetricCatalog(all.values());
     }
 
-    static List<MetricDefinition> parse(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new MetricDefinitionException("metrics file " + file + " cannot be read: " + e.getMessage());
-        }
-        if (root == null || !root.isObject() || !root.path("metrics").isArray()) {
-            throw new MetricDefinitionException("metrics file " + file + ": expected a top-level 'metrics:' list");
-        }
-        List<MetricDefinition> out = new ArrayList<>();
+    /** A metric of the file and where it is written ("metrics file m.yaml, line 4"), for messages about it. */
+    record Placed(MetricDefinition definition, String place) {
+    }
+
+    static List<Placed> parse(Path file) {
+        List<Placed> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int index = 0;
-        for (JsonNode node : root.get("metrics")) {
-            MetricDefinition d = definition(node, index++);
-            if (!seen.add(d.name())) throw new MetricDefinitionException("metric '" + d.name() + "': defined twice in " + file);
-            out.add(d);
+        for (MetricsFile.Entry entry : MetricsFile.read(file)) {
+            String place = "metrics file " + file + ", line " + entry.line();
+            MetricDefinition d;
+            try {
+                d = definition(entry.node(), index++);
+            } catch (MetricDefinitionException e) {
+                throw new MetricDefinitionException(place + ": " + e.getMessage());
+            }
+            if (!seen.add(d.name())) throw new MetricDefinitionException(place + ": metric '" + d.name() + "': defined twice");
+            out.add(new Placed(d, place));
         }
         return out;
     }
@@ -111,6 +113,11 @@ public final class MetricDefinitions {
             throw new MetricDefinitionException("metric '" + name + "': field 'source' must be events or rejected");
         }
         List<String> types = strings(node.get("event_types"), name, "event_types");
+        if (node.has("event_types") && types.isEmpty()) {
+            // As for webhook filters: an empty list could mean "every type" or "none", so neither is guessed.
+            throw new MetricDefinitionException("metric '" + name + "': field 'event_types' is empty; leave it out to count every event type");
+        }
+        if (source.equals("rejected")) rejectedOnly(node, name, aggregation);
         for (String t : types) {
             if (!EventValidator.EVENT_TYPE.matcher(t).matches()) {
                 throw new MetricDefinitionException("metric '" + name + "': field 'event_types' has '" + t + "', not an event type or dotted prefix");
@@ -118,8 +125,12 @@ public final class MetricDefinitions {
         }
         Optional<String> field = Optional.ofNullable(node.get("field")).map(JsonNode::asText);
         if (aggregation.needsField()) {
-            if (field.isEmpty() || !FIELD.matcher(field.get()).matches()) {
+            if (field.isEmpty()) {
                 throw new MetricDefinitionException("metric '" + name + "': field 'field' (a path inside data, such as total_amount) is required for " + aggregation.name().toLowerCase());
+            }
+            if (!FIELD.matcher(field.get()).matches()) {
+                throw new MetricDefinitionException("metric '" + name + "': field 'field' must be a path inside data of names joined by dots,"
+                        + " such as total_amount or cart.items (got '" + field.get() + "')");
             }
         } else if (field.isPresent()) {
             throw new MetricDefinitionException("metric '" + name + "': field 'field' does not apply to " + aggregation.name().toLowerCase());
@@ -139,6 +150,20 @@ public final class MetricDefinitions {
         return new MetricDefinition(name, description, unit, aggregation, types, source.equals("rejected"), field, numerator, denominator);
     }
 
+    /**
+     * A rejected event was refused before its type or data counted for anything: only a plain count of
+     * them means something. Event types would be ignored and a field would always read 0, so both are refused.
+     */
+    private static void rejectedOnly(JsonNode node, String name, Aggregation aggregation) {
+        if (aggregation != Aggregation.COUNT) {
+            throw new MetricDefinitionException("metric '" + name + "': source rejected counts rejected events; type must be count (got "
+                    + aggregation.name().toLowerCase() + ")");
+        }
+        if (node.has("event_types")) {
+            throw new MetricDefinitionException("metric '" + name + "': field 'event_types' does not apply to source rejected (rejected events are counted whatever their type)");
+        }
+    }
+
     private static List<String> strings(JsonNode node, String metric, String field) {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw new MetricDefinitionException("metric '" + metric + "': field '" + field + "' must be a list");
@@ -147,7 +172,7 @@ public final class MetricDefinitions {
         return out;
     }
 
-    private static void validateReferences(Map<String, MetricDefinition> all) {
+    private static void validateReferences(Map<String, MetricDefinition> all, Map<String, String> places) {
         for (MetricDefinition d : all.values()) {
             if (!d.isRatio()) continue;
             List<String> parts = new ArrayList<>(d.denominator());
@@ -155,8 +180,12 @@ public final class MetricDefinitions {
             for (String part : parts) {
                 MetricDefinition ref = all.get(part);
                 String field = part.equals(d.numerator().get()) ? "numerator" : "denominator";
-                if (ref == null) throw new MetricDefinitionException("metric '" + d.name() + "': field '" + field + "' names unknown metric '" + part + "'");
-                if (ref.isRatio()) throw new MetricDefinitionException("metric '" + d.name() + "': field '" + field + "' names ratio '" + part + "'; a ratio's parts must be base metrics");
+                String place = places.getOrDefault(d.name(), "built-in metrics") + ": ";
+                if (ref == null) throw new MetricDefinitionException(place + "metric '" + d.name() + "': field '" + field + "' names unknown metric '" + part + "'");
+                if (ref.isRatio()) {
+                    throw new MetricDefinitionException(place + "metric '" + d.name() + "': field '" + field + "' names ratio '" + part + "'; a ratio's parts must be base metrics"
+                            + (places.containsKey(part) ? " (the metrics file defines '" + part + "' as a ratio)" : ""));
+                }
             }
         }
     }

@@ -72,7 +72,7 @@ public final class IngestMeters implements EventStore {
     }
 
     @Override
-    public List<EventTypeStats> eventTypes(String tenant, Instant recentSince, int limit) {
-        return store.eventTypes(tenant, recentSince, limit);
+    public List<EventTypeStats> eventTypes(String tenant, Instant recentSince, java.util.Optional<String> after, int limit) {
+        return store.eventTypes(tenant, recentSince, after, limit);
     }
 }

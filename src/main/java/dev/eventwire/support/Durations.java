@@ -36,6 +36,16 @@ public final class Durations {
         }
     }
 
+    /** The duration in the largest unit that holds it whole, as {@link #parseOne} reads it: {@code 36500d}, {@code 90s}. */
+    public static String format(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms != 0 && ms % 86_400_000 == 0) return ms / 86_400_000 + "d";
+        if (ms != 0 && ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
+        if (ms != 0 && ms % 60_000 == 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
+
     public static List<Duration> parseList(String text) {
         List<Duration> out = new ArrayList<>();
         for (String part : text.split(",")) {

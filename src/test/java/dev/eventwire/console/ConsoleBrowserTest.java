@@ -155,6 +155,30 @@ class ConsoleBrowserTest {
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
     }
 
+    /** More types than a page: the last one by name is a click away, not silently left out. */
+    @Test
+    void eventTypesPageByNameToTheLastOne() {
+        StringBuilder batch = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 100; i++) batch.append(i == 0 ? "" : ",").append("{\"event_type\":\"kind.n").append(String.format("%03d", i)).append("\"}");
+        assertThat(acme.post("/v1/events", batch.append("]}").toString()).json().get("accepted").asInt()).isEqualTo(100);
+        assertThat(acme.post("/v1/events", "{\"event_type\":\"zz.newest\"}").status()).isEqualTo(202);
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        page.go("Events");
+        page.visible(By.linkText("Event types")).click();
+        page.until(() -> page.all(By.cssSelector("#event-type-list tr[data-event-type]")).size() == 100, "the first page of 100");
+        assertThat(page.all(By.cssSelector("#event-type-list tr[data-event-type='zz.newest']"))).isEmpty();
+        driver.findElement(By.xpath("//button[text()='Next page']")).click();
+        page.until(() -> page.all(By.cssSelector("#event-type-list tr[data-event-type]")).size() == 1, "the second page");
+        assertThat(page.visible(By.cssSelector("#event-type-list tr[data-event-type='zz.newest'] td.count")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.xpath("//button[text()='Next page']")).isEnabled()).isFalse();
+        driver.findElement(By.xpath("//button[text()='Previous page']")).click();
+        page.until(() -> page.all(By.cssSelector("#event-type-list tr[data-event-type]")).size() == 100, "the first page again");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
     @Test
     void webhookPagesEditFiltersSwitchOffAndOnSendATestShowTheSecretAndRecover() {
         receiver.answer(r -> r.path().equals("/down") ? Receiver.Answer.status(503) : Receiver.Answer.status(200));

@@ -60,6 +60,51 @@ class IngestTest {
         assertThat(java.time.Instant.parse(types.get(0).get("last_seen_at").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
     }
 
+    /** 1,200 types and then one more, sorting last: every one is listed, page by page, the newest included. */
+    @Test
+    void eventTypesArePagedToTheLastOne() {
+        for (int part = 0; part < 2; part++) {
+            List<String> events = new ArrayList<>();
+            for (int i = part * 600; i < (part + 1) * 600; i++) events.add(event("many-" + i, String.format("type.n%04d", i)));
+            assertThat(acme.post("/v1/events", batch(events)).json().get("accepted").asInt()).isEqualTo(600);
+        }
+        assertThat(acme.post("/v1/events", event("newest", "zz.newest")).status()).isEqualTo(202);
+
+        JsonNode first = acme.get("/v1/event-types").json();
+        assertThat(first.get("event_types")).as("the default page").hasSize(1000);
+        assertThat(first.get("next_cursor").isTextual()).as("says more follow").isTrue();
+        JsonNode second = acme.get("/v1/event-types?cursor=" + first.get("next_cursor").asText()).json();
+        assertThat(second.get("event_types")).extracting(t -> t.get("event_type").asText()).hasSize(201)
+                .startsWith("type.n1000").endsWith("zz.newest");
+        assertThat(second.get("next_cursor").isNull()).as("the last page").isTrue();
+
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = acme.get("/v1/event-types?limit=250" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            assertThat(page.get("event_types").size()).isLessThanOrEqualTo(250);
+            page.get("event_types").forEach(t -> all.add(t.get("event_type").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        assertThat(all).hasSize(1201).doesNotHaveDuplicates().isSorted().endsWith("zz.newest");
+    }
+
+    @Test
+    void eventTypesRefuseABadLimitOrCursor() {
+        for (String query : new String[] {"limit=0", "limit=1001", "limit=%EF%BC%92"}) {
+            ApiClient.Response bad = acme.get("/v1/event-types?" + query);
+            assertThat(bad.status()).as(query).isEqualTo(422);
+            assertThat(bad.json().at("/error/field").asText()).isEqualTo("limit");
+        }
+        String webhookCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("wwh_01HZY0000000000000000000AB".getBytes(StandardCharsets.UTF_8));
+        for (String cursor : new String[] {"nonsense!", webhookCursor, "dA"}) {
+            ApiClient.Response bad = acme.get("/v1/event-types?cursor=" + cursor);
+            assertThat(bad.status()).as(cursor).isEqualTo(422);
+            assertThat(bad.json().at("/error/code").asText()).isEqualTo("invalid_cursor");
+            assertThat(bad.json().at("/error/field").asText()).isEqualTo("cursor");
+        }
+    }
+
     @Test
     void sameEventIdTwiceIsADuplicateAcrossRequests() {
         assertThat(acme.post("/v1/events", event("e1", "order.created")).status()).isEqualTo(202);

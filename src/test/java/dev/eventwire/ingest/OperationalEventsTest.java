@@ -78,7 +78,7 @@ class OperationalEventsTest {
         }
 
         @Override
-        public List<EventTypeStats> eventTypes(String tenant, Instant since, int limit) {
+        public List<EventTypeStats> eventTypes(String tenant, Instant since, java.util.Optional<String> after, int limit) {
             throw new UnsupportedOperationException();
         }
     }

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +80,52 @@ class MetricDefinitionsTest {
                 .hasMessageContaining(message);
         assertThatThrownBy(() -> TestServer.start(dir.resolve("data"), c -> c.withMetricsFile(file), Clock.systemUTC()))
                 .isInstanceOf(MetricDefinitionException.class);
+    }
+
+    /** What an operator reads when serve refuses a file: one line naming the file, the line, the metric and the problem. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'{{{\n'|is not valid YAML: line 1, column 3: a key must be a plain name, not a mapping or list",
+            "'metrics:\n  - name: x\n   type: sum\n'|is not valid YAML: line 3, column 4: expected <block end>, but found '<block mapping start>'",
+            "'metrics:\n  - name: x\n    type: sum\n    field: \"a..b\"\n'|, line 2: metric 'x': field 'field' must be a path inside data of names"
+                    + " joined by dots, such as total_amount or cart.items (got 'a..b')",
+            "'metrics:\n  - name: x\n    type: count\n  - name: y\n    type: count\n    event_types: []\n'|, line 4: metric 'y':"
+                    + " field 'event_types' is empty; leave it out to count every event type",
+            "'metrics:\n  - name: x\n    type: count\n    source: rejected\n    event_types: [order]\n'|, line 2: metric 'x':"
+                    + " field 'event_types' does not apply to source rejected (rejected events are counted whatever their type)",
+            "'metrics:\n  - name: x\n    type: sum\n    field: amount\n    source: rejected\n'|, line 2: metric 'x':"
+                    + " source rejected counts rejected events; type must be count (got sum)",
+            "'metrics:\n  - name: x\n    type: ratio\n    numerator: nope\n    denominator: revenue\n'|, line 2: metric 'x':"
+                    + " field 'numerator' names unknown metric 'nope'"})
+    void serveRefusesABadFileInOneLine(String yaml, String problem) throws Exception {
+        Path file = dir.resolve("m.yaml");
+        Files.writeString(file, yaml);
+        Serve serve = serveWith(file);
+        assertThat(serve.exit()).isEqualTo(2);
+        assertThat(serve.lines()).containsExactly("eventwire: cannot start: metrics file " + file + (problem.startsWith(",") ? "" : " ") + problem);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedWithItsLine() throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "metrics:\n  - name: x\n    description: caf\u00e9\n    type: count\n".getBytes(StandardCharsets.ISO_8859_1));
+        Serve serve = serveWith(file);
+        assertThat(serve.exit()).isEqualTo(2);
+        assertThat(serve.lines()).containsExactly("eventwire: cannot start: metrics file " + file + ", line 3: not UTF-8 text (save the file as UTF-8)");
+    }
+
+    private Serve serveWith(Path file) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("d").toString(),
+                "--metrics-file", file.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        // A file wrongly accepted starts a server: it is stopped rather than waited for.
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        p.destroyForcibly().waitFor();
+        return new Serve(ended ? p.exitValue() : -1, Files.readAllLines(dir.resolve("out.txt")));
+    }
+
+    private record Serve(int exit, List<String> lines) {
     }
 
     @Test

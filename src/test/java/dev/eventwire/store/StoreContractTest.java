@@ -10,6 +10,7 @@ import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.Trigger;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventStore;
+import dev.eventwire.events.EventTypeStats;
 import dev.eventwire.events.IngestListener;
 import dev.eventwire.events.InlineAdmission;
 import dev.eventwire.ingest.IngestCommit;
@@ -440,11 +441,13 @@ abstract class StoreContractTest {
         Instant recent = clock.instant();
         stores.events().append(List.of(event("a", "n1", "order.created"), event("a", "n2", "order.created"), event("a", "p1", "payment.failed"),
                 event("b", "x1", "other.type")), List.of()).get();
-        var types = stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1000);
+        var types = stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), Optional.empty(), 1000);
         assertThat(types).extracting(t -> t.eventType() + "=" + t.count24h())
                 .containsExactly("order.created=2", "payment.failed=1").as("by name, only this tenant's, the old one not counted");
         assertThat(types.getFirst().lastSeenAt()).isEqualTo(recent);
-        assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), 1)).hasSize(1);
+        assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), Optional.empty(), 1)).hasSize(1);
+        assertThat(stores.events().eventTypes("a", clock.instant().minus(Duration.ofHours(24)), Optional.of("order.created"), 1000))
+                .extracting(EventTypeStats::eventType).as("the names after the one given").containsExactly("payment.failed");
     }
 
     @Test

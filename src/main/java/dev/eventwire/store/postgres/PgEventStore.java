@@ -233,7 +233,7 @@ final class PgEventStore implements EventStore {
     }
 
     @Override
-    public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, int limit) {
-        return database.read(c -> EventTypeQuery.run(c, tenant, since, limit));
+    public List<EventTypeStats> eventTypes(String tenant, java.time.Instant since, java.util.Optional<String> after, int limit) {
+        return database.read(c -> EventTypeQuery.run(c, tenant, since, after, limit));
     }
 }

@@ -1,0 +1,73 @@
+package dev.eventwire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A number or duration option of {@code serve} outside its documented range stops the process at start:
+ * exit 2 and one line naming the option, its variable and the range. Real processes, as an operator runs them.
+ */
+class ServeOptionRangesTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--retention|9223372036854775807s|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '9223372036854775807s')",
+            "--retention|106751991167d|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '106751991167d')",
+            "--retention|99999999999999999999d|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '99999999999999999999d')",
+            "--retention|30m|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '30m')",
+            "--disable-after|36501d|--disable-after (or EVENTWIRE_DISABLE_AFTER) must be a duration from 1m to 36500d (got '36501d')",
+            "--delivery-timeout|0s|--delivery-timeout (or EVENTWIRE_DELIVERY_TIMEOUT) must be a duration from 100ms to 1h (got '0s')",
+            "--retry-schedule|5s,9999999999999d|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d (got '5s,9999999999999d')",
+            "--warm-up|2h|--warm-up (or EVENTWIRE_WARM_UP) must be a duration from 0s to 1h (got '2h')",
+            "--max-webhooks-per-tenant|99999999999999999999|--max-webhooks-per-tenant (or EVENTWIRE_MAX_WEBHOOKS_PER_TENANT)"
+                    + " must be a whole number from 1 to 1000000 (got '99999999999999999999')",
+            "--body-budget-mib|9007199254740992|--body-budget-mib (or EVENTWIRE_BODY_BUDGET_MIB) must be a whole number from 5 to 1048576"
+                    + " (got '9007199254740992')",
+            "--port|65536|--port (or EVENTWIRE_PORT) must be a whole number from 0 to 65535 (got '65536')",
+    })
+    void anOptionOutsideItsRangeIsOneLineAndExit2(String option, String value, String line) throws Exception {
+        Result result = serve(List.of(option, value), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: " + line);
+    }
+
+    @Test
+    void anEnvironmentValueIsCheckedTheSameWay() throws Exception {
+        Result result = serve(List.of(), Map.of("EVENTWIRE_TENANT_INGEST_BUDGET_MIB", "+16"));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: --tenant-ingest-budget-mib (or EVENTWIRE_TENANT_INGEST_BUDGET_MIB)"
+                + " must be a whole number from 5 to 1048576 (got '+16')");
+    }
+
+    private Result serve(List<String> options, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+        if (!options.contains("--port")) command.addAll(List.of("--port", "0"));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+        Process process = builder.start();
+        // A value wrongly accepted starts a server: it is stopped rather than waited for.
+        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+        process.destroyForcibly().waitFor();
+        return new Result(ended ? process.exitValue() : -1, Files.readAllLines(dir.resolve("out.txt")));
+    }
+
+    private record Result(int exit, List<String> lines) {
+    }
+}
