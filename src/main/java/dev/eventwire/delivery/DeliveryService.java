@@ -100,6 +100,11 @@ public final class DeliveryService {
                     matching.add(new ReplayDelivery(tenant, e.eventId(), e.eventType(), e.seq(), ids.timeOrdered("msg_"), webhook.entityKeyFor(event)));
                 }
             }
+            if (!matching.isEmpty() && !stillActive(tenant, webhookId)) {
+                // Deactivated or deleted while the replay ran: it stops here (what it queued is parked with the webhook).
+                throw new ApiException(409, "webhook_inactive", "The webhook was deactivated or deleted during the replay; it stopped after queueing "
+                        + queued + " deliveries, which are parked with the webhook.", null);
+            }
             int created = store.queueMissing(webhookId, matching, clock.instant());
             queued += created;
             if (created > 0) engine.wakeUp();
@@ -122,6 +127,14 @@ public final class DeliveryService {
 
     public WebhookTester.TestResult test(String tenant, String webhookId) {
         return tester.send(webhooks.get(tenant, webhookId));
+    }
+
+    private boolean stillActive(String tenant, String webhookId) {
+        try {
+            return webhooks.get(tenant, webhookId).active();
+        } catch (ApiException gone) {
+            return false;
+        }
     }
 
     private static void requireActive(Webhook webhook) {

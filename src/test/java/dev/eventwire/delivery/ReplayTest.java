@@ -56,6 +56,37 @@ class ReplayTest {
     }
 
     @Test
+    void aReplayStopsWhenItsWebhookIsDeactivatedMidway() throws Exception {
+        int events = 30_000;
+        try (Receiver receiver = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            Instant start = Instant.now().minusSeconds(1);
+            for (int from = 0; from < events; from += 1000) {
+                assertThat(acme.post("/v1/events", EventBatches.batch("order.created", from, 1000)).status()).isEqualTo(200);
+            }
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/stop") + "\"}").json().get("id").asText();
+            java.util.concurrent.CompletableFuture<ApiClient.Response> replay = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"" + start + "\"}"));
+            Thread.sleep(150);
+            assertThat(acme.patch("/v1/webhooks/" + id, "{\"active\":false}").status()).isEqualTo(200);
+
+            ApiClient.Response answer = replay.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            // It once went on for all 30,000, creating every delivery parked dead, and answered 202.
+            assertThat(answer.status()).as(answer.body()).isEqualTo(409);
+            assertThat(answer.json().get("error").get("code").asText()).isEqualTo("webhook_inactive");
+            assertThat(answer.json().get("error").get("message").asText()).contains("during the replay");
+            int created = 0;
+            String cursor = null;
+            do {
+                ApiClient.Response page = acme.get("/v1/webhooks/" + id + "/deliveries?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+                created += page.json().get("deliveries").size();
+                cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+            } while (cursor != null);
+            assertThat(created).as("deliveries the replay created").isLessThan(events);
+        }
+    }
+
+    @Test
     void badRangesAndInactiveWebhooksAreRefused() {
         try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
