@@ -75,6 +75,12 @@ public final class MetricCatalog implements dev.eventwire.events.EventCheck {
         for (MetricDefinition d : base) {
             if (!d.matchesType(event.eventType()) || !d.aggregation().needsField() || d.aggregation() == Aggregation.COUNT_DISTINCT) continue;
             JsonNode value = at(event.data(), d.field().orElseThrow());
+            if (value != null && !value.isNull() && !value.isNumber()) {
+                // Left out of the sum while the event still counted, "30.00" made revenue and averages quietly wrong.
+                String field = "data." + d.field().get();
+                return Optional.of(new dev.eventwire.support.ErrorDetail("invalid_type",
+                        field + " feeds the metric " + d.name() + " and must be a number (or left out), not " + kind(value) + ".", field));
+            }
             if (value != null && value.isNumber() && value.decimalValue().abs().compareTo(MAX_FIELD_VALUE) > 0) {
                 String field = "data." + d.field().get();
                 return Optional.of(new dev.eventwire.support.ErrorDetail("number_out_of_range",
@@ -82,6 +88,13 @@ public final class MetricCatalog implements dev.eventwire.events.EventCheck {
             }
         }
         return Optional.empty();
+    }
+
+    private static String kind(JsonNode value) {
+        if (value.isTextual()) return "a string";
+        if (value.isBoolean()) return "true or false";
+        if (value.isArray()) return "a list";
+        return "an object";
     }
 
     public List<MetricPoint> pointsOf(NewEvent event) {

@@ -57,6 +57,26 @@ class HostileInputTest {
     }
 
     @Test
+    void anAmountThatFeedsAMetricMustBeANumberOrAbsent() {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            for (String amount : java.util.List.of("\"30.00\"", "\"1e20\"", "true", "[1]", "{\"value\":1}")) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":" + amount + "}}"),
+                        422, "invalid_type", "data.total_amount");
+            }
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":10}}").status()).isEqualTo(202);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":null}}").status())
+                    .as("null is as absent").isEqualTo(202);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{}}").status()).isEqualTo(202);
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"payment.completed\",\"data\":{\"amount\":\"900\"}}").status())
+                    .as("a string where no metric sums it is the event's own business").isEqualTo(202);
+            // Revenue and the order count agree on what they saw: no order was counted whose amount was left out.
+            assertThat(acme.get("/v1/metrics/revenue?window=1h").json().get("value").decimalValue()).isEqualByComparingTo("10");
+            assertThat(acme.get("/v1/metrics/order_count?window=1h").json().get("value").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void datesAtTheEdgesOfTheCalendarAreRefusedWithTheirField() {
         try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
