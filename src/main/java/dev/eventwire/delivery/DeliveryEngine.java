@@ -459,10 +459,16 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * knows: a replica paused (SIGSTOP, a frozen VM) or cut off from the database past its lease would
      * otherwise send everything its lanes held when it resumed — deliveries the other replicas had taken
      * over and sent meanwhile. Renewals come every third of a lease, so a lease held normally always has more
-     * than a third left. Only where leases can be taken over; a single owner's never are.
+     * than a third left. Only where leases can be taken over; a single owner's never are. Also while the
+     * shared database does not answer: what is dropped stays leased in the store and is claimed once the
+     * lease lapses after the database is back.
      */
     private boolean leaseLost(Held held) {
         if (!store.leasesCanBeTakenOver()) return false;
+        // The database does not answer (its probe says so, or outcomes are failing to be recorded): the outcome
+        // could not be recorded nor the lease renewed, and the delivery would be sent again after the outage
+        // (2,587 repeats in a 20-s stop, seen from outside).
+        if (!store.recordingPossible() || recordingBehind.get()) return true;
         return held == null || !clock.instant().plus(settings.lease().dividedBy(3)).isBefore(held.leaseUntil());
     }
 

@@ -59,6 +59,15 @@ public interface DeliveryStore {
     }
 
     /**
+     * Whether an outcome could be recorded now, as far as the store knows without asking (a shared
+     * database that did not answer its last probe: false). A delivery sent while it cannot would be sent
+     * again once its lease lapses, by whichever replica claims it then.
+     */
+    default boolean recordingPossible() {
+        return true;
+    }
+
+    /**
      * At start, the leases this process left behind when it last stopped are given up: a single-owner
      * store releases every lease (nobody else can hold one); a store shared by replicas releases only
      * those taken under this replica's id, and leaves the others to lapse.

@@ -414,6 +414,11 @@ final class PgDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public boolean recordingPossible() {
+        return database.unreachable().isEmpty();
+    }
+
+    @Override
     public void releaseOwnLeasesAtStart() {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -1,12 +1,12 @@
 package dev.eventwire.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,29 +26,23 @@ final class PgReachability implements AutoCloseable {
     /** Connect, log in and answer within this, or the database counts as unreachable. */
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HikariDataSource probe;
+    private final String jdbcUrl;
+    private final Properties properties = new Properties();
     private final String where;
     private final Thread thread;
+    /** Kept open between probes; only the probe thread touches it. */
+    private Connection connection;
     private volatile String problem;
     private volatile boolean running = true;
 
     PgReachability(DatabaseUrl url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url.jdbcUrl());
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setPoolName("eventwire-pg-probe");
-        config.setMaximumPoolSize(1);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(TIMEOUT.toMillis());
-        config.setValidationTimeout(Math.min(TIMEOUT.toMillis(), 1_000));
-        // The pool may start with the database down (it is probed, not required).
-        config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("connectTimeout", String.valueOf(TIMEOUT.toSeconds()));
-        config.addDataSourceProperty("loginTimeout", String.valueOf(TIMEOUT.toSeconds()));
-        config.addDataSourceProperty("socketTimeout", String.valueOf(TIMEOUT.toSeconds()));
-        config.addDataSourceProperty("ApplicationName", "eventwire probe");
-        this.probe = new HikariDataSource(config);
+        this.jdbcUrl = url.jdbcUrl();
+        url.user().ifPresent(u -> properties.setProperty("user", u));
+        url.password().ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("connectTimeout", String.valueOf(TIMEOUT.toSeconds()));
+        properties.setProperty("loginTimeout", String.valueOf(TIMEOUT.toSeconds()));
+        properties.setProperty("socketTimeout", String.valueOf(TIMEOUT.toSeconds()));
+        properties.setProperty("ApplicationName", "eventwire probe");
         this.where = url.redacted();
         this.thread = Thread.ofPlatform().name("eventwire-pg-probe").daemon(true).unstarted(this::loop);
     }
@@ -65,32 +59,50 @@ final class PgReachability implements AutoCloseable {
     private void loop() {
         while (running) {
             String found = ask();
-            if (found != null && problem == null) log.warn("the database does not answer: {}", found);
-            if (found == null && problem != null) log.info("the database answers again");
+            if (found != null && problem == null) log.warn("{}", found);
+            if (found == null && problem != null) log.info("the database at {} answers again", where);
             problem = found;
             try {
                 Thread.sleep(INTERVAL.toMillis());
             } catch (InterruptedException e) {
-                return;
+                break;
             }
+        }
+        closeConnection();
+    }
+
+    /**
+     * Null when the database answered; otherwise what went wrong. A plain connection rather than a pool:
+     * a pool asked for a connection while the database is down waits its whole timeout, where a refused
+     * connection says so at once.
+     */
+    private String ask() {
+        try {
+            if (connection == null || connection.isClosed()) connection = DriverManager.getConnection(jdbcUrl, properties);
+            try (Statement st = connection.createStatement()) {
+                st.setQueryTimeout((int) TIMEOUT.toSeconds());
+                st.execute("SELECT 1");
+            }
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            closeConnection();
+            return "the database at " + where + " does not answer: " + PgDatabase.rootMessage(e);
         }
     }
 
-    /** Null when the database answered; otherwise what went wrong. */
-    private String ask() {
-        try (Connection c = probe.getConnection(); Statement st = c.createStatement()) {
-            st.setQueryTimeout((int) TIMEOUT.toSeconds());
-            st.execute("SELECT 1");
-            return null;
-        } catch (SQLException | RuntimeException e) {
-            return "the database at " + where + " does not answer: " + PgDatabase.rootMessage(e);
+    private void closeConnection() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // already broken: nothing to give back
         }
+        connection = null;
     }
 
     @Override
     public void close() {
         running = false;
         thread.interrupt();
-        probe.close();
     }
 }
