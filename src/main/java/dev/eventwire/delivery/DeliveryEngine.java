@@ -546,7 +546,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private void releaseLostLeases() {
         List<DeliveryJob> lost = new ArrayList<>();
         for (DeliveryJob job; (job = lostLeases.poll()) != null; ) lost.add(job);
-        if (!lost.isEmpty()) store.releaseLeases(lost).join();
+        if (lost.isEmpty()) return;
+        try {
+            store.releaseLeases(lost).join();
+        } catch (RuntimeException e) {
+            // The database does not answer (why they were dropped, often): given back once it does, so they
+            // need not wait out their leases after the outage.
+            lostLeases.addAll(lost);
+            throw e;
+        }
     }
 
     private void renewLeasesIfDue() {
