@@ -460,8 +460,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * otherwise send everything its lanes held when it resumed — deliveries the other replicas had taken
      * over and sent meanwhile. Renewals come every third of a lease, so a lease held normally always has more
      * than a third left. Only where leases can be taken over; a single owner's never are. Also while the
-     * shared database does not answer: what is dropped stays leased in the store and is claimed once the
-     * lease lapses after the database is back.
+     * shared database does not answer: what is dropped has its lease given back once the database
+     * answers again.
      */
     private boolean leaseLost(Held held) {
         if (!store.leasesCanBeTakenOver()) return false;
@@ -538,11 +538,6 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
     }
 
-    /**
-     * Every third of a lease, the leases of everything this process holds are extended by a lease from
-     * now, so a delivery that waits in a slow lane longer than a lease is not taken over (and sent again)
-     * by another replica meanwhile. A lease that is no longer ours stays as it is.
-     */
     private void releaseLostLeases() {
         List<DeliveryJob> lost = new ArrayList<>();
         for (DeliveryJob job; (job = lostLeases.poll()) != null; ) lost.add(job);
@@ -557,6 +552,12 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
     }
 
+    /**
+     * Every third of a lease, the leases of everything this process holds are extended by a lease from
+     * now, so a delivery that waits in a slow lane longer than a lease is not taken over (and sent again)
+     * by another replica meanwhile. A lease that is no longer ours stays as it is; the
+     * deliveries whose renewal the store confirms have their known lease end moved on.
+     */
     private void renewLeasesIfDue() {
         Instant now = clock.instant();
         if (now.isBefore(nextRenewal)) return;
