@@ -110,7 +110,7 @@ public final class App implements AutoCloseable {
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));
-            this.operationalEvents = new OperationalEvents(events, EventValidator.forOperationalEvents(json, ids), registry, json);
+            this.operationalEvents = new OperationalEvents(events, deliveries, EventValidator.forOperationalEvents(json, ids), registry, json, clock);
             deliveries.listen(operationalEvents);
             MetricsService metrics = new MetricsService(catalog, store.metrics(), liveMetrics, metricCache, clock, store.shared());
             AuthService auth = new AuthService(store.keys(), new KeyHasher(), ids, clock, adminKey, store.shared() ? SHARED_KEY_CACHE : Duration.ofDays(36_500));
@@ -131,6 +131,8 @@ public final class App implements AutoCloseable {
             stopOnFailure.push(heartbeat::close);
             retention.start();
             stopOnFailure.push(retention::close);
+            operationalEvents.start();
+            stopOnFailure.push(operationalEvents::close);
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
                     store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),

@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /** What recording attempt outcomes changed beyond the deliveries themselves. */
 public sealed interface DeliveryEffect {
-    /** A delivery ran out of attempts. */
-    record DeliveryDied(AttemptRecord record) implements DeliveryEffect {
+    /** A delivery ran out of attempts; the store keeps it until {@link DeathReports#deathsReported} is told. */
+    record DeliveryDied(DeadDelivery dead) implements DeliveryEffect {
     }
 
     /** Every attempt to the webhook failed for the configured period: it was disabled and its pending deliveries parked. */

@@ -1,6 +1,8 @@
 package dev.eventwire.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.delivery.DeadDelivery;
+import dev.eventwire.delivery.DeathReports;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.events.EventStore;
@@ -8,12 +10,16 @@ import dev.eventwire.events.EventValidator;
 import dev.eventwire.events.NewEvent;
 import dev.eventwire.support.Json;
 import dev.eventwire.webhooks.WebhookRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * filters match (subscribe with {@code "event_types":["eventwire"]}). A delivery of an operational event
  * that dies produces none, so a dead subscriber cannot feed itself. Event ids derive from what happened
  * (a death from the message id and the attempt it died at), so the same effect reported twice is stored
- * once.
+ * once. A death is kept by the delivery store until its event is stored; deaths a crash left unreported
+ * are reported at start, and a sweep once a minute reports those another replica or a failed append left.
  */
 public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperationalEvents.class);
@@ -32,27 +39,38 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
 
     /**
      * Waits between tries of an append that failed (the store refusing writes: a full disk, an I/O
-     * error): quickly at first, then once a minute, for about an hour in all.
+     * error): quickly at first, then once a minute, for about an hour in all. The sweep goes on after that.
      */
     private static final List<Duration> RETRY_DELAYS = retryDelays();
+    /** How often unreported deaths are looked for, and how old one must be: the usual report takes milliseconds. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    private static final int SWEEP_BATCH = 1000;
 
     private final EventStore events;
+    private final DeathReports deaths;
     private final EventValidator validator;
     private final WebhookRegistry registry;
     private final Json json;
+    private final Clock clock;
     private final List<Duration> retryDelays;
     /** Appending waits for an ingest commit; the delivery writer that reports effects must not. */
     private final ExecutorService appender = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("eventwire-death-sweep").daemon().factory());
+    private boolean sweepFailing;
 
-    public OperationalEvents(EventStore events, EventValidator validator, WebhookRegistry registry, Json json) {
-        this(events, validator, registry, json, RETRY_DELAYS);
+    public OperationalEvents(EventStore events, DeathReports deaths, EventValidator validator, WebhookRegistry registry, Json json, Clock clock) {
+        this(events, deaths, validator, registry, json, clock, RETRY_DELAYS);
     }
 
-    OperationalEvents(EventStore events, EventValidator validator, WebhookRegistry registry, Json json, List<Duration> retryDelays) {
+    OperationalEvents(EventStore events, DeathReports deaths, EventValidator validator, WebhookRegistry registry, Json json, Clock clock,
+                      List<Duration> retryDelays) {
         this.events = events;
+        this.deaths = deaths;
         this.validator = validator;
         this.registry = registry;
         this.json = json;
+        this.clock = clock;
         this.retryDelays = List.copyOf(retryDelays);
     }
 
@@ -63,22 +81,51 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
         return List.copyOf(delays);
     }
 
+    /** Reports, at once, every death left unreported (by a crash), then sweeps once a minute. */
+    public void start() {
+        sweeper.execute(() -> sweep(clock.instant()));
+        sweeper.scheduleWithFixedDelay(() -> sweep(clock.instant().minus(SWEEP_EVERY)), SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reports the deaths before {@code before} still unreported; their ids make one reported meanwhile
+     * by the usual path a duplicate. Returns how many were reported.
+     */
+    int sweep(Instant before) {
+        int reported = 0;
+        try {
+            for (List<DeadDelivery> left = deaths.unreportedDeaths(before, SWEEP_BATCH); !left.isEmpty(); left = deaths.unreportedDeaths(before, SWEEP_BATCH)) {
+                List<NewEvent> toAppend = left.stream().filter(d -> !d.eventType().startsWith(PREFIX)).map(this::deadEvent).toList();
+                if (!toAppend.isEmpty()) events.append(toAppend, List.of()).join();
+                deaths.deathsReported(left).join();
+                reported += left.size();
+                if (left.size() < SWEEP_BATCH) break;
+            }
+            if (reported > 0) log.info("reported {} delivery deaths left unreported (by a stop or a failed append)", reported);
+            sweepFailing = false;
+        } catch (RuntimeException e) {
+            if (!sweepFailing) log.warn("could not report the delivery deaths left unreported (trying again in a minute): {}", e.getMessage());
+            sweepFailing = true;
+        }
+        return reported;
+    }
+
     @Override
     public void committed(List<DeliveryEffect> effects) {
         List<NewEvent> toAppend = new ArrayList<>();
+        List<DeadDelivery> died = new ArrayList<>();
+        List<DeadDelivery> nothingToReport = new ArrayList<>();
         for (DeliveryEffect effect : effects) {
             switch (effect) {
                 case DeliveryEffect.DeliveryDied d -> {
-                    if (d.record().eventType().startsWith(PREFIX)) continue; // no events about operational events
-                    ObjectNode data = json.mapper().createObjectNode();
-                    data.put("webhook_id", d.record().webhookId());
-                    data.put("event_id", d.record().eventId());
-                    data.put("message_id", d.record().messageId());
-                    data.put("attempts", d.record().attempt());
-                    d.record().error().ifPresent(e -> data.put("last_error", e));
-                    // One per death: a delivery retried by hand after it died can die again, at a later attempt.
-                    toAppend.add(validator.own(d.record().tenant(), EventValidator.RESERVED_ID_PREFIX + "dead_" + d.record().messageId() + "_" + d.record().attempt(), PREFIX + "delivery.dead",
-                            Optional.of(d.record().webhookId()), d.record().attemptedAt(), data));
+                    // No events about operational events: nothing to report.
+                    if (d.dead().eventType().startsWith(PREFIX)) {
+                        nothingToReport.add(d.dead());
+                    } else {
+                        died.add(d.dead());
+                        toAppend.add(deadEvent(d.dead()));
+                    }
                 }
                 case DeliveryEffect.WebhookDisabled w -> {
                     // This process stops sending at once; other replicas learn it from the store.
@@ -100,36 +147,62 @@ public final class OperationalEvents implements DeliveryEffects, AutoCloseable {
                 }
             }
         }
+        if (!nothingToReport.isEmpty()) forget(nothingToReport);
         if (toAppend.isEmpty()) return;
-        appender.execute(() -> appendRetrying(toAppend));
+        appender.execute(() -> {
+            if (appendRetrying(toAppend)) forget(died);
+        });
     }
 
-    /** Their ids make a repeated append harmless: whatever a failed try managed to store is a duplicate the next time. */
-    private void appendRetrying(List<NewEvent> toAppend) {
+    private NewEvent deadEvent(DeadDelivery dead) {
+        ObjectNode data = json.mapper().createObjectNode();
+        data.put("webhook_id", dead.webhookId());
+        data.put("event_id", dead.eventId());
+        data.put("message_id", dead.messageId());
+        data.put("attempts", dead.attempts());
+        dead.lastError().ifPresent(e -> data.put("last_error", e));
+        // One per death: a delivery retried by hand after it died can die again, at a later attempt.
+        return validator.own(dead.tenant(), EventValidator.RESERVED_ID_PREFIX + "dead_" + dead.messageId() + "_" + dead.attempts(), PREFIX + "delivery.dead",
+                Optional.of(dead.webhookId()), dead.diedAt(), data);
+    }
+
+    /** The store forgets deaths whose reports are stored; one it still keeps is reported again by a sweep, harmlessly. */
+    private void forget(List<DeadDelivery> reported) {
+        if (reported.isEmpty()) return;
+        deaths.deathsReported(reported).exceptionally(failure -> {
+            log.debug("could not mark {} delivery deaths reported (a sweep will): {}", reported.size(), failure.getMessage());
+            return null;
+        });
+    }
+
+    /** Their ids make a repeated append harmless: whatever a failed try managed to store is a duplicate the next time. True once stored. */
+    private boolean appendRetrying(List<NewEvent> toAppend) {
         for (int tried = 0; ; tried++) {
             try {
                 events.append(toAppend, List.of()).join();
                 if (tried > 0) log.info("appended {} operational events after {} failed tries", toAppend.size(), tried);
-                return;
+                return true;
             } catch (RuntimeException e) {
                 if (tried == retryDelays.size()) {
-                    log.error("gave up appending {} operational events after {} tries: {}", toAppend.size(), tried + 1, e.getMessage());
-                    return;
+                    log.error("gave up appending {} operational events after {} tries (deaths among them are reported by a later sweep): {}",
+                            toAppend.size(), tried + 1, e.getMessage());
+                    return false;
                 }
                 if (tried == 0) log.warn("could not append {} operational events (trying again for about an hour): {}", toAppend.size(), e.getMessage());
                 try {
                     Thread.sleep(retryDelays.get(tried));
                 } catch (InterruptedException stopping) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
         }
     }
 
-    /** Stops the appends still waiting to try again (the store is about to close). */
+    /** Stops the sweep and the appends still waiting to try again (the store is about to close). */
     @Override
     public void close() {
+        sweeper.shutdownNow();
         appender.shutdownNow();
     }
 }

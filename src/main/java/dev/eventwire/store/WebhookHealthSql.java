@@ -1,6 +1,7 @@
 package dev.eventwire.store;
 
 import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.DeadDelivery;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.delivery.WebhookHealthRule;
@@ -35,7 +36,7 @@ public final class WebhookHealthSql {
     public static List<DeliveryEffect> deaths(List<AttemptRecord> applied) {
         List<DeliveryEffect> died = new ArrayList<>();
         for (AttemptRecord r : applied) {
-            if (r.newStatus() == DeliveryStatus.DEAD) died.add(new DeliveryEffect.DeliveryDied(r));
+            if (r.newStatus() == DeliveryStatus.DEAD) died.add(new DeliveryEffect.DeliveryDied(DeadDelivery.of(r)));
         }
         return died;
     }

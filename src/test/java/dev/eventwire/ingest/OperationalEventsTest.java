@@ -3,6 +3,8 @@ package dev.eventwire.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.delivery.AttemptRecord;
+import dev.eventwire.delivery.DeadDelivery;
+import dev.eventwire.delivery.DeathReports;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.delivery.Trigger;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An operational event whose append fails (the store refusing writes for a while) is tried again until it
- * is stored, and given up after the last try. The store here refuses a given number of appends, then
+ * is stored, and given up after the last try; a death stays kept until its event is stored, and a sweep
+ * reports what is left. The store here refuses a given number of appends, then
  * keeps what it is given; the retry schedule is shortened to milliseconds.
  */
 class OperationalEventsTest {
@@ -83,15 +86,36 @@ class OperationalEventsTest {
         }
     }
 
-    private static OperationalEvents reporting(EventStore store, int tries) {
-        return new OperationalEvents(store, EventValidator.forOperationalEvents(JSON, new Ids(Clock.systemUTC())), new WebhookRegistry(), JSON,
-                java.util.Collections.nCopies(tries - 1, Duration.ofMillis(20)));
+    /** Deaths the delivery store keeps until told they are reported, as the stores do in their outcome transaction. */
+    private static final class KeptDeaths implements DeathReports {
+        final List<DeadDelivery> kept = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
+            return kept.stream().filter(d -> d.diedAt().isBefore(before)).limit(limit).toList();
+        }
+
+        @Override
+        public CompletableFuture<Void> deathsReported(java.util.Collection<DeadDelivery> reported) {
+            kept.removeAll(reported);
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
-    private static DeliveryEffect died(String messageId, int attempt) {
-        return new DeliveryEffect.DeliveryDied(new AttemptRecord("acme", "wh_1", "e1", messageId, "order.created", attempt, Trigger.RETRY,
+    private final KeptDeaths deaths = new KeptDeaths();
+
+    private OperationalEvents reporting(EventStore store, int tries) {
+        return new OperationalEvents(store, deaths, EventValidator.forOperationalEvents(JSON, new Ids(Clock.systemUTC())), new WebhookRegistry(), JSON,
+                Clock.systemUTC(), java.util.Collections.nCopies(tries - 1, Duration.ofMillis(20)));
+    }
+
+    /** A death as the store tells it after its commit, kept until reported. */
+    private DeliveryEffect died(String messageId, int attempt) {
+        DeadDelivery dead = DeadDelivery.of(new AttemptRecord("acme", "wh_1", "e1", messageId, "order.created", attempt, Trigger.RETRY,
                 Optional.of(500), false, Optional.of("HTTP 500"), 12, "", Instant.parse("2026-12-01T00:00:00Z"), DeliveryStatus.DEAD,
                 Optional.empty(), Optional.empty(), 1, 1));
+        deaths.kept.add(dead);
+        return new DeliveryEffect.DeliveryDied(dead);
     }
 
     @Test
@@ -103,6 +127,7 @@ class OperationalEventsTest {
             assertThat(store.tries.get()).isEqualTo(4);
             assertThat(store.stored.getFirst().eventId()).isEqualTo("evw_dead_msg_01M8QJJJ0NMCTDKFZTKQB00000_2");
             assertThat(store.stored.getFirst().eventType()).isEqualTo("eventwire.delivery.dead");
+            Receiver.await(deaths.kept::isEmpty, Duration.ofSeconds(10), "the death forgotten once its event is stored");
         }
     }
 
@@ -115,6 +140,34 @@ class OperationalEventsTest {
             Thread.sleep(200);
             assertThat(store.tries.get()).as("no fourth try").isEqualTo(3);
             assertThat(store.stored).isEmpty();
+            assertThat(deaths.kept).as("still kept for a sweep").hasSize(1);
+        }
+    }
+
+    @Test
+    void aSweepReportsTheDeathsAFailedAppendLeftAndForgetsThem() {
+        RefusingStore store = new RefusingStore(2);
+        try (OperationalEvents events = reporting(store, 2)) {
+            events.committed(List.of(died("msg_01M8QJJJ0NMCTDKFZTKQB00002", 3)));
+            Receiver.await(() -> store.tries.get() == 2, Duration.ofSeconds(10), "two tries, both refused");
+            assertThat(events.sweep(Instant.parse("2026-12-01T00:00:00Z"))).as("only deaths before the given instant").isZero();
+            assertThat(events.sweep(Instant.parse("2026-12-01T00:01:00Z"))).isEqualTo(1);
+            assertThat(store.stored).extracting(NewEvent::eventId).containsExactly("evw_dead_msg_01M8QJJJ0NMCTDKFZTKQB00002_3");
+            assertThat(deaths.kept).isEmpty();
+            assertThat(events.sweep(Instant.parse("2026-12-01T00:01:00Z"))).as("nothing left").isZero();
+        }
+    }
+
+    @Test
+    void aDeathOfAnOperationalEventIsForgottenWithoutAnEvent() {
+        RefusingStore store = new RefusingStore(0);
+        try (OperationalEvents events = reporting(store, 2)) {
+            DeadDelivery dead = new DeadDelivery(7, "acme", "wh_1", "evw_dead_x_1", "msg_01M8QJJJ0NMCTDKFZTKQB00003", "eventwire.delivery.dead", 5,
+                    Optional.of("HTTP 500"), Instant.parse("2026-12-01T00:00:00Z"));
+            deaths.kept.add(dead);
+            events.committed(List.of(new DeliveryEffect.DeliveryDied(dead)));
+            assertThat(deaths.kept).isEmpty();
+            assertThat(store.tries.get()).isZero();
         }
     }
 }

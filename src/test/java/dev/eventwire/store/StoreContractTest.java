@@ -513,6 +513,40 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aDeathLeftUnreportedByACrashIsReportedAtTheNextStart() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_1");
+        stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
+        DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
+        // Nobody listens: the process died right after the commit that recorded the death, before reporting it.
+        stores.deliveries().record(outcome(job, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        Instant diedAt = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+        restart();
+        assertThat(stores.deliveries().unreportedDeaths(clock.instant(), 10)).singleElement().satisfies(d -> {
+            assertThat(d.seq()).isEqualTo(job.seq());
+            assertThat(d.messageId()).isEqualTo(job.messageId());
+            assertThat(d.attempts()).isEqualTo(job.attempt());
+            assertThat(d.lastError()).contains("HTTP 500");
+            assertThat(d.diedAt()).isEqualTo(diedAt);
+        });
+        assertThat(stores.deliveries().unreportedDeaths(diedAt, 10)).as("only those that died before the instant given").isEmpty();
+
+        String deadEventId = "evw_dead_" + job.messageId() + "_" + job.attempt();
+        try (var reporting = new dev.eventwire.ingest.OperationalEvents(stores.events(), stores.deliveries(),
+                dev.eventwire.events.EventValidator.forOperationalEvents(json, new Ids(clock)), stores.registry(), json, clock)) {
+            reporting.start();
+            dev.eventwire.support.Receiver.await(() -> stores.deliveries().unreportedDeaths(clock.instant(), 10).isEmpty(), Duration.ofSeconds(10),
+                    "the death reported and forgotten");
+        }
+        StoredEvent dead = stores.events().find("a", deadEventId).orElseThrow();
+        assertThat(dead.eventType()).isEqualTo("eventwire.delivery.dead");
+        assertThat(dead.body()).contains("\"occurred_at\":\"" + diedAt + "\"", "\"last_error\":\"HTTP 500\"");
+        restart();
+        assertThat(stores.deliveries().unreportedDeaths(clock.instant(), 10)).as("forgotten for good").isEmpty();
+    }
+
+    @Test
     void aWebhookFailingForTheWholePeriodIsDisabledAndTheEffectsAreTold() throws Exception {
         engineTakesNew.set(false);
         List<dev.eventwire.delivery.DeliveryEffect> told = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -11,10 +11,12 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeadDelivery;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.DeathReportsSql;
 import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
@@ -606,6 +608,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             List<AttemptRecord> disabling = decided.stream().filter(r -> r.disableWebhookReason().isPresent()).toList();
             List<AttemptRecord> applied = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
             List<DeliveryEffect> deaths = WebhookHealthSql.deaths(applied);
+            DeathReportsSql.keep(c, deaths);
             boolean healthFollowUp = !disabling.isEmpty() || healthFollowUps.get() > 0 || WebhookHealthSql.mayChange(c, applied);
             List<Void> results = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) results.add(null);
@@ -692,6 +695,21 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public void listen(DeliveryEffects effects) {
         this.effectsListener = effects;
+    }
+
+    @Override
+    public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
+        return database.read(c -> DeathReportsSql.unreported(c, before, limit));
+    }
+
+    @Override
+    public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
+        if (reported.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<DeadDelivery> copy = List.copyOf(reported);
+        return writer.submitUnordered(c -> {
+            DeathReportsSql.forget(c, copy);
+            return null;
+        });
     }
 
     // ---- reads and manual actions ----

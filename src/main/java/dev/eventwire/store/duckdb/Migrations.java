@@ -32,7 +32,7 @@ final class Migrations {
             "V8__entity_ordering.sql", "V9__event_log_without_index.sql", "V10__fan_out_in_event_log.sql", "V11__delivery_tables_moved.sql",
             "V12__ingest_journal.sql");
     /** The delivery file's scripts. */
-    static final List<String> DELIVERY_FILES = List.of("D1__delivery_file.sql", "D2__moved_from_event_log.sql");
+    static final List<String> DELIVERY_FILES = List.of("D1__delivery_file.sql", "D2__moved_from_event_log.sql", "D3__dead_unreported.sql");
 
     /** Every step in the order it runs: the delivery file is complete before the event log drops its copy. */
     static final List<Step> STEPS;
@@ -40,8 +40,10 @@ final class Migrations {
     static {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < 10; i++) steps.add(new Step(DuckDbDatabase.CATALOG, i + 1, FILES.get(i)));
-        for (int i = 0; i < DELIVERY_FILES.size(); i++) steps.add(new Step(DuckDbDatabase.DELIVERY_CATALOG, i + 1, DELIVERY_FILES.get(i)));
+        for (int i = 0; i < 2; i++) steps.add(new Step(DuckDbDatabase.DELIVERY_CATALOG, i + 1, DELIVERY_FILES.get(i)));
         for (int i = 10; i < FILES.size(); i++) steps.add(new Step(DuckDbDatabase.CATALOG, i + 1, FILES.get(i)));
+        // Added since the move: after every step before them.
+        for (int i = 2; i < DELIVERY_FILES.size(); i++) steps.add(new Step(DuckDbDatabase.DELIVERY_CATALOG, i + 1, DELIVERY_FILES.get(i)));
         STEPS = List.copyOf(steps);
     }
 

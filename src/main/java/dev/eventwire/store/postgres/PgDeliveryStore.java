@@ -8,10 +8,12 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
+import dev.eventwire.delivery.DeadDelivery;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.DeathReportsSql;
 import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
@@ -527,7 +529,9 @@ final class PgDeliveryStore implements DeliveryStore {
                 }
             }
             List<AttemptRecord> recorded = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
-            effects.addAll(WebhookHealthSql.deaths(recorded));
+            List<DeliveryEffect> deaths = WebhookHealthSql.deaths(recorded);
+            DeathReportsSql.keep(c, deaths);
+            effects.addAll(deaths);
             effects.addAll(WebhookHealthSql.apply(c, recorded, healthRule, PgDeliveryStore::disableWebhook));
         }
         insertAttempts(c, log);
@@ -627,6 +631,21 @@ final class PgDeliveryStore implements DeliveryStore {
     @Override
     public void listen(DeliveryEffects effects) {
         this.effectsListener = effects;
+    }
+
+    @Override
+    public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
+        return database.read(c -> DeathReportsSql.unreported(c, before, limit));
+    }
+
+    @Override
+    public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
+        if (reported.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<DeadDelivery> copy = List.copyOf(reported);
+        return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
+            DeathReportsSql.forget(c, copy);
+            return null;
+        }));
     }
 
     /** The pending deliveries of a webhook that no longer takes them move to the history, dead with "webhook removed". */
