@@ -179,13 +179,14 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public Optional<WriteProblem> writeProblem() {
+        List<GroupCommitWriter.Problem> writers = java.util.stream.Stream.of(writer, deliveryWriter, rollupWriter)
+                .flatMap(w -> w.problem().stream()).toList();
+        // One that needs the store reopened first, whichever writer met it: it decides whether the process restarts.
+        Optional<GroupCommitWriter.Problem> fatal = writers.stream().filter(GroupCommitWriter.Problem::fatal).findFirst();
+        if (fatal.isPresent()) return Optional.of(new WriteProblem(fatal.get().reason(), true));
         Optional<String> journal = eventLog.problem();
         if (journal.isPresent()) return Optional.of(new WriteProblem(journal.get(), false));
-        for (GroupCommitWriter w : List.of(writer, deliveryWriter, rollupWriter)) {
-            Optional<GroupCommitWriter.Problem> p = w.problem();
-            if (p.isPresent()) return Optional.of(new WriteProblem(p.get().reason(), p.get().fatal()));
-        }
-        return Optional.empty();
+        return writers.stream().findFirst().map(p -> new WriteProblem(p.reason(), false));
     }
 
     @Override

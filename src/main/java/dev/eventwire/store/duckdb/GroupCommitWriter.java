@@ -320,9 +320,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** Logs a failure once per change of state, not once per request, so a broken disk does not flood the log. */
     private void failing(Exception e) {
+        Problem before = problem;
+        // A database DuckDB has invalidated stays so until it is reopened, whatever the failures after it say
+        // (an appender that cannot be created on it): a later, milder reason must not hide that a restart is needed.
+        if (before != null && before.fatal()) return;
         String message = String.valueOf(e.getMessage());
         boolean fatal = message.toLowerCase(java.util.Locale.ROOT).contains("invalidated") || message.contains("FATAL");
-        Problem before = problem;
         // The reason reaches /health, which answers without a key: file names, not where the data lives.
         String reason = QUOTED_PATH.matcher(message.lines().findFirst().orElse(message)).replaceAll("\"$1\"");
         problem = new Problem(reason, fatal);
