@@ -83,6 +83,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private volatile int sharingReplicas = 1;
     /** Whether recording outcomes is failing now (logged when it starts and when it ends). */
     private final java.util.concurrent.atomic.AtomicBoolean recordingBehind = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether the last poll failed; the poller thread's own. */
+    private boolean pollFailing;
     /** Lanes with work that found every process-wide slot busy, in the order they asked. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** How many lanes {@link #waitingLanes} holds: its own size() walks the whole queue, and a slot frees thousands of times a second. */
@@ -455,20 +457,20 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     }
 
     /**
-     * Whether the job's lease has ended, or ends too soon for a renewal to come first, by what this process
-     * knows: a replica paused (SIGSTOP, a frozen VM) or cut off from the database past its lease would
-     * otherwise send everything its lanes held when it resumed — deliveries the other replicas had taken
-     * over and sent meanwhile. Renewals come every third of a lease, so a lease held normally always has more
-     * than a third left. Only where leases can be taken over; a single owner's never are. Also while the
-     * shared database does not answer: what is dropped has its lease given back once the database
-     * answers again.
+     * Whether the job must not be sent now; it is then dropped from memory and its lease given back as soon
+     * as the store takes writes. First, while outcomes cannot be recorded (the store says it cannot write,
+     * or outcomes are failing to be recorded): a delivery sent then would be sent again after the outage or
+     * the restart (2,587 repeats in a 20-s stop of a shared database; on DuckDB, a third to a half of the
+     * deliveries sent while an invalidated store could not record them, both seen from outside). Then, where
+     * leases can be taken over, whether the job's lease has ended, or ends too soon for a renewal to come
+     * first, by what this process knows: a replica paused (SIGSTOP, a frozen VM) or cut off from the database
+     * past its lease would otherwise send everything its lanes held when it resumed — deliveries the other
+     * replicas had taken over and sent meanwhile. Renewals come every third of a lease, so a lease held
+     * normally always has more than a third left. A single owner's leases are never taken over.
      */
     private boolean leaseLost(Held held) {
-        if (!store.leasesCanBeTakenOver()) return false;
-        // The database does not answer (its probe says so, or outcomes are failing to be recorded): the outcome
-        // could not be recorded nor the lease renewed, and the delivery would be sent again after the outage
-        // (2,587 repeats in a 20-s stop, seen from outside).
         if (!store.recordingPossible() || recordingBehind.get()) return true;
+        if (!store.leasesCanBeTakenOver()) return false;
         return held == null || !clock.instant().plus(settings.lease().dividedBy(3)).isBefore(held.leaseUntil());
     }
 
@@ -518,6 +520,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             try {
                 releaseLostLeases();
                 boolean more = pollOnce();
+                if (pollFailing) log.info("delivery poll works again");
+                pollFailing = false;
                 kickWaitingLanes(); // a safety net: no lane waits longer than one poll for a free slot
                 renewLeasesIfDue();
                 if (!more) {
@@ -528,7 +532,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 if (!running) return;
             } catch (RuntimeException e) {
                 if (!running) return; // stopping: the store refuses or the wait was interrupted; nothing to report
-                log.warn("delivery poll failed: {}", e.getMessage());
+                // Once per spell: a store that cannot write fails every poll until it can.
+                if (!pollFailing) log.warn("delivery poll failed (trying again until it works): {}", e.getMessage());
+                pollFailing = true;
                 try {
                     Thread.sleep(settings.pollInterval().toMillis());
                 } catch (InterruptedException ie) {

@@ -121,6 +121,82 @@ class FullDiskTest {
         }
     }
 
+    /**
+     * While outcomes cannot be recorded, nothing more is sent: only what was in flight when the disk filled
+     * arrives, and it is recorded once space is back, so nothing goes out twice. Seen from outside before:
+     * a store that could not write kept sending every delivery it held, and after the restart a third to a
+     * half of them went out again.
+     */
+    @Test
+    void whileTheDiskIsFullNothingIsSentBeyondWhatWasInFlight() throws Exception {
+        Path mount = smallDisk();
+        try (Receiver receiver = new Receiver()) {
+            receiver.answer(r -> new Receiver.Answer(200, java.util.Map.of(), "", Duration.ofMillis(100)));
+            Path data = mount.resolve("data");
+            Set<String> acknowledged = new LinkedHashSet<>();
+            String key;
+            String hook;
+            TestServer server = TestServer.withLoopbackReceivers(data, java.time.Clock.systemUTC(), c -> c);
+            boolean gaveUp = false;
+            try {
+                ApiClient acme = server.tenant("acme");
+                key = acme.key();
+                hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/hook") + "\"}").json().get("id").asText();
+                for (int batch = 0; batch < 4; batch++) {
+                    StringBuilder body = new StringBuilder("{\"events\":[");
+                    for (int i = 0; i < 500; i++) {
+                        String id = "f-" + batch + "-" + i;
+                        body.append(i == 0 ? "" : ",").append("{\"event_id\":\"").append(id).append("\",\"event_type\":\"order.created\"}");
+                        acknowledged.add(id);
+                    }
+                    assertThat(acme.post("/v1/events", body.append("]}").toString()).status()).isEqualTo(200);
+                }
+                Receiver.await(() -> receiver.received().size() >= 100, Duration.ofSeconds(30), "deliveries under way");
+                fillUp(mount.resolve("filler"));
+                Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(30), "the store to say it cannot write");
+                int atRefusal = receiver.received().size();
+                Thread.sleep(3000); // what arrives now was sent after the store said it cannot write (or was in flight)
+                int sentSince = receiver.received().size() - atRefusal;
+                assertThat(sentSince).as("arrived in the 3 s after the store could not write: at most the 32 in flight to the webhook")
+                        .isLessThanOrEqualTo(32);
+                assertThat(receiver.received().size()).as("most still waiting").isLessThan(acknowledged.size() - 500);
+                Files.delete(mount.resolve("filler"));
+                // DuckDB may have given the database up (then it is reopened below, as a supervisor restarting the process would).
+                gaveUp = server.app().needsRestart();
+                if (!gaveUp) {
+                    Receiver.await(() -> receivedEventIds(receiver).containsAll(acknowledged), Duration.ofSeconds(60),
+                            "every event at the receiver once space is back, without a restart");
+                }
+            } finally {
+                try {
+                    server.close();
+                } catch (RuntimeException closingAnInvalidatedStore) {
+                    if (!gaveUp) throw closingAnInvalidatedStore;
+                }
+            }
+            try (TestServer again = TestServer.withLoopbackReceivers(data, java.time.Clock.systemUTC(), c -> c)) {
+                Receiver.await(() -> receivedEventIds(receiver).containsAll(acknowledged), Duration.ofSeconds(60), "every event at the receiver");
+                ApiClient acme = again.withKey(key);
+                Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),
+                        Duration.ofSeconds(30), "every outcome recorded");
+                assertOneDeliveryEach(acme, hook, acknowledged);
+                assertThat(receiver.received().size() - acknowledged.size()).as("sent twice").isLessThanOrEqualTo(32);
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /** Writes {@code file} until the disk has no room left. */
+    private static void fillUp(Path file) throws IOException {
+        byte[] chunk = new byte[64 << 10];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (true) out.write(chunk);
+        } catch (IOException full) {
+            if (Files.getFileStore(file.getParent()).getUsableSpace() > (256 << 10)) throw full;
+        }
+    }
+
     /** A 40 MB tmpfs mounted in the test's folder (unmounted by the test when done). */
     private Path smallDisk() throws IOException, InterruptedException {
         Path mount = dir.resolve("small-disk");

@@ -697,6 +697,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         this.effectsListener = effects;
     }
 
+    /** Not while the delivery file's writer is failing (a full disk, an invalidated database): nothing sent then could be recorded. */
+    @Override
+    public boolean recordingPossible() {
+        return writer.problem().isEmpty();
+    }
+
     @Override
     public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
         return database.read(c -> DeathReportsSql.unreported(c, before, limit));
