@@ -27,6 +27,10 @@ public final class UrlRule {
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw ApiException.invalid("invalid_url", "url must be an absolute http or https URL.", "url");
         }
+        if (uri.getRawAuthority() != null && !uri.getRawAuthority().chars().allMatch(c -> c < 0x80)) {
+            throw ApiException.invalid("invalid_url", "url must name its host in ASCII: write an internationalised domain name in its "
+                    + "xn-- form" + asciiForm(uri.getRawAuthority()) + ".", "url");
+        }
         // Port first: an unusable port (empty, negative, too long) also makes the URI parser drop the host.
         if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[^\\]@]*")) {
             String port = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf(':') + 1);
@@ -61,6 +65,19 @@ public final class UrlRule {
     }
 
     /** A host of numbers only that is not a plain dotted quad: a decimal, hex, octal or shortened IPv4 address. */
+    /** " (bücher.example is xn--bcher-kva.example)", or nothing when the host has no ASCII form. */
+    private static String asciiForm(String authority) {
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && !host.endsWith("]")) host = host.substring(0, colon);
+        if (host.length() > 253) return "";
+        try {
+            return " (" + host + " is " + java.net.IDN.toASCII(host, java.net.IDN.ALLOW_UNASSIGNED) + ")";
+        } catch (IllegalArgumentException notADomainName) {
+            return "";
+        }
+    }
+
     static boolean isShorthandIpv4(String host) {
         String[] labels = host.split("\\.", -1);
         for (String label : labels) {

@@ -146,6 +146,14 @@ class HostileInputTest {
                     .header("Authorization", "Bearer " + acme.key()).header("Content-Type", "application/json; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(charset.statusCode()).isEqualTo(202);
+            for (String type : new String[]{"application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\""}) {
+                HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                        .header("Authorization", "Bearer " + acme.key()).header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\",\"entity_id\":\"caf\u00e9\"}", java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(other.statusCode()).as("JSON in another charset: " + type).isEqualTo(415);
+                assertThat(other.body()).contains("unsupported_media_type", "UTF-8");
+            }
 
             ApiClient.Response deep = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}");
             assertRefused(deep, 400, "malformed_json", null);

@@ -100,6 +100,15 @@ class WebhookApiTest {
     }
 
     @Test
+    void anInternationalisedHostIsAskedForInItsAsciiForm() {
+        for (String url : new String[]{"https://b\u00fccher.example/hook", "https://b\u00fccher.example:8443/hook"}) {
+            ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}");
+            assertThat(r.status()).as(url).isEqualTo(422);
+            assertThat(r.json().get("error").get("message").asText()).contains("xn--", "xn--bcher-kva.example");
+        }
+    }
+
+    @Test
     void urlLongerThan2048IsRefused() {
         String url = "http://127.0.0.1:9/" + "a".repeat(2048);
         assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}").json().get("error").get("code").asText()).isEqualTo("invalid_length");
