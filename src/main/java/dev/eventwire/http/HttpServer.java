@@ -84,10 +84,11 @@ public final class HttpServer implements AutoCloseable {
                 budget.reserve(ctx);
                 readBody(ctx);
             });
-            // Once the route is known (and the caller authenticated): a parameter it does not take is refused.
+            // Once the route is known (and the caller authenticated): a parameter it does not take, or given empty, is refused.
             config.routes.beforeMatched("/v1/*", ctx -> {
                 io.javalin.router.Endpoint route = ctx.endpoints().matchedHttpEndpoint();
                 if (route != null) documented.requireKnown(ctx.method().name(), route.path, ctx.queryParamMap().keySet());
+                QueryParameters.requireValues(ctx.queryParamMap());
             });
             config.routes.after("/v1/*", budget::release);
             for (RouteGroup group : groups) group.register(config.routes);

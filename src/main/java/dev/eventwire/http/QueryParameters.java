@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +74,19 @@ final class QueryParameters {
     Optional<Set<String>> of(String method, String pathTemplate) {
         String m = method.equalsIgnoreCase("HEAD") ? "GET" : method;
         return Optional.ofNullable(byOperation.get(key(m, pathTemplate)));
+    }
+
+    /**
+     * Throws 422 {@code invalid_value} for a parameter given with no value ({@code status=}): it used to
+     * count as absent, so a client that filled in an empty variable got the whole unfiltered list.
+     */
+    static void requireValues(Map<String, List<String>> given) {
+        for (Map.Entry<String, List<String>> p : given.entrySet()) {
+            if (p.getValue().stream().allMatch(String::isBlank)) {
+                String shown = UrlEscapes.shown(p.getKey());
+                throw ApiException.invalid("invalid_value", shown + " has no value: give it one, or leave it out.", shown);
+            }
+        }
     }
 
     /** Throws 400 {@code unknown_parameter} for the first query parameter the operation does not take. */

@@ -46,6 +46,15 @@ class UnknownQueryParameterTest {
             assertThat(acme.get("/v1/metrics/events_total?window=1h").status()).isEqualTo(200);
             assertThat(acme.get("/v1/webhooks/" + hook + "/deliveries?status=dead&limit=5").status()).isEqualTo(200);
 
+            // An empty value is refused too: taken as absent, status= listed every status.
+            for (String query : new String[]{"status=", "status=&limit=5", "limit=", "status=%20"}) {
+                ApiClient.Response empty = acme.get("/v1/webhooks/" + hook + "/deliveries?" + query);
+                assertThat(empty.status()).as(query).isEqualTo(422);
+                assertThat(empty.json().get("error").get("code").asText()).isEqualTo("invalid_value");
+                assertThat(empty.json().get("error").get("field").asText()).isIn("status", "limit");
+            }
+            assertThat(acme.get("/v1/metrics/events_total?window=").status()).isEqualTo(422);
+
             // Who is not let in learns nothing about parameters: 401 comes first.
             assertThat(new ApiClient(server.baseUrl(), "wrong").get("/v1/events?event_typ=x").status()).isEqualTo(401);
         }
