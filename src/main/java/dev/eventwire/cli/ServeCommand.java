@@ -107,6 +107,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
+        if (java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
+            System.err.println("eventwire: --data (or EVENTWIRE_DATA_DIR) must be a folder: " + data + " is a file.");
+            return 2;
+        }
         try {
             HttpServer.requireFree(host, config.port());
         } catch (PortUnavailableException e) {
@@ -147,6 +151,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (PortUnavailableException e) {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
+        } catch (dev.eventwire.support.StoreUnavailableException | java.io.UncheckedIOException e) {
+            // The data folder cannot be opened or written now (an I/O error, a damaged file): one line, and an
+            // exit a supervisor may retry.
+            String cause = e.getCause() == null || e instanceof dev.eventwire.support.StoreUnavailableException ? "" : ": " + e.getCause().getMessage();
+            System.err.println("eventwire: cannot start: " + e.getMessage() + cause + ". Exiting (75).");
+            return 75;
         }
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
         CountDownLatch stop = new CountDownLatch(1);

@@ -53,6 +53,25 @@ class ServeOptionRangesTest {
                 + " must be a whole number from 5 to 1048576 (got '+16')");
     }
 
+    @Test
+    void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
+        Files.writeString(dir.resolve("data"), "not a folder");
+        Result result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: --data (or EVENTWIRE_DATA_DIR) must be a folder: " + dir.resolve("data") + " is a file.");
+    }
+
+    /** A damaged database file: one line saying so (no stack trace), and exit 75 for a supervisor. */
+    @Test
+    void aDatabaseFileThatCannotBeOpenedIsOneLineAndExit75() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data").resolve("eventwire.duckdb"), "x".repeat(10_000));
+        Result result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(75);
+        assertThat(result.lines()).anyMatch(l -> l.startsWith("eventwire: cannot start: cannot open the store in ") && l.endsWith("Exiting (75)."));
+        assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.strip().startsWith("at "));
+    }
+
     private Result serve(List<String> options, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));

@@ -187,6 +187,41 @@ class FullDiskTest {
         }
     }
 
+    /**
+     * A start on a disk with no room to fold the write-ahead log a crash left into the database file: the
+     * fold fails, and DuckDB gives the database up when a checkpoint fails, so the start used to fail with a
+     * stack trace. Now it attaches the files again, replays the log, and serves what it holds.
+     */
+    @Test
+    void aStartOnAFullDiskAfterACrashServesWhatTheLogHolds() throws Exception {
+        Path mount = smallDisk();
+        try {
+            Path data = mount.resolve("data");
+            Path log = dir.resolve("child.log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    dev.eventwire.store.duckdb.WriteAndHalt.class.getName(), data.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).contains("written");
+            assertThat(Files.size(data.resolve("eventwire.duckdb.wal"))).as("the crash left the log").isPositive();
+            fillUp(mount.resolve("filler"));
+
+            try (dev.eventwire.store.duckdb.DuckDbDatabase database = dev.eventwire.store.duckdb.DuckDbDatabase.open(data)) {
+                long rows = database.read(c -> {
+                    try (java.sql.Statement st = c.createStatement();
+                         java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM fan_out_sets WHERE id >= 1000")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                assertThat(rows).as("every row the crashed process committed").isEqualTo(200);
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
     /** Writes {@code file} until the disk has no room left. */
     private static void fillUp(Path file) throws IOException {
         byte[] chunk = new byte[64 << 10];

@@ -75,7 +75,13 @@ public final class DuckDbDatabase implements AutoCloseable {
             try {
                 Migrations.apply(root);
                 useBoth(root);
-                foldReplayedLogs(root, dataDir);
+                if (!foldReplayedLogs(root, dataDir)) {
+                    // A checkpoint that failed (a full disk) leaves DuckDB's database invalidated: attached
+                    // again, the log is replayed as it was and the store serves reads, and writes once there is room.
+                    root.close();
+                    root = attach(dataDir);
+                    useBoth(root);
+                }
             } catch (SQLException e) {
                 root.close();
                 throw e;
@@ -109,9 +115,10 @@ public final class DuckDbDatabase implements AutoCloseable {
      * DuckDB replays it when the file is attached but leaves it in place, so crash after crash it grew
      * towards the 16 MB mark at which a commit checkpoints, and every start replayed all of it again.
      * Folding it into the file now keeps the next start's cost to what the next run writes. Not fatal when
-     * it fails (a full disk): the log stays, and is replayed again, as before.
+     * it fails (a full disk): the log stays, and is replayed again, as before. False when one failed.
      */
-    private static void foldReplayedLogs(Connection c, Path dataDir) {
+    private static boolean foldReplayedLogs(Connection c, Path dataDir) {
+        boolean folded = true;
         for (AttachedFile file : FILES) {
             Path wal = dataDir.resolve(file.name() + ".wal");
             try {
@@ -121,8 +128,10 @@ public final class DuckDbDatabase implements AutoCloseable {
                 }
             } catch (SQLException | java.io.IOException e) {
                 log.warn("could not fold {} into {} at start (it is replayed again at the next): {}", wal.getFileName(), file.name(), e.getMessage());
+                folded = false;
             }
         }
+        return folded;
     }
 
     /** Unqualified names resolve in the event log file first, then in the delivery file; new tables go to the event log. */
