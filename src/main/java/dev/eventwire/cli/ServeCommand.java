@@ -155,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
             // The data folder cannot be opened or written now (an I/O error, a damaged file): one line, and an
             // exit a supervisor may retry.
             String cause = e.getCause() == null || e instanceof dev.eventwire.support.StoreUnavailableException ? "" : ": " + e.getCause().getMessage();
-            System.err.println("eventwire: cannot start: " + e.getMessage() + cause + ". Exiting (75).");
+            String why = (e.getMessage() + cause).replaceAll("[.!\\s]+$", "");
+            System.err.println("eventwire: cannot start: " + why + ". Exiting (75).");
             return 75;
         }
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
