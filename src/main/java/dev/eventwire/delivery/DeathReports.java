@@ -14,6 +14,6 @@ public interface DeathReports {
     /** Deaths not yet said to be reported that happened before {@code before}, oldest first. */
     List<DeadDelivery> unreportedDeaths(Instant before, int limit);
 
-    /** Their reports are stored: forgets them. */
+    /** Their reports are stored: forgets them. Callers pass a non-empty list they no longer change. */
     CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported);
 }

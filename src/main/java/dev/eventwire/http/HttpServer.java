@@ -164,20 +164,14 @@ public final class HttpServer implements AutoCloseable {
         }
         String type = ctx.header("Content-Type");
         if (type == null || type.isBlank()) return;
-        String[] parts = type.split(";");
-        String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
         if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
             throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON: send Content-Type: application/json (got " + media + ").", null);
         }
         // JSON is UTF-8: a body declared in another charset would be read wrongly (or refused as invalid UTF-8).
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].split("=", 2);
-            if (parameter.length < 2 || !parameter[0].strip().equalsIgnoreCase("charset")) continue;
-            String charset = parameter[1].strip().replace("\"", "");
-            if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON in UTF-8 (got charset="
-                        + UrlEscapes.shown(charset) + ").", null);
-            }
+        String charset = ctx.req().getCharacterEncoding();
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON in UTF-8 (got charset=" + UrlEscapes.shown(charset) + ").", null);
         }
     }
 

@@ -710,10 +710,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
-        if (reported.isEmpty()) return CompletableFuture.completedFuture(null);
-        List<DeadDelivery> copy = List.copyOf(reported);
         return writer.submitUnordered(c -> {
-            DeathReportsSql.forget(c, copy);
+            DeathReportsSql.forget(c, reported);
             return null;
         });
     }

@@ -640,10 +640,8 @@ final class PgDeliveryStore implements DeliveryStore {
 
     @Override
     public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
-        if (reported.isEmpty()) return CompletableFuture.completedFuture(null);
-        List<DeadDelivery> copy = List.copyOf(reported);
         return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
-            DeathReportsSql.forget(c, copy);
+            DeathReportsSql.forget(c, reported);
             return null;
         }));
     }
