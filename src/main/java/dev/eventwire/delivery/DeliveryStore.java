@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.ToIntFunction;
 
 /** Port: delivery state, the attempt log, and the claims that keep two workers off one delivery. */
-public interface DeliveryStore extends DeathReports {
+public interface DeliveryStore extends UnreportedEffects {
 
     /**
      * Claims pending deliveries due by {@code now} whose lease has lapsed, setting their lease to

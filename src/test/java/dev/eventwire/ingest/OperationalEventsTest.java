@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.delivery.AttemptRecord;
 import dev.eventwire.delivery.DeadDelivery;
-import dev.eventwire.delivery.DeathReports;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.delivery.Trigger;
+import dev.eventwire.delivery.UnreportedEffects;
 import dev.eventwire.events.AppendOutcome;
 import dev.eventwire.events.EventQuery;
 import dev.eventwire.events.EventStore;
@@ -86,26 +86,34 @@ class OperationalEventsTest {
         }
     }
 
-    /** Deaths the delivery store keeps until told they are reported, as the stores do in their outcome transaction. */
-    private static final class KeptDeaths implements DeathReports {
-        final List<DeadDelivery> kept = new CopyOnWriteArrayList<>();
+    /** Effects the delivery store keeps until told they are reported, as the stores do in their outcome transaction. */
+    private static final class KeptEffects implements UnreportedEffects {
+        final List<DeliveryEffect> kept = new CopyOnWriteArrayList<>();
 
         @Override
-        public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
-            return kept.stream().filter(d -> d.diedAt().isBefore(before)).limit(limit).toList();
+        public List<DeliveryEffect> unreportedEffects(Instant before, int limit) {
+            return kept.stream().filter(e -> at(e).isBefore(before)).limit(limit).toList();
         }
 
         @Override
-        public CompletableFuture<Void> deathsReported(java.util.Collection<DeadDelivery> reported) {
+        public CompletableFuture<Void> effectsReported(java.util.Collection<DeliveryEffect> reported) {
             kept.removeAll(reported);
             return CompletableFuture.completedFuture(null);
         }
+
+        private static Instant at(DeliveryEffect e) {
+            return switch (e) {
+                case DeliveryEffect.DeliveryDied d -> d.dead().diedAt();
+                case DeliveryEffect.WebhookDisabled w -> w.at();
+                case DeliveryEffect.WebhookRecovered r -> r.at();
+            };
+        }
     }
 
-    private final KeptDeaths deaths = new KeptDeaths();
+    private final KeptEffects kept = new KeptEffects();
 
     private OperationalEvents reporting(EventStore store, int tries) {
-        return new OperationalEvents(store, deaths, EventValidator.forOperationalEvents(JSON, new Ids(Clock.systemUTC())), new WebhookRegistry(), JSON,
+        return new OperationalEvents(store, kept, EventValidator.forOperationalEvents(JSON, new Ids(Clock.systemUTC())), new WebhookRegistry(), JSON,
                 Clock.systemUTC(), java.util.Collections.nCopies(tries - 1, Duration.ofMillis(20)));
     }
 
@@ -114,8 +122,9 @@ class OperationalEventsTest {
         DeadDelivery dead = DeadDelivery.of(new AttemptRecord("acme", "wh_1", "e1", messageId, "order.created", attempt, Trigger.RETRY,
                 Optional.of(500), false, Optional.of("HTTP 500"), 12, "", Instant.parse("2026-12-01T00:00:00Z"), DeliveryStatus.DEAD,
                 Optional.empty(), Optional.empty(), 1, 1));
-        deaths.kept.add(dead);
-        return new DeliveryEffect.DeliveryDied(dead);
+        DeliveryEffect effect = new DeliveryEffect.DeliveryDied(dead);
+        kept.kept.add(effect);
+        return effect;
     }
 
     @Test
@@ -127,7 +136,7 @@ class OperationalEventsTest {
             assertThat(store.tries.get()).isEqualTo(4);
             assertThat(store.stored.getFirst().eventId()).isEqualTo("evw_dead_msg_01M8QJJJ0NMCTDKFZTKQB00000_2");
             assertThat(store.stored.getFirst().eventType()).isEqualTo("eventwire.delivery.dead");
-            Receiver.await(deaths.kept::isEmpty, Duration.ofSeconds(10), "the death forgotten once its event is stored");
+            Receiver.await(kept.kept::isEmpty, Duration.ofSeconds(10), "the death forgotten once its event is stored");
         }
     }
 
@@ -140,7 +149,7 @@ class OperationalEventsTest {
             Thread.sleep(200);
             assertThat(store.tries.get()).as("no fourth try").isEqualTo(3);
             assertThat(store.stored).isEmpty();
-            assertThat(deaths.kept).as("still kept for a sweep").hasSize(1);
+            assertThat(kept.kept).as("still kept for a sweep").hasSize(1);
         }
     }
 
@@ -153,7 +162,7 @@ class OperationalEventsTest {
             assertThat(events.sweep(Instant.parse("2026-12-01T00:00:00Z"))).as("only deaths before the given instant").isZero();
             assertThat(events.sweep(Instant.parse("2026-12-01T00:01:00Z"))).isEqualTo(1);
             assertThat(store.stored).extracting(NewEvent::eventId).containsExactly("evw_dead_msg_01M8QJJJ0NMCTDKFZTKQB00002_3");
-            assertThat(deaths.kept).isEmpty();
+            assertThat(kept.kept).isEmpty();
             assertThat(events.sweep(Instant.parse("2026-12-01T00:01:00Z"))).as("nothing left").isZero();
         }
     }
@@ -164,10 +173,29 @@ class OperationalEventsTest {
         try (OperationalEvents events = reporting(store, 2)) {
             DeadDelivery dead = new DeadDelivery(7, "acme", "wh_1", "evw_dead_x_1", "msg_01M8QJJJ0NMCTDKFZTKQB00003", "eventwire.delivery.dead", 5,
                     Optional.of("HTTP 500"), Instant.parse("2026-12-01T00:00:00Z"));
-            deaths.kept.add(dead);
+            kept.kept.add(new DeliveryEffect.DeliveryDied(dead));
             events.committed(List.of(new DeliveryEffect.DeliveryDied(dead)));
-            assertThat(deaths.kept).isEmpty();
+            assertThat(kept.kept).isEmpty();
             assertThat(store.tries.get()).isZero();
+        }
+    }
+
+    @Test
+    void aWebhookChangeWhoseAppendFailedIsReportedByASweep() {
+        RefusingStore store = new RefusingStore(1);
+        try (OperationalEvents events = reporting(store, 1)) {
+            DeliveryEffect disabled = new DeliveryEffect.WebhookDisabled("acme", "wh_1", "every attempt failed since 2026-11-26T00:00:00Z",
+                    Instant.parse("2026-11-26T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+            kept.kept.add(disabled);
+            events.committed(List.of(disabled));
+            Receiver.await(() -> store.tries.get() == 1, Duration.ofSeconds(10), "one try, refused");
+            assertThat(kept.kept).as("kept after the failed append").containsExactly(disabled);
+            assertThat(events.sweep(Instant.parse("2026-12-01T00:01:00Z"))).isEqualTo(1);
+            assertThat(store.stored).singleElement().satisfies(e -> {
+                assertThat(e.eventId()).isEqualTo("evw_disabled_wh_1_" + Instant.parse("2026-12-01T00:00:00Z").toEpochMilli());
+                assertThat(e.eventType()).isEqualTo("eventwire.webhook.disabled");
+            });
+            assertThat(kept.kept).isEmpty();
         }
     }
 }

@@ -523,27 +523,76 @@ abstract class StoreContractTest {
         Instant diedAt = clock.instant();
         clock.advance(Duration.ofSeconds(1));
         restart();
-        assertThat(stores.deliveries().unreportedDeaths(clock.instant(), 10)).singleElement().satisfies(d -> {
+        assertThat(unreportedDeaths(clock.instant())).singleElement().satisfies(d -> {
             assertThat(d.seq()).isEqualTo(job.seq());
             assertThat(d.messageId()).isEqualTo(job.messageId());
             assertThat(d.attempts()).isEqualTo(job.attempt());
             assertThat(d.lastError()).contains("HTTP 500");
             assertThat(d.diedAt()).isEqualTo(diedAt);
         });
-        assertThat(stores.deliveries().unreportedDeaths(diedAt, 10)).as("only those that died before the instant given").isEmpty();
+        assertThat(unreportedDeaths(diedAt)).as("only those that died before the instant given").isEmpty();
 
         String deadEventId = "evw_dead_" + job.messageId() + "_" + job.attempt();
         try (var reporting = new dev.eventwire.ingest.OperationalEvents(stores.events(), stores.deliveries(),
                 dev.eventwire.events.EventValidator.forOperationalEvents(json, new Ids(clock)), stores.registry(), json, clock)) {
             reporting.start();
-            dev.eventwire.support.Receiver.await(() -> stores.deliveries().unreportedDeaths(clock.instant(), 10).isEmpty(), Duration.ofSeconds(10),
+            dev.eventwire.support.Receiver.await(() -> stores.deliveries().unreportedEffects(clock.instant(), 10).isEmpty(), Duration.ofSeconds(10),
                     "the death reported and forgotten");
         }
         StoredEvent dead = stores.events().find("a", deadEventId).orElseThrow();
         assertThat(dead.eventType()).isEqualTo("eventwire.delivery.dead");
         assertThat(dead.body()).contains("\"occurred_at\":\"" + diedAt + "\"", "\"last_error\":\"HTTP 500\"");
         restart();
-        assertThat(stores.deliveries().unreportedDeaths(clock.instant(), 10)).as("forgotten for good").isEmpty();
+        assertThat(stores.deliveries().unreportedEffects(clock.instant(), 10)).as("forgotten for good").isEmpty();
+    }
+
+    List<dev.eventwire.delivery.DeadDelivery> unreportedDeaths(Instant before) {
+        return stores.deliveries().unreportedEffects(before, 10).stream().map(e -> ((dev.eventwire.delivery.DeliveryEffect.DeliveryDied) e).dead()).toList();
+    }
+
+    @Test
+    void aWebhookDisabledOrRecoveredButNotReportedBeforeACrashIsReportedAtTheNextStart() throws Exception {
+        engineTakesNew.set(false);
+        webhook("a", "wh_off");
+        webhook("a", "wh_back");
+        stores.events().append(List.of(event("a", "e1", "x.y"), event("a", "e2", "x.y")), List.of()).get();
+        List<DeliveryJob> jobs = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        Instant firstFailure = clock.instant();
+        // Nobody listens: the process dies right after each commit, before reporting what it changed.
+        for (String hook : List.of("wh_off", "wh_back")) {
+            DeliveryJob e1 = jobs.stream().filter(j -> j.webhookId().equals(hook) && j.eventId().equals("e1")).findFirst().orElseThrow();
+            stores.deliveries().record(outcome(e1, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(60))), () -> { }).get();
+        }
+        clock.advance(Duration.ofHours(1));
+        Instant recoveredAt = clock.instant();
+        DeliveryJob back = jobs.stream().filter(j -> j.webhookId().equals("wh_back") && j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(back, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        clock.advance(Duration.ofDays(5));
+        Instant disabledAt = clock.instant();
+        DeliveryJob off = jobs.stream().filter(j -> j.webhookId().equals("wh_off") && j.eventId().equals("e2")).findFirst().orElseThrow();
+        stores.deliveries().record(outcome(off, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(60))), () -> { }).get();
+        dev.eventwire.support.Receiver.await(() -> !stores.webhooks().find("a", "wh_off").orElseThrow().active(), Duration.ofSeconds(10), "wh_off disabled");
+        clock.advance(Duration.ofSeconds(1));
+        restart();
+        assertThat(stores.deliveries().unreportedEffects(clock.instant(), 10)).containsExactly(
+                new dev.eventwire.delivery.DeliveryEffect.WebhookRecovered("a", "wh_back", firstFailure, recoveredAt),
+                new dev.eventwire.delivery.DeliveryEffect.WebhookDisabled("a", "wh_off",
+                        stores.webhooks().find("a", "wh_off").orElseThrow().disabledReason().orElseThrow(), firstFailure, disabledAt));
+        assertThat(stores.deliveries().unreportedEffects(clock.instant(), 1)).as("at most the limit").hasSize(1);
+
+        try (var reporting = new dev.eventwire.ingest.OperationalEvents(stores.events(), stores.deliveries(),
+                dev.eventwire.events.EventValidator.forOperationalEvents(json, new Ids(clock)), stores.registry(), json, clock)) {
+            reporting.start();
+            dev.eventwire.support.Receiver.await(() -> stores.deliveries().unreportedEffects(clock.instant(), 10).isEmpty(), Duration.ofSeconds(10),
+                    "both reported and forgotten");
+        }
+        StoredEvent disabled = stores.events().find("a", "evw_disabled_wh_off_" + disabledAt.toEpochMilli()).orElseThrow();
+        assertThat(disabled.eventType()).isEqualTo("eventwire.webhook.disabled");
+        assertThat(disabled.body()).contains("\"failing_since\":\"" + firstFailure + "\"", "every attempt failed since");
+        StoredEvent recovered = stores.events().find("a", "evw_recovered_wh_back_" + recoveredAt.toEpochMilli()).orElseThrow();
+        assertThat(recovered.eventType()).isEqualTo("eventwire.webhook.recovered");
+        restart();
+        assertThat(stores.deliveries().unreportedEffects(clock.instant(), 10)).as("forgotten for good").isEmpty();
     }
 
     @Test

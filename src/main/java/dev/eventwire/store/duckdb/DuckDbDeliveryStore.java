@@ -11,12 +11,11 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
-import dev.eventwire.delivery.DeadDelivery;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.WebhookHealthRule;
-import dev.eventwire.store.DeathReportsSql;
+import dev.eventwire.store.UnreportedEffectsSql;
 import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
@@ -608,7 +607,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             List<AttemptRecord> disabling = decided.stream().filter(r -> r.disableWebhookReason().isPresent()).toList();
             List<AttemptRecord> applied = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
             List<DeliveryEffect> deaths = WebhookHealthSql.deaths(applied);
-            DeathReportsSql.keep(c, deaths);
+            UnreportedEffectsSql.keep(c, deaths);
             boolean healthFollowUp = !disabling.isEmpty() || healthFollowUps.get() > 0 || WebhookHealthSql.mayChange(c, applied);
             List<Void> results = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) results.add(null);
@@ -664,6 +663,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
             }
             effects.addAll(WebhookHealthSql.apply(c, applied, healthRule, disabler));
+            UnreportedEffectsSql.keep(c, effects);
             return new HealthChange(effects, disabled);
         }, change -> {
             healthFollowUps.decrementAndGet();
@@ -704,16 +704,22 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     @Override
-    public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
-        return database.read(c -> DeathReportsSql.unreported(c, before, limit));
+    public List<DeliveryEffect> unreportedEffects(Instant before, int limit) {
+        return database.read(c -> UnreportedEffectsSql.unreported(c, before, limit));
     }
 
+    /** Deaths are kept in the delivery file, webhook changes in the event log file: each forgotten by its file's writer. */
     @Override
-    public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
-        return writer.submitUnordered(c -> {
-            DeathReportsSql.forget(c, reported);
+    public CompletableFuture<Void> effectsReported(Collection<DeliveryEffect> reported) {
+        CompletableFuture<Void> deaths = UnreportedEffectsSql.anyDeaths(reported) ? writer.submitUnordered(c -> {
+            UnreportedEffectsSql.forgetDeaths(c, reported);
             return null;
-        });
+        }) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> changes = UnreportedEffectsSql.anyWebhookChanges(reported) ? ingestWriter.submitUnordered(c -> {
+            UnreportedEffectsSql.forgetWebhookChanges(c, reported);
+            return null;
+        }) : CompletableFuture.completedFuture(null);
+        return CompletableFuture.allOf(deaths, changes);
     }
 
     // ---- reads and manual actions ----

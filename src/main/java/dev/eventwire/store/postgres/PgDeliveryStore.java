@@ -8,12 +8,11 @@ import dev.eventwire.delivery.Delivery;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryKey;
 import dev.eventwire.delivery.DeliveryStatus;
-import dev.eventwire.delivery.DeadDelivery;
 import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.WebhookHealthRule;
-import dev.eventwire.store.DeathReportsSql;
+import dev.eventwire.store.UnreportedEffectsSql;
 import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
 import dev.eventwire.delivery.Trigger;
@@ -529,10 +528,9 @@ final class PgDeliveryStore implements DeliveryStore {
                 }
             }
             List<AttemptRecord> recorded = log.stream().filter(r -> r.trigger() != Trigger.TEST).toList();
-            List<DeliveryEffect> deaths = WebhookHealthSql.deaths(recorded);
-            DeathReportsSql.keep(c, deaths);
-            effects.addAll(deaths);
+            effects.addAll(WebhookHealthSql.deaths(recorded));
             effects.addAll(WebhookHealthSql.apply(c, recorded, healthRule, PgDeliveryStore::disableWebhook));
+            UnreportedEffectsSql.keep(c, effects);
         }
         insertAttempts(c, log);
         List<Void> results = new ArrayList<>(records.size());
@@ -634,14 +632,15 @@ final class PgDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<DeadDelivery> unreportedDeaths(Instant before, int limit) {
-        return database.read(c -> DeathReportsSql.unreported(c, before, limit));
+    public List<DeliveryEffect> unreportedEffects(Instant before, int limit) {
+        return database.read(c -> UnreportedEffectsSql.unreported(c, before, limit));
     }
 
     @Override
-    public CompletableFuture<Void> deathsReported(Collection<DeadDelivery> reported) {
+    public CompletableFuture<Void> effectsReported(Collection<DeliveryEffect> reported) {
         return CompletableFuture.runAsync(() -> database.inTransaction(c -> {
-            DeathReportsSql.forget(c, reported);
+            UnreportedEffectsSql.forgetDeaths(c, reported);
+            UnreportedEffectsSql.forgetWebhookChanges(c, reported);
             return null;
         }));
     }
