@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -128,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration hundredYears = Duration.ofDays(36_500);
         return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
-                Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                egressAllowList(),
                 RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
                 DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
@@ -139,6 +140,16 @@ final class ServeCommand implements Callable<Integer> {
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), dev.eventwire.MetricsAuth.parse(metricsAuth));
+    }
+
+    private List<String> egressAllowList() {
+        List<String> entries = Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        try {
+            dev.eventwire.delivery.EgressGuard.checkAllowList(entries);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--egress-allow (or EVENTWIRE_EGRESS_ALLOW): " + e.getMessage() + ".");
+        }
+        return entries;
     }
 
     private int serve(ServeConfig config) {

@@ -44,6 +44,23 @@ public final class EgressGuard {
         }
     }
 
+    /**
+     * Throws {@link IllegalArgumentException}, naming the entry, for an allow-list entry that can match
+     * nothing: a block or address that does not parse, or a host name with characters no host name has.
+     * At start, before anything is written, so a typo is one line and not an exception halfway through.
+     */
+    public static void checkAllowList(List<String> allowList) {
+        for (String entry : allowList) {
+            String e = entry.strip().toLowerCase(Locale.ROOT);
+            if (e.isEmpty()) continue;
+            if (e.contains("/") || Cidr.looksLikeLiteral(e)) {
+                Cidr.parse(e);
+            } else if (!e.matches("[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")) {
+                throw new IllegalArgumentException("'" + entry.strip() + "' is neither an address, a CIDR block nor a host name");
+            }
+        }
+    }
+
     /** The outcome of checking one host. */
     public sealed interface Verdict {
         record Allowed(List<InetAddress> addresses) implements Verdict {

@@ -3,6 +3,7 @@ package dev.eventwire.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.TextRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
@@ -78,13 +79,18 @@ final class QueryParameters {
 
     /**
      * Throws 422 {@code invalid_value} for a parameter given with no value ({@code status=}): it used to
-     * count as absent, so a client that filled in an empty variable got the whole unfiltered list.
+     * count as absent, so a client that filled in an empty variable got the whole unfiltered list. And for
+     * one holding a control character ({@code %00}): no stored identifier, type or time has one, and
+     * PostgreSQL refuses a NUL outright, which came back as a 503 that told the client to retry forever.
      */
     static void requireValues(Map<String, List<String>> given) {
         for (Map.Entry<String, List<String>> p : given.entrySet()) {
+            String shown = UrlEscapes.shown(p.getKey());
             if (p.getValue().stream().allMatch(String::isBlank)) {
-                String shown = UrlEscapes.shown(p.getKey());
                 throw ApiException.invalid("invalid_value", shown + " has no value: give it one, or leave it out.", shown);
+            }
+            if (!p.getValue().stream().allMatch(TextRules::isPlainLine)) {
+                throw ApiException.invalid("invalid_value", shown + " must be valid Unicode without control characters.", shown);
             }
         }
     }

@@ -61,6 +61,20 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).containsExactly("eventwire: --data (or EVENTWIRE_DATA_DIR) must be a folder: " + dir.resolve("data") + " is a file.");
     }
 
+    /** An allow-list entry that can match nothing was an exception's stack trace, after the data folder was created. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "127.0.0.1/33|bad prefix length in 127.0.0.1/33.",
+            "not a cidr/99|'not a cidr/99' is not an address or CIDR block.",
+            "localhost,not a host|'not a host' is neither an address, a CIDR block nor a host name.",
+    })
+    void aBadEgressAllowEntryIsOneLineAndExit2BeforeAnythingIsWritten(String value, String why) throws Exception {
+        Result result = serve(List.of("--egress-allow", value), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: --egress-allow (or EVENTWIRE_EGRESS_ALLOW): " + why);
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
     /** A damaged database file: one line saying so (no stack trace), and exit 75 for a supervisor. */
     @Test
     void aDatabaseFileThatCannotBeOpenedIsOneLineAndExit75() throws Exception {

@@ -53,6 +53,12 @@ class HostileTextOnPostgresTest {
                     .as("line breaks and tabs in a description are fine").isEqualTo(201);
             assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"s\":\"nul \\u0000 inside data\"}}").status())
                     .as("data is stored as JSON text, where a NUL is an escape").isEqualTo(202);
+            // A NUL in a filter is the client's mistake: 422, not a 503 that says to retry.
+            for (String query : new String[]{"event_type=%00", "entity_id=%00", "entity_id=a%00b", "event_type=order%00"}) {
+                ApiClient.Response filtered = acme.get("/v1/events?" + query);
+                assertThat(filtered.status()).as(query + ": " + filtered.body()).isEqualTo(422);
+                assertThat(filtered.json().get("error").get("code").asText()).isEqualTo("invalid_value");
+            }
             assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
         }
     }

@@ -54,6 +54,9 @@ class UnknownQueryParameterTest {
                 assertThat(empty.json().get("error").get("field").asText()).isIn("status", "limit");
             }
             assertThat(acme.get("/v1/metrics/events_total?window=").status()).isEqualTo(422);
+            ApiClient.Response control = acme.get("/v1/events?entity_id=a%01b");
+            assertThat(control.status()).as("a control character in a value").isEqualTo(422);
+            assertThat(control.json().get("error").get("field").asText()).isEqualTo("entity_id");
 
             // Who is not let in learns nothing about parameters: 401 comes first.
             assertThat(new ApiClient(server.baseUrl(), "wrong").get("/v1/events?event_typ=x").status()).isEqualTo(401);
