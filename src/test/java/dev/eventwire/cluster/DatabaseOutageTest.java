@@ -9,6 +9,7 @@ import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class DatabaseOutageTest {
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health saying 503");
                 System.out.printf("database outage: /health 503 after %.1f s%n", (System.nanoTime() - stopped) / 1e9);
                 ApiClient.Response health = replica.anonymous().get("/health");
-                assertThat(health.body()).contains("does not answer").doesNotContain("Exception");
+                assertThat(health.body()).contains("does not answer").doesNotContain("Exception", "jdbc:", "127.0.0.1", "user");
 
                 long asked = System.nanoTime();
                 ApiClient.Response refused = acme.get("/v1/events");
@@ -101,5 +102,95 @@ class DatabaseOutageTest {
         } finally {
             postgres.close();
         }
+    }
+
+    /**
+     * A write in flight when the database stops fails in its batch; that failure used to stay the
+     * replica's {@code /health} answer until some later write succeeded — with no traffic (a load balancer
+     * keeping the replica out because of it), for minutes after the database was back.
+     */
+    @Test
+    void aWriteThatFailedInTheOutageDoesNotKeepAnIdleReplicaUnhealthyAfterIt() throws Exception {
+        int port = ChildProcess.freePort();
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
+        try {
+            String url = postgres.createDatabase("outage");
+            try (TestServer replica = TestServer.replica(dir.resolve("r"), url, "replica-a")) {
+                ApiClient acme = replica.tenant("acme");
+                java.util.concurrent.atomic.AtomicBoolean posting = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicInteger refusedInFlight = new java.util.concurrent.atomic.AtomicInteger();
+                Thread poster = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; posting.get(); i++) {
+                        ApiClient.Response r = acme.post("/v1/events", dev.eventwire.support.EventBatches.batch("order.created", i * 50, 50));
+                        if (r.status() == 503) refusedInFlight.incrementAndGet();
+                    }
+                });
+                Thread.sleep(500);
+                postgres.close();
+                Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health saying 503");
+                posting.set(false);
+                poster.join();
+                assertThat(refusedInFlight.get()).as("writes refused during the outage").isPositive();
+
+                postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
+                long back = System.nanoTime();
+                // Nothing is posted now: only /health is asked, as a load balancer would.
+                Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(15), "/health ok again with no traffic");
+                System.out.printf("database back: an idle replica's /health ok after %.1f s%n", (System.nanoTime() - back) / 1e9);
+            }
+        } finally {
+            postgres.close();
+        }
+    }
+
+    /**
+     * A database that accepts connections but never answers (its processes stopped, a hung VM): the probe
+     * used to take 13 s to say so, its query timeout waiting 10 s more for a cancel the frozen server never
+     * acknowledged; {@code /health} said ok meanwhile.
+     */
+    @Test
+    void aFrozenDatabaseIsReportedWithinTheProbesTimeout() throws Exception {
+        int port = ChildProcess.freePort();
+        Path data = dir.resolve("pg");
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, port);
+        try {
+            String url = postgres.createDatabase("frozen");
+            try (TestServer replica = TestServer.replica(dir.resolve("r"), url, "replica-a")) {
+                assertThat(replica.anonymous().get("/health").status()).isEqualTo(200);
+                List<ProcessHandle> postgresProcesses = processesServing(data);
+                assertThat(postgresProcesses).isNotEmpty();
+                signal("STOP", postgresProcesses);
+                long frozen = System.nanoTime();
+                try {
+                    Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(8), "/health saying 503");
+                    System.out.printf("frozen database: /health 503 after %.1f s%n", (System.nanoTime() - frozen) / 1e9);
+                    assertThat(replica.anonymous().get("/health").body()).contains("does not answer");
+                } finally {
+                    signal("CONT", postgresProcesses);
+                }
+                Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(15), "/health ok once it answers");
+            }
+        } finally {
+            postgres.close();
+        }
+    }
+
+    /** The postmaster whose command line names {@code data}, and every process under it. */
+    private static List<ProcessHandle> processesServing(Path data) {
+        String folder = data.toAbsolutePath().toString();
+        List<ProcessHandle> found = new java.util.ArrayList<>();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(folder)).orElse(false))
+                .forEach(p -> {
+                    found.add(p);
+                    p.descendants().forEach(found::add);
+                });
+        return found;
+    }
+
+    private static void signal(String signal, List<ProcessHandle> processes) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(p -> command.add(String.valueOf(p.pid())));
+        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
     }
 }

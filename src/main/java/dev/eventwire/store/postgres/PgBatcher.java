@@ -4,7 +4,9 @@ import dev.eventwire.store.WriteQueue;
 import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.StoreUnavailableException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PgBatcher<T, R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgBatcher.class);
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Writes one batch in an open transaction; returns one result per item, in order. */
     @FunctionalInterface
@@ -51,7 +56,9 @@ final class PgBatcher<T, R> implements AutoCloseable {
     private final String name;
     private final CommitObserver commits;
     private volatile boolean running = true;
-    private volatile String problem;
+    /** Why the last batch failed, until a batch or a probe succeeds. */
+    private final AtomicReference<String> problem = new AtomicReference<>();
+    private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
     /** {@code commits}: told how long each batch's transaction took, under {@code name}. */
     PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write, CommitObserver commits) {
@@ -86,9 +93,9 @@ final class PgBatcher<T, R> implements AutoCloseable {
         return done;
     }
 
-    /** Why the last batch failed, until one succeeds. */
+    /** Why the last batch failed, until a batch succeeds or the database is seen to take writes again. */
     java.util.Optional<String> problem() {
-        return java.util.Optional.ofNullable(problem);
+        return java.util.Optional.ofNullable(problem.get());
     }
 
     private void loop() {
@@ -96,7 +103,10 @@ final class PgBatcher<T, R> implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
+                if (first == null) {
+                    probeIfFailing();
+                    continue;
+                }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 fill(batch);
@@ -106,6 +116,30 @@ final class PgBatcher<T, R> implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * While the last batch failed and no new work comes to show that writes work again, asks the database
+     * once a second whether it takes writes. An idle replica otherwise kept reporting the old failure on
+     * {@code /health} — and a load balancer kept it out, so no write came to clear it — for minutes after
+     * the database was back.
+     */
+    private void probeIfFailing() {
+        String seen = problem.get();
+        long last = lastProbeNanos.get();
+        long now = System.nanoTime();
+        if (seen == null || now - last < PROBE_EVERY_NANOS || !lastProbeNanos.compareAndSet(last, now)) return;
+        try {
+            boolean writable = database.inTransaction(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only') = 'off'")) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            });
+            // A failure meanwhile is newer news than this probe: it stays.
+            if (writable && problem.compareAndSet(seen, null)) log.info("writes to the database succeed again");
+        } catch (RuntimeException stillFailing) {
+            // the next probe, or the next batch, tells
         }
     }
 
@@ -130,15 +164,13 @@ final class PgBatcher<T, R> implements AutoCloseable {
             result = database.inTransaction(c -> write.write(c, items));
         } catch (RuntimeException e) {
             commits.committed(name, System.nanoTime() - started);
-            if (problem == null) log.warn("writes to the database fail: {}", e.getMessage());
-            problem = e.getMessage();
+            if (problem.getAndSet(String.valueOf(e.getMessage())) == null) log.warn("writes to the database fail: {}", e.getMessage());
             batch.forEach(p -> p.done().completeExceptionally(e instanceof StoreUnavailableException ? e
                     : new StoreUnavailableException("the database refused a write: " + e.getMessage(), e)));
             return;
         }
         commits.committed(name, System.nanoTime() - started);
-        if (problem != null) log.info("writes to the database succeed again");
-        problem = null;
+        if (problem.getAndSet(null) != null) log.info("writes to the database succeed again");
         try {
             result.afterCommit().run();
         } catch (RuntimeException e) {

@@ -79,8 +79,9 @@ final class PgReachability implements AutoCloseable {
     private String ask() {
         try {
             if (connection == null || connection.isClosed()) connection = DriverManager.getConnection(jdbcUrl, properties);
+            // Bounded by the socket timeout alone: a query timeout sends a cancel on a connection of its own
+            // and waits for the server to close it, 10 s more when the server is frozen (SIGSTOP, a hung VM).
             try (Statement st = connection.createStatement()) {
-                st.setQueryTimeout((int) TIMEOUT.toSeconds());
                 st.execute("SELECT 1");
             }
             return null;

@@ -136,12 +136,17 @@ public final class PostgresBackend implements StoreBackend {
         }
     }
 
+    /**
+     * In words fit for anyone who can ask {@code /health} (it takes no key): the database's address, its
+     * user and the connection pool's state stay in the log, which has them in full.
+     */
     @Override
     public Optional<WriteProblem> writeProblem() {
-        Optional<String> p = database.unreachable();
-        if (p.isEmpty() && events != null) p = events.problem();
-        if (p.isEmpty()) p = deliveries.problem();
-        return p.map(reason -> new WriteProblem(reason, false));
+        if (database.unreachable().isPresent()) {
+            return Optional.of(new WriteProblem("the database does not answer (the server's log says where and why)", false));
+        }
+        boolean writesFail = (events != null && events.problem().isPresent()) || deliveries.problem().isPresent();
+        return writesFail ? Optional.of(new WriteProblem("writes to the database fail (the server's log says why)", false)) : Optional.empty();
     }
 
     @Override
