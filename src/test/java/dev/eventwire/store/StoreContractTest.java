@@ -340,10 +340,17 @@ abstract class StoreContractTest {
         assertThat(parked.status()).as("a failed attempt leaves it parked").isEqualTo(DeliveryStatus.DEAD);
         assertThat(parked.lastError()).contains("webhook removed");
         assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).as("the attempt is logged").hasSize(1);
-        // Recovering the webhook's dead deliveries sends again only the one that never arrived.
+        assertThat(parked.attempts()).as("the failed attempt is counted too").isEqualTo(e2.attempt());
+        assertThat(stores.deliveries().attempts("a", "wh_1", "e2")).as("and logged: the receiver got it").hasSize(1);
+        // Recovering the webhook's dead deliveries sends again only the one that never arrived, as its next attempt.
         stores.webhooks().update(w.withUpdate(w.url(), w.description(), w.filters(), true, Optional.empty(), clock.instant()),
                 stores.webhooks().find("a", "wh_1").orElseThrow().updatedAt(), false, () -> stores.registry().put(w));
         assertThat(stores.deliveries().recover("a", "wh_1", clock.instant().minusSeconds(60), clock.instant())).isEqualTo(1);
+        List<DeliveryJob> again = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
+        assertThat(again).singleElement().satisfies(j -> {
+            assertThat(j.eventId()).isEqualTo("e2");
+            assertThat(j.attempt()).as("not the number the lost attempt had").isEqualTo(e2.attempt() + 1);
+        });
     }
 
     @Test

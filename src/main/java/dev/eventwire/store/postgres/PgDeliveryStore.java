@@ -507,12 +507,19 @@ final class PgDeliveryStore implements DeliveryStore {
                     }
                 }
             }
-            if (decided.stream().anyMatch(r -> r.newStatus() == DeliveryStatus.DELIVERED && !applied.contains(r.seq()))) {
-                // Parked (its webhook removed) while the attempt was in flight, and the receiver answered with a
-                // 2xx: delivered, not dead (a recover would send it again). Other outcomes leave it parked.
-                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_history h SET status = s.status, attempts = s.attempt, "
-                        + "last_status_code = s.code, last_error = NULL, updated_us = s.upd FROM " + stage
-                        + " WHERE h.seq = s.seq AND s.status = 'delivered' AND h.status = 'dead' AND h.last_error = ? AND h.attempts < s.attempt RETURNING h.seq")) {
+            if (decided.stream().anyMatch(r -> !applied.contains(r.seq()))) {
+                // Parked (its webhook removed or disabled, a 410 to another of its deliveries) while the attempt
+                // was in flight: the attempt is counted and logged, so a recover sends the next attempt number
+                // and the log shows every request the receiver got. A 2xx makes it delivered (dead, a recover
+                // would send it again); any other outcome leaves it parked. A stale or repeated outcome matches
+                // nothing: only parked rows, and only a later attempt.
+                String arrived = "s.status = 'delivered'";
+                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_history h SET attempts = s.attempt, "
+                        + "status = CASE WHEN " + arrived + " THEN s.status ELSE h.status END, "
+                        + "last_status_code = CASE WHEN " + arrived + " THEN s.code ELSE h.last_status_code END, "
+                        + "last_error = CASE WHEN " + arrived + " THEN NULL ELSE h.last_error END, "
+                        + "updated_us = CASE WHEN " + arrived + " THEN s.upd ELSE h.updated_us END FROM " + stage
+                        + " WHERE h.seq = s.seq AND h.status = 'dead' AND h.last_error = ? AND h.attempts < s.attempt RETURNING h.seq")) {
                     bindStage(c, ps, seq, token, attempt, status, next, code, error, updated);
                     ps.setString(9, WEBHOOK_REMOVED);
                     try (ResultSet rs = ps.executeQuery()) {
