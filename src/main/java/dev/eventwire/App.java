@@ -101,7 +101,7 @@ public final class App implements AutoCloseable {
             this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
                     new DeliveryMeters(telemetry, clock));
-            EngineGauges.register(telemetry, engine, store.pendingDeliveries());
+            EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty());
             this.rollups = new RollupWorker(store.metrics(), Duration.ofSeconds(1));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);

@@ -5,7 +5,7 @@ import dev.eventwire.delivery.PendingDeliveries;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 
-/** Gauges read at scrape time: the delivery engine's lanes and requests in flight, and the pending backlog. */
+/** Gauges read at scrape time: the delivery engine's lanes and requests in flight, the pending backlog, whether the store writes. */
 public final class EngineGauges {
     /** The pending count is a query: at most one per this period. */
     static final Duration PENDING_MAX_AGE = Duration.ofSeconds(5);
@@ -13,7 +13,11 @@ public final class EngineGauges {
     private EngineGauges() {
     }
 
-    public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending) {
+    /** {@code writable}: whether the store takes writes now (what {@code /health} answers 503 for when not). */
+    public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending, java.util.function.BooleanSupplier writable) {
+        Gauge.builder("eventwire.store.writable", writable, w -> w.getAsBoolean() ? 1 : 0)
+                .description("1 while the store takes writes, 0 while it cannot (a full disk, a database that does not answer)")
+                .strongReference(true).register(telemetry.registry());
         Gauge.builder("eventwire.delivery.lanes", engine, e -> e.load().lanes())
                 .description("Webhooks with a delivery lane in this process").register(telemetry.registry());
         Gauge.builder("eventwire.delivery.in.flight", engine, e -> e.load().inFlight())
@@ -22,7 +26,7 @@ public final class EngineGauges {
                 .description("Deliveries queued in lanes, in flight or waiting for their outcome to be written").register(telemetry.registry());
         RecentCount count = new RecentCount(pending::count, PENDING_MAX_AGE);
         Gauge.builder("eventwire.deliveries.pending", count, RecentCount::get)
-                .description("Deliveries pending (due now or waiting for a retry), counted at most every 5 s")
+                .description("Deliveries pending (due now or waiting for a retry), counted at most every 5 s; NaN while it cannot be counted")
                 .strongReference(true) // the count has no other owner; Micrometer holds gauge objects weakly by default
                 .register(telemetry.registry());
     }

@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A count read from the store at most once per {@code maxAge}, however often it is scraped, so a
- * scraper (or several) cannot turn into a query load. When a read fails the last value stays (NaN
- * before the first one).
+ * scraper (or several) cannot turn into a query load. While a read fails it is NaN (unknown), not the
+ * last value: replicas cut off from their database each kept reporting a different frozen count, which
+ * a dashboard took for the backlog.
  */
 final class RecentCount {
     private final LongSupplier source;
@@ -28,7 +29,7 @@ final class RecentCount {
         try {
             value = source.getAsLong();
         } catch (RuntimeException e) {
-            // keeps the last value: a scrape must not fail because the store is busy or stopping
+            value = Double.NaN; // the scrape itself still succeeds
         }
         return value;
     }

@@ -47,12 +47,17 @@ class DatabaseOutageTest {
                 assertThat(refused.json().get("error").get("code").asText()).isEqualTo("store_unavailable");
                 assertThat(refused.header("Retry-After")).isEqualTo("1");
                 assertThat(waited).as("how long a request waited for its 503").isLessThan(Duration.ofSeconds(2));
+                // A dashboard sees the outage, and no frozen backlog figure.
+                assertThat(replica.anonymous().get("/metrics").body()).contains("eventwire_store_writable 0.0");
+                Receiver.await(() -> replica.anonymous().get("/metrics").body().contains("eventwire_deliveries_pending NaN"), Duration.ofSeconds(10),
+                        "the pending count unknown, not the last one read");
 
                 postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(30), "/health ok again");
                 Receiver.await(() -> acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"a.b\"}").status() == 202,
                         Duration.ofSeconds(30), "an event accepted again");
                 assertThat(acme.get("/v1/events/before").status()).isEqualTo(200);
+                assertThat(replica.anonymous().get("/metrics").body()).contains("eventwire_store_writable 1.0");
             }
         } finally {
             postgres.close();
