@@ -173,6 +173,8 @@ public final class App implements AutoCloseable {
         if (p.isPresent()) {
             return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
         }
+        Optional<String> twin = heartbeat.twin();
+        if (twin.isPresent()) return new ServiceHealth.Degraded("Replica id in use twice: " + twin.get());
         Optional<String> rollupFailure = rollups.failure();
         if (rollupFailure.isPresent()) return new ServiceHealth.Degraded("Metric rollups keep failing (reads stay exact): " + rollupFailure.get());
         return new ServiceHealth.Ok();

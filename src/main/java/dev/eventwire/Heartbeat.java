@@ -20,6 +20,11 @@ final class Heartbeat implements AutoCloseable {
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running;
+    /** When a beat last found another live process writing this replica's row, and that process's start. */
+    private volatile Instant twinSeenAt;
+    private volatile Instant twinStartedAt;
+    /** How long after the last sighting a twin is still reported: beats of two twins need not alternate. */
+    private static final Duration TWIN_REPORTED_FOR = Duration.ofSeconds(30);
 
     Heartbeat(ReplicaDirectory replicas, DeliveryEngine engine, Clock clock, Duration interval) {
         this.replicas = replicas;
@@ -49,12 +54,28 @@ final class Heartbeat implements AutoCloseable {
     private void beat() {
         try {
             Instant now = clock.instant();
-            replicas.beat(now, engine.inFlight());
+            replicas.beat(now, engine.inFlight()).ifPresent(started -> {
+                if (twinSeenAt == null || twinSeenAt.isBefore(now.minus(TWIN_REPORTED_FOR))) {
+                    log.warn("another live process uses this replica's id (it started at {}): give each replica its own --replica-id;"
+                            + " two with one id share a heartbeat row, count as one replica and each take the whole of its share of a webhook's"
+                            + " connections", started);
+                }
+                twinStartedAt = started;
+                twinSeenAt = now;
+            });
             long live = replicas.list().stream().filter(r -> !r.lastHeartbeatAt().isBefore(now.minus(ReplicaDirectory.LIVE_WITHIN))).count();
             engine.shareCapsAmong((int) Math.max(1, live));
         } catch (RuntimeException e) {
             log.debug("heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /** Another live process using this replica's id, seen within the last 30 s: what {@code /health} reports. */
+    java.util.Optional<String> twin() {
+        Instant seen = twinSeenAt;
+        if (seen == null || seen.isBefore(clock.instant().minus(TWIN_REPORTED_FOR))) return java.util.Optional.empty();
+        return java.util.Optional.of("another live process uses this replica's id (it started at " + twinStartedAt
+                + "): give each replica its own --replica-id");
     }
 
     @Override

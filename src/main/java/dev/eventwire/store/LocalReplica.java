@@ -18,8 +18,9 @@ public final class LocalReplica implements ReplicaDirectory {
     }
 
     @Override
-    public void beat(Instant now, int inFlight) {
+    public java.util.Optional<Instant> beat(Instant now, int inFlight) {
         current = new Replica(id, startedAt, now, inFlight, version);
+        return java.util.Optional.empty(); // the data folder's lock keeps a second process out
     }
 
     @Override

@@ -9,8 +9,12 @@ public interface ReplicaDirectory {
     /** A replica whose last heartbeat is older than this is silent: not counted when sharing caps, its lapsed leases taken first. */
     Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
-    /** Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight. */
-    void beat(Instant now, int inFlight);
+    /**
+     * Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight. Returns the
+     * start of another live process found to have written this replica's row since this one's last beat:
+     * two processes given one replica id, which share a row and count as one replica.
+     */
+    java.util.Optional<Instant> beat(Instant now, int inFlight);
 
     List<Replica> list();
 

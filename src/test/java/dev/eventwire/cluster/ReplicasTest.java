@@ -28,6 +28,7 @@ class ReplicasTest {
     Path dir;
     TestServer a;
     TestServer b;
+    String url;
 
     ReplicasTest(PostgresServer.Handle postgres) {
         this.postgres = postgres;
@@ -35,7 +36,7 @@ class ReplicasTest {
 
     @BeforeEach
     void start() {
-        String url = postgres.freshDatabase();
+        url = postgres.freshDatabase();
         a = TestServer.replica(dir.resolve("a"), url, "replica-a");
         b = TestServer.replica(dir.resolve("b"), url, "replica-b");
     }
@@ -48,6 +49,21 @@ class ReplicasTest {
 
     static String order(String id, int amount) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"order.created\",\"occurred_at\":\"" + Instant.now() + "\",\"data\":{\"total_amount\":" + amount + "}}";
+    }
+
+    /** Two processes given one replica id share a heartbeat row and count as one: both say so, nobody refuses work. */
+    @Test
+    void aSecondProcessWithTheSameReplicaIdIsReportedOnHealth() {
+        assertThat(a.anonymous().get("/health").json().get("status").asText()).isEqualTo("ok");
+        try (TestServer twin = TestServer.replica(dir.resolve("twin"), url, "replica-a")) {
+            Receiver.await(() -> a.anonymous().get("/health").body().contains("in use twice")
+                            && twin.anonymous().get("/health").body().contains("in use twice"), Duration.ofSeconds(15),
+                    "both processes with the id reporting it");
+            ApiClient.Response health = a.anonymous().get("/health");
+            assertThat(health.status()).as("degraded, still serving").isEqualTo(200);
+            assertThat(health.json().get("status").asText()).isEqualTo("degraded");
+            assertThat(b.anonymous().get("/health").json().get("status").asText()).as("the other replica is fine").isEqualTo("ok");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The replicas table: each replica upserts its row on every heartbeat; rows silent for long are dropped by any replica. */
 final class PgReplicaDirectory implements ReplicaDirectory {
@@ -26,9 +27,21 @@ final class PgReplicaDirectory implements ReplicaDirectory {
         this.startedAt = startedAt;
     }
 
+    /** This process has written its row at least once (a row found before that is its predecessor's, after a crash). */
+    private volatile boolean beaten;
+
     @Override
-    public void beat(Instant now, int inFlight) {
-        database.inTransaction(c -> {
+    public Optional<Instant> beat(Instant now, int inFlight) {
+        Optional<Instant> twin = database.inTransaction(c -> {
+            Optional<Instant> other = Optional.empty();
+            try (PreparedStatement ps = c.prepareStatement("SELECT started_us, last_heartbeat_us FROM replicas WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && beaten && rs.getLong(1) != Micros.of(startedAt) && rs.getLong(2) >= Micros.of(now.minus(LIVE_WITHIN))) {
+                        other = Optional.of(Micros.toInstant(rs.getLong(1)));
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO replicas (id, version, started_us, last_heartbeat_us, in_flight) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET version = excluded.version, started_us = excluded.started_us,
@@ -44,8 +57,10 @@ final class PgReplicaDirectory implements ReplicaDirectory {
                 ps.setLong(1, Micros.of(now.minus(FORGET_AFTER)));
                 ps.executeUpdate();
             }
-            return null;
+            return other;
         });
+        beaten = true;
+        return twin;
     }
 
     @Override
