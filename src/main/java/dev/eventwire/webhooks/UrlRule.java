@@ -64,7 +64,6 @@ public final class UrlRule {
         return uri.getHost();
     }
 
-    /** A host of numbers only that is not a plain dotted quad: a decimal, hex, octal or shortened IPv4 address. */
     /** " (bücher.example is xn--bcher-kva.example)", or nothing when the host has no ASCII form. */
     private static String asciiForm(String authority) {
         String host = authority.substring(authority.lastIndexOf('@') + 1);
@@ -78,6 +77,7 @@ public final class UrlRule {
         }
     }
 
+    /** A host of numbers only that is not a plain dotted quad: a decimal, hex, octal or shortened IPv4 address. */
     static boolean isShorthandIpv4(String host) {
         String[] labels = host.split("\\.", -1);
         for (String label : labels) {
