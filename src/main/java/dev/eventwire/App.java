@@ -92,8 +92,8 @@ public final class App implements AutoCloseable {
         HttpSender sender = null;
         java.util.Deque<Runnable> stopOnFailure = new java.util.ArrayDeque<>();
         try {
-            EgressGuard guard = new EgressGuard(dns, config.egressAllow());
-            sender = new HttpSender(guard, settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
+            EgressGuard guard = new EgressGuard(dns, config.egress().allow());
+            sender = new HttpSender(guard, config.egress().trust(), settings.connectTimeout(), settings.deliveryTimeout(), settings.perEndpointInFlight());
             RequestFactory requests = new RequestFactory(new Signer(), Version.current());
 
             DeliveryStore deliveries = store.deliveries();

@@ -5,6 +5,7 @@ import dev.eventwire.delivery.EgressGuard;
 import dev.eventwire.delivery.HostResolver;
 import dev.eventwire.delivery.HttpSender;
 import dev.eventwire.delivery.OutgoingRequest;
+import dev.eventwire.delivery.ReceiverTrust;
 import dev.eventwire.delivery.RequestFactory;
 import dev.eventwire.delivery.Signer;
 import dev.eventwire.support.Json;
@@ -122,7 +123,7 @@ public final class DeliveryBench {
 
     /** The server's sender class with the server's per-webhook pool size, allowed to loopback only. */
     private static HttpSender rawSender() {
-        return new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), Duration.ofSeconds(5), Duration.ofSeconds(15), 32);
+        return new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), ReceiverTrust.JVM_DEFAULTS, Duration.ofSeconds(5), Duration.ofSeconds(15), 32);
     }
 
     /** Sends signed requests for {@code length} with {@code window} in flight; returns how many were answered 2xx. */

@@ -34,6 +34,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--egress-allow", defaultValue = "${env:EVENTWIRE_EGRESS_ALLOW:-}", description = "Hosts or CIDRs exempt from the egress guard, comma-separated (env EVENTWIRE_EGRESS_ALLOW).")
     String egressAllow;
 
+    @Option(names = "--webhook-ca", defaultValue = "${env:EVENTWIRE_WEBHOOK_CA:-}",
+            description = "PEM file of certificate authorities (or self-signed certificates) trusted for HTTPS webhooks, besides the JVM's (env EVENTWIRE_WEBHOOK_CA).")
+    String webhookCa;
+
     @Option(names = "--retry-schedule", defaultValue = "${env:EVENTWIRE_RETRY_SCHEDULE:-5s,5m,30m,2h,5h,10h,10h}", description = "Delays after attempt 1, 2, ... (env EVENTWIRE_RETRY_SCHEDULE, default ${DEFAULT-VALUE}).")
     String retrySchedule;
 
@@ -129,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration hundredYears = Duration.ofDays(36_500);
         return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data,
                 Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
-                egressAllowList(),
+                egress(),
                 RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
                 DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
@@ -140,6 +144,16 @@ final class ServeCommand implements Callable<Integer> {
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), dev.eventwire.MetricsAuth.parse(metricsAuth));
+    }
+
+    private ServeConfig.Egress egress() {
+        List<String> allow = egressAllowList();
+        if (webhookCa.isBlank()) return new ServeConfig.Egress(allow, dev.eventwire.delivery.ReceiverTrust.JVM_DEFAULTS);
+        try {
+            return new ServeConfig.Egress(allow, dev.eventwire.delivery.ReceiverTrust.withCertificatesOf(Path.of(webhookCa.strip())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--webhook-ca (or EVENTWIRE_WEBHOOK_CA): " + e.getMessage() + ".");
+        }
     }
 
     private List<String> egressAllowList() {

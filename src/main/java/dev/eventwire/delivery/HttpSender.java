@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
@@ -21,6 +20,7 @@ import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -41,10 +41,16 @@ public final class HttpSender implements AutoCloseable {
     private final Map<String, List<java.net.InetAddress>> approved = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
-    public HttpSender(EgressGuard guard, Duration connectTimeout, Duration timeout, int maxConnectionsPerEndpoint) {
+    public HttpSender(EgressGuard guard, ReceiverTrust trust, Duration connectTimeout, Duration timeout, int maxConnectionsPerEndpoint) {
         this.guard = guard;
         this.timeout = timeout;
         this.client = new HttpClient();
+        trust.store().ifPresent(store -> {
+            // Hostname checks stay on (the client's default): trusting an authority is not trusting any name it signs for.
+            SslContextFactory.Client tls = new SslContextFactory.Client();
+            tls.setTrustStore(store);
+            client.setSslContextFactory(tls);
+        });
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("eventwire-sender");
         threads.setThreadsPriority(Thread.MIN_PRIORITY); // as the attempts themselves: API requests first
@@ -189,7 +195,7 @@ public final class HttpSender implements AutoCloseable {
             // does not change what it answered.
             if (status > 0) future.complete(classify(status, response, body, millis));
             else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis)) sendAgain.run();
-            else future.complete(new AttemptResult.Failed(Optional.empty(), describe(result.getFailure()), body, millis));
+            else future.complete(new AttemptResult.Failed(Optional.empty(), AttemptErrors.describe(result.getFailure()), body, millis));
         }
     }
 
@@ -219,24 +225,6 @@ public final class HttpSender implements AutoCloseable {
                 return Optional.empty();
             }
         }
-    }
-
-    static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (failure instanceof TimeoutException || root instanceof TimeoutException) return "timeout: " + safe(root);
-        if (root instanceof EgressDeniedException) return root.getMessage();
-        if (root instanceof java.net.ConnectException) return "connection failed: " + safe(root);
-        if (root instanceof javax.net.ssl.SSLException) return "TLS error: " + safe(root);
-        if (root instanceof org.eclipse.jetty.http.HttpException bad) {
-            return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + bad.getReason().toLowerCase(java.util.Locale.ROOT));
-        }
-        return root.getClass().getSimpleName() + ": " + safe(root);
-    }
-
-    private static String safe(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
     }
 
     @Override

@@ -75,6 +75,19 @@ class ServeOptionRangesTest {
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
+    @Test
+    void aWebhookCaFileThatHoldsNoCertificateIsOneLineAndExit2() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        Result result = serve(List.of("--webhook-ca", missing.toString()), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: --webhook-ca (or EVENTWIRE_WEBHOOK_CA): " + missing + " cannot be read.");
+        Path notCertificates = Files.writeString(dir.resolve("notes.pem"), "just some notes\n");
+        result = serve(List.of(), Map.of("EVENTWIRE_WEBHOOK_CA", notCertificates.toString()));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).hasSize(1).first().asString().startsWith("eventwire: --webhook-ca (or EVENTWIRE_WEBHOOK_CA): " + notCertificates + " ");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
     /** A damaged database file: one line saying so (no stack trace), and exit 75 for a supervisor. */
     @Test
     void aDatabaseFileThatCannotBeOpenedIsOneLineAndExit75() throws Exception {

@@ -70,7 +70,7 @@ class StaleConnectionTest {
     }
 
     static HttpSender sender() {
-        return new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), Duration.ofSeconds(5), Duration.ofSeconds(5), 32);
+        return new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), ReceiverTrust.JVM_DEFAULTS, Duration.ofSeconds(5), Duration.ofSeconds(5), 32);
     }
 
     static OutgoingRequest request(String url) {

@@ -1,0 +1,76 @@
+package dev.eventwire.delivery;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+
+/**
+ * What an attempt's log entry says when the receiver gave no HTTP answer. Webhook owners read it in the
+ * API and the console, so it is in plain words: what failed and, for TLS, why the certificate was refused,
+ * never a Java class name.
+ */
+final class AttemptErrors {
+    /** A qualified class name and its colon, as exceptions put them in front of their causes' messages. */
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*:\\s*");
+
+    private AttemptErrors() {
+    }
+
+    static String describe(Throwable failure) {
+        List<Throwable> chain = chain(failure);
+        Throwable root = chain.getLast();
+        if (has(chain, TimeoutException.class)) return "timeout: " + message(root);
+        if (root instanceof HttpSender.EgressDeniedException) return root.getMessage();
+        if (has(chain, ConnectException.class)) return "connection failed: " + message(root);
+        if (has(chain, SSLException.class) || has(chain, CertificateException.class)) return "TLS error: " + tls(chain, root);
+        if (root instanceof org.eclipse.jetty.http.HttpException bad) {
+            return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + bad.getReason().toLowerCase(Locale.ROOT));
+        }
+        if (has(chain, EOFException.class) || has(chain, ClosedChannelException.class)) return "the receiver closed the connection";
+        if (has(chain, SocketException.class)) return "connection error: " + message(root);
+        return root.getMessage() == null ? "request failed" : "request failed: " + message(root);
+    }
+
+    private static String tls(List<Throwable> chain, Throwable root) {
+        if (has(chain, CertificateExpiredException.class)) return "the receiver's certificate has expired";
+        if (has(chain, CertificateNotYetValidException.class)) return "the receiver's certificate is not valid yet";
+        String text = message(root);
+        if (text.startsWith("No subject alternative") || text.startsWith("No name matching")) {
+            return "the receiver's certificate is not for this host (" + text + ")";
+        }
+        if (has(chain, CertPathBuilderException.class) || has(chain, CertPathValidatorException.class)) {
+            return "the receiver's certificate is not signed by a trusted authority";
+        }
+        return text;
+    }
+
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) chain.add(t);
+        return chain;
+    }
+
+    private static boolean has(List<Throwable> chain, Class<? extends Throwable> kind) {
+        return chain.stream().anyMatch(kind::isInstance);
+    }
+
+    /** The root cause's message without the class names Java puts in front of nested messages. */
+    private static String message(Throwable root) {
+        String m = root.getMessage();
+        if (m == null || m.isBlank()) return "no detail";
+        String plain = CLASS_NAME.matcher(m).replaceAll("").strip();
+        return plain.isEmpty() ? "no detail" : plain;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.eventwire.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The certificate authorities HTTPS receivers are checked against: the JVM's own, plus those of a PEM file
+ * the operator names (a company's private CA, a receiver's self-signed certificate). Adding rather than
+ * replacing keeps public receivers working when a private one is trusted.
+ */
+public record ReceiverTrust(Optional<KeyStore> store) {
+
+    public static final ReceiverTrust JVM_DEFAULTS = new ReceiverTrust(Optional.empty());
+
+    /**
+     * The JVM's authorities plus every certificate in {@code pemFile}.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static ReceiverTrust withCertificatesOf(Path pemFile) {
+        Collection<? extends Certificate> added;
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            added = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(pemFile + " cannot be read");
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(pemFile + " is not a PEM file of certificates");
+        }
+        if (added.isEmpty()) throw new IllegalArgumentException(pemFile + " holds no certificate");
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (X509Certificate authority : jvmAuthorities()) store.setCertificateEntry("jvm-" + n++, authority);
+            for (Certificate certificate : added) store.setCertificateEntry("operator-" + n++, certificate);
+            return new ReceiverTrust(Optional.of(store));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the trust store", e);
+        }
+    }
+
+    private static X509Certificate[] jvmAuthorities() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) return x509.getAcceptedIssuers();
+        }
+        return new X509Certificate[0];
+    }
+}
