@@ -77,6 +77,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests in flight in the whole process, so a thousand webhooks cannot open a thousand times 32 connections. */
     private final Semaphore inFlightEverywhere;
+    /**
+     * Each tenant's requests in flight across its webhooks, capped at a quarter of the process's slots (at
+     * least one webhook's cap), so a tenant whose webhooks hang cannot hold the slots other tenants' deliveries need.
+     */
+    private final Map<String, TenantSlots<Lane>> tenants = new ConcurrentHashMap<>();
     /** This process's share of each webhook's in-flight cap: the whole cap, or a part of it when replicas share the work. */
     private volatile int perWebhookShare;
     /** Replicas sharing each webhook's caps and rate limit (1 = this process alone). */
@@ -89,6 +94,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final java.util.concurrent.ConcurrentLinkedQueue<Lane> waitingLanes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** How many lanes {@link #waitingLanes} holds: its own size() walks the whole queue, and a slot frees thousands of times a second. */
     private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** Outcomes that could not be recorded because the engine was stopping. */
+    private final java.util.concurrent.atomic.AtomicInteger unrecordedAtStop = new java.util.concurrent.atomic.AtomicInteger();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
     /**
      * Attempts and their completions run on platform threads of their own, not on virtual threads: virtual
@@ -152,6 +159,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     public void shareCapsAmong(int replicas) {
         sharingReplicas = Math.max(1, replicas);
         perWebhookShare = Math.max(1, settings.perEndpointInFlight() / sharingReplicas);
+    }
+
+    private int tenantCap() {
+        return Math.max(settings.perEndpointInFlight(), settings.totalInFlight() / 4);
     }
 
     /** Attempts in flight in this process now. */
@@ -243,6 +254,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         private final SendRate sendRate = new SendRate(System.nanoTime());
         /** The lane asked the poller for its next batch and has not been offered work since (guarded by this lane's lock). */
         private boolean refillAsked;
+        /** Requests the receiver's recent answers earn (guarded by this lane's lock). */
+        private final SendAllowance allowance = new SendAllowance(settings.perEndpointInFlight());
+        /** The webhook's tenant's slots, known from the first delivery the lane sends (guarded by this lane's lock). */
+        private TenantSlots<Lane> tenantSlots;
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
@@ -312,7 +327,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 boolean refill;
                 boolean queuedForSlot = false;
                 synchronized (this) {
-                    if (inFlight >= perWebhookShare || queue.isEmpty()) return;
+                    if (inFlight >= Math.min(perWebhookShare, allowance.allowed()) || queue.isEmpty()) return;
                     double rate = rateShare();
                     long now = System.nanoTime();
                     if (rate > 0) {
@@ -324,7 +339,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                             return;
                         }
                     }
+                    if (tenantSlots == null) tenantSlots = tenants.computeIfAbsent(queue.peek().tenant(), t -> new TenantSlots<>(tenantCap(), Lane::pump));
+                    // Every slot the tenant may hold is busy: the next one it frees wakes this lane.
+                    if (!tenantSlots.tryTake(this)) return;
                     if (!inFlightEverywhere.tryAcquire()) {
+                        tenantSlots.giveBack();
                         // Every slot of the process is busy: wait in line; the next finished attempt pumps the
                         // lane at the head, so lanes take turns.
                         if (!waitingForSlot) {
@@ -376,13 +395,27 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             });
         }
 
-        void slotFreed() {
+        /** An attempt ended ({@code result}: what the receiver did; null when none was sent) and gives its slots back. */
+        void slotFreed(AttemptResult result) {
             boolean idle;
+            TenantSlots<Lane> tenant;
             synchronized (this) {
                 inFlight--;
                 idle = inFlight == 0 && queue.isEmpty();
+                tenant = tenantSlots;
+                if (result != null) {
+                    int before = allowance.allowed();
+                    allowance.record(result);
+                    if (before > 1 && allowance.allowed() == 1 && result instanceof AttemptResult.Failed failed) {
+                        log.info("webhook {} gives no answer ({} after {} ms); sending it one request at a time until it answers",
+                                webhookId, failed.error(), failed.durationMillis());
+                    } else if (before == 1 && allowance.allowed() > 1) {
+                        log.info("webhook {} answers again; its requests in flight grow back to its cap", webhookId);
+                    }
+                }
             }
             inFlightEverywhere.release();
+            tenant.release();
             // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
             if (idle && !backlogged && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
             if (!running) return;
@@ -417,7 +450,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         Held held = inMemory.get(queued.key());
         if (leaseLost(held)) {
             // Sent now, it would go out a second time: another replica has taken it, or may any moment.
-            lane.slotFreed();
+            lane.slotFreed(null);
             if (held == null || inMemory.remove(queued.key(), held)) {
                 // A renewal may have extended the lease in the store while it ended here: give it back, so
                 // whoever claims next (this process included) need not wait for it to lapse again.
@@ -441,7 +474,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         if (webhook.isEmpty()) {
             // Removing a webhook parks its pending deliveries in the same transaction; this catches one
             // fanned out while the removal was committing.
-            lane.slotFreed();
+            lane.slotFreed(null);
             store.parkRemoved(job, clock.instant()).whenComplete((ok, failure) -> inMemory.remove(job.key()));
             return;
         }
@@ -449,9 +482,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         long started = System.nanoTime();
         OutgoingRequest request = requests.build(webhook.get(), job.messageId(), job.eventType(), job.attempt(), now.getEpochSecond(), job.body());
         sender.send(request, job.webhookId()).whenCompleteAsync((result, error) -> {
-            lane.slotFreed();
             AttemptResult r = error == null ? result
                     : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", HttpSender.millisSince(started));
+            lane.slotFreed(r);
             record(job, webhook.get(), r, now);
         }, callbacks);
     }
@@ -503,8 +536,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 return;
             }
             if (!running) {
-                log.warn("could not record the outcome of {} attempt {} while stopping; it will be sent again after the restart: {}",
-                        record.messageId(), record.attempt(), failure.getMessage());
+                // The first names its delivery; the rest are counted (a stop cutting off a full process logged 512 lines).
+                if (unrecordedAtStop.getAndIncrement() == 0) {
+                    log.warn("could not record the outcome of {} attempt {} while stopping; it will be sent again after the restart: {}",
+                            record.messageId(), record.attempt(), failure.getMessage());
+                }
                 inMemory.remove(key);
                 return;
             }
@@ -662,6 +698,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
         sender.close();
         callbacks.close();
+        int unrecorded = unrecordedAtStop.get();
+        if (unrecorded > 1) log.warn("{} attempts ended while stopping without their outcome recorded; they will be sent again after the restart", unrecorded);
     }
 
     /** A delivery this process holds and when its lease ends, as far as this process knows. */

@@ -102,7 +102,9 @@ public final class HttpSender implements AutoCloseable {
     /** Sends over the connection pool of {@code poolKey} (a webhook id), separate from every other webhook's. */
     public CompletableFuture<AttemptResult> send(OutgoingRequest request, String poolKey) {
         long start = System.nanoTime();
-        URI uri = URI.create(request.url());
+        // Characters beyond ASCII in the path or query go out percent-encoded as UTF-8, as browsers send
+        // them; the HTTP client would write them as Latin-1, and '?' for the rest.
+        URI uri = URI.create(URI.create(request.url()).toASCIIString());
         String host = uri.getHost();
         // A DNS answer can take seconds: it is awaited on a virtual thread, never on the caller's (the
         // delivery engine's few platform threads, which every other webhook's attempts share).

@@ -32,6 +32,14 @@ public final class TextRules {
         return s.chars().noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t');
     }
 
+    /**
+     * True when {@code s} holds a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A–U+202E,
+     * U+2066–U+2069): invisible, they make text display in an order other than the one it has.
+     */
+    public static boolean hasBidiControls(String s) {
+        return s.chars().anyMatch(c -> c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
+    }
+
     /** True when {@code s} is valid Unicode with no control character (C0, DEL, C1). */
     public static boolean isPlainLine(String s) {
         for (int i = 0; i < s.length(); i++) {

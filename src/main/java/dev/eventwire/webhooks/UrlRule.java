@@ -53,6 +53,10 @@ public final class UrlRule {
         if (!TextRules.isPlainLine(url)) {
             throw ApiException.invalid("invalid_url", "url must not contain control characters.", "url");
         }
+        if (TextRules.hasBidiControls(url)) {
+            // Invisible, they make a URL read (in the console, a log, a terminal) other than where it goes.
+            throw ApiException.invalid("invalid_url", "url must not contain bidirectional text controls (such as U+202E).", "url");
+        }
         if (uri.getRawUserInfo() != null) {
             // They would not be sent (nothing turns them into an Authorization header), and they would show in listings.
             throw ApiException.invalid("invalid_url", "url must not contain credentials (user:password@); receivers verify the webhook-signature header.",

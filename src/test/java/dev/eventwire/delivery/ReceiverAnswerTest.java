@@ -19,13 +19,15 @@ class ReceiverAnswerTest {
     /** A raw server on loopback that reads each request and writes {@code reply} as is, then closes. */
     private static final class FixedReply implements AutoCloseable {
         final ServerSocket socket;
+        /** The request line of the last request, as the bytes came (ISO-8859-1). */
+        volatile String requestLine = "";
 
         FixedReply(String reply) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofPlatform().daemon(true).start(() -> {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
-                        StaleConnectionTest.DroppingServer.readRequest(s.getInputStream());
+                        requestLine = StaleConnectionTest.DroppingServer.readRequest(s.getInputStream()).split("\r\n", 2)[0];
                         OutputStream out = s.getOutputStream();
                         out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
                         out.flush();
@@ -50,6 +52,27 @@ class ReceiverAnswerTest {
         try (FixedReply server = new FixedReply(reply); HttpSender sender = StaleConnectionTest.sender()) {
             return sender.send(StaleConnectionTest.request(server.url()), "wh_1").get();
         }
+    }
+
+    @Test
+    void aUrlWithCharactersBeyondAsciiIsSentPercentEncodedAsUtf8() throws Exception {
+        try (FixedReply server = new FixedReply("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+             HttpSender sender = StaleConnectionTest.sender()) {
+            String base = "http://127.0.0.1:" + server.socket.getLocalPort();
+            assertThat(sender.send(StaleConnectionTest.request(base + "/hooks/café/日本?name=ü&x=a%20b"), "wh_1").get())
+                    .isInstanceOf(AttemptResult.Delivered.class);
+            // Not '?' for what Latin-1 lacks (which turned the rest of the path into a query), nor a raw 0xE9 byte.
+            assertThat(server.requestLine).isEqualTo("POST /hooks/caf%C3%A9/%E6%97%A5%E6%9C%AC?name=%C3%BC&x=a%20b HTTP/1.1");
+        }
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnAnswerIsSaidInPlainWords() throws Exception {
+        AttemptResult result = send("");
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> {
+            assertThat(failed.statusCode()).isEmpty();
+            assertThat(failed.error()).isEqualTo("the receiver closed the connection");
+        });
     }
 
     @Test

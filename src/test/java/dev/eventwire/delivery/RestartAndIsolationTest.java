@@ -9,11 +9,8 @@ import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,21 +60,11 @@ class RestartAndIsolationTest {
             acme.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/slow") + "\"}");
             acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");
 
-            Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+            AcceptedToReceived timing = new AcceptedToReceived();
             int events = 400;
-            for (int i = 0; i < events; i++) {
-                String eventId = "iso-" + i;
-                assertThat(acme.post("/v1/events", "{\"event_id\":\"" + eventId + "\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
-                acknowledged.put(eventId, System.nanoTime());
-            }
+            timing.postSingles(acme, "iso-", events);
             await(() -> healthy.received().size() >= events, Duration.ofSeconds(20), "healthy endpoint got every event");
-            List<Long> latenciesMillis = new ArrayList<>();
-            for (Receiver.Received r : healthy.received()) {
-                String eventId = r.body().replaceAll(".*?\"event_id\":\"([^\"]+)\".*", "$1");
-                latenciesMillis.add((r.receivedNanos() - acknowledged.get(eventId)) / 1_000_000);
-            }
-            Collections.sort(latenciesMillis);
-            long p99 = latenciesMillis.get((int) Math.ceil(latenciesMillis.size() * 0.99) - 1);
+            long p99 = timing.p99Millis(healthy.received());
             assertThat(p99).as("healthy p99 in ms while the other endpoint hangs").isLessThan(1000);
             assertThat(hanging.maxConcurrent()).as("the hanging endpoint holds at most its own in-flight slots").isBetween(1, 32);
         }

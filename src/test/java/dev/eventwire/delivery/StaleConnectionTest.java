@@ -45,11 +45,12 @@ class StaleConnectionTest {
             });
         }
 
-        static void readRequest(InputStream in) throws IOException {
+        /** Reads one request and returns its head as ISO-8859-1 text (what came before the end of the stream, if it ended first). */
+        static String readRequest(InputStream in) throws IOException {
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 int c = in.read();
-                if (c < 0) return;
+                if (c < 0) return head.toString();
                 head.append((char) c);
             }
             int length = 0;
@@ -57,6 +58,7 @@ class StaleConnectionTest {
                 if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).strip());
             }
             in.readNBytes(length);
+            return head.toString();
         }
 
         String url() {

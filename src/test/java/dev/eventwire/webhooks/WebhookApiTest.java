@@ -82,6 +82,8 @@ class WebhookApiTest {
             "{\"url\":\"ftp://127.0.0.1/x\"}|invalid_url|url",
             "{\"url\":\"/relative\"}|invalid_url|url",
             "{\"url\":\"http://\"}|invalid_url|url",
+            "{\"url\":\"http://127.0.0.1:9/\\u202eevil\\u202c/x\"}|invalid_url|url",
+            "{\"url\":\"http://127.0.0.1:9/x?\\u2066a\\u2069\"}|invalid_url|url",
             "{\"url\":\"http://127.0.0.1:9/x\",\"secret\":\"s\"}|unknown_field|secret",
             "{\"url\":\"http://127.0.0.1:9/x\",\"filters\":[]}|invalid_type|filters",
             "{\"url\":\"http://127.0.0.1:9/x\",\"filters\":{\"event_types\":\"order\"}}|invalid_type|filters.event_types",

@@ -1,0 +1,86 @@
+package dev.eventwire.delivery;
+
+import static dev.eventwire.support.Receiver.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import dev.eventwire.support.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Receivers that do not answer cost the process few of its request slots: a tenant's share of them is
+ * capped, and a webhook whose requests time out is sent one request at a time until it answers again.
+ * Real receivers on loopback, real DuckDB.
+ */
+class SlowReceiverIsolationTest {
+    @TempDir
+    Path dir;
+
+    private static String batch(String prefix, int count) {
+        StringBuilder b = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < count; i++) b.append(i == 0 ? "" : ",").append("{\"event_id\":\"").append(prefix).append(i).append("\",\"event_type\":\"order.created\"}");
+        return b.append("]}").toString();
+    }
+
+    @Test
+    void aTenantWhoseWebhooksHangDoesNotDelayAnotherTenant() {
+        try (Receiver hanging = new Receiver(); Receiver healthy = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
+            // No attempt times out during the test: what hangs holds its slots for the whole of it.
+            hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
+            ApiClient beta = server.tenant("beta");
+            for (int h = 0; h < 20; h++) beta.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/h" + h) + "\"}");
+            assertThat(beta.post("/v1/events", batch("hang-", 100)).status()).isEqualTo(200);
+            // 20 webhooks × 32 requests each would be more than the process's 512 slots.
+            await(() -> hanging.received().size() >= 128, Duration.ofSeconds(20), "the hanging tenant's requests in flight");
+
+            ApiClient acme = server.tenant("acme");
+            acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");
+            AcceptedToReceived timing = new AcceptedToReceived();
+            timing.postSingles(acme, "ok-", 200);
+            await(() -> healthy.received().size() >= 200, Duration.ofSeconds(20), "the other tenant's deliveries");
+            assertThat(timing.p99Millis(healthy.received())).as("the other tenant's accepted → received p99, ms").isLessThan(1000);
+            assertThat(hanging.received()).as("the hanging tenant holds at most a quarter of the process's slots").hasSize(128);
+        }
+    }
+
+    @Test
+    void aWebhookThatStopsAnsweringIsSentOneRequestAtATimeUntilItAnswersAgain() {
+        try (Receiver receiver = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
+                     c -> c.withDeliveryTimeout(Duration.ofMillis(1500)).withRetrySchedule(List.of(Duration.ZERO, Duration.ZERO, Duration.ZERO)))) {
+            receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(30)));
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/hook") + "\"}").json().get("id").asText();
+            assertThat(acme.post("/v1/events", batch("e-", 300)).status()).isEqualTo(200);
+            await(() -> receiver.received().size() >= 32, Duration.ofSeconds(10), "the first requests");
+            // The first 32 time out together; after them, one request at a time, each waiting out its 1.5 s.
+            await(() -> receiver.received().size() > 32, Duration.ofSeconds(10), "a request after the first timeouts");
+            int before = receiver.received().size();
+            sleep(Duration.ofSeconds(4));
+            assertThat(receiver.received().size() - before).as("requests sent in 4 s while no request is answered").isBetween(1, 5);
+
+            receiver.answerStatus(200);
+            // Back to its whole cap after as many answers: the rest drains at once, nothing was given up on.
+            await(() -> acme.get("/v1/webhooks/" + id + "/deliveries?status=pending&limit=1").json().get("deliveries").isEmpty(),
+                    Duration.ofSeconds(20), "every delivery once it answers again");
+            assertThat(acme.get("/v1/webhooks/" + id + "/deliveries?status=dead&limit=1").json().get("deliveries")).isEmpty();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
