@@ -17,7 +17,9 @@ export function onUnauthorized(handler) {
   unauthorized = handler;
 }
 
-export async function request(method, path, body, key = session.key()) {
+/** signInKey: the key being tried at sign-in; every other request uses the signed-in key. */
+export async function request(method, path, body, signInKey) {
+  const key = signInKey ?? session.key();
   const headers = { Authorization: `Bearer ${key}` };
   const init = { method, headers, cache: 'no-store' };
   if (body !== undefined) {
@@ -41,7 +43,11 @@ export async function request(method, path, body, key = session.key()) {
     const error = json?.error ?? {};
     const failure = new ApiError(response.status, error.code ?? `http_${response.status}`,
       error.message ?? `The server answered ${response.status}.`, error.field ?? null);
-    if (response.status === 401) unauthorized(failure);
+    if (response.status === 401 && signInKey === undefined) {
+      // The signed-in key is gone: the console signs out and says so; callers must not announce over it.
+      failure.signedOut = true;
+      unauthorized(failure);
+    }
     throw failure;
   }
   return json;
@@ -57,7 +63,15 @@ export function path(base, params = {}) {
   return text ? `${base}?${text}` : base;
 }
 
-export const segment = encodeURIComponent;
+/**
+ * One path segment. "." and ".." are refused: encodeURIComponent leaves them as they are, and the
+ * browser would resolve them, so an id from the address (#/webhooks/%2e%2e) would change the API path.
+ */
+export function segment(value) {
+  const text = String(value);
+  if (text === '' || text === '.' || text === '..') throw new ApiError(404, 'not_found', 'Not found.', null);
+  return encodeURIComponent(text);
+}
 
 export const api = {
   get: (p) => request('GET', p),

@@ -2,20 +2,26 @@
 import { onUnauthorized, request, ApiError } from './api.js';
 import { session } from './session.js';
 import { startRouter } from './router.js';
-import { announce, describe } from './status.js';
+import { announce, clearStatus, describe } from './status.js';
 import { overview } from './views/overview.js';
 import { webhooks } from './views/webhooks.js';
 import { webhook } from './views/webhook.js';
 import { events } from './views/events.js';
 import { eventTypes } from './views/event-types.js';
 import { rejected } from './views/rejected.js';
+import { notFound } from './views/not-found.js';
+
+// A webhook id as the API makes them (wh_ and letters or digits); anything else from the address is not
+// requested, so it can never change the API path it is put into.
+const WEBHOOK_ID = /^wh_[A-Za-z0-9]{1,64}$/;
 
 const pages = {
   overview: () => overview,
-  webhooks: (args) => (args[0] ? webhook : webhooks),
+  webhooks: (args) => (!args[0] ? webhooks : WEBHOOK_ID.test(args[0]) ? webhook : notFound),
   events: () => events,
   'event-types': () => eventTypes,
   rejected: () => rejected,
+  'not-found': () => notFound,
 };
 // Pages reached from a section's page keep that section current in the navigation.
 const sectionOf = { 'event-types': 'events' };
@@ -29,9 +35,14 @@ const view = document.getElementById('view');
 
 let stopPage = () => {};
 let stopRouter = () => {};
+// Whether a page is showing: a status message is about the page it was said on, so moving to another
+// page clears it (but not "Signed in.", said before the first page).
+let showing = false;
 
 function mount(name, args) {
   stopPage();
+  if (showing) clearStatus();
+  showing = true;
   view.replaceChildren();
   stopPage = pages[name](args)(view, args) ?? (() => {});
   for (const link of nav.querySelectorAll('a')) {
@@ -54,6 +65,7 @@ function showSignIn() {
   stopRouter();
   stopPage();
   stopPage = () => {};
+  showing = false;
   view.replaceChildren();
   view.hidden = true;
   nav.hidden = true;
@@ -62,17 +74,14 @@ function showSignIn() {
   keyInput.focus();
 }
 
+const NOT_A_KEY = 'That key is not valid.';
+
 signInForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const key = keyInput.value.trim();
-  try {
-    // Any tenant read proves the key; the metric catalog is small.
-    await request('GET', '/v1/metrics', undefined, key);
-  } catch (error) {
-    const message = error instanceof ApiError && error.status === 401 ? 'That key is not valid.'
-      : error instanceof ApiError && error.status === 403 ? 'That is the admin key: the console needs a tenant key.'
-        : describe(error);
-    announce(message, 'error');
+  const refusal = await checkKey(key);
+  if (refusal) {
+    announce(refusal, 'error');
     keyInput.focus();
     return;
   }
@@ -80,6 +89,22 @@ signInForm.addEventListener('submit', async (event) => {
   announce('Signed in.');
   showConsole();
 });
+
+/** Why the key cannot sign in, or null when it can. */
+async function checkKey(key) {
+  // Keys are printable ASCII. Anything else is not one, and fetch would refuse it in a header with a
+  // TypeError that read as "The server could not be reached."
+  if (!/^[\x21-\x7e]+$/.test(key)) return NOT_A_KEY;
+  try {
+    // Any tenant read proves the key; the metric catalog is small.
+    await request('GET', '/v1/metrics', undefined, key);
+    return null;
+  } catch (error) {
+    return error instanceof ApiError && error.status === 401 ? NOT_A_KEY
+      : error instanceof ApiError && error.status === 403 ? 'That is the admin key: the console needs a tenant key.'
+        : describe(error);
+  }
+}
 
 signOutButton.addEventListener('click', () => {
   session.signOut();

@@ -1,11 +1,28 @@
 // Building elements without HTML strings: text from the API is always inserted as text, never parsed.
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// Bidirectional controls (embeddings, overrides, isolates, marks) are invisible and reorder the text
+// around them: a URL holding U+202E "evil" U+202C showed as "live". Every text shown is written with them
+// escaped (\u202E), so what the API holds is what the reader sees, in its order.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function visibleText(text) {
+  return String(text).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    parent.append(child instanceof Node ? child : String(child));
+    parent.append(child instanceof Node ? child : visibleText(child));
   }
+}
+
+/**
+ * A value from the API inside a sentence or heading, in a <bdi>: right-to-left text in it cannot move
+ * the words around it.
+ */
+export function isolated(value) {
+  return h('bdi', {}, value);
 }
 
 function setAttributes(element, attributes) {

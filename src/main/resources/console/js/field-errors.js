@@ -2,7 +2,7 @@
 // well as in the live region, the input is marked aria-invalid and gets focus.
 import { ApiError } from './api.js';
 import { h } from './dom.js';
-import { announce, describe } from './status.js';
+import { report } from './status.js';
 
 /** Like attempt(), for a form's request: returns the action's result, or undefined after showing the error. */
 export async function submitForm(form, action) {
@@ -13,7 +13,7 @@ export async function submitForm(form, action) {
     const input = error instanceof ApiError && error.field
       ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
     if (input) showError(input, error.message);
-    announce(describe(error), 'error');
+    report(error);
     return undefined;
   }
 }

@@ -1,7 +1,7 @@
 // Rotating a webhook's signing secret with an overlap: asked for in a form, confirmed in a modal
 // dialog, and the new secret shown once with what happens to the previous one.
 import { api } from './api.js';
-import { h, field, replace } from './dom.js';
+import { h, field, isolated, replace } from './dom.js';
 import { submitForm } from './field-errors.js';
 import { announce } from './status.js';
 
@@ -23,8 +23,8 @@ export function secretRotation(w, base, onRotated) {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    question.textContent = `${w.url} gets a new signing secret now. The previous one keeps signing beside it for `
-      + `${overlap.value.trim()}; receivers must hold the new secret before that ends.`;
+    replace(question, isolated(w.url), ' gets a new signing secret now. The previous one keeps signing beside it for ',
+      isolated(overlap.value.trim()), '; receivers must hold the new secret before that ends.');
     dialog.showModal();
     cancel.focus();
   });

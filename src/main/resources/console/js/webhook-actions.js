@@ -1,17 +1,18 @@
 // Actions on one webhook used from both the list and its own page.
 import { api, segment } from './api.js';
+import { isolated } from './dom.js';
 import { announce, attempt } from './status.js';
 
 export async function setActive(webhook, active, then) {
   const changed = await attempt(() => api.patch(`/v1/webhooks/${segment(webhook.id)}`, { active }));
   if (!changed) return;
-  announce(`${changed.url} is now ${changed.active ? 'active' : 'inactive'}.`);
+  announce([isolated(changed.url), ` is now ${changed.active ? 'active' : 'inactive'}.`]);
   await then(changed);
 }
 
 /** POST /test sends a webhook.test event right away (up to 3 attempts) and says how it went. */
 export async function sendTest(webhook) {
-  announce(`Sending a test event to ${webhook.url}…`);
+  announce(['Sending a test event to ', isolated(webhook.url), '…']);
   const result = await attempt(() => api.post(`/v1/webhooks/${segment(webhook.id)}/test`));
   if (!result) return;
   const answer = result.status_code ? `status ${result.status_code}` : (result.error ?? 'no answer');

@@ -77,6 +77,9 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.routes.before("/v1/*", ctx -> {
+                // Every /v1 answer is one key's data and some carry secrets (a webhook's signing secret, a new
+                // API key): no browser or proxy may keep a copy. Set first, so refusals (401, 404, 429) carry it too.
+                ctx.header("Cache-Control", "no-store");
                 UrlEscapes.requireValid(ctx.req().getRequestURI(), ctx.queryString());
                 refuseDeclaredOversize(ctx);
                 authenticate(ctx, keys);

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 /** The built-in metrics plus those of an optional YAML file, checked before the server starts. */
 public final class MetricDefinitions {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    /** NAME in words: a refusal states the whole rule, so a too-long name is not reported as a bad character. */
+    static final String NAME_RULE = "must start with a lowercase letter, then lowercase letters, digits and _, at most 64 characters in all";
     private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
     private static final Set<String> KEYS = Set.of("name", "description", "unit", "type", "event_types", "source", "field", "numerator", "denominator");
 
@@ -96,7 +98,7 @@ public final class MetricDefinitions {
         if (!node.isObject()) throw new MetricDefinitionException("metric #" + (index + 1) + ": expected a mapping");
         String name = node.path("name").asText("");
         if (!NAME.matcher(name).matches()) {
-            throw new MetricDefinitionException("metric #" + (index + 1) + ": field 'name' must be lowercase letters, digits and _ (got '" + name + "')");
+            throw new MetricDefinitionException("metric #" + (index + 1) + ": field 'name' " + NAME_RULE + " (got '" + name + "')");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();

@@ -1,7 +1,7 @@
 // A webhook's deliveries by status, each with its attempt log; retry a dead one, recover dead ones since a
 // time, replay past events that have no delivery to it (a webhook created late, or whose filters widened).
 import { api, path, segment } from '../api.js';
-import { h, field, replace, table } from '../dom.js';
+import { h, field, isolated, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
 import { createPager } from '../pager.js';
 import { announce, attempt } from '../status.js';
@@ -85,7 +85,7 @@ export function deliveries(section, webhookId) {
     }
     const one = await attempt(() => api.get(`${base}/deliveries/${segment(d.event_id)}`));
     if (!one) return;
-    replace(detail.firstChild, table(`Attempts of ${d.event_id}, oldest first`,
+    replace(detail.firstChild, table(['Attempts of ', isolated(d.event_id), ', oldest first'],
       ['#', 'Trigger', 'Status code', 'Result', 'Error', 'Duration', 'Response (first 1 KiB)', 'At'],
       one.attempt_log.map((a) => h('tr', { 'data-attempt': a.attempt },
         h('td', {}, a.attempt),
@@ -103,7 +103,7 @@ export function deliveries(section, webhookId) {
   async function retry(d) {
     const done = await attempt(() => api.post(`${base}/deliveries/${segment(d.event_id)}/retry`));
     if (!done) return;
-    announce(`Delivery of ${d.event_id} queued for a retry.`);
+    announce(['Delivery of ', isolated(d.event_id), ' queued for a retry.']);
     pager.reload();
   }
 

@@ -4,7 +4,7 @@ import { h, field, replace } from '../dom.js';
 import { metricValue } from '../format.js';
 import { lineChart } from '../chart.js';
 import { CounterRate, AttemptRate } from '../rates.js';
-import { attempt } from '../status.js';
+import { attempt, clearStatus } from '../status.js';
 
 export const POLL_MILLIS = 5000;
 const SAMPLES = 60; // five minutes of polls
@@ -32,6 +32,7 @@ export function overview(view) {
   let catalog = null;
   let timer = null;
   let stopped = false;
+  let failing = false;
 
   async function readTiles() {
     catalog ??= (await api.get('/v1/metrics')).metrics;
@@ -69,8 +70,18 @@ export function overview(view) {
       await Promise.all([readTiles(), readRates()]);
       return true;
     });
-    if (done) updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    if (!stopped) timer = setTimeout(poll, POLL_MILLIS);
+    if (stopped) return;
+    if (done) {
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      // The failure announced by an earlier poll is over.
+      if (failing) clearStatus();
+      failing = false;
+    } else {
+      // The server may come back restarted with another metrics file: read the catalog again then.
+      failing = true;
+      catalog = null;
+    }
+    timer = setTimeout(poll, POLL_MILLIS);
   }
 
   windowSelect.addEventListener('change', () => attempt(readTiles));

@@ -1,7 +1,7 @@
 // One webhook: its settings, filters and rate limit, on/off, test event, signing secret and its rotation,
 // and its deliveries.
 import { api, segment } from '../api.js';
-import { h, field, replace } from '../dom.js';
+import { h, field, isolated, replace } from '../dom.js';
 import { timestamp } from '../format.js';
 import { submitForm } from '../field-errors.js';
 import { filterFields } from '../filters.js';
@@ -20,7 +20,7 @@ export function webhook(view, [id]) {
   replace(view, h('p', {}, h('a', { href: '#/webhooks' }, '← All webhooks')), heading, summary, edit, deliverySection);
 
   function show(w) {
-    heading.textContent = `Webhook ${w.url}`;
+    replace(heading, 'Webhook ', isolated(w.url));
     const secret = h('code', { id: 'webhook-secret', hidden: true });
     replace(summary,
       h('dl', { class: 'facts' },

@@ -1,6 +1,6 @@
 // Webhooks: create one (with its rate limit), list them page by page, switch them on and off, send a test event.
 import { api, path, segment } from '../api.js';
-import { h, field, replace, table } from '../dom.js';
+import { h, field, isolated, replace, table } from '../dom.js';
 import { submitForm } from '../field-errors.js';
 import { filterFields, describeFilters } from '../filters.js';
 import { createPager } from '../pager.js';
@@ -47,7 +47,7 @@ export function webhooks(view) {
     replace(secret,
       h('p', {}, `Webhook ${created.id} created. Its signing secret (also shown on the webhook's page):`),
       h('code', { id: 'new-secret' }, created.secret));
-    announce(`Webhook created: ${created.url}`);
+    announce(['Webhook created: ', isolated(created.url)]);
     pager.first();
   });
 

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import dev.eventwire.ServeConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +41,26 @@ class ConsoleBrowserTest {
     void start() {
         receiver = new Receiver();
         // One retry 200 ms after a failure: a delivery to a failing receiver is dead within a second.
-        server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withRetrySchedule(Durations.parseList("200ms")));
+        server = startServer(c -> c);
         acme = server.tenant("acme");
         driver = HeadlessChromium.start(1280, 900);
         page = new ConsolePage(driver, server.baseUrl());
+    }
+
+    private TestServer startServer(UnaryOperator<ServeConfig> tweak) {
+        return TestServer.withLoopbackReceivers(dir.resolve("data"), Clock.systemUTC(),
+                c -> tweak.apply(c.withRetrySchedule(Durations.parseList("200ms"))));
+    }
+
+    /** Stops the server and starts another on the same port and data folder (the keys are kept), as an operator's restart. */
+    private void restart(UnaryOperator<ServeConfig> tweak) {
+        int port = server.app().port();
+        server.close();
+        server = startServer(c -> tweak.apply(c.withPort(port)));
+    }
+
+    private Path metricsFile(String yaml) throws java.io.IOException {
+        return java.nio.file.Files.writeString(dir.resolve("metrics.yaml"), yaml);
     }
 
     @AfterEach
@@ -54,7 +72,7 @@ class ConsoleBrowserTest {
 
     @Test
     void signInCreateWebhooksWatchDeliveriesRetryTheDeadOneSearchEventsAndSignOut() {
-        receiver.answer(r -> r.path().equals("/fail") ? new Receiver.Answer(500, Map.of(), "receiver down", Duration.ZERO)
+        receiver.answer(r -> r.path().equals("/fail") ? new Receiver.Answer(500, Map.of(), "receiver \u202edown", Duration.ZERO)
                 : Receiver.Answer.status(200));
         page.open();
         page.signIn(acme.key());
@@ -90,7 +108,8 @@ class ConsoleBrowserTest {
         WebElement dead = awaitDelivery("ev-1", "dead");
         dead.findElement(By.xpath(".//button[text()='Attempts']")).click();
         page.until(() -> attemptCells("ev-1", "td.status-code").equals("500 500"), "two failed attempts with status 500");
-        assertThat(page.visible(By.cssSelector("#attempts-ev-1 pre.excerpt")).getText()).isEqualTo("receiver down");
+        assertThat(page.visible(By.cssSelector("#attempts-ev-1 pre.excerpt")).getText()).as("a bidi control shown, not obeyed")
+                .isEqualTo("receiver \\u202Edown");
 
         receiver.answerStatus(200);
         dead.findElement(By.xpath(".//button[text()='Retry']")).click();
@@ -348,6 +367,124 @@ class ConsoleBrowserTest {
         page.until(() -> page.all(By.cssSelector("#event-list tr[data-event]")).size() == 3, "the three signups, and nothing else");
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    /**
+     * Hostile text from the API: bidi controls are shown escaped, never obeyed (a URL with U+202E "evil" U+202C
+     * once read "live"), values in a sentence are isolated, and long unbroken values wrap instead of widening
+     * a phone's page.
+     */
+    @Test
+    void bidiControlsAreShownEscapedAndLongValuesFitAPhone() throws Exception {
+        String longDescription = "d".repeat(400);
+        Path metrics = metricsFile("metrics:\n"
+                + "  - name: spoofed\n    description: \"total \\u202Eevil\\u202C count\"\n    type: count\n"
+                + "  - name: wide\n    description: " + longDescription + "\n    type: count\n");
+        restart(c -> c.withMetricsFile(metrics));
+        String spoofPath = "/\\u202eevil\\u202c/\\ud83d\\ude00"; // JSON escapes: U+202E evil U+202C / an emoji
+        String spoof = webhookId(receiver.url(spoofPath));
+        String slack = webhookId(receiver.url("/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"));
+        String huge = webhookId(receiver.url("/" + "a".repeat(1900)));
+        assertThat(acme.post("/v1/events", "{\"event_id\":\"ev-bidi\",\"event_type\":\"order.created\",\"entity_id\":\"acct\\u202e-7\"}").status())
+                .isEqualTo(202);
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        page.tile("wide");
+        assertThat(text("[data-metric='spoofed'] .tile-description")).isEqualTo("total \\u202Eevil\\u202C count");
+        assertFits("the overview with a long metric description");
+
+        page.go("Webhooks");
+        page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 3, "the three webhooks");
+        String shown = receiver.url("/\\u202Eevil\\u202C/\ud83d\ude00");
+        assertThat(text("tr[data-webhook='" + spoof + "'] a")).isEqualTo(shown);
+        assertFits("the webhooks list with a 1,900-character URL");
+
+        for (String hook : new String[] {slack, huge}) {
+            openWebhook(hook);
+            assertFits("the page of webhook " + hook);
+        }
+        openWebhook(spoof);
+        assertThat(text("#view h1 bdi")).as("the URL isolated in the heading, its controls shown").isEqualTo(shown);
+        assertFits("the page of the spoofing webhook");
+
+        page.go("Events");
+        page.type("entity-id", "acct\u202e-7");
+        driver.findElement(By.cssSelector("#event-search button[type=submit]")).click();
+        page.visible(By.cssSelector("tr[data-event='ev-bidi']")).findElement(By.xpath(".//button[text()='Raw JSON']")).click();
+        page.visible(By.cssSelector("#raw-ev-bidi pre"));
+        assertThat(text("#raw-ev-bidi pre")).contains("\"entity_id\": \"acct\\u202E-7\"");
+        assertThat(text("tr[data-event='ev-bidi']")).contains("acct\\u202E-7");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    /** A server stopped and started again (with one more metric) while the overview is open: the failure clears, the new tile shows. */
+    @Test
+    void theOverviewRecoversFromARestartWithTheNewMetrics() throws Exception {
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        page.tile("events_total");
+        int port = server.app().port();
+        server.close();
+        page.until(() -> page.status().equals("The server could not be reached."), "the unreachable server");
+        Path metrics = metricsFile("metrics:\n  - name: late_metric\n    type: count\n");
+        server = startServer(c -> c.withPort(port).withMetricsFile(metrics));
+        page.until(() -> !page.all(By.cssSelector("[data-metric='late_metric']")).isEmpty(), "the metric added by the restart");
+        page.until(() -> page.status().isEmpty(), "the failure message cleared once the server answers");
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    /** Addresses the console has no page for, ids that would change the API path, odd keys and a revoked key. */
+    @Test
+    void unknownAddressesAndBadOrRevokedKeysAreSaidPlainly() {
+        page.open();
+        page.script("document.getElementById('api-key').value = 'ew_\u00fc\ud83d\ude00'"); // ChromeDriver cannot type an emoji
+        driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+        page.until(() -> page.status().equals("That key is not valid."), "a key that cannot be sent in a header, refused as a key");
+
+        ApiClient.Response created = server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"soon revoked\"}");
+        page.signIn(created.json().get("key").asText());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        for (String address : new String[] {"#/constructor", "#/toString", "#/__proto__", "#/events/%E0%A4%A", "#/webhooks/%2e%2e", "#/webhooks/.",
+                "#/nowhere"}) {
+            driver.get(server.baseUrl() + "/console" + address);
+            page.until(() -> page.heading().equals("Page not found"), "the not-found page for " + address);
+        }
+        assertThat((java.util.List<?>) page.script("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+                + ".filter(p => !/^\\/v1\\/(metrics|webhooks)/.test(p) && p.startsWith('/v1'))"))
+                .as("no request outside the paths the pages read (such as GET /v1/)").isEmpty();
+
+        driver.get(server.baseUrl() + "/console#/webhooks/wh_0000000000000000000000000Z");
+        page.until(() -> page.status().equals("Webhook not found"), "the missing webhook");
+        page.go("Events");
+        assertThat(page.status()).as("a page's status does not follow to the next page").isEmpty();
+
+        assertThat(server.admin().delete("/v1/admin/keys/" + created.json().get("id").asText()).status()).isEqualTo(204);
+        driver.findElement(By.linkText("Webhooks")).click(); // its list is read with the revoked key
+        page.until(() -> page.all(By.id("api-key")).stream().anyMatch(WebElement::isDisplayed), "signed out");
+        page.until(() -> page.status().equals("The key is no longer valid; sign in again."), "the console's own reason");
+        assertThat(page.script("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    private String webhookId(String url) {
+        ApiClient.Response created = acme.post("/v1/webhooks", "{\"url\":\"" + url + "\",\"description\":\"" + "w".repeat(1000) + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    private String text(String css) {
+        return (String) page.script("return document.querySelector(\"" + css + "\").textContent");
+    }
+
+    private void assertFits(String what) {
+        assertThat(page.script("return document.documentElement.scrollWidth <= window.innerWidth")).as(what + " fits a 375 px window, scrollWidth "
+                + page.script("return document.documentElement.scrollWidth")).isEqualTo(true);
     }
 
     private String createWebhook(String url) {

@@ -82,6 +82,19 @@ class MetricDefinitionsTest {
                 .isInstanceOf(MetricDefinitionException.class);
     }
 
+    /** A name refused for its length is told the length limit, not that its characters are wrong. */
+    @Test
+    void aNameLongerThan64CharactersIsRefusedWithTheWholeRule() throws Exception {
+        Path file = dir.resolve("long.yaml");
+        Files.writeString(file, "metrics:\n  - name: " + "a".repeat(64) + "\n    type: count\n  - name: " + "b".repeat(97) + "\n    type: count\n");
+        assertThatThrownBy(() -> MetricDefinitions.load(Optional.of(file)))
+                .isInstanceOf(MetricDefinitionException.class)
+                .hasMessageContaining(", line 4: metric #2: field 'name' must start with a lowercase letter, then lowercase letters, digits and _,"
+                        + " at most 64 characters in all (got '" + "b".repeat(97) + "')");
+        Files.writeString(file, "metrics:\n  - name: " + "a".repeat(64) + "\n    type: count\n");
+        assertThat(MetricDefinitions.load(Optional.of(file)).find("a".repeat(64))).as("64 characters is allowed").isPresent();
+    }
+
     /** What an operator reads when serve refuses a file: one line naming the file, the line, the metric and the problem. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
