@@ -255,7 +255,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         /** The lane asked the poller for its next batch and has not been offered work since (guarded by this lane's lock). */
         private boolean refillAsked;
         /** Requests the receiver's recent answers earn (guarded by this lane's lock). */
-        private final SendAllowance allowance = new SendAllowance(settings.perEndpointInFlight());
+        private final SendAllowance allowance = new SendAllowance(settings.perEndpointInFlight(), settings.deliveryTimeout());
         /** The webhook's tenant's slots, known from the first delivery the lane sends (guarded by this lane's lock). */
         private TenantSlots<Lane> tenantSlots;
 

@@ -13,7 +13,7 @@ class SendAllowanceTest {
 
     @Test
     void requestsThatGetNoAnswerHalveTheAllowanceDownToOne() {
-        SendAllowance allowance = new SendAllowance(32);
+        SendAllowance allowance = new SendAllowance(32, Duration.ofSeconds(15));
         allowance.record(TIMED_OUT);
         assertThat(allowance.allowed()).isEqualTo(16);
         for (int i = 0; i < 10; i++) allowance.record(TIMED_OUT);
@@ -22,7 +22,7 @@ class SendAllowanceTest {
 
     @Test
     void everyAnswerRaisesItByOneUpToTheCap() {
-        SendAllowance allowance = new SendAllowance(32);
+        SendAllowance allowance = new SendAllowance(32, Duration.ofSeconds(15));
         for (int i = 0; i < 10; i++) allowance.record(TIMED_OUT);
         allowance.record(SLOW_500);
         assertThat(allowance.allowed()).isEqualTo(2);
@@ -34,8 +34,15 @@ class SendAllowanceTest {
     }
 
     @Test
+    void withAShortDeliveryTimeoutItsTimeoutsCountAsNoAnswer() {
+        SendAllowance allowance = new SendAllowance(32, Duration.ofMillis(500));
+        allowance.record(new AttemptResult.Failed(Optional.empty(), "timeout", "", 500));
+        assertThat(allowance.allowed()).isEqualTo(16);
+    }
+
+    @Test
     void aFastFailureChangesNothing() {
-        SendAllowance allowance = new SendAllowance(32);
+        SendAllowance allowance = new SendAllowance(32, Duration.ofSeconds(15));
         allowance.record(TIMED_OUT);
         allowance.record(REFUSED);
         assertThat(allowance.allowed()).isEqualTo(16);
