@@ -371,8 +371,8 @@ class ConsoleBrowserTest {
 
     /**
      * Hostile text from the API: bidi controls are shown escaped, never obeyed (a URL with U+202E "evil" U+202C
-     * once read "live"), values in a sentence are isolated, and long unbroken values wrap instead of widening
-     * a phone's page.
+     * once read "live"; the API now refuses such URLs, but not descriptions, metric descriptions or entity ids),
+     * values in a sentence are isolated, and long unbroken values wrap instead of widening a phone's page.
      */
     @Test
     void bidiControlsAreShownEscapedAndLongValuesFitAPhone() throws Exception {
@@ -381,8 +381,9 @@ class ConsoleBrowserTest {
                 + "  - name: spoofed\n    description: \"total \\u202Eevil\\u202C count\"\n    type: count\n"
                 + "  - name: wide\n    description: " + longDescription + "\n    type: count\n");
         restart(c -> c.withMetricsFile(metrics));
-        String spoofPath = "/\\u202eevil\\u202c/\\ud83d\\ude00"; // JSON escapes: U+202E evil U+202C / an emoji
-        String spoof = webhookId(receiver.url(spoofPath));
+        assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/\\u202eevil\\u202c") + "\"}").status()).isEqualTo(422);
+        // JSON escapes: U+202E evil U+202C, an emoji.
+        String spoof = webhookId(receiver.url("/spoof"), "total \\u202eevil\\u202c \\ud83d\\ude00");
         String slack = webhookId(receiver.url("/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"));
         String huge = webhookId(receiver.url("/" + "a".repeat(1900)));
         assertThat(acme.post("/v1/events", "{\"event_id\":\"ev-bidi\",\"event_type\":\"order.created\",\"entity_id\":\"acct\\u202e-7\"}").status())
@@ -397,8 +398,7 @@ class ConsoleBrowserTest {
 
         page.go("Webhooks");
         page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 3, "the three webhooks");
-        String shown = receiver.url("/\\u202Eevil\\u202C/\ud83d\ude00");
-        assertThat(text("tr[data-webhook='" + spoof + "'] a")).isEqualTo(shown);
+        assertThat(text("tr[data-webhook='" + spoof + "']")).contains("total \\u202Eevil\\u202C \ud83d\ude00");
         assertFits("the webhooks list with a 1,900-character URL");
 
         for (String hook : new String[] {slack, huge}) {
@@ -406,7 +406,7 @@ class ConsoleBrowserTest {
             assertFits("the page of webhook " + hook);
         }
         openWebhook(spoof);
-        assertThat(text("#view h1 bdi")).as("the URL isolated in the heading, its controls shown").isEqualTo(shown);
+        assertThat(text("#view h1 bdi")).as("the URL isolated in the heading").isEqualTo(receiver.url("/spoof"));
         assertFits("the page of the spoofing webhook");
 
         page.go("Events");
@@ -473,7 +473,12 @@ class ConsoleBrowserTest {
     }
 
     private String webhookId(String url) {
-        ApiClient.Response created = acme.post("/v1/webhooks", "{\"url\":\"" + url + "\",\"description\":\"" + "w".repeat(1000) + "\"}");
+        return webhookId(url, "w".repeat(1000));
+    }
+
+    /** {@code description} as it goes into the JSON body (escapes allowed). */
+    private String webhookId(String url, String description) {
+        ApiClient.Response created = acme.post("/v1/webhooks", "{\"url\":\"" + url + "\",\"description\":\"" + description + "\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asText();
     }
