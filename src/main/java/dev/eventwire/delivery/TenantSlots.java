@@ -42,6 +42,7 @@ final class TenantSlots<W> {
         W next = null;
         synchronized (this) {
             inFlight--;
+            if (waiting.isEmpty()) return;
             Iterator<W> first = waiting.iterator();
             if (first.hasNext()) {
                 next = first.next();
