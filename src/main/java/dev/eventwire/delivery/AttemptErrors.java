@@ -47,6 +47,7 @@ final class AttemptErrors {
         if (has(chain, CertificateExpiredException.class)) return "the receiver's certificate has expired";
         if (has(chain, CertificateNotYetValidException.class)) return "the receiver's certificate is not valid yet";
         String text = message(root);
+        if (text.contains("certificate_required")) return "the receiver asks for a client certificate, which Eventwire does not send";
         if (text.startsWith("No subject alternative") || text.startsWith("No name matching")) {
             return "the receiver's certificate is not for this host (" + text + ")";
         }

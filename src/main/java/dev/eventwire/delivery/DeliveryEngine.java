@@ -339,13 +339,22 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                             return;
                         }
                     }
-                    if (tenantSlots == null) tenantSlots = tenants.computeIfAbsent(queue.peek().tenant(), t -> new TenantSlots<>(tenantCap(), Lane::pump));
+                    if (tenantSlots == null) {
+                        tenantSlots = tenants.computeIfAbsent(queue.peek().tenant(), t -> new TenantSlots<>(tenantCap(), lane -> {
+                            if (running) lane.pump();
+                        }));
+                    }
+                    // The fewer slots a tenant holds, the more of the process's it may draw on: holding h, it takes
+                    // another only while more than h/2 are free. Tenants holding many (slow receivers, however many
+                    // tenants) thus always leave some for those holding few: with N tenants filling the process
+                    // with slow requests, about 512 / (2N + 1) stay free for the others.
+                    boolean leavesRoom = inFlightEverywhere.availablePermits() > tenantSlots.inFlight() / 2;
                     // Every slot the tenant may hold is busy: the next one it frees wakes this lane.
-                    if (!tenantSlots.tryTake(this)) return;
-                    if (!inFlightEverywhere.tryAcquire()) {
-                        tenantSlots.giveBack();
-                        // Every slot of the process is busy: wait in line; the next finished attempt pumps the
-                        // lane at the head, so lanes take turns.
+                    if (leavesRoom && !tenantSlots.tryTake(this)) return;
+                    if (!leavesRoom || !inFlightEverywhere.tryAcquire()) {
+                        if (leavesRoom) tenantSlots.giveBack();
+                        // Every slot of the process is busy (or none this tenant may take): wait in line; the next
+                        // finished attempt pumps the lane at the head, so lanes take turns.
                         if (!waitingForSlot) {
                             waitingForSlot = true;
                             waitingCount.incrementAndGet();
@@ -415,11 +424,14 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 }
             }
             inFlightEverywhere.release();
+            // The process-wide line first: a freed slot goes to the lane that waited longest for one, not back
+            // to this tenant's lanes (four tenants of slow receivers once passed their slots among themselves
+            // while another tenant's lane waited in that line for 41 s).
+            if (running) kickWaitingLanes();
             tenant.release();
             // A removed webhook's idle lane goes, so lanes stay bounded by the webhooks that exist.
             if (idle && !backlogged && registry.active(webhookId).isEmpty()) lanes.remove(webhookId, this);
             if (!running) return;
-            kickWaitingLanes();
             pump();
         }
     }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 final class TenantSlots<W> {
     private final int cap;
     private final Consumer<W> wake;
-    private int inFlight;
+    /** Changed under this object's lock; read without it as a hint (how many the tenant holds now). */
+    private volatile int inFlight;
     private final LinkedHashSet<W> waiting = new LinkedHashSet<>();
 
     TenantSlots(int cap, Consumer<W> wake) {
@@ -52,7 +53,7 @@ final class TenantSlots<W> {
         if (next != null) wake.accept(next);
     }
 
-    synchronized int inFlight() {
+    int inFlight() {
         return inFlight;
     }
 }

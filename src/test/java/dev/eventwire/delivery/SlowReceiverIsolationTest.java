@@ -29,25 +29,46 @@ class SlowReceiverIsolationTest {
         return b.append("]}").toString();
     }
 
+    /** 20 webhooks of {@code tenant} on {@code receiver}, 100 events each (2,000 deliveries). */
+    private static void twentyWebhooksWithABacklog(ApiClient tenant, Receiver receiver) {
+        for (int h = 0; h < 20; h++) tenant.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/" + tenant.key().hashCode() + "/h" + h) + "\"}");
+        assertThat(tenant.post("/v1/events", batch("backlog-", 100)).status()).isEqualTo(200);
+    }
+
+    /** Another tenant's single events reach its healthy receiver with accepted → received p99 under a second. */
+    private static void assertServedPromptly(ApiClient tenant, Receiver healthy) {
+        tenant.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");
+        AcceptedToReceived timing = new AcceptedToReceived();
+        timing.postSingles(tenant, "ok-", 200);
+        await(() -> healthy.received().size() >= 200, Duration.ofSeconds(20), "the other tenant's deliveries");
+        assertThat(timing.p99Millis(healthy.received())).as("the other tenant's accepted → received p99, ms").isLessThan(1000);
+    }
+
     @Test
     void aTenantWhoseWebhooksHangDoesNotDelayAnotherTenant() {
         try (Receiver hanging = new Receiver(); Receiver healthy = new Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
             // No attempt times out during the test: what hangs holds its slots for the whole of it.
             hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
-            ApiClient beta = server.tenant("beta");
-            for (int h = 0; h < 20; h++) beta.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/h" + h) + "\"}");
-            assertThat(beta.post("/v1/events", batch("hang-", 100)).status()).isEqualTo(200);
+            twentyWebhooksWithABacklog(server.tenant("beta"), hanging);
             // 20 webhooks × 32 requests each would be more than the process's 512 slots.
             await(() -> hanging.received().size() >= 128, Duration.ofSeconds(20), "the hanging tenant's requests in flight");
-
-            ApiClient acme = server.tenant("acme");
-            acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/fast") + "\"}");
-            AcceptedToReceived timing = new AcceptedToReceived();
-            timing.postSingles(acme, "ok-", 200);
-            await(() -> healthy.received().size() >= 200, Duration.ofSeconds(20), "the other tenant's deliveries");
-            assertThat(timing.p99Millis(healthy.received())).as("the other tenant's accepted → received p99, ms").isLessThan(1000);
+            assertServedPromptly(server.tenant("acme"), healthy);
             assertThat(hanging.received()).as("the hanging tenant holds at most a quarter of the process's slots").hasSize(128);
+        }
+    }
+
+    @Test
+    void tenantsWhoseReceiversAreSlowLeaveRoomForAnotherTenant() {
+        try (Receiver slow = new Receiver(); Receiver healthy = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
+            // Answers, but only after the test: every request sent to it holds its slot throughout.
+            slow.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
+            for (int t = 1; t <= 4; t++) twentyWebhooksWithABacklog(server.tenant("slow" + t), slow);
+            // Four tenants at their cap of 128 would hold all 512 slots; the fourth stops at 86, leaving 42.
+            await(() -> slow.received().size() >= 460, Duration.ofSeconds(20), "the slow tenants' requests in flight");
+            assertServedPromptly(server.tenant("acme"), healthy);
+            assertThat(slow.received().size()).as("the slow tenants leave slots free").isLessThan(512);
         }
     }
 

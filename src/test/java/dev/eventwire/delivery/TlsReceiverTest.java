@@ -75,8 +75,13 @@ class TlsReceiverTest {
 
     /** An HTTPS server on loopback that answers 200 to everything, presenting {@code <name>.p12}. */
     private static Server receiver(String name) throws Exception {
+        return receiver(name, false);
+    }
+
+    private static Server receiver(String name, boolean needsClientCertificate) throws Exception {
         Server server = new Server();
         SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setNeedClientAuth(needsClientCertificate);
         tls.setKeyStorePath(dir.resolve(name + ".p12").toString());
         tls.setKeyStoreType("PKCS12");
         tls.setKeyStorePassword("secret");
@@ -97,7 +102,10 @@ class TlsReceiverTest {
     }
 
     private static AttemptResult send(String receiverName, ReceiverTrust trust) throws Exception {
-        Server server = receiver(receiverName);
+        return send(receiver(receiverName), trust);
+    }
+
+    private static AttemptResult send(Server server, ReceiverTrust trust) throws Exception {
         try (HttpSender sender = new HttpSender(new EgressGuard(HostResolver.SYSTEM, List.of("127.0.0.1/32")), trust,
                 Duration.ofSeconds(5), Duration.ofSeconds(5), 4)) {
             int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
@@ -129,6 +137,12 @@ class TlsReceiverTest {
     @Test
     void anExpiredCertificateIsRefused() throws Exception {
         assertRefused(send("expired", ReceiverTrust.withCertificatesOf(dir.resolve("ca.pem"))), "TLS error: the receiver's certificate has expired");
+    }
+
+    @Test
+    void aReceiverThatAsksForAClientCertificateIsSaidSo() throws Exception {
+        assertRefused(send(receiver("valid", true), ReceiverTrust.withCertificatesOf(dir.resolve("ca.pem"))),
+                "TLS error: the receiver asks for a client certificate, which Eventwire does not send");
     }
 
     @Test
