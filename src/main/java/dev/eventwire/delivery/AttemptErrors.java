@@ -57,6 +57,11 @@ final class AttemptErrors {
         return text;
     }
 
+    /** Whether {@code failure} or any of its causes is a {@code kind}. */
+    static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+        return has(chain(failure), kind);
+    }
+
     private static List<Throwable> chain(Throwable failure) {
         List<Throwable> chain = new ArrayList<>();
         for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) chain.add(t);

@@ -104,7 +104,9 @@ public final class HttpSender implements AutoCloseable {
         long start = System.nanoTime();
         // Characters beyond ASCII in the path or query go out percent-encoded as UTF-8, as browsers send
         // them; the HTTP client would write them as Latin-1, and '?' for the rest.
-        URI uri = URI.create(URI.create(request.url()).toASCIIString());
+        URI parsed = URI.create(request.url());
+        String ascii = parsed.toASCIIString();
+        URI uri = ascii.equals(request.url()) ? parsed : URI.create(ascii);
         String host = uri.getHost();
         // A DNS answer can take seconds: it is awaited on a virtual thread, never on the caller's (the
         // delivery engine's few platform threads, which every other webhook's attempts share).
@@ -144,10 +146,7 @@ public final class HttpSender implements AutoCloseable {
      */
     static boolean closedBeforeAnswering(Throwable failure, long millis) {
         if (failure == null || millis > STALE_CONNECTION_WINDOW.toMillis()) return false;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException) return true;
-        }
-        return false;
+        return AttemptErrors.causedBy(failure, java.io.EOFException.class) || AttemptErrors.causedBy(failure, java.nio.channels.ClosedChannelException.class);
     }
 
     /** An end-of-file later than this after sending is the receiver's doing, not a stale connection's. */

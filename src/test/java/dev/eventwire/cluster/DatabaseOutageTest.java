@@ -23,17 +23,44 @@ class DatabaseOutageTest {
     @TempDir
     Path dir;
 
+    /** The embedded PostgreSQL these tests stop and start again, on the same port and data folder. */
+    private static final class StoppablePostgres implements AutoCloseable {
+        private final Path data;
+        private final int port = ChildProcess.freePort();
+        private EmbeddedPostgresServer server;
+
+        StoppablePostgres(Path data) {
+            this.data = data;
+            this.server = EmbeddedPostgresServer.start(data, port);
+        }
+
+        String createDatabase(String name) {
+            return server.createDatabase(name);
+        }
+
+        void stop() {
+            server.close();
+        }
+
+        void startAgain() {
+            server = EmbeddedPostgresServer.start(data, port);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
     @Test
     void anIdleReplicaReportsTheOutageAndRefusesAtOnceThenRecoversByItself() throws Exception {
-        int port = ChildProcess.freePort();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
-        try {
+        try (StoppablePostgres postgres = new StoppablePostgres(dir.resolve("pg"))) {
             String url = postgres.createDatabase("outage");
             try (TestServer replica = TestServer.replica(dir.resolve("r"), url, "replica-a")) {
                 ApiClient acme = replica.tenant("acme");
                 assertThat(acme.post("/v1/events", "{\"event_id\":\"before\",\"event_type\":\"a.b\"}").status()).isEqualTo(202);
 
-                postgres.close();
+                postgres.stop();
                 long stopped = System.nanoTime();
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health saying 503");
                 System.out.printf("database outage: /health 503 after %.1f s%n", (System.nanoTime() - stopped) / 1e9);
@@ -52,15 +79,13 @@ class DatabaseOutageTest {
                 Receiver.await(() -> replica.anonymous().get("/metrics").body().contains("eventwire_deliveries_pending NaN"), Duration.ofSeconds(10),
                         "the pending count unknown, not the last one read");
 
-                postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
+                postgres.startAgain();
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(30), "/health ok again");
                 Receiver.await(() -> acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"a.b\"}").status() == 202,
                         Duration.ofSeconds(30), "an event accepted again");
                 assertThat(acme.get("/v1/events/before").status()).isEqualTo(200);
                 assertThat(replica.anonymous().get("/metrics").body()).contains("eventwire_store_writable 1.0");
             }
-        } finally {
-            postgres.close();
         }
     }
 
@@ -72,10 +97,8 @@ class DatabaseOutageTest {
      */
     @Test
     void aReplicaStopsSendingWhileTheDatabaseDoesNotAnswerAndDeliversEverythingAfter() throws Exception {
-        int port = ChildProcess.freePort();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
         int events = 400;
-        try (Receiver receiver = new Receiver()) {
+        try (StoppablePostgres postgres = new StoppablePostgres(dir.resolve("pg")); Receiver receiver = new Receiver()) {
             String url = postgres.createDatabase("outage");
             // 10 requests a second at most (two in flight, 200 ms each): the lane holds the rest in memory.
             receiver.answer(r -> new Receiver.Answer(200, java.util.Map.of(), "", Duration.ofMillis(200)));
@@ -87,7 +110,7 @@ class DatabaseOutageTest {
                 assertThat(acme.post("/v1/events", dev.eventwire.support.EventBatches.batch("order.created", 0, events)).status()).isEqualTo(200);
                 Receiver.await(() -> receiver.received().size() >= 5, Duration.ofSeconds(20), "deliveries under way");
 
-                postgres.close();
+                postgres.stop();
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health saying 503");
                 Thread.sleep(500); // what was in flight when it knew has arrived
                 int atOutage = receiver.received().size();
@@ -96,7 +119,7 @@ class DatabaseOutageTest {
                 System.out.printf("database outage with deliveries queued: %d received before, %d during 3 s of the outage%n", atOutage, sentDuringOutage);
                 assertThat(sentDuringOutage).as("requests sent while the database did not answer").isZero();
 
-                postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
+                postgres.startAgain();
                 Receiver.await(() -> receiver.received().stream().map(r -> r.header("webhook-id")).distinct().count() == events,
                         Duration.ofSeconds(90), "every delivery once the database is back");
                 Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),
@@ -104,8 +127,6 @@ class DatabaseOutageTest {
                 long repeats = receiver.received().size() - events;
                 assertThat(repeats).as("repeats: at most about a second of sending (10/s), before the probe saw the stop").isLessThanOrEqualTo(10);
             }
-        } finally {
-            postgres.close();
         }
     }
 
@@ -116,9 +137,7 @@ class DatabaseOutageTest {
      */
     @Test
     void aWriteThatFailedInTheOutageDoesNotKeepAnIdleReplicaUnhealthyAfterIt() throws Exception {
-        int port = ChildProcess.freePort();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
-        try {
+        try (StoppablePostgres postgres = new StoppablePostgres(dir.resolve("pg"))) {
             String url = postgres.createDatabase("outage");
             try (TestServer replica = TestServer.replica(dir.resolve("r"), url, "replica-a")) {
                 ApiClient acme = replica.tenant("acme");
@@ -131,20 +150,18 @@ class DatabaseOutageTest {
                     }
                 });
                 Thread.sleep(500);
-                postgres.close();
+                postgres.stop();
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health saying 503");
                 posting.set(false);
                 poster.join();
                 assertThat(refusedInFlight.get()).as("writes refused during the outage").isPositive();
 
-                postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), port);
+                postgres.startAgain();
                 long back = System.nanoTime();
                 // Nothing is posted now: only /health is asked, as a load balancer would.
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(15), "/health ok again with no traffic");
                 System.out.printf("database back: an idle replica's /health ok after %.1f s%n", (System.nanoTime() - back) / 1e9);
             }
-        } finally {
-            postgres.close();
         }
     }
 
@@ -155,10 +172,8 @@ class DatabaseOutageTest {
      */
     @Test
     void aFrozenDatabaseIsReportedWithinTheProbesTimeout() throws Exception {
-        int port = ChildProcess.freePort();
         Path data = dir.resolve("pg");
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, port);
-        try {
+        try (StoppablePostgres postgres = new StoppablePostgres(data)) {
             String url = postgres.createDatabase("frozen");
             try (TestServer replica = TestServer.replica(dir.resolve("r"), url, "replica-a")) {
                 assertThat(replica.anonymous().get("/health").status()).isEqualTo(200);
@@ -175,8 +190,6 @@ class DatabaseOutageTest {
                 }
                 Receiver.await(() -> replica.anonymous().get("/health").status() == 200, Duration.ofSeconds(15), "/health ok once it answers");
             }
-        } finally {
-            postgres.close();
         }
     }
 
