@@ -62,11 +62,22 @@ public final class HttpSender implements AutoCloseable {
         client.setMaxConnectionsPerDestination(maxConnectionsPerEndpoint);
         client.setMaxRequestsQueuedPerDestination(100_000);
         client.setUserAgentField(null);
+        // No cookie jar: webhooks of different tenants share hosts, and a cookie one receiver sets must never
+        // reach another's.
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
         client.setSocketAddressResolver(new PinnedResolver());
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client", e);
+        }
+        // Starting installs these; removed after. No compressed answers: only the first KiB is kept, as text.
+        // No redirect, authentication or upgrade handling: an attempt takes the receiver's answer as it is
+        // (the handlers of interim 1xx answers stay). Each also costs work on every request or response.
+        client.getContentDecoderFactories().clear();
+        for (String handler : List.of(org.eclipse.jetty.client.RedirectProtocolHandler.NAME, org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME,
+                org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME, "upgrade")) {
+            client.getProtocolHandlers().remove(handler);
         }
     }
 

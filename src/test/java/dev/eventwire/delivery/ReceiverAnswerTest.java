@@ -21,13 +21,16 @@ class ReceiverAnswerTest {
         final ServerSocket socket;
         /** The request line of the last request, as the bytes came (ISO-8859-1). */
         volatile String requestLine = "";
+        /** The request line and headers of the last request. */
+        volatile String requestHead = "";
 
         FixedReply(String reply) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofPlatform().daemon(true).start(() -> {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
-                        requestLine = StaleConnectionTest.DroppingServer.readRequest(s.getInputStream()).split("\r\n", 2)[0];
+                        requestHead = StaleConnectionTest.DroppingServer.readRequest(s.getInputStream());
+                        requestLine = requestHead.split("\r\n", 2)[0];
                         OutputStream out = s.getOutputStream();
                         out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
                         out.flush();
@@ -63,6 +66,27 @@ class ReceiverAnswerTest {
                     .isInstanceOf(AttemptResult.Delivered.class);
             // Not '?' for what Latin-1 lacks (which turned the rest of the path into a query), nor a raw 0xE9 byte.
             assertThat(server.requestLine).isEqualTo("POST /hooks/caf%C3%A9/%E6%97%A5%E6%9C%AC?name=%C3%BC&x=a%20b HTTP/1.1");
+        }
+    }
+
+    @Test
+    void aCookieOneWebhooksReceiverSetsIsNeverSentToAnother() throws Exception {
+        // Webhooks of different tenants often share a host; a cookie jar would hand one tenant's session to another's.
+        try (FixedReply server = new FixedReply("HTTP/1.1 200 OK\r\nSet-Cookie: session=tenant-a; Path=/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+             HttpSender sender = StaleConnectionTest.sender()) {
+            assertThat(sender.send(StaleConnectionTest.request(server.url()), "wh_a").get()).isInstanceOf(AttemptResult.Delivered.class);
+            assertThat(sender.send(StaleConnectionTest.request(server.url()), "wh_b").get()).isInstanceOf(AttemptResult.Delivered.class);
+            assertThat(server.requestHead).doesNotContainIgnoringCase("cookie").contains("webhook-id");
+        }
+    }
+
+    @Test
+    void noCompressedAnswerIsAskedFor() throws Exception {
+        // Only the first KiB of an answer is kept, as text: a compressed one would be kept as unreadable bytes.
+        try (FixedReply server = new FixedReply("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+             HttpSender sender = StaleConnectionTest.sender()) {
+            assertThat(sender.send(StaleConnectionTest.request(server.url()), "wh_a").get()).isInstanceOf(AttemptResult.Delivered.class);
+            assertThat(server.requestHead).doesNotContainIgnoringCase("accept-encoding");
         }
     }
 
