@@ -70,7 +70,7 @@ public final class DuckDbDatabase implements AutoCloseable {
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static DuckDbDatabase open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            dev.eventwire.support.PrivateFolder.ensure(dataDir);
             DuckDBConnection root = attach(dataDir);
             try {
                 Migrations.apply(root);

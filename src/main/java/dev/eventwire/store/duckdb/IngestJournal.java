@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * event log, never an acknowledgement (see docs/ingest-journal.md).
  *
  * <p>Records are {@code [length][CRC-32C][bytes]} in segment files named by the first group they hold.
- * A record cut short or failing its checksum at the end of the last segment is what a crash left while
- * writing it — never acknowledged — and is cut off at start; anywhere else it is damage, and the start
- * stops. Segments whose groups DuckDB holds are deleted once a newer one is begun.
+ * A record cut short or failing its checksum with nothing intact after it in the last segment is what a
+ * crash left while writing it — never acknowledged — and is cut off at start. Anything else is damage:
+ * every intact record is still replayed, the log says which groups the damage lost, and the segment is
+ * kept aside. Segments whose groups DuckDB holds are deleted once a newer one is begun.
  *
  * <p>Segments are written ahead with zeros, {@value #PREALLOCATE_BYTES} bytes at a time, and records are
  * written over them: forcing a write that does not grow the file need not write the file's size and
@@ -34,7 +35,7 @@ final class IngestJournal implements AutoCloseable {
     private static final String SUFFIX = ".journal";
     /** A new segment is begun once the current one is this large, so applied ones can be deleted. */
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
-    private static final int HEADER_BYTES = 8;
+    private static final int HEADER_BYTES = JournalSegment.HEADER_BYTES;
     /** Zeros written ahead of the records at a time: ~1 ms of writing, every ~2,000 single-event groups. */
     static final long PREALLOCATE_BYTES = 2L * 1024 * 1024;
 
@@ -49,6 +50,8 @@ final class IngestJournal implements AutoCloseable {
     /** How far the current segment is written ahead with zeros (its size). */
     private long allocated;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
+    /** The highest group read intact so far at open: damage after it lost the groups up to the next intact one. */
+    private long lastGroupRead = -1;
 
     private record Segment(Path path, long lastGroup) {
     }
@@ -84,51 +87,67 @@ final class IngestJournal implements AutoCloseable {
 
     private void read(Path segment, boolean last, long appliedGroup, Consumer<JournaledGroup> replay) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
+            JournalSegment bytes = JournalSegment.read(ch);
             long position = 0;
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            while (position < size) {
-                String damage = null;
-                byte[] record = null;
-                header.clear();
-                if (size - position < HEADER_BYTES) {
-                    damage = "a record header cut short";
-                } else {
-                    ch.read(header, position);
-                    header.flip();
-                    int length = header.getInt();
-                    int crc = header.getInt();
-                    if (length == 0 && crc == 0) return; // the zeros written ahead: the records end here
-                    if (length < 0 || length > size - position - HEADER_BYTES) {
-                        damage = "a record cut short";
-                    } else {
-                        ByteBuffer body = ByteBuffer.allocate(length);
-                        while (body.hasRemaining()) ch.read(body, position + HEADER_BYTES + body.position());
-                        record = body.array();
-                        if (checksum(record) != crc) damage = "a record failing its checksum";
+            lastGroupRead = Math.max(lastGroupRead, firstGroupOf(segment) - 1);
+            while (position < bytes.size()) {
+                JournalSegment.Slot slot = bytes.at(position);
+                if (slot instanceof JournalSegment.Intact intact) {
+                    if (intact.group().seq() > appliedGroup) replay.accept(intact.group());
+                    lastGroupRead = intact.group().seq();
+                    position = intact.next();
+                    continue;
+                }
+                Optional<Long> next = bytes.nextIntact(position + 1, lastGroupRead);
+                String what = slot instanceof JournalSegment.Damaged damaged ? damaged.what() : "a header of zeros";
+                if (next.isEmpty()) {
+                    if (slot instanceof JournalSegment.End) return;
+                    if (last) {
+                        // Nothing intact follows in the last segment: a write a crash interrupted, never acknowledged.
+                        log.warn("cutting {} bytes off the ingest journal's last segment ({} at byte {}): a write interrupted by a crash",
+                                bytes.size() - position, what, position);
+                        ch.truncate(position);
+                        ch.force(true);
+                        return;
                     }
                 }
-                if (damage != null) {
-                    if (!last) throw new IOException("the ingest journal " + segment.getFileName() + " holds " + damage + " at byte " + position);
-                    // The tail of the last segment: a write a crash interrupted, never acknowledged.
-                    log.warn("cutting {} bytes off the ingest journal's last segment ({} at byte {}): a write interrupted by a crash",
-                            size - position, damage, position);
-                    ch.truncate(position);
-                    ch.force(true);
-                    return;
-                }
-                JournaledGroup group = JournaledGroup.decode(record);
-                if (group.seq() > appliedGroup) replay.accept(group);
-                position += HEADER_BYTES + record.length;
+                // Damage with acknowledged records after it (in this segment or in a later one): no crash
+                // leaves that. What is intact is replayed; the damaged bytes' groups are lost, and the log
+                // says which; the segment is kept aside, as it was, for whoever looks into it.
+                Path kept = keepAside(segment);
+                long resume = next.orElse(bytes.size());
+                log.error("the ingest journal {} is damaged: {} at byte {}, {} bytes up to {}; the acknowledged groups after group {} up to the next "
+                                + "intact one are lost, every intact group is replayed; the segment as it was is kept in {}",
+                        segment.getFileName(), what, position, resume - position,
+                        next.isPresent() ? "the next intact record" : "the segment's end", lastGroupRead, kept);
+                position = resume;
             }
         }
+    }
+
+    private static long firstGroupOf(Path segment) {
+        String name = segment.getFileName().toString();
+        try {
+            return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+        } catch (NumberFormatException notOurs) {
+            return 0;
+        }
+    }
+
+    /** Copies a damaged segment out of the journal's folder (which is emptied once it is replayed). */
+    private Path keepAside(Path segment) throws IOException {
+        Path aside = dir.resolveSibling(dir.getFileName() + "-damaged");
+        Files.createDirectories(aside);
+        Path copy = aside.resolve(segment.getFileName() + "." + System.currentTimeMillis());
+        if (!Files.exists(copy)) Files.copy(segment, copy);
+        return copy;
     }
 
     /** Appends {@code group} and forces it to disk; when this returns, the group survives a crash. */
     void append(JournaledGroup group, long appliedGroup) throws IOException {
         byte[] record = group.encode();
         if (current == null || position >= SEGMENT_BYTES) begin(group.seq(), appliedGroup);
-        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + record.length).putInt(record.length).putInt(checksum(record)).put(record).flip();
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + record.length).putInt(record.length).putInt(JournalSegment.checksum(record)).put(record).flip();
         long start = position;
         try {
             if (start + out.remaining() > allocated) writeAhead(start + out.remaining());
@@ -215,11 +234,6 @@ final class IngestJournal implements AutoCloseable {
         }
     }
 
-    private static int checksum(byte[] record) {
-        CRC32C crc = new CRC32C();
-        crc.update(record);
-        return (int) crc.getValue();
-    }
 
     @Override
     public void close() throws IOException {
