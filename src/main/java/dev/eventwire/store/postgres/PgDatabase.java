@@ -65,7 +65,7 @@ public final class PgDatabase implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreConfigurationException("cannot connect to the database at " + url.redacted() + ": " + rootMessage(e), e);
+            throw new StoreConfigurationException("cannot connect to the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
         }
         try {
             migrate(pool, url);
@@ -113,7 +113,7 @@ public final class PgDatabase implements AutoCloseable {
         try {
             flyway.migrate();
         } catch (FlywayException e) {
-            throw new StoreConfigurationException("cannot migrate the database at " + url.redacted() + ": " + rootMessage(e), e);
+            throw new StoreConfigurationException("cannot migrate the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
         }
     }
 

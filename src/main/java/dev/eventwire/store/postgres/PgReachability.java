@@ -29,6 +29,7 @@ final class PgReachability implements AutoCloseable {
     private final String jdbcUrl;
     private final Properties properties = new Properties();
     private final String where;
+    private final DatabaseUrl url;
     private final Thread thread;
     /** Kept open between probes; only the probe thread touches it. */
     private Connection connection;
@@ -44,6 +45,7 @@ final class PgReachability implements AutoCloseable {
         properties.setProperty("socketTimeout", String.valueOf(TIMEOUT.toSeconds()));
         properties.setProperty("ApplicationName", "eventwire probe");
         this.where = url.redacted();
+        this.url = url;
         this.thread = Thread.ofPlatform().name("eventwire-pg-probe").daemon(true).unstarted(this::loop);
     }
 
@@ -87,7 +89,7 @@ final class PgReachability implements AutoCloseable {
             return null;
         } catch (SQLException | RuntimeException e) {
             closeConnection();
-            return "the database at " + where + " does not answer: " + PgDatabase.rootMessage(e);
+            return "the database at " + where + " does not answer: " + url.scrub(PgDatabase.rootMessage(e));
         }
     }
 
