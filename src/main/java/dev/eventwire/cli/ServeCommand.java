@@ -122,8 +122,15 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("eventwire: " + e.getMessage());
             return 2;
         }
-        if (!warmUpFor.isZero()) WarmUp.run(warmUpFor, config.storage(), System.out);
-        return serve(config);
+        // Listening for SIGTERM from here: one during the warm-up ends it (its throwaway files deleted) and the
+        // process exits 0 without serving, as it does after a stop.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        if (!warmUpFor.isZero()) {
+            WarmUp.run(warmUpFor, config.storage(), () -> stop.getCount() == 0, System.out);
+            if (stop.getCount() == 0) return 0;
+        }
+        return serve(config, stop);
     }
 
     private ServeConfig config() {
@@ -166,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
         return entries;
     }
 
-    private int serve(ServeConfig config) {
+    private int serve(ServeConfig config, CountDownLatch stop) {
         App app;
         try {
             app = App.start(config, Clock.systemUTC(), System.out::println);
@@ -185,8 +192,6 @@ final class ServeCommand implements Callable<Integer> {
             return 75;
         }
         System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTermination(stop::countDown);
         // A store that refuses every write until reopened (a full disk, an I/O error) is not left running as
         // a zombie: /health says why for a few seconds, then the process exits 75 so a supervisor restarts it.
         Thread.ofPlatform().daemon(true).name("eventwire-store-watch").start(() -> {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,9 +37,13 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static void run(Duration length, ServeConfig.Storage storage, PrintStream out) {
+    /**
+     * Warms up for {@code length}, or until {@code stopRequested} (a SIGTERM while warming up): the round
+     * under way then ends within a second and its throwaway server is stopped and deleted as usual.
+     */
+    static void run(Duration length, ServeConfig.Storage storage, BooleanSupplier stopRequested, PrintStream out) {
         if (storage.databaseUrl().isEmpty()) {
-            run(length, UnaryOperator.identity(), "a throwaway server", out);
+            run(length, UnaryOperator.identity(), "a throwaway server", stopRequested, out);
             return;
         }
         WarmUpSchema schema;
@@ -46,18 +51,18 @@ final class WarmUp {
             schema = WarmUpSchema.create(storage.databaseUrl().get(), storage.replicaId());
         } catch (SQLException e) {
             out.println("Cannot create a warm-up schema in the database (" + e.getMessage() + "); warming up on the embedded store instead.");
-            run(length, UnaryOperator.identity(), "a throwaway server", out);
+            run(length, UnaryOperator.identity(), "a throwaway server", stopRequested, out);
             return;
         }
         try (schema) {
             run(length, c -> c.withStorage(new ServeConfig.Storage(Optional.of(schema.databaseUrl()), "warm-up-" + storage.replicaId())),
-                    "a throwaway server in schema " + schema.name(), out);
+                    "a throwaway server in schema " + schema.name(), stopRequested, out);
         } catch (SQLException e) {
             out.println("Could not drop the warm-up schema " + schema.name() + " (" + e.getMessage() + "); the next start of this replica drops it.");
         }
     }
 
-    private static void run(Duration length, UnaryOperator<ServeConfig> store, String where, PrintStream out) {
+    private static void run(Duration length, UnaryOperator<ServeConfig> store, String where, BooleanSupplier stopRequested, PrintStream out) {
         WarmUpEnd end = WarmUpEnd.forLength(length);
         out.println("Warming up for " + length.toSeconds() + " s (longer while the compiler is busy, at most " + end.cap().toSeconds()
                 + " s) on " + where + " before serving...");
@@ -73,9 +78,15 @@ final class WarmUp {
             // seconds compiling again (0.4 of a core in a backlog drain's first 2.5 s). The second round
             // compiles it again with those branches in its profile; stopping it throws a quarter as much
             // away (0.14 of a core in the same window). The second round goes on until the compiler is done.
-            round(store, sink, flaky, sent, compiler, quietSeconds -> elapsed(started).compareTo(first) >= 0);
-            boolean settled = round(store, sink, flaky, sent, compiler, quietSeconds -> end.reached(elapsed(started), quietSeconds));
-            out.println("Warmed up: " + sent.get() + " requests in " + elapsed(started).toSeconds() + " s"
+            round(store, sink, flaky, sent, compiler, quietSeconds -> stopRequested.getAsBoolean() || elapsed(started).compareTo(first) >= 0);
+            if (stopRequested.getAsBoolean()) {
+                out.println("Warm-up stopped after " + elapsed(started).toSeconds() + " s: asked to stop.");
+                return;
+            }
+            boolean settled = round(store, sink, flaky, sent, compiler,
+                    quietSeconds -> stopRequested.getAsBoolean() || end.reached(elapsed(started), quietSeconds));
+            out.println(stopRequested.getAsBoolean() ? "Warm-up stopped after " + elapsed(started).toSeconds() + " s: asked to stop."
+                    : "Warmed up: " + sent.get() + " requests in " + elapsed(started).toSeconds() + " s"
                     + (settled ? "." : "; the compiler was still busy at the limit."));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

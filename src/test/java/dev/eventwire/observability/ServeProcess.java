@@ -39,13 +39,7 @@ final class ServeProcess implements AutoCloseable {
     /** Starts {@code serve} with extra environment and waits for its "listening" line (or its exit). */
     static ServeProcess start(Path dataDir, Map<String, String> env) throws IOException {
         Path stderr = dataDir.resolveSibling(dataDir.getFileName() + ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
-                "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir.toString());
-        builder.environment().put("EVENTWIRE_ADMIN_KEY", "ew_admin_log_test_0123456789");
-        builder.environment().putAll(env);
-        builder.redirectError(stderr.toFile());
-        Process process = builder.start();
+        Process process = launch(dataDir, env, List.of(), ProcessBuilder.Redirect.PIPE, stderr);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> lines = new java.util.ArrayList<>();
         for (String line; (line = out.readLine()) != null; ) {
@@ -57,6 +51,23 @@ final class ServeProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("serve ended before listening: " + Files.readString(stderr));
+    }
+
+    /**
+     * Starts {@code serve} without waiting for anything; {@code jvmOptions} go before the class (e.g. a
+     * temporary folder of the test's own); standard output goes to {@code stdout}, standard error to {@code stderr}.
+     */
+    static Process launch(Path dataDir, Map<String, String> env, List<String> jvmOptions, ProcessBuilder.Redirect stdout, Path stderr) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
+                "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("EVENTWIRE_ADMIN_KEY", "ew_admin_log_test_0123456789");
+        builder.environment().putAll(env);
+        builder.redirectOutput(stdout);
+        builder.redirectError(stderr.toFile());
+        return builder.start();
     }
 
     private static void drain(BufferedReader out) {

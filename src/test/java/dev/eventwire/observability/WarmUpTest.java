@@ -49,6 +49,36 @@ class WarmUpTest {
     }
 
     @Test
+    void aStopAskedForDuringTheWarmUpEndsItCleanlyWithoutServing() throws Exception {
+        // Before, SIGTERM during a warm-up killed the process (exit 143) and left its throwaway folder behind.
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Path stdout = dir.resolve("serve.stdout");
+        Process serve = ServeProcess.launch(dir.resolve("data"), Map.of("EVENTWIRE_WARM_UP", "60s"), java.util.List.of("-Djava.io.tmpdir=" + tmp),
+                ProcessBuilder.Redirect.to(stdout.toFile()), dir.resolve("serve.stderr"));
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.readString(stdout).contains("Warming up") && System.nanoTime() < deadline) Thread.sleep(50);
+            Thread.sleep(3_000); // into the first round: its throwaway server writes events and deliveries
+            assertThat(warmUpFoldersIn(tmp)).as("the throwaway folder while warming up").isEqualTo(1);
+            serve.destroy();
+            assertThat(serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            java.util.List<String> lines = Files.readAllLines(stdout);
+            assertThat(serve.exitValue()).isZero();
+            assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Warm-up stopped after"))
+                    .noneSatisfy(line -> assertThat(line).contains("listening on"));
+            assertThat(warmUpFoldersIn(tmp)).as("the throwaway folder is deleted").isZero();
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    private static long warmUpFoldersIn(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("eventwire-warm-up-")).count();
+        }
+    }
+
+    @Test
     void aReplicaOnPostgresqlWarmsUpInASchemaOfItsOwnAndDropsIt(PostgresServer.Handle postgres) throws Exception {
         String url = postgres.freshDatabase();
         Map<String, String> env = Map.of("EVENTWIRE_WARM_UP", "3s", "EVENTWIRE_DATABASE_URL", url, "EVENTWIRE_REPLICA_ID", "Replica-1");
