@@ -88,8 +88,26 @@ public final class DuckDbDatabase implements AutoCloseable {
             }
             return new DuckDbDatabase(root);
         } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
-            throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + explained(e.getMessage()), e);
         }
+    }
+
+    private static final java.util.regex.Pattern FOREIGN_WAL = java.util.regex.Pattern.compile(
+            "Failure while replaying WAL file \"([^\"]+)\".*checkpoint iteration does not match", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * DuckDB's words, with what they mean for a data folder put in front where they mislead: a log whose
+     * checkpoint does not match its file reads as a version problem, but is a folder copied while the
+     * server ran (the file from one moment, its log from a later one).
+     */
+    private static String explained(String message) {
+        java.util.regex.Matcher foreign = FOREIGN_WAL.matcher(String.valueOf(message));
+        if (!foreign.find()) return message;
+        String wal = Path.of(foreign.group(1)).getFileName().toString();
+        String file = wal.endsWith(".wal") ? wal.substring(0, wal.length() - 4) : wal;
+        return file + " and " + wal + " are from different moments: the data folder was most likely copied while the server was running. "
+                + "Restore a copy taken with the server stopped; do not delete " + wal + " to get past this, it holds the latest writes (tenant keys and "
+                + "webhooks among them). DuckDB said: " + message;
     }
 
     /** An in-memory DuckDB with both files of {@code dataDir} attached, the event log file in use; no migration applied. */

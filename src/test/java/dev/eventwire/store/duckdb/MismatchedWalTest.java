@@ -1,0 +1,47 @@
+package dev.eventwire.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventwire.support.StoreUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A data folder copied while the server ran can hold a database file and a write-ahead log from different
+ * moments. The start refuses it in words an operator can act on, not only in DuckDB's ("the WAL was
+ * created for a newer version of this database"), which reads like a version problem.
+ */
+class MismatchedWalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDatabaseFileAndALogFromDifferentMomentsAreRefusedWithTheReason() throws Exception {
+        Path live = Files.createDirectory(dir.resolve("live"));
+        Path copy = Files.createDirectory(dir.resolve("copy"));
+        Path file = live.resolve("eventwire.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement st = c.createStatement()) {
+            st.execute("PRAGMA disable_checkpoint_on_shutdown");
+            st.execute("CREATE TABLE t (x INTEGER)");
+            st.execute("INSERT INTO t VALUES (1)");
+            st.execute("CHECKPOINT");
+            // The copy takes the file here...
+            Files.copy(file, copy.resolve("eventwire.duckdb"));
+            st.execute("INSERT INTO t VALUES (2)");
+            st.execute("CHECKPOINT");
+            st.execute("INSERT INTO t VALUES (3)");
+            // ...and the log a checkpoint later.
+            Files.copy(live.resolve("eventwire.duckdb.wal"), copy.resolve("eventwire.duckdb.wal"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThatThrownBy(() -> DuckDbDatabase.open(copy).close())
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("eventwire.duckdb and eventwire.duckdb.wal are from different moments")
+                .hasMessageContaining("copied while the server was running");
+    }
+}
