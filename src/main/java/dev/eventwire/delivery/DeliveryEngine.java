@@ -52,6 +52,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * what they cannot take while it lives.
      */
     private static final double REPLICA_LANE_SECONDS = 1.0;
+    /**
+     * While the lanes are over a memory budget, a lane holding less than this fraction of it is still
+     * given work (1 MiB of the 64 MiB claim budget): what one tenant's stuck lanes hold cannot stop another's.
+     */
+    private static final int SMALL_LANE_SHARE = 64;
     /** The least a lane holds with several replicas, so a lane whose rate is not known yet still gets work in batches. */
     private static final int REPLICA_LANE_FLOOR = 256;
 
@@ -177,8 +182,9 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     @Override
     public boolean admitsInline(String webhookId) {
-        if (!running || queuedBytes.get() >= settings.inlineBudgetBytes()) return false;
+        if (!running) return false;
         Lane lane = lanes.get(webhookId);
+        if (queuedBytes.get() >= settings.inlineBudgetBytes() && lane != null && !lane.holdsLittle(settings.inlineBudgetBytes())) return false;
         return lane == null || lane.admitsFresh();
     }
 
@@ -258,6 +264,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         private final SendAllowance allowance = new SendAllowance(settings.perEndpointInFlight(), settings.deliveryTimeout());
         /** The webhook's tenant's slots, known from the first delivery the lane sends (guarded by this lane's lock). */
         private TenantSlots<Lane> tenantSlots;
+        /** Body characters of the deliveries waiting in this lane (guarded by this lane's lock). */
+        private long bytes;
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
@@ -274,6 +282,15 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
         synchronized boolean admitsFresh() {
             return !backlogged && queue.size() < capacity();
+        }
+
+        /**
+         * Whether the lane holds little enough of the engine's memory to be given more while the bodies in
+         * all lanes are over a budget: slow receivers of one tenant can fill the budget, and the lanes that
+         * hold little (another tenant's) must still get their work.
+         */
+        synchronized boolean holdsLittle(long budget) {
+            return bytes < budget / SMALL_LANE_SHARE;
         }
 
         /** Room a claim may fill; zero until the lane has drained to half, so claims come in large batches. */
@@ -307,6 +324,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             synchronized (this) {
                 if (queue.size() >= capacity()) return false;
                 queue.add(job);
+                bytes += job.body().length();
                 refillAsked = false;
             }
             queuedBytes.addAndGet(job.body().length());
@@ -317,6 +335,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         synchronized List<DeliveryJob> drain() {
             List<DeliveryJob> left = new ArrayList<>(queue);
             queue.clear();
+            bytes = 0;
             for (DeliveryJob j : left) queuedBytes.addAndGet(-j.body().length());
             return left;
         }
@@ -365,6 +384,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                         refill = false;
                     } else {
                         next = queue.poll();
+                        bytes -= next.body().length();
                         inFlight++;
                         if (rate > 0) pacer.sent(rate, now);
                         sendRate.sent(now);
@@ -631,11 +651,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * waiting that lanes have room for right now, so the poller claims again without pausing.
      */
     boolean pollOnce() {
-        if (queuedBytes.get() >= settings.claimBudgetBytes() || everyLaneFull()) return false;
+        if (everyLaneFull()) return false;
         Map<String, Long> marks = new HashMap<>();
         lanes.forEach((id, lane) -> marks.put(id, lane.backlogMarks.get()));
         Instant now = clock.instant();
-        Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> lane(id).room());
+        Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> claimRoom(lane(id)));
         observer.claimed(claim.jobs().size());
         List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
@@ -646,13 +666,24 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         for (String id : claim.moreDue()) {
             Lane lane = lane(id);
             lane.markBacklogged();
-            more |= lane.room() > 0;
+            more |= claimRoom(lane) > 0;
         }
         marks.forEach((id, before) -> {
             Lane lane = lanes.get(id);
             if (lane != null && !claim.moreDue().contains(id)) lane.clearBacklogIfUnchanged(before);
         });
-        return more && queuedBytes.get() < settings.claimBudgetBytes();
+        return more;
+    }
+
+    /**
+     * What a claim may give the lane: its room, except while the bodies waiting in all lanes are over the
+     * claim budget, when only lanes holding little get any. Before, claims stopped altogether then: one
+     * tenant's hanging webhooks with large bodies held the budget for hours, and every other tenant's
+     * retries, replays and deliveries left in the store waited with them (seen from outside, 2026-12-02).
+     */
+    private int claimRoom(Lane lane) {
+        if (queuedBytes.get() >= settings.claimBudgetBytes() && !lane.holdsLittle(settings.claimBudgetBytes())) return 0;
+        return lane.room();
     }
 
     /**
@@ -665,7 +696,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private boolean everyLaneFull() {
         return registry.everyActive(id -> {
             Lane lane = lanes.get(id);
-            return lane != null && lane.room() == 0;
+            return lane != null && claimRoom(lane) == 0;
         });
     }
 

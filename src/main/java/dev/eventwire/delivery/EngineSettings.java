@@ -12,9 +12,10 @@ import java.time.Duration;
  *       store and is claimed as the lane drains below half.</li>
  *   <li>{@code claimBatch}: deliveries taken from the store in one claim, across webhooks.</li>
  *   <li>{@code totalInFlight}: requests in flight in the whole process; lanes that find it full take turns.</li>
- *   <li>{@code claimBudgetBytes}: claims stop while the bodies waiting in all lanes exceed this;
- *       {@code inlineBudgetBytes}: fresh deliveries stop being handed over in memory beyond this (they
- *       then wait in the store). Together they bound the engine's memory whatever the backlog.</li>
+ *   <li>{@code claimBudgetBytes}: while the bodies waiting in all lanes exceed this, claims give work
+ *       only to lanes holding little of it; {@code inlineBudgetBytes}: beyond this, fresh deliveries are
+ *       handed over in memory only to such lanes (the others wait in the store). Together they bound the
+ *       engine's memory whatever the backlog, without one tenant's full lanes stopping another's.</li>
  * </ul>
  */
 public record EngineSettings(Duration deliveryTimeout, Duration connectTimeout, Duration lease, int perEndpointInFlight,

@@ -59,6 +59,34 @@ class SlowReceiverIsolationTest {
     }
 
     @Test
+    void lanesHoldingTheMemoryBudgetDoNotStopAnotherTenantsClaims() {
+        try (Receiver hanging = new Receiver(); Receiver healthy = new Receiver();
+             TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
+            hanging.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
+            // 10 hanging webhooks × 1,000 events of 7.5 KB: 75 MB of bodies waiting in lanes, over the 64 MiB
+            // the engine claims up to. Before, claims stopped for everyone until those lanes drained: hours.
+            ApiClient beta = server.tenant("beta");
+            for (int h = 0; h < 10; h++) beta.post("/v1/webhooks", "{\"url\":\"" + hanging.url("/h" + h) + "\"}");
+            String pad = "x".repeat(7_500);
+            for (int part = 0; part < 2; part++) {
+                StringBuilder b = new StringBuilder("{\"events\":[");
+                for (int i = 0; i < 500; i++) {
+                    b.append(i == 0 ? "" : ",").append("{\"event_id\":\"big-").append(part).append('-').append(i)
+                            .append("\",\"event_type\":\"order.created\",\"data\":{\"pad\":\"").append(pad).append("\"}}");
+                }
+                assertThat(beta.post("/v1/events", b.append("]}").toString()).status()).isEqualTo(200);
+            }
+            // Another tenant's work that waits in the store (a replay of events from before its webhook) is claimed.
+            ApiClient acme = server.tenant("acme");
+            java.time.Instant start = java.time.Instant.now().minusSeconds(5);
+            assertThat(acme.post("/v1/events", batch("past-", 50)).status()).isEqualTo(200);
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + healthy.url("/replayed") + "\"}").json().get("id").asText();
+            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"" + start + "\"}").json().get("queued").asInt()).isEqualTo(50);
+            await(() -> healthy.received().size() >= 50, Duration.ofSeconds(10), "the other tenant's replayed deliveries");
+        }
+    }
+
+    @Test
     void tenantsWhoseReceiversAreSlowLeaveRoomForAnotherTenant() {
         try (Receiver slow = new Receiver(); Receiver healthy = new Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(40)))) {
