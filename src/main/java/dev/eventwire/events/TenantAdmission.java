@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
- * Admission per tenant: the ingest requests of one tenant in progress at once may carry at most so many
+ * Admission per tenant: the requests of one tenant in progress at once may carry at most so many
  * bytes of body. A tenant past it gets 429 with Retry-After at once (it is not queued), so one tenant's
  * flood of large batches cannot fill the shared write path and raise the latency of the others, while a
  * tenant sending many small single events is rarely limited.
@@ -25,7 +25,7 @@ public final class TenantAdmission {
         Semaphore budget = budgets.computeIfAbsent(tenant, t -> new Semaphore(maxKiB));
         if (!budget.tryAcquire(kib)) {
             throw new ApiException(429, "too_many_requests", "This tenant already has " + (maxKiB / 1024)
-                    + " MiB of ingest requests in progress; retry after the time in Retry-After.", null);
+                    + " MiB of request bodies in progress; retry after the time in Retry-After.", null);
         }
         return () -> budget.release(kib);
     }

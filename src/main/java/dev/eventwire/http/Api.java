@@ -41,10 +41,10 @@ public final class Api {
         Responses responses = new Responses(json);
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), responses),
-                new EventRoutes(s.ingest(), s.admission(), s.events(), s.eventTypes(), responses),
+                new EventRoutes(s.ingest(), s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
                 new OpsRoutes(new ApiKeys(s.auth()), ops),
-                new ConsoleRoutes()), health, identity, bodyBudgetBytes);
+                new ConsoleRoutes()), health, identity, bodyBudgetBytes, s.admission());
     }
 }

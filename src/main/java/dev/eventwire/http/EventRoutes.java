@@ -11,7 +11,6 @@ import dev.eventwire.events.IngestResult;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
-import dev.eventwire.events.TenantAdmission;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Page;
@@ -27,13 +26,11 @@ final class EventRoutes implements RouteGroup {
     private final IngestService ingest;
     private final EventStore events;
     private final Responses responses;
-    private final TenantAdmission admission;
     private final EventTypes eventTypes;
 
-    EventRoutes(IngestService ingest, TenantAdmission admission, EventStore events, EventTypes eventTypes, Responses responses) {
+    EventRoutes(IngestService ingest, EventStore events, EventTypes eventTypes, Responses responses) {
         this.eventTypes = eventTypes;
         this.ingest = ingest;
-        this.admission = admission;
         this.events = events;
         this.responses = responses;
     }
@@ -66,13 +63,12 @@ final class EventRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/v1/events", ctx -> {
             String tenant = Requests.tenant(ctx);
-            try (TenantAdmission.Permit ignored = admission.admit(tenant, Math.max(0, ctx.req().getContentLengthLong()))) {
-                switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
-                    case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
-                            new SingleView(s.eventId(), s.status().wireName()));
-                    case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
-                            b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
-                }
+            // The tenant's share of the body budget was taken before the body was read (BodyBudget).
+            switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
+                case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
+                        new SingleView(s.eventId(), s.status().wireName()));
+                case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
+                        b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
             }
         });
         routes.get("/v1/events/{event_id}", ctx -> {

@@ -39,8 +39,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, Api.Identity identity,
-                      long bodyBudgetBytes) {
-        BodyBudget budget = new BodyBudget(bodyBudgetBytes);
+                      long bodyBudgetBytes, dev.eventwire.events.TenantAdmission tenantBodies) {
+        BodyBudget budget = new BodyBudget(bodyBudgetBytes, tenantBodies);
         ApiKeys keys = new ApiKeys(auth);
         // While the disk is full every write is refused: a line per refused request would flood the log.
         QuietWarnings storeUnavailable = new QuietWarnings(log, java.time.Duration.ofSeconds(10));
@@ -84,7 +84,7 @@ public final class HttpServer implements AutoCloseable {
                 refuseDeclaredOversize(ctx);
                 authenticate(ctx, keys);
                 requireJsonBody(ctx);
-                budget.reserve(ctx);
+                budget.reserve(ctx, Requests.tenantIfAny(ctx));
                 readBody(ctx);
             });
             // Once the route is known (and the caller authenticated): a parameter it does not take, or given empty, is refused.

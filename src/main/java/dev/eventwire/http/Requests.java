@@ -13,6 +13,11 @@ final class Requests {
     private Requests() {
     }
 
+    /** The caller's tenant; empty for the admin key (or before authentication). */
+    static java.util.Optional<String> tenantIfAny(Context ctx) {
+        return ctx.attribute(PRINCIPAL) instanceof Principal.Tenant t ? java.util.Optional.of(t.tenant()) : java.util.Optional.empty();
+    }
+
     static String tenant(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         if (principal instanceof Principal.Tenant t) return t.tenant();

@@ -100,6 +100,48 @@ class TenantLimitsTest {
     }
 
     @Test
+    void aTenantTricklingLargeBodiesHoldsOnlyItsOwnShareOfTheBodyBudget() throws Exception {
+        // A 5 MiB tenant share of an 8 MiB budget. Before, the share was taken only once a body had been read,
+        // so four 2 MiB bodies sent a byte at a time (on any route) held the whole budget and every other
+        // tenant's request waited 30 s for a 503.
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new Limits(100, 10_000, 5L << 20, 8L << 20)), Clock.systemUTC())) {
+            ApiClient slow = server.tenant("slow");
+            ApiClient other = server.tenant("other");
+            int port = java.net.URI.create(server.baseUrl()).getPort();
+            String head = "POST /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + slow.key()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (2 << 20) + "\r\n\r\n{";
+            List<java.net.Socket> trickling = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+                    trickling.add(socket);
+                    socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                }
+                // Two fit the tenant's 5 MiB; the others are refused at once, not queued (which two is a race).
+                int refused = 0;
+                for (java.net.Socket socket : trickling) {
+                    socket.setSoTimeout(1_500);
+                    try {
+                        String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.UTF_8);
+                        if (answer.equals("HTTP/1.1 429")) refused++;
+                    } catch (java.net.SocketTimeoutException admitted) {
+                        // waiting for the rest of its body
+                    }
+                }
+                assertThat(refused).as("the tenant's bodies beyond its share are refused at once").isEqualTo(2);
+                long started = System.nanoTime();
+                ApiClient.Response event = other.post("/v1/events", "{\"event_type\":\"a.b\"}");
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertThat(event.status()).isEqualTo(202);
+                assertThat(millis).as("another tenant's request does not wait for the trickling bodies").isLessThan(2_000);
+            } finally {
+                for (java.net.Socket socket : trickling) socket.close();
+            }
+        }
+    }
+
+    @Test
     void aTenantsLongRunningWebhookTestsDoNotHoldAnotherTenantsRequestsOutOfTheBodyBudget() throws Exception {
         try (dev.eventwire.support.Receiver hanging = new dev.eventwire.support.Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
