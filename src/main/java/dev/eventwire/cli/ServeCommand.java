@@ -99,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final ServeOption BODY_BUDGET = new ServeOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
     private static final ServeOption RETENTION = new ServeOption("--retention", "EVENTWIRE_RETENTION");
     private static final ServeOption DISABLE_AFTER = new ServeOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
+    private static final ServeOption METRICS_AUTH = new ServeOption("--metrics-auth", "EVENTWIRE_METRICS_AUTH");
     private static final ServeOption WARM_UP = new ServeOption("--warm-up", "EVENTWIRE_WARM_UP");
 
     @Override
@@ -143,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
-                DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), dev.eventwire.MetricsAuth.parse(metricsAuth));
+                DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
     }
 
     private ServeConfig.Egress egress() {

@@ -32,6 +32,11 @@ class ServeOptionRangesTest {
             "--delivery-timeout|0s|--delivery-timeout (or EVENTWIRE_DELIVERY_TIMEOUT) must be a duration from 100ms to 1h (got '0s')",
             "--retry-schedule|5s,9999999999999d|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
                     + " each from 0s to 365d (got '5s,9999999999999d')",
+            "--retry-schedule|5s,,5m|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d (got '5s,,5m')",
+            "--retry-schedule|5s,5m,|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d (got '5s,5m,')",
+            "--metrics-auth|bogus|--metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'bogus')",
             "--warm-up|2h|--warm-up (or EVENTWIRE_WARM_UP) must be a duration from 0s to 1h (got '2h')",
             "--max-webhooks-per-tenant|99999999999999999999|--max-webhooks-per-tenant (or EVENTWIRE_MAX_WEBHOOKS_PER_TENANT)"
                     + " must be a whole number from 1 to 1000000 (got '99999999999999999999')",
