@@ -132,8 +132,9 @@ final class ServeCommand implements Callable<Integer> {
         // The ranges are the README's option table. The upper ends keep every sum the service forms with a
         // value (now minus the retention, a budget in bytes) far from overflow, and are past any sensible use.
         Duration hundredYears = Duration.ofDays(36_500);
-        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data,
-                Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
+        Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
+        dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
+        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data, adminKey,
                 egress(),
                 RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
                 DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),

@@ -93,6 +93,31 @@ class ServeOptionRangesTest {
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
+    /** A weak admin key is refused before anything is written: no database files, no generated key. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"short", "'  ew_admin_23_characters '"})
+    void aShortAdminKeyInTheVariableIsOneLineAndExit2(String key) throws Exception {
+        Result result = serve(List.of(), Map.of("EVENTWIRE_ADMIN_KEY", key));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: EVENTWIRE_ADMIN_KEY must be at least 24 characters (got " + key.strip().length()
+                + "); use a long random value, such as `openssl rand -base64 32` prints");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''|0", "'short\n'|5", "'\n\n'|0"})
+    void aShortAdminKeyFileIsOneLineAndExit2(String content, int length) throws Exception {
+        Path keyFile = Files.createDirectories(dir.resolve("data")).resolve("admin.key");
+        Files.writeString(keyFile, content.replace("\\n", "\n"));
+        Result result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: " + keyFile.toAbsolutePath() + " must hold at least 24 characters (got " + length
+                + "); use a long random value, such as `openssl rand -base64 32` prints, or delete the file to have a key generated");
+        try (var files = Files.list(dir.resolve("data"))) {
+            assertThat(files).containsExactly(keyFile);
+        }
+    }
+
     /** A damaged database file: one line saying so (no stack trace), and exit 75 for a supervisor. */
     @Test
     void aDatabaseFileThatCannotBeOpenedIsOneLineAndExit75() throws Exception {
