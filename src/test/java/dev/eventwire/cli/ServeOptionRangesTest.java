@@ -129,9 +129,28 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.strip().startsWith("at "));
     }
 
+    /**
+     * A data folder written by a newer build (a downgrade) stays newer however often the process restarts:
+     * exit 2, a configuration error, naming the file, as on PostgreSQL; exit 75 made a supervisor restart it for ever.
+     */
+    @Test
+    void aDatabaseFileFromANewerBuildIsOneLineAndExit2() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("data")).resolve("eventwire.duckdb");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
+            st.execute("INSERT INTO schema_version VALUES (9999, 'V9999__from_the_future.sql', 0)");
+        }
+        Result result = serve(List.of(), Map.of("EVENTWIRE_ADMIN_KEY", "ew_admin_newer_schema_0123456789"));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).hasSize(1).first().asString()
+                .matches("eventwire: cannot start: " + java.util.regex.Pattern.quote(file.toAbsolutePath().toString())
+                        + " has schema version 9999, newer than this build knows \\(\\d+\\); run a newer Eventwire");
+    }
+
     private Result serve(List<String> options, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
         if (!options.contains("--port")) command.addAll(List.of("--port", "0"));
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command);
