@@ -6,13 +6,13 @@ import java.util.Locale;
 public enum MetricsAuth {
     NONE, ADMIN;
 
-    /** From {@code EVENTWIRE_METRICS_AUTH}: empty or {@code none}, or {@code admin}. */
+    /** From {@code --metrics-auth}: empty or {@code none}, or {@code admin}; the refusal leaves naming the option to its caller. */
     public static MetricsAuth parse(String text) {
         String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         return switch (value) {
             case "", "none" -> NONE;
             case "admin" -> ADMIN;
-            default -> throw new IllegalArgumentException("EVENTWIRE_METRICS_AUTH must be none or admin (got '" + text + "')");
+            default -> throw new IllegalArgumentException("must be none or admin (got '" + text + "')");
         };
     }
 }

@@ -11,21 +11,48 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The admin key: given by the operator, or generated once into {@code <data>/admin.key} (mode 0600).
- * Its path is reported once, when it is generated.
+ * The admin key: given by the operator (EVENTWIRE_ADMIN_KEY), or generated once into
+ * {@code <data>/admin.key} (mode 0600). Its path is reported once, when it is generated. A key the operator
+ * gave, by either way, must pass {@link AdminKeyRule}.
  */
 public final class AdminKeyFile {
     public static final String FILE_NAME = "admin.key";
+    public static final String VARIABLE = "EVENTWIRE_ADMIN_KEY";
 
     private AdminKeyFile() {
     }
 
+    /** Refuses a weak key in the variable or the file, writing nothing: a start checks it before it does anything. */
+    public static void check(Optional<String> configured, Path dataDir) {
+        try {
+            given(configured, dataDir);
+        } catch (UncheckedIOException e) {
+            // A file that cannot be read is not a weak key: resolve reports it, as it reports the store's I/O errors.
+        }
+    }
+
     public static String resolve(Optional<String> configured, Path dataDir, Ids ids, Consumer<String> announce) {
-        if (configured.isPresent() && !configured.get().isBlank()) return configured.get().strip();
+        return given(configured, dataDir).orElseGet(() -> generate(dataDir, ids, announce));
+    }
+
+    /** The key the variable or an existing file holds, if it is strong enough; empty when there is neither. */
+    private static Optional<String> given(Optional<String> configured, Path dataDir) {
+        // An empty variable counts as unset, as shells and compose files write it.
+        if (configured.isPresent() && !configured.get().isBlank()) return Optional.of(AdminKeyRule.require(configured.get().strip(), VARIABLE + " must be", ""));
+        Path file = dataDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) return Optional.empty();
+        try {
+            return Optional.of(AdminKeyRule.require(Files.readString(file, StandardCharsets.UTF_8).strip(),
+                    file.toAbsolutePath() + " must hold", ", or delete the file to have a key generated"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the admin key file " + file, e);
+        }
+    }
+
+    private static String generate(Path dataDir, Ids ids, Consumer<String> announce) {
         Path file = dataDir.resolve(FILE_NAME);
         try {
-            if (Files.exists(file)) return Files.readString(file, StandardCharsets.UTF_8).strip();
-            Files.createDirectories(dataDir);
+            dev.eventwire.support.PrivateFolder.ensure(dataDir);
             String key = "ew_admin_" + ids.randomToken(32);
             Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
             Files.deleteIfExists(tmp);
@@ -35,7 +62,7 @@ public final class AdminKeyFile {
             announce.accept("Generated the admin key into " + file.toAbsolutePath() + " (mode 0600).");
             return key;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the admin key file " + file, e);
+            throw new UncheckedIOException("cannot create the admin key file " + file, e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.eventwire.cli;
 import dev.eventwire.store.duckdb.NativeLibraryLeftovers;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Event ingest, live metrics and durable signed webhooks in one process.",
         subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, VersionCommand.class, ReceiveCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         // Before anything loads DuckDB (every command may): copies of its native library that killed
@@ -22,8 +23,10 @@ public final class Main implements Runnable {
         System.exit(exit);
     }
 
+    /** No command: a usage error, as for any command-line tool (a script that forgot the command must not pass). */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return 2;
     }
 }

@@ -99,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final ServeOption BODY_BUDGET = new ServeOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
     private static final ServeOption RETENTION = new ServeOption("--retention", "EVENTWIRE_RETENTION");
     private static final ServeOption DISABLE_AFTER = new ServeOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
+    private static final ServeOption METRICS_AUTH = new ServeOption("--metrics-auth", "EVENTWIRE_METRICS_AUTH");
     private static final ServeOption WARM_UP = new ServeOption("--warm-up", "EVENTWIRE_WARM_UP");
 
     @Override
@@ -138,8 +139,9 @@ final class ServeCommand implements Callable<Integer> {
         // The ranges are the README's option table. The upper ends keep every sum the service forms with a
         // value (now minus the retention, a budget in bytes) far from overflow, and are past any sensible use.
         Duration hundredYears = Duration.ofDays(36_500);
-        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data,
-                Optional.ofNullable(System.getenv("EVENTWIRE_ADMIN_KEY")),
+        Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
+        dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
+        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data, adminKey,
                 egress(),
                 RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
                 DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),
@@ -150,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
-                DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), dev.eventwire.MetricsAuth.parse(metricsAuth));
+                DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
     }
 
     private ServeConfig.Egress egress() {

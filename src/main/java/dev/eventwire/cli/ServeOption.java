@@ -4,6 +4,7 @@ import dev.eventwire.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One number or duration option of {@code serve} and the environment variable that sets it by default,
@@ -23,13 +24,22 @@ record ServeOption(String option, String variable) {
     List<Duration> durations(String text, Duration min, Duration max, int maxCount) {
         String range = "1 to " + maxCount + " comma-separated durations, each from " + Durations.format(min) + " to " + Durations.format(max);
         List<Duration> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            if (part.isBlank()) continue;
+        // -1 keeps empty entries, trailing ones too: "5s,,5m" is refused rather than read as two delays.
+        for (String part : text.split(",", -1)) {
             out.add(Durations.parse(part).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
                     .orElseThrow(() -> refused(text, range)));
         }
         if (out.isEmpty() || out.size() > maxCount) throw refused(text, range);
         return out;
+    }
+
+    /** A value {@code parse} reads, or refuses in its own words ("must be none or admin (got 'x')"), which then name this option. */
+    <T> T parsed(String text, Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " (or " + variable + ") " + e.getMessage(), e);
+        }
     }
 
     /** A whole number from {@code min} to {@code max}, written in ASCII digits. */

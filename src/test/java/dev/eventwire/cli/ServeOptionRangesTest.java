@@ -32,6 +32,11 @@ class ServeOptionRangesTest {
             "--delivery-timeout|0s|--delivery-timeout (or EVENTWIRE_DELIVERY_TIMEOUT) must be a duration from 100ms to 1h (got '0s')",
             "--retry-schedule|5s,9999999999999d|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
                     + " each from 0s to 365d (got '5s,9999999999999d')",
+            "--retry-schedule|5s,,5m|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d (got '5s,,5m')",
+            "--retry-schedule|5s,5m,|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d (got '5s,5m,')",
+            "--metrics-auth|bogus|--metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'bogus')",
             "--warm-up|2h|--warm-up (or EVENTWIRE_WARM_UP) must be a duration from 0s to 1h (got '2h')",
             "--max-webhooks-per-tenant|99999999999999999999|--max-webhooks-per-tenant (or EVENTWIRE_MAX_WEBHOOKS_PER_TENANT)"
                     + " must be a whole number from 1 to 1000000 (got '99999999999999999999')",
@@ -88,6 +93,31 @@ class ServeOptionRangesTest {
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
+    /** A weak admin key is refused before anything is written: no database files, no generated key. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"short", "'  ew_admin_23_characters '"})
+    void aShortAdminKeyInTheVariableIsOneLineAndExit2(String key) throws Exception {
+        Result result = serve(List.of(), Map.of("EVENTWIRE_ADMIN_KEY", key));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: EVENTWIRE_ADMIN_KEY must be at least 24 characters (got " + key.strip().length()
+                + "); use a long random value, such as `openssl rand -base64 32` prints");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''|0", "'short\n'|5", "'\n\n'|0"})
+    void aShortAdminKeyFileIsOneLineAndExit2(String content, int length) throws Exception {
+        Path keyFile = Files.createDirectories(dir.resolve("data")).resolve("admin.key");
+        Files.writeString(keyFile, content.replace("\\n", "\n"));
+        Result result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: " + keyFile.toAbsolutePath() + " must hold at least 24 characters (got " + length
+                + "); use a long random value, such as `openssl rand -base64 32` prints, or delete the file to have a key generated");
+        try (var files = Files.list(dir.resolve("data"))) {
+            assertThat(files).containsExactly(keyFile);
+        }
+    }
+
     /** A damaged database file: one line saying so (no stack trace), and exit 75 for a supervisor. */
     @Test
     void aDatabaseFileThatCannotBeOpenedIsOneLineAndExit75() throws Exception {
@@ -99,9 +129,30 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.strip().startsWith("at "));
     }
 
+    /**
+     * A data folder written by a newer build (a downgrade) stays newer however often the process restarts:
+     * exit 2, a configuration error, naming the file, as on PostgreSQL; exit 75 made a supervisor restart it for ever.
+     */
+    @Test
+    void aDatabaseFileFromANewerBuildIsOneLineAndExit2() throws Exception {
+        // Owner-only, as Eventwire makes its data folder: the refusal is then the only line.
+        Path file = Files.createDirectory(dir.resolve("data"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))).resolve("eventwire.duckdb");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
+            st.execute("INSERT INTO schema_version VALUES (9999, 'V9999__from_the_future.sql', 0)");
+        }
+        Result result = serve(List.of(), Map.of("EVENTWIRE_ADMIN_KEY", "ew_admin_newer_schema_0123456789"));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).hasSize(1).first().asString()
+                .matches("eventwire: cannot start: " + java.util.regex.Pattern.quote(file.toAbsolutePath().toString())
+                        + " has schema version 9999, newer than this build knows \\(\\d+\\); run a newer Eventwire");
+    }
+
     private Result serve(List<String> options, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
         if (!options.contains("--port")) command.addAll(List.of("--port", "0"));
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -60,6 +60,14 @@ class ConsoleRoutesTest {
         assertThat(browser.get("/console/icon.svg").header("Content-Type")).isEqualTo("image/svg+xml");
     }
 
+    /** A form without a method is a GET: had the script not loaded, signing in would have put the key in the URL (history, logs). */
+    @Test
+    void theSignInFormPostsSoTheKeyNeverGoesIntoTheUrl() {
+        String html = browser.get("/console").body();
+        assertThat(Pattern.compile("<form\\b[^>]*>").matcher(html).results().map(m -> m.group()))
+                .isNotEmpty().allMatch(form -> form.contains(" method=\"post\""));
+    }
+
     @Test
     void everyModuleImportsOnlyConsoleModulesThatAreServed() {
         Deque<String> toVisit = new ArrayDeque<>(Set.of("/console/js/app.js"));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repeats carry the same webhook-id.
  */
 class CrashTest {
-    static final String ADMIN_KEY = "ew_admin_crash_test";
+    static final String ADMIN_KEY = "ew_admin_crash_test_0123456789";
 
     @TempDir
     Path dir;

@@ -215,7 +215,7 @@ class MetricsEndpointTest {
         assertThat(MetricsAuth.parse("")).isEqualTo(MetricsAuth.NONE);
         assertThat(MetricsAuth.parse("Admin")).isEqualTo(MetricsAuth.ADMIN);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsAuth.parse("tenant"))
-                .hasMessageContaining("EVENTWIRE_METRICS_AUTH must be none or admin");
+                .hasMessage("must be none or admin (got 'tenant')");
     }
 
     static void assertMoved(PrometheusText before, PrometheusText after, double by, String name, String... labels) {

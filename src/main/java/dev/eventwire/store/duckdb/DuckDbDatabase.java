@@ -82,7 +82,7 @@ public final class DuckDbDatabase implements AutoCloseable {
                     root = attach(dataDir);
                     useBoth(root);
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 root.close();
                 throw e;
             }

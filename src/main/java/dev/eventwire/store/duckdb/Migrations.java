@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.support.StoreConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -107,10 +108,23 @@ final class Migrations {
              ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM " + catalog + ".main.schema_version")) {
             rs.next();
             int version = rs.getInt(1);
+            // A file from a newer build (a downgrade) stays newer however often the start is retried: a
+            // configuration error (exit 2), not an unavailable store a supervisor should restart.
             if (version > known) {
-                throw new SQLException("the data folder's " + catalog + " file has schema version " + version + ", newer than this build knows (" + known + ")");
+                throw new StoreConfigurationException(path(connection, catalog) + " has schema version " + version + ", newer than this build knows ("
+                        + known + "); run a newer Eventwire", null);
             }
             return version;
+        }
+    }
+
+    /** The file a catalog is attached from, as the operator finds it in the data folder. */
+    private static String path(Connection connection, String catalog) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT path FROM duckdb_databases() WHERE database_name = ?")) {
+            ps.setString(1, catalog);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "the data folder's " + catalog + " file";
+            }
         }
     }
 

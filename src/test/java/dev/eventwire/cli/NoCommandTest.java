@@ -1,0 +1,52 @@
+package dev.eventwire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code eventwire} run as an operator or a script runs it: a missing command is a usage error, asking for help is not. */
+class NoCommandTest {
+
+    @Test
+    void noCommandPrintsTheUsageToStandardErrorAndExits2() throws Exception {
+        Run run = eventwire();
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).startsWith("Usage: eventwire").contains("serve");
+    }
+
+    @Test
+    void helpStillPrintsTheUsageAndExits0() throws Exception {
+        Run run = eventwire("help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.stdout()).startsWith("Usage: eventwire");
+    }
+
+    private static Run eventwire(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        // Both pipes read at once (the usage is a few KiB), so neither can block the child.
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String stdout = read(process.getInputStream());
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), stdout, stderr.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+}
