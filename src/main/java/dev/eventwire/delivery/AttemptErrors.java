@@ -31,9 +31,12 @@ final class AttemptErrors {
     static String describe(Throwable failure) {
         List<Throwable> chain = chain(failure);
         Throwable root = chain.getLast();
-        if (has(chain, TimeoutException.class)) return "timeout: " + message(root);
+        if (has(chain, TimeoutException.class)) return "timeout: " + timeout(message(root));
         if (root instanceof HttpSender.EgressDeniedException) return root.getMessage();
         if (has(chain, ConnectException.class)) return "connection failed: " + message(root);
+        if (has(chain, java.net.SocketTimeoutException.class) && "Connect Timeout".equals(root.getMessage())) {
+            return "connection failed: no connection within the connect timeout";
+        }
         if (has(chain, SSLException.class) || has(chain, CertificateException.class)) return "TLS error: " + tls(chain, root);
         if (root instanceof org.eclipse.jetty.http.HttpException bad) {
             return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + bad.getReason().toLowerCase(Locale.ROOT));
@@ -42,6 +45,15 @@ final class AttemptErrors {
         if (has(chain, SocketException.class)) return "connection error: " + message(root);
         return root.getMessage() == null ? "request failed" : "request failed: " + message(root);
     }
+
+    /** The HTTP client's words for its two timeouts, said as a webhook owner reads them. */
+    private static String timeout(String text) {
+        java.util.regex.Matcher total = TOTAL_TIMEOUT.matcher(text);
+        if (total.matches()) return "no answer within the delivery timeout (" + total.group(1) + " ms)";
+        return text;
+    }
+
+    private static final Pattern TOTAL_TIMEOUT = Pattern.compile("Total timeout (\\d+) ms elapsed");
 
     private static String tls(List<Throwable> chain, Throwable root) {
         if (has(chain, CertificateExpiredException.class)) return "the receiver's certificate has expired";
