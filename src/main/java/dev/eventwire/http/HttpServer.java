@@ -64,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new JsonErrorHandler(responses.mapper()));
                 server.addEventListener(new AcceptQueue(ACCEPT_QUEUE));
+                server.addBean(ConnectionCap.on(server));
             });
 
             config.routes.get("/health", ctx -> {

@@ -58,7 +58,14 @@ final class ServeProcess implements AutoCloseable {
      * temporary folder of the test's own); standard output goes to {@code stdout}, standard error to {@code stderr}.
      */
     static Process launch(Path dataDir, Map<String, String> env, List<String> jvmOptions, ProcessBuilder.Redirect stdout, Path stderr) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
+        return launch(List.of(), dataDir, env, jvmOptions, stdout, stderr);
+    }
+
+    /** As above, the command run by {@code wrapper} (e.g. a shell that lowers a limit first, then runs it with exec). */
+    static Process launch(List<String> wrapper, Path dataDir, Map<String, String> env, List<String> jvmOptions, ProcessBuilder.Redirect stdout,
+                          Path stderr) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
                 "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir.toString()));
