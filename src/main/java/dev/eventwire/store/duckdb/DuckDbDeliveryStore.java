@@ -502,7 +502,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         // One process: its registry is the webhooks' truth, so an unknown webhook is a removed one.
         DeliveryKey key = job.key();
         return writer.submit(c -> {
-            park(c, "webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = " + SqlLiterals.string(key.eventId()), Micros.of(now));
+            // By its sequence number first: DuckDB then reads only the row group holding it, not the whole
+            // queue. A lane of a webhook just deactivated parks its thousands this way, one after another, on
+            // the writer every tenant's outcomes wait for (with a 1,000,000 backlog, a scan each took 165 s).
+            park(c, "seq = " + job.seq() + " AND webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = "
+                    + SqlLiterals.string(key.eventId()), Micros.of(now));
             return null;
         });
     }
