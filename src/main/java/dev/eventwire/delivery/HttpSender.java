@@ -160,6 +160,10 @@ public final class HttpSender implements AutoCloseable {
         return AttemptErrors.causedBy(failure, java.io.EOFException.class) || AttemptErrors.causedBy(failure, java.nio.channels.ClosedChannelException.class);
     }
 
+    /** Ends reading an answer once its first KiB is kept (the connection is closed, not reused). */
+    private static final Exception REST_NOT_READ = new Exception("the rest of the answer is not read", null, false, false) {
+    };
+
     /** An end-of-file later than this after sending is the receiver's doing, not a stale connection's. */
     static final Duration STALE_CONNECTION_WINDOW = Duration.ofSeconds(1);
 
@@ -195,6 +199,9 @@ public final class HttpSender implements AutoCloseable {
                 if (slice.remaining() > kept.remaining()) slice.limit(kept.remaining());
                 kept.put(slice);
             }
+            // The status and the first KiB are all an attempt keeps: the rest is not waited for. A receiver
+            // answering 200 with a body that never ends held its slot until the delivery timeout.
+            if (!kept.hasRemaining()) response.abort(REST_NOT_READ);
         }
 
         @Override

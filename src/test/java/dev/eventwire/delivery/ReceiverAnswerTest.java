@@ -25,6 +25,11 @@ class ReceiverAnswerTest {
         volatile String requestHead = "";
 
         FixedReply(String reply) throws IOException {
+            this(reply, java.time.Duration.ZERO);
+        }
+
+        /** {@code holdOpen}: how long the connection stays open after the reply, for replies shorter than they say. */
+        FixedReply(String reply, java.time.Duration holdOpen) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofPlatform().daemon(true).start(() -> {
                 while (!socket.isClosed()) {
@@ -34,7 +39,8 @@ class ReceiverAnswerTest {
                         OutputStream out = s.getOutputStream();
                         out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
                         out.flush();
-                    } catch (IOException e) {
+                        if (!holdOpen.isZero()) Thread.sleep(holdOpen.toMillis());
+                    } catch (IOException | InterruptedException e) {
                         // closed
                     }
                 }
@@ -87,6 +93,20 @@ class ReceiverAnswerTest {
              HttpSender sender = StaleConnectionTest.sender()) {
             assertThat(sender.send(StaleConnectionTest.request(server.url()), "wh_a").get()).isInstanceOf(AttemptResult.Delivered.class);
             assertThat(server.requestHead).doesNotContainIgnoringCase("accept-encoding");
+        }
+    }
+
+    @Test
+    void anAnswerIsReadNoFurtherThanTheKibTheLogKeeps() throws Exception {
+        // 200 and a body announced as 50 MB of which 4 KiB come, then nothing: the attempt is delivered at
+        // once, not when the delivery timeout (5 s here) ends the wait for the rest.
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: 52428800\r\n\r\n";
+        try (FixedReply server = new FixedReply(head + "x".repeat(4096), java.time.Duration.ofSeconds(30)); HttpSender sender = StaleConnectionTest.sender()) {
+            AttemptResult result = sender.send(StaleConnectionTest.request(server.url()), "wh_1").get();
+            assertThat(result).isInstanceOfSatisfying(AttemptResult.Delivered.class, delivered -> {
+                assertThat(delivered.responseBody()).hasSize(HttpSender.MAX_RESPONSE_BYTES);
+                assertThat(delivered.durationMillis()).isLessThan(2_000);
+            });
         }
     }
 
