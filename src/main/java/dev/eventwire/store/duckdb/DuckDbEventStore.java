@@ -100,7 +100,14 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public CompletableFuture<List<AppendOutcome>> append(List<NewEvent> events, List<RejectedEvent> rejected) {
-        return sequencer.submit(new Append(events, rejected));
+        long bytes = events.stream().mapToLong(e -> e.body().length() + 128L).sum() + rejected.stream().mapToLong(r -> r.body().length() + 128L).sum();
+        Runnable answered;
+        try {
+            answered = eventLog.admit(bytes);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return sequencer.submit(new Append(events, rejected)).whenComplete((outcomes, failure) -> answered.run());
     }
 
     /** Plans one group, journals it, and tells the index and the listeners; on the sequencer thread. */
