@@ -104,23 +104,30 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            LogFormat.check(System.getenv(LogFormat.VARIABLE));
+        } catch (IllegalArgumentException e) {
+            // Plainly, and not through the log: with this value the log would write nothing.
+            System.err.println("eventwire: " + e.getMessage());
+            return 2;
+        }
         ServeConfig config;
         Duration warmUpFor;
         try {
             config = config();
             warmUpFor = WARM_UP.duration(warmUp, Duration.ZERO, Duration.ofHours(1));
         } catch (IllegalArgumentException e) {
-            System.err.println("eventwire: " + e.getMessage());
+            ServeOutput.fail(e.getMessage());
             return 2;
         }
         if (java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
-            System.err.println("eventwire: --data (or EVENTWIRE_DATA_DIR) must be a folder: " + data + " is a file.");
+            ServeOutput.fail("--data (or EVENTWIRE_DATA_DIR) must be a folder: " + data + " is a file.");
             return 2;
         }
         try {
             HttpServer.requireFree(host, config.port());
         } catch (PortUnavailableException e) {
-            System.err.println("eventwire: " + e.getMessage());
+            ServeOutput.fail(e.getMessage());
             return 2;
         }
         // Listening for SIGTERM from here: one during the warm-up ends it (its throwaway files deleted) and the
@@ -128,14 +135,13 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         if (!warmUpFor.isZero()) {
-            WarmUp.run(warmUpFor, config.storage(), () -> stop.getCount() == 0, System.out);
+            WarmUp.run(warmUpFor, config.storage(), () -> stop.getCount() == 0, ServeOutput.sayingStream());
             if (stop.getCount() == 0) return 0;
         }
         return serve(config, stop);
     }
 
     private ServeConfig config() {
-        LogFormat.check(System.getenv(LogFormat.VARIABLE));
         // The ranges are the README's option table. The upper ends keep every sum the service forms with a
         // value (now minus the retention, a budget in bytes) far from overflow, and are past any sensible use.
         Duration hundredYears = Duration.ofDays(36_500);
@@ -178,22 +184,22 @@ final class ServeCommand implements Callable<Integer> {
     private int serve(ServeConfig config, CountDownLatch stop) {
         App app;
         try {
-            app = App.start(config, Clock.systemUTC(), System.out::println);
+            app = App.start(config, Clock.systemUTC(), ServeOutput::say);
         } catch (MetricDefinitionException | StoreConfigurationException e) {
-            System.err.println("eventwire: cannot start: " + e.getMessage());
+            ServeOutput.fail("cannot start: " + e.getMessage());
             return 2;
         } catch (PortUnavailableException e) {
-            System.err.println("eventwire: " + e.getMessage());
+            ServeOutput.fail(e.getMessage());
             return 2;
         } catch (dev.eventwire.support.StoreUnavailableException | java.io.UncheckedIOException e) {
             // The data folder cannot be opened or written now (an I/O error, a damaged file): one line, and an
             // exit a supervisor may retry.
             String cause = e.getCause() == null || e instanceof dev.eventwire.support.StoreUnavailableException ? "" : ": " + e.getCause().getMessage();
             String why = (e.getMessage() + cause).replaceAll("[.!\\s]+$", "");
-            System.err.println("eventwire: cannot start: " + why + ". Exiting (75).");
+            ServeOutput.fail("cannot start: " + why + ". Exiting (75).");
             return 75;
         }
-        System.out.println("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
+        ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
         // A store that refuses every write until reopened (a full disk, an I/O error) is not left running as
         // a zombie: /health says why for a few seconds, then the process exits 75 so a supervisor restarts it.
         Thread.ofPlatform().daemon(true).name("eventwire-store-watch").start(() -> {
@@ -202,7 +208,7 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.sleep(1000);
                     if (app.needsRestart()) {
                         Thread.sleep(3000);
-                        System.err.println("eventwire: " + app.health() + ". Exiting (75) so that a supervisor restarts the service;"
+                        ServeOutput.fail(app.health() + ". Exiting (75) so that a supervisor restarts the service;"
                                 + " everything acknowledged is in the write-ahead log and is replayed at start.");
                         Runtime.getRuntime().halt(75);
                     }
@@ -216,9 +222,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.out.println("Stopping: draining requests and deliveries...");
+        ServeOutput.say("Stopping: draining requests and deliveries...");
         app.close();
-        System.out.println("Stopped.");
+        ServeOutput.say("Stopped.");
         return 0;
     }
 }

@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventwire.support.ApiClient;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,24 +32,92 @@ class LogFormatTest {
     @Test
     void jsonFormatWritesOneJsonObjectPerLine() throws Exception {
         List<String> lines;
-        try (ServeProcess serve = ServeProcess.start(dir.resolve("data"), Map.of("EVENTWIRE_LOG_FORMAT", "json"))) {
+        List<String> stdout;
+        // No admin key given: the line saying where the generated one went is on stdout too.
+        try (ServeProcess serve = ServeProcess.start(dir.resolve("data"), Map.of("EVENTWIRE_LOG_FORMAT", "json", "EVENTWIRE_ADMIN_KEY", ""))) {
             // a request that logs a warning on its way: none needed; the start and stop lines are enough
             assertThat(new ApiClient("http://127.0.0.1:" + serve.port(), null).get("/health").status()).isEqualTo(200);
             lines = serve.stopAndReadStderr();
+            stdout = serve.stdoutLines();
         }
         assertThat(lines).isNotEmpty();
-        for (String line : lines) {
-            JsonNode entry = MAPPER.readTree(line);
-            assertThat(entry.isObject()).as(line).isTrue();
-            assertThat(entry.get("timestamp").isNumber()).as(line).isTrue();
-            assertThat(entry.get("level").asText()).as(line).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
-            assertThat(entry.get("loggerName").asText()).as(line).isNotEmpty();
-            assertThat(entry.get("threadName").asText()).as(line).isNotEmpty();
-            assertThat(entry.has("formattedMessage")).as(line).isTrue();
-            assertThat(entry.get("throwable").isNull()).as(line).isTrue();
+        for (String line : lines) assertLogLine(line, "INFO", "WARN");
+        assertThat(lines).anySatisfy(l -> assertThat(message(l)).startsWith("Eventwire ").contains(" serving on 127.0.0.1:"));
+        assertThat(lines).anySatisfy(l -> assertThat(message(l)).isEqualTo("Eventwire stopped"));
+        // What serve says to whoever runs it stays on stdout, in the same shape.
+        for (String line : stdout) assertLogLine(line, "INFO");
+        assertThat(stdout).extracting(LogFormatTest::message).anyMatch(m -> m.startsWith("Generated the admin key into "))
+                .anyMatch(m -> m.matches("Eventwire \\S+ listening on http://127\\.0\\.0\\.1:\\d+ \\(data: .*\\)"))
+                .contains("Stopping: draining requests and deliveries...", "Stopped.");
+    }
+
+    /**
+     * A start that fails says why in one JSON line on stderr, as an ERROR; nothing on stdout. Text mode keeps
+     * these lines plain (ServeOptionRangesTest, TakenPortTest).
+     */
+    @Test
+    void jsonFormatMakesTheLineOfAFailedStartJsonToo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Run run = serve(Map.of("EVENTWIRE_LOG_FORMAT", "json"), "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.stdout()).isEmpty();
+            assertThat(run.stderr()).hasSize(1);
+            assertLogLine(run.stderr().getFirst(), "ERROR");
+            assertThat(message(run.stderr().getFirst())).isEqualTo("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use");
         }
-        assertThat(lines).anySatisfy(l -> assertThat(MAPPER.readTree(l).get("formattedMessage").asText()).startsWith("Eventwire ").contains(" serving on 127.0.0.1:"));
-        assertThat(lines).anySatisfy(l -> assertThat(MAPPER.readTree(l).get("formattedMessage").asText()).isEqualTo("Eventwire stopped"));
+        Run badOption = serve(Map.of("EVENTWIRE_LOG_FORMAT", "json"), "--port", "0", "--retention", "30m");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.stderr()).singleElement().satisfies(l -> assertLogLine(l, "ERROR"))
+                .satisfies(l -> assertThat(message(l)).startsWith("--retention (or EVENTWIRE_RETENTION) must be"));
+
+        // Owner-only, as Eventwire makes its data folder: the refusal is then the only line.
+        Files.createDirectory(dir.resolve("data"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(dir.resolve("data").resolve("eventwire.duckdb"), "x".repeat(10_000));
+        Run damaged = serve(Map.of("EVENTWIRE_LOG_FORMAT", "json", "EVENTWIRE_ADMIN_KEY", "ew_admin_log_test_0123456789"), "--port", "0");
+        assertThat(damaged.exit()).isEqualTo(75);
+        assertThat(damaged.stderr()).singleElement().satisfies(l -> assertLogLine(l, "ERROR"))
+                .satisfies(l -> assertThat(message(l)).startsWith("cannot start: cannot open the store in ").endsWith("Exiting (75)."));
+    }
+
+    /** One log line in the shape of every JSON line, at one of {@code levels}, with no exception. */
+    static void assertLogLine(String line, String... levels) throws Exception {
+        JsonNode entry = MAPPER.readTree(line);
+        assertThat(entry.isObject()).as(line).isTrue();
+        assertThat(entry.get("timestamp").isNumber()).as(line).isTrue();
+        assertThat(entry.get("level").asText()).as(line).isIn((Object[]) levels);
+        assertThat(entry.get("loggerName").asText()).as(line).isNotEmpty();
+        assertThat(entry.get("threadName").asText()).as(line).isNotEmpty();
+        assertThat(entry.has("formattedMessage")).as(line).isTrue();
+        assertThat(entry.get("throwable").isNull()).as(line).isTrue();
+        List<String> names = new java.util.ArrayList<>();
+        entry.fieldNames().forEachRemaining(names::add);
+        assertThat(names).as(line).containsExactly("timestamp", "level", "threadName", "loggerName", "formattedMessage", "throwable");
+    }
+
+    private static String message(String line) {
+        try {
+            return MAPPER.readTree(line).get("formattedMessage").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Run serve(Map<String, String> env, String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
+                "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        builder.redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+        Process process = builder.start();
+        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+        process.destroyForcibly().waitFor();
+        return new Run(ended ? process.exitValue() : -1, Files.readAllLines(dir.resolve("stdout.txt")), Files.readAllLines(dir.resolve("stderr.txt")));
+    }
+
+    private record Run(int exit, List<String> stdout, List<String> stderr) {
     }
 
     @Test

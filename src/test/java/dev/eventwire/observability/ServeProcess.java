@@ -1,10 +1,7 @@
 package dev.eventwire.observability;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +17,14 @@ final class ServeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
+    private final Path stdout;
     private final Path stderr;
     private final int port;
     private final List<String> startLines;
 
-    private ServeProcess(Process process, Path stderr, int port, List<String> startLines) {
+    private ServeProcess(Process process, Path stdout, Path stderr, int port, List<String> startLines) {
         this.process = process;
+        this.stdout = stdout;
         this.stderr = stderr;
         this.port = port;
         this.startLines = startLines;
@@ -37,20 +36,21 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Starts {@code serve} with extra environment and waits for its "listening" line (or its exit). */
-    static ServeProcess start(Path dataDir, Map<String, String> env) throws IOException {
+    static ServeProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+        Path stdout = dataDir.resolveSibling(dataDir.getFileName() + ".stdout");
         Path stderr = dataDir.resolveSibling(dataDir.getFileName() + ".stderr");
-        Process process = launch(dataDir, env, List.of(), ProcessBuilder.Redirect.PIPE, stderr);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> lines = new java.util.ArrayList<>();
-        for (String line; (line = out.readLine()) != null; ) {
-            lines.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread.ofPlatform().daemon(true).start(() -> drain(out));
-                return new ServeProcess(process, stderr, Integer.parseInt(m.group(1)), List.copyOf(lines));
+        // Into a file rather than a pipe: a pipe's last lines can be lost to a reader still reading when the child exits.
+        Process process = launch(dataDir, env, List.of(), ProcessBuilder.Redirect.to(stdout.toFile()), stderr);
+        while (true) {
+            boolean ended = !process.isAlive();
+            List<String> lines = Files.readAllLines(stdout);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = LISTENING.matcher(message(lines.get(i)));
+                if (m.find()) return new ServeProcess(process, stdout, stderr, Integer.parseInt(m.group(1)), List.copyOf(lines.subList(0, i + 1)));
             }
+            if (ended) throw new IllegalStateException("serve ended before listening: " + Files.readString(stderr));
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("serve ended before listening: " + Files.readString(stderr));
     }
 
     /**
@@ -77,14 +77,9 @@ final class ServeProcess implements AutoCloseable {
         return builder.start();
     }
 
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keeps the child's stdout from filling its pipe
-            }
-        } catch (IOException ignored) {
-            // the child ended
-        }
+    /** The line's text: with EVENTWIRE_LOG_FORMAT=json, the message of its JSON object (which escapes the URL's slashes). */
+    private static String message(String line) throws IOException {
+        return line.startsWith("{") ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("formattedMessage").asText() : line;
     }
 
     int port() {
@@ -102,10 +97,16 @@ final class ServeProcess implements AutoCloseable {
         return new ArrayList<>(Files.readAllLines(stderr));
     }
 
+    /** Everything the process printed on stdout (all of it once it has stopped). */
+    List<String> stdoutLines() throws IOException {
+        return Files.readAllLines(stdout);
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
         try {
+            Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
