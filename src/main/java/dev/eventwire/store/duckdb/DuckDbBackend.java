@@ -91,7 +91,7 @@ public final class DuckDbBackend implements StoreBackend {
             eventLog.onEventsApplied(deliveries::logged);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters, deliveries);
             this.keys = new DuckDbKeyStore(database, writer);
-            this.metrics = new DuckDbMetricStore(database, rollupWriter);
+            this.metrics = new DuckDbMetricStore(database, rollupWriter, eventLog::awaitApplied);
             this.replicas = replicas;
             this.eventIds = writer.runNow(EventIdIndex::load);
         } catch (RuntimeException e) {

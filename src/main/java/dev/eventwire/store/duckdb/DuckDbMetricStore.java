@@ -40,10 +40,23 @@ public final class DuckDbMetricStore implements MetricStore {
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter rollupWriter;
+    private final Runnable eventLogCaughtUp;
 
-    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter rollupWriter) {
+    /**
+     * {@code eventLogCaughtUp}: waits until the event log holds every acknowledged event. The rollup
+     * writer does not wait for it (a fold may run behind ingest), but {@link #rollUpAll()} promises every
+     * point acknowledged before it was called.
+     */
+    public DuckDbMetricStore(DuckDbDatabase database, GroupCommitWriter rollupWriter, Runnable eventLogCaughtUp) {
         this.database = database;
         this.rollupWriter = rollupWriter;
+        this.eventLogCaughtUp = eventLogCaughtUp;
+    }
+
+    @Override
+    public void rollUpAll() {
+        eventLogCaughtUp.run();
+        MetricStore.super.rollUpAll();
     }
 
     @Override

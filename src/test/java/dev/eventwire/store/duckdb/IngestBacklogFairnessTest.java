@@ -34,17 +34,7 @@ class IngestBacklogFairnessTest {
     @Test
     void aSingleEventIsAcknowledgedWhileLargeBatchesWaitForTheEventLog() throws Exception {
         try (JournaledStore store = JournaledStore.open(dir)) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread.ofPlatform().daemon().start(() -> store.backend().webhooks().insert(JournaledStore.webhook("wh_1"), 100, () -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            held.await();
+            CountDownLatch release = store.holdEventLogWriter();
             // 20 batches of 1,000 events of 5 KB, 100 MB in all: more than the event log may fall behind by.
             List<Thread> posters = new ArrayList<>();
             List<CompletableFuture<List<AppendOutcome>>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();

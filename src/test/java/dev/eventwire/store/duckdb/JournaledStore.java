@@ -43,6 +43,25 @@ record JournaledStore(DuckDbBackend backend, EventStore events, WebhookRegistry 
         return new JournaledStore(backend, events, registry);
     }
 
+    /**
+     * Holds the event log's writer (as a long checkpoint holds it) until the returned latch is counted
+     * down: acknowledged events then stay in the journal only.
+     */
+    java.util.concurrent.CountDownLatch holdEventLogWriter() throws InterruptedException {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread.ofPlatform().daemon().start(() -> backend.webhooks().insert(webhook("wh_hold"), 100, () -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        held.await();
+        return release;
+    }
+
     static Webhook webhook(String id) {
         Instant now = Instant.now();
         return new Webhook(id, "acme", "https://example.com/" + id, Optional.empty(), WebhookFilters.NONE, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
