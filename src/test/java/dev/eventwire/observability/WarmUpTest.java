@@ -40,8 +40,9 @@ class WarmUpTest {
             assertThat(warmedUp).matches("Warmed up: [1-9]\\d* requests in \\d+ s(\\.|; the compiler was still busy at the limit\\.)");
             long seconds = Long.parseLong(warmedUp.replaceAll(".* in (\\d+) s.*", "$1"));
             // The load stops at the first check (once a second) past three times the length; the throwaway
-            // server's stop (in-flight requests, writers, its folder) comes on top.
-            assertThat(seconds).as("at least the length asked for, at most three times it and the throwaway server's stop").isBetween(3L, 13L);
+            // server's stop (in-flight requests, writers, its folder) comes on top (18 s in all
+            // were seen on a machine starved by other processes).
+            assertThat(seconds).as("at least the length asked for, at most three times it and the throwaway server's stop").isBetween(3L, 20L);
             ApiClient admin = new ApiClient("http://127.0.0.1:" + serve.port(), ADMIN_KEY);
             assertThat(admin.get("/v1/admin/keys").json().get("keys")).as("the warm-up tenant's key lived in the throwaway store").isEmpty();
             assertThat(warmUpFolders()).as("the throwaway data folder is deleted").isEqualTo(foldersBefore);
