@@ -70,6 +70,29 @@ class ConcurrentChangesTest {
     }
 
     @Test
+    void twentyFourClientsEditingOneWebhookAtOnceAreAllAnswered200() {
+        // Before, each change read, lost the save to a rival and read again up to 8 times: 24 clients got 66
+        // 409s in 120 changes (seen from outside). Changes through one process now take turns.
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            String path = "/v1/webhooks/" + acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/busy\"}").json().get("id").asText();
+            for (int round = 0; round < 5; round++) {
+                List<Supplier<ApiClient.Response>> edits = new ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    int n = i;
+                    edits.add(n % 4 == 0 ? () -> acme.post(path + "/secret/rotate", "{\"previous_valid_for\":\"1h\"}")
+                            : () -> acme.patch(path, "{\"description\":\"edit " + n + "\",\"rate_limit\":" + (n + 1) + "}"));
+                }
+                List<ApiClient.Response> answers = atOnce(edits);
+                assertThat(answers).as("round %d", round).extracting(ApiClient.Response::status).containsOnly(200);
+                JsonNode stored = acme.get(path).json();
+                int last = Integer.parseInt(stored.get("description").asText().substring("edit ".length()));
+                assertThat(stored.get("rate_limit").asDouble()).as("round %d: one edit's fields, together", round).isEqualTo(last + 1);
+            }
+        }
+    }
+
+    @Test
     void aWebhookDeletedWhilePatchesRaceItGetsNoMoreDeliveries() {
         try (Receiver receiver = new Receiver(); TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
