@@ -83,7 +83,16 @@ public final class Json {
         if (message.contains("ALLOW_SINGLE_QUOTES")) return "strings and names take double quotes.";
         if (message.contains("ALLOW_UNQUOTED_FIELD_NAMES")) return "names must be in double quotes.";
         if (message.contains("ALLOW_LEADING") || message.contains("Leading zeroes")) return "a number has a leading zero or plus sign.";
-        String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value").replaceAll("\\s+", " ").strip();
+        if (message.startsWith("Unexpected end-of-input")) return "the body ends before the JSON value does (an object, array or string is left open).";
+        if (message.startsWith("Illegal unquoted character")) return "a control character inside a string must be escaped with a backslash.";
+        String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value")
+                .replaceAll(" ?\\(?(start marker at )?\\[Source:[^\\]]*\\]\\)?", "")
+                .replaceAll("^Unexpected character \\('(.)' \\(code \\d+\\)\\)", "unexpected '$1'")
+                .replaceAll("^Unrecognized token '([^']*)'", "unknown word '$1'")
+                .replaceAll("^Unrecognized character escape '(.)' \\(code \\d+\\)", "unknown escape \\\\$1 in a string")
+                .replaceAll(":? (expected a valid value|was expecting) \\(JSON String, Number, Array, Object or token 'null', 'true' or 'false'\\)",
+                        ": a value is a string in double quotes, a number, an object, an array, true, false or null")
+                .replaceAll("\\s+", " ").strip();
         if (m.toLowerCase(java.util.Locale.ROOT).matches(".*(jackson|constraints|java\\.|exception).*")) return "unreadable input.";
         int newline = m.indexOf('\n');
         return newline > 0 ? m.substring(0, newline) : m;

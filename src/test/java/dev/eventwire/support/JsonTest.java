@@ -28,4 +28,22 @@ class JsonTest {
                     });
         }
     }
+
+    @Test
+    void malformedBodiesAreExplainedInPlainWordsWithoutTheParsersOwnText() {
+        String[][] cases = {
+            {"{\"url\":\"x\"", "(line 1, column 11): the body ends before the JSON value does (an object, array or string is left open)."},
+            {"{\"a\":\"x", "the body ends before the JSON value does"},
+            {"{\"a\":.5}", "(line 1, column 6): unexpected '.': a value is a string in double quotes, a number, an object, an array, true, false or null"},
+            {"{\"a\":tru}", "unknown word 'tru': a value is a string in double quotes"},
+            {"{\"a\":\"\t\"}", "a control character inside a string must be escaped with a backslash."},
+            {"\"\\q\"", "unknown escape \\q in a string"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> json.parse(c[0].getBytes(StandardCharsets.UTF_8))).as(c[0]).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.code()).isEqualTo("malformed_json");
+                assertThat(e.getMessage()).contains(c[1]).doesNotContain("[Source", "(code ", "JSON String", "REDACTED", "marker");
+            });
+        }
+    }
 }
