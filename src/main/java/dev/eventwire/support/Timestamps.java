@@ -57,6 +57,6 @@ public final class Timestamps {
         if (!inRange(at)) {
             throw ApiException.invalid("out_of_range", name + " must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.", name);
         }
-        return at;
+        return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as stored: digits past the sixth are dropped from every timestamp alike
     }
 }
