@@ -22,7 +22,11 @@ public final class PrivateFolder {
     private PrivateFolder() {
     }
 
-    /** Creates {@code folder} (and its parents) if needed, and makes it private to its owner. */
+    /**
+     * Creates {@code folder} (and its parents) if needed, and makes it and everything in it private to its
+     * owner: a copy of the files alone ({@code cp -r data/* backup/}) kept their 0644 and 0755, and with them
+     * every secret, readable by everyone.
+     */
     public static void ensure(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             Files.createDirectories(folder.toAbsolutePath().getParent());
@@ -36,6 +40,7 @@ public final class PrivateFolder {
             }
         }
         try {
+            restrictEntries(folder);
             Set<PosixFilePermission> now = Files.getPosixFilePermissions(folder);
             if (OWNER_ONLY.containsAll(now)) return;
             Files.setPosixFilePermissions(folder, OWNER_ONLY);
@@ -46,6 +51,25 @@ public final class PrivateFolder {
         } catch (IOException cannot) {
             log.warn("the data folder {} is open to other users and cannot be made private ({}); it holds webhook secrets and every event",
                     folder.toAbsolutePath(), cannot.getMessage());
+        }
+    }
+
+    /** Takes every permission of group and others from what the folder holds (a few files and folders). */
+    private static void restrictEntries(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> entries = Files.walk(folder, 3)) {
+            for (Path entry : (Iterable<Path>) entries.skip(1)::iterator) {
+                if (Files.isSymbolicLink(entry)) continue;
+                try {
+                    Set<PosixFilePermission> now = Files.getPosixFilePermissions(entry);
+                    Set<PosixFilePermission> owners = java.util.EnumSet.noneOf(PosixFilePermission.class);
+                    for (PosixFilePermission p : now) if (p.name().startsWith("OWNER")) owners.add(p);
+                    if (!owners.equals(now)) Files.setPosixFilePermissions(entry, owners);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed meanwhile (a write-ahead log after its checkpoint): nothing to restrict
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }

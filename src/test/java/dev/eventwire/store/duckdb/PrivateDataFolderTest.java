@@ -34,4 +34,20 @@ class PrivateDataFolderTest {
         DuckDbDatabase.open(data).close();
         assertThat(mode(data)).isEqualTo("rwx------");
     }
+
+    @Test
+    void theFilesAndFoldersInsideAreTheOwnersAloneAfterAStart() throws IOException {
+        // A copy of the files alone (cp -r data/* backup/) kept their modes: 0644 files holding every secret.
+        Path data = root.resolve("data");
+        DuckDbDatabase.open(data).close();
+        Path journal = Files.createDirectories(data.resolve("ingest-journal"));
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path segment = Files.writeString(journal.resolve("segment"), "x");
+        Files.setPosixFilePermissions(segment, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(data.resolve("eventwire.duckdb"), PosixFilePermissions.fromString("rw-rw-r--"));
+        DuckDbDatabase.open(data).close();
+        assertThat(mode(data.resolve("eventwire.duckdb"))).isEqualTo("rw-------");
+        assertThat(mode(journal)).isEqualTo("rwx------");
+        assertThat(mode(segment)).isEqualTo("rw-------");
+    }
 }
