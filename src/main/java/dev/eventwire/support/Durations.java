@@ -14,8 +14,9 @@ public final class Durations {
     private Durations() {
     }
 
+    /** Exactly digits and a unit: " 24h" or "24h " is refused, as the API's document and the options' ranges say. */
     public static Duration parseOne(String text) {
-        Matcher m = ONE.matcher(text.strip());
+        Matcher m = ONE.matcher(text);
         if (!m.matches()) throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 5s, 5m, 2h or 1d");
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

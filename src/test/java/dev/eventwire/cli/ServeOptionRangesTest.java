@@ -59,6 +59,13 @@ class ServeOptionRangesTest {
     }
 
     @Test
+    void aDurationWithSpacesAroundItIsRefusedAsTheApiRefusesIt() throws Exception {
+        Result result = serve(List.of(), Map.of("EVENTWIRE_RETENTION", "35d "));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: --retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '35d ')");
+    }
+
+    @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");
         Result result = serve(List.of(), Map.of());
