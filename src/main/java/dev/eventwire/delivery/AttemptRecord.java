@@ -15,6 +15,12 @@ public record AttemptRecord(String tenant, String webhookId, String eventId, Str
                             DeliveryStatus newStatus, Optional<Instant> nextAttemptAt, Optional<String> disableWebhookReason, long seq,
                             long lease) {
 
+    /** What a receiver answered, and errors that may quote it, are kept as storable text. */
+    public AttemptRecord {
+        error = dev.eventwire.support.StorableText.of(error);
+        responseBody = dev.eventwire.support.StorableText.of(responseBody);
+    }
+
     public String attemptId() {
         return "att_" + messageId.substring(messageId.indexOf('_') + 1) + "_" + attempt + (trigger == Trigger.TEST ? "t" : "");
     }

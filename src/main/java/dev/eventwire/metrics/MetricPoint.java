@@ -17,5 +17,6 @@ public record MetricPoint(String tenant, String metric, long occurredMicros, Opt
 
     public MetricPoint {
         value = value.map(v -> v.scale() > SCALE ? v.setScale(SCALE, java.math.RoundingMode.HALF_UP) : v);
+        distinctValue = dev.eventwire.support.StorableText.of(distinctValue); // any string inside an event's data
     }
 }

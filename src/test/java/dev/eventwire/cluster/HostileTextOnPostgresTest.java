@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.PostgresServer;
+import dev.eventwire.support.Receiver;
 import dev.eventwire.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,33 @@ class HostileTextOnPostgresTest {
                 assertThat(filtered.status()).as(query + ": " + filtered.body()).isEqualTo(422);
                 assertThat(filtered.json().get("error").get("code").asText()).isEqualTo("invalid_value");
             }
+            assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aNulInAReceiversAnswerOrInAMetricValueFailsNoOtherTenantsWrites() {
+        // Before, a receiver's answer holding a NUL failed every outcome batched with it, every tenant's, again and
+        // again: no replica recorded a delivery, and /health went 503 on all of them (seen from outside).
+        try (Receiver hostile = new Receiver(); Receiver fine = new Receiver(); TestServer server = TestServer.replica(dir, postgres.freshDatabase(), "replica-a")) {
+            hostile.answer(r -> new Receiver.Answer(500, Map.of(), "bad\u0000answer", Duration.ZERO));
+            ApiClient mallory = server.tenant("mallory");
+            ApiClient acme = server.tenant("acme");
+            String hostileHook = mallory.post("/v1/webhooks", "{\"url\":\"" + hostile.url("/h") + "\"}").json().get("id").asText();
+            String fineHook = acme.post("/v1/webhooks", "{\"url\":\"" + fine.url("/f") + "\"}").json().get("id").asText();
+            for (int i = 0; i < 20; i++) {
+                assertThat(mallory.post("/v1/events", "{\"event_id\":\"m-" + i + "\",\"event_type\":\"order.created\",\"data\":{\"session_id\":\"s\\u0000" + i + "\"}}").status())
+                        .as("a NUL in a value a metric counts").isEqualTo(202);
+                assertThat(acme.post("/v1/events", "{\"event_id\":\"a-" + i + "\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
+            }
+            Receiver.await(() -> "delivered".equals(acme.get("/v1/webhooks/" + fineHook + "/deliveries/a-19").json().path("status").asText())
+                    && acme.get("/v1/webhooks/" + fineHook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),
+                    Duration.ofSeconds(30), "the other tenant's 20 deliveries recorded as delivered");
+            Receiver.await(() -> !mallory.get("/v1/webhooks/" + hostileHook + "/logs").json().get("logs").isEmpty(), Duration.ofSeconds(30),
+                    "the hostile receiver's answers in the attempt log");
+            assertThat(mallory.get("/v1/webhooks/" + hostileHook + "/logs").json().get("logs").get(0).get("response_body").asText())
+                    .isEqualTo("bad\uFFFDanswer");
+            assertThat(mallory.get("/v1/metrics/converted_sessions?window=24h").json().get("value").asInt()).as("20 distinct sessions").isEqualTo(20);
             assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
         }
     }

@@ -59,6 +59,8 @@ final class PgBatcher<T, R> implements AutoCloseable {
     /** Why the last batch failed, until a batch or a probe succeeds. */
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
+    /** One line per ten seconds: a client sending such values could otherwise write the log full. */
+    private final dev.eventwire.support.QuietWarnings refusedValues = new dev.eventwire.support.QuietWarnings(log, Duration.ofSeconds(10));
 
     /** {@code commits}: told how long each batch's transaction took, under {@code name}. */
     PgBatcher(PgDatabase database, String name, int writers, int maxBatch, BatchWrite<T, R> write, CommitObserver commits) {
@@ -164,6 +166,10 @@ final class PgBatcher<T, R> implements AutoCloseable {
             result = database.inTransaction(c -> write.write(c, items));
         } catch (RuntimeException e) {
             commits.committed(name, System.nanoTime() - started);
+            if (refusedForAValue(e)) {
+                refuseForAValue(batch, e);
+                return;
+            }
             if (problem.getAndSet(String.valueOf(e.getMessage())) == null) log.warn("writes to the database fail: {}", e.getMessage());
             batch.forEach(p -> p.done().completeExceptionally(e instanceof StoreUnavailableException ? e
                     : new StoreUnavailableException("the database refused a write: " + e.getMessage(), e)));
@@ -177,6 +183,30 @@ final class PgBatcher<T, R> implements AutoCloseable {
             log.error("an after-commit step failed", e);
         }
         for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(result.results().get(i));
+    }
+
+    /**
+     * A data exception (SQLSTATE class 22: a character the encoding refuses, a number out of range) is about
+     * a value in the batch, not the database: the database takes writes, so it is no reason for 503s or for
+     * {@code /health}. Before, one tenant's value failed every item batched with it, every tenant's, again
+     * and again (a receiver's answer holding a NUL stopped deliveries on every replica).
+     */
+    private static boolean refusedForAValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) return true;
+        }
+        return false;
+    }
+
+    /** Writes each item of the batch alone, so only the one holding the value fails: with a 422 its client can act on. */
+    private void refuseForAValue(List<Pending<T, R>> batch, RuntimeException e) {
+        if (batch.size() > 1) {
+            for (Pending<T, R> p : batch) run(List.of(p));
+            return;
+        }
+        refusedValues.warn("the database refused a value in one write on " + name + " (only that write fails): " + e.getMessage());
+        batch.getFirst().done().completeExceptionally(new dev.eventwire.support.ApiException(422, "unstorable_value",
+                "A value in this request cannot be stored (the database refuses it).", null));
     }
 
     @Override

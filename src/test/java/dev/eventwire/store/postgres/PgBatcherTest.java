@@ -55,6 +55,50 @@ class PgBatcherTest {
         }
     }
 
+    @Test
+    void aValueTheDatabaseRefusesFailsOnlyItsOwnItemNotTheOthersBatchedWithIt(PostgresServer.Handle postgres) throws Exception {
+        try (PgDatabase database = PgDatabase.open(DatabaseUrl.parse(postgres.freshDatabase()), 4, "test")) {
+            database.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE texts (t TEXT NOT NULL)");
+                }
+                return null;
+            });
+            // One lingering writer, so the poisoned item shares its transaction with the others.
+            PgBatcher<String, Integer> batcher = new PgBatcher<>(database, "test-poison", 1, 100, 20, Duration.ofSeconds(30), (c, items) -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO texts VALUES (?)")) {
+                    for (String t : items) {
+                        ps.setString(1, t);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return new PgBatcher.Result<>(items.stream().map(String::length).toList(), () -> { });
+            }, (writer, nanos) -> { });
+            batcher.start();
+            List<CompletableFuture<Integer>> written = new ArrayList<>();
+            for (int i = 0; i < 20; i++) written.add(batcher.submit(i == 7 ? "nul\u0000inside" : "item " + i));
+            for (int i = 0; i < 20; i++) {
+                if (i == 7) continue;
+                assertThat(written.get(i).get(30, TimeUnit.SECONDS)).as("item %d, batched with the refused one", i).isEqualTo(("item " + i).length());
+            }
+            assertThat(written.get(7)).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(dev.eventwire.support.ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(422);
+                        assertThat(e.code()).isEqualTo("unstorable_value");
+                    });
+            assertThat(batcher.problem()).as("the database takes writes: nothing for /health to report").isEmpty();
+            batcher.close();
+            int rows = database.read(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM texts")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(rows).isEqualTo(19);
+        }
+    }
+
     private static void createTable(PgDatabase database) {
         database.inTransaction(c -> {
             try (Statement st = c.createStatement()) {
