@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code serve} pointed at a database it cannot use says why in one line and exits 2 (a supervisor should not retry). */
+/**
+ * {@code serve} pointed at a database it cannot use says why in one line: exit 2 when the configuration is
+ * wrong (a supervisor should not retry), 75 when the reason may pass (a supervisor starts it again).
+ */
 @ExtendWith(PostgresServer.class)
 class BadDatabaseConfigTest {
     private final PostgresServer.Handle postgres;
@@ -41,14 +44,18 @@ class BadDatabaseConfigTest {
     }
 
     static void assertOneClearLine(Run run) {
-        assertThat(run.exit()).isEqualTo(2);
+        assertOneClearLine(run, 2);
+    }
+
+    static void assertOneClearLine(Run run, int exit) {
+        assertThat(run.exit()).as(run.output()).isEqualTo(exit);
         assertThat(run.output()).contains("eventwire: cannot start:").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     @Test
     void anUnreachableDatabase() throws Exception {
         Run run = serve("postgresql://eventwire:s3cret@127.0.0.1:1/events");
-        assertOneClearLine(run);
+        assertOneClearLine(run, 75);
         assertThat(run.output()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/events").doesNotContain("s3cret");
     }
 
@@ -66,11 +73,25 @@ class BadDatabaseConfigTest {
             });
             long started = System.nanoTime();
             Run run = serve("postgresql://eventwire:s3cret@127.0.0.1:" + silent.getLocalPort() + "/events");
-            assertOneClearLine(run);
+            assertOneClearLine(run, 75);
             assertThat(run.output()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:" + silent.getLocalPort());
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("how long the start waited").isLessThan(java.time.Duration.ofSeconds(30));
             acceptor.interrupt();
         }
+    }
+
+    @Test
+    void aDatabaseWithNoConnectionSlotLeftIsAPassingReason() throws Exception {
+        // Before, exit 2: a supervisor that does not retry 2 left the replica down after a passing shortage.
+        String url = postgres.freshDatabase();
+        String jdbc = url.replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement st = c.createStatement()) {
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'full') THEN"
+                    + " CREATE ROLE \"full\" LOGIN PASSWORD 'full' CONNECTION LIMIT 0; END IF; END $$");
+        }
+        Run run = serve(url.replace("postgres:postgres@", "full:full@"));
+        assertOneClearLine(run, 75);
+        assertThat(run.output()).contains("too many connections").contains("start again later");
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class PgDatabase implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreConfigurationException("cannot connect to the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
+            throw cannotStart("cannot connect to the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
         }
         try {
             migrate(pool, url);
@@ -113,8 +113,33 @@ public final class PgDatabase implements AutoCloseable {
         try {
             flyway.migrate();
         } catch (FlywayException e) {
-            throw new StoreConfigurationException("cannot migrate the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
+            throw cannotStart("cannot migrate the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
         }
+    }
+
+    /**
+     * A start that failed for a passing reason (the database refuses connections, has no slot free, is
+     * starting or stopping, or does not answer) is a {@link StoreUnavailableException}: the process exits 75
+     * and a supervisor starts it again. Any other (refused credentials, no such database, a bad address) is
+     * the configuration's: exit 2. A replica started while the database was out of connection slots
+     * exited 2 and, by the rule that 2 is not retried, stayed down.
+     */
+    private static RuntimeException cannotStart(String why, RuntimeException e) {
+        return passing(e) ? new StoreUnavailableException(why + " (it may pass: start again later)", e) : new StoreConfigurationException(why, e);
+    }
+
+    private static boolean passing(Throwable e) {
+        boolean passing = false;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) return false;
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("28") || state.equals("3D000")) return false; // credentials, no such database
+                passing |= state.startsWith("08") || state.startsWith("53") || state.equals("57P03"); // connection, resources, starting up
+            }
+            passing |= t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException;
+        }
+        return passing;
     }
 
     static String rootMessage(Throwable e) {
