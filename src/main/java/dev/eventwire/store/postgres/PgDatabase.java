@@ -21,6 +21,8 @@ import org.flywaydb.core.api.MigrationState;
 public final class PgDatabase implements AutoCloseable {
     /** How long PostgreSQL lets a transaction of ours sit idle before it ends it and frees its locks. */
     static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
+    /** The longest one of our statements waits for a lock another session holds. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(5);
 
     /**
      * The longest one read or write on a connection may wait for the database's answer. Without a limit, a
@@ -60,7 +62,11 @@ public final class PgDatabase implements AutoCloseable {
         // locks, and claims skip locked rows: its leased deliveries would wait for it to come back, not for
         // its lease. PostgreSQL ends a transaction left idle this long, which frees them well within any
         // lease (delivery timeout + 10 s); none of ours waits between statements for anything but the CPU.
-        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION.toMillis());
+        // A lock held elsewhere (an operator's LOCK TABLE, a long migration) made every replica's ingest hang
+        // for the 30-s answer timeout while /health said ok; none of our statements waits for a lock that long,
+        // so after LOCK_WAIT the write fails, its clients get a 503 and /health says writes fail.
+        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION.toMillis()
+                + " -c lock_timeout=" + LOCK_WAIT.toMillis());
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -135,7 +141,8 @@ public final class PgDatabase implements AutoCloseable {
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 if (state.startsWith("28") || state.equals("3D000")) return false; // credentials, no such database
-                passing |= state.startsWith("08") || state.startsWith("53") || state.equals("57P03"); // connection, resources, starting up
+                // connection, resources, starting up, a lock held elsewhere (a migration waiting for another's transactions)
+                passing |= state.startsWith("08") || state.startsWith("53") || state.equals("57P03") || state.equals("55P03");
             }
             passing |= t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException;
         }
