@@ -181,6 +181,12 @@ final class ServeCommand implements Callable<Integer> {
         return entries;
     }
 
+    /** Where the data is: the folder, or on PostgreSQL the database (the folder then holds nothing of it). */
+    private String storeShown(ServeConfig.Storage storage) {
+        return storage.databaseUrl().map(url -> "store: PostgreSQL at " + dev.eventwire.store.postgres.DatabaseUrl.parse(url).redacted())
+                .orElseGet(() -> "data: " + data.toAbsolutePath());
+    }
+
     private int serve(ServeConfig config, CountDownLatch stop) {
         App app;
         try {
@@ -199,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
             ServeOutput.fail("cannot start: " + why + ". Exiting (75).");
             return 75;
         }
-        ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (data: " + data.toAbsolutePath() + ")");
+        ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (" + storeShown(config.storage()) + ")");
         // A store that refuses every write until reopened (a full disk, an I/O error) is not left running as
         // a zombie: /health says why for a few seconds, then the process exits 75 so a supervisor restarts it.
         Thread.ofPlatform().daemon(true).name("eventwire-store-watch").start(() -> {

@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 public final class Json {
     static final int MAX_NESTING = 200;
     static final int MAX_NUMBER_CHARACTERS = 2100;
+    /** The parser's own limit on a name (key), kept: no field this service reads comes near it. */
+    static final int MAX_NAME_CHARACTERS = StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
     private final ObjectMapper mapper;
     /** Reads what this service stored: the same settings, without the limit on a number's length that guards requests. */
     private final ObjectMapper stored;
@@ -80,6 +82,7 @@ public final class Json {
         if (message.startsWith("Trailing token")) return "something follows the JSON value.";
         if (message.startsWith("Document nesting depth")) return "nested deeper than " + MAX_NESTING + " levels.";
         if (message.startsWith("Number value length")) return "a number is longer than " + MAX_NUMBER_CHARACTERS + " characters.";
+        if (message.startsWith("Name length")) return "a name is longer than " + MAX_NAME_CHARACTERS + " characters.";
         if (message.contains("ALLOW_SINGLE_QUOTES")) return "strings and names take double quotes.";
         if (message.contains("ALLOW_UNQUOTED_FIELD_NAMES")) return "names must be in double quotes.";
         if (message.contains("ALLOW_LEADING") || message.contains("Leading zeroes")) return "a number has a leading zero or plus sign.";

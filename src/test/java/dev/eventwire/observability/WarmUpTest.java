@@ -85,6 +85,9 @@ class WarmUpTest {
         Map<String, String> env = Map.of("EVENTWIRE_WARM_UP", "3s", "EVENTWIRE_DATABASE_URL", url, "EVENTWIRE_REPLICA_ID", "Replica-1");
         try (ServeProcess serve = ServeProcess.start(dir.resolve("data"), env)) {
             assertThat(serve.startLines()).anySatisfy(line -> assertThat(line).contains("in schema eventwire_warm_up_replica_1"));
+            assertThat(serve.startLines()).as("the listening line names the database, not a folder it does not use")
+                    .anySatisfy(line -> assertThat(line).matches("Eventwire \\S+ listening on http://127\\.0\\.0\\.1:\\d+ \\(store: PostgreSQL at jdbc:postgresql://.*\\)"))
+                    .noneSatisfy(line -> assertThat(line).contains("(data: "));
             assertThat(serve.startLines()).anySatisfy(line -> assertThat(line).matches("Warmed up: [1-9]\\d* requests in \\d+ s(\\.|; the compiler was still busy at the limit\\.)"));
             ApiClient admin = new ApiClient("http://127.0.0.1:" + serve.port(), ADMIN_KEY);
             assertThat(admin.get("/v1/admin/keys").json().get("keys")).as("the warm-up tenant's key lived in the warm-up schema").isEmpty();

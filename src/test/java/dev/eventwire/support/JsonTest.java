@@ -38,6 +38,7 @@ class JsonTest {
             {"{\"a\":tru}", "unknown word 'tru': a value is a string in double quotes"},
             {"{\"a\":\"\t\"}", "a control character inside a string must be escaped with a backslash."},
             {"\"\\q\"", "unknown escape \\q in a string"},
+            {"{\"" + "k".repeat(1_000_000) + "\":1}", "a name is longer than 50000 characters."},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> json.parse(c[0].getBytes(StandardCharsets.UTF_8))).as(c[0]).isInstanceOfSatisfying(ApiException.class, e -> {
