@@ -19,8 +19,20 @@ public final class Main implements Callable<Integer> {
         // Before anything loads DuckDB (every command may): copies of its native library that killed
         // processes left in the temporary folder would otherwise pile up, 70 MB each.
         NativeLibraryLeftovers.remove(Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
-        int exit = new CommandLine(new Main()).execute(args);
+        CommandLine line = new CommandLine(new Main());
+        line.setParameterExceptionHandler(Main::badCommandLine);
+        int exit = line.execute(args);
         System.exit(exit);
+    }
+
+    /**
+     * An unknown option or a missing value: one line naming it and where the options are listed, exit 2. As
+     * every line {@code serve} writes for its operator, it is JSON with EVENTWIRE_LOG_FORMAT=json (picocli
+     * printed the whole usage, 70 plain lines, into a log shipper expecting JSON).
+     */
+    private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
+        ServeOutput.fail(e.getMessage() + " (see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+        return 2;
     }
 
     /** No command: a usage error, as for any command-line tool (a script that forgot the command must not pass). */

@@ -70,6 +70,16 @@ class LogFormatTest {
         assertThat(badOption.stderr()).singleElement().satisfies(l -> assertLogLine(l, "ERROR"))
                 .satisfies(l -> assertThat(message(l)).startsWith("--retention (or EVENTWIRE_RETENTION) must be"));
 
+        // An option picocli cannot read: it printed its whole usage, 70 plain lines, before.
+        Run unknown = serve(Map.of("EVENTWIRE_LOG_FORMAT", "json"), "--nope");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.stdout()).isEmpty();
+        assertThat(unknown.stderr()).singleElement().satisfies(l -> assertLogLine(l, "ERROR"))
+                .satisfies(l -> assertThat(message(l)).isEqualTo("Unknown option: '--nope' (see: eventwire serve --help)"));
+        Run missing = serve(Map.of(), "--port");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.stderr()).containsExactly("eventwire: Missing required parameter for option '--port' (<port>) (see: eventwire serve --help)");
+
         // Owner-only, as Eventwire makes its data folder: the refusal is then the only line.
         Files.createDirectory(dir.resolve("data"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
