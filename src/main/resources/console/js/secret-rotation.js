@@ -23,8 +23,14 @@ export function secretRotation(w, base, onRotated) {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    replace(question, isolated(w.url), ' gets a new signing secret now. The previous one keeps signing beside it for ',
-      isolated(overlap.value.trim()), '; receivers must hold the new secret before that ends.');
+    const period = overlap.value.trim();
+    if (/^0+(ms|s|m|h|d)$/.test(period)) {
+      replace(question, isolated(w.url), ' gets a new signing secret now, and the previous one stops signing at once:',
+        ' receivers must hold the new secret already.');
+    } else {
+      replace(question, isolated(w.url), ' gets a new signing secret now. The previous one keeps signing beside it for ',
+        isolated(period), '; receivers must hold the new secret before that ends.');
+    }
     dialog.showModal();
     cancel.focus();
   });

@@ -39,12 +39,21 @@ final class AttemptErrors {
         }
         if (has(chain, SSLException.class) || has(chain, CertificateException.class)) return "TLS error: " + tls(chain, root);
         if (root instanceof org.eclipse.jetty.http.HttpException bad) {
-            return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + bad.getReason().toLowerCase(Locale.ROOT));
+            return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + httpReason(bad.getReason()));
         }
         if (has(chain, EOFException.class) || has(chain, ClosedChannelException.class)) return "the receiver closed the connection";
         if (has(chain, SocketException.class)) return "connection error: " + message(root);
         return root.getMessage() == null ? "request failed" : "request failed: " + message(root);
     }
+
+    /** The HTTP parser's reason, said plainly where it names a character by its code ("illegal character cntl=0x0"). */
+    private static String httpReason(String reason) {
+        java.util.regex.Matcher character = ILLEGAL_CHARACTER.matcher(reason);
+        if (character.find()) return "a character that has no place in an HTTP response (code " + character.group(1) + ")";
+        return reason.toLowerCase(Locale.ROOT);
+    }
+
+    private static final Pattern ILLEGAL_CHARACTER = Pattern.compile("(?i)illegal character \\S*?(0x[0-9a-f]+)");
 
     /** The HTTP client's words for its two timeouts, said as a webhook owner reads them. */
     private static String timeout(String text) {
@@ -59,6 +68,7 @@ final class AttemptErrors {
         if (has(chain, CertificateExpiredException.class)) return "the receiver's certificate has expired";
         if (has(chain, CertificateNotYetValidException.class)) return "the receiver's certificate is not valid yet";
         String text = message(root);
+        if (text.startsWith("Unrecognized SSL message")) return "the receiver did not answer in TLS (is it plain HTTP behind an https URL?)";
         if (text.contains("certificate_required")) return "the receiver asks for a client certificate, which Eventwire does not send";
         if (text.startsWith("No subject alternative") || text.startsWith("No name matching")) {
             return "the receiver's certificate is not for this host (" + text + ")";

@@ -335,6 +335,13 @@ class ConsoleBrowserTest {
         page.until(() -> page.status().equals("The secret was not rotated."), "the cancel announcement");
         assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
 
+        page.type("rotate-overlap", "0s");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        assertThat(page.visible(By.id("rotate-question")).getText()).as("no overlap is said as such, not as 'for 0s'")
+                .contains("stops signing at once").doesNotContain("for 0s");
+        page.visible(By.id("rotate-cancel")).click();
+        assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
+
         page.type("rotate-overlap", "forever");
         driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
         page.visible(By.id("rotate-confirm")).click();

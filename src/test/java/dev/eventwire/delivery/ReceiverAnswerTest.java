@@ -131,7 +131,29 @@ class ReceiverAnswerTest {
     @Test
     void aStatusLineWithANulByteHasNoStatusCode() throws Exception {
         AttemptResult result = send("HTTP/1.1 2\u000000 OK\r\nContent-Length: 0\r\n\r\n");
-        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> assertThat(failed.statusCode()).isEmpty());
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> {
+            assertThat(failed.statusCode()).isEmpty();
+            // The tenant reads this in the attempt log and in eventwire.delivery.dead: not "illegal character cntl=0x0".
+            assertThat(failed.error()).isEqualTo("not a valid HTTP response: a character that has no place in an HTTP response (code 0x0)");
+        });
+    }
+
+    @Test
+    void plainHttpBehindAnHttpsUrlIsSaidInPlainWords() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); HttpSender sender = StaleConnectionTest.sender()) {
+            Thread.ofPlatform().daemon(true).start(() -> {
+                try (Socket s = plain.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    Thread.sleep(1_000);
+                } catch (IOException | InterruptedException e) {
+                    // closed
+                }
+            });
+            AttemptResult result = sender.send(StaleConnectionTest.request("https://127.0.0.1:" + plain.getLocalPort() + "/hook"), "wh_1").get();
+            assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed ->
+                    assertThat(failed.error()).isEqualTo("TLS error: the receiver did not answer in TLS (is it plain HTTP behind an https URL?)"));
+        }
     }
 
     @Test
