@@ -49,9 +49,9 @@ public final class DeliveryService {
         return new DeliveryDetail(d, store.attempts(tenant, webhookId, eventId));
     }
 
-    public List<AttemptLogEntry> logs(String tenant, String webhookId, int limit) {
+    public dev.eventwire.support.Page<AttemptLogEntry> logs(String tenant, String webhookId, dev.eventwire.support.PageRequest page) {
         webhooks.get(tenant, webhookId);
-        return store.logs(tenant, webhookId, limit);
+        return store.logs(tenant, webhookId, page);
     }
 
     public void retry(String tenant, String webhookId, String eventId) {

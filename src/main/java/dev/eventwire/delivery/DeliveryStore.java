@@ -80,7 +80,8 @@ public interface DeliveryStore extends UnreportedEffects {
 
     List<AttemptLogEntry> attempts(String tenant, String webhookId, String eventId);
 
-    List<AttemptLogEntry> logs(String tenant, String webhookId, int limit);
+    /** The webhook's attempts, newest first, a page at a time. */
+    dev.eventwire.support.Page<AttemptLogEntry> logs(String tenant, String webhookId, dev.eventwire.support.PageRequest page);
 
     /** Makes one dead delivery due now with a fresh budget; false when there is no such dead delivery. */
     boolean retry(String tenant, String webhookId, String eventId, Instant now);

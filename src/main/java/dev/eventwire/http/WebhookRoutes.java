@@ -68,7 +68,7 @@ final class WebhookRoutes implements RouteGroup {
         }
     }
 
-    record LogList(List<AttemptView> logs) {
+    record LogList(List<AttemptView> logs, String nextCursor) {
     }
 
     record Requeued(int requeued) {
@@ -109,8 +109,8 @@ final class WebhookRoutes implements RouteGroup {
             responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id")));
         });
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
-            int limit = Requests.limit(ctx, 20, 1000);
-            responses.json(ctx, 200, new LogList(deliveries.logs(Requests.tenant(ctx), ctx.pathParam("id"), limit).stream().map(AttemptView::of).toList()));
+            Page<AttemptLogEntry> page = deliveries.logs(Requests.tenant(ctx), ctx.pathParam("id"), Requests.page(ctx, 20, 1000));
+            responses.json(ctx, 200, new LogList(page.items().stream().map(AttemptView::of).toList(), page.nextCursor().orElse(null)));
         });
         routes.get("/v1/webhooks/{id}/deliveries", ctx -> {
             Optional<DeliveryStatus> status = Optional.empty();

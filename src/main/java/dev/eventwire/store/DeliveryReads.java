@@ -71,28 +71,40 @@ public final class DeliveryReads {
         }
     }
 
-    public List<AttemptLogEntry> logs(Connection c, String tenant, String webhookId, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + " FROM delivery_attempts "
-                + "WHERE tenant = ? AND webhook_id = ? ORDER BY seq DESC LIMIT ?")) {
+    /** A row of the attempt log with its position, which the next page's cursor names. */
+    private record Logged(long seq, AttemptLogEntry entry) {
+    }
+
+    public Page<AttemptLogEntry> logs(Connection c, String tenant, String webhookId, PageRequest page) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS + ", seq FROM delivery_attempts "
+                + "WHERE tenant = ? AND webhook_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
             ps.setString(1, tenant);
             ps.setString(2, webhookId);
-            ps.setInt(3, limit);
-            return attemptRows(ps);
+            ps.setLong(3, page.before().orElse(Long.MAX_VALUE));
+            ps.setInt(4, page.limit() + 1);
+            List<Logged> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(new Logged(rs.getLong(13), attempt(rs)));
+            }
+            Page<Logged> logged = Pages.of(rows, page.limit(), Logged::seq);
+            return new Page<>(logged.items().stream().map(Logged::entry).toList(), logged.nextCursor());
         }
     }
 
     private static List<AttemptLogEntry> attemptRows(PreparedStatement ps) throws SQLException {
         List<AttemptLogEntry> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                int code = rs.getInt(7);
-                Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
-                rows.add(new AttemptLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        Trigger.fromWire(rs.getString(6)), statusCode, rs.getBoolean(8), Optional.ofNullable(rs.getString(9)),
-                        rs.getLong(10), rs.getString(11), Micros.toInstant(rs.getLong(12))));
-            }
+            while (rs.next()) rows.add(attempt(rs));
         }
         return rows;
+    }
+
+    private static AttemptLogEntry attempt(ResultSet rs) throws SQLException {
+        int code = rs.getInt(7);
+        Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(code);
+        return new AttemptLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                Trigger.fromWire(rs.getString(6)), statusCode, rs.getBoolean(8), Optional.ofNullable(rs.getString(9)),
+                rs.getLong(10), rs.getString(11), Micros.toInstant(rs.getLong(12)));
     }
 
     private static Delivery delivery(ResultSet rs) throws SQLException {

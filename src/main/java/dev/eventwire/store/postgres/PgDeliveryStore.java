@@ -719,8 +719,8 @@ final class PgDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<AttemptLogEntry> logs(String tenant, String webhookId, int limit) {
-        return database.read(c -> READS.logs(c, tenant, webhookId, limit));
+    public dev.eventwire.support.Page<AttemptLogEntry> logs(String tenant, String webhookId, dev.eventwire.support.PageRequest page) {
+        return database.read(c -> READS.logs(c, tenant, webhookId, page));
     }
 
     /**
