@@ -135,7 +135,7 @@ public final class App implements AutoCloseable {
             stopOnFailure.push(operationalEvents::close);
             this.http = Api.server(new Api.Services(auth, ingest,
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
-                    store.replicas(), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
+                    new dev.eventwire.store.ReplicaRoster(store.replicas(), clock), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
                     config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());
             running = true;

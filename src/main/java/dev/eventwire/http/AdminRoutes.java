@@ -5,6 +5,7 @@ import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.CreatedKey;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.ReplicaRoster;
 import dev.eventwire.support.JsonFields;
 import io.javalin.config.RoutesConfig;
 import java.time.Instant;
@@ -15,18 +16,19 @@ import java.util.Set;
 /** {@code /v1/admin/...}: tenant key management and the replicas serving, with the admin key. */
 final class AdminRoutes implements RouteGroup {
     private final AuthService auth;
-    private final ReplicaDirectory replicas;
+    private final ReplicaRoster replicas;
     private final Responses responses;
 
-    AdminRoutes(AuthService auth, ReplicaDirectory replicas, Responses responses) {
+    AdminRoutes(AuthService auth, ReplicaRoster replicas, Responses responses) {
         this.auth = auth;
         this.replicas = replicas;
         this.responses = responses;
     }
 
-    record ReplicaView(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version) {
-        static ReplicaView of(ReplicaDirectory.Replica r) {
-            return new ReplicaView(r.id(), r.startedAt(), r.lastHeartbeatAt(), r.inFlight(), r.version());
+    record ReplicaView(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version, String state) {
+        static ReplicaView of(ReplicaRoster.Entry e) {
+            ReplicaDirectory.Replica r = e.replica();
+            return new ReplicaView(r.id(), r.startedAt(), r.lastHeartbeatAt(), r.inFlight(), r.version(), e.state().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -22,7 +22,7 @@ public final class Api {
 
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, TenantAdmission admission, EventStore events, WebhookService webhooks,
-                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, ReplicaDirectory replicas,
+                           DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, dev.eventwire.store.ReplicaRoster replicas,
                            EventTypes eventTypes) {
     }
 

@@ -185,6 +185,23 @@ class ReplicasTest {
         assertThat(replicas).extracting(r -> r.get("id").asText()).containsExactly("replica-a", "replica-b");
         for (JsonNode r : replicas) {
             for (String field : List.of("started_at", "last_heartbeat_at", "in_flight", "version")) assertThat(r.has(field)).as(field).isTrue();
+            assertThat(r.get("state").asText()).as(r.get("id").asText()).isEqualTo("live");
+        }
+    }
+
+    @Test
+    void aReplicaWithoutARecentHeartbeatIsListedAsSilent() {
+        // Its heartbeats carry a time a minute old, as the row of a replica killed a minute ago does: before, it
+        // was listed like the others, with the requests it had in flight when it died.
+        dev.eventwire.support.ShiftedClock behind = new dev.eventwire.support.ShiftedClock();
+        behind.shift(Duration.ofMinutes(-1));
+        try (TestServer stale = TestServer.replica(dir.resolve("stale"), url, "replica-stale", behind)) {
+            Receiver.await(() -> !heartbeatOf(a, "replica-stale").equals(Instant.MIN), Duration.ofSeconds(10), "replica-stale listed");
+            JsonNode replicas = a.admin().get("/v1/admin/replicas").json().get("replicas");
+            for (JsonNode r : replicas) {
+                assertThat(r.get("state").asText()).as(r.get("id").asText()).isEqualTo(r.get("id").asText().equals("replica-stale") ? "silent" : "live");
+            }
+            assertThat(stale.anonymous().get("/health").status()).isEqualTo(200);
         }
     }
 }
