@@ -23,16 +23,27 @@ final class JsonErrorHandler extends ErrorHandler {
         this.json = json;
     }
 
+    /** Every method's refusal gets the error body: Jetty's own choice is GET, POST and HEAD only, so OPTIONS * got an empty 404. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String codeName = switch (code) {
             case 400 -> "bad_request";
+            case 404 -> "not_found";
             case 413 -> "body_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
             default -> "http_" + code;
         };
-        String text = code == 400 ? "The request could not be parsed (malformed URI or headers)." : "The request was refused (HTTP " + code + ").";
+        String text = switch (code) {
+            case 400 -> "The request could not be parsed (malformed URI or headers).";
+            case 404 -> "Nothing answers at this target.";
+            default -> "The request was refused (HTTP " + code + ").";
+        };
         byte[] body = json.write(new ErrorBody(new ErrorDetail(codeName, text, null))).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
