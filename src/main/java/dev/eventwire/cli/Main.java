@@ -35,10 +35,13 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    /** No command: a usage error, as for any command-line tool (a script that forgot the command must not pass). */
+    /**
+     * No command: a usage error, as for any command-line tool (a script that forgot the command must not
+     * pass); one line, like every other refusal, so it is JSON with EVENTWIRE_LOG_FORMAT=json too.
+     */
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.err);
+        ServeOutput.fail("a command is needed: serve, demo, bench, receive, version or help (see: eventwire --help)");
         return 2;
     }
 }

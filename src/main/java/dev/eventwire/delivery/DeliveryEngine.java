@@ -571,16 +571,22 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 // The first names its delivery; the rest are counted (a stop cutting off a full process logged 512 lines).
                 if (unrecordedAtStop.getAndIncrement() == 0) {
                     log.warn("could not record the outcome of {} attempt {} while stopping; it will be sent again after the restart: {}",
-                            record.messageId(), record.attempt(), failure.getMessage());
+                            record.messageId(), record.attempt(), reason(failure));
                 }
                 inMemory.remove(key);
                 return;
             }
             // Once per spell, not per outcome: a failing batch holds hundreds of them.
-            if (recordingBehind.compareAndSet(false, true)) log.warn("recording outcomes is behind ({}); retrying each until it is recorded", failure.getMessage());
+            if (recordingBehind.compareAndSet(false, true)) log.warn("recording outcomes is behind ({}); retrying each until it is recorded", reason(failure));
             long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
             CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, attempt + 1));
         });
+    }
+
+    /** The store's own words for a failure, without the future's wrapper and the class name it puts in front. */
+    private static String reason(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return String.valueOf(t.getMessage());
     }
 
     private void pollLoop() {

@@ -88,6 +88,10 @@ public final class Json {
         if (message.contains("ALLOW_LEADING") || message.contains("Leading zeroes")) return "a number has a leading zero or plus sign.";
         if (message.startsWith("Unexpected end-of-input")) return "the body ends before the JSON value does (an object, array or string is left open).";
         if (message.startsWith("Illegal unquoted character")) return "a control character inside a string must be escaped with a backslash.";
+        if (message.startsWith("Unexpected close marker")) return "a closing bracket or brace with nothing open for it to close.";
+        if (message.startsWith("Invalid UTF-8")) return "the body is not valid UTF-8.";
+        if (message.startsWith("Duplicate field")) return message.replaceAll("^Duplicate field '(.*)'.*$", "the name '$1' appears twice in one object.");
+        if (message.contains(" in numeric value")) return "a number is malformed.";
         String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value")
                 .replaceAll(" ?\\(?(start marker at )?\\[Source:[^\\]]*\\]\\)?", "")
                 .replaceAll("^Unexpected character \\('(.)' \\(code \\d+\\)\\)", "unexpected '$1'")
@@ -95,6 +99,11 @@ public final class Json {
                 .replaceAll("^Unrecognized character escape '(.)' \\(code \\d+\\)", "unknown escape \\\\$1 in a string")
                 .replaceAll(":? (expected a valid value|was expecting) \\(JSON String, Number, Array, Object or token 'null', 'true' or 'false'\\)",
                         ": a value is a string in double quotes, a number, an object, an array, true, false or null")
+                .replace("was expecting double-quote to start field name", "a name in double quotes was expected")
+                .replace("was expecting a colon to separate field name and value", "a colon was expected after the name")
+                .replace("was expecting comma to separate Object entries", "a comma was expected between an object's entries")
+                .replace("was expecting comma to separate Array entries", "a comma was expected between an array's items")
+                .replace("expected a hex-digit for character escape sequence", "a \\u escape needs four hexadecimal digits")
                 .replaceAll("\\s+", " ").strip();
         if (m.toLowerCase(java.util.Locale.ROOT).matches(".*(jackson|constraints|java\\.|exception).*")) return "unreadable input.";
         int newline = m.indexOf('\n');

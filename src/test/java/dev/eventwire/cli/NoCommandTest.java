@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 class NoCommandTest {
 
     @Test
-    void noCommandPrintsTheUsageToStandardErrorAndExits2() throws Exception {
+    void noCommandIsOneLineOnStandardErrorAndExits2() throws Exception {
         Run run = eventwire();
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).startsWith("Usage: eventwire").contains("serve");
+        assertThat(run.stderr().lines().toList())
+                .containsExactly("eventwire: a command is needed: serve, demo, bench, receive, version or help (see: eventwire --help)");
     }
 
     @Test
