@@ -42,6 +42,10 @@ class LockedTableTest {
                 assertThat(locked.header("Retry-After")).isEqualTo("1");
                 assertThat(waited).as("how long the client waited").isLessThan(Duration.ofSeconds(20));
                 Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(10), "/health to say writes fail");
+                // The probe that looks once a second whether writes work again must see the lock too: it said
+                // 200 a second later, while the lock was still held (seen from outside).
+                Thread.sleep(3_000);
+                assertThat(server.anonymous().get("/health").status()).as("/health while the lock is still held").isEqualTo(503);
                 operator.rollback();
             }
             Receiver.await(() -> acme.post("/v1/events", "{\"event_id\":\"during\",\"event_type\":\"a.b\"}").status() == 202, Duration.ofSeconds(20),

@@ -134,8 +134,19 @@ final class PgBatcher<T, R> implements AutoCloseable {
         if (seen == null || now - last < PROBE_EVERY_NANOS || !lastProbeNanos.compareAndSet(last, now)) return;
         try {
             boolean writable = database.inTransaction(c -> {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only') = 'off'")) {
-                    return rs.next() && rs.getBoolean(1);
+                try (Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only') = 'off'")) {
+                        if (!rs.next() || !rs.getBoolean(1)) return false;
+                    }
+                    // A table locked against writes by another session (an operator's LOCK TABLE) fails every write
+                    // waiting for it: the probe once cleared the failure a second later while the lock was still held.
+                    String tables;
+                    try (ResultSet rs = st.executeQuery("SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables"
+                            + " WHERE schemaname = current_schema() AND tablename <> 'schema_version'")) {
+                        tables = rs.next() ? rs.getString(1) : null;
+                    }
+                    if (tables != null) st.execute("LOCK TABLE " + tables + " IN ROW EXCLUSIVE MODE NOWAIT");
+                    return true;
                 }
             });
             // A failure meanwhile is newer news than this probe: it stays.
