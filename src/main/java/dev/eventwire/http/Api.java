@@ -39,12 +39,13 @@ public final class Api {
 
     public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes, Ops ops) {
         Responses responses = new Responses(json);
+        LargeBodyWork largeBodies = LargeBodyWork.forCores(Runtime.getRuntime().availableProcessors());
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), responses),
-                new EventRoutes(s.ingest(), s.events(), s.eventTypes(), responses),
+                new EventRoutes(s.ingest(), largeBodies, s.events(), s.eventTypes(), responses),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
                 new OpsRoutes(new ApiKeys(s.auth()), ops),
-                new ConsoleRoutes()), health, identity, bodyBudgetBytes, s.admission());
+                new ConsoleRoutes()), health, identity, bodyBudgetBytes, s.admission(), largeBodies);
     }
 }

@@ -24,13 +24,15 @@ import java.util.Optional;
 final class EventRoutes implements RouteGroup {
     private static final KeyCursor EVENT_TYPE_CURSOR = new KeyCursor('t', java.util.regex.Pattern.compile("(?=.{1,128}$)" + EventValidator.EVENT_TYPE.pattern()));
     private final IngestService ingest;
+    private final LargeBodyWork largeBodies;
     private final EventStore events;
     private final Responses responses;
     private final EventTypes eventTypes;
 
-    EventRoutes(IngestService ingest, EventStore events, EventTypes eventTypes, Responses responses) {
+    EventRoutes(IngestService ingest, LargeBodyWork largeBodies, EventStore events, EventTypes eventTypes, Responses responses) {
         this.eventTypes = eventTypes;
         this.ingest = ingest;
+        this.largeBodies = largeBodies;
         this.events = events;
         this.responses = responses;
     }
@@ -64,7 +66,8 @@ final class EventRoutes implements RouteGroup {
         routes.post("/v1/events", ctx -> {
             String tenant = Requests.tenant(ctx);
             // The tenant's share of the body budget was taken before the body was read (BodyBudget).
-            switch (ingest.ingest(tenant, ctx.bodyAsBytes())) {
+            byte[] body = ctx.bodyAsBytes();
+            switch (largeBodies.handle(body, () -> ingest.ingest(tenant, body))) {
                 case IngestResult.Single s -> responses.json(ctx, s.status() == IngestResult.ItemStatus.ACCEPTED ? 202 : 200,
                         new SingleView(s.eventId(), s.status().wireName()));
                 case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),

@@ -32,6 +32,7 @@ public final class HttpServer implements AutoCloseable {
     public static final int ACCEPT_QUEUE = 4096;
 
     private final Javalin app;
+    private final LargeBodyWork largeBodies;
     private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A registered route: an HTTP method and a path pattern such as {@code /v1/webhooks/{id}}. */
@@ -39,7 +40,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(AuthService auth, Responses responses, List<RouteGroup> groups, Supplier<ServiceHealth> health, Api.Identity identity,
-                      long bodyBudgetBytes, dev.eventwire.events.TenantAdmission tenantBodies) {
+                      long bodyBudgetBytes, dev.eventwire.events.TenantAdmission tenantBodies, LargeBodyWork largeBodies) {
+        this.largeBodies = largeBodies;
         BodyBudget budget = new BodyBudget(bodyBudgetBytes, tenantBodies);
         ApiKeys keys = new ApiKeys(auth);
         // While the disk is full every write is refused: a line per refused request would flood the log.
@@ -267,5 +269,6 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        largeBodies.close();
     }
 }
