@@ -38,7 +38,12 @@ final class LargeBodyWork implements AutoCloseable {
     /** The work's result, computed on this thread for a small body and on a platform thread of this pool for a large one. */
     <T> T handle(byte[] body, Supplier<T> work) {
         if (body.length <= LARGE_BODY_BYTES) return work.get();
-        Future<T> result = threads.submit(work::get);
+        Future<T> result;
+        try {
+            result = threads.submit(work::get);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            throw new ApiException(503, "busy", "The server is stopping.", null);
+        }
         try {
             return result.get();
         } catch (ExecutionException e) {
@@ -46,14 +51,15 @@ final class LargeBodyWork implements AutoCloseable {
             if (e.getCause() instanceof Error error) throw error;
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
-            result.cancel(true);
+            // The work is left to finish: what it stores is stored whole, and a resend with the same ids is a duplicate.
             Thread.currentThread().interrupt();
             throw new ApiException(503, "busy", "The server is stopping.", null);
         }
     }
 
+    /** Takes no more work; a body being worked on is finished and answered (the threads are daemons, so they never hold the exit). */
     @Override
     public void close() {
-        threads.shutdownNow();
+        threads.shutdown();
     }
 }

@@ -62,6 +62,14 @@ class LargeBodyWorkTest {
     }
 
     @Test
+    void aLargeBodyArrivingAfterTheStopIsAskedToComeBack() {
+        LargeBodyWork work = LargeBodyWork.forCores(2);
+        work.close();
+        assertThatThrownBy(() -> work.handle(LARGE, () -> "accepted"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
     void aSmallBodyIsHandledWhereItArrived() {
         try (LargeBodyWork work = LargeBodyWork.forCores(2)) {
             Thread caller = Thread.currentThread();
