@@ -24,7 +24,8 @@ class LargeBodyWorkTest {
 
     @Test
     void requestsBusyWithLargeBodiesOnEveryCarrierLeaveOtherRequestsRunning() throws Exception {
-        try (LargeBodyWork work = LargeBodyWork.forCores(carriers())) {
+        // As many threads as carriers, so a large body is being worked on for every carrier.
+        try (LargeBodyWork work = new LargeBodyWork(carriers())) {
             AtomicBoolean release = new AtomicBoolean();
             CountDownLatch busy = new CountDownLatch(carriers());
             List<Thread> heavy = new ArrayList<>();
@@ -47,6 +48,44 @@ class LargeBodyWorkTest {
                 release.set(true);
                 for (Thread t : heavy) t.join(10_000);
             }
+        }
+    }
+
+    @Test
+    void onATwoCoreMachineASecondLargeBodyWaitsUntilTheFirstIsDone() throws Exception {
+        assertThat(LargeBodyWork.threadsFor(2)).isEqualTo(1);
+        assertThat(LargeBodyWork.threadsFor(8)).isEqualTo(4);
+        try (LargeBodyWork work = LargeBodyWork.forCores(2)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch firstStarted = new CountDownLatch(1);
+            AtomicBoolean secondStarted = new AtomicBoolean();
+            Thread first = Thread.ofVirtual().start(() -> work.handle(LARGE, () -> {
+                firstStarted.countDown();
+                awaitQuietly(release);
+                return null;
+            }));
+            assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread second = Thread.ofVirtual().start(() -> work.handle(LARGE, () -> {
+                secondStarted.set(true);
+                awaitQuietly(release);
+                return null;
+            }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (work.waiting() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertThat(work.waiting()).as("the second large body waits for the pool").isEqualTo(1);
+            assertThat(secondStarted).as("a second large body was worked on beside the first").isFalse();
+            release.countDown();
+            first.join(10_000);
+            second.join(10_000);
+            assertThat(secondStarted).as("the second large body once the first was done").isTrue();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
