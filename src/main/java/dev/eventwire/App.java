@@ -134,7 +134,8 @@ public final class App implements AutoCloseable {
             operationalEvents.start();
             stopOnFailure.push(operationalEvents::close);
             this.http = Api.server(new Api.Services(auth, ingest,
-                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes()), events, webhooks, deliveryService, filters, metrics,
+                    new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes(), config.limits().tenantBodyBytesPerSecond(),
+                            dev.eventwire.http.HttpServer.MAX_BODY_BYTES, clock), events, webhooks, deliveryService, filters, metrics,
                     new dev.eventwire.store.ReplicaRoster(store.replicas(), clock), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
                     config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
             http.start(config.host(), config.port());

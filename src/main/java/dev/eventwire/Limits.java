@@ -9,30 +9,38 @@ package dev.eventwire;
  *   <li>{@code tenantIngestBudgetBytes}: body bytes of one tenant's ingest requests in progress at once;
  *       more answers 429 with {@code Retry-After};</li>
  *   <li>{@code bodyBudgetBytes}: request bodies being read and parsed at once, all tenants together;
- *       a request that does not fit within 30 s answers 503 with {@code Retry-After}.</li>
+ *       a request that does not fit within 30 s answers 503 with {@code Retry-After};</li>
+ *   <li>{@code tenantBodyBytesPerSecond}: body bytes one tenant may send per second, on average (0 = no
+ *       limit); more answers 429 with the seconds until it fits in {@code Retry-After}.</li>
  * </ul>
  */
-public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, long tenantIngestBudgetBytes, long bodyBudgetBytes) {
+public record Limits(int maxWebhooksPerTenant, int maxDeliveriesPerRequest, long tenantIngestBudgetBytes, long bodyBudgetBytes,
+                     long tenantBodyBytesPerSecond) {
 
     public static Limits defaults() {
-        return new Limits(100, 10_000, 16L << 20, 64L << 20);
+        return new Limits(100, 10_000, 16L << 20, 64L << 20, 0);
     }
 
     public Limits {
-        if (maxWebhooksPerTenant < 1 || maxDeliveriesPerRequest < 1 || tenantIngestBudgetBytes < (5L << 20) || bodyBudgetBytes < (5L << 20)) {
+        if (maxWebhooksPerTenant < 1 || maxDeliveriesPerRequest < 1 || tenantIngestBudgetBytes < (5L << 20) || bodyBudgetBytes < (5L << 20)
+                || tenantBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("limits must be positive, and the byte budgets at least 5 MiB (one largest request)");
         }
     }
 
     public Limits withMaxWebhooksPerTenant(int max) {
-        return new Limits(max, maxDeliveriesPerRequest, tenantIngestBudgetBytes, bodyBudgetBytes);
+        return new Limits(max, maxDeliveriesPerRequest, tenantIngestBudgetBytes, bodyBudgetBytes, tenantBodyBytesPerSecond);
     }
 
     public Limits withMaxDeliveriesPerRequest(int max) {
-        return new Limits(maxWebhooksPerTenant, max, tenantIngestBudgetBytes, bodyBudgetBytes);
+        return new Limits(maxWebhooksPerTenant, max, tenantIngestBudgetBytes, bodyBudgetBytes, tenantBodyBytesPerSecond);
     }
 
     public Limits withTenantIngestBudgetBytes(long max) {
-        return new Limits(maxWebhooksPerTenant, maxDeliveriesPerRequest, max, bodyBudgetBytes);
+        return new Limits(maxWebhooksPerTenant, maxDeliveriesPerRequest, max, bodyBudgetBytes, tenantBodyBytesPerSecond);
+    }
+
+    public Limits withTenantBodyBytesPerSecond(long bytesPerSecond) {
+        return new Limits(maxWebhooksPerTenant, maxDeliveriesPerRequest, tenantIngestBudgetBytes, bodyBudgetBytes, bytesPerSecond);
     }
 }

@@ -59,6 +59,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "MiB of one tenant's ingest request bodies in progress at once; more get 429 (env EVENTWIRE_TENANT_INGEST_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     String tenantIngestBudgetMiB;
 
+    @Option(names = "--tenant-ingest-rate-mib", defaultValue = "${env:EVENTWIRE_TENANT_INGEST_RATE_MIB:-0}",
+            description = "MiB of request bodies one tenant may send per second, on average (bursts of a second, or one 5 MiB body);"
+                    + " more get 429 with the seconds to wait in Retry-After; 0 = no limit (env EVENTWIRE_TENANT_INGEST_RATE_MIB, default ${DEFAULT-VALUE}).")
+    String tenantIngestRateMiB;
+
     @Option(names = "--body-budget-mib", defaultValue = "${env:EVENTWIRE_BODY_BUDGET_MIB:-64}",
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     String bodyBudgetMiB;
@@ -96,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final ServeOption MAX_WEBHOOKS = new ServeOption("--max-webhooks-per-tenant", "EVENTWIRE_MAX_WEBHOOKS_PER_TENANT");
     private static final ServeOption MAX_DELIVERIES = new ServeOption("--max-deliveries-per-request", "EVENTWIRE_MAX_DELIVERIES_PER_REQUEST");
     private static final ServeOption TENANT_BUDGET = new ServeOption("--tenant-ingest-budget-mib", "EVENTWIRE_TENANT_INGEST_BUDGET_MIB");
+    private static final ServeOption TENANT_RATE = new ServeOption("--tenant-ingest-rate-mib", "EVENTWIRE_TENANT_INGEST_RATE_MIB");
     private static final ServeOption BODY_BUDGET = new ServeOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
     private static final ServeOption RETENTION = new ServeOption("--retention", "EVENTWIRE_RETENTION");
     private static final ServeOption DISABLE_AFTER = new ServeOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
@@ -154,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
                 metricsFile.isBlank() ? Optional.empty() : Optional.of(Path.of(metricsFile)),
                 new dev.eventwire.Limits((int) MAX_WEBHOOKS.whole(maxWebhooks, 1, 1_000_000),
                         (int) MAX_DELIVERIES.whole(maxDeliveriesPerRequest, 1, 10_000_000),
-                        TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20),
+                        TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20,
+                        TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20),
                 new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),

@@ -43,6 +43,8 @@ class ServeOptionRangesTest {
             "--body-budget-mib|9007199254740992|--body-budget-mib (or EVENTWIRE_BODY_BUDGET_MIB) must be a whole number from 5 to 1048576"
                     + " (got '9007199254740992')",
             "--port|65536|--port (or EVENTWIRE_PORT) must be a whole number from 0 to 65535 (got '65536')",
+            "--tenant-ingest-rate-mib|1.5|--tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB) must be a whole number from 0 to 1048576"
+                    + " (got '1.5')",
     })
     void anOptionOutsideItsRangeIsOneLineAndExit2(String option, String value, String line) throws Exception {
         Result result = serve(List.of(option, value), Map.of());

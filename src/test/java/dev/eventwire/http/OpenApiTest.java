@@ -170,7 +170,7 @@ class OpenApiTest {
      */
     @Test
     void everyRouteTakingABodyAnswersTheDocumented429WhenTheTenantsShareIsTaken() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new dev.eventwire.Limits(100, 10_000, 5L << 20, 8L << 20)),
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new dev.eventwire.Limits(100, 10_000, 5L << 20, 8L << 20, 0)),
                 Clock.systemUTC())) {
             ApiClient acme = server.tenant("acme");
             int port = java.net.URI.create(server.baseUrl()).getPort();

@@ -104,7 +104,7 @@ class TenantLimitsTest {
         // A 5 MiB tenant share of an 8 MiB budget. Before, the share was taken only once a body had been read,
         // so four 2 MiB bodies sent a byte at a time (on any route) held the whole budget and every other
         // tenant's request waited 30 s for a 503.
-        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new Limits(100, 10_000, 5L << 20, 8L << 20)), Clock.systemUTC())) {
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new Limits(100, 10_000, 5L << 20, 8L << 20, 0)), Clock.systemUTC())) {
             ApiClient slow = server.tenant("slow");
             ApiClient other = server.tenant("other");
             int port = java.net.URI.create(server.baseUrl()).getPort();
@@ -145,7 +145,7 @@ class TenantLimitsTest {
     void aTenantsLongRunningWebhookTestsDoNotHoldAnotherTenantsRequestsOutOfTheBodyBudget() throws Exception {
         try (dev.eventwire.support.Receiver hanging = new dev.eventwire.support.Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
-                     c -> c.withDeliveryTimeout(java.time.Duration.ofSeconds(3)).withLimits(new Limits(100, 10_000, 16L << 20, 8L << 20)))) {
+                     c -> c.withDeliveryTimeout(java.time.Duration.ofSeconds(3)).withLimits(new Limits(100, 10_000, 16L << 20, 8L << 20, 0)))) {
             hanging.answer(r -> new dev.eventwire.support.Receiver.Answer(200, java.util.Map.of(), "", java.time.Duration.ofSeconds(30)));
             ApiClient acme = server.tenant("acme");
             ApiClient other = server.tenant("other");
@@ -177,6 +177,79 @@ class TenantLimitsTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    /** A batch of 1,000 events of about 900 bytes each. */
+    private static String batchOf900KB(String prefix) {
+        String pad = "x".repeat(850);
+        StringBuilder b = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 1000; i++) {
+            if (i > 0) b.append(',');
+            b.append("{\"event_id\":\"").append(prefix).append('-').append(i).append("\",\"event_type\":\"bulk.load\",\"data\":{\"pad\":\"").append(pad).append("\"}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    @Test
+    void aTenantPastItsBytesPerSecondIsAskedToWaitAndOthersAreNot() throws Exception {
+        HandClock clock = new HandClock();
+        // 1 MiB/s: the bucket holds one largest request (5 MiB), so five 900 KB batches pass at once.
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withTenantBodyBytesPerSecond(1L << 20)), clock)) {
+            ApiClient bulk = server.tenant("bulk");
+            ApiClient other = server.tenant("other");
+            for (int i = 0; i < 5; i++) {
+                assertThat(bulk.post("/v1/events", batchOf900KB("b" + i)).status()).as("batch %d", i).isEqualTo(200);
+            }
+            ApiClient.Response refused = bulk.post("/v1/events", batchOf900KB("b5"));
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().get("error").get("code").asText()).isEqualTo("rate_limited");
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(bulk.get("/v1/events/b5-0").status()).as("nothing of a refused batch is stored").isEqualTo(404);
+            assertThat(other.post("/v1/events", batchOf900KB("o")).status()).as("another tenant's bucket is its own").isEqualTo(200);
+
+            // A second later the bucket holds 1 MiB more: one more batch fits, and the next asks for the time it needs.
+            clock.advance(java.time.Duration.ofSeconds(1));
+            assertThat(bulk.post("/v1/events", batchOf900KB("b5")).status()).isEqualTo(200);
+            ApiClient.Response again = bulk.post("/v1/events", batchOf900KB("b6"));
+            assertThat(again.status()).isEqualTo(429);
+            assertThat(again.header("Retry-After")).isEqualTo("1");
+            assertThat(bulk.post("/v1/events", "{\"event_type\":\"a.b\"}").status()).as("a small event still fits").isEqualTo(202);
+            clock.advance(java.time.Duration.ofSeconds(5));
+            assertThat(bulk.post("/v1/events", batchOf900KB("b6")).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutARateATenantIsBoundOnlyByWhatItHasInProgress() throws Exception {
+        HandClock clock = new HandClock();
+        try (TestServer server = TestServer.start(dir, c -> c, clock)) {
+            ApiClient bulk = server.tenant("bulk");
+            for (int i = 0; i < 8; i++) assertThat(bulk.post("/v1/events", batchOf900KB("b" + i)).status()).isEqualTo(200);
         }
     }
 }
