@@ -19,12 +19,6 @@ public final class TenantAdmission {
     private final Map<String, Semaphore> budgets = new ConcurrentHashMap<>();
     private final Optional<TenantByteRate> rate;
 
-    /** No rate: only the bytes in progress at once are bounded. */
-    public TenantAdmission(long maxBytes) {
-        this.maxKiB = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / 1024));
-        this.rate = Optional.empty();
-    }
-
     /** {@code bytesPerSecond}: what one tenant may send per second on average (0 = no limit); {@code largestRequestBytes} always fits a full bucket. */
     public TenantAdmission(long maxBytes, long bytesPerSecond, long largestRequestBytes, Clock clock) {
         this.maxKiB = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / 1024));

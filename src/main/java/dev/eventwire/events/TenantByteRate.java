@@ -47,9 +47,9 @@ final class TenantByteRate {
                 bucket.bytes -= wanted;
                 return;
             }
-            long seconds = (long) Math.ceil((wanted - bucket.bytes) / bytesPerSecond);
+            long seconds = Math.max(1, (long) Math.ceil((wanted - bucket.bytes) / bytesPerSecond));
             throw new RateLimitedException("This tenant may send " + describe(bytesPerSecond) + " of request bodies per second; retry after "
-                    + Math.max(1, seconds) + " s (Retry-After).", seconds);
+                    + seconds + " s (Retry-After).", seconds);
         }
     }
 

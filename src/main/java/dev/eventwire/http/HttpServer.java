@@ -105,11 +105,7 @@ public final class HttpServer implements AutoCloseable {
 
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 budget.release(ctx);
-                if (e instanceof dev.eventwire.support.RateLimitedException limited) {
-                    ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
-                } else if (e.status() == 429 || e.status() == 503 || "conflict".equals(e.code())) {
-                    ctx.header("Retry-After", "1");
-                }
+                e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
                 responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null));
             });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {

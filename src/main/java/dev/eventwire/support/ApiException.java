@@ -38,6 +38,14 @@ public class ApiException extends RuntimeException {
         return Optional.ofNullable(field);
     }
 
+    /**
+     * The seconds a client should wait before asking again, sent as Retry-After: one for a refusal that
+     * passes by itself (429, 503, a conflicting change under way), none for the others.
+     */
+    public Optional<Long> retryAfterSeconds() {
+        return status == 429 || status == 503 || "conflict".equals(code) ? Optional.of(1L) : Optional.empty();
+    }
+
     public ErrorDetail detail() {
         return new ErrorDetail(code, getMessage(), field);
     }
