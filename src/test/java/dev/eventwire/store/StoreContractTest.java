@@ -399,16 +399,17 @@ abstract class StoreContractTest {
     @Test
     void aFirstAttemptRecordedBeforeItsDeliveryIsReadEndsAsOneRecordedAfter() throws Exception {
         webhook("a", "wh_1");
-        for (DeliveryStatus status : List.of(DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)) {
+        for (DeliveryStatus status : List.of(DeliveryStatus.DELIVERED, DeliveryStatus.DEAD, DeliveryStatus.PENDING)) {
             String early = status.wireName() + "-early";
             String late = status.wireName() + "-late";
+            Optional<Instant> next = status == DeliveryStatus.PENDING ? Optional.of(clock.instant().plusSeconds(5)) : Optional.empty();
             // The engine's first attempt answers at once: its outcome is recorded before anything read the delivery.
             stores.events().append(List.of(event("a", early, "x.y")), List.of()).get();
-            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, Optional.empty()), () -> { }).get();
+            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, next), () -> { }).get();
             // The same, recorded after a read of the pending delivery.
             stores.events().append(List.of(event("a", late, "x.y")), List.of()).get();
             assertThat(stores.deliveries().find("a", "wh_1", late).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
-            stores.deliveries().record(outcome(takenInMemory(late, "x.y"), status, Optional.empty()), () -> { }).get();
+            stores.deliveries().record(outcome(takenInMemory(late, "x.y"), status, next), () -> { }).get();
 
             var first = stores.deliveries().find("a", "wh_1", early).orElseThrow();
             var second = stores.deliveries().find("a", "wh_1", late).orElseThrow();
@@ -419,15 +420,18 @@ abstract class StoreContractTest {
             assertThat(stores.deliveries().attempts("a", "wh_1", early)).singleElement()
                     .satisfies(e -> assertThat(e.statusCode()).isEqualTo(stores.deliveries().attempts("a", "wh_1", late).getFirst().statusCode()));
             // Recorded again (a retried write): counted once.
-            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, Optional.empty()), () -> { }).get();
+            stores.deliveries().record(outcome(takenInMemory(early, "x.y"), status, next), () -> { }).get();
             assertThat(stores.deliveries().attempts("a", "wh_1", early)).hasSize(1);
             assertThat(stores.deliveries().find("a", "wh_1", early).orElseThrow()).isEqualTo(first);
         }
         clock.advance(LEASE.plusSeconds(1));
         assertThat(stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs())
-                .as("nothing finished is left pending").isEmpty();
+                .as("only the two that failed are due again, each for its second attempt, nothing finished")
+                .extracting(DeliveryJob::eventId, DeliveryJob::attempt)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("pending-early", 2), org.assertj.core.groups.Tuple.tuple("pending-late", 2));
         assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.PENDING),
-                new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items()).isEmpty();
+                new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
+                .extracting(dev.eventwire.delivery.Delivery::eventId).containsExactlyInAnyOrder("pending-early", "pending-late");
     }
 
     @Test
