@@ -42,12 +42,11 @@ record ServeOption(String option, String variable) {
         }
     }
 
-    /** A whole number from {@code min} to {@code max}, written in ASCII digits. */
+    /** A whole number from {@code min} to {@code max}, written in ASCII digits with nothing around them (as a duration). */
     long whole(String text, long min, long max) {
-        String digits = text.strip();
         // ASCII only: Long.parseLong would also take a leading '+' or fullwidth digits.
-        if (!digits.matches("[0-9]{1,18}")) throw refused(text, "a whole number from " + min + " to " + max);
-        long value = Long.parseLong(digits);
+        if (!text.matches("[0-9]{1,18}")) throw refused(text, "a whole number from " + min + " to " + max);
+        long value = Long.parseLong(text);
         if (value < min || value > max) throw refused(text, "a whole number from " + min + " to " + max);
         return value;
     }

@@ -132,8 +132,9 @@ public final class EventValidator {
             if (value.isEmpty() || TextRules.characters(value) > 128) {
                 return invalid("invalid_length", "entity_id must be 1-128 characters.", "entity_id", submittedId);
             }
-            if (!TextRules.isPlainLine(value)) {
-                return invalid("invalid_format", "entity_id must be valid Unicode without control characters.", "entity_id", submittedId);
+            if (!TextRules.isPlainIdentifier(value)) {
+                return invalid("invalid_format", "entity_id must be valid Unicode without control characters or bidirectional text controls (such as U+202E).",
+                        "entity_id", submittedId);
             }
             entityId = Optional.of(value);
         }

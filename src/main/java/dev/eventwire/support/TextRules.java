@@ -40,6 +40,14 @@ public final class TextRules {
         return s.chars().anyMatch(c -> c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
     }
 
+    /**
+     * True when {@code s} is a single line (as {@link #isPlainLine}) without bidirectional text controls: an
+     * identifier that shows as what it is, in a listing or a receiver's log.
+     */
+    public static boolean isPlainIdentifier(String s) {
+        return isPlainLine(s) && !hasBidiControls(s);
+    }
+
     /** True when {@code s} is valid Unicode with no control character (C0, DEL, C1). */
     public static boolean isPlainLine(String s) {
         for (int i = 0; i < s.length(); i++) {

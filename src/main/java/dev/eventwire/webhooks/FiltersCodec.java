@@ -50,8 +50,9 @@ public final class FiltersCodec {
         for (String e : entities) {
             if (e.isEmpty() || dev.eventwire.support.TextRules.characters(e) > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
             // As an event's entity_id: a filter entry that could only be stored altered would match another entity.
-            if (!dev.eventwire.support.TextRules.isPlainLine(e)) {
-                throw ApiException.invalid("invalid_format", "entity ids must be valid Unicode without control characters.", "filters.entity_ids");
+            if (!dev.eventwire.support.TextRules.isPlainIdentifier(e)) {
+                throw ApiException.invalid("invalid_format", "entity ids must be valid Unicode without control characters or bidirectional text controls (such as U+202E).",
+                        "filters.entity_ids");
             }
         }
         JsonNode min = node.get("min_amount");

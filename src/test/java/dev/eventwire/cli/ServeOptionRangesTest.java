@@ -68,6 +68,18 @@ class ServeOptionRangesTest {
     }
 
     @Test
+    void aNumberWithSpacesAroundItOrANameInAnotherCaseIsRefusedAsADurationIs() throws Exception {
+        Result number = serve(List.of(), Map.of("EVENTWIRE_TENANT_INGEST_RATE_MIB", " 4"));
+        assertThat(number.exit()).isEqualTo(2);
+        assertThat(number.lines()).containsExactly("eventwire: --tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB)"
+                + " must be a whole number from 0 to 1048576 (got ' 4')");
+        // A value meant as admin that came out otherwise would leave the metrics open to anyone.
+        Result name = serve(List.of(), Map.of("EVENTWIRE_METRICS_AUTH", "Admin"));
+        assertThat(name.exit()).isEqualTo(2);
+        assertThat(name.lines()).containsExactly("eventwire: --metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'Admin')");
+    }
+
+    @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");
         Result result = serve(List.of(), Map.of());

@@ -127,6 +127,12 @@ class HostileInputTest {
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"\\udfff\":1}}"), 400, "malformed_json", null);
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"o\\u0000-1\"}"), 422, "invalid_format", "entity_id");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"line\\nbreak\"}"), 422, "invalid_format", "entity_id");
+            // Bidirectional text controls are invisible and reorder what a listing or a receiver's log shows.
+            for (String bidi : new String[]{"\\u202e", "\\u2066", "\\u200f", "\\u061c"}) {
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"abc" + bidi + "def\"}"), 422, "invalid_format", "entity_id");
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1:8443/bidi\",\"filters\":{\"entity_ids\":[\"abc" + bidi + "def\"]}}"),
+                        422, "invalid_format", "filters.entity_ids");
+            }
             assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"caf\u00e9-\ud83d\ude00\",\"data\":{\"note\":\"tab\\there\"}}").status())
                     .as("valid Unicode, and control characters inside data strings, are fine").isEqualTo(202);
 

@@ -212,10 +212,12 @@ class MetricsEndpointTest {
 
     @Test
     void metricsAuthSettingIsNoneOrAdmin() {
-        assertThat(MetricsAuth.parse("")).isEqualTo(MetricsAuth.NONE);
-        assertThat(MetricsAuth.parse("Admin")).isEqualTo(MetricsAuth.ADMIN);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsAuth.parse("tenant"))
-                .hasMessage("must be none or admin (got 'tenant')");
+        assertThat(MetricsAuth.parse("none")).isEqualTo(MetricsAuth.NONE);
+        assertThat(MetricsAuth.parse("admin")).isEqualTo(MetricsAuth.ADMIN);
+        for (String other : new String[]{"tenant", "", "Admin", " admin"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsAuth.parse(other))
+                    .hasMessage("must be none or admin (got '" + other + "')");
+        }
     }
 
     static void assertMoved(PrometheusText before, PrometheusText after, double by, String name, String... labels) {
