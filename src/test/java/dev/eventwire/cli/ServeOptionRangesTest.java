@@ -52,31 +52,22 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).containsExactly("eventwire: " + line);
     }
 
-    @Test
-    void anEnvironmentValueIsCheckedTheSameWay() throws Exception {
-        Result result = serve(List.of(), Map.of("EVENTWIRE_TENANT_INGEST_BUDGET_MIB", "+16"));
+    /**
+     * A variable is read as the option is: a sign, spaces around a number or a duration (as the API refuses
+     * "35d "), a name in another case — a value meant as admin that came out otherwise would leave the
+     * metrics open to anyone.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "EVENTWIRE_TENANT_INGEST_BUDGET_MIB|+16|--tenant-ingest-budget-mib (or EVENTWIRE_TENANT_INGEST_BUDGET_MIB) must be a whole number from 5 to 1048576 (got '+16')",
+            "EVENTWIRE_RETENTION|\"35d \"|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '35d ')",
+            "EVENTWIRE_TENANT_INGEST_RATE_MIB|\" 4\"|--tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB) must be a whole number from 0 to 1048576 (got ' 4')",
+            "EVENTWIRE_METRICS_AUTH|Admin|--metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'Admin')",
+    })
+    void anEnvironmentValueIsCheckedAsTheOptionIs(String variable, String value, String line) throws Exception {
+        Result result = serve(List.of(), Map.of(variable, value));
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.lines()).containsExactly("eventwire: --tenant-ingest-budget-mib (or EVENTWIRE_TENANT_INGEST_BUDGET_MIB)"
-                + " must be a whole number from 5 to 1048576 (got '+16')");
-    }
-
-    @Test
-    void aDurationWithSpacesAroundItIsRefusedAsTheApiRefusesIt() throws Exception {
-        Result result = serve(List.of(), Map.of("EVENTWIRE_RETENTION", "35d "));
-        assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.lines()).containsExactly("eventwire: --retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '35d ')");
-    }
-
-    @Test
-    void aNumberWithSpacesAroundItOrANameInAnotherCaseIsRefusedAsADurationIs() throws Exception {
-        Result number = serve(List.of(), Map.of("EVENTWIRE_TENANT_INGEST_RATE_MIB", " 4"));
-        assertThat(number.exit()).isEqualTo(2);
-        assertThat(number.lines()).containsExactly("eventwire: --tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB)"
-                + " must be a whole number from 0 to 1048576 (got ' 4')");
-        // A value meant as admin that came out otherwise would leave the metrics open to anyone.
-        Result name = serve(List.of(), Map.of("EVENTWIRE_METRICS_AUTH", "Admin"));
-        assertThat(name.exit()).isEqualTo(2);
-        assertThat(name.lines()).containsExactly("eventwire: --metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'Admin')");
+        assertThat(result.lines()).containsExactly("eventwire: " + line);
     }
 
     @Test
