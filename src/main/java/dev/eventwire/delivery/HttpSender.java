@@ -65,6 +65,10 @@ public final class HttpSender implements AutoCloseable {
         // No cookie jar: webhooks of different tenants share hosts, and a cookie one receiver sets must never
         // reach another's.
         client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
+        // What runs as an answer arrives never blocks: the listener keeps at most a KiB and completes a future
+        // whose follow-up runs on the engine's own threads. So the client may read and parse an answer on the
+        // thread that saw it arrive instead of handing each one to a pool thread to wake (docs/delivery-engine.md).
+        client.getTransport().setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
         client.setSocketAddressResolver(new PinnedResolver());
         try {
             client.start();
