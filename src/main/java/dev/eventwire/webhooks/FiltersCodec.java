@@ -50,7 +50,8 @@ public final class FiltersCodec {
         for (String e : entities) {
             if (e.isEmpty() || dev.eventwire.support.TextRules.characters(e) > 128) throw ApiException.invalid("invalid_length", "entity ids must be 1-128 characters.", "filters.entity_ids");
             // As an event's entity_id: a filter entry that could only be stored altered would match another entity.
-            if (!dev.eventwire.support.TextRules.isPlainIdentifier(e)) {
+            // Bidirectional controls are refused in requests only: filters an earlier version stored with them still load.
+            if (!dev.eventwire.support.TextRules.isPlainLine(e) || (fromRequest && dev.eventwire.support.TextRules.hasBidiControls(e))) {
                 throw ApiException.invalid("invalid_format", "entity ids must be valid Unicode without control characters or bidirectional text controls (such as U+202E).",
                         "filters.entity_ids");
             }
