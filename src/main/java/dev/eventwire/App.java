@@ -50,6 +50,7 @@ import dev.eventwire.webhooks.WebhookService;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The composition root: builds every part by constructor from a {@link ServeConfig}, starts them in
@@ -73,7 +74,8 @@ public final class App implements AutoCloseable {
     private final String adminKey;
     private volatile boolean running;
 
-    private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce, IngestListener observer) {
+    private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce, IngestListener observer,
+                UnaryOperator<DeliveryStore> engineView) {
         Json json = new Json();
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
@@ -98,7 +100,7 @@ public final class App implements AutoCloseable {
 
             DeliveryStore deliveries = store.deliveries();
             WebhookStore webhookStore = store.webhooks();
-            this.engine = new DeliveryEngine(deliveries, registry, sender, requests,
+            this.engine = new DeliveryEngine(engineView.apply(deliveries), registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
                     new DeliveryMeters(telemetry, clock));
             EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty());
@@ -153,17 +155,25 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(ServeConfig config, Clock clock, Consumer<String> announce) {
-        return new App(config, clock, HostResolver.SYSTEM, announce, (accepted, rejected, deliveries) -> { });
+        return new App(config, clock, HostResolver.SYSTEM, announce, (accepted, rejected, deliveries) -> { }, UnaryOperator.identity());
     }
 
     /** For tests that stand in for DNS. */
     public static App start(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce) {
-        return new App(config, clock, dns, announce, (accepted, rejected, deliveries) -> { });
+        return new App(config, clock, dns, announce, (accepted, rejected, deliveries) -> { }, UnaryOperator.identity());
+    }
+
+    /**
+     * For tests that inject faults between the delivery engine and its store (a slow acknowledgement of a
+     * recorded outcome, say): the engine works through {@code engineView} of the real store.
+     */
+    public static App startWithEngineView(ServeConfig config, Clock clock, HostResolver dns, UnaryOperator<DeliveryStore> engineView) {
+        return new App(config, clock, dns, message -> { }, (accepted, rejected, deliveries) -> { }, engineView);
     }
 
     /** For benchmarks that time from the commit: {@code observer} is told what each ingest commit accepted. */
     public static App startObserved(ServeConfig config, Clock clock, IngestListener observer) {
-        return new App(config, clock, HostResolver.SYSTEM, message -> { }, observer);
+        return new App(config, clock, HostResolver.SYSTEM, message -> { }, observer, UnaryOperator.identity());
     }
 
     /** What /health reports: unavailable (503) when writes cannot be served, degraded (200) when a background job keeps failing. */

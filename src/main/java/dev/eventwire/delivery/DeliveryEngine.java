@@ -223,15 +223,22 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     /** Puts a job, leased until {@code leaseUntil}, in its lane; false when the lane is full (the caller gives its lease back). */
     private boolean dispatch(DeliveryJob job, Instant leaseUntil) {
-        Held before = inMemory.putIfAbsent(job.key(), new Held(job, leaseUntil));
-        if (before != null) {
+        Held fresh = new Held(job, leaseUntil, false);
+        boolean[] alreadyHere = {false};
+        inMemory.compute(job.key(), (key, held) -> {
+            // An attempt whose outcome is being recorded: the store gives the delivery out again only once that
+            // outcome is committed (it cleared the lease), so this is its next attempt, due before the recording
+            // finished (a retry due at once, a short schedule). Taken as already here, it was dropped from memory
+            // when the recording finished, neither queued nor sent, and waited for its lease to lapse.
+            if (held == null || held.recording()) return fresh;
             // Already queued or in flight here. Claimed again under a new lease (this process's own lease had
             // lapsed, a replica back from a pause): the new token is the one its outcome must carry.
-            if (before.job().lease() != job.lease()) inMemory.replace(job.key(), before, new Held(job, leaseUntil));
-            return true;
-        }
+            alreadyHere[0] = true;
+            return held.job().lease() != job.lease() ? fresh : held;
+        });
+        if (alreadyHere[0]) return true;
         if (lane(job.webhookId()).offer(job)) return true;
-        inMemory.remove(job.key());
+        inMemory.remove(job.key(), fresh);
         return false;
     }
 
@@ -561,9 +568,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      */
     private void write(AttemptRecord record, Runnable afterCommit, int attempt) {
         DeliveryKey key = new DeliveryKey(record.webhookId(), record.eventId());
+        if (attempt == 1) inMemory.computeIfPresent(key, (k, held) -> held.whileRecording());
         store.record(record, afterCommit).whenComplete((ok, failure) -> {
             if (failure == null) {
-                inMemory.remove(key);
+                forgetRecorded(key);
                 if (recordingBehind.get() && recordingBehind.compareAndSet(true, false)) log.info("recording outcomes caught up");
                 return;
             }
@@ -573,7 +581,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     log.warn("could not record the outcome of {} attempt {} while stopping; it will be sent again after the restart: {}",
                             record.messageId(), record.attempt(), reason(failure));
                 }
-                inMemory.remove(key);
+                forgetRecorded(key);
                 return;
             }
             // Once per spell, not per outcome: a failing batch holds hundreds of them.
@@ -581,6 +589,11 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
             CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, attempt + 1));
         });
+    }
+
+    /** Drops a delivery whose outcome is recorded, unless a claim has taken it again for its next attempt meanwhile. */
+    private void forgetRecorded(DeliveryKey key) {
+        inMemory.computeIfPresent(key, (k, held) -> held.recording() ? null : held);
     }
 
     /** The store's own words for a failure, without the future's wrapper and the class name it puts in front. */
@@ -647,7 +660,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         Instant until = now.plus(settings.lease());
         store.renewLeases(held, until).thenAccept(renewed -> {
             for (DeliveryJob job : held) {
-                if (renewed.contains(job.seq())) inMemory.computeIfPresent(job.key(), (key, h) -> h.job() == job ? new Held(job, until) : h);
+                if (renewed.contains(job.seq())) inMemory.computeIfPresent(job.key(), (key, h) -> h.job() == job ? h.leasedUntil(until) : h);
             }
         });
     }
@@ -752,6 +765,14 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     }
 
     /** A delivery this process holds and when its lease ends, as far as this process knows. */
-    private record Held(DeliveryJob job, Instant leaseUntil) {
+    private record Held(DeliveryJob job, Instant leaseUntil, boolean recording) {
+        Held leasedUntil(Instant until) {
+            return new Held(job, until, recording);
+        }
+
+        /** Its attempt is over and its outcome on its way to the store. */
+        Held whileRecording() {
+            return new Held(job, leaseUntil, true);
+        }
     }
 }

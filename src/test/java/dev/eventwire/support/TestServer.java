@@ -36,6 +36,13 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, c -> tweak.apply(c.withEgressAllow(java.util.List.of("127.0.0.1/32"))), clock);
     }
 
+    /** A server reaching receivers on loopback whose delivery engine works through {@code engineView} of its store (fault injection). */
+    public static TestServer withEngineView(Path dataDir, UnaryOperator<ServeConfig> tweak,
+                                            UnaryOperator<dev.eventwire.delivery.DeliveryStore> engineView) {
+        ServeConfig config = tweak.apply(ServeConfig.local(dataDir).withAdminKey(ADMIN_KEY).withEgressAllow(java.util.List.of("127.0.0.1/32")));
+        return new TestServer(App.startWithEngineView(config, Clock.systemUTC(), dev.eventwire.delivery.HostResolver.SYSTEM, engineView));
+    }
+
     /** A replica named {@code replica} on the PostgreSQL database at {@code databaseUrl}, reaching receivers on loopback. */
     public static TestServer replica(Path dataDir, String databaseUrl, String replica) {
         return replica(dataDir, databaseUrl, replica, Clock.systemUTC());
