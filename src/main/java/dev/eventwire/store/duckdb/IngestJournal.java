@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 final class IngestJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestJournal.class);
     private static final String SUFFIX = ".journal";
+    /** The format of the records this version writes and reads (see {@link #requireReadableFormat()}). */
+    static final int FORMAT = 1;
+    static final String FORMAT_FILE = "FORMAT";
     /** A new segment is begun once the current one is this large, so applied ones can be deleted. */
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
     private static final int HEADER_BYTES = JournalSegment.HEADER_BYTES;
@@ -68,9 +71,36 @@ final class IngestJournal implements AutoCloseable {
     static IngestJournal open(Path dir, long appliedGroup, Consumer<JournaledGroup> replay) throws IOException {
         Files.createDirectories(dir);
         IngestJournal journal = new IngestJournal(dir);
+        journal.requireReadableFormat();
         List<Path> segments = journal.segments();
         for (int i = 0; i < segments.size(); i++) journal.read(segments.get(i), i == segments.size() - 1, appliedGroup, replay);
         return journal;
+    }
+
+    /**
+     * The journal holds acknowledged groups DuckDB may not hold yet, so a version that cannot read its
+     * records must not start on it: it would take them for damage, or another version's records for its own.
+     * A folder without the marker is new, or was written before the marker existed (format 1, as now);
+     * the marker is written, forced, before any segment. A later format writes its own number, so this
+     * version refuses to start on it, saying what to do, instead of losing what it holds.
+     */
+    private void requireReadableFormat() throws IOException {
+        Path marker = dir.resolve(FORMAT_FILE);
+        if (Files.exists(marker)) {
+            String found = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (found.equals(Integer.toString(FORMAT))) return;
+            String which = found.matches("[0-9]{1,9}") ? "format " + found : "a format it does not know";
+            throw new dev.eventwire.support.StoreConfigurationException("the ingest journal in " + dir + " is in " + which + ", and this version reads format "
+                    + FORMAT + "; start the version that wrote it and stop it cleanly (that writes what the journal holds into the event log "
+                    + "and empties it), then start this one", null);
+        }
+        Path written = dir.resolve(FORMAT_FILE + ".new");
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        Files.move(written, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory();
     }
 
     /** Deletes every segment: call once DuckDB holds all they hold. */

@@ -46,7 +46,8 @@ class IngestJournalCrashTest {
             assertThat(count(again, "SELECT count(*) FROM metric_points WHERE metric = 'events_total'")).as("each event's metric points, once").isEqualTo(250);
         }
         try (Stream<Path> segments = Files.list(dir.resolve(DuckDbBackend.JOURNAL_DIR))) {
-            assertThat(segments.toList()).as("a clean stop leaves an empty journal").isEmpty();
+            assertThat(segments.map(p -> p.getFileName().toString()).toList()).as("a clean stop leaves an empty journal (its format word only)")
+                    .containsExactly(IngestJournal.FORMAT_FILE);
         }
         try (JournaledStore third = JournaledStore.open(dir)) {
             assertThat(count(third, "SELECT count(*) FROM events")).as("nothing replayed twice").isEqualTo(250);
