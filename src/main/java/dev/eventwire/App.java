@@ -103,7 +103,7 @@ public final class App implements AutoCloseable {
             this.engine = new DeliveryEngine(engineView.apply(deliveries), registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
                     new DeliveryMeters(telemetry, clock));
-            EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty());
+            EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty(), clock);
             this.rollups = new RollupWorker(store.metrics(), Duration.ofSeconds(1));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);

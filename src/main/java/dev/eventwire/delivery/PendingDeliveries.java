@@ -1,7 +1,18 @@
 package dev.eventwire.delivery;
 
-/** Port: how many deliveries are pending (due now or later), counted from the store. */
+import java.time.Duration;
+import java.time.Instant;
+
+/** Port: the deliveries still to do, read from the store. */
 @FunctionalInterface
 public interface PendingDeliveries {
-    long count();
+    /** What is pending as of {@code now}. */
+    Backlog read(Instant now);
+
+    /**
+     * {@code pending}: deliveries due now or waiting for a retry; {@code oldestDueFor}: how long the one due
+     * the longest had been due when read (zero when none is due).
+     */
+    record Backlog(long pending, Duration oldestDueFor) {
+    }
 }

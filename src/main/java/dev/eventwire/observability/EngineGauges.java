@@ -5,16 +5,20 @@ import dev.eventwire.delivery.PendingDeliveries;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 
-/** Gauges read at scrape time: the delivery engine's lanes and requests in flight, the pending backlog, whether the store writes. */
+/**
+ * Gauges read at scrape time: the delivery engine's lanes and requests in flight, the pending backlog and
+ * how long its oldest due delivery has waited, whether the store writes.
+ */
 public final class EngineGauges {
-    /** The pending count is a query: at most one per this period. */
+    /** The pending count and the oldest due delivery are one query: at most one per this period. */
     static final Duration PENDING_MAX_AGE = Duration.ofSeconds(5);
 
     private EngineGauges() {
     }
 
     /** {@code writable}: whether the store takes writes now (what {@code /health} answers 503 for when not). */
-    public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending, java.util.function.BooleanSupplier writable) {
+    public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending, java.util.function.BooleanSupplier writable,
+                                java.time.Clock clock) {
         Gauge.builder("eventwire.store.writable", writable, w -> w.getAsBoolean() ? 1 : 0)
                 .description("1 while the store takes writes, 0 while it cannot (a full disk, a database that does not answer)")
                 .strongReference(true).register(telemetry.registry());
@@ -24,10 +28,15 @@ public final class EngineGauges {
                 .description("Delivery requests under way").register(telemetry.registry());
         Gauge.builder("eventwire.delivery.held", engine, e -> e.load().held())
                 .description("Deliveries queued in lanes, in flight or waiting for their outcome to be written").register(telemetry.registry());
-        RecentCount count = new RecentCount(pending::count, PENDING_MAX_AGE);
-        Gauge.builder("eventwire.deliveries.pending", count, RecentCount::get)
+        RecentReading<PendingDeliveries.Backlog> backlog = new RecentReading<>(() -> pending.read(clock.instant()), PENDING_MAX_AGE);
+        Gauge.builder("eventwire.deliveries.pending", backlog, b -> b.get().map(r -> (double) r.pending()).orElse(Double.NaN))
                 .description("Deliveries pending (due now or waiting for a retry), counted at most every 5 s; NaN while it cannot be counted")
-                .strongReference(true) // the count has no other owner; Micrometer holds gauge objects weakly by default
+                .strongReference(true) // the reading has no other owner; Micrometer holds gauge objects weakly by default
+                .register(telemetry.registry());
+        Gauge.builder("eventwire.delivery.oldest.due", backlog, b -> b.get().map(r -> r.oldestDueFor().toMillis() / 1000.0).orElse(Double.NaN))
+                .description("How long the pending delivery due the longest had been due, 0 when none is; read at most every 5 s, NaN while it cannot be")
+                .baseUnit("seconds")
+                .strongReference(true)
                 .register(telemetry.registry());
     }
 }

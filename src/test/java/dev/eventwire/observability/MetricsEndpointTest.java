@@ -119,6 +119,8 @@ class MetricsEndpointTest {
             await(() -> !holding.received().isEmpty(), WAIT, "the receiver to get the request");
             // The pending count is read from the store at most every 5 s: wait for a fresh one.
             await(() -> scrape(anyone).value("eventwire_deliveries_pending") == 1, WAIT, "one pending delivery");
+            // Due since it was accepted and not delivered while its receiver holds it: how long shows, and grows.
+            await(() -> scrape(anyone).value("eventwire_delivery_oldest_due_seconds") >= 1, WAIT, "the held delivery due for a second and more");
             PrometheusText held = scrape(anyone);
             assertThat(held.value("eventwire_delivery_in_flight")).isEqualTo(1);
             assertThat(held.value("eventwire_delivery_held")).isEqualTo(1);
@@ -128,6 +130,7 @@ class MetricsEndpointTest {
             awaitStatus(acme, hook, "h1", "delivered");
             await(() -> scrape(anyone).value("eventwire_deliveries_pending") == 0, WAIT, "no pending delivery");
             PrometheusText done = scrape(anyone);
+            assertThat(done.value("eventwire_delivery_oldest_due_seconds")).as("read with the count: nothing due").isZero();
             assertThat(done.value("eventwire_delivery_in_flight")).isZero();
             assertThat(done.value("eventwire_delivery_held")).isZero();
         } finally {
@@ -190,6 +193,7 @@ class MetricsEndpointTest {
             awaitStatus(acme, hook, "p1", "delivered");
             await(() -> scrape(anyone).value("eventwire_deliveries_pending") == 0, WAIT, "a pending count of 0 from PostgreSQL");
             PrometheusText after = scrape(anyone);
+            assertThat(after.value("eventwire_delivery_oldest_due_seconds")).isZero();
             assertThat(after.value("eventwire_events_total", "result", "accepted")).isEqualTo(1);
             assertThat(after.value("eventwire_delivery_attempts_total", "outcome", "delivered")).isEqualTo(1);
             assertThat(after.value("eventwire_store_commit_seconds_count", "writer", "pg-ingest")).isPositive();
