@@ -177,15 +177,28 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     /**
      * Writes the delivery rows of the events logged after the cursor, up to the latest committed event (or
-     * {@code atLeast}, an event known to be committed), and moves the cursor in the same transaction.
+     * {@code atLeast}, an event known to be committed) that this transaction sees, and moves the cursor in
+     * the same transaction.
      * Returns what to run once committed, or null when there was nothing to write. Rows are streamed from
      * the events' records into the appender, so a burst of any size is written in bounded memory.
      */
     private Runnable writeLogged(Connection c, long atLeast) throws SQLException {
-        long upTo = Math.max(loggedUpTo, atLeast);
-        if (upTo <= writtenUpTo) return null;
-        String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
+        long told = Math.max(loggedUpTo, atLeast);
+        if (told <= writtenUpTo) return null;
         try (Statement st = c.createStatement(); Statement sets = c.createStatement()) {
+            // This transaction reads the event log as of its own snapshot, which may be older than what the
+            // delivery writer was told since (a replay's work runs after the transaction's first reads, while
+            // the event log goes on committing). Rows are written, and the cursor moved, only as far as the
+            // snapshot holds events: moved further, the cursor skipped events whose rows were never written,
+            // and their deliveries were lost. The event log commits in sequence order, so what a snapshot
+            // holds of the range is a prefix of it; the next transaction writes the rest.
+            long upTo;
+            try (ResultSet rs = st.executeQuery("SELECT max(seq) FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + told)) {
+                rs.next();
+                upTo = rs.getLong(1);
+                if (rs.wasNull()) return null;
+            }
+            String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
             long lease = initialLease.toNanos() / 1000;
             try (ResultSet rs = st.executeQuery("SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, fan_out" + range);
                  DuckDBAppender appender = ((DuckDBConnection) c).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
@@ -206,9 +219,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 appender.flush();
             }
             st.executeUpdate("UPDATE fan_out_cursor SET event_seq = " + upTo);
+            writtenUpTo = upTo;
+            return () -> committedUpTo = Math.max(committedUpTo, upTo);
         }
-        writtenUpTo = upTo;
-        return () -> committedUpTo = Math.max(committedUpTo, upTo);
     }
 
     /**
