@@ -3,6 +3,7 @@ package dev.eventwire.observability;
 import dev.eventwire.delivery.DeliveryEngine;
 import dev.eventwire.delivery.PendingDeliveries;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,7 @@ public final class EngineGauges {
 
     /** {@code writable}: whether the store takes writes now (what {@code /health} answers 503 for when not). */
     public static void register(Telemetry telemetry, DeliveryEngine engine, PendingDeliveries pending, java.util.function.BooleanSupplier writable,
-                                java.time.Clock clock) {
+                                Clock clock) {
         Gauge.builder("eventwire.store.writable", writable, w -> w.getAsBoolean() ? 1 : 0)
                 .description("1 while the store takes writes, 0 while it cannot (a full disk, a database that does not answer)")
                 .strongReference(true).register(telemetry.registry());

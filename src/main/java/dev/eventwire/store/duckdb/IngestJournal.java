@@ -1,10 +1,13 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.support.StoreConfigurationException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,19 +90,19 @@ final class IngestJournal implements AutoCloseable {
     private void requireReadableFormat() throws IOException {
         Path marker = dir.resolve(FORMAT_FILE);
         if (Files.exists(marker)) {
-            String found = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).strip();
+            String found = Files.readString(marker, StandardCharsets.UTF_8).strip();
             if (found.equals(Integer.toString(FORMAT))) return;
             String which = found.matches("[0-9]{1,9}") ? "format " + found : "a format it does not know";
-            throw new dev.eventwire.support.StoreConfigurationException("the ingest journal in " + dir + " is in " + which + ", and this version reads format "
+            throw new StoreConfigurationException("the ingest journal in " + dir + " is in " + which + ", and this version reads format "
                     + FORMAT + "; start the version that wrote it and stop it cleanly (that writes what the journal holds into the event log "
                     + "and empties it), then start this one", null);
         }
         Path written = dir.resolve(FORMAT_FILE + ".new");
         try (FileChannel ch = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ch.write(ByteBuffer.wrap((FORMAT + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
-        Files.move(written, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(written, marker, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory();
     }
 
