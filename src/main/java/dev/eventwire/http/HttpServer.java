@@ -107,12 +107,14 @@ public final class HttpServer implements AutoCloseable {
                 budget.release(ctx);
                 e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
                 responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null));
+                UnreadBody.answerThenDiscard(ctx);
             });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 budget.release(ctx);
                 storeUnavailable.warn("store unavailable: " + e.getMessage());
                 ctx.header("Retry-After", "1");
                 responses.error(ctx, 503, "store_unavailable", "The store is unavailable; retry later.", null);
+                UnreadBody.answerThenDiscard(ctx);
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> mapJavalin(ctx, e, responses));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -188,6 +190,7 @@ public final class HttpServer implements AutoCloseable {
      */
     private static void readBody(Context ctx) {
         if (!carriesBody(ctx)) return;
+        UnreadBody.markRead(ctx); // read here or failed here: nothing is left to discard
         try {
             ctx.bodyAsBytes();
         } catch (Exception e) {
@@ -198,7 +201,7 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static boolean carriesBody(Context ctx) {
+    static boolean carriesBody(Context ctx) {
         String method = ctx.method().name();
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
