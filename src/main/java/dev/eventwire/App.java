@@ -184,6 +184,11 @@ public final class App implements AutoCloseable {
         if (p.isPresent()) {
             return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
         }
+        Optional<String> refused = store.recentRefusal();
+        if (refused.isPresent()) {
+            return new ServiceHealth.Degraded("The store refused a write in the last minute and takes writes again (a nearly full disk takes small "
+                    + "requests and refuses large ones): " + refused.get());
+        }
         Optional<String> twin = heartbeat.twin();
         if (twin.isPresent()) return new ServiceHealth.Degraded("Replica id in use twice: " + twin.get());
         // In general words, as the store's problems: /health takes no key, the log has the driver's message.

@@ -52,6 +52,14 @@ public interface StoreBackend extends AutoCloseable {
     record WriteProblem(String reason, boolean fatal) {
     }
 
+    /**
+     * Why the store refused a write in the last minute, though it takes writes now (a nearly full disk
+     * takes small writes and refuses large ones); empty when it refused none.
+     */
+    default Optional<String> recentRefusal() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.Receiver;
+import dev.eventwire.support.ShiftedClock;
 import dev.eventwire.support.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -78,6 +79,39 @@ class FullDiskTest {
                 assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}").status()).isEqualTo(202);
             }
         } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /**
+     * A nearly full disk takes small requests and refuses large ones. Between the two, the store takes
+     * writes, so {@code /health} said "ok" while every large batch was refused; now it says "degraded", with
+     * the reason and without a path, for a minute after the last refusal.
+     */
+    @Test
+    void aNearlyFullDiskThatRefusesLargeRequestsIsReportedForAMinute() throws Exception {
+        Path mount = smallDisk();
+        ShiftedClock clock = new ShiftedClock();
+        try (TestServer server = TestServer.start(mount.resolve("data"), c -> c, clock)) {
+            ApiClient acme = server.tenant("acme");
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (1L << 20));
+            String pad = "p".repeat(4000);
+            StringBuilder large = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 1000; i++) large.append(i == 0 ? "" : ",").append("{\"event_type\":\"a.b\",\"data\":{\"pad\":\"").append(pad).append("\"}}");
+            assertThat(acme.post("/v1/events", large.append("]}").toString()).status()).as("4 MB of events on a disk with 1-2 MB free").isEqualTo(503);
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"small\",\"event_type\":\"a.b\"}").status()).as("a small request still fits").isEqualTo(202);
+
+            ApiClient.Response health = server.anonymous().get("/health");
+            assertThat(health.status()).as("small requests are served: not unavailable").isEqualTo(200);
+            assertThat(health.json().get("status").asText()).isEqualTo("degraded");
+            assertThat(health.json().get("reason").asText()).contains("refused a write").contains("ingest journal").doesNotContain(mount.toString());
+
+            clock.shift(Duration.ofSeconds(61));
+            assertThat(server.anonymous().get("/health").json().get("status").asText()).as("a minute without a refusal").isEqualTo("ok");
+            assertThat(acme.get("/v1/events/small").status()).isEqualTo(200);
+        } finally {
+            Files.deleteIfExists(mount.resolve("filler"));
             run("umount", "-l", mount.toString());
         }
     }

@@ -83,7 +83,7 @@ public final class DuckDbBackend implements StoreBackend {
         deliveryWriter.probeWhileFailingWith(probe(DuckDbDatabase.DELIVERY_CATALOG));
         try {
             // First: the groups a crash left only in the journal, so everything below reads a complete event log.
-            this.eventLog = EventLogApplier.open(dataDir.resolve(JOURNAL_DIR), writer);
+            this.eventLog = EventLogApplier.open(dataDir.resolve(JOURNAL_DIR), writer, clock);
             database.beforeEachRead(eventLog::awaitApplied);
             // A delivery writer transaction writes the rows of acknowledged events: it begins once the event log holds them.
             deliveryWriter.beforeEachTransaction(eventLog::awaitApplied);
@@ -187,6 +187,11 @@ public final class DuckDbBackend implements StoreBackend {
         Optional<String> journal = eventLog.problem();
         if (journal.isPresent()) return Optional.of(new WriteProblem(journal.get(), false));
         return writers.stream().findFirst().map(p -> new WriteProblem(p.reason(), false));
+    }
+
+    @Override
+    public Optional<String> recentRefusal() {
+        return eventLog.recentRefusal();
     }
 
     @Override

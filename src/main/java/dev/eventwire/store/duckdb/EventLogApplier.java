@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +50,9 @@ final class EventLogApplier implements AutoCloseable {
      * single-event requests/s, with groups journaled every 2–3 ms and applied as they came, the writer
      * used half a core; applied every 50 ms, a sixth (docs/ingest-journal.md).
      */
-    static final java.time.Duration APPLY_INTERVAL = java.time.Duration.ofMillis(50);
+    static final Duration APPLY_INTERVAL = Duration.ofMillis(50);
+    /** How long {@code /health} reports a refused journal write after the journal takes writes again. */
+    static final Duration REFUSAL_SHOWN = Duration.ofMinutes(1);
     private static final long APPLY_INTERVAL_NANOS = APPLY_INTERVAL.toNanos();
     /** Journaled bytes that are applied without waiting for the interval: bulk ingest keeps the event log close behind. */
     private static final long APPLY_AT_ONCE_BYTES = 4L * 1024 * 1024;
@@ -66,6 +71,9 @@ final class EventLogApplier implements AutoCloseable {
     private long nextGroup;
     private volatile LongConsumer eventsApplied = seq -> { };
     private volatile String journalProblem;
+    /** The journal's latest refusal of a group, kept after writes succeed again (null for none). */
+    private volatile Refusal lastRefusal;
+    private final Clock clock;
     private long lastProbeNanos;
     private long lastRetryNanos;
     /** When the last apply transaction began (or this applier was made). */
@@ -74,7 +82,11 @@ final class EventLogApplier implements AutoCloseable {
     private record Pending(JournaledGroup group, int bytes) {
     }
 
-    private EventLogApplier(GroupCommitWriter writer, IngestJournal journal, Path journalDir, long appliedGroup) {
+    private record Refusal(Instant at, String reason) {
+    }
+
+    private EventLogApplier(GroupCommitWriter writer, IngestJournal journal, Path journalDir, long appliedGroup, Clock clock) {
+        this.clock = clock;
         this.writer = writer;
         this.journal = journal;
         this.journalDir = journalDir;
@@ -88,7 +100,7 @@ final class EventLogApplier implements AutoCloseable {
      * Opens the journal in {@code journalDir}, writes into the event log (on {@code writer}'s connection,
      * before it starts) the groups a crash left only there, and empties it.
      */
-    static EventLogApplier open(Path journalDir, GroupCommitWriter writer) {
+    static EventLogApplier open(Path journalDir, GroupCommitWriter writer, Clock clock) {
         return writer.runNow(c -> {
             long cursor;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT group_seq FROM ingest_journal_cursor")) {
@@ -115,7 +127,7 @@ final class EventLogApplier implements AutoCloseable {
             } catch (IOException e) {
                 throw new SQLException("cannot empty the ingest journal: " + e.getMessage(), e);
             }
-            return new EventLogApplier(writer, journal, journalDir, last);
+            return new EventLogApplier(writer, journal, journalDir, last, clock);
         });
     }
 
@@ -143,6 +155,7 @@ final class EventLogApplier implements AutoCloseable {
             journalProblem = null;
         } catch (IOException e) {
             journalProblem = "cannot write the ingest journal: " + reason(e);
+            lastRefusal = new Refusal(clock.instant(), journalProblem);
             lastProbeNanos = System.nanoTime(); // the first probe a few seconds from now, not at once
             throw new StoreUnavailableException(journalProblem, e);
         }
@@ -223,6 +236,17 @@ final class EventLogApplier implements AutoCloseable {
     /** Why the journal cannot be written, while it cannot. */
     Optional<String> problem() {
         return Optional.ofNullable(journalProblem);
+    }
+
+    /**
+     * Why the journal refused a group within the last {@link #REFUSAL_SHOWN}, whether or not it takes writes
+     * now. A nearly full disk takes small groups and refuses large ones: {@link #problem()} then comes and
+     * goes with each, and a health check between two of them saw nothing wrong.
+     */
+    Optional<String> recentRefusal() {
+        Refusal last = lastRefusal;
+        if (last == null || Duration.between(last.at(), clock.instant()).compareTo(REFUSAL_SHOWN) >= 0) return Optional.empty();
+        return Optional.of(last.reason());
     }
 
     /** Asks the ingest writer for a transaction, unless one is already asked for and has not begun. */
