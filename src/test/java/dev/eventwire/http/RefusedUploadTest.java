@@ -66,6 +66,25 @@ class RefusedUploadTest {
         }
     }
 
+    /**
+     * A client that asked to be told to go on ({@code Expect: 100-continue}, as curl does for bodies over
+     * 1 MiB) has sent no body: it gets the refusal as its only answer and the connection closes at once,
+     * rather than the server waiting for a body that will not come.
+     */
+    @Test
+    void aRefusedUploadThatWaitsToBeToldToGoOnIsAnsweredAndClosed() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            int port = URI.create(server.baseUrl()).getPort();
+            try (Socket socket = connect(port)) {
+                socket.setSoTimeout(5_000);
+                write(socket, head("not-a-key", BODY_BYTES).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n"));
+                Answer refused = readAnswer(socket.getInputStream());
+                assertThat(refused.status()).as("the refusal, not 100 Continue").isEqualTo(401);
+                assertThat(socket.getInputStream().read()).as("nothing more: the connection closes").isEqualTo(-1);
+            }
+        }
+    }
+
     /** Sends the headers of a 1 MiB upload, reads the answer, then sends the body as a client that had started would. */
     private static Answer sendUpload(Socket socket, String key) throws IOException {
         write(socket, head(key, BODY_BYTES));
