@@ -35,7 +35,8 @@ final class UnreadBody {
         boolean chunked = ctx.header("Transfer-Encoding") != null;
         if (declared == 0 || (declared < 0 && !chunked) || declared > HttpServer.MAX_BODY_BYTES) return;
         try {
-            byte[] answer = ctx.resultInputStream() == null ? new byte[0] : ctx.resultInputStream().readAllBytes();
+            InputStream result = ctx.resultInputStream();
+            byte[] answer = result == null ? new byte[0] : result.readAllBytes();
             ctx.result(new byte[0]);
             ctx.res().setContentLength(answer.length);
             ctx.res().getOutputStream().write(answer);

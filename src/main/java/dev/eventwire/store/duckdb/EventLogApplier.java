@@ -60,6 +60,7 @@ final class EventLogApplier implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final IngestJournal journal;
     private final Path journalDir;
+    private final Clock clock;
     private final ConcurrentLinkedQueue<Pending> journaledNotTaken = new ConcurrentLinkedQueue<>();
     /** Groups the open transaction writes; kept when it rolls back, for the next (the writer's thread only). */
     private final List<Pending> taken = new ArrayList<>();
@@ -73,7 +74,6 @@ final class EventLogApplier implements AutoCloseable {
     private volatile String journalProblem;
     /** The journal's latest refusal of a group, kept after writes succeed again (null for none). */
     private volatile Refusal lastRefusal;
-    private final Clock clock;
     private long lastProbeNanos;
     private long lastRetryNanos;
     /** When the last apply transaction began (or this applier was made). */
@@ -86,10 +86,10 @@ final class EventLogApplier implements AutoCloseable {
     }
 
     private EventLogApplier(GroupCommitWriter writer, IngestJournal journal, Path journalDir, long appliedGroup, Clock clock) {
-        this.clock = clock;
         this.writer = writer;
         this.journal = journal;
         this.journalDir = journalDir;
+        this.clock = clock;
         this.journaled = appliedGroup;
         this.applied = appliedGroup;
         this.nextGroup = appliedGroup + 1;
