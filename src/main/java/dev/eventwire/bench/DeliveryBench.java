@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -217,14 +218,18 @@ public final class DeliveryBench {
     }
 
     /** One phase's figures: ingest acknowledgement latency, and receipt latency from the send and from the acknowledgement. */
-    private record Phase(Histogram ingest, Histogram sentToReceived, Histogram ackedToReceived, long errors, long missing) {
+    private record Phase(Histogram ingest, Histogram sentToReceived, Histogram ackedToReceived, long errors, String firstError, long missing) {
+        /** What the first refused or failed request got, so an error count says what went wrong; empty without errors. */
+        String errorNote() {
+            return errors == 0 ? "" : " (first: " + firstError + ")";
+        }
     }
 
     private void report(String name, Phase p) {
         out.printf("%-36s ingest p50 %6.2f ms p99 %6.2f ms max %7.2f | sent→received p50 %6.2f p99 %6.2f max %7.2f"
-                        + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing)%n",
+                        + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing)%s%n",
                 name, ms(p.ingest, 50), ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 50), ms(p.sentToReceived, 99),
-                p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing);
+                p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing, p.errorNote());
     }
 
     private static double ms(Histogram h, double percentile) {
@@ -245,6 +250,7 @@ public final class DeliveryBench {
         long[] ackedMicros = new long[(int) count];
         Histogram ingest = new Histogram(3);
         AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong accepted = new AtomicLong();
         AtomicLong next = new AtomicLong();
         long startNanos = System.nanoTime();
@@ -264,8 +270,13 @@ public final class DeliveryBench {
                     synchronized (ingest) {
                         ingest.recordValue(Math.max(0, acked - sentMicros[(int) i]));
                     }
-                    if (reply.status() == 202) accepted.incrementAndGet();
-                    else errors.incrementAndGet();
+                    if (reply.status() == 202) {
+                        accepted.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet();
+                        String answer = reply.body() == null ? "" : reply.body();
+                        firstError.compareAndSet(null, reply.status() + " " + answer.substring(0, Math.min(200, answer.length())));
+                    }
                 }
             }));
         }
@@ -281,7 +292,7 @@ public final class DeliveryBench {
             ackedToReceived.recordValue(Math.max(0, r.micros() - ackedMicros[i]));
             missing--;
         }
-        return new Phase(ingest, sentToReceived, ackedToReceived, errors.get(), Math.max(0, missing));
+        return new Phase(ingest, sentToReceived, ackedToReceived, errors.get(), firstError.get(), Math.max(0, missing));
     }
 
     private void soak(ServerProcess server, String key, Receipts receipts) {
@@ -289,9 +300,9 @@ public final class DeliveryBench {
         long slices = Math.max(1, soak.toSeconds() / 30);
         for (long s = 0; s < slices; s++) {
             Phase p = paced(server, key, 1000, Duration.ofSeconds(30), receipts);
-            out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing | server RSS %4d MiB%n",
+            out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing | server RSS %4d MiB%s%n",
                     (s + 1) * 30, ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 99), ms(p.ackedToReceived, 99),
-                    p.errors, p.missing, server.residentMiB());
+                    p.errors, p.missing, server.residentMiB(), p.errorNote());
         }
     }
 
