@@ -44,6 +44,11 @@ public final class DeliveryBench {
     private static final int PACED_SENDERS = 64;
     /** Raw requests sent to the receiver after the kill, untimed, so it has compiled again what the kill made it throw away. */
     private static final Duration RECEIVER_REWARM = Duration.ofSeconds(3);
+    /** The soak's goals per slice, in microseconds. */
+    private static final long INGEST_P99_GOAL_MICROS = 50_000;
+    private static final long ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS = 25_000;
+    /** A force of the disk this long, in a slice that missed the ingest goal, is named as what held it. */
+    private static final long DISK_STALL_MICROS = 100_000;
     private static final String CEILING_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private final PrintStream out;
     private final int webhookCount;
@@ -92,8 +97,13 @@ public final class DeliveryBench {
                     webhookIds.add(node.get("id").asText());
                 }
                 server = drainBacklog(server, db, port, data, key, webhookIds, receiver, receiverPort, receipts, raw);
-                for (int rate : new int[]{200, 500, 1000}) report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts));
-                if (!soak.isZero()) soak(server, key, receipts);
+                try (DiskProbe disk = DiskProbe.start(data)) {
+                    for (int rate : new int[]{200, 500, 1000}) {
+                        disk.takeSlice();
+                        report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts), disk.takeSlice());
+                    }
+                    if (!soak.isZero()) soak(server, key, receipts, disk);
+                }
                 receipts.sync();
                 out.printf("signatures: %d requests received, %d failed verification; same webhook-id received again: %d%n",
                         receipts.total(), receipts.badSignatures(), receipts.repeats());
@@ -225,11 +235,12 @@ public final class DeliveryBench {
         }
     }
 
-    private void report(String name, Phase p) {
+    private void report(String name, Phase p, Histogram disk) {
         out.printf("%-36s ingest p50 %6.2f ms p99 %6.2f ms max %7.2f | sent→received p50 %6.2f p99 %6.2f max %7.2f"
-                        + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing)%s%n",
+                        + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing) | disk force p99 %.1f max %.1f ms%s%n",
                 name, ms(p.ingest, 50), ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 50), ms(p.sentToReceived, 99),
-                p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing, p.errorNote());
+                p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing,
+                ms(disk, 99), disk.getMaxValue() / 1000.0, p.errorNote());
     }
 
     private static double ms(Histogram h, double percentile) {
@@ -295,15 +306,30 @@ public final class DeliveryBench {
         return new Phase(ingest, sentToReceived, ackedToReceived, errors.get(), firstError.get(), Math.max(0, missing));
     }
 
-    private void soak(ServerProcess server, String key, Receipts receipts) {
-        out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc)%n", soak.toSeconds());
+    private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk) {
+        out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc; the disk's force time from a probe"
+                + " beside the server, on the same file system)%n", soak.toSeconds());
         long slices = Math.max(1, soak.toSeconds() / 30);
+        int ingestMet = 0;
+        int receivedMet = 0;
+        int ingestMissedWithDiskStall = 0;
         for (long s = 0; s < slices; s++) {
+            disk.takeSlice();
             Phase p = paced(server, key, 1000, Duration.ofSeconds(30), receipts);
-            out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing | server RSS %4d MiB%s%n",
+            Histogram forces = disk.takeSlice();
+            boolean ingestOk = p.ingest.getValueAtPercentile(99) <= INGEST_P99_GOAL_MICROS && p.errors == 0 && p.missing == 0;
+            boolean receivedOk = p.ackedToReceived.getValueAtPercentile(99) <= ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS && p.missing == 0;
+            if (ingestOk) ingestMet++;
+            else if (forces.getMaxValue() >= DISK_STALL_MICROS) ingestMissedWithDiskStall++;
+            if (receivedOk) receivedMet++;
+            out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing"
+                            + " | server RSS %4d MiB | disk force p99 %5.1f max %6.1f ms%s%n",
                     (s + 1) * 30, ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 99), ms(p.ackedToReceived, 99),
-                    p.errors, p.missing, server.residentMiB(), p.errorNote());
+                    p.errors, p.missing, server.residentMiB(), ms(forces, 99), forces.getMaxValue() / 1000.0, p.errorNote());
         }
+        out.printf("soak: ingest p99 ≤ %d ms in %d of %d slices (of the others, %d had a disk force of %d ms or more); accepted→received p99 ≤ %d ms in %d of %d%n",
+                INGEST_P99_GOAL_MICROS / 1000, ingestMet, slices, ingestMissedWithDiskStall, DISK_STALL_MICROS / 1000,
+                ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS / 1000, receivedMet, slices);
     }
 
     static long nowMicros() {
