@@ -97,7 +97,7 @@ public final class DeliveryBench {
                     webhookIds.add(node.get("id").asText());
                 }
                 server = drainBacklog(server, db, port, data, key, webhookIds, receiver, receiverPort, receipts, raw);
-                try (DiskProbe disk = DiskProbe.start(data)) {
+                try (DiskProbe disk = DiskProbe.start(data, Duration.ofMillis(20))) {
                     for (int rate : new int[]{200, 500, 1000}) {
                         disk.takeSlice();
                         report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts), disk.takeSlice());

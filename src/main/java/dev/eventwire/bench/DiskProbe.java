@@ -6,42 +6,46 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * The disk's own answer time, measured beside a benchmark on the same file system: every
- * {@value #INTERVAL_MILLIS} ms a thread overwrites {@value #BLOCK_BYTES} bytes of a file written ahead and
- * forces them, as the ingest journal forces each group before it is acknowledged. A server cannot
- * acknowledge a durable write faster than its disk forces one, so a slice whose ingest p99 misses its goal
- * while a force here took as long was held by the disk, not by the server. The probe adds
- * {@value #BLOCK_BYTES} bytes and one force per interval, little beside the server's own.
+ * The disk's own answer time: at a steady pace a thread overwrites {@value #BLOCK_BYTES} bytes of a file
+ * written ahead and forces them, as the ingest journal forces each group before it is acknowledged. A
+ * server cannot acknowledge a durable write faster than its disk forces one, so a slice whose ingest p99
+ * misses its goal while a force here took as long was held by the disk, not by the server. Beside a
+ * benchmark it forces every 20 ms, little beside the server's own; alone ({@code bench disk}) as often as
+ * the journal does at 1,000 single events/s.
  */
 final class DiskProbe implements AutoCloseable {
     private static final int BLOCK_BYTES = 4096;
     private static final int FILE_BYTES = 1 << 20;
-    private static final long INTERVAL_MILLIS = 20;
+    static final String FILE_NAME = "disk-probe.bin";
 
     private final FileChannel channel;
+    private final long intervalNanos;
     private final Thread thread;
     private final Histogram forces = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private volatile boolean stopped;
 
-    private DiskProbe(FileChannel channel) {
+    private DiskProbe(FileChannel channel, Duration interval) {
         this.channel = channel;
+        this.intervalNanos = interval.toNanos();
         this.thread = Thread.ofPlatform().daemon().name("bench-disk-probe").start(this::run);
     }
 
-    /** Starts probing the disk holding {@code folder}, in a file of its own there. */
-    static DiskProbe start(Path folder) {
+    /** Starts probing the disk holding {@code folder}, in a file of its own there, one force every {@code interval}. */
+    static DiskProbe start(Path folder, Duration interval) {
         try {
-            FileChannel channel = FileChannel.open(folder.resolve("disk-probe.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            FileChannel channel = FileChannel.open(folder.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
             // Written ahead whole, so a force afterwards changes no file size or block map: like the journal's.
             ByteBuffer zeros = ByteBuffer.allocate(FILE_BYTES);
             while (zeros.hasRemaining()) channel.write(zeros, zeros.position());
             channel.force(true);
-            return new DiskProbe(channel);
+            return new DiskProbe(channel, interval);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the disk probe's file in " + folder, e);
         }
@@ -50,6 +54,7 @@ final class DiskProbe implements AutoCloseable {
     private void run() {
         ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
         long position = 0;
+        long next = System.nanoTime();
         while (!stopped) {
             block.clear();
             block.putLong(0, System.nanoTime());
@@ -66,7 +71,9 @@ final class DiskProbe implements AutoCloseable {
                 forces.recordValue(Math.min(micros, forces.getHighestTrackableValue()));
             }
             position = (position + BLOCK_BYTES) % FILE_BYTES;
-            DeliveryBench.pause(java.time.Duration.ofMillis(INTERVAL_MILLIS));
+            // A steady pace; the forces a stall held back are not made up in a burst afterwards.
+            next = Math.max(next + intervalNanos, System.nanoTime());
+            LockSupport.parkNanos(next - System.nanoTime());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.eventwire.cli;
 import dev.eventwire.bench.BodiesBench;
 import dev.eventwire.bench.ClusterBench;
 import dev.eventwire.bench.DeliveryBench;
+import dev.eventwire.bench.DiskBench;
 import dev.eventwire.bench.IngestBench;
 import dev.eventwire.bench.MetricsBench;
 import dev.eventwire.bench.StoreBench;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
-                BenchCommand.Ordering.class, BenchCommand.Retention.class, BenchCommand.Cluster.class})
+                BenchCommand.Ordering.class, BenchCommand.Retention.class, BenchCommand.Cluster.class,
+                BenchCommand.Disk.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -158,6 +160,34 @@ final class BenchCommand implements Runnable {
             String command = "./eventwire bench cluster --deliveries " + deliveries + " --webhooks " + webhooks + (claims > 0 ? " --claims " + claims : "")
                     + " --warm-up " + warmUp;
             new ClusterBench(System.out, command, deliveries, webhooks, claims, warmUp).run();
+        }
+    }
+
+    @Command(name = "disk", mixinStandardHelpOptions = true,
+            description = "The disk alone, no server: forces of 4 KiB at the ingest journal's pace, per 30-second slice; whether its stalls alone would break ingest p99 ≤ 50 ms.")
+    static final class Disk implements Runnable {
+        @Option(names = "--seconds", defaultValue = "300", description = "How long, in whole 30-second slices (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--rate", defaultValue = "1000", description = "Forces per second: the journal forces about once per request at 1,000 single events/s (default ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--dir", defaultValue = "${env:EVENTWIRE_DATA_DIR:-./data}",
+                description = "A folder on the disk to try, the data folder by default (env EVENTWIRE_DATA_DIR, default ${DEFAULT-VALUE}); the probe's file goes in a folder of its own there, deleted afterwards.")
+        java.nio.file.Path dir;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (seconds < DiskBench.SLICE.toSeconds()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seconds must be at least " + DiskBench.SLICE.toSeconds() + ", got " + seconds);
+            }
+            if (rate < 1 || rate > DiskBench.MAX_FORCES_PER_SECOND) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rate must be 1–" + DiskBench.MAX_FORCES_PER_SECOND + " forces/s, got " + rate);
+            }
+            new DiskBench(System.out, dir, Duration.ofSeconds(seconds), rate).run();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,7 @@ class DiskProbeTest {
 
     @Test
     void countsForcesPerSliceInAFileWrittenAheadAndStartsEachSliceEmpty(@TempDir Path folder) throws Exception {
-        try (DiskProbe probe = DiskProbe.start(folder)) {
+        try (DiskProbe probe = DiskProbe.start(folder, Duration.ofMillis(20))) {
             assertThat(Files.size(folder.resolve("disk-probe.bin"))).as("written ahead whole").isEqualTo(1 << 20);
             long deadline = System.nanoTime() + 10_000_000_000L;
             Histogram slice = new Histogram(3);

@@ -1,0 +1,43 @@
+package dev.eventwire.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskBenchTest {
+
+    @Test
+    void aStallHoldsTheRequestsArrivingInItsTimePastTheGoal() {
+        Histogram forces = new Histogram(60_000_000L, 3);
+        forces.recordValueWithCount(300, 10_000);
+        forces.recordValue(49_000);
+        forces.recordValue(150_000);
+        forces.recordValue(350_000);
+        // 1,000 requests/s: 100 ms past 50 ms, then 300 ms past it; forces under 50 ms hold nobody.
+        assertThat(DiskBench.requestsHeldPastGoal(forces)).isBetween(399L, 401L);
+    }
+
+    @Test
+    void aSliceOfForcesAtTheJournalsPaceIsPrintedAndTheProbesFolderIsDeleted(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new DiskBench(new PrintStream(bytes, true, StandardCharsets.UTF_8), dir, Duration.ofSeconds(30), 200).run();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("bench disk: 200 forces/s of 4 KiB in " + dir);
+        assertThat(out.lines().filter(l -> l.startsWith("  t=  30s forces")).toList()).hasSize(1);
+        long forces = Long.parseLong(out.lines().filter(l -> l.startsWith("  t=  30s")).findFirst().orElseThrow().split("forces\\s+")[1].split(" ")[0]);
+        assertThat(forces).as("about 200/s for 30 s, fewer only if the disk stalled").isBetween(3_000L, 6_001L);
+        assertThat(out).containsPattern("disk: a force of 50 ms or more in [01] of 1 slices, the longest [0-9.]+ ms; slices the disk alone would fail: [01] of 1");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).as("the probe's folder and file deleted").isEmpty();
+        }
+    }
+}
