@@ -45,7 +45,10 @@ public final class DeliveryBench {
     /** Raw requests sent to the receiver after the kill, untimed, so it has compiled again what the kill made it throw away. */
     private static final Duration RECEIVER_REWARM = Duration.ofSeconds(3);
     /** The soak's goals per slice, in microseconds. */
-    private static final long INGEST_P99_GOAL_MICROS = 50_000;
+    /** The soak's terms, which {@link DiskBench} judges the disk alone by. */
+    static final int SOAK_EVENTS_PER_SECOND = 1000;
+    static final Duration SOAK_SLICE = Duration.ofSeconds(30);
+    static final long INGEST_P99_GOAL_MICROS = 50_000;
     private static final long ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS = 25_000;
     /** A force of the disk this long, in a slice that missed the ingest goal, is named as what held it. */
     private static final long DISK_STALL_MICROS = 100_000;
@@ -309,13 +312,13 @@ public final class DeliveryBench {
     private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk) {
         out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc; the disk's force time from a probe"
                 + " beside the server, on the same file system)%n", soak.toSeconds());
-        long slices = Math.max(1, soak.toSeconds() / 30);
+        long slices = Math.max(1, soak.toSeconds() / SOAK_SLICE.toSeconds());
         int ingestMet = 0;
         int receivedMet = 0;
         int ingestMissedWithDiskStall = 0;
         for (long s = 0; s < slices; s++) {
             disk.takeSlice();
-            Phase p = paced(server, key, 1000, Duration.ofSeconds(30), receipts);
+            Phase p = paced(server, key, SOAK_EVENTS_PER_SECOND, SOAK_SLICE, receipts);
             Histogram forces = disk.takeSlice();
             boolean ingestOk = p.ingest.getValueAtPercentile(99) <= INGEST_P99_GOAL_MICROS && p.errors == 0 && p.missing == 0;
             boolean receivedOk = p.ackedToReceived.getValueAtPercentile(99) <= ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS && p.missing == 0;

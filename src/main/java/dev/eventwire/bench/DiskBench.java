@@ -18,10 +18,10 @@ import org.HdrHistogram.HistogramIterationValue;
  * whether a disk can carry that goal before any server runs on it.
  */
 public final class DiskBench {
-    public static final Duration SLICE = Duration.ofSeconds(30);
+    public static final Duration SLICE = DeliveryBench.SOAK_SLICE;
     public static final int MAX_FORCES_PER_SECOND = 100_000;
-    private static final long GOAL_MICROS = 50_000;
-    private static final int REQUESTS_PER_SECOND = 1000;
+    private static final long GOAL_MICROS = DeliveryBench.INGEST_P99_GOAL_MICROS;
+    private static final int REQUESTS_PER_SECOND = DeliveryBench.SOAK_EVENTS_PER_SECOND;
 
     private final PrintStream out;
     private final Path folder;
@@ -52,11 +52,12 @@ public final class DiskBench {
                 long held = requestsHeldPastGoal(forces);
                 long stalls = forces.getCountBetweenValues(GOAL_MICROS, forces.getMaxValue());
                 if (stalls > 0) stalled++;
-                if (held * 100 > requestsPerSlice) failed++;
+                boolean fails = held * 100 > requestsPerSlice;
+                if (fails) failed++;
                 longest = Math.max(longest, forces.getMaxValue());
                 out.printf("  t=%4ds forces %6d p50 %6.2f p99 %7.2f max %7.1f ms | %3d of %d ms or more, holding %4d requests past %d ms%s%n",
                         s * SLICE.toSeconds(), forces.getTotalCount(), forces.getValueAtPercentile(50) / 1000.0, forces.getValueAtPercentile(99) / 1000.0,
-                        forces.getMaxValue() / 1000.0, stalls, GOAL_MICROS / 1000, held, GOAL_MICROS / 1000, held * 100 > requestsPerSlice ? "  ← fails" : "");
+                        forces.getMaxValue() / 1000.0, stalls, GOAL_MICROS / 1000, held, GOAL_MICROS / 1000, fails ? "  ← fails" : "");
             }
         } finally {
             delete(probeFolder);
