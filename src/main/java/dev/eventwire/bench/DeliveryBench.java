@@ -36,6 +36,7 @@ import org.HdrHistogram.Histogram;
  *   <li>a backlog far beyond memory: the receiver frozen (SIGSTOP), events posted, the server killed
  *       (SIGKILL), the receiver thawed, the server started again; deliveries/s until every delivery is
  *       recorded delivered, and the ratio to raw;</li>
+ *   <li>raw HTTP again at once, and the drain judged against the faster of the two raw rates;</li>
  *   <li>steady single events at 200/500/1000 per second: ingest latency and sent→received, accepted→received;</li>
  *   <li>with a soak length, 1000 events/s in 30-second slices, each slice judged on its own.</li>
  * </ol>
@@ -44,7 +45,6 @@ public final class DeliveryBench {
     private static final int PACED_SENDERS = 64;
     /** Raw requests sent to the receiver after the kill, untimed, so it has compiled again what the kill made it throw away. */
     private static final Duration RECEIVER_REWARM = Duration.ofSeconds(3);
-    /** The soak's goals per slice, in microseconds. */
     /** The soak's terms, which {@link DiskBench} judges the disk alone by. */
     static final int SOAK_EVENTS_PER_SECOND = 1000;
     static final Duration SOAK_SLICE = Duration.ofSeconds(30);
@@ -85,7 +85,7 @@ public final class DeliveryBench {
             receiver.writeLine("secret " + CEILING_SECRET);
             out.printf("bench delivery: %d webhook(s) on a receiver process, server in its own process (serve --warm-up %s), %d cores; data in %s%n",
                     webhookCount, warmUp, Runtime.getRuntime().availableProcessors(), data);
-            double raw = ceiling(receiverPort, receipts);
+            double raw = ceiling(receiverPort, receipts, "raw HTTP: sender → receiver process");
 
             int port = ChildProcess.freePort();
             Path db = data.resolve("db");
@@ -99,7 +99,10 @@ public final class DeliveryBench {
                     receiver.writeLine("secret " + node.get("secret").asText());
                     webhookIds.add(node.get("id").asText());
                 }
-                server = drainBacklog(server, db, port, data, key, webhookIds, receiver, receiverPort, receipts, raw);
+                Drained drained = drainBacklog(server, db, port, data, key, webhookIds, receiver, receiverPort, receipts, raw);
+                server = drained.server();
+                double rawAfter = ceiling(receiverPort, receipts, "raw HTTP again, after the drain");
+                out.println(new DrainVerdict(drained.fromReady(), raw, rawAfter).describe());
                 try (DiskProbe disk = DiskProbe.start(data, Duration.ofMillis(20))) {
                     for (int rate : new int[]{200, 500, 1000}) {
                         disk.takeSlice();
@@ -120,7 +123,7 @@ public final class DeliveryBench {
     }
 
     /** The same sender and signer, no store, straight to the receiver process: how fast HTTP alone goes here. */
-    private double ceiling(int receiverPort, Receipts receipts) {
+    private double ceiling(int receiverPort, Receipts receipts, String name) {
         try (HttpSender sender = rawSender()) {
             int window = 32 * webhookCount;
             // A warmed server is compared with a warmed sender: the same length unmeasured first.
@@ -129,7 +132,7 @@ public final class DeliveryBench {
             long done = sendFor(sender, receiverPort, window, phase);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = done / seconds;
-            out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight)%n", "raw HTTP: sender → receiver process", rate, done, seconds, window);
+            out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight)%n", name, rate, done, seconds, window);
             receipts.reset();
             return rate;
         }
@@ -186,7 +189,7 @@ public final class DeliveryBench {
      * A backlog beyond memory, drained from the store: the receiver is frozen while the backlog is posted,
      * the server is killed, the receiver thawed, and a new server process drains it.
      */
-    private ServerProcess drainBacklog(ServerProcess server, Path db, int port, Path data, String key, List<String> webhookIds,
+    private Drained drainBacklog(ServerProcess server, Path db, int port, Path data, String key, List<String> webhookIds,
                                        ChildProcess receiver, int receiverPort, Receipts receipts, double raw) {
         receipts.reset(); // every distinct delivery from here on belongs to the backlog, including those cut off by the kill
         receiver.signal("STOP");
@@ -227,7 +230,11 @@ public final class DeliveryBench {
                 "backlog after kill -9 and restart", rate, 100 * rate / raw, expected, ingestSeconds, startSeconds, arrivals.describe(), recordedSeconds,
                 received - receipts.distinct());
         out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health%n", "", fromReady, 100 * fromReady / raw);
-        return again;
+        return new Drained(again, fromReady);
+    }
+
+    /** The server that drained the backlog (it serves the phases after), and its rate from the moment it answered. */
+    private record Drained(ServerProcess server, double fromReady) {
     }
 
     /** One phase's figures: ingest acknowledgement latency, and receipt latency from the send and from the acknowledgement. */
