@@ -1,0 +1,64 @@
+package dev.eventwire.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The share of this machine's CPU time the hypervisor gave to other guests ("steal", from the kernel's
+ * own count), slice by slice. On a shared virtual machine a slice can lose seconds to neighbours: the
+ * server, the receiver and the load generator all stop, and every latency in that slice grows with no
+ * cause in any of them. A benchmark that prints steal beside its figures says which slices those were.
+ */
+final class CpuSteal {
+    private static final Path PROC_STAT = Path.of("/proc/stat");
+    /** A slice this much stolen or more is named as one the machine itself held. */
+    static final double NOTABLE_SHARE = 0.10;
+
+    private final Path source;
+    private Counters last;
+
+    /** Jiffies of all kinds, and of steal, since boot; null where the kernel does not say. */
+    record Counters(long total, long steal) {
+        /** The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal …". */
+        static Counters parse(String firstLine) {
+            String[] f = firstLine.trim().split("\\s+");
+            if (f.length < 9 || !f[0].equals("cpu")) return null;
+            long total = 0;
+            // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
+            for (int i = 1; i <= Math.min(8, f.length - 1); i++) total += Long.parseLong(f[i]);
+            return new Counters(total, Long.parseLong(f[8]));
+        }
+    }
+
+    CpuSteal() {
+        this(PROC_STAT);
+    }
+
+    CpuSteal(Path source) {
+        this.source = source;
+        this.last = read();
+    }
+
+    /** The share of CPU time stolen since the last call (or since creation); NaN where it cannot be read. */
+    double takeSlice() {
+        Counters now = read();
+        Counters before = last;
+        last = now;
+        if (now == null || before == null || now.total() <= before.total()) return Double.NaN;
+        return (double) (now.steal() - before.steal()) / (now.total() - before.total());
+    }
+
+    /** "steal 3.1 %", or "steal n/a" where the kernel does not count it. */
+    static String describe(double share) {
+        return Double.isNaN(share) ? "cpu steal n/a" : String.format("cpu steal %4.1f %%", 100 * share);
+    }
+
+    private Counters read() {
+        try {
+            return Counters.parse(Files.readAllLines(source).getFirst());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
