@@ -18,15 +18,15 @@ final class CpuSteal {
     private final Path source;
     private Counters last;
 
-    /** Jiffies of all kinds, and of steal, since boot; null where the kernel does not say. */
+    /** Jiffies of all kinds, and of steal, since boot. */
     record Counters(long total, long steal) {
-        /** The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal …". */
+        /** The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal …"; null when it is not that. */
         static Counters parse(String firstLine) {
             String[] f = firstLine.trim().split("\\s+");
             if (f.length < 9 || !f[0].equals("cpu")) return null;
             long total = 0;
             // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
-            for (int i = 1; i <= Math.min(8, f.length - 1); i++) total += Long.parseLong(f[i]);
+            for (int i = 1; i <= 8; i++) total += Long.parseLong(f[i]);
             return new Counters(total, Long.parseLong(f[8]));
         }
     }
@@ -49,7 +49,7 @@ final class CpuSteal {
         return (double) (now.steal() - before.steal()) / (now.total() - before.total());
     }
 
-    /** "steal 3.1 %", or "steal n/a" where the kernel does not count it. */
+    /** "cpu steal  3.1 %", or "cpu steal n/a" where the kernel does not count it. */
     static String describe(double share) {
         return Double.isNaN(share) ? "cpu steal n/a" : String.format("cpu steal %4.1f %%", 100 * share);
     }

@@ -17,6 +17,8 @@ import org.eclipse.jetty.http.HttpMethod;
  * generator spends is taken from the server it measures.
  */
 public final class LoadClient implements AutoCloseable {
+    /** How long an idle connection is kept; less than the server's idle timeout, as a client should. */
+    private static final long IDLE_TIMEOUT_MILLIS = 20_000;
     private final HttpClient http = new HttpClient();
     private final String baseUrl;
     private final long timeoutMillis;
@@ -24,9 +26,6 @@ public final class LoadClient implements AutoCloseable {
     public LoadClient(String baseUrl) {
         this(baseUrl, java.time.Duration.ofSeconds(30));
     }
-
-    /** How long an idle connection is kept; less than the server's idle timeout, as a client should. */
-    static final long IDLE_TIMEOUT_MILLIS = 20_000;
 
     /** {@code timeout}: for a whole request; a request that takes longer answers status -1. */
     public LoadClient(String baseUrl, java.time.Duration timeout) {
