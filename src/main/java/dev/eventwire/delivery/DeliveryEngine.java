@@ -558,7 +558,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         write(record, ordered ? () -> {
             disable.run();
             wakeUp();
-        } : disable, 1);
+        } : disable, ordered, 1);
     }
 
     /**
@@ -566,10 +566,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * dropping it (the delivery stays in memory meanwhile, which bounds what waits). Only a stopping
      * engine gives up, leaving the delivery leased to be sent again after the restart.
      */
-    private void write(AttemptRecord record, Runnable afterCommit, int attempt) {
+    private void write(AttemptRecord record, Runnable afterCommit, boolean awaited, int attempt) {
         DeliveryKey key = new DeliveryKey(record.webhookId(), record.eventId());
         if (attempt == 1) inMemory.computeIfPresent(key, (k, held) -> held.whileRecording());
-        store.record(record, afterCommit).whenComplete((ok, failure) -> {
+        store.record(record, afterCommit, awaited).whenComplete((ok, failure) -> {
             if (failure == null) {
                 forgetRecorded(key);
                 if (recordingBehind.get() && recordingBehind.compareAndSet(true, false)) log.info("recording outcomes caught up");
@@ -587,7 +587,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             // Once per spell, not per outcome: a failing batch holds hundreds of them.
             if (recordingBehind.compareAndSet(false, true)) log.warn("recording outcomes is behind ({}); retrying each until it is recorded", reason(failure));
             long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
-            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, attempt + 1));
+            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, awaited, attempt + 1));
         });
     }
 

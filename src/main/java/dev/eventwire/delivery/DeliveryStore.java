@@ -27,6 +27,15 @@ public interface DeliveryStore extends UnreportedEffects {
     CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
 
     /**
+     * As {@link #record(AttemptRecord, Runnable)}; {@code awaited}: something waits for this commit (the
+     * next delivery of an entity-ordered webhook's entity becomes claimable with it), so a store that holds
+     * outcomes back to write many in one transaction writes this one at once.
+     */
+    default CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
+        return record(record, afterCommit);
+    }
+
+    /**
      * A claimed delivery whose webhook this process does not know as active: dead with last_error "webhook
      * removed" when the webhook is gone; otherwise (a replica that has not loaded it yet) released to be
      * claimed again shortly — only while {@code job}'s lease is still the delivery's.

@@ -35,18 +35,17 @@ public final class DuckDbBackend implements StoreBackend {
     /** Outcomes and claims per delivery commit: a commit costs about the same for 10 or 5,000 outcomes. */
     private static final int DELIVERY_GROUP_SIZE = 8192;
     /**
-     * Under a heavy load (the group before had 64 pieces of work or more) a delivery group of fewer than
-     * 1,024 waits up to 50 ms for more: nobody waits on an outcome's commit (the attempt's slot is free
-     * once the response is in), so a drain writes hundreds of outcomes per commit instead of dozens, and
-     * the writer spends its time on rows rather than on commits — at a steady 2,000 deliveries/s each commit
-     * cost about 30 ms of CPU, so fewer of them leave more of the cores to requests. Between the two, a group
-     * of outcomes alone begins at least 50 ms after the group before: a transaction costs the writer about
-     * 12 ms of CPU however few outcomes it holds (a dozen statements and appenders), and at 200 events/s to
-     * two webhooks, groups of a few outcomes each kept it busy — 0.6 of a core, more than at 1,000 events/s.
-     * A claim or a read arriving meanwhile ends the wait. An entity's next delivery (claimable once the
-     * previous outcome commits) waits up to that much longer; with outcomes further apart nothing waits.
+     * Outcomes are written in groups of up to 4,096: nobody waits on an outcome's commit (the attempt's
+     * slot is free once the response is in), and a delivery transaction costs the writer about 20 ms of
+     * CPU however few outcomes it holds (a dozen statements and appenders, the commit). Under a heavy load
+     * (the group before had 64 pieces of work or more) a group of outcomes alone waits up to 200 ms for
+     * more; under a lighter one it begins at least 200 ms after the group before. At a steady 1,000
+     * events/s to two webhooks that is 4–5 transactions a second instead of 10, and the writer used 0.13–0.14
+     * of a core instead of 0.25–0.26 (docs/group-commit.md). Work somebody waits for never waits for the
+     * fill: a claim, a read, or the outcome of an entity-ordered delivery (whose entity's next delivery
+     * becomes claimable with its commit) ends the wait and goes in the same transaction.
      */
-    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(1024, Duration.ofMillis(50), 64, Duration.ofMillis(50));
+    private static final GroupCommitWriter.Fill DELIVERY_FILL = new GroupCommitWriter.Fill(4096, Duration.ofMillis(200), 64, Duration.ofMillis(200));
 
     /** The ingest journal's folder in the data folder. */
     static final String JOURNAL_DIR = "ingest-journal";

@@ -500,13 +500,18 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     // ---- outcomes (merged per commit) ----
 
     /** {@code settled}: completed once what the outcome changes in webhook health is committed too. */
-    private record Outcome(AttemptRecord record, Runnable afterCommit, OutcomeKind kind, CompletableFuture<Void> settled)
+    private record Outcome(AttemptRecord record, Runnable afterCommit, OutcomeKind kind, boolean awaited, CompletableFuture<Void> settled)
             implements GroupCommitWriter.Batchable<Void> {
     }
 
     @Override
     public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit) {
-        Outcome outcome = new Outcome(record, afterCommit, outcomeKind, new CompletableFuture<>());
+        return record(record, afterCommit, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
+        Outcome outcome = new Outcome(record, afterCommit, outcomeKind, awaited, new CompletableFuture<>());
         return writer.submitBatchable(outcome, null).thenCompose(v -> outcome.settled());
     }
 
@@ -536,7 +541,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public void appendLog(List<AttemptRecord> records) {
-        List<CompletableFuture<Void>> futures = records.stream().map(r -> record(r, () -> { })).toList();
+        // Its caller waits (a webhook test answers once its attempt is in the log): not held back for later outcomes.
+        List<CompletableFuture<Void>> futures = records.stream().map(r -> record(r, () -> { }, true)).toList();
         futures.forEach(Awaits::await);
     }
 

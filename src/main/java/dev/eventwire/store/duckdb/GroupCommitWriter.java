@@ -58,6 +58,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     public interface Batchable<R> {
         /** Work of the same kind is merged; the kind runs the merged list. */
         BatchKind<R> kind();
+
+        /** Whether somebody waits for this piece's commit, so it ends a group's wait for more work as unmergeable work does. */
+        default boolean awaited() {
+            return false;
+        }
     }
 
     /** Runs a merged list of work items in the open transaction. */
@@ -75,13 +80,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * How long a group that has fewer than {@code target} pieces of work waits for more before it runs,
-     * when the group before it had at least {@code busyFrom} (under a light load nothing waits). Each
+     * How long a group of mergeable work alone (which nobody waits on) that has fewer than {@code target}
+     * pieces waits for more before it runs, when the group before it had at least {@code busyFrom}. Each
      * commit and each statement has a fixed cost; under a heavy load work that nobody waits on
-     * (recorded outcomes) is cheaper in fewer, larger groups. And {@code pace}: a group of mergeable work
-     * alone (which nobody waits on) begins no sooner than this after the group before began, so a steady
-     * trickle of it is not written one transaction per piece; other work arriving meanwhile ends the wait.
-     * {@link #NONE} for writers whose callers wait (ingest).
+     * (recorded outcomes) is cheaper in fewer, larger groups. And {@code pace}: under a lighter load such a
+     * group begins no sooner than this after the group before began, so a steady trickle of it is not
+     * written one transaction per piece. Work somebody waits for (unmergeable work, or mergeable work that
+     * says it is {@link Batchable#awaited() awaited}) never waits for either: it ends the wait and goes in
+     * the same transaction. {@link #NONE} for writers whose callers wait (ingest).
      */
     public record Fill(int target, java.time.Duration linger, int busyFrom, java.time.Duration pace) {
         public static final Fill NONE = new Fill(1, java.time.Duration.ZERO, Integer.MAX_VALUE, java.time.Duration.ZERO);
@@ -237,9 +243,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, maxGroupSize - 1);
-                if (group.size() < fill.target()) {
-                    if (previousGroupSize >= fill.busyFrom()) awaitFill(group, System.nanoTime() + fill.linger().toNanos(), false);
-                    else if (onlyMergeable(group)) awaitFill(group, previousStart + fill.pace().toNanos(), true);
+                if (group.size() < fill.target() && nobodyWaits(group)) {
+                    awaitFill(group, previousGroupSize >= fill.busyFrom() ? System.nanoTime() + fill.linger().toNanos() : previousStart + fill.pace().toNanos());
                 }
                 previousGroupSize = group.size();
                 long started = System.nanoTime();
@@ -261,11 +266,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds work arriving until {@code deadline}, until the group reaches its target; with
-     * {@code untilAwaited}, also until work that is not mergeable (somebody waits for it) comes.
-     */
-    private void awaitFill(List<Task<?>> group, long deadline, boolean untilAwaited) throws InterruptedException {
+    /** Adds work arriving until {@code deadline}, until the group reaches its target or work somebody waits for comes. */
+    private void awaitFill(List<Task<?>> group, long deadline) throws InterruptedException {
         while (group.size() < fill.target() && !stopping) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return;
@@ -274,12 +276,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             int from = group.size();
             group.add(next);
             queue.drainTo(group, maxGroupSize - group.size());
-            if (untilAwaited && !onlyMergeable(group.subList(from, group.size()))) return;
+            if (!nobodyWaits(group.subList(from, group.size()))) return;
         }
     }
 
-    private static boolean onlyMergeable(List<Task<?>> tasks) {
-        for (Task<?> task : tasks) if (task.batchable == null) return false;
+    /** Whether every task is mergeable work nobody waits on. */
+    private static boolean nobodyWaits(List<Task<?>> tasks) {
+        for (Task<?> task : tasks) if (task.batchable == null || task.batchable.awaited()) return false;
         return true;
     }
 

@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A writer with a fill waits for more work only under a heavy load, and runs as soon as the group is
- * full; under a light load every piece of work commits at once; a trickle of mergeable work is paced
- * until work somebody waits for comes. The linger is ten seconds, far beyond
+ * A writer with a fill holds mergeable work nobody waits for: under a heavy load until the group is full,
+ * under a lighter one paced; under a light load every piece of work commits at once. Work somebody waits
+ * for — unmergeable, or mergeable and awaited — never waits for the fill and ends it. The linger is ten seconds, far beyond
  * what either case may take, so a wrong wait shows as a timeout rather than as a slow test.
  */
 class GroupCommitWriterFillTest {
     private static final Duration LONG_LINGER = Duration.ofSeconds(10);
+    /** Never busy: every group of mergeable work alone is paced, ten seconds after the one before. */
+    private static final GroupCommitWriter.Fill PACED = new GroupCommitWriter.Fill(1000, LONG_LINGER, Integer.MAX_VALUE, LONG_LINGER);
 
     @TempDir
     Path dir;
@@ -29,15 +31,50 @@ class GroupCommitWriterFillTest {
     @Test
     void aBusyWriterMergesTheNextPiecesIntoOneGroupAndCommitsOnceItIsFull() throws Exception {
         try (DuckDbDatabase database = DuckDbDatabase.open(dir); GroupCommitWriter writer = started(database, 1)) {
+            TransactionNumber kind = new TransactionNumber(writer, false);
             long first = writer.submit(c -> writer.transaction()).get(5, TimeUnit.SECONDS); // a group of one: busy from now on
             List<CompletableFuture<Long>> next = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                next.add(writer.submit(c -> writer.transaction()));
+                next.add(writer.submitBatchable(kind, null));
                 Thread.sleep(20); // arrivals spread out: without the fill each would commit alone
             }
             CompletableFuture.allOf(next.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             assertThat(next.stream().map(CompletableFuture::join).distinct().toList()).as("the ten pieces' transactions")
                     .containsExactly(first + 1);
+        }
+    }
+
+    @Test
+    void onABusyWriterWorkSomebodyWaitsForEndsTheWaitForAFullGroup() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir); GroupCommitWriter writer = started(database, 1)) {
+            TransactionNumber kind = new TransactionNumber(writer, false);
+            long first = writer.submit(c -> writer.transaction()).get(5, TimeUnit.SECONDS); // busy from now on
+            List<CompletableFuture<Long>> waiting = new ArrayList<>();
+            for (int i = 0; i < 3; i++) waiting.add(writer.submitBatchable(kind, null));
+            Thread.sleep(50);
+            assertThat(waiting).as("three of ten: waiting for the group to fill").noneMatch(CompletableFuture::isDone);
+            // A claim or a read (unmergeable) and an awaited outcome (mergeable) each end the wait at once: the
+            // linger is ten seconds, so a wait shows as a timeout.
+            long claim = writer.submitUnordered(c -> writer.transaction()).get(5, TimeUnit.SECONDS);
+            assertThat(claim).as("the claim's transaction").isEqualTo(first + 1);
+            for (CompletableFuture<Long> f : waiting) assertThat(f.get(5, TimeUnit.SECONDS)).as("merged into the claim's transaction").isEqualTo(first + 1);
+            CompletableFuture<Long> held = writer.submitBatchable(kind, null);
+            Thread.sleep(50);
+            long awaited = writer.submitBatchable(new TransactionNumber(writer, true), null).get(5, TimeUnit.SECONDS);
+            assertThat(held.get(5, TimeUnit.SECONDS)).as("the held piece went with the awaited one").isEqualTo(awaited);
+        }
+    }
+
+    @Test
+    void anAwaitedPieceOfMergeableWorkIsNotPaced() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir);
+             GroupCommitWriter writer = started(database, PACED)) {
+            TransactionNumber awaited = new TransactionNumber(writer, true);
+            long first = writer.submitBatchable(awaited, null).get(5, TimeUnit.SECONDS);
+            // The pace is ten seconds: each of these would wait it if it were held back.
+            long second = writer.submitBatchable(awaited, null).get(5, TimeUnit.SECONDS);
+            long third = writer.submitBatchable(awaited, null).get(5, TimeUnit.SECONDS);
+            assertThat(List.of(first, second, third)).as("one transaction each, at once").containsExactly(first, first + 1, first + 2);
         }
     }
 
@@ -53,8 +90,8 @@ class GroupCommitWriterFillTest {
     @Test
     void aTrickleOfMergeableWorkIsPacedAndWorkSomebodyWaitsForEndsTheWait() throws Exception {
         try (DuckDbDatabase database = DuckDbDatabase.open(dir);
-             GroupCommitWriter writer = started(database, new GroupCommitWriter.Fill(1000, LONG_LINGER, Integer.MAX_VALUE, LONG_LINGER))) {
-            TransactionNumber kind = new TransactionNumber(writer);
+             GroupCommitWriter writer = started(database, PACED)) {
+            TransactionNumber kind = new TransactionNumber(writer, false);
             long first = writer.submitBatchable(kind, null).get(5, TimeUnit.SECONDS);
             List<CompletableFuture<Long>> trickle = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -70,8 +107,8 @@ class GroupCommitWriterFillTest {
         }
     }
 
-    /** Mergeable work answering with the number of the transaction it ran in. */
-    private record TransactionNumber(GroupCommitWriter writer)
+    /** Mergeable work answering with the number of the transaction it ran in; {@code awaited}: somebody waits for its commit. */
+    private record TransactionNumber(GroupCommitWriter writer, boolean awaited)
             implements GroupCommitWriter.Batchable<Long>, GroupCommitWriter.BatchKind<Long> {
         @Override
         public GroupCommitWriter.BatchKind<Long> kind() {
