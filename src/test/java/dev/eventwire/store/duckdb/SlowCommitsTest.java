@@ -11,13 +11,18 @@ import org.junit.jupiter.api.Test;
 class SlowCommitsTest {
     private static final long SECOND = 1_000_000_000L;
 
-    @Test
-    void aRunOfSlowCommitsIsOneLineEveryTenSecondsWithItsCountAndTheSlowest() {
+    /** A writer's slow-commit lines, caught in {@code lines}. */
+    private static SlowCommits slowCommitsInto(ListAppender<ILoggingEvent> lines, String writer) {
         Logger logger = new LoggerContext().getLogger("writer");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         logger.addAppender(lines);
-        SlowCommits slow = new SlowCommits(logger, "eventwire-delivery-writer");
+        return new SlowCommits(logger, writer);
+    }
+
+    @Test
+    void aRunOfSlowCommitsIsOneLineEveryTenSecondsWithItsCountAndTheSlowest() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        SlowCommits slow = slowCommitsInto(lines, "eventwire-delivery-writer");
 
         slow.committed(249, 5, 0);
         assertThat(lines.list).as("under 250 ms is not slow").isEmpty();
@@ -34,5 +39,22 @@ class SlowCommitsTest {
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).last()
                 .isEqualTo("slow commit on eventwire-delivery-writer: 280 ms for 1 pieces of work");
         assertThat(lines.list).hasSize(3);
+    }
+
+    @Test
+    void aStallRightAfterALoggedLineIsReportedByTheFirstCommitAfterTheQuietPeriodEvenAFastOne() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        SlowCommits slow = slowCommitsInto(lines, "eventwire-ingest-journal");
+
+        slow.committed(578, 3, 0);
+        slow.committed(5_500, 2, 2 * SECOND);
+        slow.committed(3, 1, 9 * SECOND);
+        assertThat(lines.list).as("within the quiet period").hasSize(1);
+        slow.committed(3, 1, 10 * SECOND);
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("slow commit on eventwire-ingest-journal: 578 ms for 3 pieces of work",
+                        "slow commit on eventwire-ingest-journal: 5500 ms for 2 pieces of work");
+        slow.committed(3, 1, 30 * SECOND);
+        assertThat(lines.list).as("nothing slow since").hasSize(2);
     }
 }
