@@ -10,4 +10,10 @@ interface DeliveryQueue {
 
     /** Events up to log position {@code eventSeq} are committed; called before anyone learns of them. */
     void logged(long eventSeq);
+
+    /**
+     * The event at log position {@code eventSeq}, not yet committed, has a delivery the engine does not take
+     * in memory: it waits in the store to be claimed. Called before the engine is told of it.
+     */
+    void leftInStore(long eventSeq);
 }

@@ -143,7 +143,10 @@ public final class DuckDbBackend implements StoreBackend {
 
     @Override
     public PendingDeliveries pendingDeliveries() {
-        return new PendingCount(database::read);
+        return new PendingCount(work -> {
+            deliveries.awaitWritten(); // counted from the delivery rows, which follow the event log
+            return database.read(work);
+        });
     }
 
     @Override

@@ -108,6 +108,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     };
     /** Health follow-ups handed to the ingest writer and not yet committed: until then its view of webhook health is behind. */
     private final AtomicInteger healthFollowUps = new AtomicInteger();
+    /** When a claim may next find something: claims before then are answered without a transaction. */
+    private final NextDue nextDue = new NextDue();
 
     /** {@code eventLogCaughtUp}: waits until the event log holds every acknowledged event (the rows are written from it). */
     public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Runnable eventLogCaughtUp, Ids ids,
@@ -145,7 +147,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         });
         writer.beginEachTransactionWith(c -> {
             writtenUpTo = committedUpTo; // what a rolled-back transaction wrote is gone
-            return writeLogged(c, 0);
+            nextDue.begin();
+            Runnable written = writeLogged(c, 0);
+            // Published before the rows count as written, so no claim in between skips them.
+            return () -> {
+                nextDue.publish();
+                if (written != null) written.run();
+            };
         });
     }
 
@@ -155,6 +163,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     public void logged(long eventSeq) {
         if (eventSeq > loggedUpTo) loggedUpTo = eventSeq;
         catchUp();
+    }
+
+    @Override
+    public void leftInStore(long eventSeq) {
+        nextDue.leftInStore(eventSeq);
     }
 
     /**
@@ -211,6 +224,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     for (int i = 0; i < webhooks.length; i++) {
                         // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
                         char flag = record.flag(i);
+                        nextDue.dueAt(flag == FanOutRecord.INLINE ? receivedMicros + lease : receivedMicros);
                         appendPending(appender, new NewRow(webhooks[i], rs.getString(2), rs.getString(3), record.messageId(i), rs.getString(4),
                                 eventSeq, flag == FanOutRecord.INLINE, Optional.ofNullable(flag == FanOutRecord.ENTITY ? rs.getString(5) : null)),
                                 receivedMicros, receivedMicros + lease, from + i);
@@ -240,8 +254,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         }
     }
 
-    /** Waits until the deliveries of every event logged so far are written, so a read sees them. */
-    private void awaitWritten() {
+    /**
+     * Waits until the deliveries of every event logged so far are written, so a read sees them: the rows
+     * are written by the delivery writer's next transaction, and when no outcome or claim comes (a receiver
+     * holding every request), none comes on its own.
+     */
+    void awaitWritten() {
         eventLogCaughtUp.run();
         if (loggedUpTo > committedUpTo) Awaits.await(writer.submitUnordered(c -> null));
     }
@@ -315,6 +333,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             }
             List<NewRow> missing = deliveries.stream().filter(d -> !existing.contains(d.eventId()))
                     .map(d -> new NewRow(webhookId, d.eventId(), d.tenant(), d.messageId(), d.eventType(), d.eventSeq(), false, d.entityKey())).toList();
+            nextDue.dueNow();
             return new Replayed(missing.isEmpty() ? 0 : append(c, missing, Micros.of(now)).size(), caughtUp);
         }, r -> {
             if (r.caughtUp() != null) r.caughtUp().run();
@@ -338,10 +357,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public Claim claimDue(Instant now, Instant leaseUntil, int limit, ToIntFunction<String> roomFor) {
+        long nowMicros = Micros.of(now);
+        if (!nextDue.mayBeDue(nowMicros, committedUpTo)) return Claim.NONE;
         return Awaits.await(writer.submitUnordered(c -> {
-            long nowMicros = Micros.of(now);
             List<Due> due = dueWebhooks(c, nowMicros);
-            if (due.isEmpty()) return Claim.NONE;
+            if (due.isEmpty()) {
+                nextDue.exactly(firstClaimable(c));
+                return Claim.NONE;
+            }
             // Webhooks whose whole due set fits are claimed together by one scan; a webhook with more due
             // than it has room for takes its oldest by a top-N scan of its own.
             List<String> whole = new ArrayList<>();
@@ -405,6 +428,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     jobs.add(new DeliveryJob(r.tenant(), r.webhookId(), r.eventId(), r.messageId(), r.eventType(),
                             r.attempts() + 1, r.attempts() + 1 - r.budgetBase(), trigger, body, r.seq(), 0L));
                 }
+                // Work left behind for want of room is due now; otherwise the queue says when the next is.
+                if (moreDue.isEmpty()) nextDue.exactly(firstClaimable(c));
+                else nextDue.dueNow();
                 return new Claim(jobs, moreDue);
             }
         }));
@@ -413,6 +439,21 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     /** A filter on a sequence range as constants, which DuckDB checks against each row group's min and max. */
     private static String seqRange(String table, long lo, long hi) {
         return " AND " + table + ".seq BETWEEN " + lo + " AND " + hi;
+    }
+
+    /**
+     * When the first pending delivery becomes claimable: due and its lease ended, and for an entity's
+     * deliveries only the oldest (the others wait for its outcome, which says so); {@link Long#MAX_VALUE}
+     * when none will. One scan of the pending deliveries, run only by a claim that took all that was due.
+     */
+    private static long firstClaimable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT min(greatest(next_attempt_us, coalesce(lease_until_us, next_attempt_us))) FROM delivery_queue "
+                     + "WHERE entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key)")) {
+            rs.next();
+            long first = rs.getLong(1);
+            return rs.wasNull() ? Long.MAX_VALUE : first;
+        }
     }
 
     /** Webhooks with due, unleased work, oldest first; one grouped scan of the pending deliveries. */
@@ -465,6 +506,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         WHERE delivery_queue.webhook_id = s.webhook_id AND delivery_queue.event_id = s.event_id""");
                 st.execute("DELETE FROM release_stage");
             }
+            nextDue.dueNow();
             return null;
         });
     }
@@ -491,6 +533,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public void releaseOwnLeasesAtStart() {
         Awaits.await(writer.submit(c -> {
+            nextDue.dueNow();
             try (Statement st = c.createStatement()) {
                 return st.executeUpdate("UPDATE delivery_queue SET lease_until_us = NULL WHERE lease_until_us IS NOT NULL");
             }
@@ -525,6 +568,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             // the writer every tenant's outcomes wait for (with a 1,000,000 backlog, a scan each took 165 s).
             park(c, "seq = " + job.seq() + " AND webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = "
                     + SqlLiterals.string(key.eventId()), Micros.of(now));
+            nextDue.dueNow(); // the next delivery of its entity, if any, is claimable now
             return null;
         });
     }
@@ -591,8 +635,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     st.executeUpdate("INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
                             + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
                             + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
-                    moveToLog(st, "DELETE FROM delivery_queue q USING outcomes_stage s" + matches + " AND s.status <> 'pending' RETURNING q.seq", latest, log);
+                    // A finished delivery of an entity makes the entity's next one claimable.
+                    if (moveToLog(st, "DELETE FROM delivery_queue q USING outcomes_stage s" + matches + " AND s.status <> 'pending' "
+                            + "RETURNING q.seq, q.entity_key IS NOT NULL", latest, log)) {
+                        nextDue.dueNow();
+                    }
                     if (anyRetry) {
+                        for (AttemptRecord r : latest.values()) r.nextAttemptAt().ifPresent(at -> nextDue.dueAt(Micros.of(at)));
                         moveToLog(st, "UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
                                 + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
                                 + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq", latest, log);
@@ -650,11 +699,20 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         }
     }
 
-    /** Runs a statement answering with the sequence numbers it changed; their outcomes move from {@code pending} to {@code log}. */
-    private static void moveToLog(Statement st, String sql, Map<Long, AttemptRecord> pending, List<AttemptRecord> log) throws SQLException {
+    /**
+     * Runs a statement answering with the sequence numbers it changed, and optionally a flag for each; their
+     * outcomes move from {@code pending} to {@code log}. Returns whether any row's flag was true.
+     */
+    private static boolean moveToLog(Statement st, String sql, Map<Long, AttemptRecord> pending, List<AttemptRecord> log) throws SQLException {
+        boolean flagged = false;
         try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) log.add(pending.remove(rs.getLong(1)));
+            boolean withFlag = rs.getMetaData().getColumnCount() > 1;
+            while (rs.next()) {
+                log.add(pending.remove(rs.getLong(1)));
+                flagged |= withFlag && rs.getBoolean(2);
+            }
         }
+        return flagged;
     }
 
     /** What a health follow-up changed: effects to tell, webhooks it disabled. */
@@ -711,6 +769,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     CompletableFuture<Void> parkWebhook(String webhookId, long nowMicros) {
         return writer.submit(c -> {
             park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
+            nextDue.dueNow();
             return null;
         });
     }
@@ -796,6 +855,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 bindRequeue(ps, 1, tenant, webhookId, conditionValue);
                 ps.executeUpdate();
             }
+            nextDue.dueNow();
             return moved;
         }));
     }

@@ -210,6 +210,7 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
                 for (int i = 0; i < ofEvent.size(); i++) {
                     PlannedDelivery d = ofEvent.get(i);
                     queued.add(new QueuedDelivery(d.event().tenant(), d.webhookId(), d.event().eventId(), d.messageId(), d.inline(), from + i, 0L));
+                    if (!d.inline()) deliveryQueue.leftInStore(e.getKey());
                 }
             }
             return queued;
