@@ -568,13 +568,16 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             // the writer every tenant's outcomes wait for (with a 1,000,000 backlog, a scan each took 165 s).
             park(c, "seq = " + job.seq() + " AND webhook_id = " + SqlLiterals.string(key.webhookId()) + " AND event_id = "
                     + SqlLiterals.string(key.eventId()), Micros.of(now));
-            nextDue.dueNow(); // the next delivery of its entity, if any, is claimable now
             return null;
         });
     }
 
-    /** Pending deliveries matching {@code condition} (SQL over delivery_queue) move to the history, dead with "webhook removed". */
-    static void park(Connection c, String condition, long nowMicros) throws SQLException {
+    /**
+     * Pending deliveries matching {@code condition} (SQL over delivery_queue) move to the history, dead with
+     * "webhook removed"; the next delivery of a parked one's entity, if any, is claimable now.
+     */
+    private void park(Connection c, String condition, long nowMicros) throws SQLException {
+        nextDue.dueNow();
         try (Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO delivery_history SELECT webhook_id, event_id, tenant, message_id, event_type, 'dead', attempts, budget_base, "
                     + "requeued, NULL, NULL, last_status_code, " + SqlLiterals.string(WEBHOOK_REMOVED) + ", created_us, " + nowMicros + ", seq, event_seq, entity_key "
@@ -769,7 +772,6 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     CompletableFuture<Void> parkWebhook(String webhookId, long nowMicros) {
         return writer.submit(c -> {
             park(c, "webhook_id = " + SqlLiterals.string(webhookId), nowMicros);
-            nextDue.dueNow();
             return null;
         });
     }
