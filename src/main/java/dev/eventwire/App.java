@@ -23,6 +23,7 @@ import dev.eventwire.ingest.OperationalEvents;
 import dev.eventwire.retention.RetentionWorker;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.store.StoreFactory;
+import dev.eventwire.observability.AcknowledgementMeters;
 import dev.eventwire.observability.DeliveryMeters;
 import dev.eventwire.observability.EngineGauges;
 import dev.eventwire.observability.IngestMeters;
@@ -139,7 +140,8 @@ public final class App implements AutoCloseable {
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes(), config.limits().tenantBodyBytesPerSecond(),
                             dev.eventwire.http.HttpServer.MAX_BODY_BYTES, clock), events, webhooks, deliveryService, filters, metrics,
                     new dev.eventwire.store.ReplicaRoster(store.replicas(), clock), new dev.eventwire.events.EventTypes(events, clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
-                    config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN));
+                    config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN),
+                    new Api.Observers(new AcknowledgementMeters(telemetry)));
             http.start(config.host(), config.port());
             running = true;
             log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),

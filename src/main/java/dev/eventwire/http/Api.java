@@ -37,12 +37,16 @@ public final class Api {
     public record Ops(Supplier<String> metrics, String metricsContentType, boolean metricsNeedAdmin) {
     }
 
-    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes, Ops ops) {
+    /** What the API tells about its own requests: how long each acknowledged ingest request took. */
+    public record Observers(dev.eventwire.support.AcknowledgementObserver acknowledgements) {
+    }
+
+    public static HttpServer server(Services s, Json json, Supplier<ServiceHealth> health, Identity identity, long bodyBudgetBytes, Ops ops, Observers observers) {
         Responses responses = new Responses(json);
         LargeBodyWork largeBodies = LargeBodyWork.forCores(Runtime.getRuntime().availableProcessors());
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), responses),
-                new EventRoutes(s.ingest(), largeBodies, s.events(), s.eventTypes(), responses),
+                new EventRoutes(s.ingest(), largeBodies, s.events(), s.eventTypes(), responses, observers.acknowledgements()),
                 new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
                 new MetricRoutes(s.metrics(), responses),
                 new OpsRoutes(new ApiKeys(s.auth()), ops),

@@ -11,6 +11,7 @@ import dev.eventwire.events.IngestResult;
 import dev.eventwire.events.IngestService;
 import dev.eventwire.events.RejectedEvent;
 import dev.eventwire.events.StoredEvent;
+import dev.eventwire.support.AcknowledgementObserver;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Page;
@@ -28,8 +29,11 @@ final class EventRoutes implements RouteGroup {
     private final EventStore events;
     private final Responses responses;
     private final EventTypes eventTypes;
+    private final AcknowledgementObserver acknowledgements;
 
-    EventRoutes(IngestService ingest, LargeBodyWork largeBodies, EventStore events, EventTypes eventTypes, Responses responses) {
+    EventRoutes(IngestService ingest, LargeBodyWork largeBodies, EventStore events, EventTypes eventTypes, Responses responses,
+                AcknowledgementObserver acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.eventTypes = eventTypes;
         this.ingest = ingest;
         this.largeBodies = largeBodies;
@@ -73,6 +77,7 @@ final class EventRoutes implements RouteGroup {
                 case IngestResult.Batch b -> responses.json(ctx, 200, new BatchView(b.accepted(), b.duplicates(), b.rejected(),
                         b.results().stream().map(r -> new ItemView(r.index(), r.eventId(), r.status().wireName(), r.error())).toList()));
             }
+            acknowledgements.acknowledged(System.nanoTime() - Requests.beganNanos(ctx));
         });
         routes.get("/v1/events/{event_id}", ctx -> {
             StoredEvent event = events.find(Requests.tenant(ctx), ctx.pathParam("event_id"))

@@ -18,6 +18,11 @@ final class Requests {
         return ctx.attribute(PRINCIPAL) instanceof Principal.Tenant t ? java.util.Optional.of(t.tenant()) : java.util.Optional.empty();
     }
 
+    /** {@link System#nanoTime()} when the server began reading this request (Jetty notes it as the request arrives). */
+    static long beganNanos(Context ctx) {
+        return org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime();
+    }
+
     static String tenant(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         if (principal instanceof Principal.Tenant t) return t.tenant();

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * pg-outcomes on PostgreSQL.
  */
 public final class StoreMeters implements CommitObserver {
-    private static final Duration[] BUCKETS = {
+    /** Also the acknowledgement histogram's: the two are read side by side. */
+    static final Duration[] BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5)};

@@ -83,6 +83,11 @@ class MetricsEndpointTest {
             assertMoved(before, after, 2, "eventwire_deliveries_finished_total", "status", "delivered");
             assertMoved(before, after, 2, "eventwire_deliveries_finished_total", "status", "dead");
             assertMoved(before, after, 2, "eventwire_delivery_latency_seconds_count");
+            // four 202s, the duplicate's 200 and the batch's 200; the request that was not JSON is not an acknowledgement
+            assertMoved(before, after, 6, "eventwire_ingest_acknowledgement_seconds_count");
+            assertMoved(before, after, 6, "eventwire_ingest_acknowledgement_seconds_bucket", "le", "+Inf");
+            assertThat(after.value("eventwire_ingest_acknowledgement_seconds_sum")).isGreaterThan(before.value("eventwire_ingest_acknowledgement_seconds_sum"));
+            assertThat(after.type("eventwire_ingest_acknowledgement_seconds")).isEqualTo("histogram");
             // e4 waited out a Retry-After (capped at the 200 ms schedule): at least that long from acceptance to delivery
             assertThat(after.value("eventwire_delivery_latency_seconds_max")).isGreaterThanOrEqualTo(0.2);
             assertThat(after.value("eventwire_delivery_latency_seconds_bucket", "le", "+Inf")).isEqualTo(2);
