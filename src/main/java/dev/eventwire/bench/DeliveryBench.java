@@ -323,18 +323,22 @@ public final class DeliveryBench {
 
     private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk, CpuSteal steal) {
         out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc; the disk's force time from a probe"
-                + " beside the server, on the same file system; the machine's CPU time taken by other guests, from /proc/stat)%n", soak.toSeconds());
+                + " beside the server, on the same file system; the machine's CPU time taken by other guests, from /proc/stat; the share of"
+                + " requests the server itself acknowledged within 50 ms, from its /metrics)%n", soak.toSeconds());
         long slices = Math.max(1, soak.toSeconds() / SOAK_SLICE.toSeconds());
         int ingestMet = 0;
         int receivedMet = 0;
         int ingestMissedWithDiskStall = 0;
         int ingestMissedWithSteal = 0;
+        ServerAcknowledgements acknowledgements = new ServerAcknowledgements(() -> server.client().get("/metrics", null).body());
         for (long s = 0; s < slices; s++) {
             disk.takeSlice();
             steal.takeSlice();
+            acknowledgements.takeSlice();
             Phase p = paced(server, key, SOAK_EVENTS_PER_SECOND, SOAK_SLICE, receipts);
             Histogram forces = disk.takeSlice();
             double stolen = steal.takeSlice();
+            double acknowledgedInTime = acknowledgements.takeSlice();
             boolean ingestOk = p.ingest.getValueAtPercentile(99) <= INGEST_P99_GOAL_MICROS && p.errors == 0 && p.missing == 0;
             boolean receivedOk = p.ackedToReceived.getValueAtPercentile(99) <= ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS && p.missing == 0;
             if (ingestOk) ingestMet++;
@@ -342,9 +346,10 @@ public final class DeliveryBench {
             else if (stolen >= CpuSteal.NOTABLE_SHARE) ingestMissedWithSteal++;
             if (receivedOk) receivedMet++;
             out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing"
-                            + " | server RSS %4d MiB | disk force p99 %5.1f max %6.1f ms | %s%s%n",
+                            + " | server RSS %4d MiB | disk force p99 %5.1f max %6.1f ms | %s | %s%s%n",
                     (s + 1) * 30, ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 99), ms(p.ackedToReceived, 99),
-                    p.errors, p.missing, server.residentMiB(), ms(forces, 99), forces.getMaxValue() / 1000.0, CpuSteal.describe(stolen), p.errorNote());
+                    p.errors, p.missing, server.residentMiB(), ms(forces, 99), forces.getMaxValue() / 1000.0, CpuSteal.describe(stolen),
+                    ServerAcknowledgements.describe(acknowledgedInTime), p.errorNote());
         }
         out.printf("soak: ingest p99 ≤ %d ms in %d of %d slices (of the others, %d had a disk force of %d ms or more, %d more %.0f %% or more of the CPU"
                         + " taken by other guests); accepted→received p99 ≤ %d ms in %d of %d%n",
