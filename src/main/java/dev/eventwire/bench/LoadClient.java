@@ -56,6 +56,13 @@ public final class LoadClient implements AutoCloseable {
                 .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8)));
     }
 
+    /** As {@link #post}, on a connection of its own that is closed after the answer: what a client without a pool sends. */
+    public Reply postOnNewConnection(String path, String key, String body) {
+        return send(http.newRequest(baseUrl + path).method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + key).put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close"))
+                .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8)));
+    }
+
     public Reply get(String path, String key) {
         return send(http.newRequest(baseUrl + path).headers(h -> h.put("Authorization", "Bearer " + key)));
     }

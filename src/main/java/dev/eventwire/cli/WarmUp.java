@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Before the server opens its port, runs its hot paths for a while on throwaway servers in the same JVM
  * (two rounds, see below)
  * — single events and batches, their fan-out, signed deliveries to a loopback receiver, metric reads,
+ * one request in ten on a connection of its own and health checks (a server that only ever saw 64 pooled
+ * connections met real clients' new connections on cold accept paths: its first seconds stalled),
  * and the path of a backlog: a third webhook's receiver refuses every other second, so its deliveries
  * are retried from the store a second later in claims of hundreds (what a restart after an outage
  * drains) — so that the JIT has compiled them when real traffic arrives. A replica on PostgreSQL warms
@@ -123,8 +125,10 @@ final class WarmUp {
                 senders.add(Thread.ofVirtual().start(() -> {
                     while (!stopping.get()) {
                         long i = sent.incrementAndGet();
-                        client.post("/v1/events", key, i % 50 == 0 ? batch(i) : event(i));
+                        if (i % 10 == 5) client.postOnNewConnection("/v1/events", key, event(i));
+                        else client.post("/v1/events", key, i % 50 == 0 ? batch(i) : event(i));
                         if (i % 100 == 0) client.get("/v1/metrics/revenue?window=5m", key);
+                        if (i % 20 == 7) client.get("/health", null);
                     }
                 }));
             }
