@@ -3,7 +3,5 @@ package dev.eventwire.support;
 /** Told how long the server took to acknowledge an ingest request, from reading it to its answer. */
 @FunctionalInterface
 public interface AcknowledgementObserver {
-    AcknowledgementObserver NONE = nanos -> { };
-
     void acknowledged(long nanos);
 }
