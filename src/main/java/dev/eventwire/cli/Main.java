@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
      */
     @Override
     public Integer call() {
-        ServeOutput.fail("a command is needed: serve, demo, bench, receive, version or help (see: eventwire --help)");
+        ServeOutput.fail("a command is needed: serve, demo, bench, version or help (see: eventwire --help)");
         return 2;
     }
 }

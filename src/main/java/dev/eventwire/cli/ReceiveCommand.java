@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  * line each: {@code r <event_id> <epoch micros>}; for a webhook-id received again, {@code d <webhook-id>}. Reads {@code secret <whsec_…>} lines on standard input;
  * exits when standard input closes.
  */
-@Command(name = "receive", hidden = true, description = "A benchmark receiver process (answers 200, prints what arrived).")
+@Command(name = "receive", hidden = true, mixinStandardHelpOptions = true, description = "A benchmark receiver process (answers 200, prints what arrived).")
 final class ReceiveCommand implements Runnable {
     @Override
     public void run() {

@@ -21,6 +21,11 @@ public record AttemptRecord(String tenant, String webhookId, String eventId, Str
         responseBody = dev.eventwire.support.StorableText.of(responseBody);
     }
 
+    /** When the answer, timeout or error came back: the delivery's state changes then, and a retry counts from then. */
+    public Instant answeredAt() {
+        return attemptedAt.plusMillis(durationMillis);
+    }
+
     public String attemptId() {
         return "att_" + messageId.substring(messageId.indexOf('_') + 1) + "_" + attempt + (trigger == Trigger.TEST ? "t" : "");
     }

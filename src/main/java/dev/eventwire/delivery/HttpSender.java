@@ -157,11 +157,18 @@ public final class HttpSender implements AutoCloseable {
     /**
      * A pooled connection the receiver closed as the request went out (an idle keep-alive connection it
      * dropped) ends in an end-of-file before any response. That says nothing about the receiver, so the
-     * request goes once more at once, on another connection, instead of waiting for a scheduled retry.
+     * request goes once more at once, on another connection, instead of waiting for a scheduled retry. A
+     * connection opened for this very request and closed without an answer is the receiver's doing: that
+     * attempt fails like any other, or a receiver that drops every connection would get each attempt twice.
      */
-    static boolean closedBeforeAnswering(Throwable failure, long millis) {
-        if (failure == null || millis > STALE_CONNECTION_WINDOW.toMillis()) return false;
+    static boolean closedBeforeAnswering(Throwable failure, long millis, org.eclipse.jetty.client.Request request) {
+        if (failure == null || millis > STALE_CONNECTION_WINDOW.toMillis() || !wentOnAReusedConnection(request)) return false;
         return AttemptErrors.causedBy(failure, java.io.EOFException.class) || AttemptErrors.causedBy(failure, java.nio.channels.ClosedChannelException.class);
+    }
+
+    /** Whether the connection had carried a request before this one (it counts the requests sent on it, this one too). */
+    private static boolean wentOnAReusedConnection(org.eclipse.jetty.client.Request request) {
+        return request != null && request.getConnection() instanceof org.eclipse.jetty.io.Connection connection && connection.getMessagesOut() > 1;
     }
 
     /** Ends reading an answer once its first KiB is kept (the connection is closed, not reused). */
@@ -217,7 +224,7 @@ public final class HttpSender implements AutoCloseable {
             // A status line means the receiver answered; a failure while reading the rest of the body
             // does not change what it answered.
             if (status > 0) future.complete(classify(status, response, body, millis));
-            else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis)) sendAgain.run();
+            else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis, result.getRequest())) sendAgain.run();
             else future.complete(new AttemptResult.Failed(Optional.empty(), AttemptErrors.describe(result.getFailure()), body, millis));
         }
     }

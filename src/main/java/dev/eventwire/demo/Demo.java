@@ -281,7 +281,7 @@ public final class Demo {
         out.println();
         out.println("Explore it with curl:");
         out.println("  export EW=" + base + " KEY=" + key);
-        out.println("  curl -s $EW/v1/events?limit=5 -H \"Authorization: Bearer $KEY\"");
+        out.println("  curl -s \"$EW/v1/events?limit=5\" -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s $EW/v1/rejected-events -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s $EW/v1/webhooks -H \"Authorization: Bearer $KEY\"");
         out.println("  curl -s \"$EW/v1/webhooks/" + hook + "/deliveries?limit=5\" -H \"Authorization: Bearer $KEY\"");

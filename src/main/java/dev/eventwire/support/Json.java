@@ -50,6 +50,9 @@ public final class Json {
 
     /** Parses a request body; throws {@link ApiException} 400 when it is not JSON. */
     public JsonNode parse(byte[] body) {
+        if (looksLikeUtf16Or32(body)) {
+            throw new ApiException(400, "malformed_json", "The request body is not valid JSON: it is not UTF-8 (it looks like UTF-16 or UTF-32); send JSON in UTF-8.", null);
+        }
         try {
             JsonNode node = mapper.readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -64,6 +67,20 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The parser would otherwise guess a body's encoding from its first bytes and read UTF-16 and UTF-32
+     * as well. JSON here is UTF-8 only (a body declared in another charset is refused before it is read),
+     * and a body read in a guessed encoding is not what the client meant to send: a zero byte, which UTF-8
+     * JSON never holds, among the first four bytes, or a UTF-16 byte-order mark, means another encoding.
+     */
+    private static boolean looksLikeUtf16Or32(byte[] body) {
+        if (body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF) || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE))) return true;
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) return true;
+        }
+        return false;
     }
 
     private static String where(JsonProcessingException e) {
@@ -90,6 +107,8 @@ public final class Json {
         if (message.startsWith("Illegal unquoted character")) return "a control character inside a string must be escaped with a backslash.";
         if (message.startsWith("Unexpected close marker")) return "a closing bracket or brace with nothing open for it to close.";
         if (message.startsWith("Invalid UTF-8")) return "the body is not valid UTF-8.";
+        if (message.startsWith("Illegal character ((CTRL-CHAR")) return "a control character outside a string: only spaces, tabs and line breaks may stand between a JSON value's parts.";
+        if (message.contains("surrogate")) return "a \\u escape leaves half of a surrogate pair, which is not valid Unicode.";
         if (message.startsWith("Duplicate field")) return message.replaceAll("^Duplicate field '(.*)'.*$", "the name '$1' appears twice in one object.");
         if (message.contains(" in numeric value")) return "a number is malformed.";
         String m = message.replaceAll("\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value")

@@ -18,7 +18,7 @@ class NoCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr().lines().toList())
-                .containsExactly("eventwire: a command is needed: serve, demo, bench, receive, version or help (see: eventwire --help)");
+                .containsExactly("eventwire: a command is needed: serve, demo, bench, version or help (see: eventwire --help)");
     }
 
     @Test
@@ -26,6 +26,14 @@ class NoCommandTest {
         Run run = eventwire("help");
         assertThat(run.exit()).isZero();
         assertThat(run.stdout()).startsWith("Usage: eventwire");
+    }
+
+    @Test
+    void theBenchmarksReceiverAnswersHelpLikeEveryCommand() throws Exception {
+        Run run = eventwire("receive", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.stdout()).startsWith("Usage: eventwire receive");
+        assertThat(run.stderr()).isEmpty();
     }
 
     private static Run eventwire(String... args) throws Exception {

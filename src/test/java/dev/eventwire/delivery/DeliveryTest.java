@@ -215,6 +215,8 @@ class DeliveryTest {
         Instant next = Instant.parse(d.get("next_attempt_at").asText());
         assertThat(Duration.between(attempted, next)).as("45 s after the answer, which came 3 s after the request")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(48)).isLessThan(Duration.ofSeconds(55));
+        Instant updated = Instant.parse(d.get("updated_at").asText());
+        assertThat(updated).as("the delivery changed when the answer came, not when the request went out").isEqualTo(next.minusSeconds(45));
     }
 
     @Test

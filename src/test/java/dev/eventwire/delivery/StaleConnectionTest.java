@@ -13,31 +13,42 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver that drops a connection as a request arrives on it (what a server closing idle keep-alive
- * connections does) gets the request again at once on another connection — once, not forever.
+ * A receiver that closes a kept-alive connection as the next request arrives on it (what a server closing
+ * idle keep-alive connections does) gets the request again at once on another connection — once, not
+ * forever. A connection closed without an answer the first time it is used is the receiver's answer: that
+ * attempt fails, and it is not sent twice.
  */
 class StaleConnectionTest {
 
-    /** A raw HTTP/1.1 server on loopback: the first {@code dropFirst} connections are closed after the request is read. */
+    /**
+     * A raw HTTP/1.1 server on loopback, one connection at a time, keeping each open after an answer.
+     * {@code drops} says, for a connection's number (from 1) and a request's place on it (from 0), whether
+     * to close the connection without a word once that request is read.
+     */
     static final class DroppingServer implements AutoCloseable {
         final ServerSocket socket;
         final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger requests = new AtomicInteger();
         final Thread thread;
 
-        DroppingServer(int dropFirst) throws IOException {
+        DroppingServer(BiPredicate<Integer, Integer> drops) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             thread = Thread.ofPlatform().daemon(true).start(() -> {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
                         int n = connections.incrementAndGet();
-                        readRequest(s.getInputStream());
-                        if (n <= dropFirst) continue; // closed without a word
-                        OutputStream out = s.getOutputStream();
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
+                        for (int place = 0; ; place++) {
+                            if (readRequest(s.getInputStream()).isEmpty()) break;
+                            requests.incrementAndGet();
+                            if (drops.test(n, place)) break;
+                            OutputStream out = s.getOutputStream();
+                            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
                     } catch (IOException e) {
                         // closed
                     }
@@ -80,21 +91,34 @@ class StaleConnectionTest {
     }
 
     @Test
-    void aDroppedConnectionIsRetriedOnceAtOnce() throws Exception {
-        try (DroppingServer server = new DroppingServer(1); HttpSender sender = sender()) {
-            AttemptResult result = sender.send(request(server.url()), "wh_1").get();
-            assertThat(result).isInstanceOf(AttemptResult.Delivered.class);
+    void aKeptAliveConnectionClosedAsTheNextRequestArrivesIsResentOnceAtOnce() throws Exception {
+        try (DroppingServer server = new DroppingServer((connection, place) -> connection == 1 && place == 1); HttpSender sender = sender()) {
+            assertThat(sender.send(request(server.url()), "wh_1").get()).isInstanceOf(AttemptResult.Delivered.class);
+            AttemptResult second = sender.send(request(server.url()), "wh_1").get();
+            assertThat(second).as("sent on the kept-alive connection, dropped there, sent again on a new one").isInstanceOf(AttemptResult.Delivered.class);
             assertThat(server.connections.get()).isEqualTo(2);
+            assertThat(server.requests.get()).isEqualTo(3);
         }
     }
 
     @Test
-    void aReceiverThatAlwaysDropsFailsAfterTheOneResend() throws Exception {
-        try (DroppingServer server = new DroppingServer(Integer.MAX_VALUE); HttpSender sender = sender()) {
+    void aResendDroppedAsWellFailsTheAttemptWithNoThirdTry() throws Exception {
+        try (DroppingServer server = new DroppingServer((connection, place) -> connection > 1 || place > 0); HttpSender sender = sender()) {
+            assertThat(sender.send(request(server.url()), "wh_1").get()).isInstanceOf(AttemptResult.Delivered.class);
+            assertThat(sender.send(request(server.url()), "wh_1").get()).isInstanceOf(AttemptResult.Failed.class);
+            Thread.sleep(300);
+            assertThat(server.requests.get()).as("the first request, then the second sent twice, no more").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aNewConnectionClosedWithoutAnAnswerIsTheReceiversAnswerAndIsNotResent() throws Exception {
+        try (DroppingServer server = new DroppingServer((connection, place) -> true); HttpSender sender = sender()) {
             AttemptResult result = sender.send(request(server.url()), "wh_1").get();
             assertThat(result).isInstanceOf(AttemptResult.Failed.class);
             Thread.sleep(300);
-            assertThat(server.connections.get()).as("sent twice, no more").isEqualTo(2);
+            assertThat(server.requests.get()).as("sent once").isEqualTo(1);
+            assertThat(server.connections.get()).isEqualTo(1);
         }
     }
 }

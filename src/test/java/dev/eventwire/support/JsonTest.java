@@ -30,6 +30,25 @@ class JsonTest {
     }
 
     @Test
+    void aBodyInUtf16OrUtf32IsRefusedRatherThanReadInAGuessedEncoding() {
+        String event = "{\"event_type\":\"a.b\",\"data\":{\"s\":\"caf\u00e9\"}}";
+        java.util.Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("UTF-16LE", event.getBytes(StandardCharsets.UTF_16LE));
+        bodies.put("UTF-16BE", event.getBytes(StandardCharsets.UTF_16BE));
+        bodies.put("UTF-16 with its byte-order mark", event.getBytes(StandardCharsets.UTF_16));
+        bodies.put("UTF-32LE", event.getBytes(java.nio.charset.Charset.forName("UTF-32LE")));
+        bodies.put("UTF-32BE", event.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+        bodies.put("a lone value in UTF-16BE", "7".getBytes(StandardCharsets.UTF_16BE));
+        bodies.forEach((name, body) -> assertThatThrownBy(() -> json.parse(body)).as(name).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.code()).isEqualTo("malformed_json");
+            assertThat(e.getMessage()).contains("not UTF-8");
+        }));
+        assertThat(json.parse(event.getBytes(StandardCharsets.UTF_8)).get("data").get("s").asText()).isEqualTo("caf\u00e9");
+        assertThat(json.parse("7".getBytes(StandardCharsets.UTF_8)).asInt()).isEqualTo(7);
+    }
+
+    @Test
     void malformedBodiesAreExplainedInPlainWordsWithoutTheParsersOwnText() {
         String[][] cases = {
             {"{\"url\":\"x\"", "(line 1, column 11): the body ends before the JSON value does (an object, array or string is left open)."},
@@ -46,6 +65,10 @@ class JsonTest {
             {"{\"a\":1,\"a\":2}", "the name 'a' appears twice in one object."},
             {"{\"a\":-}", "a number is malformed."},
             {"\"\\u12\"", "a \\u escape needs four hexadecimal digits"},
+            {"{\"a\":1,\u0000\"b\":2}", "a control character outside a string: only spaces, tabs and line breaks"},
+            {"{\"a\":1}\u0001", "a control character outside a string"},
+            {"{\"\\ud800\":\"x\"}", "a \\u escape leaves half of a surrogate pair, which is not valid Unicode."},
+            {"{\"\\ud800\\u0041\":\"x\"}", "half of a surrogate pair"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> json.parse(c[0].getBytes(StandardCharsets.UTF_8))).as(c[0]).isInstanceOfSatisfying(ApiException.class, e -> {

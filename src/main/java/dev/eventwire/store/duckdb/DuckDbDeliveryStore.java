@@ -622,7 +622,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         else ap.appendNull();
                         if (r.success() || r.error().isEmpty()) ap.appendNull();
                         else ap.append(r.error().get());
-                        ap.append(Micros.of(r.attemptedAt())).endRow();
+                        ap.append(Micros.of(r.answeredAt())).endRow();
                         lo = Math.min(lo, r.seq());
                         hi = Math.max(hi, r.seq());
                         anyRetry |= r.newStatus() == DeliveryStatus.PENDING;

@@ -480,7 +480,7 @@ final class PgDeliveryStore implements DeliveryStore {
                 next[i] = r.nextAttemptAt().map(Micros::of).orElse(null);
                 code[i] = r.statusCode().orElse(null);
                 error[i] = r.success() ? null : r.error().orElse(null);
-                updated[i] = Micros.of(r.attemptedAt());
+                updated[i] = Micros.of(r.answeredAt());
             }
             String stage = "unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[])"
                     + " AS s(seq, token, attempt, status, next_us, code, err, upd)";
