@@ -66,7 +66,7 @@ public final class HttpServer implements AutoCloseable {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new JsonErrorHandler(responses.mapper()));
                 server.addEventListener(new AcceptQueue(ACCEPT_QUEUE));
-                server.addBean(ConnectionCap.on(server));
+                ConnectionCap.install(server);
             });
 
             config.routes.get("/health", ctx -> {
