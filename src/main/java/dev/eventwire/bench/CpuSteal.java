@@ -15,50 +15,42 @@ final class CpuSteal {
     /** A slice this much stolen or more is named as one the machine itself held. */
     static final double NOTABLE_SHARE = 0.10;
 
-    private final Path source;
-    private Counters last;
-
-    /** Jiffies of all kinds, and of steal, since boot. */
-    record Counters(long total, long steal) {
-        /** The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal …"; null when it is not that. */
-        static Counters parse(String firstLine) {
-            String[] f = firstLine.trim().split("\\s+");
-            if (f.length < 9 || !f[0].equals("cpu")) return null;
-            long total = 0;
-            // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
-            for (int i = 1; i <= 8; i++) total += Long.parseLong(f[i]);
-            return new Counters(total, Long.parseLong(f[8]));
-        }
-    }
+    private final SlicedShare slices;
 
     CpuSteal() {
         this(PROC_STAT);
     }
 
     CpuSteal(Path source) {
-        this.source = source;
-        this.last = read();
+        this.slices = new SlicedShare(() -> {
+            try {
+                return parse(Files.readAllLines(source).getFirst());
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /**
+     * Jiffies of all kinds, and of steal, since boot, from the first line of {@code /proc/stat}: "cpu user
+     * nice system idle iowait irq softirq steal …"; null when it is not that.
+     */
+    static SlicedShare.Reading parse(String firstLine) {
+        String[] f = firstLine.trim().split("\\s+");
+        if (f.length < 9 || !f[0].equals("cpu")) return null;
+        long total = 0;
+        // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
+        for (int i = 1; i <= 8; i++) total += Long.parseLong(f[i]);
+        return new SlicedShare.Reading(total, Long.parseLong(f[8]));
     }
 
     /** The share of CPU time stolen since the last call (or since creation); NaN where it cannot be read. */
     double takeSlice() {
-        Counters now = read();
-        Counters before = last;
-        last = now;
-        if (now == null || before == null || now.total() <= before.total()) return Double.NaN;
-        return (double) (now.steal() - before.steal()) / (now.total() - before.total());
+        return slices.takeSlice();
     }
 
     /** "cpu steal  3.1 %", or "cpu steal n/a" where the kernel does not count it. */
     static String describe(double share) {
         return Double.isNaN(share) ? "cpu steal n/a" : String.format("cpu steal %4.1f %%", 100 * share);
-    }
-
-    private Counters read() {
-        try {
-            return Counters.parse(Files.readAllLines(source).getFirst());
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -51,16 +51,18 @@ public final class LoadClient implements AutoCloseable {
     }
 
     public Reply post(String path, String key, String body) {
-        return send(http.newRequest(baseUrl + path).method(HttpMethod.POST)
-                .headers(h -> h.put("Authorization", "Bearer " + key))
-                .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8)));
+        return send(postRequest(path, key, body));
     }
 
     /** As {@link #post}, on a connection of its own that is closed after the answer: what a client without a pool sends. */
     public Reply postOnNewConnection(String path, String key, String body) {
-        return send(http.newRequest(baseUrl + path).method(HttpMethod.POST)
-                .headers(h -> h.put("Authorization", "Bearer " + key).put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close"))
-                .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8)));
+        return send(postRequest(path, key, body).headers(h -> h.put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close")));
+    }
+
+    private Request postRequest(String path, String key, String body) {
+        return http.newRequest(baseUrl + path).method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + key))
+                .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8));
     }
 
     public Reply get(String path, String key) {

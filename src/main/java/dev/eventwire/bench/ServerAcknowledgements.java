@@ -14,44 +14,27 @@ final class ServerAcknowledgements {
     private static final Pattern WITHIN_GOAL = Pattern.compile("(?m)^eventwire_ingest_acknowledgement_seconds_bucket\\{le=\"0\\.05\"} (\\S+)$");
     private static final Pattern COUNT = Pattern.compile("(?m)^eventwire_ingest_acknowledgement_seconds_count (\\S+)$");
 
-    /** Requests acknowledged in all, and within 50 ms, since the server started. */
-    record Counters(double all, double withinGoal) {
-        /** From the /metrics text; null when it holds no such histogram. */
-        static Counters parse(String metrics) {
-            Matcher within = WITHIN_GOAL.matcher(metrics);
-            Matcher all = COUNT.matcher(metrics);
-            if (!within.find() || !all.find()) return null;
-            return new Counters(Double.parseDouble(all.group(1)), Double.parseDouble(within.group(1)));
-        }
-    }
-
-    private final Supplier<String> metrics;
-    private Counters last;
+    private final SlicedShare slices;
 
     ServerAcknowledgements(Supplier<String> metrics) {
-        this.metrics = metrics;
-        this.last = read();
+        this.slices = new SlicedShare(() -> parse(metrics.get()));
+    }
+
+    /** Requests acknowledged in all, and within 50 ms, since the server started; null when the text holds no such histogram. */
+    static SlicedShare.Reading parse(String metrics) {
+        Matcher within = WITHIN_GOAL.matcher(metrics);
+        Matcher all = COUNT.matcher(metrics);
+        if (!within.find() || !all.find()) return null;
+        return new SlicedShare.Reading(Double.parseDouble(all.group(1)), Double.parseDouble(within.group(1)));
     }
 
     /** The share acknowledged within 50 ms since the last call; NaN when nothing was or /metrics cannot be read. */
     double takeSlice() {
-        Counters now = read();
-        Counters before = last;
-        last = now;
-        if (now == null || before == null || now.all() <= before.all()) return Double.NaN;
-        return (now.withinGoal() - before.withinGoal()) / (now.all() - before.all());
+        return slices.takeSlice();
     }
 
     /** "server ack ≤ 50 ms 99.71 %", or "server ack n/a". */
     static String describe(double share) {
         return Double.isNaN(share) ? "server ack n/a" : String.format("server ack ≤ 50 ms %6.2f %%", 100 * share);
-    }
-
-    private Counters read() {
-        try {
-            return Counters.parse(metrics.get());
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }
