@@ -50,6 +50,7 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
     private final IngestSequencer<Append, List<AppendOutcome>> sequencer;
     private final CommitObserver observer;
     private final SlowCommits slowWrites = new SlowCommits(org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class), SEQUENCER);
+    private final SlowAcknowledgements slowAcknowledgements = new SlowAcknowledgements(org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class));
     private static final String SEQUENCER = "eventwire-ingest-journal";
     /** Numbers, taken by the sequencer thread only. */
     private long nextEventSeq;
@@ -94,38 +95,51 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    /** One request's events and rejected events; merged with its neighbours in the same group. */
-    private record Append(List<NewEvent> events, List<RejectedEvent> rejected) {
+    /**
+     * One request's events and rejected events; merged with its neighbours in the same group. With how long
+     * it waited to be admitted and when it was queued (System.nanoTime), to say where a slow one waited.
+     */
+    private record Append(List<NewEvent> events, List<RejectedEvent> rejected, long admissionNanos, long queuedAtNanos) {
+        /** Its wait so far, at {@code nowNanos}. */
+        long waitedNanos(long nowNanos) {
+            return admissionNanos + nowNanos - queuedAtNanos;
+        }
     }
 
     @Override
     public CompletableFuture<List<AppendOutcome>> append(List<NewEvent> events, List<RejectedEvent> rejected) {
         long bytes = events.stream().mapToLong(e -> e.body().length() + 128L).sum() + rejected.stream().mapToLong(r -> r.body().length() + 128L).sum();
         Runnable answered;
+        long arrived = System.nanoTime();
         try {
             answered = eventLog.admit(bytes);
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        return sequencer.submit(new Append(events, rejected)).whenComplete((outcomes, failure) -> answered.run());
+        long queued = System.nanoTime();
+        return sequencer.submit(new Append(events, rejected, queued - arrived, queued)).whenComplete((outcomes, failure) -> answered.run());
     }
 
     /** Plans one group, journals it, and tells the index and the listeners; on the sequencer thread. */
     private List<List<AppendOutcome>> journal(List<Append> appends) {
+        long begun = System.nanoTime();
         long[] numbers = {nextEventSeq, nextRejectedSeq, nextSetId, nextPointSeq};
         Plan plan = new Plan();
         IngestCommit.Result result;
+        long planned;
+        long journaled;
         try {
             List<RejectedEvent> rejected = appends.stream().flatMap(a -> a.rejected.stream()).toList();
             result = commit.write(plan, appends.stream().map(Append::events).toList(), rejected);
             JournaledGroup group = plan.group(eventLog.nextGroup());
+            planned = System.nanoTime();
             if (!group.isEmpty()) {
-                long started = System.nanoTime();
                 eventLog.journal(group);
-                long nanos = System.nanoTime() - started;
+                long nanos = System.nanoTime() - planned;
                 observer.committed(SEQUENCER, nanos);
                 slowWrites.committed(nanos / 1_000_000, appends.size(), System.nanoTime());
             }
+            journaled = System.nanoTime();
         } catch (RuntimeException e) {
             // Nothing of this group is journaled: its numbers are free again.
             nextEventSeq = numbers[0];
@@ -142,7 +156,15 @@ public final class DuckDbEventStore implements EventStore, AutoCloseable {
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).error("after-journal hook failed", e);
         }
+        long handedOn = System.nanoTime();
+        Append slowest = appends.stream().max(java.util.Comparator.comparingLong(a -> a.waitedNanos(begun))).orElseThrow();
+        slowAcknowledgements.acknowledged(new SlowAcknowledgements.Stages(millis(slowest.admissionNanos()), millis(begun - slowest.queuedAtNanos()),
+                millis(planned - begun), millis(journaled - planned), millis(handedOn - journaled), appends.size()), handedOn);
         return result.outcomes();
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** An event this group stores, with its log position. */
