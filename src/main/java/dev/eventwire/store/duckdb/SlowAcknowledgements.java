@@ -12,10 +12,11 @@ final class SlowAcknowledgements {
     static final long SLOW_MILLIS = 250;
 
     /**
-     * Where the slowest request of one group spent its time, in milliseconds: waiting to be admitted (the
-     * event log too far behind its journal), queued for the journaling thread (behind the groups before
-     * it), its group's planning, the journal's write and force, and handing the group on (to the index,
-     * the delivery engine and the metrics) before the answer.
+     * Where the slowest request of one group spent its time, in milliseconds: being admitted (held back
+     * while the event log is far behind its journal; the admission is also a lock all requests share, and
+     * on saturated cores a request parked there waits for a core to resume it), queued for the journaling
+     * thread (behind the groups before it), its group's planning, the journal's write and force, and
+     * handing the group on (to the index, the delivery engine and the metrics) before the answer.
      */
     record Stages(long admission, long queued, long planning, long journal, long handingOn, int requests) {
         long total() {
@@ -23,7 +24,7 @@ final class SlowAcknowledgements {
         }
 
         String describe() {
-            return total() + " ms (waiting for admission " + admission + " ms, queued for the journaling thread " + queued + " ms, planning its group of "
+            return total() + " ms (being admitted " + admission + " ms, queued for the journaling thread " + queued + " ms, planning its group of "
                     + requests + (requests == 1 ? " request " : " requests ") + planning + " ms, writing and forcing the journal " + journal
                     + " ms, handing the group on " + handingOn + " ms)";
         }

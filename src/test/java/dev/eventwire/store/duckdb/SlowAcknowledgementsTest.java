@@ -27,7 +27,7 @@ class SlowAcknowledgementsTest {
         assertThat(lines.list).as("249 ms in all is not slow").isEmpty();
         slow.acknowledged(new SlowAcknowledgements.Stages(0, 5_400, 2, 95, 3, 312), SECOND);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "slow acknowledgement: 5500 ms (waiting for admission 0 ms, queued for the journaling thread 5400 ms, planning its group of 312 requests"
+                "slow acknowledgement: 5500 ms (being admitted 0 ms, queued for the journaling thread 5400 ms, planning its group of 312 requests"
                         + " 2 ms, writing and forcing the journal 95 ms, handing the group on 3 ms)");
     }
 
@@ -43,7 +43,7 @@ class SlowAcknowledgementsTest {
         assertThat(lines.list).as("one line per ten seconds").hasSize(1);
         slow.acknowledged(new SlowAcknowledgements.Stages(0, 1, 1, 1, 0, 1), 10 * SECOND);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).last().isEqualTo(
-                "slow acknowledgements: 2 groups since the last such line, the slowest 1216 ms (waiting for admission 1200 ms, queued for the journaling"
+                "slow acknowledgements: 2 groups since the last such line, the slowest 1216 ms (being admitted 1200 ms, queued for the journaling"
                         + " thread 10 ms, planning its group of 4 requests 1 ms, writing and forcing the journal 5 ms, handing the group on 0 ms)");
         slow.acknowledged(new SlowAcknowledgements.Stages(0, 1, 1, 1, 0, 1), 30 * SECOND);
         assertThat(lines.list).as("nothing slow since").hasSize(2);
