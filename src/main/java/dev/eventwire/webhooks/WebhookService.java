@@ -170,7 +170,7 @@ public final class WebhookService {
      */
     public Webhook rotateSecret(String tenant, String id, JsonNode body) {
         java.time.Duration overlap = java.time.Duration.ofHours(24);
-        if (body != null && !body.isNull() && !(body.isObject() && body.isEmpty())) {
+        if (body != null && !(body.isObject() && body.isEmpty())) {
             JsonFields.requireObject(body, ROTATE_FIELDS);
             if (body.hasNonNull("previous_valid_for")) {
                 JsonNode v = body.get("previous_valid_for");

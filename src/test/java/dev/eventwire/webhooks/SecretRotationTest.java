@@ -90,7 +90,8 @@ class SecretRotationTest {
             String oldSecret = created.json().get("secret").asText();
             for (String bad : new String[] {"{\"previous_valid_for\":\"forever\"}", "{\"previous_valid_for\":\"31d\"}", "{\"previous_valid_for\":5}",
                     "{\"previous_valid_for\":\"99999999999999999999d\"}", "{\"previous_valid_for\":\"-1h\"}", "{\"overlap\":\"1h\"}",
-                    "{\"previous_valid_for\":\" 24h\"}", "{\"previous_valid_for\":\"24h \"}", "{\"previous_valid_for\":\"24 h\"}"}) {
+                    "{\"previous_valid_for\":\" 24h\"}", "{\"previous_valid_for\":\"24h \"}", "{\"previous_valid_for\":\"24 h\"}",
+                    "null", "[]", "\"1h\""}) {
                 ApiClient.Response r = acme.post("/v1/webhooks/" + id + "/secret/rotate", bad);
                 assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(422);
                 assertThat(r.json().get("error").has("code")).isTrue();

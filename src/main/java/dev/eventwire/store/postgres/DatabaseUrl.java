@@ -3,7 +3,12 @@ package dev.eventwire.store.postgres;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGProperty;
 
 /**
  * A PostgreSQL address as operators write it — {@code postgresql://user:password@host:5432/db} (or
@@ -18,7 +23,7 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
     public static DatabaseUrl parse(String url) {
         String u = url.strip();
         String plain = u.startsWith("jdbc:postgresql://") ? u.substring("jdbc:".length()) : u;
-        if (u.startsWith("jdbc:postgresql:") && !hasUserInfo(plain)) return new DatabaseUrl(u, Optional.empty(), Optional.empty());
+        if (u.startsWith("jdbc:postgresql:") && !hasUserInfo(plain)) return new DatabaseUrl(checked(u), Optional.empty(), Optional.empty());
         if (!plain.startsWith("postgresql://") && !plain.startsWith("postgres://")) {
             throw new IllegalArgumentException("the database URL must start with postgresql://, postgres:// or jdbc:postgresql:");
         }
@@ -46,8 +51,60 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         if (!hostAndPort.matches(".*:[0-9]+")) hostAndPort += ":5432";
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new DatabaseUrl("jdbc:postgresql://" + hostAndPort + path + query, user, password);
+        return new DatabaseUrl(checked("jdbc:postgresql://" + hostAndPort + path + query), user, password);
     }
+
+    /**
+     * Parameters naming a Java class for the driver to load and run. Not taken from a URL: a wrong one
+     * failed only when connecting, as if the database were down (exit 75, started again for ever), and a
+     * URL is no place to choose code. TLS is set with {@code sslmode} and the {@code sslrootcert} family.
+     */
+    private static final Set<PGProperty> CLASS_PARAMETERS = EnumSet.of(PGProperty.SOCKET_FACTORY, PGProperty.SOCKET_FACTORY_ARG,
+            PGProperty.SSL_FACTORY, PGProperty.SSL_FACTORY_ARG, PGProperty.SSL_HOSTNAME_VERIFIER, PGProperty.SSL_PASSWORD_CALLBACK,
+            PGProperty.AUTHENTICATION_PLUGIN_CLASS_NAME, PGProperty.SSPI_SERVICE_CLASS, PGProperty.CLASS_LOADER_STRATEGY);
+    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    /**
+     * Refuses, before any connection, what could never connect: a port outside 1–65535, a parameter the
+     * driver does not know, an {@code sslmode} it does not have, a class to load. The driver found these only
+     * when connecting, and reported them like a database that is down: the start exited 75 (start again
+     * later) for a mistake no restart mends.
+     */
+    private static String checked(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:postgresql:".length());
+        int q = rest.indexOf('?');
+        String query = q < 0 ? "" : rest.substring(q + 1);
+        String target = q < 0 ? rest : rest.substring(0, q);
+        if (target.startsWith("//")) {
+            int slash = target.indexOf('/', 2);
+            String hosts = slash < 0 ? target.substring(2) : target.substring(2, slash);
+            for (String host : hosts.split(",", -1)) {
+                Matcher m = PORT.matcher(host);
+                if (m.find()) {
+                    long port = m.group(1).isEmpty() || m.group(1).length() > 5 ? -1 : Long.parseLong(m.group(1));
+                    if (port < 1 || port > 65_535) throw new IllegalArgumentException("the database URL's port must be 1 to 65535, not " + m.group(1));
+                }
+            }
+        }
+        for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            PGProperty property = PGProperty.forName(name);
+            if (property == null) throw new IllegalArgumentException("the database URL has a parameter the PostgreSQL driver does not know: " + name);
+            if (CLASS_PARAMETERS.contains(property)) {
+                throw new IllegalArgumentException("the database URL may not name a class for the driver to load (" + name + "); use sslmode and sslrootcert for TLS");
+            }
+            if (property == PGProperty.SSL_MODE && !SSL_MODES.contains(value)) {
+                throw new IllegalArgumentException("the database URL's sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+            }
+        }
+        return jdbcUrl;
+    }
+
+    /** A host's port: digits after its last colon, outside an IPv6 address's brackets. */
+    private static final Pattern PORT = Pattern.compile("(?:^|]|[^:\\[]):([0-9]*)$");
 
     /** Whether a {@code postgresql://} URL holds {@code user@} or {@code user:password@} before its host. */
     private static boolean hasUserInfo(String url) {

@@ -47,6 +47,26 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void whatCouldNeverConnectIsRefusedBeforeConnectingNotReportedAsADatabaseThatIsDown() {
+        // Each of these reached the driver, failed only when connecting, and the start exited 75 (start again later).
+        for (String port : new String[] {"postgresql://ew:pw@127.0.0.1:99999/ew", "jdbc:postgresql://127.0.0.1:0/ew",
+                "jdbc:postgresql://db1:5432,db2:70000/ew", "jdbc:postgresql://[::1]:123456/ew", "jdbc:postgresql://db:/ew"}) {
+            assertThatThrownBy(() -> DatabaseUrl.parse(port)).as(port).hasMessageStartingWith("the database URL's port must be 1 to 65535");
+        }
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:pw@db/ew?sslmode=bogus")).hasMessageContaining("sslmode must be one of");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:pw@db/ew?sslmod=require")).hasMessageContaining("does not know: sslmod");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:pw@db/ew?socketFactory=java.lang.String"))
+                .hasMessageContaining("may not name a class").hasMessageNotContaining("pw");
+        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://db/ew?sslfactory=org.postgresql.ssl.NonValidatingFactory"))
+                .hasMessageContaining("may not name a class");
+
+        assertThat(DatabaseUrl.parse("postgresql://ew:pw@db:65535/ew?sslmode=verify-full&sslrootcert=/etc/ca.pem&connectTimeout=5").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db:65535/ew?sslmode=verify-full&sslrootcert=/etc/ca.pem&connectTimeout=5");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://[::1]/ew").jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]/ew");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql:ew").jdbcUrl()).isEqualTo("jdbc:postgresql:ew");
+    }
+
+    @Test
     void aDatabaseThatCannotBeReachedIsReportedWithoutThePassword() {
         // Port 1 on loopback refuses at once. Before, the jdbc: form reached the driver with the credentials as
         // part of the host, and both the address and the driver's own message showed the password.
