@@ -3,12 +3,15 @@ package dev.eventwire.store.postgres;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGProperty;
+import org.postgresql.jdbc.SslMode;
 
 /**
  * A PostgreSQL address as operators write it — {@code postgresql://user:password@host:5432/db} (or
@@ -62,7 +65,8 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
     private static final Set<PGProperty> CLASS_PARAMETERS = EnumSet.of(PGProperty.SOCKET_FACTORY, PGProperty.SOCKET_FACTORY_ARG,
             PGProperty.SSL_FACTORY, PGProperty.SSL_FACTORY_ARG, PGProperty.SSL_HOSTNAME_VERIFIER, PGProperty.SSL_PASSWORD_CALLBACK,
             PGProperty.AUTHENTICATION_PLUGIN_CLASS_NAME, PGProperty.SSPI_SERVICE_CLASS, PGProperty.CLASS_LOADER_STRATEGY);
-    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** The driver's own modes, as a URL writes them. */
+    private static final List<String> SSL_MODES = Arrays.stream(SslMode.VALUES).map(m -> m.value).toList();
 
     /**
      * Refuses, before any connection, what could never connect: a port outside 1–65535, a parameter the
@@ -97,7 +101,7 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
                 throw new IllegalArgumentException("the database URL may not name a class for the driver to load (" + name + "); use sslmode and sslrootcert for TLS");
             }
             if (property == PGProperty.SSL_MODE && !SSL_MODES.contains(value)) {
-                throw new IllegalArgumentException("the database URL's sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+                throw new IllegalArgumentException("the database URL's sslmode must be one of " + String.join(", ", SSL_MODES));
             }
         }
         return jdbcUrl;
