@@ -255,6 +255,29 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aClaimedDeliveryCarriesItsEventsTextExactlyAsItWasAccepted() throws Exception {
+        webhook("a", "wh_1");
+        // Backslash escapes, characters beyond ASCII and beyond the basic plane: all must come back as sent.
+        String id = "ördér-\\x41-日本-🙂";
+        String type = "typé.\\n.créé";
+        Instant now = clock.instant();
+        ObjectNode data = json.mapper().createObjectNode();
+        data.put("note", "\\x41 \"q\" ünïcödé 日本 🙂");
+        String body = "{\"event_id\":" + json.mapper().writeValueAsString(id) + ",\"event_type\":" + json.mapper().writeValueAsString(type)
+                + ",\"entity_id\":null,\"occurred_at\":\"" + now + "\",\"data\":" + data + "}";
+        stores.events().append(List.of(new NewEvent("a", id, type, Optional.empty(), now, now, data, body)), List.of()).get();
+        clock.advance(LEASE.plusSeconds(1));
+        List<DeliveryJob> claimed = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, wh -> 10).jobs();
+        assertThat(claimed).singleElement().satisfies(job -> {
+            assertThat(job.tenant()).isEqualTo("a");
+            assertThat(job.eventId()).isEqualTo(id);
+            assertThat(job.eventType()).isEqualTo(type);
+            assertThat(job.body()).isEqualTo(body);
+        });
+        assertThat(stores.deliveries().find("a", "wh_1", id)).isPresent();
+    }
+
+    @Test
     void recordingTheSameOutcomeTwiceCountsOnceAndAStaleOutcomeChangesNothing() throws Exception {
         webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "a.b")), List.of()).get();

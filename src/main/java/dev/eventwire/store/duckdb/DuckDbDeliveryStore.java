@@ -213,10 +213,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             }
             String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
             long lease = initialLease.toNanos() / 1000;
-            try (ResultSet rs = st.executeQuery("SELECT seq, event_id, tenant, event_type, entity_id, received_us, deliveries_from, fan_out" + range);
+            try (ResultSet rs = st.executeQuery("SELECT seq, " + TextColumns.bytesOf("event_id", "tenant", "event_type", "entity_id")
+                    + ", received_us, deliveries_from, " + TextColumns.bytesOf("fan_out") + range);
                  DuckDBAppender appender = ((DuckDBConnection) c).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
                 while (rs.next()) {
-                    FanOutRecord record = FanOutRecord.parse(rs.getString(8));
+                    FanOutRecord record = FanOutRecord.parse(TextColumns.read(rs, 8));
                     String[] webhooks = webhookSet(sets, record.setId());
                     long eventSeq = rs.getLong(1);
                     long receivedMicros = rs.getLong(6);
@@ -225,8 +226,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         // Created, due and (when taken in memory) leased as of the event's acceptance, as if written in its commit.
                         char flag = record.flag(i);
                         nextDue.dueAt(flag == FanOutRecord.INLINE ? receivedMicros + lease : receivedMicros);
-                        appendPending(appender, new NewRow(webhooks[i], rs.getString(2), rs.getString(3), record.messageId(i), rs.getString(4),
-                                eventSeq, flag == FanOutRecord.INLINE, Optional.ofNullable(flag == FanOutRecord.ENTITY ? rs.getString(5) : null)),
+                        appendPending(appender, new NewRow(webhooks[i], TextColumns.read(rs, 2), TextColumns.read(rs, 3), record.messageId(i),
+                                TextColumns.read(rs, 4), eventSeq, flag == FanOutRecord.INLINE,
+                                Optional.ofNullable(flag == FanOutRecord.ENTITY ? TextColumns.read(rs, 5) : null)),
                                 receivedMicros, receivedMicros + lease, from + i);
                     }
                 }
@@ -410,12 +412,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         + range);
                 List<DeliveryJob> jobs = new ArrayList<>();
                 List<ClaimedRow> rows = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("""
-                        SELECT d.tenant, d.webhook_id, d.event_id, d.message_id, d.event_type, d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
+                try (ResultSet rs = st.executeQuery("SELECT " + TextColumns.bytesOf("d.tenant", "d.webhook_id", "d.event_id", "d.message_id", "d.event_type") + """
+                        , d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
                         FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq""" + range.replace("delivery_queue.", "d.") + """
                         ORDER BY d.next_attempt_us, d.seq""")) {
                     while (rs.next()) {
-                        rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rows.add(new ClaimedRow(TextColumns.read(rs, 1), TextColumns.read(rs, 2), TextColumns.read(rs, 3), TextColumns.read(rs, 4),
+                                TextColumns.read(rs, 5),
                                 rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)));
                     }
                 }
@@ -483,9 +486,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         while (from < seqs.size()) {
             int to = from + 1;
             while (to < seqs.size() && seqs.get(to) - seqs.get(to - 1) <= ROW_GROUP_ROWS) to++;
-            try (ResultSet rs = st.executeQuery("SELECT e.seq, e.body FROM events e WHERE e.seq BETWEEN " + seqs.get(from) + " AND " + seqs.get(to - 1)
-                    + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
-                while (rs.next()) bodies.put(rs.getLong(1), rs.getString(2));
+            try (ResultSet rs = st.executeQuery("SELECT e.seq, " + TextColumns.bytesOf("e.body") + " FROM events e WHERE e.seq BETWEEN " + seqs.get(from)
+                    + " AND " + seqs.get(to - 1) + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
+                while (rs.next()) bodies.put(rs.getLong(1), TextColumns.read(rs, 2));
             }
             from = to;
         }
