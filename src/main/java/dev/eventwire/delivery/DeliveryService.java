@@ -102,8 +102,8 @@ public final class DeliveryService {
             }
             if (!matching.isEmpty() && !stillActive(tenant, webhookId)) {
                 // Deactivated or deleted while the replay ran: it stops here (what it queued is parked with the webhook).
-                throw new ApiException(409, "webhook_inactive", "The webhook was deactivated or deleted during the replay; it stopped after queueing "
-                        + queued + " deliveries, which are parked with the webhook.", null);
+                throw ApiException.afterQueueing(409, "webhook_inactive", "The webhook was deactivated or deleted during the replay; it stopped after queueing "
+                        + queued + " deliveries, which are parked with the webhook.", queued);
             }
             int created = store.queueMissing(webhookId, matching, clock.instant());
             queued += created;

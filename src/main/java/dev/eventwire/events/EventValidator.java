@@ -110,7 +110,7 @@ public final class EventValidator {
             }
             Optional<Instant> parsed = Timestamps.parse(occurredNode.textValue());
             if (parsed.isEmpty()) {
-                return invalid("invalid_format", "occurred_at must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z.", "occurred_at", submittedId);
+                return invalid("invalid_format", Timestamps.formatProblem("occurred_at", occurredNode.textValue()), "occurred_at", submittedId);
             }
             occurredAt = parsed.get();
             if (occurredAt.isBefore(Timestamps.EARLIEST)) {

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +94,9 @@ public final class HttpServer implements AutoCloseable {
             // Once the route is known (and the caller authenticated): a parameter it does not take, or given empty, is refused.
             config.routes.beforeMatched("/v1/*", ctx -> {
                 io.javalin.router.Endpoint route = ctx.endpoints().matchedHttpEndpoint();
-                if (route != null) documented.requireKnown(ctx.method().name(), route.path, ctx.queryParamMap().keySet());
-                QueryParameters.requireValues(ctx.queryParamMap());
+                Map<String, List<String>> given = QueryParameters.named(ctx.queryParamMap());
+                if (route != null) documented.requireKnown(ctx.method().name(), route.path, given.keySet());
+                QueryParameters.requireValues(given);
             });
             config.routes.after("/v1/*", budget::release);
             for (RouteGroup group : groups) group.register(config.routes);
@@ -106,7 +108,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 budget.release(ctx);
                 e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
-                responses.error(ctx, e.status(), e.code(), e.getMessage(), e.field().orElse(null));
+                responses.error(ctx, e.status(), e.detail());
                 UnreadBody.answerThenDiscard(ctx);
             });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
@@ -225,6 +227,9 @@ public final class HttpServer implements AutoCloseable {
 
     private static void mapJavalin(Context ctx, HttpResponseException e, Responses responses) {
         int status = e.getStatus();
+        // HTTP requires a 405 to say which methods the resource takes.
+        String allowed = e.getDetails().get("availableMethods");
+        if (status == 405 && allowed != null) ctx.header("Allow", allowed);
         String code = switch (status) {
             case 413 -> "body_too_large";
             case 404 -> "not_found";

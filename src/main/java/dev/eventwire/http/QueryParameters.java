@@ -78,6 +78,17 @@ final class QueryParameters {
     }
 
     /**
+     * The parameters as given, without the empty segments of a query such as {@code ?limit=5&} or
+     * {@code ?&limit=5}: a stray {@code &} is how query strings are often built, and names nothing.
+     */
+    static Map<String, List<String>> named(Map<String, List<String>> given) {
+        if (!given.containsKey("") || !given.get("").stream().allMatch(String::isEmpty)) return given;
+        Map<String, List<String>> named = new HashMap<>(given);
+        named.remove("");
+        return named;
+    }
+
+    /**
      * Throws 422 {@code invalid_value} for a parameter given with no value ({@code status=}): it used to
      * count as absent, so a client that filled in an empty variable got the whole unfiltered list. And for
      * one holding a control character ({@code %00}): no stored identifier, type or time has one, and

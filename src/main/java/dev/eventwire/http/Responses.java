@@ -17,7 +17,11 @@ final class Responses {
     }
 
     void error(Context ctx, int status, String code, String message, String field) {
-        json(ctx, status, new ErrorBody(new ErrorDetail(code, message, field)));
+        error(ctx, status, new ErrorDetail(code, message, field));
+    }
+
+    void error(Context ctx, int status, ErrorDetail detail) {
+        json(ctx, status, new ErrorBody(detail));
     }
 
     Json mapper() {

@@ -10,12 +10,23 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final Integer queued;
 
     public ApiException(int status, String code, String message, String field) {
+        this(status, code, message, field, null);
+    }
+
+    private ApiException(int status, String code, String message, String field, Integer queued) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.queued = queued;
+    }
+
+    /** A refusal that comes after part of the work was done: the answer says how many deliveries were queued. */
+    public static ApiException afterQueueing(int status, String code, String message, int queued) {
+        return new ApiException(status, code, message, null, queued);
     }
 
     public static ApiException notFound(String what) {
@@ -47,6 +58,6 @@ public class ApiException extends RuntimeException {
     }
 
     public ErrorDetail detail() {
-        return new ErrorDetail(code, getMessage(), field);
+        return new ErrorDetail(code, getMessage(), field, queued);
     }
 }

@@ -18,11 +18,15 @@ public final class Timestamps {
     }
 
     /**
-     * RFC 3339's date-time: seconds always, a fraction of 1 to 9 digits, and an offset of Z or ±hh:mm.
-     * Java's ISO parser alone also takes 12:00Z (no seconds), 12:00:00.Z, +05 and +05:30:15.
+     * RFC 3339's date-time: seconds always, a fraction of any length (digits past the ninth are dropped
+     * here, past the sixth when stored), and an offset of Z or ±hh:mm. Java's ISO parser alone also takes
+     * 12:00Z (no seconds), 12:00:00.Z, +05 and +05:30:15, and refuses a fraction longer than nine digits.
      */
     private static final java.util.regex.Pattern RFC_3339 = java.util.regex.Pattern.compile(
-            "(\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
+            "(\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2})(?:\\.(\\d{1,9})\\d*)?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
+
+    /** A leap second, which RFC 3339 allows and this service does not: no clock it or its clients keep has one. */
+    private static final java.util.regex.Pattern LEAP_SECOND = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:60(?!\\d).*");
 
     /**
      * The instant, or empty when the text is not RFC 3339 with an offset. The offset is applied here, not
@@ -33,13 +37,14 @@ public final class Timestamps {
         java.util.regex.Matcher m = RFC_3339.matcher(text);
         if (!m.matches()) return Optional.empty();
         try {
-            Instant local = java.time.LocalDateTime.parse(m.group(1).replace('t', 'T'), DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            String fraction = m.group(2) == null ? "" : "." + m.group(2);
+            Instant local = java.time.LocalDateTime.parse(m.group(1).replace('t', 'T') + fraction, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
                     .toInstant(java.time.ZoneOffset.UTC);
-            if (m.group(2) == null) return Optional.of(local);
-            int hours = Integer.parseInt(m.group(3));
-            int minutes = Integer.parseInt(m.group(4));
+            if (m.group(3) == null) return Optional.of(local);
+            int hours = Integer.parseInt(m.group(4));
+            int minutes = Integer.parseInt(m.group(5));
             if (hours > 23 || minutes > 59) return Optional.empty();
-            long offsetSeconds = (hours * 3600L + minutes * 60L) * (m.group(2).equals("-") ? -1 : 1);
+            long offsetSeconds = (hours * 3600L + minutes * 60L) * (m.group(3).equals("-") ? -1 : 1);
             return Optional.of(local.minusSeconds(offsetSeconds));
         } catch (DateTimeParseException e) {
             return Optional.empty();
@@ -50,10 +55,20 @@ public final class Timestamps {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
 
+    /**
+     * Why {@code text} is refused, as a sentence about the field {@code name}: what is accepted, and for a
+     * leap second (valid RFC 3339, so "must be RFC 3339" would be wrong) what to send instead.
+     */
+    public static String formatProblem(String name, String text) {
+        if (text != null && LEAP_SECOND.matcher(text).matches()) {
+            return name + " is a leap second (:60), which is not accepted: send 23:59:59.999999 instead.";
+        }
+        return name + " must be an RFC 3339 timestamp with seconds and an offset (Z or ±hh:mm), such as 2026-01-31T12:00:00Z.";
+    }
+
     /** Parses a query or body parameter, or throws 422 naming it. */
     public static Instant parameter(String name, String text) {
-        Instant at = parse(text).orElseThrow(() -> ApiException.invalid("invalid_format",
-                name + " must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z.", name));
+        Instant at = parse(text).orElseThrow(() -> ApiException.invalid("invalid_format", formatProblem(name, text), name));
         if (!inRange(at)) {
             throw ApiException.invalid("out_of_range", name + " must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.", name);
         }

@@ -83,6 +83,7 @@ class ReplayTest {
                 cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
             } while (cursor != null);
             assertThat(created).as("deliveries the replay created").isLessThan(events);
+            assertThat(answer.json().get("error").get("queued").asInt()).as("the answer counts what it queued, as a number").isEqualTo(created);
         }
     }
 
@@ -105,7 +106,9 @@ class ReplayTest {
             assertThat(future.json().get("error").get("field").asText()).as("names the field sent").isEqualTo("since");
             assertThat(acme.post("/v1/webhooks/wh_nope/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(404);
             acme.patch("/v1/webhooks/" + id, "{\"active\":false}");
-            assertThat(acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(409);
+            ApiClient.Response inactive = acme.post("/v1/webhooks/" + id + "/replay", "{\"since\":\"2026-01-01T00:00:00Z\"}");
+            assertThat(inactive.status()).isEqualTo(409);
+            assertThat(inactive.json().get("error").has("queued")).as("nothing was started: no count").isFalse();
         }
     }
     /**

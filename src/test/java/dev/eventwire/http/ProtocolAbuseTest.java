@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,12 +117,17 @@ class ProtocolAbuseTest {
         try (TestServer server = TestServer.start(dir)) {
             ApiClient acme = server.tenant("acme");
             HttpClient http = HttpClient.newHttpClient();
-            for (String[] call : new String[][]{{"PUT", "/v1/events"}, {"DELETE", "/v1/events/e-1"}, {"PUT", "/v1/webhooks/wh_x"}, {"DELETE", "/v1/metrics/revenue"}}) {
+            String[][] calls = {{"PUT", "/v1/events", "GET, POST"}, {"DELETE", "/v1/events/e-1", "GET"}, {"PUT", "/v1/webhooks/wh_x", "GET, PATCH, DELETE"},
+                    {"DELETE", "/v1/metrics/revenue", "GET"}, {"PUT", "/v1/webhooks/wh_x/replay", "POST"}};
+            for (String[] call : calls) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + call[1]))
                         .header("Authorization", "Bearer " + acme.key()).method(call[0], HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(call[0] + " " + call[1]).isEqualTo(405);
                 assertThat(r.body()).contains("\"code\":\"method_not_allowed\"");
+                // A client learns what the resource does take, as HTTP requires of a 405.
+                List<String> allow = Arrays.stream(r.headers().firstValue("Allow").orElse("").split(",")).map(String::strip).toList();
+                assertThat(allow).as("Allow of " + call[1]).contains(call[2].split(", ")).doesNotContain(call[0]);
             }
             assertThat(acme.get("/v1/no-such-thing").status()).isEqualTo(404);
         }

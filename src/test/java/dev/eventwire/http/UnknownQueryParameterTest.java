@@ -54,6 +54,14 @@ class UnknownQueryParameterTest {
                 assertThat(empty.json().get("error").get("field").asText()).isIn("status", "limit");
             }
             assertThat(acme.get("/v1/metrics/events_total?window=").status()).isEqualTo(422);
+
+            // A stray & names no parameter: the query is read as if it were not there.
+            assertThat(acme.get("/v1/events?event_type=order.created&").json().get("events")).hasSize(1);
+            assertThat(acme.get("/v1/events?&event_type=order.created&&limit=10").json().get("events")).hasSize(1);
+            assertThat(acme.get("/v1/webhooks/" + hook + "/deliveries?&").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/metrics/events_total?window=1h&").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/webhooks?").status()).isEqualTo(200);
+            assertRefused(acme.get("/v1/events?=5"), "");
             ApiClient.Response control = acme.get("/v1/events?entity_id=a%01b");
             assertThat(control.status()).as("a control character in a value").isEqualTo(422);
             assertThat(control.json().get("error").get("field").asText()).isEqualTo("entity_id");
