@@ -121,7 +121,7 @@ public final class App implements AutoCloseable {
                     config.limits().maxDeliveriesPerRequest(), json, clock);
             WebhookService webhooks = new WebhookService(webhookStore, registry, filters, guard, ids, clock, config.limits().maxWebhooksPerTenant());
             DeliveryService deliveryService = new DeliveryService(deliveries, webhooks, engine,
-                    new WebhookTester(sender, requests, deliveries, ids, json, clock), clock, events, json, ids);
+                    new WebhookTester(sender, requests, deliveries, ids, json, clock, settings.deliveryTimeout()), clock, events, json, ids);
 
             registry.load(webhookStore.loadActive());
             store.start();

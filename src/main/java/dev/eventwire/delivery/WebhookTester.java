@@ -17,7 +17,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * {@code POST /v1/webhooks/{id}/test}: sends a {@code webhook.test} event now, outside the queue, with up
- * to 3 attempts and a short backoff, and reports how it went. Its attempts go to the webhook's log.
+ * to 3 attempts and a short backoff, and reports how it went. Its attempts go to the webhook's log. The
+ * caller waits for the answer, so the test retries only while its attempts together took less than one
+ * delivery timeout: a receiver that failed fast (refused, 5xx) gets its second and third chance, one that
+ * did not answer in time is reported after that one attempt — not after three timeouts back to back.
  */
 public final class WebhookTester {
     static final int ATTEMPTS = 3;
@@ -29,8 +32,11 @@ public final class WebhookTester {
     private final Ids ids;
     private final Json json;
     private final Clock clock;
+    private final Duration answerWithin;
 
-    public WebhookTester(HttpSender sender, RequestFactory requests, DeliveryStore store, Ids ids, Json json, Clock clock) {
+    /** {@code answerWithin}: the delivery timeout; once the attempts took that long together, no other is made. */
+    public WebhookTester(HttpSender sender, RequestFactory requests, DeliveryStore store, Ids ids, Json json, Clock clock, Duration answerWithin) {
+        this.answerWithin = answerWithin;
         this.sender = sender;
         this.requests = requests;
         this.store = store;
@@ -58,12 +64,15 @@ public final class WebhookTester {
         List<AttemptRecord> log = new ArrayList<>();
         AttemptResult result = null;
         int attempt = 0;
+        long spentMillis = 0;
         while (attempt < ATTEMPTS) {
             attempt++;
             Instant at = clock.instant();
             result = sendOnce(requests.build(webhook, messageId, "webhook.test", attempt, at.getEpochSecond(), payload));
             log.add(logRow(webhook, eventId, messageId, attempt, result, at));
-            if (result instanceof AttemptResult.Delivered || result instanceof AttemptResult.Gone || attempt == ATTEMPTS) break;
+            spentMillis += result.durationMillis();
+            if (result instanceof AttemptResult.Delivered || result instanceof AttemptResult.Gone || attempt == ATTEMPTS
+                    || spentMillis >= answerWithin.toMillis()) break;
             pause(BACKOFF.get(attempt - 1));
         }
         store.appendLog(log);

@@ -167,6 +167,11 @@ public final class HttpServer implements AutoCloseable {
     /** Bodies are JSON: a request that declares another media type is refused (415) rather than guessed at. */
     private static void requireJsonBody(Context ctx) {
         if (!carriesBody(ctx)) return;
+        // Sent twice, only the first would be checked and the body read as that one says: not guessed at either.
+        for (String header : List.of("Content-Encoding", "Content-Type")) {
+            int sent = java.util.Collections.list(ctx.req().getHeaders(header)).size();
+            if (sent > 1) throw new ApiException(415, "unsupported_media_type", "Send " + header + " once (got " + sent + ").", null);
+        }
         String encoding = ctx.header("Content-Encoding");
         if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
             throw new ApiException(415, "unsupported_media_type", "Request bodies are sent uncompressed: Content-Encoding "

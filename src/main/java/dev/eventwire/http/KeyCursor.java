@@ -24,7 +24,10 @@ record KeyCursor(char tag, Pattern key) {
         if (cursor == null || cursor.isEmpty()) return Optional.empty();
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!raw.isEmpty() && raw.charAt(0) == tag && key.matcher(raw.substring(1)).matches()) return Optional.of(raw.substring(1));
+            // Only the exact form issued: the same key spelled another way in base64 is not taken back.
+            if (!raw.isEmpty() && raw.charAt(0) == tag && key.matcher(raw.substring(1)).matches() && after(raw.substring(1)).equals(cursor)) {
+                return Optional.of(raw.substring(1));
+            }
         } catch (IllegalArgumentException notBase64) {
             // falls through to the error below
         }

@@ -77,6 +77,15 @@ final class WebhookRoutes implements RouteGroup {
     record Queued(int queued) {
     }
 
+    /**
+     * Routes that take no options still read what was sent: none or {@code {}} is fine, a field is 422
+     * {@code unknown_field} as on every other route — not an option silently ignored.
+     */
+    private void requireNoFields(io.javalin.http.Context ctx) {
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > 0) JsonFields.requireObject(responses.mapper().parse(raw), Set.of());
+    }
+
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/webhooks", ctx -> {
@@ -105,7 +114,8 @@ final class WebhookRoutes implements RouteGroup {
             responses.json(ctx, 200, new SecretView(webhooks.rotateSecret(Requests.tenant(ctx), ctx.pathParam("id"), body).secret()));
         });
         routes.post("/v1/webhooks/{id}/test", ctx -> {
-            BodyBudget.bodyNotNeeded(ctx); // it answers after its attempts, up to three delivery timeouts later
+            requireNoFields(ctx);
+            BodyBudget.bodyNotNeeded(ctx); // it answers after its attempts: about one delivery timeout later at most, two in the worst case
             responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id")));
         });
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
@@ -129,6 +139,7 @@ final class WebhookRoutes implements RouteGroup {
             responses.json(ctx, 200, node);
         });
         routes.post("/v1/webhooks/{id}/deliveries/{event_id}/retry", ctx -> {
+            requireNoFields(ctx);
             deliveries.retry(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));
             responses.json(ctx, 202, new RetryAccepted("pending"));
         });

@@ -14,12 +14,16 @@ public record PageRequest(int limit, OptionalLong before) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("s" + seq).getBytes());
     }
 
-    /** Decodes a cursor; empty when it is not one this service issued. */
+    /**
+     * Decodes a cursor; empty when it is not one this service issued. Only the exact form issued is taken
+     * back (no leading zeros, no other spelling of the same bytes), so one position has one cursor.
+     */
     public static Optional<Long> decodeCursor(String cursor) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.ISO_8859_1);
             if (!raw.matches("s[0-9]{1,18}")) return Optional.empty();
-            return Optional.of(Long.parseLong(raw.substring(1)));
+            long seq = Long.parseLong(raw.substring(1));
+            return cursorFor(seq).equals(cursor) ? Optional.of(seq) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

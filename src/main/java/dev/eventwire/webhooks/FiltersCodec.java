@@ -42,7 +42,12 @@ public final class FiltersCodec {
         }
         List<String> types = strings(node.get("event_types"), "filters.event_types");
         for (String t : types) {
-            if (t.length() > 128 || !EventValidator.EVENT_TYPE.matcher(t).matches()) {
+            // Not quoted when too long: the answer would carry back whatever size of entry was sent.
+            if (t.length() > 128) {
+                throw ApiException.invalid("invalid_format", "An event type or prefix is at most 128 characters; one has " + t.length() + ".",
+                        "filters.event_types");
+            }
+            if (!EventValidator.EVENT_TYPE.matcher(t).matches()) {
                 throw ApiException.invalid("invalid_format", "'" + t + "' is not an event type or dotted prefix such as order or order.created.", "filters.event_types");
             }
         }

@@ -379,4 +379,36 @@ class DeliveryTest {
         assertThat(acme.get("/v1/webhooks/" + hook.id() + "/logs").json().get("logs").findValuesAsText("trigger")).containsOnly("test").hasSize(4);
         assertThat(acme.get("/v1/webhooks/" + hook.id() + "/deliveries").json().get("deliveries")).as("not queued").isEmpty();
     }
+
+    /** Test and retry take no options: a field sent to them is refused, not silently ignored. */
+    @Test
+    void testAndRetryRefuseFieldsTheyDoNotTake() {
+        Hook hook = webhook("/options", null);
+        ApiClient.Response test = acme.post("/v1/webhooks/" + hook.id() + "/test", "{\"attempts\":1}");
+        assertThat(test.status()).as(test.body()).isEqualTo(422);
+        assertThat(test.json().get("error").get("code").asText()).isEqualTo("unknown_field");
+        assertThat(test.json().get("error").get("field").asText()).isEqualTo("attempts");
+        assertThat(receiver.received()).as("nothing sent").isEmpty();
+        ApiClient.Response retry = acme.post("/v1/webhooks/" + hook.id() + "/deliveries/any/retry", "{\"force\":true}");
+        assertThat(retry.status()).as(retry.body()).isEqualTo(422);
+        assertThat(retry.json().get("error").get("field").asText()).isEqualTo("force");
+        assertThat(acme.post("/v1/webhooks/" + hook.id() + "/test", "{}").json().get("success").asBoolean()).isTrue();
+    }
+
+    /** The caller waits for a test: a receiver that does not answer within the delivery timeout is reported after one attempt, not three. */
+    @Test
+    void aTestThatTimesOutIsNotTriedAgain(@TempDir Path other) {
+        try (TestServer shortTimeout = TestServer.withLoopbackReceivers(other, clock, c -> c.withDeliveryTimeout(Duration.ofSeconds(1)));
+             Receiver slow = new Receiver()) {
+            slow.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(3)));
+            ApiClient tenant = shortTimeout.tenant("acme");
+            String hook = tenant.post("/v1/webhooks", "{\"url\":\"" + slow.url("/slow") + "\"}").json().get("id").asText();
+            JsonNode timedOut = tenant.post("/v1/webhooks/" + hook + "/test", "").json();
+            assertThat(timedOut.get("success").asBoolean()).isFalse();
+            assertThat(timedOut.get("attempts").asInt()).isEqualTo(1);
+            assertThat(timedOut.get("error").asText()).contains("timeout");
+            assertThat(slow.received()).hasSize(1);
+            assertThat(tenant.get("/v1/webhooks/" + hook + "/logs").json().get("logs")).hasSize(1);
+        }
+    }
 }

@@ -218,6 +218,13 @@ class HostileInputTest {
             assertRefused(acme.get("/v1/webhooks?cursor=" + tampered), 422, "invalid_cursor", "cursor");
             String plusSeq = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("s+5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertRefused(acme.get("/v1/events?cursor=" + plusSeq), 422, "invalid_cursor", "cursor");
+            // The position an issued cursor names, spelled with a leading zero or with padding: not a cursor this service issued.
+            for (String spelled : new String[]{"s04", "s004"}) {
+                String other = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(spelled.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertRefused(acme.get("/v1/events?cursor=" + other), 422, "invalid_cursor", "cursor");
+            }
+            assertRefused(acme.get("/v1/events?cursor=czQ%3D"), 422, "invalid_cursor", "cursor");
+            assertThat(acme.get("/v1/events?cursor=czQ").status()).isEqualTo(200);
             // Lengths count characters, not UTF-16 units: 128 emoji are 128 characters.
             assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"" + "\ud83d\ude00".repeat(128) + "\"}").status()).isEqualTo(202);
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"" + "\ud83d\ude00".repeat(129) + "\"}"),

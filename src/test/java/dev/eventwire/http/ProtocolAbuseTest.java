@@ -145,6 +145,17 @@ class ProtocolAbuseTest {
                 assertThat(r.statusCode()).as(encoding).isEqualTo(415);
                 assertThat(r.body()).contains("unsupported_media_type").contains(encoding);
             }
+            // Sent twice, the second header is not ignored: the request is refused whatever the first says.
+            String[][] twice = {{"Content-Encoding", "identity", "gzip"}, {"Content-Type", "application/json", "application/json; charset=utf-16"}};
+            for (String[] header : twice) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events")).header("Authorization", "Bearer " + acme.key())
+                        .header(header[0], header[1]).header(header[0], header[2]);
+                if (!header[0].equals("Content-Type")) request.header("Content-Type", "application/json");
+                HttpResponse<String> r = http.send(request.POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"br.twice\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(header[0]).isEqualTo(415);
+                assertThat(r.body()).contains("unsupported_media_type").contains(header[0] + " once");
+            }
             assertThat(acme.get("/v1/events?event_type=br").json().get("events")).isEmpty();
         }
     }

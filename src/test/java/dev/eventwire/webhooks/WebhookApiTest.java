@@ -101,6 +101,17 @@ class WebhookApiTest {
         assertThat(r.json().get("error").get("field").asText()).isEqualTo(field);
     }
 
+    /** An oversized filter entry is refused with a short answer, not with the entry sent back in it. */
+    @Test
+    void anOversizedEventTypeFilterIsNotEchoed() {
+        String id = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\"}").json().get("id").asText();
+        ApiClient.Response r = acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"event_types\":[\"" + "a".repeat(1_000_000) + "\"]}}");
+        assertThat(r.status()).as(r.body().substring(0, Math.min(200, r.body().length()))).isEqualTo(422);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo("invalid_format");
+        assertThat(r.json().get("error").get("message").asText()).isEqualTo("An event type or prefix is at most 128 characters; one has 1000000.");
+        assertThat(r.body().length()).isLessThan(300);
+    }
+
     @Test
     void anInternationalisedHostIsAskedForInItsAsciiForm() {
         for (String url : new String[]{"https://b\u00fccher.example/hook", "https://b\u00fccher.example:8443/hook"}) {
