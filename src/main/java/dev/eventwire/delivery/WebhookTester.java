@@ -36,13 +36,13 @@ public final class WebhookTester {
 
     /** {@code answerWithin}: the delivery timeout; once the attempts took that long together, no other is made. */
     public WebhookTester(HttpSender sender, RequestFactory requests, DeliveryStore store, Ids ids, Json json, Clock clock, Duration answerWithin) {
-        this.answerWithin = answerWithin;
         this.sender = sender;
         this.requests = requests;
         this.store = store;
         this.ids = ids;
         this.json = json;
         this.clock = clock;
+        this.answerWithin = answerWithin;
     }
 
     public record TestResult(String deliveryId, String webhookId, String eventId, String eventType, boolean success,

@@ -5,8 +5,6 @@ import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 
 /** Who presented which key: {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}. */
@@ -24,21 +22,16 @@ final class ApiKeys {
      */
     Principal principal(Context ctx) {
         List<String> presented = new ArrayList<>();
-        for (String h : headers(ctx, "Authorization")) {
+        for (String h : Requests.headers(ctx, "Authorization")) {
             if (h.regionMatches(true, 0, "Bearer ", 0, 7)) presented.add(h.substring(7));
         }
-        presented.addAll(headers(ctx, "X-API-Key"));
+        presented.addAll(Requests.headers(ctx, "X-API-Key"));
         if (presented.stream().distinct().count() > 1) {
             throw new ApiException(401, "unauthorized", "Present one API key: the request carries more than one.", null);
         }
         String key = presented.isEmpty() ? null : presented.getFirst();
         return auth.authenticate(key)
                 .orElseThrow(() -> new ApiException(401, "unauthorized", "A valid API key is required (Authorization: Bearer <key>).", null));
-    }
-
-    private static List<String> headers(Context ctx, String name) {
-        Enumeration<String> values = ctx.req().getHeaders(name);
-        return values == null ? List.of() : Collections.list(values);
     }
 
     /** 403 unless the caller holds the admin key. */

@@ -169,7 +169,7 @@ public final class HttpServer implements AutoCloseable {
         if (!carriesBody(ctx)) return;
         // Sent twice, only the first would be checked and the body read as that one says: not guessed at either.
         for (String header : List.of("Content-Encoding", "Content-Type")) {
-            int sent = java.util.Collections.list(ctx.req().getHeaders(header)).size();
+            int sent = Requests.headers(ctx, header).size();
             if (sent > 1) throw new ApiException(415, "unsupported_media_type", "Send " + header + " once (got " + sent + ").", null);
         }
         String encoding = ctx.header("Content-Encoding");

@@ -24,10 +24,9 @@ record KeyCursor(char tag, Pattern key) {
         if (cursor == null || cursor.isEmpty()) return Optional.empty();
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String shown = raw.isEmpty() ? "" : raw.substring(1);
             // Only the exact form issued: the same key spelled another way in base64 is not taken back.
-            if (!raw.isEmpty() && raw.charAt(0) == tag && key.matcher(raw.substring(1)).matches() && after(raw.substring(1)).equals(cursor)) {
-                return Optional.of(raw.substring(1));
-            }
+            if (!raw.isEmpty() && raw.charAt(0) == tag && key.matcher(shown).matches() && after(shown).equals(cursor)) return Optional.of(shown);
         } catch (IllegalArgumentException notBase64) {
             // falls through to the error below
         }

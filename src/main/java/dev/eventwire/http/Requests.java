@@ -4,6 +4,9 @@ import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.PageRequest;
 import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** Reading what every route needs from a request: the caller's tenant, paging parameters. */
@@ -11,6 +14,12 @@ final class Requests {
     static final String PRINCIPAL = "eventwire.principal";
 
     private Requests() {
+    }
+
+    /** Every value of a header the request carries, in the order sent (a header sent twice has two). */
+    static List<String> headers(Context ctx, String name) {
+        Enumeration<String> values = ctx.req().getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
     }
 
     /** The caller's tenant; empty for the admin key (or before authentication). */

@@ -13,6 +13,7 @@ import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookService;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.time.Instant;
 import dev.eventwire.support.Timestamps;
 import java.util.List;
@@ -81,7 +82,7 @@ final class WebhookRoutes implements RouteGroup {
      * Routes that take no options still read what was sent: none or {@code {}} is fine, a field is 422
      * {@code unknown_field} as on every other route — not an option silently ignored.
      */
-    private void requireNoFields(io.javalin.http.Context ctx) {
+    private void requireNoFields(Context ctx) {
         byte[] raw = ctx.bodyAsBytes();
         if (raw.length > 0) JsonFields.requireObject(responses.mapper().parse(raw), Set.of());
     }
