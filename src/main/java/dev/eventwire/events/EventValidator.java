@@ -2,6 +2,7 @@ package dev.eventwire.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.support.Echo;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.Json;
@@ -65,7 +66,8 @@ public final class EventValidator {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                return invalid("unknown_field", "Unknown field '" + name + "'; allowed: event_id, event_type, occurred_at, entity_id, data.", name, submittedId);
+                return invalid("unknown_field", "Unknown field '" + Echo.of(name) + "'; allowed: event_id, event_type, occurred_at, entity_id, data.", Echo.of(name),
+                        submittedId);
             }
         }
 

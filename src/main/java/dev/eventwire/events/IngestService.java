@@ -5,6 +5,7 @@ import dev.eventwire.events.IngestResult.ItemResult;
 import dev.eventwire.events.IngestResult.ItemStatus;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.Awaits;
+import dev.eventwire.support.Echo;
 import dev.eventwire.support.ErrorDetail;
 import dev.eventwire.support.Json;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ public final class IngestService {
             String name = it.next();
             if (!name.equals("events")) {
                 throw rejectRequest(tenant, receivedAt, root,
-                        ApiException.invalid("unknown_field", "Unknown field '" + name + "' in a batch; only 'events' is allowed.", name));
+                        ApiException.invalid("unknown_field", "Unknown field '" + Echo.of(name) + "' in a batch; only 'events' is allowed.", Echo.of(name)));
             }
         }
         JsonNode items = root.get("events");

@@ -15,7 +15,7 @@ public final class JsonFields {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw ApiException.invalid("unknown_field", "Unknown field '" + name + "'.", name);
+                throw ApiException.invalid("unknown_field", "Unknown field '" + Echo.of(name) + "'.", Echo.of(name));
             }
         }
     }

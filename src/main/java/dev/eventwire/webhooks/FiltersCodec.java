@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventwire.events.EventValidator;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Echo;
 import dev.eventwire.support.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,7 +38,7 @@ public final class FiltersCodec {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                throw ApiException.invalid("unknown_field", "Unknown filter '" + name + "'; allowed: event_types, entity_ids, min_amount.", "filters." + name);
+                throw ApiException.invalid("unknown_field", "Unknown filter '" + Echo.of(name) + "'; allowed: event_types, entity_ids, min_amount.", "filters." + Echo.of(name));
             }
         }
         List<String> types = strings(node.get("event_types"), "filters.event_types");

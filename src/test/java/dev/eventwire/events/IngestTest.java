@@ -203,6 +203,26 @@ class IngestTest {
         assertThat(oldest.get("received_at").asText()).isNotBlank();
     }
 
+    /** A field name may be 50,000 characters long: the answer names it by its start and length, not whole. */
+    @Test
+    void aLongUnknownFieldNameIsNotEchoedWhole() {
+        String name = "x".repeat(40_000);
+        ApiClient.Response single = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"" + name + "\":1}");
+        assertThat(single.status()).isEqualTo(422);
+        JsonNode error = single.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("unknown_field");
+        assertThat(error.get("message").asText()).startsWith("Unknown field '" + "x".repeat(64) + "… (40000 characters)'");
+        assertThat(error.get("field").asText()).isEqualTo("x".repeat(64) + "… (40000 characters)");
+        assertThat(single.body().length()).isLessThan(500);
+        ApiClient.Response batch = acme.post("/v1/events", "{\"events\":[],\"" + name + "\":1}");
+        assertThat(batch.json().get("error").get("code").asText()).isEqualTo("unknown_field");
+        assertThat(batch.body().length()).isLessThan(500);
+        ApiClient.Response inBatch = acme.post("/v1/events", "{\"events\":[{\"event_type\":\"a.b\",\"" + name + "\":1}]}");
+        assertThat(inBatch.json().get("results").get(0).get("error").get("code").asText()).isEqualTo("unknown_field");
+        assertThat(inBatch.body().length()).isLessThan(500);
+        assertThat(acme.get("/v1/events").json().get("events")).isEmpty();
+    }
+
     @Test
     void batchEnvelopeRules() {
         assertThat(acme.post("/v1/events", "{\"events\":[]}").json().get("error").get("field").asText()).isEqualTo("events");

@@ -112,6 +112,21 @@ class WebhookApiTest {
         assertThat(r.body().length()).isLessThan(300);
     }
 
+    /** A field name may be 50,000 characters long: the answer names it by its start and length, not whole. */
+    @Test
+    void aLongUnknownFieldNameIsNotEchoedWhole() {
+        String name = "f".repeat(40_000);
+        ApiClient.Response create = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\",\"" + name + "\":1}");
+        assertThat(create.status()).isEqualTo(422);
+        assertThat(create.json().get("error").get("code").asText()).isEqualTo("unknown_field");
+        assertThat(create.json().get("error").get("field").asText()).isEqualTo("f".repeat(64) + "… (40000 characters)");
+        assertThat(create.body().length()).isLessThan(400);
+        ApiClient.Response filter = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\",\"filters\":{\"" + name + "\":[]}}");
+        assertThat(filter.json().get("error").get("field").asText()).isEqualTo("filters." + "f".repeat(64) + "… (40000 characters)");
+        assertThat(filter.body().length()).isLessThan(400);
+        assertThat(acme.get("/v1/webhooks").json().get("webhooks")).isEmpty();
+    }
+
     @Test
     void anInternationalisedHostIsAskedForInItsAsciiForm() {
         for (String url : new String[]{"https://b\u00fccher.example/hook", "https://b\u00fccher.example:8443/hook"}) {
