@@ -33,8 +33,9 @@ public final class TenantAdmission {
         int kib = (int) Math.min(maxKiB, Math.max(1, (bytes + 1023) / 1024));
         Semaphore budget = budgets.computeIfAbsent(tenant, t -> new Semaphore(maxKiB));
         if (!budget.tryAcquire(kib)) {
-            throw new ApiException(429, "too_many_requests", "This tenant already has " + (maxKiB / 1024)
-                    + " MiB of request bodies in progress; retry after the time in Retry-After.", null);
+            int inProgressKiB = Math.max(0, maxKiB - budget.availablePermits());
+            throw new ApiException(429, "too_many_requests", "This tenant has " + mib(inProgressKiB) + " MiB of request bodies in progress, and this one's "
+                    + mib(kib) + " MiB would pass its budget of " + mib(maxKiB) + " MiB; retry after the time in Retry-After.", null);
         }
         try {
             rate.ifPresent(r -> r.take(tenant, bytes));
@@ -50,5 +51,10 @@ public final class TenantAdmission {
     public interface Permit extends AutoCloseable {
         @Override
         void close();
+    }
+
+    /** KiB as MiB with one decimal, as an operator reads a budget. */
+    private static String mib(int kib) {
+        return String.format(java.util.Locale.ROOT, "%.1f", kib / 1024.0);
     }
 }

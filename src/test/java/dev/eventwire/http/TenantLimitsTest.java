@@ -94,6 +94,9 @@ class TenantLimitsTest {
             assertThat(limited).as("the flooding tenant is told to slow down").isNotEmpty();
             assertThat(limited.getFirst().header("Retry-After")).isEqualTo("1");
             assertThat(limited.getFirst().json().get("error").get("code").asText()).isEqualTo("too_many_requests");
+            // What is in progress and what this request would add, against the budget: not the budget said to be in progress.
+            assertThat(limited.getFirst().json().get("error").get("message").asText())
+                    .matches("This tenant has [0-4]\\.\\d MiB of request bodies in progress, and this one's 1\\.[0-9] MiB would pass its budget of 5\\.0 MiB; .*");
             assertThat(answers).extracting(ApiClient.Response::status).containsOnly(200, 429);
             assertThat(calmStatuses).as("another tenant is never refused").containsOnly(202);
         }
