@@ -243,6 +243,10 @@ public final class HttpSender implements AutoCloseable {
     static Optional<Duration> parseRetryAfter(String value) {
         if (value == null || value.isBlank()) return Optional.empty();
         String v = value.strip();
+        // More seconds than a long holds is still a request to wait as long as possible (the schedule's cap applies), not no request at all.
+        if (v.chars().allMatch(c -> c >= '0' && c <= '9') && v.length() > 18 && new java.math.BigInteger(v).bitLength() > 63) {
+            return Optional.of(Duration.ofSeconds(Long.MAX_VALUE));
+        }
         try {
             long seconds = Long.parseLong(v);
             return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();

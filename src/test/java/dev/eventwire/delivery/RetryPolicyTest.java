@@ -12,6 +12,20 @@ class RetryPolicyTest {
     static final List<Duration> DEFAULT = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
             Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
 
+    /** A receiver asking for more seconds than a long holds is asking for the longest wait, which the schedule then caps. */
+    @Test
+    void aRetryAfterBeyondALongIsTheLongestWaitCapped() {
+        for (String huge : List.of("9223372036854775808", "99999999999999999999", "9".repeat(400))) {
+            Optional<Duration> asked = HttpSender.parseRetryAfter(huge);
+            assertThat(asked).as(huge).contains(Duration.ofSeconds(Long.MAX_VALUE));
+            assertThat(new RetryPolicy(DEFAULT, () -> 0.5).delayAfter(1, asked)).as(huge).contains(Duration.ofHours(10));
+        }
+        assertThat(HttpSender.parseRetryAfter("9223372036854775807")).contains(Duration.ofSeconds(Long.MAX_VALUE));
+        assertThat(HttpSender.parseRetryAfter("30")).contains(Duration.ofSeconds(30));
+        assertThat(HttpSender.parseRetryAfter("-1")).isEmpty();
+        assertThat(HttpSender.parseRetryAfter("1e9")).isEmpty();
+    }
+
     @Test
     void budgetIsScheduleLengthPlusOne() {
         RetryPolicy policy = new RetryPolicy(DEFAULT, () -> 0.5);
