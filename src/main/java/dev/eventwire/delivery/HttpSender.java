@@ -243,14 +243,12 @@ public final class HttpSender implements AutoCloseable {
     static Optional<Duration> parseRetryAfter(String value) {
         if (value == null || value.isBlank()) return Optional.empty();
         String v = value.strip();
-        // More seconds than a long holds is still a request to wait as long as possible (the schedule's cap applies), not no request at all.
-        if (v.chars().allMatch(c -> c >= '0' && c <= '9') && v.length() > 18 && new java.math.BigInteger(v).bitLength() > 63) {
-            return Optional.of(Duration.ofSeconds(Long.MAX_VALUE));
-        }
         try {
             long seconds = Long.parseLong(v);
             return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
         } catch (NumberFormatException notSeconds) {
+            // Digits only, yet more seconds than a long holds: a request to wait as long as possible (the schedule's cap applies).
+            if (v.chars().allMatch(c -> c >= '0' && c <= '9')) return Optional.of(Duration.ofSeconds(Long.MAX_VALUE));
             try {
                 ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
                 Duration d = Duration.between(java.time.Instant.now(), at.toInstant());

@@ -66,8 +66,8 @@ public final class EventValidator {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                return invalid("unknown_field", "Unknown field '" + Echo.of(name) + "'; allowed: event_id, event_type, occurred_at, entity_id, data.", Echo.of(name),
-                        submittedId);
+                String shown = Echo.of(name);
+                return invalid("unknown_field", "Unknown field '" + shown + "'; allowed: event_id, event_type, occurred_at, entity_id, data.", shown, submittedId);
             }
         }
 

@@ -87,8 +87,9 @@ public final class IngestService {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!name.equals("events")) {
+                String shown = Echo.of(name);
                 throw rejectRequest(tenant, receivedAt, root,
-                        ApiException.invalid("unknown_field", "Unknown field '" + Echo.of(name) + "' in a batch; only 'events' is allowed.", Echo.of(name)));
+                        ApiException.invalid("unknown_field", "Unknown field '" + shown + "' in a batch; only 'events' is allowed.", shown));
             }
         }
         JsonNode items = root.get("events");

@@ -12,7 +12,8 @@ public final class Echo {
     }
 
     public static String of(String name) {
-        if (name.codePointCount(0, name.length()) <= MAX_CODE_POINTS) return name;
-        return name.substring(0, name.offsetByCodePoints(0, MAX_CODE_POINTS)) + "… (" + name.length() + " characters)";
+        int length = name.codePointCount(0, name.length());
+        if (length <= MAX_CODE_POINTS) return name;
+        return name.substring(0, name.offsetByCodePoints(0, MAX_CODE_POINTS)) + "… (" + length + " characters)";
     }
 }

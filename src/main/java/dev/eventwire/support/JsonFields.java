@@ -15,7 +15,8 @@ public final class JsonFields {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw ApiException.invalid("unknown_field", "Unknown field '" + Echo.of(name) + "'.", Echo.of(name));
+                String shown = Echo.of(name);
+                throw ApiException.invalid("unknown_field", "Unknown field '" + shown + "'.", shown);
             }
         }
     }

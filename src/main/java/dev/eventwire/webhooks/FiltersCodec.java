@@ -38,7 +38,8 @@ public final class FiltersCodec {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                throw ApiException.invalid("unknown_field", "Unknown filter '" + Echo.of(name) + "'; allowed: event_types, entity_ids, min_amount.", "filters." + Echo.of(name));
+                String shown = Echo.of(name);
+                throw ApiException.invalid("unknown_field", "Unknown filter '" + shown + "'; allowed: event_types, entity_ids, min_amount.", "filters." + shown);
             }
         }
         List<String> types = strings(node.get("event_types"), "filters.event_types");
