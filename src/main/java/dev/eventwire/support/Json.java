@@ -54,16 +54,16 @@ public final class Json {
             throw new ApiException(400, "malformed_json", "The request body is not valid JSON: it is not UTF-8 (it looks like UTF-16 or UTF-32); send JSON in UTF-8.", null);
         }
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node;
+            try (JsonParser parser = new ExponentClampingParser(mapper.getFactory().createParser(body))) {
+                node = mapper.readTree(parser);
+            }
             if (node == null || node.isMissingNode()) {
                 throw new ApiException(400, "malformed_json", "The request body is empty; a JSON value was expected.", null);
             }
             return node;
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(e) + ": " + plain(e.getOriginalMessage()), null);
-        } catch (NumberFormatException | ArithmeticException e) {
-            // A decimal whose exponent is beyond what a decimal number can hold at all, such as 1e-2147483648.
-            throw new ApiException(422, "number_out_of_range", "A number's exponent is out of range.", null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -314,10 +314,19 @@ class HostileInputTest {
             }
             id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"min_amount\":1e-1000}}").json().get("id").asText();
             assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"min_amount\":1e-1001}}"), 422, "number_out_of_range", "filters.min_amount");
-            // Exponents beyond what a decimal can hold at all.
+            // Exponents beyond what a decimal can hold at all: refused for the field that holds them, so one
+            // such number in a batch refuses its item and not the whole batch.
             for (String n : new String[]{"1e-2147483648", "1e9999999999", "0e-2147483649"}) {
-                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"n\":" + n + "}}"), 422, "number_out_of_range", null);
-                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":" + n + "}"), 422, "number_out_of_range", null);
+                assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"n\":" + n + "}}"), 422, "number_out_of_range", "data.n");
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":" + n + "}"), 422, "invalid_type", "description");
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"rate_limit\":" + n + "}"), 422, "invalid_rate_limit", "rate_limit");
+                assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"min_amount\":" + n + "}}"), 422, "number_out_of_range", "filters.min_amount");
+                ApiClient.Response batch = acme.post("/v1/events", "{\"events\":[{\"event_id\":\"fine-" + n + "\",\"event_type\":\"a.b\"},"
+                        + "{\"event_type\":\"a.b\",\"data\":{\"deep\":[" + n + "]}}]}");
+                assertThat(batch.status()).as(n + ": " + batch.body()).isEqualTo(200);
+                assertThat(batch.json().get("accepted").asInt()).as(n).isEqualTo(1);
+                assertThat(batch.json().get("results").get(1).get("error").get("field").asText()).isEqualTo("data.deep[0]");
+                assertThat(acme.get("/v1/events/fine-" + n).status()).as("the valid item is stored").isEqualTo(200);
             }
             // Event ids of Eventwire's own events: posting one first would have suppressed the alert it names.
             assertRefused(acme.post("/v1/events", "{\"event_id\":\"evw_dead_msg_1_4\",\"event_type\":\"a.b\"}"), 422, "reserved_event_id", "event_id");
