@@ -43,7 +43,7 @@ public final class UrlRule {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw ApiException.invalid("invalid_url", "url must name a host.", "url");
         }
-        if (isShorthandIpv4(uri.getHost())) {
+        if (dev.eventwire.support.Ipv4Text.isShorthand(uri.getHost())) {
             // 2130706433, 0x7f000001, 0177.0.0.1: resolvers and the egress guard need not agree on what they mean.
             throw ApiException.invalid("invalid_url", "url must name a host: a DNS name or a full IP address such as 127.0.0.1.", "url");
         }
@@ -79,18 +79,5 @@ public final class UrlRule {
         } catch (IllegalArgumentException notADomainName) {
             return "";
         }
-    }
-
-    /** A host of numbers only that is not a plain dotted quad: a decimal, hex, octal or shortened IPv4 address. */
-    static boolean isShorthandIpv4(String host) {
-        String[] labels = host.split("\\.", -1);
-        for (String label : labels) {
-            if (!label.matches("(?i)[0-9]+|0x[0-9a-f]*")) return false; // a name (or an IPv6 literal)
-        }
-        if (labels.length != 4) return true;
-        for (String label : labels) {
-            if (!label.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(label) > 255) return true;
-        }
-        return false;
     }
 }

@@ -78,14 +78,20 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).containsExactly("eventwire: --data (or EVENTWIRE_DATA_DIR) must be a folder: " + dir.resolve("data") + " is a file.");
     }
 
+    private static final String SHORTHAND = "'%s' is not an IPv4 address written in full; write four numbers from 0 to 255, such as 127.0.0.1 or"
+            + " 10.0.0.0/8 (short, decimal, octal and hex forms are read differently by different programs).";
+
     /** An allow-list entry that can match nothing was an exception's stack trace, after the data folder was created. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "127.0.0.1/33|bad prefix length in 127.0.0.1/33.",
             "not a cidr/99|'not a cidr/99' is not an address or CIDR block.",
             "localhost,not a host|'not a host' is neither an address, a CIDR block nor a host name.",
+            "127.1|" + SHORTHAND, "2130706433|" + SHORTHAND, "0177.0.0.1|" + SHORTHAND, "0x7f.0.0.1|" + SHORTHAND, "10/8|" + SHORTHAND,
+            "127.000.0.1/32|" + SHORTHAND,
     })
     void aBadEgressAllowEntryIsOneLineAndExit2BeforeAnythingIsWritten(String value, String why) throws Exception {
+        why = why.replace("%s", value);
         Result result = serve(List.of("--egress-allow", value), Map.of());
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.lines()).containsExactly("eventwire: --egress-allow (or EVENTWIRE_EGRESS_ALLOW): " + why);
