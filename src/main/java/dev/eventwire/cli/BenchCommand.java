@@ -21,18 +21,29 @@ final class BenchCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
+    private static BoundedOption option(String name) {
+        return BoundedOption.commandLine(name);
+    }
+
+    /** The servers' {@code serve --warm-up}, checked here against serve's own range so a bad one stops the bench before it starts. */
+    private static String checkedWarmUp(String text) {
+        option("--warm-up").duration(text, Duration.ZERO, ServeCommand.MAX_WARM_UP);
+        return text;
+    }
+
     @Command(name = "retention", mixinStandardHelpOptions = true,
             description = "In process, simulated time: steady traffic with a one-hour retention; database size every half hour.")
     static final class Retention implements Runnable {
         @Option(names = "--hours", defaultValue = "6", description = "Simulated hours (default ${DEFAULT-VALUE}).")
-        int hours;
+        String hours;
 
         @Option(names = "--per-minute", defaultValue = "2000", description = "Events per simulated minute (default ${DEFAULT-VALUE}).")
-        int perMinute;
+        String perMinute;
 
         @Override
         public void run() {
-            new dev.eventwire.bench.RetentionBench(System.out, hours, perMinute).run();
+            new dev.eventwire.bench.RetentionBench(System.out, option("--hours").wholeInt(hours, 1, 720),
+                    option("--per-minute").wholeInt(perMinute, 1, 1_000_000)).run();
         }
     }
 
@@ -40,25 +51,26 @@ final class BenchCommand implements Runnable {
             description = "From outside: a backlog drained by an unordered and by an entity-ordered webhook; deliveries/s of each and the ratio.")
     static final class Ordering implements Runnable {
         @Option(names = "--events", defaultValue = "100000", description = "Events per phase (default ${DEFAULT-VALUE}).")
-        int events;
+        String events;
 
         @Option(names = "--entities", defaultValue = "10000", description = "Entities the events are spread over (default ${DEFAULT-VALUE}).")
-        int entities;
+        String entities;
 
         @Override
         public void run() {
-            new dev.eventwire.bench.OrderingBench(System.out, events, entities).run();
+            new dev.eventwire.bench.OrderingBench(System.out, option("--events").wholeInt(events, 1_000, 10_000_000),
+                    option("--entities").wholeInt(entities, 1, 1_000_000)).run();
         }
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Events/s and request latency for batches of 500 and single events.")
     static final class Ingest implements Runnable {
         @Option(names = "--seconds", defaultValue = "15", description = "Length of each phase (default ${DEFAULT-VALUE}).")
-        int seconds;
+        String seconds;
 
         @Override
         public void run() {
-            new IngestBench(System.out, Duration.ofSeconds(seconds)).run();
+            new IngestBench(System.out, Duration.ofSeconds(option("--seconds").wholeInt(seconds, 1, 3_600))).run();
         }
     }
 
@@ -66,16 +78,16 @@ final class BenchCommand implements Runnable {
             description = "From outside (server and receiver in their own processes): raw HTTP, durable drain of a backlog after kill -9, latency at 200/500/1000 events/s.")
     static final class Delivery implements Runnable {
         @Option(names = "--webhooks", defaultValue = "2", description = "Webhooks, each on its own local receiver (default ${DEFAULT-VALUE}).")
-        int webhooks;
+        String webhooks;
 
         @Option(names = "--seconds", defaultValue = "10", description = "Length of each phase (default ${DEFAULT-VALUE}).")
-        int seconds;
+        String seconds;
 
         @Option(names = "--soak-seconds", defaultValue = "0", description = "Also run 1000 events/s this long, judged per 30-second slice.")
-        int soakSeconds;
+        String soakSeconds;
 
         @Option(names = "--backlog", defaultValue = "100000", description = "Events posted while the receiver is frozen, drained after a kill -9 (default ${DEFAULT-VALUE}).")
-        int backlog;
+        String backlog;
 
         @Option(names = "--warm-up", defaultValue = "0s",
                 description = "serve --warm-up for the server and its restart after the kill (30s as the deploy examples; default ${DEFAULT-VALUE}: cold processes).")
@@ -83,7 +95,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            new DeliveryBench(System.out, webhooks, Duration.ofSeconds(seconds), Duration.ofSeconds(soakSeconds), backlog, warmUp).run();
+            new DeliveryBench(System.out, option("--webhooks").wholeInt(webhooks, 1, 32), Duration.ofSeconds(option("--seconds").wholeInt(seconds, 1, 3_600)),
+                    Duration.ofSeconds(option("--soak-seconds").wholeInt(soakSeconds, 0, 86_400)),
+                    option("--backlog").wholeInt(backlog, 1_000, 10_000_000), checkedWarmUp(warmUp)).run();
         }
     }
 
@@ -91,36 +105,39 @@ final class BenchCommand implements Runnable {
             description = "Freshness (ack to a read that reflects it) and read latency over a large window while ingesting.")
     static final class Metrics implements Runnable {
         @Option(names = "--events", defaultValue = "1000000", description = "Events loaded into the window first (default ${DEFAULT-VALUE}).")
-        long events;
+        String events;
 
         @Option(names = "--pairs", defaultValue = "10000", description = "ack-then-read pairs for freshness (default ${DEFAULT-VALUE}).")
-        int pairs;
+        String pairs;
 
         @Option(names = "--seconds", defaultValue = "30", description = "Length of the read phase (default ${DEFAULT-VALUE}).")
-        int seconds;
+        String seconds;
 
         @Option(names = "--sessions", defaultValue = "100000", description = "Distinct session ids the events draw from (default ${DEFAULT-VALUE}).")
-        int sessions;
+        String sessions;
 
         @Override
         public void run() {
-            new MetricsBench(System.out, events, sessions, pairs, Duration.ofSeconds(seconds)).run();
+            new MetricsBench(System.out, option("--events").whole(events, 1_000, 100_000_000), option("--sessions").wholeInt(sessions, 1, 10_000_000),
+                    option("--pairs").wholeInt(pairs, 1, 1_000_000), Duration.ofSeconds(option("--seconds").wholeInt(seconds, 1, 3_600))).run();
         }
     }
 
     @Command(name = "store", mixinStandardHelpOptions = true,
             description = "In process: claim and outcome cost of the delivery store over a backlog, with growing history.")
     static final class Store implements Runnable {
-        @Option(names = "--history", defaultValue = "0,10000000", split = ",",
-                description = "Finished deliveries loaded first, one run each (default ${DEFAULT-VALUE}).")
-        java.util.List<Long> history;
+        @Option(names = "--history", defaultValue = "0,10000000",
+                description = "Finished deliveries loaded first, comma-separated, one run each (default ${DEFAULT-VALUE}).")
+        String history;
 
         @Option(names = "--backlog", defaultValue = "100000", description = "Pending deliveries drained in each run (default ${DEFAULT-VALUE}).")
-        int backlog;
+        String backlog;
 
         @Override
         public void run() {
-            new StoreBench(System.out, history, backlog).run();
+            java.util.List<Long> runs = new java.util.ArrayList<>();
+            for (String each : history.split(",", -1)) runs.add(option("--history").whole(each, 0, 100_000_000));
+            new StoreBench(System.out, runs, option("--backlog").wholeInt(backlog, 5_000, 10_000_000)).run();
         }
     }
 
@@ -128,14 +145,14 @@ final class BenchCommand implements Runnable {
             description = "From outside: many 5 MiB batches at once against a server process with a capped heap.")
     static final class Bodies implements Runnable {
         @Option(names = "--clients", defaultValue = "128", description = "Tenants posting one batch each, all at once (default ${DEFAULT-VALUE}).")
-        int clients;
+        String clients;
 
         @Option(names = "--heap-mib", defaultValue = "512", description = "The server's -Xmx in MiB (default ${DEFAULT-VALUE}).")
-        int heapMiB;
+        String heapMiB;
 
         @Override
         public void run() {
-            new BodiesBench(System.out, clients, heapMiB).run();
+            new BodiesBench(System.out, option("--clients").wholeInt(clients, 1, 10_000), option("--heap-mib").wholeInt(heapMiB, 128, 65_536)).run();
         }
     }
 
@@ -143,13 +160,13 @@ final class BenchCommand implements Runnable {
             description = "From outside, on an embedded PostgreSQL: backlog drain of one DuckDB process vs one replica vs three, kill -9 of a replica mid-drain, repeats.")
     static final class Cluster implements Runnable {
         @Option(names = "--deliveries", defaultValue = "100000", description = "Deliveries in each backlog (default ${DEFAULT-VALUE}).")
-        long deliveries;
+        String deliveries;
 
         @Option(names = "--webhooks", defaultValue = "4", description = "Webhooks on the receiver process; each event matches all (default ${DEFAULT-VALUE}).")
-        int webhooks;
+        String webhooks;
 
         @Option(names = "--claims", defaultValue = "0", description = "Also drain this many more deliveries on one replica and on three, and compare (1000000 for a million claims; default ${DEFAULT-VALUE}).")
-        long claims;
+        String claims;
 
         @Option(names = "--warm-up", defaultValue = "30s",
                 description = "serve --warm-up for every server and replica, as the deploy examples start them; 0s for cold processes (default ${DEFAULT-VALUE}).")
@@ -157,9 +174,12 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            String command = "./eventwire bench cluster --deliveries " + deliveries + " --webhooks " + webhooks + (claims > 0 ? " --claims " + claims : "")
-                    + " --warm-up " + warmUp;
-            new ClusterBench(System.out, command, deliveries, webhooks, claims, warmUp).run();
+            long deliveryCount = option("--deliveries").whole(deliveries, 1_000, 10_000_000);
+            int webhookCount = option("--webhooks").wholeInt(webhooks, 1, 32);
+            long claimCount = option("--claims").whole(claims, 0, 100_000_000);
+            String command = "./eventwire bench cluster --deliveries " + deliveryCount + " --webhooks " + webhookCount
+                    + (claimCount > 0 ? " --claims " + claimCount : "") + " --warm-up " + warmUp;
+            new ClusterBench(System.out, command, deliveryCount, webhookCount, claimCount, checkedWarmUp(warmUp)).run();
         }
     }
 
@@ -167,27 +187,19 @@ final class BenchCommand implements Runnable {
             description = "The disk alone, no server: forces of 4 KiB at the ingest journal's pace, per 30-second slice; whether its stalls alone would break ingest p99 ≤ 50 ms.")
     static final class Disk implements Runnable {
         @Option(names = "--seconds", defaultValue = "300", description = "How long, in whole 30-second slices (default ${DEFAULT-VALUE}).")
-        int seconds;
+        String seconds;
 
         @Option(names = "--rate", defaultValue = "1000", description = "Forces per second: the journal forces about once per request at 1,000 single events/s (default ${DEFAULT-VALUE}).")
-        int rate;
+        String rate;
 
         @Option(names = "--dir", defaultValue = "${env:EVENTWIRE_DATA_DIR:-./data}",
                 description = "A folder on the disk to try, the data folder by default (env EVENTWIRE_DATA_DIR, default ${DEFAULT-VALUE}); the probe's file goes in a folder of its own there, deleted afterwards.")
         java.nio.file.Path dir;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Override
         public void run() {
-            if (seconds < DiskBench.SLICE.toSeconds()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seconds must be at least " + DiskBench.SLICE.toSeconds() + ", got " + seconds);
-            }
-            if (rate < 1 || rate > DiskBench.MAX_FORCES_PER_SECOND) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rate must be 1–" + DiskBench.MAX_FORCES_PER_SECOND + " forces/s, got " + rate);
-            }
-            new DiskBench(System.out, dir, Duration.ofSeconds(seconds), rate).run();
+            new DiskBench(System.out, dir, Duration.ofSeconds(option("--seconds").wholeInt(seconds, (int) DiskBench.SLICE.toSeconds(), 86_400)),
+                    option("--rate").wholeInt(rate, 1, DiskBench.MAX_FORCES_PER_SECOND)).run();
         }
     }
 }

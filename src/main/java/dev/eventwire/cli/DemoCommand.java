@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = "Runs a server with three local receivers (one of them rate-limited), rotates a secret and streams synthetic e-commerce events through it.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "How long to stream events (default ${DEFAULT-VALUE}).")
-    int seconds;
+    String seconds;
 
     @Option(names = "--keep-running", description = "Keep the server up afterwards and print curl commands to explore it.")
     boolean keepRunning;
@@ -20,7 +20,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (cluster) return new dev.eventwire.demo.ClusterDemo(System.out, Duration.ofSeconds(seconds)).run();
-        return new Demo(System.out, Duration.ofSeconds(seconds), keepRunning).run();
+        Duration streaming = Duration.ofSeconds(BoundedOption.commandLine("--seconds").wholeInt(seconds, 1, 3_600));
+        if (cluster) return new dev.eventwire.demo.ClusterDemo(System.out, streaming).run();
+        return new Demo(System.out, streaming, keepRunning).run();
     }
 }

@@ -21,6 +21,7 @@ public final class Main implements Callable<Integer> {
         NativeLibraryLeftovers.remove(Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
         CommandLine line = new CommandLine(new Main());
         line.setParameterExceptionHandler(Main::badCommandLine);
+        line.setExecutionExceptionHandler(Main::badOptionValue);
         int exit = line.execute(args);
         System.exit(exit);
     }
@@ -32,6 +33,13 @@ public final class Main implements Callable<Integer> {
      */
     private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
         ServeOutput.fail(e.getMessage() + " (see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+        return 2;
+    }
+
+    /** A value its option's range refuses, found as the command starts: the same one line and exit 2. */
+    private static int badOptionValue(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof BoundedOption.OptionValueException)) throw e;
+        ServeOutput.fail(e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
         return 2;
     }
 

@@ -95,18 +95,19 @@ final class ServeCommand implements Callable<Integer> {
                     + " real requests find compiled code; 0s = none (env EVENTWIRE_WARM_UP, default ${DEFAULT-VALUE}; 30s suits a restart under load).")
     String warmUp;
 
-    private static final ServeOption PORT = new ServeOption("--port", "EVENTWIRE_PORT");
-    private static final ServeOption RETRY_SCHEDULE = new ServeOption("--retry-schedule", "EVENTWIRE_RETRY_SCHEDULE");
-    private static final ServeOption DELIVERY_TIMEOUT = new ServeOption("--delivery-timeout", "EVENTWIRE_DELIVERY_TIMEOUT");
-    private static final ServeOption MAX_WEBHOOKS = new ServeOption("--max-webhooks-per-tenant", "EVENTWIRE_MAX_WEBHOOKS_PER_TENANT");
-    private static final ServeOption MAX_DELIVERIES = new ServeOption("--max-deliveries-per-request", "EVENTWIRE_MAX_DELIVERIES_PER_REQUEST");
-    private static final ServeOption TENANT_BUDGET = new ServeOption("--tenant-ingest-budget-mib", "EVENTWIRE_TENANT_INGEST_BUDGET_MIB");
-    private static final ServeOption TENANT_RATE = new ServeOption("--tenant-ingest-rate-mib", "EVENTWIRE_TENANT_INGEST_RATE_MIB");
-    private static final ServeOption BODY_BUDGET = new ServeOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
-    private static final ServeOption RETENTION = new ServeOption("--retention", "EVENTWIRE_RETENTION");
-    private static final ServeOption DISABLE_AFTER = new ServeOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
-    private static final ServeOption METRICS_AUTH = new ServeOption("--metrics-auth", "EVENTWIRE_METRICS_AUTH");
-    private static final ServeOption WARM_UP = new ServeOption("--warm-up", "EVENTWIRE_WARM_UP");
+    private static final BoundedOption PORT = new BoundedOption("--port", "EVENTWIRE_PORT");
+    private static final BoundedOption RETRY_SCHEDULE = new BoundedOption("--retry-schedule", "EVENTWIRE_RETRY_SCHEDULE");
+    private static final BoundedOption DELIVERY_TIMEOUT = new BoundedOption("--delivery-timeout", "EVENTWIRE_DELIVERY_TIMEOUT");
+    private static final BoundedOption MAX_WEBHOOKS = new BoundedOption("--max-webhooks-per-tenant", "EVENTWIRE_MAX_WEBHOOKS_PER_TENANT");
+    private static final BoundedOption MAX_DELIVERIES = new BoundedOption("--max-deliveries-per-request", "EVENTWIRE_MAX_DELIVERIES_PER_REQUEST");
+    private static final BoundedOption TENANT_BUDGET = new BoundedOption("--tenant-ingest-budget-mib", "EVENTWIRE_TENANT_INGEST_BUDGET_MIB");
+    private static final BoundedOption TENANT_RATE = new BoundedOption("--tenant-ingest-rate-mib", "EVENTWIRE_TENANT_INGEST_RATE_MIB");
+    private static final BoundedOption BODY_BUDGET = new BoundedOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
+    private static final BoundedOption RETENTION = new BoundedOption("--retention", "EVENTWIRE_RETENTION");
+    private static final BoundedOption DISABLE_AFTER = new BoundedOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
+    private static final BoundedOption METRICS_AUTH = new BoundedOption("--metrics-auth", "EVENTWIRE_METRICS_AUTH");
+    private static final BoundedOption WARM_UP = new BoundedOption("--warm-up", "EVENTWIRE_WARM_UP");
+    static final Duration MAX_WARM_UP = Duration.ofHours(1);
 
     @Override
     public Integer call() {
@@ -121,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration warmUpFor;
         try {
             config = config();
-            warmUpFor = WARM_UP.duration(warmUp, Duration.ZERO, Duration.ofHours(1));
+            warmUpFor = WARM_UP.duration(warmUp, Duration.ZERO, MAX_WARM_UP);
         } catch (IllegalArgumentException e) {
             ServeOutput.fail(e.getMessage());
             return 2;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import dev.eventwire.cli.CliProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -169,20 +169,9 @@ class ServeOptionRangesTest {
     }
 
     private Result serve(List<String> options, Map<String, String> env) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
-        if (!options.contains("--port")) command.addAll(List.of("--port", "0"));
-        command.addAll(options);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
-        Process process = builder.start();
-        // A value wrongly accepted starts a server: it is stopped rather than waited for.
-        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
-        process.destroyForcibly().waitFor();
-        return new Result(ended ? process.exitValue() : -1, Files.readAllLines(dir.resolve("out.txt")));
-    }
-
-    private record Result(int exit, List<String> lines) {
+        List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--data", dir.resolve("data").toString()));
+        if (!options.contains("--port")) args.addAll(List.of("--port", "0"));
+        args.addAll(options);
+        return CliProcess.run(dir, args, env);
     }
 }

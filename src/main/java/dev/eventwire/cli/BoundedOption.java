@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One number or duration option of {@code serve} and the environment variable that sets it by default,
- * read within the range the README documents for it. A value outside that range would start a server
- * that fails later and quietly (a retention of 292 billion years overflowed every background pass), so it
- * is refused at start with one line naming the option, the variable and the range.
+ * One number or duration option, and the environment variable that sets it by default if any, read
+ * within the range it can work with. A value outside that range would start a server that fails later
+ * and quietly (a retention of 292 billion years overflowed every background pass), or a benchmark that
+ * dies with a stack trace or never ends, so it is refused at start with one line naming the option, the
+ * variable and the range.
  */
-record ServeOption(String option, String variable) {
+record BoundedOption(String option, String variable) {
+
+    /** An option of {@code demo} or {@code bench}, which no environment variable sets. */
+    static BoundedOption commandLine(String option) {
+        return new BoundedOption(option, null);
+    }
 
     /** A duration from {@code min} to {@code max}, both included. */
     Duration duration(String text, Duration min, Duration max) {
@@ -38,7 +44,7 @@ record ServeOption(String option, String variable) {
         try {
             return parse.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " (or " + variable + ") " + e.getMessage(), e);
+            throw new OptionValueException(named() + " " + e.getMessage(), e);
         }
     }
 
@@ -51,7 +57,23 @@ record ServeOption(String option, String variable) {
         return value;
     }
 
-    private IllegalArgumentException refused(String text, String range) {
-        return new IllegalArgumentException(option + " (or " + variable + ") must be " + range + " (got '" + text + "')");
+    /** A whole number as {@link #whole}, as an int. */
+    int wholeInt(String text, int min, int max) {
+        return (int) whole(text, min, max);
+    }
+
+    private OptionValueException refused(String text, String range) {
+        return new OptionValueException(named() + " must be " + range + " (got '" + text + "')", null);
+    }
+
+    private String named() {
+        return variable == null ? option : option + " (or " + variable + ")";
+    }
+
+    /** A value outside its option's range: one line and exit 2, like any other mistake on the command line. */
+    static final class OptionValueException extends IllegalArgumentException {
+        OptionValueException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -1,0 +1,33 @@
+package dev.eventwire.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code eventwire <args>} as its own process, as a user would, and keeps what it printed. */
+final class CliProcess {
+    private CliProcess() {
+    }
+
+    record Result(int exit, List<String> lines) {
+    }
+
+    /** The exit code (-1 if it was still running after 30 s and had to be stopped) and the lines it printed. */
+    static Result run(Path dir, List<String> args, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        builder.redirectErrorStream(true).redirectOutput(out.toFile());
+        Process process = builder.start();
+        // A value wrongly accepted starts a server or a run: it is stopped rather than waited for.
+        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+        process.destroyForcibly().waitFor();
+        return new Result(ended ? process.exitValue() : -1, Files.readAllLines(out));
+    }
+}
