@@ -96,7 +96,7 @@ public final class MetricDefinitions {
 
     private static MetricDefinition definition(JsonNode node, int index) {
         if (!node.isObject()) throw new MetricDefinitionException("metric #" + (index + 1) + ": expected a mapping");
-        String name = node.path("name").asText("");
+        String name = text(node, "name", "metric #" + (index + 1)).orElse("");
         if (!NAME.matcher(name).matches()) {
             throw new MetricDefinitionException("metric #" + (index + 1) + ": field 'name' " + NAME_RULE + " (got '" + name + "')");
         }
@@ -106,11 +106,11 @@ public final class MetricDefinitions {
         }
         Aggregation aggregation;
         try {
-            aggregation = Aggregation.parse(node.path("type").asText(""));
+            aggregation = Aggregation.parse(text(node, "type", "metric '" + name + "'").orElse(""));
         } catch (IllegalArgumentException e) {
             throw new MetricDefinitionException("metric '" + name + "': field 'type' must be one of count, sum, avg, min, max, count_distinct, ratio");
         }
-        String source = node.path("source").asText("events");
+        String source = text(node, "source", "metric '" + name + "'").orElse("events");
         if (!source.equals("events") && !source.equals("rejected")) {
             throw new MetricDefinitionException("metric '" + name + "': field 'source' must be events or rejected");
         }
@@ -125,7 +125,7 @@ public final class MetricDefinitions {
                 throw new MetricDefinitionException("metric '" + name + "': field 'event_types' has '" + t + "', not an event type or dotted prefix");
             }
         }
-        Optional<String> field = Optional.ofNullable(node.get("field")).map(JsonNode::asText);
+        Optional<String> field = text(node, "field", "metric '" + name + "'");
         if (aggregation.needsField()) {
             if (field.isEmpty()) {
                 throw new MetricDefinitionException("metric '" + name + "': field 'field' (a path inside data, such as total_amount) is required for " + aggregation.name().toLowerCase());
@@ -137,7 +137,7 @@ public final class MetricDefinitions {
         } else if (field.isPresent()) {
             throw new MetricDefinitionException("metric '" + name + "': field 'field' does not apply to " + aggregation.name().toLowerCase());
         }
-        Optional<String> numerator = Optional.ofNullable(node.get("numerator")).map(JsonNode::asText);
+        Optional<String> numerator = text(node, "numerator", "metric '" + name + "'");
         List<String> denominator = node.has("denominator") && node.get("denominator").isTextual()
                 ? List.of(node.get("denominator").asText()) : strings(node.get("denominator"), name, "denominator");
         if (aggregation == Aggregation.RATIO) {
@@ -147,8 +147,8 @@ public final class MetricDefinitions {
         } else if (numerator.isPresent() || !denominator.isEmpty()) {
             throw new MetricDefinitionException("metric '" + name + "': fields 'numerator' and 'denominator' apply only to ratio");
         }
-        String description = node.path("description").asText("");
-        String unit = node.path("unit").asText(aggregation == Aggregation.RATIO ? "ratio" : "count");
+        String description = text(node, "description", "metric '" + name + "'").orElse("");
+        String unit = text(node, "unit", "metric '" + name + "'").orElse(aggregation == Aggregation.RATIO ? "ratio" : "count");
         return new MetricDefinition(name, description, unit, aggregation, types, source.equals("rejected"), field, numerator, denominator);
     }
 
@@ -170,8 +170,26 @@ public final class MetricDefinitions {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw new MetricDefinitionException("metric '" + metric + "': field '" + field + "' must be a list");
         List<String> out = new ArrayList<>();
-        for (JsonNode item : node) out.add(item.asText());
+        for (JsonNode item : node) out.add(textValue(item, "metric '" + metric + "': field '" + field + "': each item"));
         return out;
+    }
+
+    /**
+     * A field that holds text, or empty when it is absent or null. YAML reads an unquoted 1.50 as the
+     * number 1.5, yes as true and 0x10 as 16, so such a value is refused rather than kept as other text
+     * than was written.
+     */
+    private static Optional<String> text(JsonNode node, String key, String subject) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) return Optional.empty();
+        return Optional.of(textValue(value, subject + ": field '" + key + "'"));
+    }
+
+    private static String textValue(JsonNode value, String subject) {
+        if (value.isTextual()) return value.textValue();
+        String read = value.isContainerNode() ? (value.isArray() ? "a list" : "a mapping")
+                : value.isBoolean() ? value.asText() : value.isNumber() ? "the number " + value.asText() : value.getNodeType().name().toLowerCase();
+        throw new MetricDefinitionException(subject + " must be text; YAML read it as " + read + ", so write it in quotes");
     }
 
     private static void validateReferences(Map<String, MetricDefinition> all, Map<String, String> places) {

@@ -71,7 +71,14 @@ class MetricDefinitionsTest {
             "'metrics:\n  - name: x\n    type: count\n    event_types: [Order]'|metric 'x': field 'event_types'",
             "'metrics:\n  - name: Bad-Name\n    type: count'|field 'name'",
             "'metrics:\n  - name: x\n    type: count\n    colour: red'|metric 'x': unknown field 'colour'",
-            "'just: text'|top-level 'metrics:' list"})
+            "'just: text'|top-level 'metrics:' list",
+            // YAML reads these unquoted values as numbers or booleans: kept, the text would not be what was written.
+            "'metrics:\n  - name: x\n    type: avg\n    field: 1.50'|metric 'x': field 'field' must be text; YAML read it as the number 1.5, so write it in quotes",
+            "'metrics:\n  - name: x\n    type: count\n    description: 1e400'|metric 'x': field 'description' must be text; YAML read it as the number",
+            "'metrics:\n  - name: x\n    type: count\n    unit: 0x10'|metric 'x': field 'unit' must be text; YAML read it as the number 16",
+            "'metrics:\n  - name: x\n    type: count\n    event_types: [true]'|metric 'x': field 'event_types': each item must be text; YAML read it as true",
+            "'metrics:\n  - name: true\n    type: count'|metric #1: field 'name' must be text; YAML read it as true",
+            "'metrics:\n  - name: x\n    type: [count]'|metric 'x': field 'type' must be text; YAML read it as a list"})
     void aBrokenDefinitionStopsTheStartNamingMetricAndField(String yaml, String message) throws Exception {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, yaml);
