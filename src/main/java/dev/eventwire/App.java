@@ -80,7 +80,6 @@ public final class App implements AutoCloseable {
         Json json = new Json();
         Ids ids = new Ids(clock);
         MetricCatalog catalog = MetricDefinitions.load(config.metricsFile());
-        this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
         EngineSettings settings = config.storage().databaseUrl().isPresent()
                 ? EngineSettings.forReplicas(config.deliveryTimeout()) : EngineSettings.defaults(config.deliveryTimeout());
         FiltersCodec filters = new FiltersCodec(json);
@@ -89,6 +88,15 @@ public final class App implements AutoCloseable {
         try {
             this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry, new StoreMeters(telemetry));
         } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
+        try {
+            // After the store opened: a database that cannot be reached leaves no generated key (and no data
+            // folder) behind, and a retried start does not announce a second key.
+            this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
+        } catch (RuntimeException e) {
+            store.close();
             telemetry.close();
             throw e;
         }

@@ -163,10 +163,20 @@ final class ServeCommand implements Callable<Integer> {
                         (int) MAX_DELIVERIES.whole(maxDeliveriesPerRequest, 1, 10_000_000),
                         TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20,
                         TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20),
-                new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(databaseUrl.strip()),
+                new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(checkedDatabaseUrl(databaseUrl.strip())),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
+    }
+
+    /** A URL that does not parse is a mistake on the command line: one line, exit 2, before a key or folder is written. */
+    private static String checkedDatabaseUrl(String url) {
+        try {
+            dev.eventwire.store.postgres.DatabaseUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--database-url (or EVENTWIRE_DATABASE_URL): " + e.getMessage() + ".");
+        }
+        return url;
     }
 
     private ServeConfig.Egress egress() {

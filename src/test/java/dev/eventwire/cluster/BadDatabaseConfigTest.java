@@ -57,6 +57,15 @@ class BadDatabaseConfigTest {
         Run run = serve("postgresql://eventwire:s3cret@127.0.0.1:1/events");
         assertOneClearLine(run, 75);
         assertThat(run.output()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/events").doesNotContain("s3cret");
+        assertThat(dir.resolve("d")).as("no admin key generated for a start that did not happen").doesNotExist();
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolve() throws Exception {
+        Run run = serve("postgresql://eventwire:s3cret@not-a-host.invalid:5432/events");
+        assertOneClearLine(run);
+        assertThat(run.output()).contains("the host name not-a-host.invalid does not resolve").doesNotContain("s3cret");
+        assertThat(dir.resolve("d")).as("no admin key generated for a start that did not happen").doesNotExist();
     }
 
     @Test
@@ -104,9 +113,13 @@ class BadDatabaseConfigTest {
 
     @Test
     void aMalformedUrl() throws Exception {
-        Run run = serve("mysql://localhost/db");
-        assertOneClearLine(run);
-        assertThat(run.output()).contains("postgresql://");
+        for (String url : new String[]{"mysql://localhost/db", "postgresql://user:s3cret@/events", "postgresql://user:s3cret@db:99999/events"}) {
+            Run run = serve(url);
+            assertThat(run.exit()).as(run.output()).isEqualTo(2);
+            assertThat(run.output().strip()).as("one line").doesNotContain("\n").startsWith("eventwire: --database-url (or EVENTWIRE_DATABASE_URL): the database URL")
+                    .doesNotContain("s3cret");
+            assertThat(dir.resolve("d")).as("nothing written for a URL that does not parse").doesNotExist();
+        }
     }
 
     @Test

@@ -71,7 +71,7 @@ public final class PgDatabase implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw cannotStart("cannot connect to the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
+            throw cannotStart("cannot connect to the database at " + url.redacted() + ": " + url.scrub(why(e)), e);
         }
         try {
             migrate(pool, url);
@@ -119,7 +119,7 @@ public final class PgDatabase implements AutoCloseable {
         try {
             flyway.migrate();
         } catch (FlywayException e) {
-            throw cannotStart("cannot migrate the database at " + url.redacted() + ": " + url.scrub(rootMessage(e)), e);
+            throw cannotStart("cannot migrate the database at " + url.redacted() + ": " + url.scrub(why(e)), e);
         }
     }
 
@@ -147,6 +147,17 @@ public final class PgDatabase implements AutoCloseable {
             passing |= t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException;
         }
         return passing;
+    }
+
+    /** The root cause in words; a name that does not resolve said so (the driver's message is the bare host name). */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException u) {
+                String host = u.getMessage() == null ? "" : u.getMessage().split(":", 2)[0].strip() + " ";
+                return "the host name " + host + "does not resolve";
+            }
+        }
+        return rootMessage(e);
     }
 
     static String rootMessage(Throwable e) {

@@ -89,7 +89,7 @@ final class PgReachability implements AutoCloseable {
             return null;
         } catch (SQLException | RuntimeException e) {
             closeConnection();
-            return "the database at " + where + " does not answer: " + url.scrub(PgDatabase.rootMessage(e));
+            return "the database at " + where + " does not answer: " + url.scrub(PgDatabase.why(e));
         }
     }
 
