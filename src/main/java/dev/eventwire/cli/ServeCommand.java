@@ -154,7 +154,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration hundredYears = Duration.ofDays(36_500);
         Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
         dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
-        return new ServeConfig(host, (int) PORT.whole(port, 0, 65_535), data, adminKey,
+        return new ServeConfig(checkedHost(host), (int) PORT.whole(port, 0, 65_535), data, adminKey,
                 egress(),
                 RETRY_SCHEDULE.durations(retrySchedule, Duration.ZERO, Duration.ofDays(365), 100),
                 DELIVERY_TIMEOUT.duration(deliveryTimeout, Duration.ofMillis(100), Duration.ofHours(1)),
@@ -167,6 +167,25 @@ final class ServeCommand implements Callable<Integer> {
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
+    }
+
+    /**
+     * An empty host bound every address while the log said {@code http://:8080}; a name that does not
+     * resolve was reported as a port already in use.
+     */
+    private static String checkedHost(String host) {
+        String h = host.strip();
+        if (h.isEmpty() || !h.equals(host)) {
+            throw new IllegalArgumentException("--host (or EVENTWIRE_HOST) must be an address of this machine, such as 127.0.0.1 or 0.0.0.0 for all of them,"
+                    + " or a name that resolves to one (got '" + host + "')");
+        }
+        try {
+            java.net.InetAddress.getByName(h);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--host (or EVENTWIRE_HOST): the host name " + h + " does not resolve; give an address of this machine,"
+                    + " such as 127.0.0.1 or 0.0.0.0 for all of them");
+        }
+        return h;
     }
 
     /** A URL that does not parse is a mistake on the command line: one line, exit 2, before a key or folder is written. */

@@ -70,6 +70,22 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).containsExactly("eventwire: " + line);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "\"\"|--host (or EVENTWIRE_HOST) must be an address of this machine, such as 127.0.0.1 or 0.0.0.0 for all of them,"
+                    + " or a name that resolves to one (got '')",
+            "not-a-host.invalid|--host (or EVENTWIRE_HOST): the host name not-a-host.invalid does not resolve; give an address of this machine,"
+                    + " such as 127.0.0.1 or 0.0.0.0 for all of them",
+    })
+    void aHostThatCannotBeListenedOnIsOneLineAndExit2(String host, String line) throws Exception {
+        // Before: an empty host bound every address while the log said http://:PORT, and a name that does
+        // not resolve was reported as a port already in use.
+        Result result = CliProcess.run(dir, List.of("serve", "--host", host, "--port", "0", "--data", dir.resolve("data").toString()), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: " + line);
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
     @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");
