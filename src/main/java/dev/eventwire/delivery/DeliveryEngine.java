@@ -101,6 +101,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
     /** Outcomes that could not be recorded because the engine was stopping. */
     private final java.util.concurrent.atomic.AtomicInteger unrecordedAtStop = new java.util.concurrent.atomic.AtomicInteger();
+    /** Attempts the stop cut off (in flight past its grace): not recorded, their leases given back. */
+    private final java.util.Queue<DeliveryJob> cutOffByStop = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ThreadLocal<Boolean> kicking = ThreadLocal.withInitial(() -> false);
     /**
      * Attempts and their completions run on platform threads of their own, not on virtual threads: virtual
@@ -521,6 +523,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         long started = System.nanoTime();
         OutgoingRequest request = requests.build(webhook.get(), job.messageId(), job.eventType(), job.attempt(), now.getEpochSecond(), job.body());
         sender.send(request, job.webhookId()).whenCompleteAsync((result, error) -> {
+            if (error != null && AttemptErrors.causedBy(error, HttpSender.CutOffByStopException.class)) {
+                cutOffByStop.add(job);
+                return;
+            }
             AttemptResult r = error == null ? result
                     : new AttemptResult.Failed(Optional.empty(), "internal error: " + error.getMessage(), "", HttpSender.millisSince(started));
             lane.slotFreed(r);
@@ -760,6 +766,17 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         }
         sender.close();
         callbacks.close();
+        if (!cutOffByStop.isEmpty()) {
+            // Still in flight when the grace ended: their leases are given back, so the next start sends
+            // them at once instead of after the lease.
+            log.warn("{} attempts still in flight after the stop's grace of {} were cut off without an outcome; they will be sent again after the restart",
+                    cutOffByStop.size(), dev.eventwire.support.Durations.format(grace));
+            try {
+                store.releaseLeases(List.copyOf(cutOffByStop)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("could not release the leases of the attempts cut off (the next start takes them after their lease): {}", e.getMessage());
+            }
+        }
         int unrecorded = unrecordedAtStop.get();
         if (unrecorded > 1) log.warn("{} attempts ended while stopping without their outcome recorded; they will be sent again after the restart", unrecorded);
     }

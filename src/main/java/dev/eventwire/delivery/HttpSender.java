@@ -110,6 +110,9 @@ public final class HttpSender implements AutoCloseable {
     }
 
     /** Sends over the shared pool of the request's host (one-off sends such as tests). */
+    /** Set as {@link #close} begins: an attempt that ends without an answer after it was cut off by the stop. */
+    private volatile boolean stopping;
+
     public CompletableFuture<AttemptResult> send(OutgoingRequest request) {
         return send(request, null);
     }
@@ -140,8 +143,8 @@ public final class HttpSender implements AutoCloseable {
         approved.put(EgressGuard.hostKey(host), ((EgressGuard.Verdict.Allowed) verdict).addresses());
 
         CompletableFuture<AttemptResult> future = new CompletableFuture<>();
-        Runnable again = () -> newRequest(uri, request, poolKey).send(new CappedListener(start, future, null));
-        newRequest(uri, request, poolKey).send(new CappedListener(start, future, again));
+        Runnable again = () -> newRequest(uri, request, poolKey).send(new CappedListener(start, future, null, () -> stopping));
+        newRequest(uri, request, poolKey).send(new CappedListener(start, future, again, () -> stopping));
         return future;
     }
 
@@ -191,11 +194,14 @@ public final class HttpSender implements AutoCloseable {
          */
         private volatile int answered;
 
+        private final java.util.function.BooleanSupplier stopping;
+
         /** {@code sendAgain}: how to resend once after a stale connection; null on the second try. */
-        CappedListener(long start, CompletableFuture<AttemptResult> future, Runnable sendAgain) {
+        CappedListener(long start, CompletableFuture<AttemptResult> future, Runnable sendAgain, java.util.function.BooleanSupplier stopping) {
             this.start = start;
             this.future = future;
             this.sendAgain = sendAgain;
+            this.stopping = stopping;
         }
 
         @Override
@@ -224,6 +230,7 @@ public final class HttpSender implements AutoCloseable {
             // A status line means the receiver answered; a failure while reading the rest of the body
             // does not change what it answered.
             if (status > 0) future.complete(classify(status, response, body, millis));
+            else if (stopping.getAsBoolean()) future.completeExceptionally(new CutOffByStopException());
             else if (sendAgain != null && closedBeforeAnswering(result.getFailure(), millis, result.getRequest())) sendAgain.run();
             else future.complete(new AttemptResult.Failed(Optional.empty(), AttemptErrors.describe(result.getFailure()), body, millis));
         }
@@ -259,8 +266,20 @@ public final class HttpSender implements AutoCloseable {
         }
     }
 
+    /**
+     * An attempt this process cut off because it is stopping. Nothing is known of the receiver: the
+     * attempt is not recorded (it was not the receiver closing the connection), and the delivery is sent
+     * again after the restart.
+     */
+    public static final class CutOffByStopException extends RuntimeException {
+        CutOffByStopException() {
+            super("cut off: this process is stopping", null, false, false);
+        }
+    }
+
     @Override
     public void close() {
+        stopping = true;
         lookups.shutdownNow();
         try {
             client.stop();

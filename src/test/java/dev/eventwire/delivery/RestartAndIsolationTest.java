@@ -49,6 +49,37 @@ class RestartAndIsolationTest {
         }
     }
 
+    /**
+     * An attempt still waiting for its answer when the stop's grace ends was recorded as failed ("the
+     * receiver closed the connection": the stop's own doing) and waited out its lease after the restart.
+     */
+    @Test
+    void anAttemptTheStopCutsOffIsNotRecordedAndIsSentAgainAtOnceAfterTheRestart() {
+        try (Receiver receiver = new Receiver()) {
+            receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(60)));
+            // A delivery timeout past the stop's grace (10 s), so the stop, not the timeout, ends the attempt.
+            TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(45)));
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
+            acme.post("/v1/events", "{\"event_id\":\"cut-1\",\"event_type\":\"order.created\"}");
+            await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "the attempt reached the receiver");
+            server.close();
+
+            receiver.answerStatus(200);
+            long restarted = System.nanoTime();
+            TestServer again = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c.withDeliveryTimeout(Duration.ofSeconds(45)));
+            ApiClient client = again.withKey(acme.key());
+            await(() -> receiver.received().size() == 2, Duration.ofSeconds(20), "sent again after the restart");
+            assertThat(Duration.ofNanos(System.nanoTime() - restarted)).as("not after the 55-s lease of the stopped process").isLessThan(Duration.ofSeconds(20));
+            assertThat(receiver.received().get(1).header("webhook-id")).isEqualTo(receiver.received().get(0).header("webhook-id"));
+            await(() -> client.get("/v1/webhooks/" + id + "/deliveries?status=delivered").json().get("deliveries").size() == 1,
+                    Duration.ofSeconds(10), "delivered");
+            var attempts = client.get("/v1/webhooks/" + id + "/deliveries?status=delivered").json().get("deliveries").get(0);
+            assertThat(attempts.get("attempts").asInt()).as("the cut-off attempt is not counted against the receiver").isEqualTo(1);
+            again.close();
+        }
+    }
+
     @Test
     void aHangingEndpointDoesNotDelayAHealthyOne() {
         try (Receiver healthy = new Receiver(); Receiver hanging = new Receiver();
