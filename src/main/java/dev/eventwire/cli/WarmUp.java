@@ -44,6 +44,20 @@ final class WarmUp {
      * under way then ends within a second and its throwaway server is stopped and deleted as usual.
      */
     static void run(Duration length, ServeConfig.Storage storage, BooleanSupplier stopRequested, PrintStream out) {
+        // The throwaway servers' own lines ("serving on" a port nobody uses, "slow commit" in a temporary
+        // folder) read as the real server's in the operator's log: only their errors are kept, and the
+        // warm-up's progress lines say what happens.
+        ch.qos.logback.classic.Logger service = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.eventwire");
+        ch.qos.logback.classic.Level level = service.getLevel();
+        service.setLevel(ch.qos.logback.classic.Level.ERROR);
+        try {
+            runQuietly(length, storage, stopRequested, out);
+        } finally {
+            service.setLevel(level);
+        }
+    }
+
+    private static void runQuietly(Duration length, ServeConfig.Storage storage, BooleanSupplier stopRequested, PrintStream out) {
         if (storage.databaseUrl().isEmpty()) {
             run(length, UnaryOperator.identity(), "a throwaway server", stopRequested, out);
             return;

@@ -121,8 +121,8 @@ public final class Demo {
             out.println("Summary");
             out.printf("  events: %d accepted, %d duplicates, %d rejected, %.0f events/s accepted over %.1fs%n",
                     stream.accepted.get(), stream.duplicates.get(), stream.rejected.get(), stream.accepted.get() / seconds, seconds);
-            summarize(server, key, "orders  ", ordersHook, orders);
-            summarize(server, key, "payments", paymentsHook, payments);
+            summarize(server, key, "orders  ", ordersHook, orders, healthy);
+            summarize(server, key, "payments", paymentsHook, payments, flaky);
             out.printf("  webhook audit   : %d delivered at %.1f/s measured at the receiver (rate_limit %d/s), %d still pending: they keep"
                     + " leaving at that pace%n", audit.requests.get(), audit.pace(), AUDIT_RATE, auditPending);
             if (rotated) {
@@ -257,11 +257,14 @@ public final class Demo {
         }
     }
 
-    private void summarize(LocalServer server, String key, String label, String hook, Tally tally) {
+    private void summarize(LocalServer server, String key, String label, String hook, Tally tally, LocalReceiver receiver) {
         long dead = count(server, key, hook, "dead");
         long pending = count(server, key, hook, "pending");
-        out.printf("  webhook %s: %d delivered first time, %d delivered after retries, %d dead, %d still pending (%d HTTP requests)%n",
-                label, tally.firstTime(), tally.afterRetries(), dead, pending, tally.requests.get());
+        long refused = receiver.refused();
+        // Every request the receiver answered: the refused ones are the attempts that made the retries.
+        out.printf("  webhook %s: %d delivered first time, %d delivered after retries, %d dead, %d still pending (%d HTTP requests%s)%n",
+                label, tally.firstTime(), tally.afterRetries(), dead, pending, tally.requests.get() + refused,
+                refused == 0 ? "" : ", " + refused + " of them refused with 503");
     }
 
     private static long count(LocalServer server, String key, String hook, String status) {

@@ -30,6 +30,11 @@ final class ServeProcess implements AutoCloseable {
         this.startLines = startLines;
     }
 
+    /** Every line the process wrote on standard error (its log, in text) so far. */
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(stderr);
+    }
+
     /** What the process printed on stdout up to its "listening" line. */
     List<String> startLines() {
         return startLines;

@@ -46,6 +46,10 @@ class WarmUpTest {
             ApiClient admin = new ApiClient("http://127.0.0.1:" + serve.port(), ADMIN_KEY);
             assertThat(admin.get("/v1/admin/keys").json().get("keys")).as("the warm-up tenant's key lived in the throwaway store").isEmpty();
             assertThat(warmUpFolders()).as("the throwaway data folder is deleted").isEqualTo(foldersBefore);
+            // The throwaway servers' own lines read as the real server's: "serving on" ports nobody uses.
+            assertThat(serve.logLines()).filteredOn(line -> line.contains("serving on")).singleElement().asString()
+                    .contains("serving on 127.0.0.1:" + serve.port() + " ");
+            assertThat(serve.logLines()).noneSatisfy(line -> assertThat(line).contains("eventwire-warm-up-"));
         }
     }
 
