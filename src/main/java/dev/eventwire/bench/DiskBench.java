@@ -27,27 +27,34 @@ public final class DiskBench {
     private final Path folder;
     private final Duration length;
     private final int forcesPerSecond;
+    private final Duration slice;
 
     public DiskBench(PrintStream out, Path folder, Duration length, int forcesPerSecond) {
+        this(out, folder, length, forcesPerSecond, SLICE);
+    }
+
+    /** With slices of another length than the soak's: the suite proves the bench's workings on short ones. */
+    DiskBench(PrintStream out, Path folder, Duration length, int forcesPerSecond, Duration slice) {
         this.out = out;
         this.folder = folder;
         this.length = length;
         this.forcesPerSecond = forcesPerSecond;
+        this.slice = slice;
     }
 
     public void run() {
         Path probeFolder = probeFolder();
-        long slices = length.toSeconds() / SLICE.toSeconds();
-        long requestsPerSlice = REQUESTS_PER_SECOND * SLICE.toSeconds();
-        out.printf("bench disk: %d forces/s of 4 KiB in %s for %ds, judged per 30-second slice; a slice fails when its stalls would hold"
-                + " more than 1 %% of %d requests/s past %d ms%n", forcesPerSecond, probeFolder, slices * SLICE.toSeconds(), REQUESTS_PER_SECOND,
+        long slices = length.toSeconds() / slice.toSeconds();
+        long requestsPerSlice = REQUESTS_PER_SECOND * slice.toSeconds();
+        out.printf("bench disk: %d forces/s of 4 KiB in %s for %ds, judged per %d-second slice; a slice fails when its stalls would hold"
+                + " more than 1 %% of %d requests/s past %d ms%n", forcesPerSecond, probeFolder, slices * slice.toSeconds(), slice.toSeconds(), REQUESTS_PER_SECOND,
                 GOAL_MICROS / 1000);
         int failed = 0;
         int stalled = 0;
         long longest = 0;
         try (DiskProbe probe = DiskProbe.start(probeFolder, Duration.ofNanos(1_000_000_000L / forcesPerSecond))) {
             for (long s = 1; s <= slices; s++) {
-                DeliveryBench.pause(SLICE);
+                DeliveryBench.pause(slice);
                 Histogram forces = probe.takeSlice();
                 long held = requestsHeldPastGoal(forces);
                 long stalls = forces.getCountBetweenValues(GOAL_MICROS, forces.getMaxValue());
@@ -56,7 +63,7 @@ public final class DiskBench {
                 if (fails) failed++;
                 longest = Math.max(longest, forces.getMaxValue());
                 out.printf("  t=%4ds forces %6d p50 %6.2f p99 %7.2f max %7.1f ms | %3d of %d ms or more, holding %4d requests past %d ms%s%n",
-                        s * SLICE.toSeconds(), forces.getTotalCount(), forces.getValueAtPercentile(50) / 1000.0, forces.getValueAtPercentile(99) / 1000.0,
+                        s * slice.toSeconds(), forces.getTotalCount(), forces.getValueAtPercentile(50) / 1000.0, forces.getValueAtPercentile(99) / 1000.0,
                         forces.getMaxValue() / 1000.0, stalls, GOAL_MICROS / 1000, held, GOAL_MICROS / 1000, fails ? "  ← fails" : "");
             }
         } finally {
