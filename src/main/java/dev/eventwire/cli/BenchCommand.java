@@ -11,14 +11,16 @@ import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks against a fresh server on loopback; prints the figures.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against a fresh server on loopback; prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
                 BenchCommand.Ordering.class, BenchCommand.Retention.class, BenchCommand.Cluster.class,
                 BenchCommand.Disk.class})
-final class BenchCommand implements Runnable {
+final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+    /** No bench named: a usage error, one line, as {@code eventwire} with no command. */
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+    public Integer call() {
+        ServeOutput.fail("a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster or disk (see: eventwire bench --help)");
+        return 2;
     }
 
     private static BoundedOption option(String name) {
@@ -198,8 +200,18 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            new DiskBench(System.out, dir, Duration.ofSeconds(option("--seconds").wholeInt(seconds, (int) DiskBench.SLICE.toSeconds(), 86_400)),
-                    option("--rate").wholeInt(rate, 1, DiskBench.MAX_FORCES_PER_SECOND)).run();
+            Duration length = Duration.ofSeconds(option("--seconds").wholeInt(seconds, (int) DiskBench.SLICE.toSeconds(), 86_400));
+            int forcesPerSecond = option("--rate").wholeInt(rate, 1, DiskBench.MAX_FORCES_PER_SECOND);
+            if (dir.toString().isBlank() || !java.nio.file.Files.isDirectory(dir)) {
+                // An empty value was the current folder; a missing one was created; a file was a stack trace.
+                throw new BoundedOption.OptionValueException("--dir must be an existing folder on the disk to try (got '" + dir
+                        + "'; the default is the data folder, which serve creates)", null);
+            }
+            try {
+                new DiskBench(System.out, dir, length, forcesPerSecond).run();
+            } catch (java.io.UncheckedIOException e) {
+                throw new BoundedOption.OptionValueException("--dir: " + e.getMessage(), e); // a folder it may not write in, such as /proc
+            }
         }
     }
 }

@@ -152,6 +152,18 @@ final class ServeCommand implements Callable<Integer> {
         // The ranges are the README's option table. The upper ends keep every sum the service forms with a
         // value (now minus the retention, a budget in bytes) far from overflow, and are past any sensible use.
         Duration hundredYears = Duration.ofDays(36_500);
+        String folder = data.toString();
+        if (folder.isBlank() || !folder.equals(folder.strip())) {
+            // An empty value is the current folder: a start from /opt or a home folder made every file in
+            // it owner-only and filled it with database files.
+            throw new IllegalArgumentException("--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got '" + folder + "')");
+        }
+        if (!databaseUrl.isEmpty() && databaseUrl.isBlank()) {
+            // Spaces where a URL was meant (a secret that expanded to blanks): a replica would run alone on
+            // the embedded store, taking events the others never see.
+            throw new IllegalArgumentException("--database-url (or EVENTWIRE_DATABASE_URL) is blank; leave it empty for the embedded store,"
+                    + " or give a PostgreSQL URL");
+        }
         Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
         dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
         return new ServeConfig(checkedHost(host), (int) PORT.whole(port, 0, 65_535), data, adminKey,
@@ -178,6 +190,10 @@ final class ServeCommand implements Callable<Integer> {
         if (h.isEmpty() || !h.equals(host)) {
             throw new IllegalArgumentException("--host (or EVENTWIRE_HOST) must be an address of this machine, such as 127.0.0.1 or 0.0.0.0 for all of them,"
                     + " or a name that resolves to one (got '" + host + "')");
+        }
+        if (dev.eventwire.support.Ipv4Text.isShorthand(h)) {
+            throw new IllegalArgumentException("--host (or EVENTWIRE_HOST) must be an IPv4 address written as four numbers, such as 127.0.0.1 or 0.0.0.0"
+                    + " for all addresses (got '" + host + "': short, decimal, octal and hex forms are read differently by different programs)");
         }
         try {
             java.net.InetAddress.getByName(h);

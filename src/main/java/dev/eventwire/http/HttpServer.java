@@ -258,10 +258,10 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Fails when {@code host:port} cannot be listened on now (another process has it, or the address is
      * not this machine's), so a start can say so before it opens the store or spends its warm-up. The
-     * start itself still reports a port taken in between. Port 0 (any free port) always passes.
+     * start itself still reports a port taken in between. Port 0 (any free port) checks the address alone.
      */
     public static void requireFree(String host, int port) {
-        if (port == 0) return;
+        // Port 0 too: any port is free, but the address may not be this machine's.
         try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new java.net.InetSocketAddress(host, port));

@@ -24,7 +24,8 @@ import java.util.List;
  * can act on; the YAML library's own messages name its classes and events and are not passed on.
  */
 final class MetricsFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice in one mapping is refused: the last one would otherwise win without a word. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     /** One item of the list and the line (1-based) it starts on. */
     record Entry(JsonNode node, int line) {

@@ -24,6 +24,9 @@ final class YamlProblem {
         String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
         if (e instanceof StreamConstraintsException) return where + "a value is too long or nested too deeply";
         // Jackson reads YAML as JSON-like data: a key that is itself a mapping or list has no field name.
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            return where + String.valueOf(e.getOriginalMessage()).replaceAll("^Duplicate field '(.*)'.*$", "the key '$1' appears twice in one mapping");
+        }
         if (String.valueOf(e.getOriginalMessage()).startsWith("Expected a field name")) return where + "a key must be a plain name, not a mapping or list";
         return where + "not data this file can hold (a mapping with a 'metrics:' list)";
     }

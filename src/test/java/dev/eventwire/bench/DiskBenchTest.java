@@ -34,7 +34,7 @@ class DiskBenchTest {
         assertThat(out).contains("bench disk: 200 forces/s of 4 KiB in " + dir);
         assertThat(out.lines().filter(l -> l.startsWith("  t=   5s forces") || l.startsWith("  t=  10s forces")).toList()).hasSize(2);
         long forces = Long.parseLong(out.lines().filter(l -> l.startsWith("  t=  10s")).findFirst().orElseThrow().split("forces\\s+")[1].split(" ")[0]);
-        assertThat(forces).as("about 200/s for 5 s, fewer only if the disk stalled").isBetween(500L, 1_001L);
+        assertThat(forces).as("about 200/s for 5 s, fewer only if the disk stalled").isBetween(500L, 2_001L);
         assertThat(out).containsPattern("disk: a force of 50 ms or more in [0-2] of 2 slices, the longest [0-9.]+ ms; slices the disk alone would fail: [0-2] of 2");
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).as("the probe's folder and file deleted").isEmpty();

@@ -15,13 +15,14 @@ final class CliProcess {
     record Result(int exit, List<String> lines) {
     }
 
-    /** The exit code (-1 if it was still running after 30 s and had to be stopped) and the lines it printed. */
+    /** Run in {@code dir}: the exit code (-1 if it was still running after 30 s and had to be stopped) and the lines it printed. */
     static Result run(Path dir, List<String> args, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
+        builder.directory(dir.toFile());
         Path out = Files.createTempFile(dir, "out", ".txt");
         builder.redirectErrorStream(true).redirectOutput(out.toFile());
         Process process = builder.start();

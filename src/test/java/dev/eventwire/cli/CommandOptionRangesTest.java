@@ -6,6 +6,7 @@ import dev.eventwire.cli.CliProcess.Result;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +33,23 @@ class CommandOptionRangesTest {
             "bench ordering --entities 0|--entities must be a whole number from 1 to 1000000 (got '0') (see: eventwire bench ordering --help)",
             "bench disk --seconds 29|--seconds must be a whole number from 30 to 86400 (got '29') (see: eventwire bench disk --help)",
             "bench cluster --claims 1e6|--claims must be a whole number from 0 to 100000000 (got '1e6') (see: eventwire bench cluster --help)",
+            "bench disk --dir /proc/version|--dir must be an existing folder on the disk to try (got '/proc/version'; the default is the data folder,"
+                    + " which serve creates) (see: eventwire bench disk --help)",
+            "bench disk --dir /no/such/folder|--dir must be an existing folder on the disk to try (got '/no/such/folder'; the default is the data folder,"
+                    + " which serve creates) (see: eventwire bench disk --help)",
+            "bench disk --dir /proc|--dir: cannot create a folder for the probe in /proc (see: eventwire bench disk --help)",
+            "bench|a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster or disk (see: eventwire bench --help)",
     })
     void aValueOutsideItsRangeIsOneLineAndExit2BeforeAnythingRuns(String commandLine, String line) throws Exception {
         Result result = CliProcess.run(dir, List.of(commandLine.split(" ")), Map.of());
         assertThat(result.exit()).as(String.join("\n", result.lines())).isEqualTo(2);
         assertThat(result.lines()).containsExactly("eventwire: " + line);
+    }
+
+    @Test
+    void benchHelpListsTheBenches() throws Exception {
+        Result result = CliProcess.run(dir, List.of("bench", "--help"), Map.of());
+        assertThat(result.exit()).isZero();
+        assertThat(String.join("\n", result.lines())).contains("Usage: eventwire bench").contains("delivery").contains("disk");
     }
 }

@@ -86,6 +86,33 @@ class ServeOptionRangesTest {
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "--data||--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got '')",
+            "--data|\" \"|--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got ' ')",
+            "--database-url|\"  \"|--database-url (or EVENTWIRE_DATABASE_URL) is blank; leave it empty for the embedded store, or give a PostgreSQL URL",
+            "--host|0|--host (or EVENTWIRE_HOST) must be an IPv4 address written as four numbers, such as 127.0.0.1 or 0.0.0.0 for all addresses"
+                    + " (got '0': short, decimal, octal and hex forms are read differently by different programs)",
+            "--host|192.0.2.1|cannot listen on 192.0.2.1:0: cannot assign requested address",
+    })
+    void aValueThatWouldServeSomewhereElseIsOneLineAndExit2BeforeAnythingIsWritten(String option, String value, String line) throws Exception {
+        // Run from a folder of the test's own: an empty --data was the current folder, made owner-only and
+        // filled with database files; a blank database URL served alone on the embedded store; --host 0 and
+        // an address not this machine's (found only after the warm-up and the store) were accepted.
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Map<String, String> args = new java.util.LinkedHashMap<>(Map.of("--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("data").toString()));
+        args.put(option, value == null ? "" : value);
+        List<String> command = new ArrayList<>(List.of("serve", "--warm-up", "30s"));
+        args.forEach((k, v) -> command.add(k + "=" + v));
+        Result result = CliProcess.run(cwd, command, Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: " + line);
+        assertThat(dir.resolve("data")).doesNotExist();
+        try (var files = Files.list(cwd)) {
+            assertThat(files).as("nothing written in the folder it ran from but the test's own output").allMatch(f -> f.getFileName().toString().startsWith("out"));
+        }
+    }
+
     @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");

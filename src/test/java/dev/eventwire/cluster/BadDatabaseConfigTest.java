@@ -65,6 +65,7 @@ class BadDatabaseConfigTest {
         Run run = serve("postgresql://eventwire:s3cret@not-a-host.invalid:5432/events");
         assertOneClearLine(run);
         assertThat(run.output()).contains("the host name not-a-host.invalid does not resolve").doesNotContain("s3cret");
+        assertThat(run.output().strip().lines()).as("one line: the pool's own start line was shown before it").hasSize(1);
         assertThat(dir.resolve("d")).as("no admin key generated for a start that did not happen").doesNotExist();
     }
 

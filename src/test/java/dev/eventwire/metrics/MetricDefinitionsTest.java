@@ -78,7 +78,8 @@ class MetricDefinitionsTest {
             "'metrics:\n  - name: x\n    type: count\n    unit: 0x10'|metric 'x': field 'unit' must be text; YAML read it as the number 16",
             "'metrics:\n  - name: x\n    type: count\n    event_types: [true]'|metric 'x': field 'event_types': each item must be text; YAML read it as true",
             "'metrics:\n  - name: true\n    type: count'|metric #1: field 'name' must be text; YAML read it as true",
-            "'metrics:\n  - name: x\n    type: [count]'|metric 'x': field 'type' must be text; YAML read it as a list"})
+            "'metrics:\n  - name: x\n    type: [count]'|metric 'x': field 'type' must be text; YAML read it as a list",
+            "'metrics:\n  - name: d2\n    type: count\n    name: d3'|the key 'name' appears twice in one mapping"})
     void aBrokenDefinitionStopsTheStartNamingMetricAndField(String yaml, String message) throws Exception {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, yaml);
