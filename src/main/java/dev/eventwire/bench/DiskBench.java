@@ -84,7 +84,7 @@ public final class DiskBench {
 
     private Path probeFolder() {
         try {
-            return Files.createTempDirectory(Files.createDirectories(folder), "eventwire-disk-probe-");
+            return LocalServer.deletedAtExit(Files.createTempDirectory(Files.createDirectories(folder), "eventwire-disk-probe-"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder for the probe in " + folder, e);
         }

@@ -40,4 +40,24 @@ class DiskBenchTest {
             assertThat(left).as("the probe's folder and file deleted").isEmpty();
         }
     }
+
+    /** Interrupting a bench is the usual way to end one: its folders were left behind in /tmp (and here, in --dir). */
+    @Test
+    void aBenchStoppedWithSigtermLeavesNoProbeBehind(@TempDir Path dir) throws Exception {
+        Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main", "bench", "disk", "--dir", dir.toString(), "--seconds", "30")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (isEmpty(dir) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(isEmpty(dir)).as("the probe's folder, while it runs").isFalse();
+        bench.destroy(); // SIGTERM
+        assertThat(bench.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(isEmpty(dir)).as("the probe's folder after SIGTERM").isTrue();
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isEmpty();
+        }
+    }
 }
