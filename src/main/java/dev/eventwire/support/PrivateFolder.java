@@ -29,14 +29,23 @@ public final class PrivateFolder {
      */
     public static void ensure(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
-            Files.createDirectories(folder.toAbsolutePath().getParent());
             try {
-                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // created meanwhile (another start): made private below
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createDirectories(folder);
-                return;
+                Files.createDirectories(folder.toAbsolutePath().getParent());
+                try {
+                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // created meanwhile (another start): made private below
+                } catch (UnsupportedOperationException notPosix) {
+                    Files.createDirectories(folder);
+                    return;
+                }
+            } catch (java.nio.file.FileSystemException cannot) {
+                // A full disk passes: the start fails as any other I/O error, and a supervisor tries again.
+                String why = String.valueOf(cannot.getReason()).toLowerCase(java.util.Locale.ROOT);
+                if (why.contains("no space") || why.contains("quota")) throw cannot;
+                // Where no folder can be made (/proc, a read-only or foreign path) no restart helps: a
+                // configuration error, said in words (the exception's message was the bare path).
+                throw new StoreConfigurationException("cannot create the data folder " + folder.toAbsolutePath() + ": " + reason(cannot), cannot);
             }
         }
         try {
@@ -52,6 +61,13 @@ public final class PrivateFolder {
             log.warn("the data folder {} is open to other users and cannot be made private ({}); it holds webhook secrets and every event",
                     folder.toAbsolutePath(), cannot.getMessage());
         }
+    }
+
+    private static String reason(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "a folder on its path does not exist and cannot be created";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return e.getFile() + " is a file, not a folder";
+        return e.getReason() == null ? "the file system refused" : e.getReason().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Takes every permission of group and others from what the folder holds (a few files and folders). */

@@ -113,6 +113,19 @@ class ServeOptionRangesTest {
         }
     }
 
+    /** Where no folder can ever be made, no restart helps: exit 2 with the reason (it was 75 and the bare path). */
+    @Test
+    void aDataFolderThatCannotBeCreatedIsOneLineAndExit2() throws Exception {
+        Files.writeString(dir.resolve("file"), "not a folder");
+        Path under = dir.resolve("file").resolve("data");
+        Result result = CliProcess.run(dir, List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data", under.toString()), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).containsExactly("eventwire: cannot start: cannot create the data folder " + under + ": " + dir.resolve("file") + " is a file, not a folder");
+        result = CliProcess.run(dir, List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data", "/proc/eventwire-data"), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).singleElement().asString().startsWith("eventwire: cannot start: cannot create the data folder /proc/eventwire-data: ");
+    }
+
     @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");
