@@ -158,12 +158,6 @@ final class ServeCommand implements Callable<Integer> {
             // it owner-only and filled it with database files.
             throw new IllegalArgumentException("--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got '" + folder + "')");
         }
-        if (!databaseUrl.isEmpty() && databaseUrl.isBlank()) {
-            // Spaces where a URL was meant (a secret that expanded to blanks): a replica would run alone on
-            // the embedded store, taking events the others never see.
-            throw new IllegalArgumentException("--database-url (or EVENTWIRE_DATABASE_URL) is blank; leave it empty for the embedded store,"
-                    + " or give a PostgreSQL URL");
-        }
         Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
         dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
         return new ServeConfig(checkedHost(host), (int) PORT.whole(port, 0, 65_535), data, adminKey,
@@ -175,7 +169,7 @@ final class ServeCommand implements Callable<Integer> {
                         (int) MAX_DELIVERIES.whole(maxDeliveriesPerRequest, 1, 10_000_000),
                         TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20,
                         TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20),
-                new ServeConfig.Storage(databaseUrl.isBlank() ? Optional.empty() : Optional.of(checkedDatabaseUrl(databaseUrl.strip())),
+                new ServeConfig.Storage(checkedDatabaseUrl(databaseUrl),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
@@ -193,7 +187,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (dev.eventwire.support.Ipv4Text.isShorthand(h)) {
             throw new IllegalArgumentException("--host (or EVENTWIRE_HOST) must be an IPv4 address written as four numbers, such as 127.0.0.1 or 0.0.0.0"
-                    + " for all addresses (got '" + host + "': short, decimal, octal and hex forms are read differently by different programs)");
+                    + " for all addresses (got '" + host + "': " + dev.eventwire.support.Ipv4Text.WHY_FULL_FORM + ")");
         }
         try {
             java.net.InetAddress.getByName(h);
@@ -204,14 +198,24 @@ final class ServeCommand implements Callable<Integer> {
         return h;
     }
 
-    /** A URL that does not parse is a mistake on the command line: one line, exit 2, before a key or folder is written. */
-    private static String checkedDatabaseUrl(String url) {
+    /**
+     * Empty for the embedded store. A URL that does not parse is a mistake on the command line: one line,
+     * exit 2, before a key or folder is written. So are spaces where a URL was meant (a secret that
+     * expanded to blanks): a replica would run alone on the embedded store, taking events the others never see.
+     */
+    private static Optional<String> checkedDatabaseUrl(String text) {
+        if (text.isEmpty()) return Optional.empty();
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("--database-url (or EVENTWIRE_DATABASE_URL) is blank; leave it empty for the embedded store,"
+                    + " or give a PostgreSQL URL");
+        }
+        String url = text.strip();
         try {
             dev.eventwire.store.postgres.DatabaseUrl.parse(url);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--database-url (or EVENTWIRE_DATABASE_URL): " + e.getMessage() + ".");
         }
-        return url;
+        return Optional.of(url);
     }
 
     private ServeConfig.Egress egress() {

@@ -57,7 +57,7 @@ public final class EgressGuard {
             if (dev.eventwire.support.Ipv4Text.isShorthand(address)) {
                 // 127.1 is 127.0.0.1 to Java, 10/8 would be 0.0.0.10/8, 0x7f.0.0.1 a host name no URL may have.
                 throw new IllegalArgumentException("'" + entry.strip() + "' is not an IPv4 address written in full; write four numbers from 0 to 255,"
-                        + " such as 127.0.0.1 or 10.0.0.0/8 (short, decimal, octal and hex forms are read differently by different programs)");
+                        + " such as 127.0.0.1 or 10.0.0.0/8 (" + dev.eventwire.support.Ipv4Text.WHY_FULL_FORM + ")");
             }
             if (e.contains("/") || Cidr.looksLikeLiteral(e)) {
                 Cidr.parse(e);

@@ -100,17 +100,18 @@ public final class MetricDefinitions {
         if (!NAME.matcher(name).matches()) {
             throw new MetricDefinitionException("metric #" + (index + 1) + ": field 'name' " + NAME_RULE + " (got '" + name + "')");
         }
+        String metric = "metric '" + name + "'";
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) throw new MetricDefinitionException("metric '" + name + "': unknown field '" + key + "'");
         }
         Aggregation aggregation;
         try {
-            aggregation = Aggregation.parse(text(node, "type", "metric '" + name + "'").orElse(""));
+            aggregation = Aggregation.parse(text(node, "type", metric).orElse(""));
         } catch (IllegalArgumentException e) {
             throw new MetricDefinitionException("metric '" + name + "': field 'type' must be one of count, sum, avg, min, max, count_distinct, ratio");
         }
-        String source = text(node, "source", "metric '" + name + "'").orElse("events");
+        String source = text(node, "source", metric).orElse("events");
         if (!source.equals("events") && !source.equals("rejected")) {
             throw new MetricDefinitionException("metric '" + name + "': field 'source' must be events or rejected");
         }
@@ -125,7 +126,7 @@ public final class MetricDefinitions {
                 throw new MetricDefinitionException("metric '" + name + "': field 'event_types' has '" + t + "', not an event type or dotted prefix");
             }
         }
-        Optional<String> field = text(node, "field", "metric '" + name + "'");
+        Optional<String> field = text(node, "field", metric);
         if (aggregation.needsField()) {
             if (field.isEmpty()) {
                 throw new MetricDefinitionException("metric '" + name + "': field 'field' (a path inside data, such as total_amount) is required for " + aggregation.name().toLowerCase());
@@ -137,7 +138,7 @@ public final class MetricDefinitions {
         } else if (field.isPresent()) {
             throw new MetricDefinitionException("metric '" + name + "': field 'field' does not apply to " + aggregation.name().toLowerCase());
         }
-        Optional<String> numerator = text(node, "numerator", "metric '" + name + "'");
+        Optional<String> numerator = text(node, "numerator", metric);
         List<String> denominator = node.has("denominator") && node.get("denominator").isTextual()
                 ? List.of(node.get("denominator").asText()) : strings(node.get("denominator"), name, "denominator");
         if (aggregation == Aggregation.RATIO) {
@@ -147,8 +148,8 @@ public final class MetricDefinitions {
         } else if (numerator.isPresent() || !denominator.isEmpty()) {
             throw new MetricDefinitionException("metric '" + name + "': fields 'numerator' and 'denominator' apply only to ratio");
         }
-        String description = text(node, "description", "metric '" + name + "'").orElse("");
-        String unit = text(node, "unit", "metric '" + name + "'").orElse(aggregation == Aggregation.RATIO ? "ratio" : "count");
+        String description = text(node, "description", metric).orElse("");
+        String unit = text(node, "unit", metric).orElse(aggregation == Aggregation.RATIO ? "ratio" : "count");
         return new MetricDefinition(name, description, unit, aggregation, types, source.equals("rejected"), field, numerator, denominator);
     }
 

@@ -7,6 +7,9 @@ package dev.eventwire.support;
  * service checks need not be what another connects to.
  */
 public final class Ipv4Text {
+    /** Why a refusal of such a form is not pedantry, in the words every refusal of one uses. */
+    public static final String WHY_FULL_FORM = "short, decimal, octal and hex forms are read differently by different programs";
+
     private Ipv4Text() {
     }
 
