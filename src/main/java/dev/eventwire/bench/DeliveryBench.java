@@ -85,7 +85,7 @@ public final class DeliveryBench {
             receiver.writeLine("secret " + CEILING_SECRET);
             out.printf("bench delivery: %d webhook(s) on a receiver process, server in its own process (serve --warm-up %s), %d cores; data in %s%n",
                     webhookCount, warmUp, Runtime.getRuntime().availableProcessors(), data);
-            double raw = ceiling(receiverPort, receipts, "raw HTTP: sender → receiver process");
+            double raw = ceiling(receiverPort, receiver.pid(), receipts, "raw HTTP: sender → receiver process");
 
             int port = ChildProcess.freePort();
             Path db = data.resolve("db");
@@ -101,7 +101,7 @@ public final class DeliveryBench {
                 }
                 Drained drained = drainBacklog(server, db, port, data, key, webhookIds, receiver, receiverPort, receipts, raw);
                 server = drained.server();
-                double rawAfter = ceiling(receiverPort, receipts, "raw HTTP again, after the drain");
+                double rawAfter = ceiling(receiverPort, receiver.pid(), receipts, "raw HTTP again, after the drain");
                 out.println(new DrainVerdict(drained.fromReady(), raw, rawAfter).describe());
                 try (DiskProbe disk = DiskProbe.start(data, Duration.ofMillis(20))) {
                     CpuSteal steal = new CpuSteal();
@@ -125,16 +125,18 @@ public final class DeliveryBench {
     }
 
     /** The same sender and signer, no store, straight to the receiver process: how fast HTTP alone goes here. */
-    private double ceiling(int receiverPort, Receipts receipts, String name) {
+    private double ceiling(int receiverPort, long receiverPid, Receipts receipts, String name) {
         try (HttpSender sender = rawSender()) {
             int window = 32 * webhookCount;
             // A warmed server is compared with a warmed sender: the same length unmeasured first.
             if (!Duration.ZERO.equals(dev.eventwire.support.Durations.parseOne(warmUp))) sendFor(sender, receiverPort, window, phase);
+            CpuPerRequest cpu = new CpuPerRequest(new CpuPerRequest.Named("sender (this process)", ProcessHandle.current().pid()),
+                    new CpuPerRequest.Named("receiver", receiverPid));
             long start = System.nanoTime();
             long done = sendFor(sender, receiverPort, window, phase);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = done / seconds;
-            out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight)%n", name, rate, done, seconds, window);
+            out.printf("%-36s %9.0f requests/s (%d in %.1fs, %d in flight; %s)%n", name, rate, done, seconds, window, cpu.describe(done));
             receipts.reset();
             return rate;
         }
@@ -213,6 +215,7 @@ public final class DeliveryBench {
         long start = System.nanoTime();
         ServerProcess again = startServer(db, port, data.resolve("server-2.log"));
         long ready = System.nanoTime();
+        CpuPerRequest cpu = new CpuPerRequest(new CpuPerRequest.Named("server", again.pid()), new CpuPerRequest.Named("receiver", receiver.pid()));
         CpuSteal steal = new CpuSteal();
         double startSeconds = (ready - start) / 1e9;
         Receipts.Arrivals arrivals = receipts.awaitDistinct(expected, ready);
@@ -223,6 +226,7 @@ public final class DeliveryBench {
             }
         }
         long recorded = System.nanoTime();
+        String cpuPerDelivery = cpu.describe(expected);
         double stolen = steal.takeSlice();
         double recordedSeconds = (recorded - start) / 1e9;
         double rate = expected / recordedSeconds;
@@ -233,8 +237,8 @@ public final class DeliveryBench {
                         + " restart took %.1fs; from its /health received %s; all recorded delivered at %.1fs after the restart began; %d received twice)%n",
                 "backlog after kill -9 and restart", rate, 100 * rate / raw, expected, ingestSeconds, startSeconds, arrivals.describe(), recordedSeconds,
                 received - receipts.distinct());
-        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health (%s)%n", "", fromReady,
-                100 * fromReady / raw, CpuSteal.describe(stolen));
+        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health (%s; %s)%n", "", fromReady,
+                100 * fromReady / raw, CpuSteal.describe(stolen), cpuPerDelivery);
         return new Drained(again, fromReady);
     }
 

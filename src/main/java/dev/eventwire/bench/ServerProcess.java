@@ -58,6 +58,11 @@ public final class ServerProcess implements AutoCloseable {
         return at >= 0 && at + 1 < serveOptions.size() ? Durations.parseOne(serveOptions.get(at + 1)) : Duration.ZERO;
     }
 
+    /** The server's process id (for its CPU time). */
+    long pid() {
+        return process.pid();
+    }
+
     public LoadClient client() {
         return client;
     }
