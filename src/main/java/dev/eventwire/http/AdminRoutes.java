@@ -28,7 +28,9 @@ final class AdminRoutes implements RouteGroup {
     record ReplicaView(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version, String state) {
         static ReplicaView of(ReplicaRoster.Entry e) {
             ReplicaDirectory.Replica r = e.replica();
-            return new ReplicaView(r.id(), r.startedAt(), r.lastHeartbeatAt(), r.inFlight(), r.version(), e.state().name().toLowerCase(java.util.Locale.ROOT));
+            // To the microsecond, as every time the API answers (a single process's clock reads nanoseconds).
+            return new ReplicaView(r.id(), r.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+                    r.lastHeartbeatAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS), r.inFlight(), r.version(), e.state().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -108,6 +108,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 budget.release(ctx);
                 e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
+                // HTTP requires a 401 to name the scheme a client should authenticate with.
+                if (e.status() == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"eventwire\"");
                 responses.error(ctx, e.status(), e.detail());
                 UnreadBody.answerThenDiscard(ctx);
             });

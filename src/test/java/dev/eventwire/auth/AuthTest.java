@@ -34,9 +34,23 @@ class AuthTest {
         ApiClient.Response none = server.anonymous().get("/v1/events");
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.json().get("error").get("code").asText()).isEqualTo("unauthorized");
+        // HTTP requires a 401 to name the scheme to authenticate with (an outside review found none).
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"eventwire\"");
+        assertThat(server.withKey("ew_nope").get("/v1/events").header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(server.withKey("ew_nope").get("/v1/events").status()).isEqualTo(401);
         assertThat(server.withKey("ew_nope").post("/v1/events", "{\"event_type\":\"a.b\"}").status()).isEqualTo(401);
         assertThat(server.anonymous().get("/health").status()).as("health needs no key").isEqualTo(200);
+    }
+
+    @Test
+    void theReplicaListGivesItsTimesToTheMicrosecondAsEveryOtherAnswerDoes() {
+        JsonNode replicas = server.admin().get("/v1/admin/replicas").json().get("replicas");
+        assertThat(replicas).isNotEmpty();
+        for (JsonNode r : replicas) {
+            for (String field : new String[]{"started_at", "last_heartbeat_at"}) {
+                assertThat(r.get(field).asText()).as(field).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z");
+            }
+        }
     }
 
     @Test

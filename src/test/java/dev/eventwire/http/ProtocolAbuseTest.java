@@ -113,6 +113,18 @@ class ProtocolAbuseTest {
     }
 
     @Test
+    void aTrailingSlashReachesTheResourceWithoutIt() {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"e-1\",\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            ApiClient.Response slashed = acme.get("/v1/events/");
+            assertThat(slashed.status()).isEqualTo(200);
+            assertThat(slashed.json().get("events")).extracting(e -> e.get("event_id").asText()).containsExactly("e-1");
+            assertThat(acme.get("/v1/events/e-1/").json().get("event_id").asText()).isEqualTo("e-1");
+        }
+    }
+
+    @Test
     void aPathThatExistsWithOtherMethodsAnswers405() throws Exception {
         try (TestServer server = TestServer.start(dir)) {
             ApiClient acme = server.tenant("acme");
