@@ -12,6 +12,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * so only the syntax error's own problem text and its position are kept.
  */
 final class YamlProblem {
+    private static final java.util.regex.Pattern NOT_A_FINITE_NUMBER = java.util.regex.Pattern.compile("^Malformed numeric value '([-+]?\\.(?:inf|Inf|INF|nan|NaN|NAN))'");
+
     private YamlProblem() {
     }
 
@@ -28,6 +30,9 @@ final class YamlProblem {
             return where + String.valueOf(e.getOriginalMessage()).replaceAll("^Duplicate field '(.*)'.*$", "the key '$1' appears twice in one mapping");
         }
         if (String.valueOf(e.getOriginalMessage()).startsWith("Expected a field name")) return where + "a key must be a plain name, not a mapping or list";
+        // YAML reads an unquoted .inf, -.Inf or .nan as a number no field here can hold.
+        java.util.regex.Matcher special = NOT_A_FINITE_NUMBER.matcher(String.valueOf(e.getOriginalMessage()));
+        if (special.find()) return where + "YAML reads " + special.group(1) + " as a number that is not finite; write it in quotes if it is text";
         return where + "not data this file can hold (a mapping with a 'metrics:' list)";
     }
 }
