@@ -19,6 +19,11 @@ export function onUnauthorized(handler) {
 
 /** signInKey: the key being tried at sign-in; every other request uses the signed-in key. */
 export async function request(method, path, body, signInKey) {
+  return (await exchange(method, path, body, signInKey)).json;
+}
+
+/** As request, answering { json, text }: the text for what must be shown exactly as the API sent it. */
+async function exchange(method, path, body, signInKey) {
   const key = signInKey ?? session.key();
   const headers = { Authorization: `Bearer ${key}` };
   const init = { method, headers, cache: 'no-store' };
@@ -50,7 +55,7 @@ export async function request(method, path, body, signInKey) {
     }
     throw failure;
   }
-  return json;
+  return { json, text };
 }
 
 /** A path with its query string; empty parameters are left out. */
@@ -75,6 +80,7 @@ export function segment(value) {
 
 export const api = {
   get: (p) => request('GET', p),
+  getWithText: (p) => exchange('GET', p),
   post: (p, body) => request('POST', p, body),
   patch: (p, body) => request('PATCH', p, body),
 };

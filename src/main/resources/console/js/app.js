@@ -2,7 +2,7 @@
 import { onUnauthorized, request, ApiError } from './api.js';
 import { session } from './session.js';
 import { startRouter } from './router.js';
-import { announce, clearStatus, describe } from './status.js';
+import { announce, clearStatus, describe, pageChanged } from './status.js';
 import { overview } from './views/overview.js';
 import { webhooks } from './views/webhooks.js';
 import { webhook } from './views/webhook.js';
@@ -41,6 +41,7 @@ let showing = false;
 
 function mount(name, args) {
   stopPage();
+  pageChanged();
   if (showing) clearStatus();
   showing = true;
   view.replaceChildren();

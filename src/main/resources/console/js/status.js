@@ -14,6 +14,25 @@ export function clearStatus() {
   announce('');
 }
 
+// Counts the pages shown: the outcome of an action is about the page it was started on.
+let page = 0;
+
+/** Another page is showing: actions still running on the one before stay quiet when they end. */
+export function pageChanged() {
+  page++;
+}
+
+/**
+ * announce, for an action that may end after its page is gone: a test event to a receiver that does not
+ * answer ends after the delivery timeout, and its failure was shown on whatever page was open by then.
+ */
+export function announcerForThisPage() {
+  const startedOn = page;
+  return (message, kind) => {
+    if (page === startedOn) announce(message, kind);
+  };
+}
+
 export function describe(error) {
   if (error instanceof ApiError) return error.field ? `${error.message} (${error.field})` : error.message;
   return `Something went wrong: ${error.message}`;
@@ -24,12 +43,13 @@ export function report(error) {
   if (!error.signedOut) announce(describe(error), 'error');
 }
 
-/** Runs an action; a failure is announced instead of thrown. Returns the action's result, or undefined. */
+/** Runs an action; a failure is announced (on the page it was started on) instead of thrown. Returns the action's result, or undefined. */
 export async function attempt(action) {
+  const say = announcerForThisPage();
   try {
     return await action();
   } catch (error) {
-    report(error);
+    if (!error.signedOut) say(describe(error), 'error');
     return undefined;
   }
 }

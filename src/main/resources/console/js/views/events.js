@@ -4,6 +4,7 @@ import { api, path } from '../api.js';
 import { h, field, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
 import { createPager } from '../pager.js';
+import { arrayElements, pretty } from '../raw-json.js';
 
 const PAGE = 50;
 
@@ -15,7 +16,11 @@ export function events(view, [prefix] = []) {
     h('button', { type: 'submit' }, 'Search'));
   const list = h('div', { id: 'event-list' });
   const pager = createPager('Event pages', list,
-    (cursor) => api.get(path('/v1/events', { event_type: type.value.trim(), entity_id: entity.value.trim(), limit: PAGE, cursor })), show);
+    async (cursor) => {
+      const { json, text } = await api.getWithText(path('/v1/events', { event_type: type.value.trim(), entity_id: entity.value.trim(), limit: PAGE, cursor }));
+      // Each event's raw JSON from the response text: a parsed number printed again is not what the API holds.
+      return { ...json, rawEvents: arrayElements(text, 'events') };
+    }, show);
   replace(view, h('h1', { tabindex: '-1' }, 'Events'),
     h('p', {}, h('a', { href: '#/event-types' }, 'Event types'), ': every type sent, with its count over the last 24 hours.'),
     form, list, pager.element);
@@ -27,13 +32,14 @@ export function events(view, [prefix] = []) {
 
   function show(page) {
     replace(list, page.events.length === 0 ? h('p', {}, 'No events match.')
-      : table('Events, newest first', ['Event', 'Type', 'Entity', 'Occurred', 'Received', 'JSON'], page.events.flatMap(rows)));
+      : table('Events, newest first', ['Event', 'Type', 'Entity', 'Occurred', 'Received', 'JSON'],
+        page.events.flatMap((e, i) => rows(e, page.rawEvents[i] ?? JSON.stringify(e)))));
   }
 
-  function rows(e) {
+  function rows(e, rawText) {
     const rawId = `raw-${e.event_id}`;
     const raw = h('tr', { id: rawId, class: 'detail', hidden: true },
-      h('td', { colspan: '6' }, h('pre', { class: 'json' }, JSON.stringify(e, null, 2))));
+      h('td', { colspan: '6' }, h('pre', { class: 'json' }, pretty(rawText))));
     const toggle = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', 'aria-controls': rawId, onclick: () => {
       raw.hidden = !raw.hidden;
       toggle.setAttribute('aria-expanded', String(!raw.hidden));

@@ -31,7 +31,7 @@ export function webhook(view, [id]) {
         h('dt', {}, 'Updated'), h('dd', {}, timestamp(w.updated_at))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: () => setActive(w, !w.active, show) }, w.active ? 'Deactivate' : 'Activate'),
-        h('button', { type: 'button', onclick: () => sendTest(w) }, 'Send test event'),
+        h('button', { type: 'button', onclick: (event) => sendTest(w, event.currentTarget) }, 'Send test event'),
         h('button', { type: 'button', class: 'quiet', onclick: () => revealSecret(secret) }, 'Show signing secret')),
       secret,
       secretRotation(w, base, () => {

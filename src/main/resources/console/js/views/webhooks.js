@@ -66,7 +66,7 @@ export function webhooks(view) {
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'quiet', onclick: () => setActive(w, !w.active, pager.reload) },
           w.active ? 'Deactivate' : 'Activate'),
-        h('button', { type: 'button', class: 'quiet', onclick: () => sendTest(w) }, 'Send test')));
+        h('button', { type: 'button', class: 'quiet', onclick: (event) => sendTest(w, event.currentTarget) }, 'Send test')));
   }
 
   pager.first();
