@@ -30,7 +30,8 @@ export function filterFields(prefix, filters = {}) {
 export function describeFilters(filters = {}) {
   const parts = [];
   if (filters.event_types?.length) parts.push(`types ${filters.event_types.join(', ')}`);
-  if (filters.entity_ids?.length) parts.push(`entities ${filters.entity_ids.join(', ')}`);
+  // Each id quoted: an id may hold a comma, so "acct,7, order-9" could be two ids or three.
+  if (filters.entity_ids?.length) parts.push(`entities ${filters.entity_ids.map((id) => JSON.stringify(id)).join(', ')}`);
   if (filters.min_amount !== undefined && filters.min_amount !== null) parts.push(`amount ≥ ${filters.min_amount}`);
   return parts.length ? parts.join(' · ') : 'every event';
 }

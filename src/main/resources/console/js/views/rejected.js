@@ -1,4 +1,5 @@
-// Rejected events: what was refused, why, and the body as it arrived (truncated to 16 KiB by the server).
+// Rejected events: what was refused, why, and the body as the server keeps it (truncated to 16 KiB); Refresh
+// shows those refused since the page opened, as the other lists do.
 import { api, path } from '../api.js';
 import { h, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
@@ -10,7 +11,8 @@ export function rejected(view) {
   const list = h('div', { id: 'rejected-list' });
   const pager = createPager('Rejected event pages', list,
     (cursor) => api.get(path('/v1/rejected-events', { limit: PAGE, cursor })), show);
-  replace(view, h('h1', { tabindex: '-1' }, 'Rejected events'), list, pager.element);
+  const refresh = h('button', { type: 'button', id: 'refresh-rejected', class: 'quiet', onclick: () => pager.reload() }, 'Refresh');
+  replace(view, h('h1', { tabindex: '-1' }, 'Rejected events'), h('div', { class: 'toolbar' }, refresh), list, pager.element);
 
   function show(page) {
     replace(list, page.rejected.length === 0 ? h('p', {}, 'No rejected events.')

@@ -40,6 +40,9 @@ export function webhooks(view) {
     if (description.value.trim()) body.description = description.value.trim();
     const rate = rateLimit.read();
     if (rate !== null) body.rate_limit = rate;
+    // The secret of a webhook created before goes: beside a refusal it read as this one's.
+    secret.hidden = true;
+    replace(secret);
     const created = await submitForm(form, () => api.post('/v1/webhooks', body));
     if (!created) return;
     form.reset();

@@ -140,6 +140,9 @@ class ConsoleBrowserTest {
 
         page.go("Rejected events");
         assertThat(page.visible(By.cssSelector("#rejected-list tbody tr")).getText()).contains("invalid_format", "event_type");
+        assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"surprise\":1}").status()).isEqualTo(422);
+        page.visible(By.id("refresh-rejected")).click();
+        page.until(() -> page.all(By.cssSelector("#rejected-list tbody tr")).size() == 2, "the event refused since the page opened, after Refresh");
 
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations").isEmpty();
 
@@ -245,6 +248,10 @@ class ConsoleBrowserTest {
         assertThat(saved.get("event_types").toString()).isEqualTo("[\"order\",\"payment\"]");
         assertThat(saved.get("entity_ids").toString()).as("one id per line; a comma belongs to the id").isEqualTo("[\"acct,7\",\"order-9\"]");
         assertThat(saved.get("min_amount").asInt()).isEqualTo(100);
+        page.go("Webhooks");
+        assertThat(page.visible(By.cssSelector("tr[data-webhook='" + hook + "']")).getText()).as("each id quoted: one of them holds a comma")
+                .contains("entities \"acct,7\", \"order-9\"");
+        openWebhook(hook);
 
         page.visible(By.xpath("//button[text()='Deactivate']")).click();
         page.until(() -> page.visible(By.id("webhook-state")).getText().startsWith("inactive"), "the webhook switched off");
@@ -320,6 +327,11 @@ class ConsoleBrowserTest {
         page.until(() -> page.status().equals("Webhook created: " + url), "the creation announcement");
         assertThat(page.all(By.id("wh-rate-limit-error"))).as("the error is gone once the value is good").isEmpty();
         String originalSecret = page.visible(By.id("new-secret")).getText();
+        // A second creation that is refused takes the first one's secret off the page: it read as the new webhook's.
+        page.type("wh-url", "javascript:alert(1)");
+        driver.findElement(By.cssSelector("#create-webhook button[type=submit]")).click();
+        page.until(() -> page.status().endsWith("(url)"), "the refused URL's announcement");
+        assertThat(page.all(By.id("new-secret"))).as("no secret beside the refusal").noneMatch(WebElement::isDisplayed);
         WebElement row = page.visible(By.linkText(url)).findElement(By.xpath("./ancestor::tr"));
         assertThat(row.getText()).contains("50/s");
         String hook = row.getAttribute("data-webhook");
