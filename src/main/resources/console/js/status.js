@@ -38,9 +38,9 @@ export function describe(error) {
   return `Something went wrong: ${error.message}`;
 }
 
-/** Announces a failure, unless the console signed out over it and already said why. */
-export function report(error) {
-  if (!error.signedOut) announce(describe(error), 'error');
+/** Announces a failure (with say, announce by default), unless the console signed out over it and already said why. */
+export function report(error, say = announce) {
+  if (!error.signedOut) say(describe(error), 'error');
 }
 
 /** Runs an action; a failure is announced (on the page it was started on) instead of thrown. Returns the action's result, or undefined. */
@@ -49,7 +49,7 @@ export async function attempt(action) {
   try {
     return await action();
   } catch (error) {
-    if (!error.signedOut) say(describe(error), 'error');
+    report(error, say);
     return undefined;
   }
 }

@@ -32,19 +32,24 @@ final class CpuPerRequest {
         for (Named p : processes) before.add(read(p.pid()));
     }
 
-    /** "server 51.2 µs 2.1 switches, receiver 23.9 µs 1.0 switches of CPU a request"; a count that cannot be read says n/a. */
+    /** "server 51.2 µs 2.10 switches, receiver 23.9 µs 1.00 switches a request"; a count that cannot be read says n/a. */
     String describe(long requests) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
             Reading start = before.get(i);
             Reading end = read(processes.get(i).pid());
-            String cpu = start.cpu() == null || end.cpu() == null || requests <= 0 ? "n/a"
-                    : String.format("%.1f µs", end.cpu().minus(start.cpu()).toNanos() / 1000.0 / requests);
-            String switches = start.switches() == null || end.switches() == null || requests <= 0 ? "n/a"
-                    : String.format("%.2f", (end.switches() - start.switches()) / (double) requests);
+            String cpu = perRequest(start.cpu() == null ? null : start.cpu().toNanos() / 1000.0,
+                    end.cpu() == null ? null : end.cpu().toNanos() / 1000.0, requests, "%.1f µs");
+            String switches = perRequest(start.switches() == null ? null : start.switches().doubleValue(),
+                    end.switches() == null ? null : end.switches().doubleValue(), requests, "%.2f");
             parts.add(processes.get(i).name() + " " + cpu + " " + switches + " switches");
         }
         return String.join(", ", parts) + " a request";
+    }
+
+    /** (end - start) / requests in {@code format}, or "n/a" when a count is missing or nothing was done. */
+    private static String perRequest(Double start, Double end, long requests, String format) {
+        return start == null || end == null || requests <= 0 ? "n/a" : String.format(format, (end - start) / requests);
     }
 
     private static Reading read(long pid) {
