@@ -15,12 +15,17 @@ import { notFound } from './views/not-found.js';
 // requested, so it can never change the API path it is put into.
 const WEBHOOK_ID = /^wh_[A-Za-z0-9]{1,64}$/;
 
+// Whether an address names a section and nothing after it (a trailing slash allowed): #/rejected/extra is
+// not the rejected events page, as #/webhooks/<id>/extra is not the webhook's.
+const bare = (args) => args.length === 0 || (args.length === 1 && args[0] === '');
+const only = (page) => (args) => (bare(args) ? page : notFound);
+
 const pages = {
-  overview: () => overview,
-  webhooks: (args) => (!args[0] ? webhooks : WEBHOOK_ID.test(args[0]) ? webhook : notFound),
-  events: () => events,
-  'event-types': () => eventTypes,
-  rejected: () => rejected,
+  overview: only(overview),
+  webhooks: (args) => (bare(args) ? webhooks : args.length === 1 && WEBHOOK_ID.test(args[0]) ? webhook : notFound),
+  events: (args) => (args.length <= 1 ? events : notFound), // #/events/<type>: the search for a type
+  'event-types': only(eventTypes),
+  rejected: only(rejected),
   'not-found': () => notFound,
 };
 // Pages reached from a section's page keep that section current in the navigation.

@@ -16,7 +16,7 @@ export function overview(view) {
   const windowSelect = h('select', { id: 'metric-window' }, WINDOWS.map((w) => h('option', { value: w, selected: w === '1h' }, w)));
   const tiles = h('ul', { class: 'tiles', 'aria-label': 'Metrics' });
   const charts = h('div', { class: 'charts' });
-  const updated = h('p', { class: 'hint' });
+  const updated = h('p', { id: 'overview-updated', class: 'hint' });
   replace(view,
     h('h1', { tabindex: '-1' }, 'Overview'),
     h('div', { class: 'toolbar' }, field('Metric window', windowSelect), updated),
@@ -72,7 +72,8 @@ export function overview(view) {
     });
     if (stopped) return;
     if (done) {
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      // In UTC, as every time in the tables: a local 12-hour clock beside them read as another time.
+      updated.textContent = `Updated ${new Date().toISOString().slice(11, 19)}Z`;
       // The failure announced by an earlier poll is over.
       if (failing) clearStatus();
       failing = false;

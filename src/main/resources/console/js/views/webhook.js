@@ -1,10 +1,11 @@
-// One webhook: its settings, filters and rate limit, on/off, test event, signing secret and its rotation,
+// One webhook: its settings, filters, rate limit and delivery order, on/off, test event, signing secret and its rotation,
 // and its deliveries.
 import { api, segment } from '../api.js';
 import { h, field, isolated, replace } from '../dom.js';
 import { timestamp } from '../format.js';
 import { submitForm } from '../field-errors.js';
-import { filterFields } from '../filters.js';
+import { filterFields, describeFilters } from '../filters.js';
+import { orderingField, describeOrdering } from '../ordering.js';
 import { rateLimitField, describeRateLimit } from '../rate-limit.js';
 import { secretRotation } from '../secret-rotation.js';
 import { announce, attempt } from '../status.js';
@@ -26,6 +27,9 @@ export function webhook(view, [id]) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Id'), h('dd', {}, w.id),
         h('dt', {}, 'State'), h('dd', { id: 'webhook-state' }, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
+        h('dt', {}, 'Description'), h('dd', { id: 'webhook-description' }, w.description ?? 'none'),
+        h('dt', {}, 'Filters'), h('dd', { id: 'webhook-filters' }, describeFilters(w.filters)),
+        h('dt', {}, 'Delivery order'), h('dd', { id: 'webhook-ordering' }, describeOrdering(w.ordering)),
         h('dt', {}, 'Rate limit'), h('dd', { id: 'webhook-rate-limit' }, describeRateLimit(w.rate_limit)),
         h('dt', {}, 'Created'), h('dd', {}, timestamp(w.created_at)),
         h('dt', {}, 'Updated'), h('dd', {}, timestamp(w.updated_at))),
@@ -52,19 +56,20 @@ export function webhook(view, [id]) {
     const description = h('input', { id: 'edit-description', value: w.description ?? '', maxlength: '1024', 'data-field': 'description' });
     const filters = filterFields('edit', w.filters);
     const rateLimit = rateLimitField('edit', w.rate_limit);
+    const ordering = orderingField('edit', w.ordering);
     const form = h('form', { id: 'edit-webhook', class: 'form' },
-      field('URL', url), field('Description', description), filters.element, rateLimit.element,
+      field('URL', url), field('Description', description), filters.element, rateLimit.element, ordering.element,
       h('button', { type: 'submit' }, 'Save changes'));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const saved = await submitForm(form, () => api.patch(base, {
-        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(), rate_limit: rateLimit.read(),
+        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(), rate_limit: rateLimit.read(), ordering: ordering.read(),
       }));
       if (!saved) return;
       announce('Webhook saved.');
       show(saved);
     });
-    replace(edit, h('details', { class: 'panel' }, h('summary', {}, 'Edit URL, description, filters and rate limit'), form));
+    replace(edit, h('details', { class: 'panel' }, h('summary', {}, 'Edit URL, description, filters, rate limit and order'), form));
   }
 
   attempt(async () => {

@@ -1,10 +1,11 @@
-// Webhooks: create one (with its rate limit), list them page by page, switch them on and off, send a test event.
+// Webhooks: create one (with its rate limit and delivery order), list them page by page, switch them on and off, send a test event.
 import { api, path, segment } from '../api.js';
 import { h, field, isolated, replace, table } from '../dom.js';
 import { submitForm } from '../field-errors.js';
 import { filterFields, describeFilters } from '../filters.js';
 import { createPager } from '../pager.js';
 import { rateLimitField, describeRateLimit } from '../rate-limit.js';
+import { orderingField, describeOrdering } from '../ordering.js';
 import { announce } from '../status.js';
 import { setActive, sendTest } from '../webhook-actions.js';
 
@@ -16,12 +17,14 @@ export function webhooks(view) {
   const description = h('input', { id: 'wh-description', maxlength: '1024', 'data-field': 'description' });
   const filters = filterFields('wh');
   const rateLimit = rateLimitField('wh');
+  const ordering = orderingField('wh');
   const secret = h('div', { class: 'secret', hidden: true });
   const form = h('form', { id: 'create-webhook', class: 'form' },
     field('URL', url, 'http or https; the server must be allowed to reach it (egress guard).'),
     field('Description', description),
     filters.element,
     rateLimit.element,
+    ordering.element,
     h('button', { type: 'submit' }, 'Create webhook'));
   const list = h('div', { id: 'webhook-list' });
   const pager = createPager('Webhook pages', list,
@@ -36,7 +39,7 @@ export function webhooks(view) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const body = { url: url.value.trim(), filters: filters.read() };
+    const body = { url: url.value.trim(), filters: filters.read(), ordering: ordering.read() };
     if (description.value.trim()) body.description = description.value.trim();
     const rate = rateLimit.read();
     if (rate !== null) body.rate_limit = rate;
@@ -56,7 +59,7 @@ export function webhooks(view) {
 
   function show(page) {
     replace(list, page.webhooks.length === 0 ? h('p', {}, 'No webhooks yet.')
-      : table('Webhooks, newest first', ['URL', 'Description', 'Filters', 'Rate limit', 'State', 'Actions'], page.webhooks.map(row)));
+      : table('Webhooks, newest first', ['URL', 'Description', 'Filters', 'Rate limit', 'Order', 'State', 'Actions'], page.webhooks.map(row)));
   }
 
   function row(w) {
@@ -65,6 +68,7 @@ export function webhooks(view) {
       h('td', {}, w.description ?? ''),
       h('td', {}, describeFilters(w.filters)),
       h('td', {}, describeRateLimit(w.rate_limit)),
+      h('td', {}, describeOrdering(w.ordering)),
       h('td', {}, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'quiet', onclick: () => setActive(w, !w.active, pager.reload) },

@@ -80,6 +80,8 @@ class ConsoleBrowserTest {
         assertThat(page.script("return sessionStorage.getItem('eventwire.apiKey')")).isEqualTo(acme.key());
         assertThat(page.tile("events_total")).isEqualTo("0");
         assertThat(page.all(By.cssSelector(".charts figure svg"))).as("ingest and delivery charts").hasSize(2);
+        page.until(() -> driver.findElement(By.id("overview-updated")).getText().startsWith("Updated"), "the first refresh");
+        assertThat(page.visible(By.id("overview-updated")).getText()).as("in UTC, as the tables' times").matches("Updated \\d{2}:\\d{2}:\\d{2}Z");
 
         page.go("Webhooks");
         String okHook = createWebhook(receiver.url("/ok"));
@@ -237,20 +239,26 @@ class ConsoleBrowserTest {
 
         page.visible(By.linkText(receiver.url("/down"))).click();
         page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
-        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters, rate limit and order']")).click();
         page.type("edit-event-types", "order, payment");
         page.type("edit-entity-ids", "acct,7\n order-9 \n");
         page.type("edit-min-amount", "100");
         page.type("edit-description", "big payments");
+        new org.openqa.selenium.support.ui.Select(page.visible(By.id("edit-ordering"))).selectByValue("entity");
         driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
         page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
+        // What was saved is on the page without opening the form again.
+        assertThat(page.visible(By.id("webhook-description")).getText()).isEqualTo("big payments");
+        assertThat(page.visible(By.id("webhook-filters")).getText()).isEqualTo("types order, payment · entities \"acct,7\", \"order-9\" · amount ≥ 100");
+        assertThat(page.visible(By.id("webhook-ordering")).getText()).isEqualTo("one at a time per entity");
+        assertThat(acme.get("/v1/webhooks/" + hook).json().get("ordering").asText()).isEqualTo("entity");
         JsonNode saved = acme.get("/v1/webhooks/" + hook).json().get("filters");
         assertThat(saved.get("event_types").toString()).isEqualTo("[\"order\",\"payment\"]");
         assertThat(saved.get("entity_ids").toString()).as("one id per line; a comma belongs to the id").isEqualTo("[\"acct,7\",\"order-9\"]");
         assertThat(saved.get("min_amount").asInt()).isEqualTo(100);
         page.go("Webhooks");
         assertThat(page.visible(By.cssSelector("tr[data-webhook='" + hook + "']")).getText()).as("each id quoted: one of them holds a comma")
-                .contains("entities \"acct,7\", \"order-9\"");
+                .contains("entities \"acct,7\", \"order-9\"").contains("one at a time per entity");
         openWebhook(hook);
 
         page.visible(By.xpath("//button[text()='Deactivate']")).click();
@@ -339,7 +347,7 @@ class ConsoleBrowserTest {
 
         openWebhook(hook);
         assertThat(page.visible(By.id("webhook-rate-limit")).getText()).isEqualTo("50/s");
-        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters, rate limit and order']")).click();
         assertThat(page.visible(By.id("edit-rate-limit")).getAttribute("value")).isEqualTo("50");
         page.type("edit-rate-limit", "fast");
         driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
@@ -356,7 +364,7 @@ class ConsoleBrowserTest {
         page.until(() -> page.status().equals("Webhook saved."), "the save announcement");
         assertThat(page.visible(By.id("webhook-rate-limit")).getText()).isEqualTo("7.5/s");
         assertThat(acme.get("/v1/webhooks/" + hook).json().get("rate_limit").asDouble()).isEqualTo(7.5);
-        page.visible(By.xpath("//summary[text()='Edit URL, description, filters and rate limit']")).click();
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters, rate limit and order']")).click();
         page.visible(By.id("edit-rate-limit")).clear();
         driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
         page.until(() -> page.visible(By.id("webhook-rate-limit")).getText().equals("none"), "the rate limit cleared");
@@ -495,7 +503,7 @@ class ConsoleBrowserTest {
         page.signIn(created.json().get("key").asText());
         page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
         for (String address : new String[] {"#/constructor", "#/toString", "#/__proto__", "#/events/%E0%A4%A", "#/webhooks/%2e%2e", "#/webhooks/.",
-                "#/nowhere"}) {
+                "#/nowhere", "#/rejected/extra", "#/events/order/extra", "#/webhooks/wh_0000000000000000000000000Z/extra"}) {
             driver.get(server.baseUrl() + "/console" + address);
             page.until(() -> page.heading().equals("Page not found"), "the not-found page for " + address);
         }
