@@ -2,7 +2,7 @@
 // well as in the live region, the input is marked aria-invalid and gets focus.
 import { ApiError } from './api.js';
 import { h } from './dom.js';
-import { report } from './status.js';
+import { announce, report } from './status.js';
 
 /** Like attempt(), for a form's request: returns the action's result, or undefined after showing the error. */
 export async function submitForm(form, action) {
@@ -18,6 +18,13 @@ export async function submitForm(form, action) {
   }
 }
 
+/** A value the console refuses itself, before asking the API: shown next to its input as an API error would be. */
+export function refuseField(form, input, message) {
+  clearErrors(form);
+  showError(input, message);
+  announce(message, 'error');
+}
+
 function showError(input, message) {
   const id = `${input.id}-error`;
   (input.closest('.field') ?? input.parentElement).append(h('p', { id, class: 'field-error' }, message));
@@ -26,7 +33,8 @@ function showError(input, message) {
   input.focus();
 }
 
-function clearErrors(form) {
+/** Removes the errors shown in a form and their marks on its inputs. */
+export function clearErrors(form) {
   for (const message of form.querySelectorAll('.field-error')) message.remove();
   for (const input of form.querySelectorAll('[aria-invalid]')) {
     input.removeAttribute('aria-invalid');

@@ -2,15 +2,28 @@
 // dialog, and the new secret shown once with what happens to the previous one.
 import { api } from './api.js';
 import { h, field, isolated, replace } from './dom.js';
-import { submitForm } from './field-errors.js';
+import { clearErrors, refuseField, submitForm } from './field-errors.js';
 import { announce } from './status.js';
+
+// The API's rule for the overlap, checked before the confirmation asks about it: a dialog saying the previous
+// secret keeps signing "for forever" or "for 90d" would ask to confirm what the API then refuses.
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const LONGEST_MS = 30 * UNIT_MS.d;
+const HINT = 'A duration such as 24h, 90m or 0s (switch at once), at most 30d.';
+const REFUSED = 'Give a duration from 0s to 30d, such as 24h or 90m (0s switches at once).';
+
+function acceptable(period) {
+  const parts = DURATION.exec(period);
+  return parts !== null && Number(parts[1]) * UNIT_MS[parts[2]] <= LONGEST_MS;
+}
 
 /** base is the webhook's API path; onRotated() runs after a rotation (a secret shown before is stale). */
 export function secretRotation(w, base, onRotated) {
   const overlap = h('input', { id: 'rotate-overlap', value: '24h', required: true, spellcheck: 'false', autocomplete: 'off',
     'data-field': 'previous_valid_for' });
   const form = h('form', { id: 'rotate-secret', class: 'form inline' },
-    field('Previous secret keeps signing for', overlap, 'A duration such as 24h, 90m or 0s (switch at once), at most 30d.'),
+    field('Previous secret keeps signing for', overlap, HINT),
     h('button', { type: 'submit' }, 'Rotate secret'));
   const question = h('p', { id: 'rotate-question' });
   const confirm = h('button', { type: 'button', id: 'rotate-confirm' }, 'Rotate now');
@@ -24,6 +37,11 @@ export function secretRotation(w, base, onRotated) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const period = overlap.value.trim();
+    if (!acceptable(period)) {
+      refuseField(form, overlap, REFUSED);
+      return;
+    }
+    clearErrors(form);
     if (/^0+(ms|s|m|h|d)$/.test(period)) {
       replace(question, isolated(w.url), ' gets a new signing secret now, and the previous one stops signing at once:',
         ' receivers must hold the new secret already.');

@@ -10,6 +10,7 @@ import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import dev.eventwire.ServeConfig;
@@ -386,14 +387,20 @@ class ConsoleBrowserTest {
         page.visible(By.id("rotate-cancel")).click();
         assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
 
-        page.type("rotate-overlap", "forever");
-        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
-        page.visible(By.id("rotate-confirm")).click();
-        assertThat(page.visible(By.id("rotate-overlap-error")).getText()).startsWith("previous_valid_for must be a duration");
+        for (String odd : List.of("forever", "31d", "1.5h", "-1h")) {
+            page.type("rotate-overlap", odd);
+            driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+            assertThat(page.visible(By.id("rotate-overlap-error")).getText()).as(odd).startsWith("Give a duration from 0s to 30d");
+            assertThat(page.all(By.id("rotate-overlap-error"))).as("shown once").hasSize(1);
+            assertThat(driver.findElement(By.id("rotate-dialog")).getAttribute("open")).as("no confirmation asked for " + odd).isNull();
+            assertThat(page.status()).startsWith("Give a duration");
+        }
         assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(originalSecret);
 
         page.type("rotate-overlap", "1h");
         driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        assertThat(page.visible(By.id("rotate-question")).getText()).contains("for 1h");
+        assertThat(page.all(By.id("rotate-overlap-error"))).as("the refusal gone with an overlap the API takes").isEmpty();
         page.visible(By.id("rotate-confirm")).click();
         page.until(() -> page.status().equals("Signing secret rotated."), "the rotation announcement");
         String rotated = page.visible(By.id("rotated-secret")).getText();
