@@ -3,10 +3,15 @@ package dev.eventwire.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.store.duckdb.DuckDbDatabase;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,6 +141,36 @@ class MetricsTest {
         assertThat(value("active_sessions", "?window=1h")).isEqualTo("37");
         // 5 minutes back from t0 covers i*11 s < 300 s, i.e. i = 0..27: sessions s0..s27.
         assertThat(value("active_sessions", "?window=5m")).isEqualTo("28");
+    }
+
+    @Test
+    void longDistinctValuesCountByWhatTheyAreAndAreKeptAsDigests() throws Exception {
+        String a = "a".repeat(200_000) + "1";
+        String b = "a".repeat(200_000) + "2";
+        String exactlyKeptWhole = "k".repeat(DistinctKeys.LONGEST_KEPT_WHOLE);
+        String oneLonger = "k".repeat(DistinctKeys.LONGEST_KEPT_WHOLE + 1);
+        String looksLikeADigest = DistinctKeys.of(a); // 71 characters: itself digested, so never equal to a's key
+        List<String> sessions = List.of(a, b, a, exactlyKeptWhole, oneLonger, looksLikeADigest, "s1", "s1");
+        for (int i = 0; i < sessions.size(); i++) {
+            send(event("page.viewed", at(Duration.ofSeconds(10L + i * 20L)), "{\"session_id\":\"" + sessions.get(i) + "\"}"));
+        }
+        assertThat(DistinctKeys.of(a)).as("what memory and the store keep of a 200,000-character value").hasSize(71).isNotEqualTo(DistinctKeys.of(b));
+        assertThat(DistinctKeys.of(exactlyKeptWhole)).isEqualTo(exactlyKeptWhole);
+        assertThat(value("active_sessions", "?window=1h")).as("a, b, 64 k, 65 k, the digest-like text, s1").isEqualTo("6");
+        // From the store rather than memory: a past as_of whose window starts inside a minute.
+        assertThat(value("active_sessions", "?window=1h&as_of=" + t0.minusSeconds(25))).isEqualTo("6");
+        assertThat(value("active_sessions", "?window=5m&as_of=" + t0.minusSeconds(90)))
+                .as("from 90 s back: 65 k, the digest-like text, s1 twice").isEqualTo("3");
+        server.close();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbDatabase.FILE_NAME)); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), max(length(distinct_value)) FROM metric_points WHERE distinct_value IS NOT NULL")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the points written").isEqualTo(sessions.size());
+            assertThat(rs.getInt(2)).as("the longest value the store keeps, and reads back at a start").isEqualTo(71);
+        }
+        server = TestServer.start(dir, c -> c, clock);
+        acme = server.withKey(acme.key());
+        assertThat(value("active_sessions", "?window=1h")).as("read back at a restart").isEqualTo("6");
     }
 
     @Test
