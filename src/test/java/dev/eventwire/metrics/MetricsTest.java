@@ -102,6 +102,11 @@ class MetricsTest {
         assertThat(r.get("unit").asText()).isEqualTo("currency");
         assertThat(Instant.parse(r.get("as_of").asText())).isEqualTo(t0);
         assertThat(r.has("computed_at")).isTrue();
+
+        clock.advance(Duration.ofNanos(123_456_789));
+        JsonNode later = read("revenue", "?window=15m");
+        assertThat(later.get("computed_at").asText()).as("to the microsecond, as every time the API shows").isEqualTo("2026-11-28T12:00:30.123456Z");
+        assertThat(later.get("as_of").asText()).isEqualTo("2026-11-28T12:00:30.123456Z");
     }
 
     @Test
