@@ -203,6 +203,18 @@ class IngestTest {
         assertThat(oldest.get("received_at").asText()).isNotBlank();
     }
 
+    /** A name with a bidi control or a newline is named with them written out, so the refusal shows as what it is. */
+    @Test
+    void anUnknownFieldNameIsEchoedWithItsControlsWrittenOut() {
+        ApiClient.Response r = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"a\\u202eb\\nc\":1}");
+        assertThat(r.status()).isEqualTo(422);
+        JsonNode error = r.json().get("error");
+        assertThat(error.get("field").asText()).isEqualTo("a\\u202Eb\\u000Ac");
+        assertThat(error.get("message").asText()).startsWith("Unknown field 'a\\u202Eb\\u000Ac'").doesNotContain("\u202e", "\n");
+        ApiClient.Response inBatch = acme.post("/v1/events", "{\"events\":[{\"event_type\":\"a.b\",\"\\u2067x\\u0000\":1}]}");
+        assertThat(inBatch.body()).contains("\\\\u2067x\\\\u0000").doesNotContain("\u2067");
+    }
+
     /** A field name may be 50,000 characters long: the answer names it by its start and length, not whole. */
     @Test
     void aLongUnknownFieldNameIsNotEchoedWhole() {
