@@ -121,6 +121,10 @@ public final class WebhookService {
     }
 
     private Change patched(Webhook current, JsonNode body) {
+        if (body.has("url") && body.get("url").isNull()) {
+            // Present but null: "url is required" would read as if it had been left out, which a PATCH may do.
+            throw ApiException.invalid("invalid_type", "url cannot be null; leave it out to keep the current one.", "url");
+        }
         String url = body.has("url") ? JsonFields.text(body, "url") : current.url();
         if (body.has("url")) checkUrl(url);
         Optional<String> description = body.has("description") ? description(body) : current.description();

@@ -248,6 +248,12 @@ class HostileInputTest {
             String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"event_types\":[\"order\"]}}").json().get("id").asText();
             assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":null}"), 422, "invalid_type", "filters");
             assertThat(acme.get("/v1/webhooks/" + id).json().get("filters").get("event_types").get(0).asText()).isEqualTo("order");
+            assertRefused(acme.patch("/v1/webhooks/" + id, "{\"url\":null}"), 422, "invalid_type", "url");
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("url").asText()).isEqualTo("https://127.0.0.1/h");
+            for (String type : new String[] {"ORD", "%25", "a".repeat(129), "order.", "order..created"}) {
+                assertRefused(acme.get("/v1/events?event_type=" + type), 422, "invalid_value", "event_type");
+            }
+            assertThat(acme.get("/v1/events?event_type=order").status()).as("a prefix").isEqualTo(200);
             assertThat(acme.post("/v1/webhooks/" + id + "/secret/rotate", "{\"previous_valid_for\":null}").status()).isEqualTo(200);
             // recover, like replay, takes a since in the past.
             assertRefused(acme.post("/v1/webhooks/" + id + "/recover", "{\"since\":\"9999-12-31T23:59:59Z\"}"), 422, "since_in_future", "since");
