@@ -117,7 +117,7 @@ public final class App implements AutoCloseable {
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
             MetricCache metricCache = new MetricCache(catalog);
-            LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock);
+            LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock, config.limits().maxDistinctValuesInMemory());
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));

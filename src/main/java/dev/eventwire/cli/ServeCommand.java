@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " more get 429 with the seconds to wait in Retry-After; 0 = no limit (env EVENTWIRE_TENANT_INGEST_RATE_MIB, default ${DEFAULT-VALUE}).")
     String tenantIngestRateMiB;
 
+    @Option(names = "--max-distinct-values", defaultValue = "${env:EVENTWIRE_MAX_DISTINCT_VALUES:-250000}",
+            description = "Distinct values one tenant's distinct-count metric keeps in memory (about 150 bytes each);"
+                    + " a metric with more is read from the database (env EVENTWIRE_MAX_DISTINCT_VALUES, default ${DEFAULT-VALUE}).")
+    String maxDistinctValues;
+
     @Option(names = "--body-budget-mib", defaultValue = "${env:EVENTWIRE_BODY_BUDGET_MIB:-64}",
             description = "MiB of request bodies read and parsed at once, all tenants (env EVENTWIRE_BODY_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     String bodyBudgetMiB;
@@ -102,6 +107,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final BoundedOption MAX_DELIVERIES = new BoundedOption("--max-deliveries-per-request", "EVENTWIRE_MAX_DELIVERIES_PER_REQUEST");
     private static final BoundedOption TENANT_BUDGET = new BoundedOption("--tenant-ingest-budget-mib", "EVENTWIRE_TENANT_INGEST_BUDGET_MIB");
     private static final BoundedOption TENANT_RATE = new BoundedOption("--tenant-ingest-rate-mib", "EVENTWIRE_TENANT_INGEST_RATE_MIB");
+    private static final BoundedOption MAX_DISTINCT_VALUES = new BoundedOption("--max-distinct-values", "EVENTWIRE_MAX_DISTINCT_VALUES");
     private static final BoundedOption BODY_BUDGET = new BoundedOption("--body-budget-mib", "EVENTWIRE_BODY_BUDGET_MIB");
     private static final BoundedOption RETENTION = new BoundedOption("--retention", "EVENTWIRE_RETENTION");
     private static final BoundedOption DISABLE_AFTER = new BoundedOption("--disable-after", "EVENTWIRE_DISABLE_AFTER");
@@ -168,7 +174,8 @@ final class ServeCommand implements Callable<Integer> {
                 new dev.eventwire.Limits((int) MAX_WEBHOOKS.whole(maxWebhooks, 1, 1_000_000),
                         (int) MAX_DELIVERIES.whole(maxDeliveriesPerRequest, 1, 10_000_000),
                         TENANT_BUDGET.whole(tenantIngestBudgetMiB, 5, 1L << 20) << 20, BODY_BUDGET.whole(bodyBudgetMiB, 5, 1L << 20) << 20,
-                        TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20),
+                        TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20,
+                        (int) MAX_DISTINCT_VALUES.whole(maxDistinctValues, 1, 100_000_000)),
                 new ServeConfig.Storage(checkedDatabaseUrl(databaseUrl),
                         replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),

@@ -91,4 +91,17 @@ final class LastSeenIndex {
         counts.dropBefore(minute);
         return dropped;
     }
+
+    /** About how many values it holds: the settled ones, and the instants of those not settled yet. */
+    int size() {
+        return latest.size() + pending.size();
+    }
+
+    /** Forgets every value. */
+    void clear() {
+        latest.clear();
+        byMinute.clear();
+        counts.clear();
+        pending.clear();
+    }
 }

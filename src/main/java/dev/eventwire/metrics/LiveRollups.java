@@ -33,7 +33,7 @@ import org.roaringbitmap.RoaringBitmap;
  * points applied since are added from a short log of recent applies, so nothing is counted twice or missed.
  *
  * <p>A read it cannot serve returns empty and goes to the store: windows reaching back beyond the horizon
- * (and past distinct counts of a metric that ran out of value ids).
+ * (and distinct counts of a metric that held more distinct values than memory keeps for one).
  */
 public final class LiveRollups {
     static final long HORIZON_MINUTES = 31L * 1_440;
@@ -46,6 +46,7 @@ public final class LiveRollups {
     static final int RECENT_APPLIED = 16_384;
     private static final int FETCH_ATTEMPTS = 3;
 
+    private final int maxDistinctValues;
     private final MetricCatalog catalog;
     /** The base metrics, whose window edges may need point copies. */
     private final List<String> copiedMetrics;
@@ -64,6 +65,12 @@ public final class LiveRollups {
     private long cachedPoints;
 
     public LiveRollups(MetricCatalog catalog, MetricStore store, Clock clock) {
+        this(catalog, store, clock, dev.eventwire.Limits.defaults().maxDistinctValuesInMemory());
+    }
+
+    /** {@code maxDistinctValues}: what one tenant's distinct-count metric keeps in memory; beyond, its distinct counts are read from the store. */
+    public LiveRollups(MetricCatalog catalog, MetricStore store, Clock clock, int maxDistinctValues) {
+        this.maxDistinctValues = maxDistinctValues;
         this.catalog = catalog;
         this.copiedMetrics = catalog.all().stream().filter(d -> !d.isRatio()).map(MetricDefinition::name).toList();
         this.store = store;
@@ -93,7 +100,7 @@ public final class LiveRollups {
                 @Override
                 public void distinct(String tenant, String metric, String value, long occurredMicros) {
                     Series s = seriesFor(tenant, metric);
-                        if (s != null && s.distinct != null) s.distinct.add(value, occurredMicros, settled);
+                    if (s != null && s.distinct != null) s.see(value, occurredMicros, settled);
                 }
 
                 @Override
@@ -135,8 +142,8 @@ public final class LiveRollups {
                 }
                 s.cells.covering(minute, cell -> cell.add(p.occurredMicros(), value));
                 String distinctValue = s.distinct == null ? null : p.distinctValue().orElse(null);
+                if (distinctValue != null) s.see(distinctValue, p.occurredMicros(), settledMicros);
                 int id = distinctValue == null ? -1 : s.idOf(distinctValue);
-                if (distinctValue != null) s.distinct.add(distinctValue, p.occurredMicros(), settledMicros);
                 if (id >= 0) s.valueSets.covering(minute, set -> set.add(id));
                 MinutePoints copy = s.points.get(minute);
                 if (copy != null) {
@@ -177,11 +184,11 @@ public final class LiveRollups {
                         continue;
                     }
                     LongConsumer fetchLater = m -> missing.computeIfAbsent(b.name(), k -> new TreeSet<>()).add(m);
+                    if (s.distinct != null && s.overflowed()) return Optional.empty();
                     if (s.distinct != null && toInclusive >= settledMicros) {
                         // Windows ending now: the last-seen index, without touching the sets.
                         out.put(b.name(), Aggregate.ofDistinct(s.distinct.distinctIn(fromExclusive, toInclusive)));
                     } else if (s.distinct != null) {
-                        if (s.idsExhausted()) return Optional.empty();
                         RoaringBitmap seen = new RoaringBitmap();
                         new WindowFold(s, null, seen, false, now, fetchLater).fold(fromExclusive, toInclusive);
                         out.put(b.name(), Aggregate.ofDistinct(seen.getLongCardinality()));
@@ -314,7 +321,7 @@ public final class LiveRollups {
         if (s != null) return s;
         Optional<MetricDefinition> d = catalog.find(metric).filter(def -> !def.isRatio());
         if (d.isEmpty()) return null;
-        s = new Series(d.get().aggregation());
+        s = new Series(d.get().aggregation(), maxDistinctValues);
         series.put(key, s);
         if (s.distinct != null) distinctSeries.add(s);
         return s;

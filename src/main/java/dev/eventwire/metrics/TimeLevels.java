@@ -81,4 +81,11 @@ final class TimeLevels<T> {
         }
         keptFrom = minute;
     }
+
+    /** Forgets every value. */
+    void clear() {
+        minutes.clear();
+        hours.clear();
+        days.clear();
+    }
 }

@@ -42,6 +42,7 @@ class ServeOptionRangesTest {
                     + " must be a whole number from 1 to 1000000 (got '99999999999999999999')",
             "--body-budget-mib|9007199254740992|--body-budget-mib (or EVENTWIRE_BODY_BUDGET_MIB) must be a whole number from 5 to 1048576"
                     + " (got '9007199254740992')",
+            "--max-distinct-values|0|--max-distinct-values (or EVENTWIRE_MAX_DISTINCT_VALUES) must be a whole number from 1 to 100000000 (got '0')",
             "--port|65536|--port (or EVENTWIRE_PORT) must be a whole number from 0 to 65535 (got '65536')",
             "--tenant-ingest-rate-mib|1.5|--tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB) must be a whole number from 0 to 1048576"
                     + " (got '1.5')",

@@ -170,7 +170,7 @@ class OpenApiTest {
      */
     @Test
     void everyRouteTakingABodyAnswersTheDocumented429WhenTheTenantsShareIsTaken() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new dev.eventwire.Limits(100, 10_000, 5L << 20, 8L << 20, 0)),
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(dev.eventwire.Limits.defaults().withTenantIngestBudgetBytes(5L << 20).withBodyBudgetBytes(8L << 20)),
                 Clock.systemUTC())) {
             ApiClient acme = server.tenant("acme");
             int port = java.net.URI.create(server.baseUrl()).getPort();

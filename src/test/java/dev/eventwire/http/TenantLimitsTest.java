@@ -107,7 +107,7 @@ class TenantLimitsTest {
         // A 5 MiB tenant share of an 8 MiB budget. Before, the share was taken only once a body had been read,
         // so four 2 MiB bodies sent a byte at a time (on any route) held the whole budget and every other
         // tenant's request waited 30 s for a 503.
-        try (TestServer server = TestServer.start(dir, c -> c.withLimits(new Limits(100, 10_000, 5L << 20, 8L << 20, 0)), Clock.systemUTC())) {
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withTenantIngestBudgetBytes(5L << 20).withBodyBudgetBytes(8L << 20)), Clock.systemUTC())) {
             ApiClient slow = server.tenant("slow");
             ApiClient other = server.tenant("other");
             int port = java.net.URI.create(server.baseUrl()).getPort();
@@ -148,7 +148,7 @@ class TenantLimitsTest {
     void aTenantsLongRunningWebhookTestsDoNotHoldAnotherTenantsRequestsOutOfTheBodyBudget() throws Exception {
         try (dev.eventwire.support.Receiver hanging = new dev.eventwire.support.Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(),
-                     c -> c.withDeliveryTimeout(java.time.Duration.ofSeconds(3)).withLimits(new Limits(100, 10_000, 16L << 20, 8L << 20, 0)))) {
+                     c -> c.withDeliveryTimeout(java.time.Duration.ofSeconds(3)).withLimits(Limits.defaults().withBodyBudgetBytes(8L << 20)))) {
             hanging.answer(r -> new dev.eventwire.support.Receiver.Answer(200, java.util.Map.of(), "", java.time.Duration.ofSeconds(30)));
             ApiClient acme = server.tenant("acme");
             ApiClient other = server.tenant("other");
