@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metric rollups of the last 31 days in memory, so that a read costs microseconds and never waits
@@ -36,6 +38,7 @@ import org.roaringbitmap.RoaringBitmap;
  * (and distinct counts of a metric that held more distinct values than memory keeps for one).
  */
 public final class LiveRollups {
+    private static final Logger log = LoggerFactory.getLogger(LiveRollups.class);
     static final long HORIZON_MINUTES = 31L * 1_440;
     static final long SETTLE_DELAY_MICROS = 1_000_000;
     static final int PREFETCH_MINUTES = 5;
@@ -100,7 +103,9 @@ public final class LiveRollups {
                 @Override
                 public void distinct(String tenant, String metric, String value, long occurredMicros) {
                     Series s = seriesFor(tenant, metric);
-                    if (s != null && s.distinct != null) s.see(value, occurredMicros, settled);
+                    if (s == null || s.distinct == null) return;
+                    s.see(value, occurredMicros, settled);
+                    tellOverflow(tenant, metric, s);
                 }
 
                 @Override
@@ -108,6 +113,7 @@ public final class LiveRollups {
                     Series s = seriesFor(tenant, metric);
                     if (s == null || s.distinct == null) return;
                     int id = s.idOf(value);
+                    tellOverflow(tenant, metric, s);
                     if (id >= 0) s.valueSets.covering(minute, set -> set.add(id));
                 }
             });
@@ -144,6 +150,7 @@ public final class LiveRollups {
                 String distinctValue = s.distinct == null ? null : p.distinctValue().orElse(null);
                 if (distinctValue != null) s.see(distinctValue, p.occurredMicros(), settledMicros);
                 int id = distinctValue == null ? -1 : s.idOf(distinctValue);
+                if (distinctValue != null) tellOverflow(p.tenant(), p.metric(), s);
                 if (id >= 0) s.valueSets.covering(minute, set -> set.add(id));
                 MinutePoints copy = s.points.get(minute);
                 if (copy != null) {
@@ -294,6 +301,7 @@ public final class LiveRollups {
                         }
                         s.points.put(m, copy);
                         cachedPoints += copy.size();
+                        tellOverflow(tenant, metric, s);
                     }
                 }
             }
@@ -325,6 +333,14 @@ public final class LiveRollups {
         series.put(key, s);
         if (s.distinct != null) distinctSeries.add(s);
         return s;
+    }
+
+    /** Says once, when a metric of a tenant passes the bound, that its distinct counts are read from the store from now on. */
+    private void tellOverflow(String tenant, String metric, Series s) {
+        if (s.overflowNews()) {
+            log.warn("metric {} of tenant {} holds more than {} distinct values (--max-distinct-values): its distinct counts are read from the"
+                    + " database from now on, until a restart finds fewer", metric, tenant, maxDistinctValues);
+        }
     }
 
     private void prune(long minute, long now) {

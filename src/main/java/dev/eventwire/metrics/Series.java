@@ -21,6 +21,7 @@ final class Series {
     /** The most distinct values this series holds in memory; beyond, its distinct counts are read from the store. */
     private final int maxValues;
     private boolean overflowed;
+    private boolean overflowTold;
 
     Series(Aggregation aggregation, int maxValues) {
         this.maxValues = maxValues;
@@ -60,6 +61,13 @@ final class Series {
      */
     boolean overflowed() {
         return overflowed;
+    }
+
+    /** True the first time it is asked after the series overflowed, so its owner says so once. */
+    boolean overflowNews() {
+        if (!overflowed || overflowTold) return false;
+        overflowTold = true;
+        return true;
     }
 
     private void overflow() {

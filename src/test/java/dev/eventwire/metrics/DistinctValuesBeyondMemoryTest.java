@@ -2,6 +2,9 @@ package dev.eventwire.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.support.TestServer;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A distinct-count metric of one tenant that holds more distinct values than memory keeps for one (here 50)
@@ -48,9 +52,18 @@ class DistinctValuesBeyondMemoryTest {
         return r.json().get("value").asText();
     }
 
+    /** The warnings the operator reads: one per metric and tenant that passed the bound, per start. */
+    private static List<String> overflowWarnings(ListAppender<ILoggingEvent> lines) {
+        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("--max-distinct-values")).toList();
+    }
+
     @Test
     void countsStayExactOnceAMetricOutgrowsMemory() {
         Instant now = clock.instant();
+        Logger logger = (Logger) LoggerFactory.getLogger(LiveRollups.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
         TestServer server = start();
         try {
             ApiClient acme = server.tenant("acme");
@@ -58,7 +71,10 @@ class DistinctValuesBeyondMemoryTest {
             send(other, 10, 0, now);
             send(acme, 40, 0, now);
             assertThat(value(acme, "?window=5m")).as("within memory").isEqualTo("40");
+            assertThat(overflowWarnings(lines)).as("nothing to say within the bound").isEmpty();
             send(acme, 80, 40, now.minusSeconds(100));
+            assertThat(overflowWarnings(lines)).containsExactly("metric active_sessions of tenant acme holds more than 50 distinct values"
+                    + " (--max-distinct-values): its distinct counts are read from the database from now on, until a restart finds fewer");
             assertThat(value(acme, "?window=1h")).as("120 sessions, past the 50 memory keeps").isEqualTo("120");
             // s0..s39 were seen 1–40 and 21–60 s back, s(40+i) 101+i and 121+i s back.
             assertThat(value(acme, "?window=5m&as_of=" + now.minusSeconds(60))).as("s39 (seen exactly 60 s back) and s40..s119")
@@ -72,9 +88,11 @@ class DistinctValuesBeyondMemoryTest {
             server = start();
             acme = server.withKey(acme.key());
             assertThat(value(acme, "?window=1h")).as("after a restart").isEqualTo("121");
+            assertThat(overflowWarnings(lines)).as("said again by the restart that read the values back").hasSize(2);
             assertThat(value(server.withKey(other.key()), "?window=1h")).isEqualTo("10");
         } finally {
             server.close();
+            logger.detachAppender(lines);
         }
     }
 
