@@ -27,6 +27,7 @@ import dev.eventwire.observability.AcknowledgementMeters;
 import dev.eventwire.observability.DeliveryMeters;
 import dev.eventwire.observability.EngineGauges;
 import dev.eventwire.observability.IngestMeters;
+import dev.eventwire.observability.MetricGauges;
 import dev.eventwire.observability.StoreMeters;
 import dev.eventwire.observability.Telemetry;
 import dev.eventwire.webhooks.WebhookStore;
@@ -118,6 +119,7 @@ public final class App implements AutoCloseable {
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock, config.limits().maxDistinctValuesInMemory());
+            MetricGauges.register(telemetry, liveMetrics::pastDistinctBound);
             // The cache is told first: values are dropped before the engine starts sending and before any answer.
             EventStore events = store.events(new IngestCommit(registry, engine, catalog, liveMetrics,
                     IngestListener.all(List.of(observer, metricCache, engine)), ids));

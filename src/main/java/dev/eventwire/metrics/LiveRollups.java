@@ -335,6 +335,16 @@ public final class LiveRollups {
         return s;
     }
 
+    /** Tenants' distinct-count metrics read from the store because they passed the bound of distinct values. */
+    public int pastDistinctBound() {
+        lock.readLock().lock();
+        try {
+            return (int) distinctSeries.stream().filter(Series::overflowed).count();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Says once, when a metric of a tenant passes the bound, that its distinct counts are read from the store from now on. */
     private void tellOverflow(String tenant, String metric, Series s) {
         if (s.overflowNews()) {

@@ -72,9 +72,11 @@ class DistinctValuesBeyondMemoryTest {
             send(acme, 40, 0, now);
             assertThat(value(acme, "?window=5m")).as("within memory").isEqualTo("40");
             assertThat(overflowWarnings(lines)).as("nothing to say within the bound").isEmpty();
+            assertThat(server.anonymous().get("/metrics").body()).contains("eventwire_distinct_metrics_past_bound 0.0");
             send(acme, 80, 40, now.minusSeconds(100));
             assertThat(overflowWarnings(lines)).containsExactly("metric active_sessions of tenant acme holds more than 50 distinct values"
                     + " (--max-distinct-values): its distinct counts are read from the database from now on, until a restart finds fewer");
+            assertThat(server.anonymous().get("/metrics").body()).as("the operator's gauge").contains("eventwire_distinct_metrics_past_bound 1.0");
             assertThat(value(acme, "?window=1h")).as("120 sessions, past the 50 memory keeps").isEqualTo("120");
             // s0..s39 were seen 1–40 and 21–60 s back, s(40+i) 101+i and 121+i s back.
             assertThat(value(acme, "?window=5m&as_of=" + now.minusSeconds(60))).as("s39 (seen exactly 60 s back) and s40..s119")
