@@ -1,9 +1,6 @@
 package dev.eventwire.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.eventwire.support.Sha256;
 
 /**
  * Hashes API keys for storage. Keys are 256-bit random secrets, so a plain SHA-256 is enough: there is
@@ -11,11 +8,6 @@ import java.util.HexFormat;
  */
 public final class KeyHasher {
     public String hash(String key) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hex(key);
     }
 }

@@ -1,9 +1,6 @@
 package dev.eventwire.metrics;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.eventwire.support.Sha256;
 
 /**
  * What a distinct count keeps of a value: the value itself up to {@value #LONGEST_KEPT_WHOLE} characters,
@@ -21,12 +18,6 @@ final class DistinctKeys {
     }
 
     static String of(String value) {
-        if (value.length() <= LONGEST_KEPT_WHOLE) return value;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return DIGEST_PREFIX + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return value.length() <= LONGEST_KEPT_WHOLE ? value : DIGEST_PREFIX + Sha256.hex(value);
     }
 }

@@ -23,7 +23,7 @@ public final class Echo {
         if (TextRules.isPlainIdentifier(text)) return text;
         StringBuilder out = new StringBuilder(text.length() + 16);
         text.chars().forEach(c -> {
-            if (Character.isISOControl(c) || TextRules.hasBidiControls(Character.toString(c))) out.append(String.format("\\u%04X", c));
+            if (Character.isISOControl(c) || TextRules.isBidiControl(c)) out.append(String.format("\\u%04X", c));
             else out.append((char) c);
         });
         return out.toString();

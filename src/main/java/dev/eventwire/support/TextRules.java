@@ -37,7 +37,12 @@ public final class TextRules {
      * U+2066–U+2069): invisible, they make text display in an order other than the one it has.
      */
     public static boolean hasBidiControls(String s) {
-        return s.chars().anyMatch(c -> c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
+        return s.chars().anyMatch(TextRules::isBidiControl);
+    }
+
+    /** True for one of the bidirectional formatting characters {@link #hasBidiControls} looks for. */
+    public static boolean isBidiControl(int c) {
+        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
 
     /**
