@@ -39,12 +39,12 @@ class ConsoleBrowserTest {
     ConsolePage page;
 
     @BeforeEach
-    void start() {
+    void start() throws java.io.IOException {
         receiver = new Receiver();
         // One retry 200 ms after a failure: a delivery to a failing receiver is dead within a second.
         server = startServer(c -> c);
         acme = server.tenant("acme");
-        driver = HeadlessChromium.start(1280, 900);
+        driver = HeadlessChromium.start(1280, 900, java.nio.file.Files.createDirectories(dir.resolve("browser-tmp")));
         page = new ConsolePage(driver, server.baseUrl());
     }
 

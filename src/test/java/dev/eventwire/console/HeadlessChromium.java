@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -25,7 +26,8 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    static ChromeDriver start(int width, int height) {
+    /** {@code tmp}: the browser's temporary folder (its shared-memory files land there), deleted with the test's. */
+    static ChromeDriver start(int width, int height, Path tmp) {
         Path browser = Path.of(env("EVENTWIRE_CHROMIUM", "/usr/bin/chromium"));
         Path driver = Path.of(env("EVENTWIRE_CHROMEDRIVER", "/usr/bin/chromedriver"));
         String install = "; run ./test (it installs them) or: apt-get install chromium chromium-driver";
@@ -42,6 +44,7 @@ final class HeadlessChromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.toFile())
                 .usingAnyFreePort()
+                .withEnvironment(Map.of("TMPDIR", tmp.toString()))
                 .withTimeout(Duration.ofSeconds(60))
                 .build();
         return new ChromeDriver(service, options);

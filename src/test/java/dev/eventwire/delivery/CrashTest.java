@@ -29,6 +29,9 @@ class CrashTest {
 
     @TempDir
     Path dir;
+    /** The output and temporary folder of the children, which die without removing their copy of DuckDB's native library; deleted with the test. */
+    @TempDir
+    Path logs;
 
     @Test
     void everyAcknowledgedEventIsDeliveredAfterAKill9() throws Exception {
@@ -104,12 +107,13 @@ class CrashTest {
 
     private Process startChild(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + logs, "-cp", System.getProperty("java.class.path"),
                 "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--data", dir.toString(),
                 "--egress-allow", "127.0.0.1/32", "--retry-schedule", "1s,1s,1s");
         pb.environment().put("EVENTWIRE_ADMIN_KEY", ADMIN_KEY);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile("eventwire-child", ".log").toFile()));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile(logs, "child", ".log").toFile()));
         return pb.start();
     }
 

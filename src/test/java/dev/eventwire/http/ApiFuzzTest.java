@@ -2,6 +2,7 @@ package dev.eventwire.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventwire.bench.LocalServer;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.TestServer;
 import java.io.IOException;
@@ -44,6 +45,7 @@ class ApiFuzzTest {
         assertThat(acme.post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":3}}").status()).isEqualTo(202);
         assertThat(acme.get("/v1/metrics/revenue?window=1h").status()).isEqualTo(200);
         server.close();
+        LocalServer.deleteFolder(dir);
     }
 
     private static void assertClientError(ApiClient.Response r, String what) {

@@ -233,7 +233,8 @@ class FullDiskTest {
             Path data = mount.resolve("data");
             Path log = dir.resolve("child.log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            // Its temporary folder is the test's: the halted child leaves its copy of DuckDB's native library behind.
+            Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                     dev.eventwire.store.duckdb.WriteAndHalt.class.getName(), data.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestJournalCrashTest {
     @TempDir
     Path dir;
+    /** The output and temporary folder of the children, which die without removing their copy of DuckDB's native library; deleted with the test. */
+    @TempDir
+    Path logs;
 
     @Test
     void eventsAcknowledgedOnlyInTheJournalAreInTheEventLogAfterACrash() throws Exception {
-        Path log = Files.createTempFile("eventwire-journal-crash", ".log");
+        Path log = Files.createTempFile(logs, "child", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + logs, "-cp", System.getProperty("java.class.path"),
                 IngestAndHalt.class.getName(), dir.toString(), "250")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

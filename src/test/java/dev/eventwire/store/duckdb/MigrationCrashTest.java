@@ -20,6 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MigrationCrashTest {
     @TempDir
     Path dir;
+    /** The output and temporary folder of the children, which die without removing their copy of DuckDB's native library; deleted with the test. */
+    @TempDir
+    Path logs;
 
     static java.util.stream.IntStream steps() {
         return java.util.stream.IntStream.rangeClosed(1, Migrations.STEPS.size());
@@ -29,9 +32,10 @@ class MigrationCrashTest {
     @MethodSource("steps")
     void killedRightAfterAMigrationStepTheNextStartFinishesTheUpgrade(int version) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + logs, "-cp", System.getProperty("java.class.path"),
                 MigrateAndHalt.class.getName(), dir.toString(), Integer.toString(version))
-                .redirectErrorStream(true).redirectOutput(Files.createTempFile("eventwire-migrate", ".log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(Files.createTempFile(logs, "child", ".log").toFile()).start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).isZero();
         assertThat(Files.exists(dir.resolve(DuckDbDatabase.FILE_NAME + ".wal"))).as("died with work in the write-ahead log").isTrue();
