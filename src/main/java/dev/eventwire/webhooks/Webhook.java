@@ -20,6 +20,11 @@ public record Webhook(String id, String tenant, String url, Optional<String> des
                 rateLimit, ordering);
     }
 
+    /** The same webhook, changed at {@code at}. */
+    public Webhook withUpdatedAt(Instant at) {
+        return new Webhook(id, tenant, url, description, filters, secret, previousSecret, active, disabledReason, createdAt, at, rateLimit, ordering);
+    }
+
     /** The same webhook with another rate limit (deliveries per second; empty = none). */
     public Webhook withRateLimit(Optional<Double> newRateLimit) {
         return new Webhook(id, tenant, url, description, filters, secret, previousSecret, active, disabledReason, createdAt, updatedAt, newRateLimit, ordering);

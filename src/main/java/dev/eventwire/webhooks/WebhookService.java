@@ -94,6 +94,7 @@ public final class WebhookService {
                 Webhook current = get(tenant, id);
                 Change change = how.apply(current);
                 Webhook next = change.webhook();
+                if (next == current) return current;
                 if (store.update(next, current.updatedAt(), change.stops(), () -> registry.put(next))) return next;
                 if (tried == MAX_CHANGE_TRIES) {
                     throw new ApiException(409, "conflict", "The webhook kept changing under other requests; retry.", null);
@@ -141,8 +142,10 @@ public final class WebhookService {
         Optional<String> reason = active ? Optional.empty() : current.active() ? Optional.of("deactivated by a client") : current.disabledReason();
         Optional<Double> rateLimit = body.has("rate_limit") ? rateLimit(body) : current.rateLimit();
         Ordering ordering = body.has("ordering") ? ordering(body) : current.ordering();
-        Webhook updated = current.withUpdate(url, description, filters, active, reason, stamp(current)).withRateLimit(rateLimit).withOrdering(ordering);
-        return new Change(updated, current.active() && !active);
+        Webhook updated = current.withUpdate(url, description, filters, active, reason, current.updatedAt()).withRateLimit(rateLimit).withOrdering(ordering);
+        // A PATCH that changes nothing saves nothing: updated_at says when the webhook last changed.
+        if (updated.equals(current)) return new Change(current, false);
+        return new Change(updated.withUpdatedAt(stamp(current)), current.active() && !active);
     }
 
     /** {@code ordering}: "none" or "entity". */

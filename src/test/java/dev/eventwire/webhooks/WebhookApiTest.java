@@ -75,6 +75,26 @@ class WebhookApiTest {
         assertThat(acme.patch("/v1/webhooks/wh_missing", "{\"active\":true}").status()).isEqualTo(404);
     }
 
+    @Test
+    void aPatchThatChangesNothingLeavesUpdatedAtWhereItWas() {
+        JsonNode created = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\",\"description\":\"orders\","
+                + "\"filters\":{\"event_types\":[\"order\"]},\"rate_limit\":5}").json();
+        String path = "/v1/webhooks/" + created.get("id").asText();
+        String since = created.get("updated_at").asText();
+        for (String same : List.of("{}", "{\"description\":\"orders\"}", "{\"active\":true,\"url\":\"http://127.0.0.1:9/a\"}",
+                "{\"filters\":{\"event_types\":[\"order\"]},\"rate_limit\":5,\"ordering\":\"none\"}")) {
+            ApiClient.Response r = acme.patch(path, same);
+            assertThat(r.status()).as(same).isEqualTo(200);
+            assertThat(r.json().get("updated_at").asText()).as(same).isEqualTo(since);
+        }
+        assertThat(acme.get(path).json().get("updated_at").asText()).isEqualTo(since);
+
+        JsonNode changed = acme.patch(path, "{\"description\":\"all orders\"}").json();
+        assertThat(changed.get("description").asText()).isEqualTo("all orders");
+        assertThat(java.time.Instant.parse(changed.get("updated_at").asText())).isAfter(java.time.Instant.parse(since));
+        assertThat(acme.get(path).json().get("updated_at").asText()).isEqualTo(changed.get("updated_at").asText());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{}|missing_field|url",
