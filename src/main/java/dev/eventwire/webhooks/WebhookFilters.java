@@ -13,9 +13,10 @@ import java.util.Optional;
 public record WebhookFilters(List<String> eventTypes, List<String> entityIds, Optional<BigDecimal> minAmount) {
     static final List<String> ENTITY_FIELDS = List.of("order_id", "user_id", "product_id", "session_id");
 
+    /** Each list keeps one of each entry, in the order first given: a repeat matches nothing more. */
     public WebhookFilters {
-        eventTypes = List.copyOf(eventTypes);
-        entityIds = List.copyOf(entityIds);
+        eventTypes = List.copyOf(new java.util.LinkedHashSet<>(eventTypes));
+        entityIds = List.copyOf(new java.util.LinkedHashSet<>(entityIds));
     }
 
     public static final WebhookFilters NONE = new WebhookFilters(List.of(), List.of(), Optional.empty());

@@ -76,6 +76,17 @@ class WebhookApiTest {
     }
 
     @Test
+    void repeatedFilterEntriesAreKeptOnceInTheOrderFirstGiven() {
+        JsonNode created = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\","
+                + "\"filters\":{\"event_types\":[\"order\",\"payment\",\"order\"],\"entity_ids\":[\"o2\",\"o1\",\"o2\",\"o2\"]}}").json();
+        assertThat(created.get("filters").toString()).isEqualTo("{\"event_types\":[\"order\",\"payment\"],\"entity_ids\":[\"o2\",\"o1\"]}");
+        String path = "/v1/webhooks/" + created.get("id").asText();
+        assertThat(acme.patch(path, "{\"filters\":{\"event_types\":[\"page_view\",\"page_view\"]}}").json().get("filters").toString())
+                .isEqualTo("{\"event_types\":[\"page_view\"]}");
+        assertThat(acme.get(path).json().get("filters").toString()).isEqualTo("{\"event_types\":[\"page_view\"]}");
+    }
+
+    @Test
     void aPatchThatChangesNothingLeavesUpdatedAtWhereItWas() {
         JsonNode created = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/a\",\"description\":\"orders\","
                 + "\"filters\":{\"event_types\":[\"order\"]},\"rate_limit\":5}").json();
