@@ -36,11 +36,19 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    /** A value its option's range refuses, found as the command starts: the same one line and exit 2. */
-    private static int badOptionValue(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
-        if (!(e instanceof BoundedOption.OptionValueException)) throw e;
-        ServeOutput.fail(e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
-        return 2;
+    /**
+     * A value its option's range refuses, found as the command starts: the same one line and exit 2. Any
+     * other failure is a defect: its trace goes to the log (one JSON line with EVENTWIRE_LOG_FORMAT=json, where
+     * the command-line library printed plain lines a log shipper could not read), then one line, exit 1.
+     */
+    private static int badOptionValue(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (e instanceof BoundedOption.OptionValueException) {
+            ServeOutput.fail(e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        }
+        org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure of " + command.getCommandSpec().qualifiedName(), e);
+        ServeOutput.fail(command.getCommandSpec().qualifiedName() + " failed unexpectedly: " + e.getMessage() + " (the log above has the trace). Exiting (1).");
+        return 1;
     }
 
     /**

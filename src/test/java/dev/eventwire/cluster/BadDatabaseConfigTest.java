@@ -2,6 +2,8 @@ package dev.eventwire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventwire.ServeConfig;
 import dev.eventwire.support.PostgresServer;
 import dev.eventwire.support.TestServer;
@@ -10,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,10 +37,16 @@ class BadDatabaseConfigTest {
     }
 
     Run serve(String databaseUrl) throws Exception {
+        return serve(databaseUrl, java.util.Map.of());
+    }
+
+    Run serve(String databaseUrl, java.util.Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.eventwire.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("d").toString(),
-                "--database-url", databaseUrl).redirectErrorStream(true).start();
+                "--database-url", databaseUrl).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), output);
@@ -102,6 +111,76 @@ class BadDatabaseConfigTest {
         Run run = serve(url.replace("postgres:postgres@", "full:full@"));
         assertOneClearLine(run, 75);
         assertThat(run.output()).contains("too many connections").contains("start again later");
+    }
+
+    /** Runs {@code sql} as the database's superuser. */
+    private static void asOwner(String url, String... sql) throws Exception {
+        String jdbc = url.replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement st = c.createStatement()) {
+            for (String statement : sql) st.execute(statement);
+        }
+    }
+
+    /** A login role {@code name} (password the same), created once for the whole server. */
+    private static String role(String name) {
+        return "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + name + "') THEN"
+                + " CREATE ROLE " + name + " LOGIN PASSWORD '" + name + "'; END IF; END $$";
+    }
+
+    /** A database the owner migrated by starting Eventwire on it once, as a DBA does before handing it to the service's user. */
+    private String migratedDatabase() {
+        String url = postgres.freshDatabase();
+        TestServer.start(dir.resolve("owner"), c -> c.withStorage(new ServeConfig.Storage(Optional.of(url), "owner")), Clock.systemUTC()).close();
+        return url;
+    }
+
+    @Test
+    void aUserWhoMayNotReadTheTablesIsTheConfigurationsFaultInOneLineOfJson() throws Exception {
+        String url = migratedDatabase();
+        asOwner(url, role("visitor"));
+        Run run = serve(url.replace("postgres:postgres@", "visitor:visitor@"), java.util.Map.of("EVENTWIRE_LOG_FORMAT", "json"));
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        List<String> lines = run.output().strip().lines().toList();
+        assertThat(lines).as("one line, not the migration library's page").hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(lines.get(0));
+        assertThat(line.get("formattedMessage").asText()).contains("cannot start: cannot read the schema version").contains("permission denied")
+                .doesNotContain("Exception").doesNotContain("flyway");
+    }
+
+    @Test
+    void aReadOnlyUserIsRefusedAtStartNamingWhatItLacks() throws Exception {
+        // Before: the start failed at its first write with exit 75, and a supervisor restarted it for ever.
+        String url = migratedDatabase();
+        asOwner(url, role("reader"), "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader");
+        Run run = serve(url.replace("postgres:postgres@", "reader:reader@"));
+        assertOneClearLine(run);
+        assertThat(run.output().strip().lines()).hasSize(1);
+        assertThat(run.output()).contains("the database user reader").contains("lacks SELECT, INSERT, UPDATE, DELETE on")
+                .contains("delivery_queue").contains("USAGE on").contains("lease_tokens")
+                .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO reader");
+    }
+
+    @Test
+    void aUserGrantedTheTablesAndSequencesServes() throws Exception {
+        String url = migratedDatabase();
+        asOwner(url, role("service"), "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO service",
+                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO service");
+        String asService = url.replace("postgres:postgres@", "service:service@");
+        try (TestServer server = TestServer.start(dir.resolve("service"), c -> c.withStorage(new ServeConfig.Storage(Optional.of(asService), "service")),
+                Clock.systemUTC())) {
+            assertThat(server.tenant("acme").post("/v1/events", "{\"event_type\":\"order.created\",\"data\":{\"total_amount\":3}}").status())
+                    .isEqualTo(202);
+        }
+    }
+
+    @Test
+    void aUserWhoMayNotCreateTheSchemaGetsOneLineWithoutTheServersExtraLines() throws Exception {
+        String url = postgres.freshDatabase();
+        asOwner(url, role("builder"), "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        Run run = serve(url.replace("postgres:postgres@", "builder:builder@"));
+        assertOneClearLine(run);
+        assertThat(run.output().strip().lines()).hasSize(1);
+        assertThat(run.output()).contains("cannot migrate the database").contains("permission denied for schema public").doesNotContain("Position");
     }
 
     @Test

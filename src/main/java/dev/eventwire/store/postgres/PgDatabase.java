@@ -19,6 +19,8 @@ import org.flywaydb.core.api.MigrationState;
  * version once). A database whose schema is newer than this binary is refused.
  */
 public final class PgDatabase implements AutoCloseable {
+    /** The migration library's own lines are left out (it logs several at every start); a schema change is one line of ours. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgDatabase.class);
     /** How long PostgreSQL lets a transaction of ours sit idle before it ends it and frees its locks. */
     static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
     /** The longest one of our statements waits for a lock another session holds. */
@@ -104,8 +106,15 @@ public final class PgDatabase implements AutoCloseable {
                 .baselineOnMigrate(false)
                 .validateMigrationNaming(true)
                 .load();
-        MigrationInfo[] applied = flyway.info().applied();
-        MigrationInfo[] known = flyway.info().all();
+        MigrationInfo[] applied;
+        MigrationInfo[] known;
+        try {
+            // Reading the schema history already fails for a user who may not read it: one line, not the library's page.
+            applied = flyway.info().applied();
+            known = flyway.info().all();
+        } catch (FlywayException e) {
+            throw cannotStart("cannot read the schema version of the database at " + url.redacted() + ": " + url.scrub(why(e)), e);
+        }
         String newestKnown = "0";
         for (MigrationInfo m : known) {
             if (m.getVersion() != null && m.getState().isResolved()) newestKnown = m.getVersion().getVersion();
@@ -117,10 +126,15 @@ public final class PgDatabase implements AutoCloseable {
             }
         }
         try {
-            flyway.migrate();
+            org.flywaydb.core.api.output.MigrateResult result = flyway.migrate();
+            if (result.migrationsExecuted > 0) {
+                if (result.initialSchemaVersion == null) LOG.info("Created the database schema at {} (version {})", url.redacted(), result.targetSchemaVersion);
+                else LOG.info("Migrated the database schema at {} from version {} to {}", url.redacted(), result.initialSchemaVersion, result.targetSchemaVersion);
+            }
         } catch (FlywayException e) {
             throw cannotStart("cannot migrate the database at " + url.redacted() + ": " + url.scrub(why(e)), e);
         }
+        PgPrivileges.require(pool, url);
     }
 
     /**
@@ -160,10 +174,11 @@ public final class PgDatabase implements AutoCloseable {
         return rootMessage(e);
     }
 
+    /** The root cause's message, its first line only (PostgreSQL adds lines such as "Position: 14"). */
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
     }
 
     /** Runs {@code work} in one transaction, committed when it returns; rolled back when it throws. */

@@ -1,0 +1,66 @@
+package dev.eventwire.store.postgres;
+
+import dev.eventwire.support.StoreConfigurationException;
+import dev.eventwire.support.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Checks at start that the database user may do what serving needs: read and write every table of the
+ * schema and draw from its sequences. A user the tables were not granted to (the common setup where an
+ * owner role migrates and the service runs as another) used to fail at its first write during the start,
+ * which reads as a passing problem: exit 75, and a supervisor restarting it for ever. Found here it is the
+ * configuration's: one line naming what is missing, exit 2. The schema history table is left out: it is
+ * only written by a migration, which the owner may run.
+ */
+final class PgPrivileges {
+    private static final String TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
+
+    private PgPrivileges() {
+    }
+
+    static void require(DataSource pool, DatabaseUrl url) {
+        List<String> tables = new ArrayList<>();
+        List<String> sequences = new ArrayList<>();
+        String user;
+        String schema;
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT current_user, current_schema()")) {
+                rs.next();
+                user = rs.getString(1);
+                schema = rs.getString(2);
+            }
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT c.relname, c.relkind = 'S',
+                           CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE')
+                                ELSE NOT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT')
+                                          AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE')) END
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'S') AND c.relname <> 'schema_version'
+                    ORDER BY c.relkind = 'S', c.relname""")) {
+                while (rs.next()) {
+                    if (rs.getBoolean(3)) (rs.getBoolean(2) ? sequences : tables).add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot check the database user's privileges at " + url.redacted() + ": "
+                    + url.scrub(PgDatabase.why(e)) + " (it may pass: start again later)", e);
+        }
+        if (tables.isEmpty() && sequences.isEmpty()) return;
+        List<String> missing = new ArrayList<>();
+        if (!tables.isEmpty()) missing.add(TABLE_PRIVILEGES + " on " + named(tables, "table"));
+        if (!sequences.isEmpty()) missing.add("USAGE on " + named(sequences, "sequence"));
+        throw new StoreConfigurationException("the database user " + user + " at " + url.redacted() + " lacks " + String.join(" and ", missing)
+                + "; grant them (GRANT " + TABLE_PRIVILEGES + " ON ALL TABLES IN SCHEMA " + schema + " TO " + user
+                + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + user + ")", null);
+    }
+
+    private static String named(List<String> names, String kind) {
+        return names.size() == 1 ? kind + " " + names.get(0) : names.size() + " " + kind + "s (" + String.join(", ", names) + ")";
+    }
+}
