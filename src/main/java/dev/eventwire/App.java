@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
             WebhookStore webhookStore = store.webhooks();
             this.engine = new DeliveryEngine(engineView.apply(deliveries), registry, sender, requests,
                     new OutcomePolicy(new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())), clock, settings,
-                    new DeliveryMeters(telemetry, clock));
+                    new DeliveryMeters(telemetry));
             EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty(), clock);
             this.rollups = new RollupWorker(store.metrics(), Duration.ofSeconds(1));
             this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);

@@ -75,7 +75,7 @@ public final class StoreBench {
                     if (claim.jobs().size() == 5000) lastFullClaimMillis = micros / 1000.0;
                     if (claim.jobs().isEmpty()) break;
                     t = System.nanoTime();
-                    List<CompletableFuture<Void>> writes = new ArrayList<>();
+                    List<CompletableFuture<Boolean>> writes = new ArrayList<>();
                     for (DeliveryJob job : claim.jobs()) writes.add(store.record(delivered(job, now), () -> { }));
                     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
                     recordMillis.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));

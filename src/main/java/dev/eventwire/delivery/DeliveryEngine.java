@@ -68,6 +68,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     private final Clock clock;
     private final EngineSettings settings;
     private final DeliveryObserver observer;
+    private final TakeoverLog takenOver;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /**
      * Every delivery this process holds, queued in a lane or in flight, with when its lease ends as far as
@@ -131,6 +132,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         this.requests = requests;
         this.outcomes = outcomes;
         this.clock = clock;
+        this.takenOver = new TakeoverLog(clock);
         this.settings = settings;
         this.inFlightEverywhere = new Semaphore(settings.totalInFlight());
         this.perWebhookShare = settings.perEndpointInFlight();
@@ -497,6 +499,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 // whoever claims next (this process included) need not wait for it to lapse again.
                 if (held != null) lostLeases.add(held.job());
                 observer.leaseLost();
+                if (store.leasesCanBeTakenOver() && store.recordingPossible() && !recordingBehind.get()) takenOver.notSent(queued.messageId());
                 wakeUp();
             } else {
                 // This process claimed it again meanwhile, under a fresh lease: that claim found it queued
@@ -554,14 +557,14 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {
         AttemptRecord record = outcomes.decide(job, result, attemptedAt);
-        observer.attempted(job, result, record.newStatus());
+        observer.attempted(result);
         Runnable disable = record.disableWebhookReason()
                 .<Runnable>map(reason -> () -> registry.put(webhook.withUpdate(webhook.url(), webhook.description(), webhook.filters(),
                         false, Optional.of(reason), attemptedAt)))
                 .orElse(() -> { });
         // Per-entity ordering: the entity's next delivery became claimable with this outcome; claim it now.
         boolean ordered = webhook.ordering() == dev.eventwire.webhooks.Ordering.ENTITY && record.newStatus() != DeliveryStatus.PENDING;
-        write(record, ordered ? () -> {
+        write(job, record, ordered ? () -> {
             disable.run();
             wakeUp();
         } : disable, ordered, 1);
@@ -572,12 +575,18 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * dropping it (the delivery stays in memory meanwhile, which bounds what waits). Only a stopping
      * engine gives up, leaving the delivery leased to be sent again after the restart.
      */
-    private void write(AttemptRecord record, Runnable afterCommit, boolean awaited, int attempt) {
+    private void write(DeliveryJob job, AttemptRecord record, Runnable afterCommit, boolean awaited, int attempt) {
         DeliveryKey key = new DeliveryKey(record.webhookId(), record.eventId());
         if (attempt == 1) inMemory.computeIfPresent(key, (k, held) -> held.whileRecording());
-        store.record(record, afterCommit, awaited).whenComplete((ok, failure) -> {
+        store.record(record, afterCommit, awaited).whenComplete((applied, failure) -> {
             if (failure == null) {
                 forgetRecorded(key);
+                if (applied) {
+                    observer.recorded(job, record.newStatus(), record.answeredAt());
+                } else if (store.leasesCanBeTakenOver()) {
+                    observer.outcomeTakenOver();
+                    takenOver.outcomeRefused(record.messageId());
+                }
                 if (recordingBehind.get() && recordingBehind.compareAndSet(true, false)) log.info("recording outcomes caught up");
                 return;
             }
@@ -593,7 +602,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             // Once per spell, not per outcome: a failing batch holds hundreds of them.
             if (recordingBehind.compareAndSet(false, true)) log.warn("recording outcomes is behind ({}); retrying each until it is recorded", reason(failure));
             long pause = Math.min(MAX_RECORD_BACKOFF.toMillis(), 20L << Math.min(attempt, 6));
-            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(record, afterCommit, awaited, attempt + 1));
+            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, callbacks).execute(() -> write(job, record, afterCommit, awaited, attempt + 1));
         });
     }
 

@@ -1,15 +1,33 @@
 package dev.eventwire.delivery;
 
-/**
- * Told of every attempt the engine makes, as soon as its result is known and its outcome decided (the
- * outcome is written right after). Runs on the engine's callback threads, so implementations only count.
- */
-@FunctionalInterface
-public interface DeliveryObserver {
-    DeliveryObserver NONE = (job, result, newStatus) -> { };
+import java.time.Instant;
 
-    /** {@code newStatus}: what the delivery becomes (pending again when it will be retried). */
-    void attempted(DeliveryJob job, AttemptResult result, DeliveryStatus newStatus);
+/**
+ * Told of every attempt the engine makes as soon as its result is known, and of its outcome once the
+ * store has recorded it. Runs on the engine's callback threads, so implementations only count.
+ */
+public interface DeliveryObserver {
+    DeliveryObserver NONE = new DeliveryObserver() {
+    };
+
+    /** A request was sent and answered (or failed): an attempt, whatever becomes of its outcome. */
+    default void attempted(AttemptResult result) {
+    }
+
+    /**
+     * The attempt's outcome is recorded: the delivery became {@code newStatus} (pending again when it will be
+     * retried) with the answer of {@code answeredAt}. Not told of an outcome the store did not apply, so a
+     * delivery counts as finished once across replicas.
+     */
+    default void recorded(DeliveryJob job, DeliveryStatus newStatus, Instant answeredAt) {
+    }
+
+    /**
+     * An attempt's outcome was not recorded: another replica had taken the delivery over meanwhile (this one
+     * was paused or cut off from the database past its lease), so the receiver gets it from both.
+     */
+    default void outcomeTakenOver() {
+    }
 
     /** The poller asked the store for due work and got {@code deliveries} of it (zero too). */
     default void claimed(int deliveries) {

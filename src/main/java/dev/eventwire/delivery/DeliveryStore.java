@@ -23,15 +23,19 @@ public interface DeliveryStore extends UnreportedEffects {
     /** Who is told of the effects of recorded outcomes (dead deliveries, webhooks disabled or recovered); set once at start. */
     void listen(DeliveryEffects effects);
 
-    /** Writes an attempt's outcome; completes once durable. {@code afterCommit} runs right after the commit. */
-    CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit);
+    /**
+     * Writes an attempt's outcome; completes once durable, with whether it applied: false for an outcome the
+     * store already had, or whose lease another replica had taken over meanwhile (it sends the delivery
+     * itself). {@code afterCommit} runs right after the commit.
+     */
+    CompletableFuture<Boolean> record(AttemptRecord record, Runnable afterCommit);
 
     /**
      * As {@link #record(AttemptRecord, Runnable)}; {@code awaited}: something waits for this commit (the
      * next delivery of an entity-ordered webhook's entity becomes claimable with it), so a store that holds
      * outcomes back to write many in one transaction writes this one at once.
      */
-    default CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
+    default CompletableFuture<Boolean> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
         return record(record, afterCommit);
     }
 

@@ -7,7 +7,6 @@ import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.support.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,7 +24,6 @@ public final class DeliveryMeters implements DeliveryObserver {
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30),
             Duration.ofHours(2), Duration.ofHours(12), Duration.ofDays(1)};
 
-    private final Clock clock;
     private final Counter delivered;
     private final Counter failed;
     private final Counter gone;
@@ -35,10 +33,10 @@ public final class DeliveryMeters implements DeliveryObserver {
     private final Counter claims;
     private final Counter claimedDeliveries;
     private final Counter leasesLost;
+    private final Counter outcomesTakenOver;
     private final Timer latency;
 
-    public DeliveryMeters(Telemetry telemetry, Clock clock) {
-        this.clock = clock;
+    public DeliveryMeters(Telemetry telemetry) {
         this.delivered = attempts(telemetry, "delivered");
         this.failed = attempts(telemetry, "failed");
         this.gone = attempts(telemetry, "gone");
@@ -53,6 +51,9 @@ public final class DeliveryMeters implements DeliveryObserver {
                 .register(telemetry.registry());
         this.leasesLost = Counter.builder("eventwire.delivery.leases.lost")
                 .description("Deliveries held in memory and not sent because their lease had ended (a replica paused or cut off from the database); another replica sends them")
+                .register(telemetry.registry());
+        this.outcomesTakenOver = Counter.builder("eventwire.delivery.outcomes.taken.over")
+                .description("Attempts sent whose outcome was not recorded: another replica had taken the delivery over meanwhile (this one paused or cut off past its lease), so the receiver got it twice")
                 .register(telemetry.registry());
         this.latency = Timer.builder("eventwire.delivery.latency")
                 .description("From the event's acceptance to the receiver's 2xx answer, retries included")
@@ -73,19 +74,29 @@ public final class DeliveryMeters implements DeliveryObserver {
     }
 
     @Override
-    public void attempted(DeliveryJob job, AttemptResult result, DeliveryStatus newStatus) {
+    public void attempted(AttemptResult result) {
         switch (result) {
-            case AttemptResult.Delivered d -> {
-                delivered.increment();
-                Optional<Instant> accepted = Ids.createdAt(job.messageId());
-                accepted.ifPresent(at -> latency.record(nonNegative(Duration.between(at, clock.instant()))));
-            }
+            case AttemptResult.Delivered d -> delivered.increment();
             case AttemptResult.Failed f -> failed.increment();
             case AttemptResult.Gone g -> gone.increment();
             case AttemptResult.Throttled t -> throttled.increment();
         }
-        if (newStatus == DeliveryStatus.DELIVERED) finishedDelivered.increment();
-        else if (newStatus == DeliveryStatus.DEAD) finishedDead.increment();
+    }
+
+    @Override
+    public void recorded(DeliveryJob job, DeliveryStatus newStatus, Instant answeredAt) {
+        if (newStatus == DeliveryStatus.DELIVERED) {
+            finishedDelivered.increment();
+            Optional<Instant> accepted = Ids.createdAt(job.messageId());
+            accepted.ifPresent(at -> latency.record(nonNegative(Duration.between(at, answeredAt))));
+        } else if (newStatus == DeliveryStatus.DEAD) {
+            finishedDead.increment();
+        }
+    }
+
+    @Override
+    public void outcomeTakenOver() {
+        outcomesTakenOver.increment();
     }
 
     @Override

@@ -80,6 +80,16 @@ class PausedReplicaTest {
             // Only what replica-a had already sent when it paused can arrive twice: replica-b could not know it had.
             assertThat(repeats).as("repeats (replica-a held %d, had %d in flight)", heldByA, inFlightAtPause).isLessThanOrEqualTo(inFlightAtPause);
             assertThat(a.metric("eventwire_delivery_leases_lost_total")).as("deliveries replica-a dropped unsent").isPositive();
+            // What replica-a had in flight was answered after replica-b took it over: its outcomes are refused, and
+            // the counters an operator sums across replicas count each delivery once.
+            String delivered = "eventwire_deliveries_finished_total{status=\"delivered\"}";
+            Receiver.await(() -> a.metric(delivered) + b.metric(delivered) >= events, Duration.ofSeconds(20), "every outcome recorded");
+            Thread.sleep(500);
+            assertThat(a.metric(delivered) + b.metric(delivered)).as("deliveries finished, summed over the replicas").isEqualTo(events);
+            assertThat(a.metric("eventwire_delivery_outcomes_taken_over_total")).as("replica-a's refused outcomes: what it had in flight")
+                    .isEqualTo(inFlightAtPause);
+            assertThat(a.metric("eventwire_delivery_latency_seconds_count") + b.metric("eventwire_delivery_latency_seconds_count"))
+                    .as("one latency sample per delivery").isEqualTo(events);
         } finally {
             gate.countDown();
         }

@@ -69,12 +69,13 @@ class PostgresStoreContractTest extends StoreContractTest {
         DeliveryJob second = t.second();
         assertThat(second.lease()).as("a new lease, a new token").isNotEqualTo(first.lease());
 
-        stores.deliveries().record(outcome(first, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().record(outcome(first, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get())
+                .as("the store says the outcome did not apply").isFalse();
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status())
                 .as("the paused owner's outcome is fenced off").isEqualTo(DeliveryStatus.PENDING);
         assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).isEmpty();
 
-        stores.deliveries().record(outcome(second, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
+        assertThat(stores.deliveries().record(outcome(second, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get()).isTrue();
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);
         stores.deliveries().releaseLeases(List.of(first)).get();
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.DEAD);

@@ -284,8 +284,8 @@ abstract class StoreContractTest {
         clock.advance(LEASE.plusSeconds(1));
         DeliveryJob job = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs().getFirst();
         AttemptRecord failed = outcome(job, DeliveryStatus.PENDING, Optional.of(clock.instant().plusSeconds(5)));
-        stores.deliveries().record(failed, () -> { }).get();
-        stores.deliveries().record(failed, () -> { }).get();
+        assertThat(stores.deliveries().record(failed, () -> { }).get()).as("applied").isTrue();
+        assertThat(stores.deliveries().record(failed, () -> { }).get()).as("the same outcome again applies nothing").isFalse();
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().attempts()).isEqualTo(1);
         assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).hasSize(1);
 
@@ -294,8 +294,8 @@ abstract class StoreContractTest {
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(second.trigger()).isEqualTo(Trigger.RETRY);
         assertThat(second.messageId()).isEqualTo(job.messageId());
-        stores.deliveries().record(outcome(second, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
-        stores.deliveries().record(failed, () -> { }).get();
+        assertThat(stores.deliveries().record(outcome(second, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get()).isTrue();
+        assertThat(stores.deliveries().record(failed, () -> { }).get()).as("a stale outcome applies nothing").isFalse();
         var delivered = stores.deliveries().find("a", "wh_1", "e1").orElseThrow();
         assertThat(delivered.status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(delivered.attempts()).isEqualTo(2);

@@ -547,18 +547,18 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     /** {@code settled}: completed once what the outcome changes in webhook health is committed too. */
     private record Outcome(AttemptRecord record, Runnable afterCommit, OutcomeKind kind, boolean awaited, CompletableFuture<Void> settled)
-            implements GroupCommitWriter.Batchable<Void> {
+            implements GroupCommitWriter.Batchable<Boolean> {
     }
 
     @Override
-    public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit) {
+    public CompletableFuture<Boolean> record(AttemptRecord record, Runnable afterCommit) {
         return record(record, afterCommit, false);
     }
 
     @Override
-    public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
+    public CompletableFuture<Boolean> record(AttemptRecord record, Runnable afterCommit, boolean awaited) {
         Outcome outcome = new Outcome(record, afterCommit, outcomeKind, awaited, new CompletableFuture<>());
-        return writer.submitBatchable(outcome, null).thenCompose(v -> outcome.settled());
+        return writer.submitBatchable(outcome, null).thenCompose(applied -> outcome.settled().thenApply(v -> applied));
     }
 
     @Override
@@ -592,13 +592,13 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     @Override
     public void appendLog(List<AttemptRecord> records) {
         // Its caller waits (a webhook test answers once its attempt is in the log): not held back for later outcomes.
-        List<CompletableFuture<Void>> futures = records.stream().map(r -> record(r, () -> { }, true)).toList();
+        List<CompletableFuture<Boolean>> futures = records.stream().map(r -> record(r, () -> { }, true)).toList();
         futures.forEach(Awaits::await);
     }
 
-    private final class OutcomeKind implements GroupCommitWriter.BatchKind<Void> {
+    private final class OutcomeKind implements GroupCommitWriter.BatchKind<Boolean> {
         @Override
-        public GroupCommitWriter.BatchResult<Void> runAll(Connection c, List<? extends GroupCommitWriter.Batchable<Void>> items) throws SQLException {
+        public GroupCommitWriter.BatchResult<Boolean> runAll(Connection c, List<? extends GroupCommitWriter.Batchable<Boolean>> items) throws SQLException {
             List<Outcome> outcomes = items.stream().map(Outcome.class::cast).toList();
             // Recording the same attempt twice must count once: the delivery's attempt count only moves
             // forward, and a log row is written only for an outcome that moved it. A delivery is known by
@@ -687,8 +687,10 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             List<DeliveryEffect> deaths = WebhookHealthSql.deaths(applied);
             UnreportedEffectsSql.keep(c, deaths);
             boolean healthFollowUp = !disabling.isEmpty() || healthFollowUps.get() > 0 || WebhookHealthSql.mayChange(c, applied);
-            List<Void> results = new ArrayList<>(outcomes.size());
-            for (int i = 0; i < outcomes.size(); i++) results.add(null);
+            // Applied: the outcome written to the log (a test send always is; of two for one delivery, the later).
+            Set<AttemptRecord> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            written.addAll(log);
+            List<Boolean> results = outcomes.stream().map(o -> written.contains(o.record())).toList();
             DeliveryEffects told = effectsListener;
             return new GroupCommitWriter.BatchResult<>(results, () -> {
                 outcomes.forEach(o -> o.afterCommit.run());

@@ -116,7 +116,7 @@ final class PgDeliveryStore implements DeliveryStore {
     private final Clock clock;
     private final Duration initialLease;
     private final String replicaId;
-    private final PgBatcher<AttemptRecord, Void> outcomes;
+    private final PgBatcher<AttemptRecord, Boolean> outcomes;
     private final WebhookHealthRule healthRule;
     private volatile DeliveryEffects effectsListener = DeliveryEffects.NONE;
 
@@ -433,8 +433,11 @@ final class PgDeliveryStore implements DeliveryStore {
     // ---- outcomes ----
 
     @Override
-    public CompletableFuture<Void> record(AttemptRecord record, Runnable afterCommit) {
-        return outcomes.submit(record).thenRun(afterCommit);
+    public CompletableFuture<Boolean> record(AttemptRecord record, Runnable afterCommit) {
+        return outcomes.submit(record).thenApply(applied -> {
+            afterCommit.run();
+            return applied;
+        });
     }
 
     @Override
@@ -450,7 +453,7 @@ final class PgDeliveryStore implements DeliveryStore {
      * their queue row; each only if the row still holds the lease the attempt was made under. Attempt-log
      * rows are written for the outcomes that applied. The same outcome twice applies once.
      */
-    private PgBatcher.Result<Void> writeOutcomes(Connection c, List<AttemptRecord> records) throws SQLException {
+    private PgBatcher.Result<Boolean> writeOutcomes(Connection c, List<AttemptRecord> records) throws SQLException {
         List<AttemptRecord> log = new ArrayList<>();
         List<DeliveryEffect> effects = new ArrayList<>();
         Map<Long, AttemptRecord> bySeq = new LinkedHashMap<>();
@@ -540,8 +543,10 @@ final class PgDeliveryStore implements DeliveryStore {
             UnreportedEffectsSql.keep(c, effects);
         }
         insertAttempts(c, log);
-        List<Void> results = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) results.add(null);
+        // Applied: the outcome written to the log (a test send always is; of two for one delivery, the later).
+        Set<AttemptRecord> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        written.addAll(log);
+        List<Boolean> results = records.stream().map(written::contains).toList();
         DeliveryEffects told = effectsListener;
         return new PgBatcher.Result<>(results, () -> {
             if (!effects.isEmpty()) told.committed(effects);

@@ -45,8 +45,8 @@ class AwaitedOutcomeTest {
             Claim claim = store.claimDue(now, now.plusSeconds(60), 10, id -> 10);
             assertThat(claim.jobs()).hasSize(3);
 
-            CompletableFuture<Void> first = store.record(delivered(claim.jobs().get(0), now), () -> { });
-            CompletableFuture<Void> second = store.record(delivered(claim.jobs().get(1), now), () -> { });
+            CompletableFuture<Boolean> first = store.record(delivered(claim.jobs().get(0), now), () -> { });
+            CompletableFuture<Boolean> second = store.record(delivered(claim.jobs().get(1), now), () -> { });
             Thread.sleep(100);
             assertThat(first).as("held back for the pace").isNotDone();
             store.record(delivered(claim.jobs().get(2), now), () -> { }, true).get(5, TimeUnit.SECONDS);
