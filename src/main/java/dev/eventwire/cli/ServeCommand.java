@@ -236,7 +236,13 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private List<String> egressAllowList() {
-        List<String> entries = Arrays.stream(egressAllow.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> entries = Arrays.stream(egressAllow.split(",", -1)).map(String::strip).toList();
+        if (egressAllow.isBlank()) entries = List.of();
+        else if (entries.stream().anyMatch(String::isEmpty)) {
+            // As the retry schedule's: an empty entry is a slip (a value pasted twice, a variable that was empty), not a choice.
+            throw new IllegalArgumentException("--egress-allow (or EVENTWIRE_EGRESS_ALLOW): '" + egressAllow
+                    + "' has an empty entry; separate hosts and CIDR blocks by single commas.");
+        }
         try {
             dev.eventwire.delivery.EgressGuard.checkAllowList(entries);
         } catch (IllegalArgumentException e) {
@@ -269,7 +275,9 @@ final class ServeCommand implements Callable<Integer> {
             ServeOutput.fail("cannot start: " + why + ". Exiting (75).");
             return 75;
         }
-        ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + host + ":" + app.port() + " (" + storeShown(config.storage()) + ")");
+        // An IPv6 address goes in brackets, so the line holds a URL one can paste.
+        String shownHost = host.strip().contains(":") ? "[" + host.strip() + "]" : host.strip();
+        ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + shownHost + ":" + app.port() + " (" + storeShown(config.storage()) + ")");
         // A store that refuses every write until reopened (a full disk, an I/O error) is not left running as
         // a zombie: /health says why for a few seconds, then the process exits 75 so a supervisor restarts it.
         Thread.ofPlatform().daemon(true).name("eventwire-store-watch").start(() -> {

@@ -81,7 +81,7 @@ final class WarmUp {
     private static void run(Duration length, UnaryOperator<ServeConfig> store, String where, BooleanSupplier stopRequested, PrintStream out) {
         WarmUpEnd end = WarmUpEnd.forLength(length);
         out.println("Warming up for " + length.toSeconds() + " s (longer while the compiler is busy, at most " + end.cap().toSeconds()
-                + " s) on " + where + " before serving...");
+                + " s of traffic, plus a few seconds to start and stop the throwaway servers) on " + where + " before serving...");
         long started = System.nanoTime();
         Duration first = length.multipliedBy(4).dividedBy(5);
         AtomicLong sent = new AtomicLong();

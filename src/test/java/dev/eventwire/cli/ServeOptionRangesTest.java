@@ -146,6 +146,8 @@ class ServeOptionRangesTest {
             "localhost,not a host|'not a host' is neither an address, a CIDR block nor a host name.",
             "127.1|" + SHORTHAND, "2130706433|" + SHORTHAND, "0177.0.0.1|" + SHORTHAND, "0x7f.0.0.1|" + SHORTHAND, "10/8|" + SHORTHAND,
             "127.000.0.1/32|" + SHORTHAND,
+            "localhost,,127.0.0.1|'%s' has an empty entry; separate hosts and CIDR blocks by single commas.",
+            "127.0.0.1/32,|'%s' has an empty entry; separate hosts and CIDR blocks by single commas.",
     })
     void aBadEgressAllowEntryIsOneLineAndExit2BeforeAnythingIsWritten(String value, String why) throws Exception {
         why = why.replace("%s", value);

@@ -119,7 +119,14 @@ class DatabaseOutageTest {
                 System.out.printf("database outage with deliveries queued: %d received before, %d during 3 s of the outage%n", atOutage, sentDuringOutage);
                 assertThat(sentDuringOutage).as("requests sent while the database did not answer").isZero();
 
+                int beforeBack = receiver.received().size();
                 postgres.startAgain();
+                long back = System.nanoTime();
+                Receiver.await(() -> receiver.received().size() > beforeBack, Duration.ofSeconds(30), "sending again");
+                double resumedAfter = (System.nanoTime() - back) / 1e9;
+                System.out.printf("database back: sending again after %.2f s%n", resumedAfter);
+                assertThat(resumedAfter).as("sending again once the probe and a retried outcome find the database back, not after the leases it gave up")
+                        .isLessThan(10.0);
                 Receiver.await(() -> receiver.received().stream().map(r -> r.header("webhook-id")).distinct().count() == events,
                         Duration.ofSeconds(90), "every delivery once the database is back");
                 Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),

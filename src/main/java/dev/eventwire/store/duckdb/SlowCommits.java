@@ -22,8 +22,9 @@ final class SlowCommits {
     void committed(long millis, int pieces, long nowNanos) {
         if (millis >= SLOW_MILLIS) slow.slow(millis, pieces);
         slow.due(nowNanos).ifPresent(r -> {
-            if (r.count() == 1) log.warn("slow commit on {}: {} ms for {} pieces of work", writer, r.millis(), r.slowest());
-            else log.warn("slow commits on {}: {} since the last such line, the slowest {} ms for {} pieces of work", writer, r.count(), r.millis(), r.slowest());
+            String work = r.slowest() == 1 ? "1 piece of work" : r.slowest() + " pieces of work";
+            if (r.count() == 1) log.warn("slow commit on {}: {} ms for {}", writer, r.millis(), work);
+            else log.warn("slow commits on {}: {} since the last such line, the slowest {} ms for {}", writer, r.count(), r.millis(), work);
         });
     }
 }

@@ -31,13 +31,13 @@ class SlowCommitsTest {
         slow.committed(900, 3, 3 * SECOND);
         slow.committed(260, 4, 5 * SECOND);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly("slow commit on eventwire-delivery-writer: 300 ms for 1 pieces of work");
+                .containsExactly("slow commit on eventwire-delivery-writer: 300 ms for 1 piece of work");
         slow.committed(270, 7, 11 * SECOND);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).last()
                 .isEqualTo("slow commits on eventwire-delivery-writer: 4 since the last such line, the slowest 900 ms for 3 pieces of work");
         slow.committed(280, 1, 30 * SECOND);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).last()
-                .isEqualTo("slow commit on eventwire-delivery-writer: 280 ms for 1 pieces of work");
+                .isEqualTo("slow commit on eventwire-delivery-writer: 280 ms for 1 piece of work");
         assertThat(lines.list).hasSize(3);
     }
 
