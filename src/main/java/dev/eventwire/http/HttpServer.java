@@ -76,7 +76,9 @@ public final class HttpServer implements AutoCloseable {
                     case ServiceHealth.Degraded d -> responses.json(ctx, 200, new Health("degraded", d.reason(), identity.store(), identity.replica()));
                     case ServiceHealth.Unavailable u -> {
                         ctx.header("Retry-After", "1");
-                        responses.error(ctx, 503, "unavailable", u.reason(), null);
+                        // The health shape for whoever reads status, and the error body every failure answers with.
+                        responses.json(ctx, 503, new UnavailableHealth("unavailable", u.reason(), identity.store(), identity.replica(),
+                                new dev.eventwire.support.ErrorDetail("unavailable", u.reason(), null)));
                     }
                 }
             });
@@ -144,6 +146,9 @@ public final class HttpServer implements AutoCloseable {
 
     private record Health(String status, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String reason,
                           String store, String replica) {
+    }
+
+    private record UnavailableHealth(String status, String reason, String store, String replica, dev.eventwire.support.ErrorDetail error) {
     }
 
     private static void authenticate(Context ctx, ApiKeys keys) {

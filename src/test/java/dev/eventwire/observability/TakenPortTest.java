@@ -40,6 +40,24 @@ class TakenPortTest {
         }
     }
 
+    @Test
+    void aDataFolderAnotherProcessServesIsNamedWithThatProcess() throws Exception {
+        Path data = dir.resolve("data");
+        try (dev.eventwire.support.TestServer first = dev.eventwire.support.TestServer.start(data)) {
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
+                    "serve", "--host", "127.0.0.1", "--port", "0", "--data", data.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("a supervisor may try again: in a restart the process before may still be closing").isEqualTo(75);
+            assertThat(output.strip()).isEqualTo("eventwire: cannot start: cannot open the store in " + data + ": the data folder is in use by another process (PID "
+                    + ProcessHandle.current().pid() + "); one server per data folder — several replicas share a PostgreSQL database instead"
+                    + " (--database-url). Exiting (75).");
+            assertThat(first.anonymous().get("/health").status()).as("the server holding it goes on").isEqualTo(200);
+        }
+    }
+
     private static final java.util.Set<String> WORKERS = java.util.Set.of("eventwire-delivery-poller", "eventwire-metric-rollup", "eventwire-heartbeat",
             "eventwire-retention");
 

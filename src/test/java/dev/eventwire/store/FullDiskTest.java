@@ -56,6 +56,9 @@ class FullDiskTest {
                 assertThat(refused.body()).doesNotContain("Exception");
                 ApiClient.Response health = server.anonymous().get("/health");
                 assertThat(health.status()).isEqualTo(503);
+                assertThat(health.json().get("status").asText()).as("the health shape").isEqualTo("unavailable");
+                assertThat(health.json().get("reason").asText()).contains("cannot write");
+                assertThat(health.json().get("store").asText()).isEqualTo("duckdb");
                 assertThat(health.json().get("error").get("message").asText()).contains("cannot write")
                         .as("no path on a page that answers without a key").doesNotContain(mount.toString());
                 // With the disk still full, a small write is refused, or, if it fits and is acknowledged, it is kept

@@ -100,6 +100,8 @@ public final class DuckDbDatabase implements AutoCloseable {
         }
     }
 
+    /** DuckDB's words when another process holds a file: "Could not set lock on file ... Conflicting lock is held in ... (PID 123)". */
+    private static final java.util.regex.Pattern HELD_BY_ANOTHER = java.util.regex.Pattern.compile("Could not set lock on file.*\\(PID (\\d+)\\)");
     private static final java.util.regex.Pattern FOREIGN_WAL = java.util.regex.Pattern.compile(
             "Failure while replaying WAL file \"([^\"]+)\".*checkpoint iteration does not match", java.util.regex.Pattern.DOTALL);
 
@@ -109,6 +111,12 @@ public final class DuckDbDatabase implements AutoCloseable {
      * server ran (the file from one moment, its log from a later one).
      */
     private static String explained(String message) {
+        java.util.regex.Matcher locked = HELD_BY_ANOTHER.matcher(String.valueOf(message));
+        if (locked.find()) {
+            // Exit 75 all the same: in a restart the process before may still be closing the files.
+            return "the data folder is in use by another process (PID " + locked.group(1) + "); one server per data folder — several replicas share"
+                    + " a PostgreSQL database instead (--database-url)";
+        }
         java.util.regex.Matcher foreign = FOREIGN_WAL.matcher(String.valueOf(message));
         if (!foreign.find()) return message;
         String wal = Path.of(foreign.group(1)).getFileName().toString();
