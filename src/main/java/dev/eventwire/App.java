@@ -95,7 +95,10 @@ public final class App implements AutoCloseable {
         try {
             // After the store opened: a database that cannot be reached leaves no generated key (and no data
             // folder) behind, and a retried start does not announce a second key.
-            this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, announce);
+            // Replicas on other hosts would each generate a key of their own, and refuse each other's.
+            java.util.function.Consumer<String> generated = config.storage().databaseUrl().isEmpty() ? announce : line -> announce.accept(line
+                    + " Replicas sharing the database need one admin key: give each this one in " + AdminKeyFile.VARIABLE + ".");
+            this.adminKey = AdminKeyFile.resolve(config.adminKey(), config.dataDir(), ids, generated);
         } catch (RuntimeException e) {
             store.close();
             telemetry.close();

@@ -184,6 +184,16 @@ class BadDatabaseConfigTest {
     }
 
     @Test
+    void aReplicaThatGeneratesItsAdminKeySaysEveryReplicaNeedsThatOne() {
+        String url = postgres.freshDatabase();
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServeConfig config = ServeConfig.local(dir.resolve("r1")).withPort(0).withStorage(new ServeConfig.Storage(Optional.of(url), "r1"));
+        dev.eventwire.App.start(config, Clock.systemUTC(), said::add).close();
+        assertThat(said).anySatisfy(line -> assertThat(line).startsWith("Generated the admin key into ")
+                .endsWith("Replicas sharing the database need one admin key: give each this one in EVENTWIRE_ADMIN_KEY."));
+    }
+
+    @Test
     void aUserTheDatabaseDoesNotKnow() throws Exception {
         String url = postgres.freshDatabase().replace("postgres:postgres@", "nobody:wrong@");
         Run run = serve(url);
