@@ -37,11 +37,18 @@ final class WebhookRoutes implements RouteGroup {
     }
 
     record WebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
-                       Instant createdAt, Instant updatedAt, Double rateLimit, String ordering) {
+                       Instant createdAt, Instant updatedAt, Number rateLimit, String ordering) {
     }
 
     record CreatedWebhookView(String id, String url, String description, JsonNode filters, boolean active, String disabledReason,
-                              Instant createdAt, Instant updatedAt, Double rateLimit, String ordering, String secret) {
+                              Instant createdAt, Instant updatedAt, Number rateLimit, String ordering, String secret) {
+    }
+
+    /** A rate limit as it was written: 50 stays 50 (not 50.0), 0.5 stays 0.5. */
+    private static Number rateLimit(java.util.Optional<Double> limit) {
+        if (limit.isEmpty()) return null;
+        double d = limit.get();
+        return d == Math.rint(d) ? (Number) (long) d : (Number) d;
     }
 
     record WebhookList(List<WebhookView> webhooks, String nextCursor) {
@@ -92,7 +99,7 @@ final class WebhookRoutes implements RouteGroup {
         routes.post("/v1/webhooks", ctx -> {
             Webhook w = webhooks.create(Requests.tenant(ctx), responses.mapper().parse(ctx.bodyAsBytes()));
             responses.json(ctx, 201, new CreatedWebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
-                    w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.rateLimit().orElse(null), w.ordering().wireName(), w.secret()));
+                    w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), rateLimit(w.rateLimit()), w.ordering().wireName(), w.secret()));
         });
         routes.get("/v1/webhooks", ctx -> {
             int limit = Requests.limit(ctx, 100, 1000);
@@ -171,6 +178,6 @@ final class WebhookRoutes implements RouteGroup {
 
     private WebhookView view(Webhook w) {
         return new WebhookView(w.id(), w.url(), w.description().orElse(null), filters.write(w.filters()), w.active(),
-                w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), w.rateLimit().orElse(null), w.ordering().wireName());
+                w.disabledReason().orElse(null), w.createdAt(), w.updatedAt(), rateLimit(w.rateLimit()), w.ordering().wireName());
     }
 }

@@ -62,9 +62,11 @@ class RateLimitTest {
             }
             String id = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"rate_limit\":0.5}").json().get("id").asText();
             assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").asDouble()).isEqualTo(0.5);
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").toString()).isEqualTo("0.5");
             assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":null}").json().get("rate_limit").isNull()).isTrue();
             assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":25}").json().get("rate_limit").asDouble()).isEqualTo(25.0);
             assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").asDouble()).as("stored").isEqualTo(25.0);
+            assertThat(acme.get("/v1/webhooks/" + id).json().get("rate_limit").toString()).as("as written: 25, not 25.0").isEqualTo("25");
         }
     }
 
