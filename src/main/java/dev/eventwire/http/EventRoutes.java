@@ -53,7 +53,26 @@ final class EventRoutes implements RouteGroup {
     record EventList(List<JsonNode> events, String nextCursor) {
     }
 
-    record RejectedView(Instant receivedAt, ErrorDetail error, String body) {
+    /** {@code eventId}: the top-level {@code event_id} string the body held, if it holds one before it stops being JSON; else null. */
+    record RejectedView(Instant receivedAt, String eventId, ErrorDetail error, String body) {
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory BODIES = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** The event id a rejected body names, read as far as it is JSON (a body kept truncated is read up to its cut). */
+    static String eventIdOf(String body) {
+        try (com.fasterxml.jackson.core.JsonParser p = BODIES.createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (field.equals("event_id")) return value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                p.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
     }
 
     record EventTypeView(String eventType, @com.fasterxml.jackson.annotation.JsonProperty("count_24h") long count24h, Instant lastSeenAt) {
@@ -105,7 +124,7 @@ final class EventRoutes implements RouteGroup {
         routes.get("/v1/rejected-events", ctx -> {
             Page<RejectedEvent> page = events.listRejected(Requests.tenant(ctx), Requests.page(ctx, 100, 1000));
             responses.json(ctx, 200, new RejectedList(
-                    page.items().stream().map(r -> new RejectedView(r.receivedAt(), r.error(), r.body())).toList(),
+                    page.items().stream().map(r -> new RejectedView(r.receivedAt(), eventIdOf(r.body()), r.error(), r.body())).toList(),
                     page.nextCursor().orElse(null)));
         });
     }

@@ -144,6 +144,19 @@ class IngestTest {
     }
 
     @Test
+    void aRejectedEventShowsTheEventIdItsBodyNamedSoAClientCanFindIt() {
+        acme.post("/v1/events", "{\"data\":{\"event_id\":\"inner\"},\"event_type\":\"BAD\",\"event_id\":\"f-1\"}");
+        acme.post("/v1/events", "{\"events\":[" + event("ok-1", "order.created") + ",{\"event_id\":\"f-2\",\"event_type\":\"\"}]}");
+        acme.post("/v1/events", "{\"event_id\":42,\"event_type\":\"BAD\"}");
+        acme.post("/v1/events", "{\"event_type\":\"BAD\"}");
+        List<String> ids = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : acme.get("/v1/rejected-events").json().get("rejected")) {
+            ids.add(r.get("event_id").isNull() ? null : r.get("event_id").asText());
+        }
+        assertThat(ids).as("newest first; the top-level event_id only, a string only").containsExactly(null, null, "f-2", "f-1");
+    }
+
+    @Test
     void restartKeepsEventsKeysAndRejections() {
         acme.post("/v1/events", "{\"event_id\":\"r1\",\"event_type\":\"order.created\",\"entity_id\":\"o-1\",\"data\":{\"total_amount\":10}}");
         acme.post("/v1/events", "{\"event_type\":\"BAD\"}");
