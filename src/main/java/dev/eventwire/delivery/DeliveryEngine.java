@@ -491,7 +491,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
     private void attempt(Lane lane, DeliveryJob queued) {
         Held held = inMemory.get(queued.key());
-        if (leaseLost(held)) {
+        boolean cannotRecord = cannotRecord();
+        if (cannotRecord || leaseEnding(held)) {
             // Sent now, it would go out a second time: another replica has taken it, or may any moment.
             lane.slotFreed(null);
             if (held == null || inMemory.remove(queued.key(), held)) {
@@ -499,7 +500,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                 // whoever claims next (this process included) need not wait for it to lapse again.
                 if (held != null) lostLeases.add(held.job());
                 observer.leaseLost();
-                if (store.leasesCanBeTakenOver() && store.recordingPossible() && !recordingBehind.get()) takenOver.notSent(queued.messageId());
+                if (!cannotRecord) takenOver.notSent(queued.messageId());
                 wakeUp();
             } else {
                 // This process claimed it again meanwhile, under a fresh lease: that claim found it queued
@@ -538,8 +539,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
     }
 
     /**
-     * Whether the job must not be sent now; it is then dropped from memory and its lease given back as soon
-     * as the store takes writes. First, while outcomes cannot be recorded (the store says it cannot write,
+     * The first of two reasons a held job is not sent now ({@link #leaseEnding} is the second); it is then
+     * dropped from memory and its lease given back as soon as the store takes writes. First, while outcomes cannot be recorded (the store says it cannot write,
      * or outcomes are failing to be recorded): a delivery sent then would be sent again after the outage or
      * the restart (2,587 repeats in a 20-s stop of a shared database; on DuckDB, a third to a half of the
      * deliveries sent while an invalidated store could not record them, both seen from outside). Then, where
@@ -549,10 +550,13 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
      * replicas had taken over and sent meanwhile. Renewals come every third of a lease, so a lease held
      * normally always has more than a third left. A single owner's leases are never taken over.
      */
-    private boolean leaseLost(Held held) {
-        if (!store.recordingPossible() || recordingBehind.get()) return true;
-        if (!store.leasesCanBeTakenOver()) return false;
-        return held == null || !clock.instant().plus(settings.lease().dividedBy(3)).isBefore(held.leaseUntil());
+    private boolean cannotRecord() {
+        return !store.recordingPossible() || recordingBehind.get();
+    }
+
+    /** See {@link #cannotRecord()}: the second reason, a lease another replica may take over ending or ended. */
+    private boolean leaseEnding(Held held) {
+        return store.leasesCanBeTakenOver() && (held == null || !clock.instant().plus(settings.lease().dividedBy(3)).isBefore(held.leaseUntil()));
     }
 
     private void record(DeliveryJob job, Webhook webhook, AttemptResult result, Instant attemptedAt) {

@@ -1,5 +1,6 @@
 package dev.eventwire.store.duckdb;
 
+import dev.eventwire.store.AppliedOutcomes;
 import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.DeliveryReads;
 import dev.eventwire.store.Micros;
@@ -687,10 +688,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             List<DeliveryEffect> deaths = WebhookHealthSql.deaths(applied);
             UnreportedEffectsSql.keep(c, deaths);
             boolean healthFollowUp = !disabling.isEmpty() || healthFollowUps.get() > 0 || WebhookHealthSql.mayChange(c, applied);
-            // Applied: the outcome written to the log (a test send always is; of two for one delivery, the later).
-            Set<AttemptRecord> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            written.addAll(log);
-            List<Boolean> results = outcomes.stream().map(o -> written.contains(o.record())).toList();
+            List<Boolean> results = AppliedOutcomes.of(outcomes.stream().map(Outcome::record).toList(), log);
             DeliveryEffects told = effectsListener;
             return new GroupCommitWriter.BatchResult<>(results, () -> {
                 outcomes.forEach(o -> o.afterCommit.run());

@@ -12,6 +12,7 @@ import dev.eventwire.delivery.DeliveryEffect;
 import dev.eventwire.delivery.DeliveryEffects;
 import dev.eventwire.delivery.DeliveryStore;
 import dev.eventwire.delivery.WebhookHealthRule;
+import dev.eventwire.store.AppliedOutcomes;
 import dev.eventwire.store.UnreportedEffectsSql;
 import dev.eventwire.store.WebhookHealthSql;
 import dev.eventwire.delivery.ReplayDelivery;
@@ -543,10 +544,7 @@ final class PgDeliveryStore implements DeliveryStore {
             UnreportedEffectsSql.keep(c, effects);
         }
         insertAttempts(c, log);
-        // Applied: the outcome written to the log (a test send always is; of two for one delivery, the later).
-        Set<AttemptRecord> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        written.addAll(log);
-        List<Boolean> results = records.stream().map(written::contains).toList();
+        List<Boolean> results = AppliedOutcomes.of(records, log);
         DeliveryEffects told = effectsListener;
         return new PgBatcher.Result<>(results, () -> {
             if (!effects.isEmpty()) told.committed(effects);
