@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.CreatedKey;
+import dev.eventwire.backup.BackupService;
+import dev.eventwire.backup.TakenBackup;
 import dev.eventwire.store.ReplicaDirectory;
 import dev.eventwire.store.ReplicaRoster;
 import dev.eventwire.support.JsonFields;
@@ -13,14 +15,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /v1/admin/...}: tenant key management and the replicas serving, with the admin key. */
+/** {@code /v1/admin/...}: tenant key management, the replicas serving and backups, with the admin key. */
 final class AdminRoutes implements RouteGroup {
     private final AuthService auth;
     private final ReplicaRoster replicas;
+    private final BackupService backups;
     private final Responses responses;
 
-    AdminRoutes(AuthService auth, ReplicaRoster replicas, Responses responses) {
+    AdminRoutes(AuthService auth, ReplicaRoster replicas, BackupService backups, Responses responses) {
         this.auth = auth;
+        this.backups = backups;
         this.replicas = replicas;
         this.responses = responses;
     }
@@ -49,6 +53,12 @@ final class AdminRoutes implements RouteGroup {
     record KeyList(List<KeyView> keys) {
     }
 
+    record BackupView(String path, List<TakenBackup.BackupFile> files, long bytes, Instant startedAt, long tookMs) {
+        static BackupView of(TakenBackup b) {
+            return new BackupView(b.path().toString(), b.files(), b.bytes(), b.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS), b.took().toMillis());
+        }
+    }
+
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/admin/keys", ctx -> {
@@ -60,6 +70,11 @@ final class AdminRoutes implements RouteGroup {
         });
         routes.get("/v1/admin/keys", ctx -> responses.json(ctx, 200, new KeyList(auth.listKeys().stream().map(KeyView::of).toList())));
         routes.get("/v1/admin/replicas", ctx -> responses.json(ctx, 200, new ReplicaList(replicas.list().stream().map(ReplicaView::of).toList())));
+        routes.post("/v1/admin/backups", ctx -> {
+            JsonNode body = responses.mapper().parse(ctx.bodyAsBytes());
+            JsonFields.requireObject(body, Set.of("to"));
+            responses.json(ctx, 201, BackupView.of(backups.take(JsonFields.text(body, "to"))));
+        });
         routes.delete("/v1/admin/keys/{id}", ctx -> {
             auth.deleteKey(ctx.pathParam("id"));
             ctx.status(204);

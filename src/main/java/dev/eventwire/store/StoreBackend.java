@@ -43,6 +43,11 @@ public interface StoreBackend extends AutoCloseable {
     /** The replicas writing this database, this one included; a single-owner store knows only itself. */
     ReplicaDirectory replicas();
 
+    /** Consistent copies of the store written while it serves; empty for a database backed up by its own tools. */
+    default Optional<dev.eventwire.backup.StoreSnapshots> snapshots() {
+        return Optional.empty();
+    }
+
     /** Starts the background writers; the ports accept writes from then on. */
     void start();
 

@@ -177,6 +177,15 @@ class ReplicasTest {
     }
 
     @Test
+    void aBackupIsLeftToTheDatabasesOwnTools() {
+        ApiClient.Response refused = a.admin().post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("backup") + "\"}");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("not_supported");
+        assertThat(refused.json().at("/error/message").asText()).contains("pg_dump");
+        assertThat(dir.resolve("backup")).doesNotExist();
+    }
+
+    @Test
     void healthAndTheReplicaListNameEveryReplica() {
         JsonNode health = a.anonymous().get("/health").json();
         assertThat(health.get("store").asText()).isEqualTo("postgresql");

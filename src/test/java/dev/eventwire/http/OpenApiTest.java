@@ -83,7 +83,7 @@ class OpenApiTest {
 
     /** One real call per documented operation; each answer must have the documented status and match its schema. */
     @Test
-    void everyRouteAnswersAsDocumented() {
+    void everyRouteAnswersAsDocumented(@TempDir Path backups) {
         Set<String> exercised = new TreeSet<>();
         try (Receiver ok = new Receiver(); Receiver failing = new Receiver();
              TestServer server = TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withRetrySchedule(List.of(Duration.ofMillis(100))))) {
@@ -104,6 +104,10 @@ class OpenApiTest {
             ApiClient acme = server.withKey(key.json().get("key").asText());
             calls.check("GET /v1/admin/keys", 200, admin.get("/v1/admin/keys"));
             calls.check("GET /v1/admin/replicas", 200, admin.get("/v1/admin/replicas"));
+            calls.check("POST /v1/admin/backups", 201, admin.post("/v1/admin/backups", calls.body("POST /v1/admin/backups",
+                    "{\"to\":\"" + backups.resolve("first") + "\"}", true)));
+            calls.check("POST /v1/admin/backups", 409, admin.post("/v1/admin/backups", "{\"to\":\"" + backups.resolve("first") + "\"}"));
+            calls.body("POST /v1/admin/backups", "{\"to\":\"/b\",\"at\":1}", false);
 
             String okHook = calls.check("POST /v1/webhooks", 201, acme.post("/v1/webhooks", calls.body("POST /v1/webhooks", "{\"url\":\"" + ok.url("/orders")
                     + "\",\"description\":null,\"filters\":{\"event_types\":[\"order\"],\"entity_ids\":[\"o-1\"],\"min_amount\":10},\"rate_limit\":null}", true))).json().get("id").asText();

@@ -17,6 +17,7 @@ import dev.eventwire.support.CommitObserver;
 import dev.eventwire.support.Ids;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.WebhookStore;
+import dev.eventwire.backup.StoreSnapshots;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,8 @@ public final class DuckDbBackend implements StoreBackend {
     private final EventIdIndex eventIds;
     private final EventLogApplier eventLog;
     private final CommitObserver commits;
+    /** Held by a backup being written and by each step removing old events: never both at once. */
+    private final java.util.concurrent.locks.Lock eventRemoval = new java.util.concurrent.locks.ReentrantLock();
     /** The event store made by {@link #events}, closed first so what it acknowledged is written before the writers stop. */
     private DuckDbEventStore events;
 
@@ -158,7 +161,12 @@ public final class DuckDbBackend implements StoreBackend {
         String eventDone = "(fan_out IS NULL OR seq <= (SELECT event_seq FROM fan_out_cursor))";
         SqlRetention inLog = new SqlRetention(work -> Awaits.await(rollupWriter.submit(work)), pointFolded, eventDone);
         SqlRetention inDeliveryFile = new SqlRetention(work -> Awaits.await(deliveryWriter.submit(work)), pointFolded, eventDone);
-        return new DuckDbRetention(inLog, inDeliveryFile, rollupWriter, eventIds);
+        return new DuckDbRetention(inLog, inDeliveryFile, rollupWriter, eventIds, eventRemoval);
+    }
+
+    @Override
+    public Optional<StoreSnapshots> snapshots() {
+        return Optional.of(new DuckDbSnapshots(database, eventRemoval));
     }
 
     @Override

@@ -200,6 +200,33 @@ public final class DuckDbDatabase implements AutoCloseable {
         this.beforeRead = wait;
     }
 
+    /**
+     * Copies both files into {@code folder} as files of their own, each as one transaction sees it: the
+     * delivery file first, then the event log, after the event log holds every acknowledged event. The
+     * event log being the later of the two, the copy is a state a crash could have left, which a start
+     * completes (it writes the deliveries of the events the delivery file had not reached), and every event
+     * acknowledged before the call is in it. Writers go on meanwhile: a copy reads a snapshot.
+     */
+    List<String> copyInto(Path folder) throws SQLException {
+        if (closed) throw new StoreUnavailableException("the store is closed", null);
+        beforeRead.run();
+        List<String> written = new ArrayList<>();
+        try (Connection c = connect(root); Statement st = c.createStatement()) {
+            for (AttachedFile file : List.of(FILES.get(1), FILES.get(0))) {
+                String copy = "backup_" + file.catalog();
+                st.execute("ATTACH " + SqlLiterals.string(folder.resolve(file.name()).toAbsolutePath().toString()) + " AS " + copy
+                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                try {
+                    st.execute("COPY FROM DATABASE " + file.catalog() + " TO " + copy);
+                } finally {
+                    st.execute("DETACH " + copy); // writes the copy's last changes into its file
+                }
+                written.add(file.name());
+            }
+        }
+        return written;
+    }
+
     /** Runs a read on a pooled connection in auto-commit mode. */
     public <T> T read(SqlWork<T> work) {
         if (closed) throw new StoreUnavailableException("the store is closed", null);

@@ -20,12 +20,16 @@ final class DuckDbRetention implements RetentionStore {
     private final SqlRetention inDeliveryFile;
     private final GroupCommitWriter writer;
     private final EventIdIndex eventIds;
+    /** Held while a backup is written: events are not removed meanwhile ({@link DuckDbSnapshots}). */
+    private final java.util.concurrent.locks.Lock eventRemoval;
 
     private record Removed(EventIdIndex.Fingerprint fingerprint, long seq) {
     }
 
     /** {@code sql}: steps on the event log file; {@code inDeliveryFile}: steps on the delivery file. */
-    DuckDbRetention(SqlRetention sql, SqlRetention inDeliveryFile, GroupCommitWriter writer, EventIdIndex eventIds) {
+    DuckDbRetention(SqlRetention sql, SqlRetention inDeliveryFile, GroupCommitWriter writer, EventIdIndex eventIds,
+                    java.util.concurrent.locks.Lock eventRemoval) {
+        this.eventRemoval = eventRemoval;
         this.sql = sql;
         this.inDeliveryFile = inDeliveryFile;
         this.writer = writer;
@@ -44,6 +48,15 @@ final class DuckDbRetention implements RetentionStore {
             case EVENTS -> {
             }
         }
+        eventRemoval.lock();
+        try {
+            return removeEvents(before, maxRows);
+        } finally {
+            eventRemoval.unlock();
+        }
+    }
+
+    private int removeEvents(Instant before, int maxRows) {
         List<Removed> removed = Awaits.await(writer.submit(c -> {
             List<Removed> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.statement(Retained.EVENTS) + " RETURNING tenant, event_id, seq")) {

@@ -1,0 +1,163 @@
+package dev.eventwire.backup;
+
+import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Echo;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Online backups: a consistent copy of the data folder written by the running server into a new folder
+ * of its machine, which a server starts on as it is (docs/backup.md). The copy is written beside its
+ * target as {@code <name>.incomplete} and renamed once every file is on disk, so a folder with the
+ * target's name is always a whole backup. One backup at a time.
+ */
+public final class BackupService {
+    private static final Logger log = LoggerFactory.getLogger(BackupService.class);
+    static final String INCOMPLETE_SUFFIX = ".incomplete";
+
+    private final Optional<StoreSnapshots> snapshots;
+    private final Path dataDir;
+    private final List<String> alongside;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    /**
+     * {@code snapshots}: empty for a store that other tools back up (PostgreSQL); {@code alongside}: files
+     * of the data folder copied too when present (the generated admin key).
+     */
+    public BackupService(Optional<StoreSnapshots> snapshots, Path dataDir, List<String> alongside, Clock clock) {
+        this.snapshots = snapshots;
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.alongside = List.copyOf(alongside);
+        this.clock = clock;
+    }
+
+    /** Writes a backup into the new folder {@code to}, an absolute path on this machine outside the data folder. */
+    public TakenBackup take(String to) {
+        StoreSnapshots store = snapshots.orElseThrow(() -> new ApiException(409, "not_supported",
+                "This server keeps its data in PostgreSQL: back it up with the database's own tools (pg_dump, streaming replicas, "
+                        + "point-in-time recovery).", null));
+        Path target = target(to);
+        if (!running.compareAndSet(false, true)) {
+            throw new ApiException(409, "backup_running", "A backup is being written; ask again once it has finished.", null);
+        }
+        try {
+            return write(store, target);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** The folder {@code to} names, refused unless a backup can be created there. */
+    private Path target(String to) {
+        if (to == null || to.isBlank()) throw ApiException.invalid("required", "to is required: the absolute path of a new folder for the backup.", "to");
+        Path target;
+        try {
+            target = Path.of(to);
+        } catch (InvalidPathException e) {
+            throw ApiException.invalid("invalid_path", "to is not a valid path: " + Echo.of(e.getReason()) + ".", "to");
+        }
+        if (!target.isAbsolute()) throw ApiException.invalid("invalid_path", "to must be an absolute path on the server's machine.", "to");
+        target = target.normalize();
+        if (target.getParent() == null) throw ApiException.invalid("invalid_path", "to must name a new folder, not the root.", "to");
+        if (target.startsWith(dataDir) || dataDir.startsWith(target)) {
+            // Inside, it would be copied into every later backup and share the data folder's fate (its disk).
+            throw ApiException.invalid("invalid_path", "to must be outside the data folder (" + dataDir + ").", "to");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw ApiException.invalid("invalid_path", "The folder " + Echo.of(target.getParent().toString()) + " does not exist on the server's machine.", "to");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ApiException(409, "already_exists", Echo.of(target.toString()) + " already exists: a backup goes into a new folder.", "to");
+        }
+        return target;
+    }
+
+    private TakenBackup write(StoreSnapshots store, Path target) {
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        Path incomplete = target.resolveSibling(target.getFileName() + INCOMPLETE_SUFFIX);
+        try {
+            Files.createDirectory(incomplete, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new ApiException(409, "already_exists", Echo.of(incomplete.toString()) + " is in the way: an earlier backup to this path was cut off. "
+                    + "Delete it and ask again.", "to");
+        } catch (IOException e) {
+            throw ApiException.invalid("invalid_path", "The server cannot create " + Echo.of(incomplete.toString()) + ": " + reason(e) + ".", "to");
+        }
+        try {
+            List<String> names = new ArrayList<>(store.writeInto(incomplete));
+            for (String name : alongside) {
+                Path file = dataDir.resolve(name);
+                if (!Files.isRegularFile(file)) continue;
+                Files.copy(file, incomplete.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+                names.add(name);
+            }
+            List<TakenBackup.BackupFile> files = new ArrayList<>();
+            for (String name : names) {
+                Path file = incomplete.resolve(name);
+                force(file);
+                files.add(new TakenBackup.BackupFile(name, Files.size(file)));
+            }
+            force(incomplete);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ApiException(409, "already_exists", Echo.of(target.toString()) + " was created while the backup was written.", "to");
+            }
+            Files.move(incomplete, target, StandardCopyOption.ATOMIC_MOVE);
+            force(target.getParent());
+            TakenBackup taken = new TakenBackup(target, files, started, Duration.ofNanos(System.nanoTime() - startNanos));
+            log.info("backup written to {}: {} file(s), {} MB in {} ms", target, files.size(), taken.bytes() / 1_000_000, taken.took().toMillis());
+            return taken;
+        } catch (StoreSnapshots.SnapshotFailedException | IOException e) {
+            deleteQuietly(incomplete);
+            String reason = e instanceof IOException io ? reason(io) : e.getMessage();
+            log.warn("backup to {} failed: {}", target, reason);
+            throw new ApiException(503, "backup_failed", "The backup could not be written (" + reason + "); nothing was left at " + target + ".", null);
+        } catch (RuntimeException e) {
+            deleteQuietly(incomplete);
+            throw e;
+        }
+    }
+
+    /** An I/O failure in words: the file and what the system said, never a class name. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file or folder: " + e.getMessage();
+        String message = e.getMessage() == null ? "input/output error" : e.getMessage();
+        return e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getFile() + ": " + fs.getReason() : message;
+    }
+
+    /** On disk before the folder is renamed into place: a power cut after the rename leaves a whole backup. */
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("could not remove the incomplete backup {}: {}", folder, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.eventwire.backup;
+
+import static dev.eventwire.support.Receiver.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.MutableClock;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups written by the running server (embedded store), restored by starting a server on them. */
+class BackupTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBackupTakenWhileEventsArriveHoldsEveryAcknowledgedEventAndAServerStartsOnIt() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        Path data = dir.resolve("data");
+        Path backup = dir.resolve("backups").resolve("nightly");
+        Files.createDirectories(backup.getParent());
+        try (Receiver receiver = new Receiver()) {
+            receiver.answerStatus(503);
+            TestServer server = TestServer.withLoopbackReceivers(data, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5))));
+            ApiClient acme = server.tenant("acme");
+            String webhook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
+            String secret = acme.get("/v1/webhooks/" + webhook + "/secret").json().get("secret").asText();
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 300; i++) batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"b-").append(i).append("\",\"event_type\":\"order.created\"}");
+            assertThat(acme.post("/v1/events", batch.append("]}").toString()).json().get("accepted").asInt()).isEqualTo(300);
+            // A generated admin key lives in the data folder: the backup carries it.
+            Files.writeString(data.resolve("admin.key"), "ew_admin_generated_0123456789abcdef\n");
+            Files.setPosixFilePermissions(data.resolve("admin.key"), PosixFilePermissions.fromString("rw-------"));
+
+            // Events keep arriving while the backup is written; each one acknowledged before it was asked for is in it.
+            Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            AtomicBoolean posting = new AtomicBoolean(true);
+            CompletableFuture<Void> during = CompletableFuture.runAsync(() -> {
+                for (int i = 0; posting.get(); i++) {
+                    if (acme.post("/v1/events", "{\"event_id\":\"d-" + i + "\",\"event_type\":\"order.created\"}").status() == 202) acknowledged.add("d-" + i);
+                }
+            });
+            await(() -> acknowledged.size() >= 20, Duration.ofSeconds(10), "events arriving");
+            Set<String> before = new HashSet<>(acknowledged);
+            ApiClient.Response taken = server.admin().post("/v1/admin/backups", "{\"to\":\"" + backup + "\"}");
+            posting.set(false);
+            during.get();
+            assertThat(taken.status()).as(taken.body()).isEqualTo(201);
+            JsonNode answer = taken.json();
+            assertThat(answer.get("path").asText()).isEqualTo(backup.toString());
+            List<String> names = new ArrayList<>();
+            long sum = 0;
+            for (JsonNode f : answer.get("files")) {
+                names.add(f.get("name").asText());
+                assertThat(Files.size(backup.resolve(f.get("name").asText()))).isEqualTo(f.get("bytes").asLong());
+                sum += f.get("bytes").asLong();
+            }
+            assertThat(names).containsExactlyInAnyOrder("eventwire.duckdb", "deliveries.duckdb", "admin.key");
+            assertThat(answer.get("bytes").asLong()).isEqualTo(sum);
+            assertThat(answer.get("took_ms").asLong()).isNotNegative();
+            assertThat(Files.getPosixFilePermissions(backup)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            assertThat(Files.readString(backup.resolve("admin.key"))).isEqualTo("ew_admin_generated_0123456789abcdef\n");
+            assertThat(Files.getPosixFilePermissions(backup.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(backup.resolveSibling("nightly.incomplete")).doesNotExist();
+            acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"order.created\"}");
+            await(() -> receiver.receivedFor("after").size() == 1, Duration.ofSeconds(10), "the event after the backup attempted once");
+            server.close();
+
+            // Restored: the backup folder is the data folder. Keys, webhooks (with their secret), events and
+            // pending deliveries are there; the event acknowledged after the backup is not.
+            receiver.answerStatus(200);
+            clock.advance(Duration.ofMinutes(6));
+            try (TestServer restored = TestServer.withLoopbackReceivers(backup, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5))))) {
+                ApiClient client = restored.withKey(acme.key());
+                assertThat(client.get("/v1/webhooks/" + webhook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+                assertThat(client.get("/v1/events/after").status()).isEqualTo(404);
+                Set<String> expected = new HashSet<>(before);
+                for (int i = 0; i < 300; i++) expected.add("b-" + i);
+                for (String id : before) assertThat(client.get("/v1/events/" + id).status()).as(id).isEqualTo(200);
+                await(() -> expected.stream().allMatch(id -> !receiver.receivedFor(id).isEmpty()), Duration.ofSeconds(30),
+                        "every event in the backup delivered after the restore");
+                assertThat(receiver.receivedFor("after")).as("not sent again: the backup does not hold it").hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void requestsThatCannotMakeANewBackupFolderAreRefusedAndLeaveNothing() throws Exception {
+        Path data = dir.resolve("data");
+        try (TestServer server = TestServer.start(data)) {
+            ApiClient admin = server.admin();
+            Files.createDirectories(dir.resolve("taken"));
+            Files.createDirectories(dir.resolve("cut.incomplete"));
+            refused(admin, "{\"to\":\"relative/path\"}", 422, "invalid_path", "to");
+            refused(admin, "{}", 422, "required", "to");
+            refused(admin, "{\"to\":null}", 422, "required", "to");
+            refused(admin, "{\"to\":5}", 422, "invalid_type", "to");
+            refused(admin, "{\"to\":\"/\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("no/such/parent/b") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + data.resolve("inside") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("taken") + "\"}", 409, "already_exists", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("cut") + "\"}", 409, "already_exists", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("a\\u0000b") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("b") + "\",\"extra\":1}", 422, "unknown_field", "extra");
+            assertThat(server.tenant("acme").post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("b") + "\"}").status()).isEqualTo(403);
+            assertThat(admin.post("/v1/admin/backups", "{\"to\":").status()).isEqualTo(400);
+            try (var left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete");
+            }
+            assertThat(Files.list(data).map(p -> p.getFileName().toString())).doesNotContain("inside");
+            // The refusals left the server able to take one.
+            assertThat(admin.post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("b") + "\"}").status()).isEqualTo(201);
+        }
+    }
+
+    private static void refused(ApiClient admin, String body, int status, String code, String field) {
+        ApiClient.Response r = admin.post("/v1/admin/backups", body);
+        assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(status);
+        assertThat(r.json().at("/error/code").asText()).as(body).isEqualTo(code);
+        assertThat(r.json().at("/error/field").asText()).as(body).isEqualTo(field);
+        assertThat(r.body()).doesNotContain("Exception");
+    }
+}
