@@ -70,7 +70,7 @@ public final class BackupService {
 
     /** The folder {@code to} names, refused unless a backup can be created there. */
     private Path target(String to) {
-        if (to == null || to.isBlank()) throw ApiException.invalid("required", "to is required: the absolute path of a new folder for the backup.", "to");
+        if (to == null || to.isBlank()) throw ApiException.invalid("missing_field", "to is required: the absolute path of a new folder for the backup.", "to");
         Path target;
         try {
             target = Path.of(to);

@@ -105,8 +105,8 @@ class BackupTest {
             Files.createDirectories(dir.resolve("taken"));
             Files.createDirectories(dir.resolve("cut.incomplete"));
             refused(admin, "{\"to\":\"relative/path\"}", 422, "invalid_path", "to");
-            refused(admin, "{}", 422, "required", "to");
-            refused(admin, "{\"to\":null}", 422, "required", "to");
+            refused(admin, "{}", 422, "missing_field", "to");
+            refused(admin, "{\"to\":null}", 422, "missing_field", "to");
             refused(admin, "{\"to\":5}", 422, "invalid_type", "to");
             refused(admin, "{\"to\":\"/\"}", 422, "invalid_path", "to");
             refused(admin, "{\"to\":\"" + dir.resolve("no/such/parent/b") + "\"}", 422, "invalid_path", "to");

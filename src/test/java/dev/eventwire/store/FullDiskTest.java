@@ -260,6 +260,34 @@ class FullDiskTest {
         }
     }
 
+    /** A backup that meets a full disk says so, leaves nothing at its path, and the server serves on. */
+    @Test
+    void aBackupToAFullDiskAnswers503WithTheReasonAndLeavesNothing() throws Exception {
+        Path mount = smallDisk();
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            ApiClient acme = server.tenant("acme");
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 1000; i++) batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"k-").append(i).append("\",\"event_type\":\"order.created\"}");
+            assertThat(acme.post("/v1/events", batch.append("]}").toString()).status()).isEqualTo(200);
+            fillUp(mount.resolve("filler"));
+
+            ApiClient.Response refused = server.admin().post("/v1/admin/backups", "{\"to\":\"" + mount.resolve("nightly") + "\"}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.json().at("/error/code").asText()).isEqualTo("backup_failed");
+            assertThat(refused.json().at("/error/message").asText()).containsIgnoringCase("space");
+            try (var left = Files.list(mount)) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly("filler");
+            }
+            assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
+
+            Files.delete(mount.resolve("filler"));
+            assertThat(server.admin().post("/v1/admin/backups", "{\"to\":\"" + mount.resolve("nightly") + "\"}").status()).as("once there is room").isEqualTo(201);
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
     /** Writes {@code file} until the disk has no room left. */
     private static void fillUp(Path file) throws IOException {
         byte[] chunk = new byte[64 << 10];

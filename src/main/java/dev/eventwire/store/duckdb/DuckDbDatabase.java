@@ -211,20 +211,36 @@ public final class DuckDbDatabase implements AutoCloseable {
         if (closed) throw new StoreUnavailableException("the store is closed", null);
         beforeRead.run();
         List<String> written = new ArrayList<>();
-        try (Connection c = connect(root); Statement st = c.createStatement()) {
+        try (Connection c = connect(root)) {
             for (AttachedFile file : List.of(FILES.get(1), FILES.get(0))) {
                 String copy = "backup_" + file.catalog();
-                st.execute("ATTACH " + SqlLiterals.string(folder.resolve(file.name()).toAbsolutePath().toString()) + " AS " + copy
+                execute(c, "ATTACH " + SqlLiterals.string(folder.resolve(file.name()).toAbsolutePath().toString()) + " AS " + copy
                         + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                SQLException failure = null;
                 try {
-                    st.execute("COPY FROM DATABASE " + file.catalog() + " TO " + copy);
-                } finally {
-                    st.execute("DETACH " + copy); // writes the copy's last changes into its file
+                    execute(c, "COPY FROM DATABASE " + file.catalog() + " TO " + copy);
+                } catch (SQLException e) {
+                    failure = e;
                 }
+                try {
+                    execute(c, "DETACH " + copy); // writes the copy's last changes into its file
+                } catch (SQLException e) {
+                    if (failure == null) failure = e;
+                    else failure.addSuppressed(e);
+                }
+                // The copy's own failure (a full disk) says why, not what failed after it.
+                if (failure != null) throw failure;
                 written.add(file.name());
             }
         }
         return written;
+    }
+
+    /** Each statement on a statement of its own: DuckDB closes a statement whose execution failed. */
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     /** Runs a read on a pooled connection in auto-commit mode. */
