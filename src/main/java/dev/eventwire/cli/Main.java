@@ -22,7 +22,22 @@ public final class Main implements Callable<Integer> {
         CommandLine line = new CommandLine(new Main());
         line.setParameterExceptionHandler(Main::badCommandLine);
         line.setExecutionExceptionHandler(Main::badOptionValue);
-        int exit = line.execute(args);
+        int exit;
+        try {
+            exit = line.execute(args);
+        } catch (Throwable e) {
+            // An Error the command did not handle (out of memory, a class missing from a jar replaced under the
+            // process): the process ends, exit 1. Left to the thread, main ended while the server's own threads
+            // kept the process, and the data folder's lock, alive without serving.
+            exit = 1;
+            try {
+                org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure", e);
+                ServeOutput.fail("eventwire failed unexpectedly: " + e + " (the log above has the trace). Exiting (1).");
+            } catch (Throwable cannotSay) {
+                // The logging classes may be what is missing: the plain line still goes out.
+                System.err.println("eventwire failed unexpectedly: " + e + ". Exiting (1).");
+            }
+        }
         System.exit(exit);
     }
 
