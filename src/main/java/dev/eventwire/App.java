@@ -153,7 +153,8 @@ public final class App implements AutoCloseable {
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes(), config.limits().tenantBodyBytesPerSecond(),
                             dev.eventwire.http.HttpServer.MAX_BODY_BYTES, clock), events, webhooks, deliveryService, filters, metrics,
                     new dev.eventwire.store.ReplicaRoster(store.replicas(), clock), new dev.eventwire.events.EventTypes(events, clock),
-                    new dev.eventwire.backup.BackupService(store.snapshots(), config.dataDir(), List.of(AdminKeyFile.FILE_NAME), clock)), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
+                    new dev.eventwire.backup.BackupService(store.snapshots(), config.dataDir(), List.of(AdminKeyFile.FILE_NAME), clock,
+                            new dev.eventwire.observability.BackupMeters(telemetry))), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
                     config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN),
                     new Api.Observers(new AcknowledgementMeters(telemetry)));
             http.start(config.host(), config.port());

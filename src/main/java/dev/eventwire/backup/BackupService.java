@@ -39,13 +39,15 @@ public final class BackupService {
     private final Path dataDir;
     private final List<String> alongside;
     private final Clock clock;
+    private final BackupObserver observer;
     private final AtomicBoolean running = new AtomicBoolean();
 
     /**
      * {@code snapshots}: empty for a store that other tools back up (PostgreSQL); {@code alongside}: files
      * of the data folder copied too when present (the generated admin key).
      */
-    public BackupService(Optional<StoreSnapshots> snapshots, Path dataDir, List<String> alongside, Clock clock) {
+    public BackupService(Optional<StoreSnapshots> snapshots, Path dataDir, List<String> alongside, Clock clock, BackupObserver observer) {
+        this.observer = observer;
         this.snapshots = snapshots;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.alongside = List.copyOf(alongside);
@@ -127,11 +129,13 @@ public final class BackupService {
             force(target.getParent());
             TakenBackup taken = new TakenBackup(target, files, started, Duration.ofNanos(System.nanoTime() - startNanos));
             log.info("backup written to {}: {} file(s), {} MB in {} ms", target, files.size(), taken.bytes() / 1_000_000, taken.took().toMillis());
+            observer.written(taken);
             return taken;
         } catch (StoreSnapshots.SnapshotFailedException | IOException e) {
             deleteQuietly(incomplete);
             String reason = e instanceof IOException io ? reason(io) : e.getMessage();
             log.warn("backup to {} failed: {}", target, reason);
+            observer.failed();
             throw new ApiException(503, "backup_failed", "The backup could not be written (" + reason + "); nothing was left at " + target + ".", null);
         } catch (RuntimeException e) {
             deleteQuietly(incomplete);

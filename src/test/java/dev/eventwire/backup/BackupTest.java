@@ -75,6 +75,10 @@ class BackupTest {
             assertThat(Files.readString(backup.resolve("admin.key"))).isEqualTo("ew_admin_generated_0123456789abcdef\n");
             assertThat(Files.getPosixFilePermissions(backup.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(backup.resolveSibling("nightly.incomplete")).doesNotExist();
+            assertThat(server.metric("eventwire_backups_total{outcome=\"written\"}")).isEqualTo(1);
+            assertThat(server.metric("eventwire_backup_last_written_size_bytes")).isEqualTo(sum);
+            assertThat(server.metric("eventwire_backup_last_written_timestamp_seconds"))
+                    .isBetween(java.time.Instant.now().minusSeconds(60).getEpochSecond(), java.time.Instant.now().getEpochSecond() + 1);
             acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"order.created\"}");
             await(() -> receiver.receivedFor("after").size() == 1, Duration.ofSeconds(10), "the event after the backup attempted once");
             server.close();
@@ -121,6 +125,8 @@ class BackupTest {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete");
             }
             assertThat(Files.list(data).map(p -> p.getFileName().toString())).doesNotContain("inside");
+            assertThat(server.metric("eventwire_backups_total{outcome=\"failed\"}")).as("refusals are not failed backups").isZero();
+            assertThat(server.metric("eventwire_backup_last_written_timestamp_seconds")).as("none written yet").isZero();
             // The refusals left the server able to take one.
             assertThat(admin.post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("b") + "\"}").status()).isEqualTo(201);
         }

@@ -278,6 +278,7 @@ class FullDiskTest {
             try (var left = Files.list(mount)) {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactly("filler");
             }
+            assertThat(server.metric("eventwire_backups_total{outcome=\"failed\"}")).isEqualTo(1);
             assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
             assertThat(acme.post("/v1/events", "{\"event_id\":\"after\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
 
