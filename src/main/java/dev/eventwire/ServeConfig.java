@@ -15,9 +15,14 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     /**
      * Where the data lives: {@code databaseUrl} empty = the embedded DuckDB file in the data folder; a
      * PostgreSQL URL = a database that any number of replicas share. {@code replicaId} names this process
-     * among them.
+     * among them; {@code secrets}: how webhook secrets are stored (sealed with a key, or as they are).
      */
-    public record Storage(Optional<String> databaseUrl, String replicaId) {
+    public record Storage(Optional<String> databaseUrl, String replicaId, dev.eventwire.store.SecretSeal secrets) {
+        /** Webhook secrets stored as they are. */
+        public Storage(Optional<String> databaseUrl, String replicaId) {
+            this(databaseUrl, replicaId, dev.eventwire.store.SecretSeal.none());
+        }
+
         public static Storage embedded() {
             return new Storage(Optional.empty(), defaultReplicaId());
         }

@@ -177,7 +177,10 @@ final class ServeCommand implements Callable<Integer> {
                         TENANT_RATE.whole(tenantIngestRateMiB, 0, 1L << 20) << 20,
                         (int) MAX_DISTINCT_VALUES.whole(maxDistinctValues, 1, 100_000_000)),
                 new ServeConfig.Storage(checkedDatabaseUrl(databaseUrl),
-                        replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip()),
+                        replicaId.isBlank() ? ServeConfig.Storage.defaultReplicaId() : replicaId.strip(),
+                        // Environment only: a key on the command line would show in every process listing.
+                        dev.eventwire.store.SecretSeal.fromKeys(Optional.ofNullable(System.getenv(dev.eventwire.store.SecretSeal.VARIABLE)),
+                                Optional.ofNullable(System.getenv(dev.eventwire.store.SecretSeal.PREVIOUS_VARIABLE)))),
                 RETENTION.duration(retention, Duration.ofHours(1), hundredYears),
                 DISABLE_AFTER.duration(disableAfter, Duration.ofMinutes(1), hundredYears), METRICS_AUTH.parsed(metricsAuth, dev.eventwire.MetricsAuth::parse));
     }

@@ -37,9 +37,9 @@ public final class StoreFactory {
             } catch (IllegalArgumentException e) {
                 throw new StoreConfigurationException(e.getMessage(), e);
             }
-            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, registry, health, commits);
+            return new PostgresBackend(url, POOL_SIZE, storage.replicaId(), Version.current(), clock, lease, filters, storage.secrets(), registry, health, commits);
         }
-        return new DuckDbBackend(config.dataDir(), ids, clock, lease, filters, new LocalReplica(storage.replicaId(), Version.current(), clock.instant()),
+        return new DuckDbBackend(config.dataDir(), ids, clock, lease, filters, storage.secrets(), new LocalReplica(storage.replicaId(), Version.current(), clock.instant()),
                 health, commits);
     }
 }

@@ -21,13 +21,13 @@ public final class WebhookRows {
     private WebhookRows() {
     }
 
-    public static Webhook read(ResultSet rs, FiltersCodec filters) throws SQLException {
-        String previous = rs.getString(11);
+    public static Webhook read(ResultSet rs, FiltersCodec filters, SecretSeal secrets) throws SQLException {
+        String previous = secrets.open(rs.getString(11));
         long until = rs.getLong(12);
         Optional<PreviousSecret> previousSecret = previous == null || rs.wasNull() ? Optional.empty()
                 : Optional.of(new PreviousSecret(previous, Micros.toInstant(until)));
         return new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
-                filters.readString(rs.getString(5)), rs.getString(6), previousSecret, rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
+                filters.readString(rs.getString(5)), secrets.open(rs.getString(6)), previousSecret, rs.getBoolean(7), Optional.ofNullable(rs.getString(8)),
                 Micros.toInstant(rs.getLong(9)), Micros.toInstant(rs.getLong(10)), rateLimit(rs),
                 Optional.ofNullable(rs.getString(14)).flatMap(Ordering::fromWire).orElse(Ordering.NONE));
     }
@@ -47,9 +47,9 @@ public final class WebhookRows {
     }
 
     /** Binds the current secret, the previous one and its end at {@code from}, {@code from + 1}, {@code from + 2}. */
-    public static void bindSecrets(PreparedStatement ps, int from, Webhook w) throws SQLException {
-        ps.setString(from, w.secret());
-        ps.setString(from + 1, w.previousSecret().map(PreviousSecret::secret).orElse(null));
+    public static void bindSecrets(PreparedStatement ps, int from, Webhook w, SecretSeal secrets) throws SQLException {
+        ps.setString(from, secrets.seal(w.secret()));
+        ps.setString(from + 1, secrets.seal(w.previousSecret().map(PreviousSecret::secret).orElse(null)));
         if (w.previousSecret().isPresent()) ps.setLong(from + 2, Micros.of(w.previousSecret().get().validUntil()));
         else ps.setNull(from + 2, Types.BIGINT);
     }
@@ -67,14 +67,14 @@ public final class WebhookRows {
     /** Removes a webhook not removed yet; parameters: the time, the id. */
     public static final String DELETE = "UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ? AND NOT deleted";
 
-    public static void bindUpdate(PreparedStatement ps, Webhook w, java.time.Instant readAt, FiltersCodec filters) throws SQLException {
+    public static void bindUpdate(PreparedStatement ps, Webhook w, java.time.Instant readAt, FiltersCodec filters, SecretSeal secrets) throws SQLException {
         ps.setString(1, w.url());
         ps.setString(2, w.description().orElse(null));
         ps.setString(3, filters.writeString(w.filters()));
         ps.setBoolean(4, w.active());
         ps.setString(5, w.disabledReason().orElse(null));
         ps.setLong(6, Micros.of(w.updatedAt()));
-        bindSecrets(ps, 7, w);
+        bindSecrets(ps, 7, w, secrets);
         bindRateLimit(ps, 10, w);
         bindOrdering(ps, 11, w);
         ps.setString(12, w.id());
@@ -82,14 +82,48 @@ public final class WebhookRows {
     }
 
     /** Runs a query of webhook rows with string parameters. */
-    public static List<Webhook> query(Connection c, FiltersCodec filters, String sql, String... params) throws SQLException {
+    public static List<Webhook> query(Connection c, FiltersCodec filters, SecretSeal secrets, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
             List<Webhook> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(read(rs, filters));
+                while (rs.next()) out.add(read(rs, filters, secrets));
             }
             return out;
         }
+    }
+
+    /**
+     * At start, with a key: seals every secret stored as it is or with another key (the previous one), of
+     * removed webhooks too, so the store holds no secret in the clear once a key is set. Each row is changed
+     * only while it still holds what was read (a replica starting at the same moment may seal it first);
+     * its {@code updated_us} stays, as nothing a client sees changed. Answers how many rows were sealed.
+     */
+    public static int reseal(Connection c, SecretSeal secrets) throws SQLException {
+        if (!secrets.sealing()) return 0;
+        record Stored(String id, String secret, String previous) {
+        }
+        List<Stored> stale = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, secret, previous_secret FROM webhooks");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Stored row = new Stored(rs.getString(1), rs.getString(2), rs.getString(3));
+                if (secrets.stale(row.secret()) || secrets.stale(row.previous())) stale.add(row);
+            }
+        }
+        int sealed = 0;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET secret = ?, previous_secret = ? WHERE id = ? AND secret = ? "
+                + "AND (previous_secret = ? OR (previous_secret IS NULL AND ? IS NULL))")) {
+            for (Stored row : stale) {
+                ps.setString(1, secrets.seal(secrets.open(row.secret())));
+                ps.setString(2, secrets.seal(secrets.open(row.previous())));
+                ps.setString(3, row.id());
+                ps.setString(4, row.secret());
+                ps.setString(5, row.previous());
+                ps.setString(6, row.previous());
+                sealed += ps.executeUpdate();
+            }
+        }
+        return sealed;
     }
 }

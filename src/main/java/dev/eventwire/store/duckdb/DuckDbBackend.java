@@ -71,6 +71,12 @@ public final class DuckDbBackend implements StoreBackend {
     /** {@code commits}: told how long each group commit of the three writers takes. */
     public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, ReplicaDirectory replicas,
                          WebhookHealthRule health, CommitObserver commits) {
+        this(dataDir, ids, clock, lease, filters, dev.eventwire.store.SecretSeal.none(), replicas, health, commits);
+    }
+
+    /** {@code secrets}: how webhook secrets are stored (sealed with a key, or as they are). */
+    public DuckDbBackend(Path dataDir, Ids ids, Clock clock, Duration lease, FiltersCodec filters, dev.eventwire.store.SecretSeal secrets,
+                         ReplicaDirectory replicas, WebhookHealthRule health, CommitObserver commits) {
         this.commits = commits;
         this.database = DuckDbDatabase.open(dataDir);
         this.writer = new GroupCommitWriter(database, "eventwire-ingest-writer", GroupCommitWriter.DEFAULT_GROUP_SIZE, commits);
@@ -91,7 +97,7 @@ public final class DuckDbBackend implements StoreBackend {
             deliveryWriter.beforeEachTransaction(eventLog::awaitApplied);
             this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, eventLog::awaitApplied, ids, clock, lease, health);
             eventLog.onEventsApplied(deliveries::logged);
-            this.webhooks = new DuckDbWebhookStore(database, writer, filters, deliveries);
+            this.webhooks = new DuckDbWebhookStore(database, writer, filters, secrets, deliveries);
             this.keys = new DuckDbKeyStore(database, writer);
             this.metrics = new DuckDbMetricStore(database, rollupWriter, eventLog::awaitApplied);
             this.replicas = replicas;

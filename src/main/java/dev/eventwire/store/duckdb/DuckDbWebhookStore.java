@@ -2,6 +2,7 @@ package dev.eventwire.store.duckdb;
 
 import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.Micros;
+import dev.eventwire.store.SecretSeal;
 import dev.eventwire.store.WebhookRows;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.webhooks.FiltersCodec;
@@ -27,13 +28,17 @@ public final class DuckDbWebhookStore implements WebhookStore {
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final FiltersCodec filters;
+    private final SecretSeal secrets;
     private final DuckDbDeliveryStore parking;
 
-    public DuckDbWebhookStore(DuckDbDatabase database, GroupCommitWriter writer, FiltersCodec filters, DuckDbDeliveryStore parking) {
+    public DuckDbWebhookStore(DuckDbDatabase database, GroupCommitWriter writer, FiltersCodec filters, SecretSeal secrets, DuckDbDeliveryStore parking) {
+        this.secrets = secrets;
         this.database = database;
         this.writer = writer;
         this.filters = filters;
         this.parking = parking;
+        int sealed = writer.runNow(c -> Transaction.run(c, tx -> WebhookRows.reseal(tx, secrets)));
+        if (sealed > 0) org.slf4j.LoggerFactory.getLogger(DuckDbWebhookStore.class).info("sealed the secrets of {} webhook(s) with the current key", sealed);
     }
 
     @Override
@@ -55,7 +60,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
-                ps.setString(6, w.secret());
+                ps.setString(6, secrets.seal(w.secret()));
                 ps.setBoolean(7, w.active());
                 ps.setString(8, w.disabledReason().orElse(null));
                 ps.setLong(9, Micros.of(w.createdAt()));
@@ -80,7 +85,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
     public boolean update(Webhook w, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
         boolean applied = Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement(WebhookRows.CONDITIONAL_UPDATE)) {
-                WebhookRows.bindUpdate(ps, w, readAt, filters);
+                WebhookRows.bindUpdate(ps, w, readAt, filters, secrets);
                 return ps.executeUpdate() > 0;
             }
         }, done -> {
@@ -119,6 +124,6 @@ public final class DuckDbWebhookStore implements WebhookStore {
     }
 
     private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {
-        return WebhookRows.query(c, filters, sql, params);
+        return WebhookRows.query(c, filters, secrets, sql, params);
     }
 }

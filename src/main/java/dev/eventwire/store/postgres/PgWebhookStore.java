@@ -1,6 +1,7 @@
 package dev.eventwire.store.postgres;
 
 import dev.eventwire.store.Micros;
+import dev.eventwire.store.SecretSeal;
 import dev.eventwire.store.WebhookRows;
 import dev.eventwire.webhooks.FiltersCodec;
 import dev.eventwire.webhooks.Webhook;
@@ -24,10 +25,14 @@ final class PgWebhookStore implements WebhookStore {
 
     private final PgDatabase database;
     private final FiltersCodec filters;
+    private final SecretSeal secrets;
 
-    PgWebhookStore(PgDatabase database, FiltersCodec filters) {
+    PgWebhookStore(PgDatabase database, FiltersCodec filters, SecretSeal secrets) {
         this.database = database;
         this.filters = filters;
+        this.secrets = secrets;
+        int sealed = database.inTransaction(c -> WebhookRows.reseal(c, secrets));
+        if (sealed > 0) org.slf4j.LoggerFactory.getLogger(PgWebhookStore.class).info("sealed the secrets of {} webhook(s) with the current key", sealed);
     }
 
     @Override
@@ -58,7 +63,7 @@ final class PgWebhookStore implements WebhookStore {
                 ps.setString(1, w.id());
                 ps.setString(2, w.tenant());
                 bindState(ps, 3, w);
-                ps.setString(6, w.secret());
+                ps.setString(6, secrets.seal(w.secret()));
                 ps.setBoolean(7, w.active());
                 ps.setString(8, w.disabledReason().orElse(null));
                 ps.setLong(9, Micros.of(w.createdAt()));
@@ -78,7 +83,7 @@ final class PgWebhookStore implements WebhookStore {
     public boolean update(Webhook w, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
         boolean applied = database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(WebhookRows.CONDITIONAL_UPDATE)) {
-                WebhookRows.bindUpdate(ps, w, readAt, filters);
+                WebhookRows.bindUpdate(ps, w, readAt, filters, secrets);
                 if (ps.executeUpdate() == 0) return false;
             }
             bumpEpoch(c);
@@ -156,6 +161,6 @@ final class PgWebhookStore implements WebhookStore {
     }
 
     private List<Webhook> query(Connection c, String sql, String... params) throws SQLException {
-        return WebhookRows.query(c, filters, sql, params);
+        return WebhookRows.query(c, filters, secrets, sql, params);
     }
 }

@@ -45,11 +45,16 @@ public final class PostgresBackend implements StoreBackend {
     private volatile boolean running;
 
     public PostgresBackend(DatabaseUrl url, int poolSize, String replicaId, String version, Clock clock, Duration lease, FiltersCodec filters,
-                           WebhookRegistry registry, WebhookHealthRule health, CommitObserver commits) {
+                           dev.eventwire.store.SecretSeal secrets, WebhookRegistry registry, WebhookHealthRule health, CommitObserver commits) {
         this.commits = commits;
         this.database = PgDatabase.open(url, poolSize, replicaId);
         this.deliveries = new PgDeliveryStore(database, clock, lease, replicaId, health, commits);
-        this.webhooks = new PgWebhookStore(database, filters);
+        try {
+            this.webhooks = new PgWebhookStore(database, filters, secrets);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         this.keys = new PgKeyStore(database);
         this.metrics = new PgMetricStore(database);
         this.replicas = new PgReplicaDirectory(database, replicaId, version, clock.instant());

@@ -1,0 +1,145 @@
+package dev.eventwire.webhooks;
+
+import static dev.eventwire.support.Receiver.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventwire.ServeConfig;
+import dev.eventwire.store.SecretSeal;
+import dev.eventwire.support.ApiClient;
+import dev.eventwire.support.Receiver;
+import dev.eventwire.support.StandardWebhooks;
+import dev.eventwire.support.StoreConfigurationException;
+import dev.eventwire.support.TestServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Webhook secrets sealed at rest with EVENTWIRE_SECRET_KEY, on the embedded store: what the files hold, what clients see. */
+class SealedSecretsTest {
+    private static final String K1 = key(1);
+    private static final String K2 = key(2);
+
+    @TempDir
+    Path dir;
+
+    private static String key(int fill) {
+        byte[] bytes = new byte[32];
+        java.util.Arrays.fill(bytes, (byte) fill);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private TestServer server(String current, String previous) {
+        SecretSeal seal = SecretSeal.fromKeys(Optional.ofNullable(current), Optional.ofNullable(previous));
+        return TestServer.withLoopbackReceivers(dir, Clock.systemUTC(), c -> c.withStorage(new ServeConfig.Storage(Optional.empty(), "test", seal)));
+    }
+
+    @Test
+    void secretsStoredBeforeAKeyAreSealedAtTheNextStartAndKeepSigning() throws Exception {
+        String hook;
+        String secret;
+        try (Receiver receiver = new Receiver(); TestServer plain = server(null, null)) {
+            ApiClient acme = plain.tenant("acme");
+            hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
+            secret = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
+        }
+        assertThat(storedSecrets().get(hook)).as("no key: stored as it is").isEqualTo(secret);
+
+        try (Receiver receiver = new Receiver(); TestServer sealed = server(K1, null)) {
+            ApiClient acme = sealed.tenant("acme");
+            assertThat(acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+            acme.patch("/v1/webhooks/" + hook, "{\"url\":\"" + receiver.url("/r") + "\"}");
+            acme.post("/v1/events", "{\"event_id\":\"s-1\",\"event_type\":\"order.created\"}");
+            await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "delivered");
+            assertThat(StandardWebhooks.verifies(secret, receiver.received().get(0))).as("signed with the same secret").isTrue();
+        }
+        String stored = storedSecrets().get(hook);
+        assertThat(stored).startsWith("sealed:v1:").doesNotContain(secret.substring("whsec_".length()));
+    }
+
+    @Test
+    void aRotatedWebhookSecretIsSealedTooAndBothStillSign() throws Exception {
+        String hook;
+        String first;
+        String second;
+        try (Receiver receiver = new Receiver(); TestServer sealed = server(K1, null)) {
+            ApiClient acme = sealed.tenant("acme");
+            hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
+            first = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
+            second = acme.post("/v1/webhooks/" + hook + "/secret/rotate", "{}").json().get("secret").asText();
+        }
+        try (Connection c = files()) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT secret, previous_secret FROM webhooks")) {
+                rs.next();
+                assertThat(rs.getString(1)).startsWith("sealed:v1:").doesNotContain(second.substring(6));
+                assertThat(rs.getString(2)).startsWith("sealed:v1:").doesNotContain(first.substring(6));
+            }
+        }
+        try (Receiver receiver = new Receiver(); TestServer again = server(K1, null)) {
+            ApiClient acme = again.tenant("acme");
+            acme.patch("/v1/webhooks/" + hook, "{\"url\":\"" + receiver.url("/r") + "\"}");
+            acme.post("/v1/events", "{\"event_id\":\"r-1\",\"event_type\":\"order.created\"}");
+            await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "delivered");
+            Receiver.Received got = receiver.received().get(0);
+            assertThat(got.header("webhook-signature").split(" ")).hasSize(2);
+            assertThat(StandardWebhooks.verifies(first, got)).isTrue();
+            assertThat(StandardWebhooks.verifies(second, got)).isTrue();
+        }
+    }
+
+    @Test
+    void aStartWithoutTheKeyStopsWithWhatToDoAndANewKeyTakesOverWithThePreviousOne() throws Exception {
+        String hook;
+        String secret;
+        try (TestServer sealed = server(K1, null)) {
+            ApiClient acme = sealed.tenant("acme");
+            hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\"}").json().get("id").asText();
+            secret = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
+        }
+        String byK1 = storedSecrets().get(hook);
+        assertThatThrownBy(() -> server(null, null)).isInstanceOf(StoreConfigurationException.class)
+                .hasMessageContaining("EVENTWIRE_SECRET_KEY is not set");
+        assertThatThrownBy(() -> server(K2, null)).isInstanceOf(StoreConfigurationException.class)
+                .hasMessageContaining("neither EVENTWIRE_SECRET_KEY nor EVENTWIRE_SECRET_KEY_PREVIOUS");
+        assertThat(storedSecrets().get(hook)).as("the failed starts changed nothing").isEqualTo(byK1);
+
+        // The new key with the old one as previous: the secret opens, and is sealed again with the new key at start.
+        try (TestServer rotated = server(K2, K1)) {
+            assertThat(rotated.tenant("acme").get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+        }
+        String byK2 = storedSecrets().get(hook);
+        assertThat(byK2).startsWith("sealed:v1:").isNotEqualTo(byK1);
+        assertThat(byK2.split(":")[2]).as("the key id").isNotEqualTo(byK1.split(":")[2]);
+        // Once every secret is sealed with it, the new key alone is enough.
+        try (TestServer alone = server(K2, null)) {
+            assertThat(alone.tenant("acme").get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+        }
+    }
+
+    /** The webhooks' stored secret column by id, read from the event log file of the stopped server. */
+    private Map<String, String> storedSecrets() throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = files(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, secret FROM webhooks")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        }
+        return out;
+    }
+
+    private Connection files() throws Exception {
+        Class.forName("org.duckdb.DuckDBDriver");
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        return DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("eventwire.duckdb"), readOnly);
+    }
+}
