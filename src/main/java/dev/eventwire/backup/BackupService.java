@@ -2,6 +2,8 @@ package dev.eventwire.backup;
 
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.Echo;
+import dev.eventwire.support.TextRules;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class BackupService {
     private static final Logger log = LoggerFactory.getLogger(BackupService.class);
     static final String INCOMPLETE_SUFFIX = ".incomplete";
+    /** The longest file name Linux file systems take, in bytes. */
+    private static final int MAX_NAME_BYTES = 255;
 
     private final Optional<StoreSnapshots> snapshots;
     private final Path dataDir;
@@ -70,29 +74,63 @@ public final class BackupService {
         }
     }
 
-    /** The folder {@code to} names, refused unless a backup can be created there. */
+    /**
+     * The folder {@code to} names, refused unless a backup can be created there. Compared by real paths: a
+     * symbolic link (or {@code /proc/self/root}) must not lead a backup into the data folder, where a folder
+     * named like one of its files stopped every later start.
+     */
     private Path target(String to) {
         if (to == null || to.isBlank()) throw ApiException.invalid("missing_field", "to is required: the absolute path of a new folder for the backup.", "to");
-        Path target;
+        if (!to.equals(to.strip())) throw ApiException.invalid("invalid_path", "to must not begin or end with spaces.", "to");
+        if (to.chars().anyMatch(c -> Character.isISOControl(c) || TextRules.isBidiControl(c))) {
+            throw ApiException.invalid("invalid_path", "to must not hold control characters.", "to");
+        }
+        Path given;
         try {
-            target = Path.of(to);
+            given = Path.of(to);
         } catch (InvalidPathException e) {
             throw ApiException.invalid("invalid_path", "to is not a valid path: " + Echo.of(e.getReason()) + ".", "to");
         }
-        if (!target.isAbsolute()) throw ApiException.invalid("invalid_path", "to must be an absolute path on the server's machine.", "to");
-        target = target.normalize();
-        if (target.getParent() == null) throw ApiException.invalid("invalid_path", "to must name a new folder, not the root.", "to");
-        if (target.startsWith(dataDir) || dataDir.startsWith(target)) {
-            // Inside, it would be copied into every later backup and share the data folder's fate (its disk).
-            throw ApiException.invalid("invalid_path", "to must be outside the data folder (" + dataDir + ").", "to");
+        if (!given.isAbsolute()) throw ApiException.invalid("invalid_path", "to must be an absolute path on the server's machine.", "to");
+        given = given.normalize();
+        if (given.getParent() == null || given.getFileName() == null) throw ApiException.invalid("invalid_path", "to must name a new folder, not the root.", "to");
+        String name = given.getFileName().toString();
+        if (name.endsWith(INCOMPLETE_SUFFIX)) {
+            throw ApiException.invalid("invalid_path", "Names ending in " + INCOMPLETE_SUFFIX + " mark backups still being written: choose another name.", "to");
         }
-        if (!Files.isDirectory(target.getParent())) {
-            throw ApiException.invalid("invalid_path", "The folder " + Echo.of(target.getParent().toString()) + " does not exist on the server's machine.", "to");
+        if (name.getBytes(StandardCharsets.UTF_8).length + INCOMPLETE_SUFFIX.length() > MAX_NAME_BYTES) {
+            throw ApiException.invalid("invalid_path", "The new folder's name may be at most " + (MAX_NAME_BYTES - INCOMPLETE_SUFFIX.length())
+                    + " bytes: it is written as <name>" + INCOMPLETE_SUFFIX + " first.", "to");
+        }
+        Path parent = given.getParent();
+        if (!Files.exists(parent)) {
+            throw ApiException.invalid("invalid_path", "The folder " + Echo.of(parent.toString()) + " does not exist on the server's machine.", "to");
+        }
+        if (!Files.isDirectory(parent)) throw ApiException.invalid("invalid_path", Echo.of(parent.toString()) + " is not a folder.", "to");
+        Path target;
+        try {
+            target = parent.toRealPath().resolve(name);
+        } catch (IOException e) {
+            throw ApiException.invalid("invalid_path", "The server cannot read " + Echo.of(parent.toString()) + ": " + reason(e) + ".", "to");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ApiException(409, "already_exists", Echo.of(target.toString()) + " already exists: a backup goes into a new folder.", "to");
+            throw new ApiException(409, "already_exists", Echo.of(given.toString()) + " already exists: a backup goes into a new folder.", "to");
+        }
+        Path data = realDataDir();
+        if (target.startsWith(data)) {
+            // Inside, it would be copied into every later backup and share the data folder's fate (its disk).
+            throw ApiException.invalid("invalid_path", "to must be outside the data folder (" + data + ").", "to");
         }
         return target;
+    }
+
+    /** The data folder as the file system names it, links followed. */
+    private Path realDataDir() {
+        try {
+            return dataDir.toRealPath();
+        } catch (IOException e) {
+            return dataDir;
+        }
     }
 
     private TakenBackup write(StoreSnapshots store, Path target) {
@@ -108,6 +146,10 @@ public final class BackupService {
             throw ApiException.invalid("invalid_path", "The server cannot create " + Echo.of(incomplete.toString()) + ": " + reason(e) + ".", "to");
         }
         try {
+            Path marker = incomplete.resolve(StoreSnapshots.INCOMPLETE_MARKER);
+            // A server started on this folder before it is whole refuses it (a kill -9 mid-copy leaves it so).
+            Files.writeString(marker, "This folder is a backup that was still being written when its server stopped. It is not a data folder to start on:"
+                    + " delete it and take another backup.\n");
             List<String> names = new ArrayList<>(store.writeInto(incomplete));
             for (String name : alongside) {
                 Path file = dataDir.resolve(name);
@@ -121,6 +163,7 @@ public final class BackupService {
                 force(file);
                 files.add(new TakenBackup.BackupFile(name, Files.size(file)));
             }
+            Files.delete(marker);
             force(incomplete);
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ApiException(409, "already_exists", Echo.of(target.toString()) + " was created while the backup was written.", "to");
@@ -128,13 +171,14 @@ public final class BackupService {
             Files.move(incomplete, target, StandardCopyOption.ATOMIC_MOVE);
             force(target.getParent());
             TakenBackup taken = new TakenBackup(target, files, started, Duration.ofNanos(System.nanoTime() - startNanos));
-            log.info("backup written to {}: {} file(s), {} MB in {} ms", target, files.size(), taken.bytes() / 1_000_000, taken.took().toMillis());
+            log.info("backup written to {}: {} file(s), {} MB in {} ms", Echo.visible(target.toString()), files.size(), taken.bytes() / 1_000_000,
+                    taken.took().toMillis());
             observer.written(taken);
             return taken;
         } catch (StoreSnapshots.SnapshotFailedException | IOException e) {
             deleteQuietly(incomplete);
             String reason = e instanceof IOException io ? reason(io) : e.getMessage();
-            log.warn("backup to {} failed: {}", target, reason);
+            log.warn("backup to {} failed: {}", Echo.visible(target.toString()), Echo.visible(reason));
             observer.failed();
             throw new ApiException(503, "backup_failed", "The backup could not be written (" + reason + "); nothing was left at " + target + ".", null);
         } catch (RuntimeException e) {
@@ -145,9 +189,16 @@ public final class BackupService {
 
     /** An I/O failure in words: the file and what the system said, never a class name. */
     private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) return "no such file or folder: " + e.getMessage();
-        String message = e.getMessage() == null ? "input/output error" : e.getMessage();
-        return e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getFile() + ": " + fs.getReason() : message;
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            String what = fs.getReason() != null ? fs.getReason()
+                    : e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "the folder is not empty"
+                    : e instanceof FileAlreadyExistsException ? "it already exists"
+                    : "the file system refused";
+            return fs.getFile() + ": " + what;
+        }
+        return e.getMessage() == null ? "input/output error" : e.getMessage();
     }
 
     /** On disk before the folder is renamed into place: a power cut after the rename leaves a whole backup. */
@@ -161,7 +212,7 @@ public final class BackupService {
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
-            log.warn("could not remove the incomplete backup {}: {}", folder, e.getMessage());
+            log.warn("could not remove the incomplete backup {}: {}", Echo.visible(folder.toString()), Echo.visible(reason(e)));
         }
     }
 }

@@ -19,7 +19,8 @@ public final class Echo {
         return visible(name.substring(0, name.offsetByCodePoints(0, MAX_CODE_POINTS))) + "… (" + length + " characters)";
     }
 
-    private static String visible(String text) {
+    /** The whole text with its control characters written as escapes: a path in a log line, say. */
+    public static String visible(String text) {
         if (TextRules.isPlainIdentifier(text)) return text;
         StringBuilder out = new StringBuilder(text.length() + 16);
         text.chars().forEach(c -> {

@@ -75,6 +75,7 @@ class BackupTest {
             assertThat(Files.readString(backup.resolve("admin.key"))).isEqualTo("ew_admin_generated_0123456789abcdef\n");
             assertThat(Files.getPosixFilePermissions(backup.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(backup.resolveSibling("nightly.incomplete")).doesNotExist();
+            assertThat(backup.resolve(StoreSnapshots.INCOMPLETE_MARKER)).as("a whole backup is not marked").doesNotExist();
             assertThat(server.metric("eventwire_backups_total{outcome=\"written\"}")).isEqualTo(1);
             assertThat(server.metric("eventwire_backup_last_written_size_bytes")).isEqualTo(sum);
             assertThat(server.metric("eventwire_backup_last_written_timestamp_seconds"))
@@ -119,12 +120,25 @@ class BackupTest {
             refused(admin, "{\"to\":\"" + dir.resolve("cut") + "\"}", 409, "already_exists", "to");
             refused(admin, "{\"to\":\"" + dir.resolve("a\\u0000b") + "\"}", 422, "invalid_path", "to");
             refused(admin, "{\"to\":\"" + dir.resolve("b") + "\",\"extra\":1}", 422, "unknown_field", "extra");
+            // Through a link the path text does not show: the real paths are compared.
+            Files.createSymbolicLink(dir.resolve("link-to-data"), data);
+            refused(admin, "{\"to\":\"" + dir.resolve("link-to-data").resolve("deliveries.duckdb.wal") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"/proc/self/root" + data.resolve("inside") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("nightly.incomplete") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("line\\nbreak") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("trailing ") + "\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("n".repeat(250)) + "\"}", 422, "invalid_path", "to");
+            Files.writeString(dir.resolve("a-file"), "x");
+            ApiClient.Response underAFile = admin.post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("a-file").resolve("b") + "\"}");
+            assertThat(underAFile.json().at("/error/message").asText()).endsWith("a-file is not a folder.");
             assertThat(server.tenant("acme").post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("b") + "\"}").status()).isEqualTo(403);
             assertThat(admin.post("/v1/admin/backups", "{\"to\":").status()).isEqualTo(400);
             try (var left = Files.list(dir)) {
-                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete");
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete", "link-to-data", "a-file");
             }
-            assertThat(Files.list(data).map(p -> p.getFileName().toString())).doesNotContain("inside");
+            try (var inData = Files.list(data)) {
+                assertThat(inData.map(p -> p.getFileName().toString())).doesNotContain("inside", "deliveries.duckdb.wal");
+            }
             assertThat(server.metric("eventwire_backups_total{outcome=\"failed\"}")).as("refusals are not failed backups").isZero();
             assertThat(server.metric("eventwire_backup_last_written_timestamp_seconds")).as("none written yet").isZero();
             // The refusals left the server able to take one.
@@ -138,5 +152,18 @@ class BackupTest {
         assertThat(r.json().at("/error/code").asText()).as(body).isEqualTo(code);
         assertThat(r.json().at("/error/field").asText()).as(body).isEqualTo(field);
         assertThat(r.body()).doesNotContain("Exception");
+    }
+
+    /** A folder a cut-off backup left (kill -9 mid-copy) looked like a data folder: a start on it served an empty store. */
+    @Test
+    void aServerDoesNotStartOnABackupThatWasCutOff() throws Exception {
+        Path cut = Files.createDirectories(dir.resolve("nightly.incomplete"));
+        Files.writeString(cut.resolve(StoreSnapshots.INCOMPLETE_MARKER), "still being written\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(cut))
+                .isInstanceOf(dev.eventwire.support.StoreConfigurationException.class)
+                .hasMessageContaining("is a backup that was cut off before it was complete");
+        try (var left = Files.list(cut)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(StoreSnapshots.INCOMPLETE_MARKER);
+        }
     }
 }

@@ -77,6 +77,11 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static DuckDbDatabase open(Path dataDir) {
+        if (Files.exists(dataDir.resolve(dev.eventwire.backup.StoreSnapshots.INCOMPLETE_MARKER))) {
+            // Started on, it looked whole: a fresh event log beside whatever the copy had reached, and no keys.
+            throw new dev.eventwire.support.StoreConfigurationException(dataDir + " is a backup that was cut off before it was complete (it holds "
+                    + dev.eventwire.backup.StoreSnapshots.INCOMPLETE_MARKER + "); start on a complete backup instead", null);
+        }
         try {
             dev.eventwire.support.PrivateFolder.ensure(dataDir);
             DuckDBConnection root = attach(dataDir);
