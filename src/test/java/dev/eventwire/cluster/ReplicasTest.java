@@ -176,6 +176,41 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * Replicas given a key seal the secrets the database held in the clear, and the replica that starts
+     * first with it does it once for all: rows are changed only while they still hold what was read.
+     */
+    @Test
+    void replicasGivenAKeySealTheSecretsTheDatabaseHeldInTheClear() throws Exception {
+        ApiClient acme = a.tenant("acme");
+        String hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h\"}").json().get("id").asText();
+        String secret = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
+        a.close();
+        b.close();
+        a = null;
+        b = null;
+        dev.eventwire.store.SecretSeal seal = dev.eventwire.store.SecretSeal.fromKeys(
+                java.util.Optional.of(java.util.Base64.getEncoder().encodeToString(new byte[32])), java.util.Optional.empty());
+        java.util.function.UnaryOperator<dev.eventwire.ServeConfig> sealed =
+                c -> c.withStorage(new dev.eventwire.ServeConfig.Storage(java.util.Optional.of(url), c.storage().replicaId() + "-sealed", seal));
+        // Two at once: both find the row in the clear; one seals it, the other's change finds it changed and leaves it.
+        CompletableFuture<TestServer> first = CompletableFuture.supplyAsync(() -> TestServer.start(dir.resolve("c"), c -> sealed.apply(
+                c.withEgressAllow(List.of("127.0.0.1/32"))), java.time.Clock.systemUTC()));
+        CompletableFuture<TestServer> second = CompletableFuture.supplyAsync(() -> TestServer.start(dir.resolve("d"), c -> sealed.apply(
+                c.withEgressAllow(List.of("127.0.0.1/32"))), java.time.Clock.systemUTC()));
+        try (TestServer c = first.get(); TestServer d = second.get()) {
+            assertThat(c.withKey(acme.key()).get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+            assertThat(d.withKey(acme.key()).get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+        }
+        String jdbc = url.replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, "postgres", "postgres");
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT secret FROM webhooks")) {
+            rs.next();
+            assertThat(rs.getString(1)).startsWith("sealed:v1:").doesNotContain(secret.substring("whsec_".length()));
+        }
+    }
+
     @Test
     void aBackupIsLeftToTheDatabasesOwnTools() {
         ApiClient.Response refused = a.admin().post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("backup") + "\"}");
