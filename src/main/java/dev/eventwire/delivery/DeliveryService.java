@@ -38,9 +38,9 @@ public final class DeliveryService {
     public record DeliveryDetail(Delivery delivery, List<AttemptLogEntry> attempts) {
     }
 
-    public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
+    public Page<Delivery> list(String tenant, String webhookId, DeliveryFilter filter, PageRequest page) {
         webhooks.get(tenant, webhookId);
-        return store.list(tenant, webhookId, status, page);
+        return store.list(tenant, webhookId, filter, page);
     }
 
     public DeliveryDetail get(String tenant, String webhookId, String eventId) {

@@ -87,7 +87,7 @@ public interface DeliveryStore extends UnreportedEffects {
      */
     void releaseOwnLeasesAtStart();
 
-    Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page);
+    Page<Delivery> list(String tenant, String webhookId, DeliveryFilter filter, PageRequest page);
 
     Optional<Delivery> find(String tenant, String webhookId, String eventId);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventwire.delivery.AttemptLogEntry;
 import dev.eventwire.delivery.Delivery;
+import dev.eventwire.delivery.DeliveryFilter;
 import dev.eventwire.delivery.DeliveryService;
 import dev.eventwire.delivery.DeliveryStatus;
 import dev.eventwire.support.ApiException;
@@ -23,6 +24,8 @@ import java.util.Set;
 /** {@code /v1/webhooks/**}: webhooks, their deliveries and attempt logs. */
 final class WebhookRoutes implements RouteGroup {
     /** A webhook id as this service makes them: wh_ and 26 Crockford base-32 characters. */
+    /** Longer than any message id this server makes (msg_ and 26 characters), short enough to echo. */
+    private static final int MAX_MESSAGE_ID_LENGTH = 64;
     private static final KeyCursor CURSOR = new KeyCursor('w', java.util.regex.Pattern.compile("wh_[0-9A-HJKMNP-TV-Z]{26}"));
     private final WebhookService webhooks;
     private final DeliveryService deliveries;
@@ -137,7 +140,11 @@ final class WebhookRoutes implements RouteGroup {
                 status = Optional.of(DeliveryStatus.fromWire(raw).orElseThrow(() ->
                         ApiException.invalid("invalid_value", "status must be pending, delivered or dead.", "status")));
             }
-            Page<Delivery> page = deliveries.list(Requests.tenant(ctx), ctx.pathParam("id"), status, Requests.page(ctx, 100, 1000));
+            Optional<String> messageId = Optional.ofNullable(ctx.queryParam("message_id"));
+            if (messageId.isPresent() && messageId.get().length() > MAX_MESSAGE_ID_LENGTH) {
+                throw ApiException.invalid("invalid_length", "message_id is at most " + MAX_MESSAGE_ID_LENGTH + " characters (a webhook-id header's value).", "message_id");
+            }
+            Page<Delivery> page = deliveries.list(Requests.tenant(ctx), ctx.pathParam("id"), new DeliveryFilter(status, messageId), Requests.page(ctx, 100, 1000));
             responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), page.nextCursor().orElse(null)));
         });
         routes.get("/v1/webhooks/{id}/deliveries/{event_id}", ctx -> {

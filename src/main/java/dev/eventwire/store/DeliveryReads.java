@@ -31,16 +31,21 @@ public final class DeliveryReads {
         this.allDeliveries = allDeliveries;
     }
 
-    public Page<Delivery> list(Connection c, String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) throws SQLException {
+    public Page<Delivery> list(Connection c, String tenant, String webhookId, dev.eventwire.delivery.DeliveryFilter filter, PageRequest page)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + allDeliveries + " d "
-                + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (CAST(? AS VARCHAR) IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?")) {
+                + "WHERE tenant = ? AND webhook_id = ? AND seq < ? AND (CAST(? AS VARCHAR) IS NULL OR status = ?) "
+                + "AND (CAST(? AS VARCHAR) IS NULL OR message_id = ?) ORDER BY seq DESC LIMIT ?")) {
             ps.setString(1, tenant);
             ps.setString(2, webhookId);
             ps.setLong(3, page.before().orElse(Long.MAX_VALUE));
-            String s = status.map(DeliveryStatus::wireName).orElse(null);
+            String s = filter.status().map(DeliveryStatus::wireName).orElse(null);
             ps.setString(4, s);
             ps.setString(5, s);
-            ps.setInt(6, page.limit() + 1);
+            String message = filter.messageId().orElse(null);
+            ps.setString(6, message);
+            ps.setString(7, message);
+            ps.setInt(8, page.limit() + 1);
             List<Delivery> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) rows.add(delivery(rs));

@@ -122,6 +122,30 @@ class DeliveryTest {
         assertThat(log.get(0).get("response_body").asText()).isEqualTo("boom");
     }
 
+    /** A receiver's support request names the webhook-id it got: the delivery is found by it. */
+    @Test
+    void aDeliveryIsFoundByTheWebhookIdItsReceiverGot() {
+        Hook hook = webhook("/orders", null);
+        for (int i = 1; i <= 3; i++) acme.post("/v1/events", "{\"event_id\":\"m-" + i + "\",\"event_type\":\"order.created\"}");
+        awaitStatus(hook, "m-3", "delivered");
+        awaitStatus(hook, "m-2", "delivered");
+        String messageId = receiver.receivedFor("m-2").get(0).header("webhook-id");
+        String path = "/v1/webhooks/" + hook.id() + "/deliveries?message_id=" + messageId;
+        JsonNode found = acme.get(path).json().get("deliveries");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).get("event_id").asText()).isEqualTo("m-2");
+        assertThat(found.get(0).get("message_id").asText()).isEqualTo(messageId);
+        assertThat(acme.get(path + "&status=delivered").json().get("deliveries")).hasSize(1);
+        assertThat(acme.get(path + "&status=dead").json().get("deliveries")).isEmpty();
+        assertThat(acme.get("/v1/webhooks/" + hook.id() + "/deliveries?message_id=msg_unknown").json().get("deliveries")).isEmpty();
+        assertThat(acme.get("/v1/webhooks/" + hook.id() + "/deliveries").json().get("deliveries")).hasSize(3);
+        assertThat(acme.get("/v1/webhooks/" + hook.id() + "/deliveries?message_id=").status()).as("an empty value, as for every parameter").isEqualTo(422);
+        ApiClient.Response tooLong = acme.get("/v1/webhooks/" + hook.id() + "/deliveries?message_id=" + "m".repeat(65));
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.json().at("/error/field").asText()).isEqualTo("message_id");
+        assertThat(server.tenant("other").get(path).status()).as("another tenant's webhook").isEqualTo(404);
+    }
+
     @Test
     void deadAfterTheLastAttemptThenRetryAndRecoverBringItBack() {
         Hook hook = webhook("/down", null);

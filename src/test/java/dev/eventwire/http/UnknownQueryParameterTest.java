@@ -75,7 +75,7 @@ class UnknownQueryParameterTest {
     void everyDocumentedOperationHasItsParametersAndNoOthers() {
         QueryParameters documented = QueryParameters.shipped();
         assertThat(documented.of("GET", "/v1/events")).contains(Set.of("event_type", "entity_id", "limit", "cursor"));
-        assertThat(documented.of("GET", "/v1/webhooks/{id}/deliveries")).contains(Set.of("status", "limit", "cursor"));
+        assertThat(documented.of("GET", "/v1/webhooks/{id}/deliveries")).contains(Set.of("status", "message_id", "limit", "cursor"));
         assertThat(documented.of("GET", "/v1/metrics/{name}")).contains(Set.of("window", "as_of"));
         assertThat(documented.of("HEAD", "/v1/rejected-events")).contains(Set.of("limit", "cursor"));
         assertThat(documented.of("POST", "/v1/events")).contains(Set.of());

@@ -128,7 +128,7 @@ class DuckDbStoreContractTest extends StoreContractTest {
         assertThat(d.createdAt()).isEqualTo(acceptedAt.truncatedTo(ChronoUnit.MICROS));
         assertThat(d.updatedAt()).as("when the answer came").isEqualTo(delivered.answeredAt().truncatedTo(ChronoUnit.MICROS));
         assertThat(stores.deliveries().attempts("a", "wh_1", "e1")).as("logged once, however often recorded").hasSize(1);
-        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.DELIVERED), new PageRequest(10, OptionalLong.empty())).items())
+        assertThat(stores.deliveries().list("a", "wh_1", new dev.eventwire.delivery.DeliveryFilter(Optional.of(DeliveryStatus.DELIVERED), Optional.empty()), new PageRequest(10, OptionalLong.empty())).items())
                 .extracting(Delivery::eventId).containsExactly("e1");
 
         stores.events().append(List.of(event("a", "e2", "a.b")), List.of()).get();

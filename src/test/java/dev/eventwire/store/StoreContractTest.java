@@ -230,7 +230,7 @@ abstract class StoreContractTest {
         assertThat(stores.deliveries().find("a", "wh_1", "e1").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(stores.deliveries().find("a", "wh_2", "e1")).isPresent();
         assertThat(stores.deliveries().find("b", "wh_other_tenant", "e1")).isEmpty();
-        assertThat(stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
+        assertThat(stores.deliveries().list("a", "wh_1", dev.eventwire.delivery.DeliveryFilter.ALL, new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
                 .as("a duplicate queues nothing").hasSize(1);
     }
 
@@ -452,7 +452,7 @@ abstract class StoreContractTest {
                 .as("only the two that failed are due again, each for its second attempt, nothing finished")
                 .extracting(DeliveryJob::eventId, DeliveryJob::attempt)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("pending-early", 2), org.assertj.core.groups.Tuple.tuple("pending-late", 2));
-        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.PENDING),
+        assertThat(stores.deliveries().list("a", "wh_1", new dev.eventwire.delivery.DeliveryFilter(Optional.of(DeliveryStatus.PENDING), Optional.empty()),
                 new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
                 .extracting(dev.eventwire.delivery.Delivery::eventId).containsExactlyInAnyOrder("pending-early", "pending-late");
     }
@@ -468,17 +468,20 @@ abstract class StoreContractTest {
         DeliveryJob e2 = jobs.stream().filter(j -> j.eventId().equals("e2")).findFirst().orElseThrow();
         stores.deliveries().record(outcome(e1, DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
         stores.deliveries().record(outcome(e2, DeliveryStatus.DEAD, Optional.empty()), () -> { }).get();
-        var page = stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty()));
+        var page = stores.deliveries().list("a", "wh_1", dev.eventwire.delivery.DeliveryFilter.ALL, new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty()));
         assertThat(page.items()).extracting(d -> d.eventId() + "=" + d.status().wireName()).containsExactly("e2=dead", "e1=delivered");
-        assertThat(stores.deliveries().list("a", "wh_1", Optional.of(DeliveryStatus.DEAD),
+        assertThat(stores.deliveries().list("a", "wh_1", new dev.eventwire.delivery.DeliveryFilter(Optional.of(DeliveryStatus.DEAD), Optional.empty()),
                 new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items()).hasSize(1);
+        assertThat(stores.deliveries().list("a", "wh_1", new dev.eventwire.delivery.DeliveryFilter(Optional.empty(), Optional.of(e1.messageId())),
+                new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items()).as("by the message id its receiver got")
+                .extracting(d -> d.eventId()).containsExactly("e1");
         assertThat(stores.deliveries().retry("a", "wh_1", "e1", clock.instant())).as("delivered is not dead").isFalse();
         assertThat(stores.deliveries().retry("a", "wh_1", "e2", clock.instant())).isTrue();
         assertThat(stores.deliveries().find("a", "wh_1", "e2").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
         List<DeliveryJob> again = stores.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 10).jobs();
         assertThat(again).extracting(j -> j.eventId() + "#" + j.attempt() + "/" + j.trigger()).containsExactly("e2#2/MANUAL");
         stores.deliveries().record(outcome(again.getFirst(), DeliveryStatus.DELIVERED, Optional.empty()), () -> { }).get();
-        assertThat(stores.deliveries().list("a", "wh_1", Optional.empty(), new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
+        assertThat(stores.deliveries().list("a", "wh_1", dev.eventwire.delivery.DeliveryFilter.ALL, new dev.eventwire.support.PageRequest(10, java.util.OptionalLong.empty())).items())
                 .as("each delivery once, in either table").extracting(d -> d.eventId() + "=" + d.status().wireName() + "#" + d.attempts())
                 .containsExactly("e2=delivered#2", "e1=delivered#1");
         assertThat(stores.deliveries().attempts("a", "wh_1", "e2")).hasSize(2);

@@ -812,9 +812,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     // ---- reads and manual actions ----
 
     @Override
-    public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
+    public Page<Delivery> list(String tenant, String webhookId, dev.eventwire.delivery.DeliveryFilter filter, PageRequest page) {
         awaitWritten();
-        return database.read(c -> READS.list(c, tenant, webhookId, status, page));
+        return database.read(c -> READS.list(c, tenant, webhookId, filter, page));
     }
 
     @Override

@@ -707,8 +707,8 @@ final class PgDeliveryStore implements DeliveryStore {
     // ---- reads and manual actions ----
 
     @Override
-    public Page<Delivery> list(String tenant, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
-        return database.read(c -> READS.list(c, tenant, webhookId, status, page));
+    public Page<Delivery> list(String tenant, String webhookId, dev.eventwire.delivery.DeliveryFilter filter, PageRequest page) {
+        return database.read(c -> READS.list(c, tenant, webhookId, filter, page));
     }
 
     @Override
