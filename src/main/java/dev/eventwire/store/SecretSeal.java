@@ -37,12 +37,7 @@ public final class SecretSeal {
 
     private record Key(String id, SecretKeySpec spec) {
         static Key of(byte[] bytes) {
-            try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-                return new Key(java.util.HexFormat.of().formatHex(digest, 0, 4), new SecretKeySpec(bytes, "AES"));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("SHA-256 is part of every JDK", e);
-            }
+            return new Key(dev.eventwire.support.Sha256.hex(bytes).substring(0, 8), new SecretKeySpec(bytes, "AES"));
         }
     }
 

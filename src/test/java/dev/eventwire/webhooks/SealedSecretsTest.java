@@ -47,13 +47,9 @@ class SealedSecretsTest {
 
     @Test
     void secretsStoredBeforeAKeyAreSealedAtTheNextStartAndKeepSigningThroughARotation() throws Exception {
-        String hook;
-        String first;
-        try (TestServer plain = server(null, null)) {
-            ApiClient acme = plain.tenant("acme");
-            hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\"}").json().get("id").asText();
-            first = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
-        }
+        Created created = createdBy(null);
+        String hook = created.id();
+        String first = created.secret();
         assertThat(storedSecrets().get(hook)).as("no key: stored as it is").isEqualTo(first);
 
         String second;
@@ -78,13 +74,9 @@ class SealedSecretsTest {
 
     @Test
     void aStartWithoutTheKeyStopsWithWhatToDoAndANewKeyTakesOverWithThePreviousOne() throws Exception {
-        String hook;
-        String secret;
-        try (TestServer sealed = server(K1, null)) {
-            ApiClient acme = sealed.tenant("acme");
-            hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\"}").json().get("id").asText();
-            secret = acme.get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText();
-        }
+        Created created = createdBy(K1);
+        String hook = created.id();
+        String secret = created.secret();
         String byK1 = storedSecrets().get(hook);
         assertThatThrownBy(() -> server(null, null)).isInstanceOf(StoreConfigurationException.class)
                 .hasMessageContaining("EVENTWIRE_SECRET_KEY is not set");
@@ -102,6 +94,18 @@ class SealedSecretsTest {
         // Once every secret is sealed with it, the new key alone is enough.
         try (TestServer alone = server(K2, null)) {
             assertThat(alone.tenant("acme").get("/v1/webhooks/" + hook + "/secret").json().get("secret").asText()).isEqualTo(secret);
+        }
+    }
+
+    private record Created(String id, String secret) {
+    }
+
+    /** A webhook created by a server started with {@code key} (none: null), then stopped. */
+    private Created createdBy(String key) {
+        try (TestServer server = server(key, null)) {
+            ApiClient acme = server.tenant("acme");
+            String id = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\"}").json().get("id").asText();
+            return new Created(id, acme.get("/v1/webhooks/" + id + "/secret").json().get("secret").asText());
         }
     }
 
