@@ -14,12 +14,12 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against a fresh server on loopback; prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Delivery.class, BenchCommand.Metrics.class, BenchCommand.Store.class, BenchCommand.Bodies.class,
                 BenchCommand.Ordering.class, BenchCommand.Retention.class, BenchCommand.Cluster.class,
-                BenchCommand.Disk.class})
+                BenchCommand.Disk.class, BenchCommand.Backup.class})
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     /** No bench named: a usage error, one line, as {@code eventwire} with no command. */
     @Override
     public Integer call() {
-        ServeOutput.fail("a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster or disk (see: eventwire bench --help)");
+        ServeOutput.fail("a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster, disk or backup (see: eventwire bench --help)");
         return 2;
     }
 
@@ -182,6 +182,33 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             String command = "./eventwire bench cluster --deliveries " + deliveryCount + " --webhooks " + webhookCount
                     + (claimCount > 0 ? " --claims " + claimCount : "") + " --warm-up " + warmUp;
             new ClusterBench(System.out, command, deliveryCount, webhookCount, claimCount, checkedWarmUp(warmUp)).run();
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "From outside: an online backup of a large data folder while the server drains a backlog and single events arrive;"
+                    + " its speed beside a plain copy, ingest latency around it, and a server restored from it.")
+    static final class Backup implements Runnable {
+        @Option(names = "--events", defaultValue = "1000000", description = "Events in the data folder, each with one delivery pending (default ${DEFAULT-VALUE}).")
+        String events;
+
+        @Option(names = "--event-bytes", defaultValue = "300", description = "About how large each of those events is (default ${DEFAULT-VALUE}).")
+        String eventBytes;
+
+        @Option(names = "--rate", defaultValue = "100", description = "Single events per second posted beside the backup (default ${DEFAULT-VALUE}).")
+        String rate;
+
+        @Option(names = "--window-seconds", defaultValue = "10", description = "Seconds measured before the backup and after it (default ${DEFAULT-VALUE}).")
+        String windowSeconds;
+
+        @Option(names = "--warm-up", defaultValue = "0s", description = "serve --warm-up for the server and the restored one (default ${DEFAULT-VALUE}).")
+        String warmUp;
+
+        @Override
+        public void run() {
+            new dev.eventwire.bench.BackupBench(System.out, option("--events").wholeInt(events, 1_000, 100_000_000),
+                    option("--event-bytes").wholeInt(eventBytes, 100, 256_000), option("--rate").wholeInt(rate, 1, 5_000),
+                    Duration.ofSeconds(option("--window-seconds").wholeInt(windowSeconds, 1, 3_600)), checkedWarmUp(warmUp)).run();
         }
     }
 

@@ -31,6 +31,7 @@ class CommandOptionRangesTest {
             "bench delivery --warm-up 2h|--warm-up must be a duration from 0s to 1h (got '2h') (see: eventwire bench delivery --help)",
             "bench delivery --webhooks 0|--webhooks must be a whole number from 1 to 32 (got '0') (see: eventwire bench delivery --help)",
             "bench ordering --entities 0|--entities must be a whole number from 1 to 1000000 (got '0') (see: eventwire bench ordering --help)",
+            "bench backup --rate 0|--rate must be a whole number from 1 to 5000 (got '0') (see: eventwire bench backup --help)",
             "bench disk --seconds 29|--seconds must be a whole number from 30 to 86400 (got '29') (see: eventwire bench disk --help)",
             "bench cluster --claims 1e6|--claims must be a whole number from 0 to 100000000 (got '1e6') (see: eventwire bench cluster --help)",
             "bench disk --dir /proc/version|--dir must be an existing folder on the disk to try (got '/proc/version'; the default is the data folder,"
@@ -38,7 +39,7 @@ class CommandOptionRangesTest {
             "bench disk --dir /no/such/folder|--dir must be an existing folder on the disk to try (got '/no/such/folder'; the default is the data folder,"
                     + " which serve creates) (see: eventwire bench disk --help)",
             "bench disk --dir /proc|--dir: cannot create a folder for the probe in /proc (see: eventwire bench disk --help)",
-            "bench|a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster or disk (see: eventwire bench --help)",
+            "bench|a bench is needed: ingest, delivery, metrics, store, bodies, ordering, retention, cluster, disk or backup (see: eventwire bench --help)",
     })
     void aValueOutsideItsRangeIsOneLineAndExit2BeforeAnythingRuns(String commandLine, String line) throws Exception {
         Result result = CliProcess.run(dir, List.of(commandLine.split(" ")), Map.of());
