@@ -64,7 +64,7 @@ public final class BackupBench {
         try (ChildProcess receiver = ChildProcess.start(List.of("receive"), Map.of(), folder.resolve("receiver.log"), receipts::line)) {
             int receiverPort = receipts.awaitPort();
             Path backup = folder.resolve("backup");
-            out.printf("bench backup: %,d events of about %d bytes, each with one delivery, %d single events/s beside, windows of %d s;"
+            out.printf("bench backup: %,d events of about %d bytes, random letters, each with one delivery, %d single events/s beside, windows of %d s;"
                             + " server, receiver and load generator in their own processes, %d cores, data and backups in %s%n",
                     events, eventBytes, perSecond, window.toSeconds(), Runtime.getRuntime().availableProcessors(), folder);
             Backup idle;
@@ -110,11 +110,14 @@ public final class BackupBench {
     }
 
     private void postBacklog(ServerProcess server, String key) {
-        String note = "x".repeat(Math.max(0, eventBytes - 110));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        char[] note = new char[Math.max(0, eventBytes - 110)];
         int perBatch = Math.max(1, Math.min(1000, BATCH_BYTES / eventBytes));
         for (int from = 0; from < events; from += perBatch) {
             StringBuilder batch = new StringBuilder("{\"events\":[");
             for (int i = from; i < Math.min(events, from + perBatch); i++) {
+                // Letters drawn at random: a note that compresses as little as real payloads, not to nothing as one letter repeated would.
+                for (int c = 0; c < note.length; c++) note[c] = (char) ('a' + random.nextInt(26));
                 batch.append(i == from ? "" : ",").append("{\"event_id\":\"").append(BACKLOG_PREFIX).append(i)
                         .append("\",\"event_type\":\"order.created\",\"data\":{\"total_amount\":12.5,\"note\":\"").append(note).append("\"}}");
             }
