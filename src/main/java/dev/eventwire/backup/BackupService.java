@@ -150,7 +150,10 @@ public final class BackupService {
             // A server started on this folder before it is whole refuses it (a kill -9 mid-copy leaves it so).
             Files.writeString(marker, "This folder is a backup that was still being written when its server stopped. It is not a data folder to start on:"
                     + " delete it and take another backup.\n");
-            List<String> names = new ArrayList<>(store.writeInto(incomplete));
+            List<String> names;
+            try (GradualWriteBack writeBack = new GradualWriteBack(incomplete)) {
+                names = new ArrayList<>(store.writeInto(incomplete));
+            }
             for (String name : alongside) {
                 Path file = dataDir.resolve(name);
                 if (!Files.isRegularFile(file)) continue;

@@ -76,6 +76,8 @@ class BackupTest {
             assertThat(Files.getPosixFilePermissions(backup.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(backup.resolveSibling("nightly.incomplete")).doesNotExist();
             assertThat(backup.resolve(StoreSnapshots.INCOMPLETE_MARKER)).as("a whole backup is not marked").doesNotExist();
+            assertThat(Thread.getAllStackTraces().keySet()).as("the thread forcing the copy as it is written ends with it")
+                    .noneMatch(t -> t.getName().equals("eventwire-backup-write-back"));
             assertThat(server.metric("eventwire_backups_total{outcome=\"written\"}")).isEqualTo(1);
             assertThat(server.metric("eventwire_backup_last_written_size_bytes")).isEqualTo(sum);
             assertThat(server.metric("eventwire_backup_last_written_timestamp_seconds"))
