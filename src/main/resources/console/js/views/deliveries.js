@@ -14,8 +14,14 @@ export function deliveries(section, webhookId) {
   const status = h('select', { id: 'delivery-status' }, STATUSES.map(([value, label]) => h('option', { value }, label)));
   const refresh = h('button', { type: 'button', id: 'refresh-deliveries', class: 'quiet' }, 'Refresh');
   const list = h('div', { id: 'delivery-list' });
+  // A receiver's logs hold the webhook-id header, not the event id: this finds the delivery by it.
+  const messageId = h('input', { id: 'delivery-message-id', type: 'search', maxlength: '64', spellcheck: 'false', autocomplete: 'off',
+    placeholder: 'msg_…' });
+  const find = h('form', { id: 'delivery-find', class: 'form inline', role: 'search' },
+    field('Webhook-id a receiver got (empty: every delivery)', messageId),
+    h('button', { type: 'submit' }, 'Find'));
   const pager = createPager('Delivery pages', list,
-    (cursor) => api.get(path(`${base}/deliveries`, { status: status.value, limit: PAGE, cursor })), show);
+    (cursor) => api.get(path(`${base}/deliveries`, { status: status.value, message_id: messageId.value.trim(), limit: PAGE, cursor })), show);
   const since = h('input', { id: 'recover-since', type: 'datetime-local', step: '1', required: true, value: localInput(Date.now() - 86_400_000) });
   const recover = h('form', { id: 'recover', class: 'form inline' },
     field('Recover dead deliveries updated since (your local time)', since),
@@ -28,12 +34,17 @@ export function deliveries(section, webhookId) {
   replace(section,
     h('h2', { id: 'deliveries-title' }, 'Deliveries'),
     h('div', { class: 'toolbar' }, field('Status', status), refresh),
+    find,
     list,
     pager.element,
     recover,
     replay);
 
   status.addEventListener('change', () => pager.first());
+  find.addEventListener('submit', (event) => {
+    event.preventDefault();
+    pager.first();
+  });
   refresh.addEventListener('click', () => pager.reload());
   recover.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -52,7 +63,9 @@ export function deliveries(section, webhookId) {
   });
 
   function show(page) {
-    replace(list, page.deliveries.length === 0 ? h('p', {}, 'No deliveries with this status.')
+    const none = messageId.value.trim() ? ['No delivery of this webhook with the webhook-id ', isolated(messageId.value.trim()),
+      status.value ? ` and the status ${status.value}.` : '.'] : 'No deliveries with this status.';
+    replace(list, page.deliveries.length === 0 ? h('p', {}, none)
       : table('Deliveries, newest first',
         ['Event', 'Type', 'Status', 'Attempts', 'Last status', 'Last error', 'Next attempt', 'Updated', 'Actions'],
         page.deliveries.flatMap(rows)));

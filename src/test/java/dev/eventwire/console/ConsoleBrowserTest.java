@@ -106,6 +106,21 @@ class ConsoleBrowserTest {
         delivered.findElement(By.xpath(".//button[text()='Attempts']")).click();
         page.until(() -> attemptCells("ev-1", "td.status-code").equals("200"), "the attempt with status 200");
 
+        // Found by the webhook-id its receiver logged, among the webhook's other deliveries.
+        assertThat(acme.post("/v1/events", "{\"event_id\":\"ev-2\",\"event_type\":\"order.updated\",\"entity_id\":\"o-2\"}").status())
+                .isEqualTo(202);
+        awaitDelivery("ev-2", "delivered");
+        String messageId = acme.get("/v1/webhooks/" + okHook + "/deliveries/ev-1").json().get("message_id").asText();
+        assertThat(messageId).startsWith("msg_");
+        page.type("delivery-message-id", " " + messageId + " ");
+        driver.findElement(By.cssSelector("#delivery-find button[type=submit]")).click();
+        page.until(() -> page.all(By.cssSelector("#delivery-list[aria-busy='false'] tr[data-delivery]")).stream()
+                .map(r -> r.getAttribute("data-delivery")).toList().equals(List.of("ev-1")), "only ev-1 listed for its webhook-id");
+        page.type("delivery-message-id", "msg_0000000000000000000000000");
+        driver.findElement(By.cssSelector("#delivery-find button[type=submit]")).click();
+        page.until(() -> page.visible(By.id("delivery-list")).getText()
+                .equals("No delivery of this webhook with the webhook-id msg_0000000000000000000000000."), "nothing for an unknown webhook-id");
+
         openWebhook(failHook);
         new Select(page.visible(By.id("delivery-status"))).selectByVisibleText("dead");
         WebElement dead = awaitDelivery("ev-1", "dead");
