@@ -2,6 +2,7 @@ package dev.eventwire.backup;
 
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.Echo;
+import dev.eventwire.support.EmbeddedStorePaths;
 import dev.eventwire.support.TextRules;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -89,7 +90,8 @@ public final class BackupService {
         try {
             given = Path.of(to);
         } catch (InvalidPathException e) {
-            throw ApiException.invalid("invalid_path", "to is not a valid path: " + Echo.of(e.getReason()) + ".", "to");
+            // The JDK's reason ("Malformed input or input contains unmappable characters") names its own machinery.
+            throw ApiException.invalid("invalid_path", "to holds a character no file name can hold (a lone UTF-16 surrogate, say).", "to");
         }
         if (!given.isAbsolute()) throw ApiException.invalid("invalid_path", "to must be an absolute path on the server's machine.", "to");
         given = given.normalize();
@@ -116,6 +118,9 @@ public final class BackupService {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new ApiException(409, "already_exists", Echo.of(given.toString()) + " already exists: a backup goes into a new folder.", "to");
         }
+        // On the real path: a link in the parent may bring in what the given text did not hold.
+        var unusable = EmbeddedStorePaths.problem(target + INCOMPLETE_SUFFIX);
+        if (unusable.isPresent()) throw ApiException.invalid("invalid_path", "to cannot be used: " + unusable.get() + ".", "to");
         Path data = realDataDir();
         if (target.startsWith(data)) {
             // Inside, it would be copied into every later backup and share the data folder's fate (its disk).
@@ -199,7 +204,7 @@ public final class BackupService {
                     : e instanceof java.nio.file.DirectoryNotEmptyException ? "the folder is not empty"
                     : e instanceof FileAlreadyExistsException ? "it already exists"
                     : "the file system refused";
-            return fs.getFile() + ": " + what;
+            return Echo.of(String.valueOf(fs.getFile())) + ": " + what;
         }
         return e.getMessage() == null ? "input/output error" : e.getMessage();
     }

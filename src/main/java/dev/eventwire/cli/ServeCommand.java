@@ -164,6 +164,11 @@ final class ServeCommand implements Callable<Integer> {
             // it owner-only and filled it with database files.
             throw new IllegalArgumentException("--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got '" + folder + "')");
         }
+        if (databaseUrl.isBlank()) {
+            dev.eventwire.support.EmbeddedStorePaths.problem(data.toAbsolutePath().toString()).ifPresent(problem -> {
+                throw new IllegalArgumentException("--data (or EVENTWIRE_DATA_DIR) " + dev.eventwire.support.Echo.of(folder) + ": " + problem);
+            });
+        }
         Optional<String> adminKey = Optional.ofNullable(System.getenv(dev.eventwire.auth.AdminKeyFile.VARIABLE));
         dev.eventwire.auth.AdminKeyFile.check(adminKey, data);
         return new ServeConfig(checkedHost(host), (int) PORT.whole(port, 0, 65_535), data, adminKey,

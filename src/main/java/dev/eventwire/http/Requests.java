@@ -35,7 +35,7 @@ final class Requests {
     static String tenant(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         if (principal instanceof Principal.Tenant t) return t.tenant();
-        throw new ApiException(403, "forbidden", "This path needs a tenant API key; the admin key only manages keys.", null);
+        throw new ApiException(403, "forbidden", "This path needs a tenant API key; the admin key serves only /v1/admin (keys, replicas, backups).", null);
     }
 
     static PageRequest page(Context ctx, int defaultLimit, int maxLimit) {

@@ -104,11 +104,18 @@ public final class WebhookRows {
         record Stored(String id, String secret, String previous) {
         }
         List<Stored> stale = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, secret, previous_secret FROM webhooks");
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, secret, previous_secret, deleted FROM webhooks");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Stored row = new Stored(rs.getString(1), rs.getString(2), rs.getString(3));
-                if (secrets.stale(row.secret()) || secrets.stale(row.previous())) stale.add(row);
+                if (secrets.stale(row.secret()) || secrets.stale(row.previous())) {
+                    stale.add(row);
+                } else if (!rs.getBoolean(4)) {
+                    // Opened once here, inactive webhooks too: a value that does not open stops the start with one
+                    // line, where it had failed every request for the tenant's webhooks with a 500.
+                    secrets.open(row.secret());
+                    secrets.open(row.previous());
+                }
             }
         }
         int sealed = 0;

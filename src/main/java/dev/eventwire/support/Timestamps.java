@@ -61,7 +61,7 @@ public final class Timestamps {
      */
     public static String formatProblem(String name, String text) {
         if (text != null && LEAP_SECOND.matcher(text).matches()) {
-            return name + " is a leap second (:60), which is not accepted: send 23:59:59.999999 instead.";
+            return name + " is a leap second (:60), which is not accepted: send 23:59:59 instead.";
         }
         return name + " must be an RFC 3339 timestamp with seconds and an offset (Z or ±hh:mm), such as 2026-01-31T12:00:00Z.";
     }

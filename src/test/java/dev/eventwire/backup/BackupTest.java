@@ -130,13 +130,32 @@ class BackupTest {
             refused(admin, "{\"to\":\"" + dir.resolve("line\\nbreak") + "\"}", 422, "invalid_path", "to");
             refused(admin, "{\"to\":\"" + dir.resolve("trailing ") + "\"}", 422, "invalid_path", "to");
             refused(admin, "{\"to\":\"" + dir.resolve("n".repeat(250)) + "\"}", 422, "invalid_path", "to");
+            // DuckDB reads \ as a separator and ? as options: the copy went to another folder than the one checked.
+            Files.createDirectories(dir.resolve("q").resolve("sub.incomplete"));
+            refused(admin, "{\"to\":\"" + dir.resolve("q") + "\\\\sub\"}", 422, "invalid_path", "to");
+            refused(admin, "{\"to\":\"" + dir.resolve("h?x=1") + "\"}", 422, "invalid_path", "to");
+            ApiClient.Response surrogate = admin.post("/v1/admin/backups", "{\"to\":\"" + dir + "/s\\ud800x\"}");
+            assertThat(surrogate.status()).as(surrogate.body()).isEqualTo(422);
+            assertThat(surrogate.json().at("/error/message").asText()).contains("lone UTF-16 surrogate").doesNotContain("Malformed");
+            // Past the system's path limit once the files inside are named: refused, in a message of bounded length.
+            Path deep = dir.resolve("deep");
+            for (int i = 0; i < 20; i++) deep = deep.resolve(String.valueOf((char) ('d' + i % 3)).repeat(200));
+            Files.createDirectories(deep);
+            assertThat(deep.toString().length()).as("a folder the system can name, whose backup's files it cannot").isBetween(4_000, 4_080);
+            ApiClient.Response tooLong = admin.post("/v1/admin/backups", "{\"to\":\"" + deep.resolve("g".repeat(10)) + "\"}");
+            assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(422);
+            assertThat(tooLong.json().at("/error/code").asText()).isEqualTo("invalid_path");
+            assertThat(tooLong.json().at("/error/message").asText()).hasSizeLessThan(600).contains("too long");
             Files.writeString(dir.resolve("a-file"), "x");
             ApiClient.Response underAFile = admin.post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("a-file").resolve("b") + "\"}");
             assertThat(underAFile.json().at("/error/message").asText()).endsWith("a-file is not a folder.");
             assertThat(server.tenant("acme").post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("b") + "\"}").status()).isEqualTo(403);
             assertThat(admin.post("/v1/admin/backups", "{\"to\":").status()).isEqualTo(400);
             try (var left = Files.list(dir)) {
-                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete", "link-to-data", "a-file");
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "taken", "cut.incomplete", "link-to-data", "a-file", "q", "deep");
+            }
+            try (var inQ = Files.list(dir.resolve("q").resolve("sub.incomplete"))) {
+                assertThat(inQ).as("nothing written where DuckDB would have put the copy").isEmpty();
             }
             try (var inData = Files.list(data)) {
                 assertThat(inData.map(p -> p.getFileName().toString())).doesNotContain("inside", "deliveries.duckdb.wal");

@@ -91,6 +91,7 @@ class ServeOptionRangesTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "--data||--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got '')",
             "--data|\" \"|--data (or EVENTWIRE_DATA_DIR) must name a folder, without spaces around it (got ' ')",
+            "--data|/tmp/da?ta|--data (or EVENTWIRE_DATA_DIR) /tmp/da?ta: the embedded store cannot use a path holding \\ or ? (DuckDB reads them as a separator and as options)",
             "--database-url|\"  \"|--database-url (or EVENTWIRE_DATABASE_URL) is blank; leave it empty for the embedded store, or give a PostgreSQL URL",
             "--host|0|--host (or EVENTWIRE_HOST) must be an IPv4 address written as four numbers, such as 127.0.0.1 or 0.0.0.0 for all addresses"
                     + " (got '0': short, decimal, octal and hex forms are read differently by different programs)",

@@ -97,6 +97,24 @@ class SealedSecretsTest {
         }
     }
 
+    @Test
+    void anInactiveWebhooksDamagedSecretStopsTheStartInsteadOfFailingTheTenantsRequests() throws Exception {
+        Created created = createdBy(K1);
+        String stored = storedSecrets().get(created.id());
+        // One character of the ciphertext changed, and the webhook switched off, in the stopped server's file.
+        char last = stored.charAt(stored.length() - 2);
+        String damaged = stored.substring(0, stored.length() - 2) + (last == 'A' ? 'B' : 'A') + stored.charAt(stored.length() - 1);
+        Class.forName("org.duckdb.DuckDBDriver");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("eventwire.duckdb"));
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET secret = ?, active = false WHERE id = ?")) {
+            ps.setString(1, damaged);
+            ps.setString(2, created.id());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> server(K1, null)).isInstanceOf(StoreConfigurationException.class)
+                .hasMessageContaining("does not open with key").hasMessageContaining("altered or damaged");
+    }
+
     private record Created(String id, String secret) {
     }
 
