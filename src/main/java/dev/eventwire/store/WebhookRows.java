@@ -18,7 +18,42 @@ import java.util.Optional;
  * disabled_reason, created_us, updated_us, previous_secret, previous_valid_until_us, rate_limit, ordering}.
  */
 public final class WebhookRows {
+    /** The columns {@link #read} expects, in its order. */
+    public static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
+            + "previous_secret, previous_valid_until_us, rate_limit, ordering";
+
     private WebhookRows() {
+    }
+
+    /**
+     * Inserts a new webhook unless its tenant already has {@code maxPerTenant} (not removed); returns
+     * whether it did. The caller makes the count and the insert one step for the tenant (a single writer,
+     * or a lock held to the end of the transaction).
+     */
+    public static boolean insertIfRoom(Connection c, Webhook w, int maxPerTenant, FiltersCodec filters, SecretSeal secrets) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM webhooks WHERE tenant = ? AND NOT deleted")) {
+            count.setString(1, w.tenant());
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) >= maxPerTenant) return false;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, false)")) {
+            ps.setString(1, w.id());
+            ps.setString(2, w.tenant());
+            ps.setString(3, w.url());
+            ps.setString(4, w.description().orElse(null));
+            ps.setString(5, filters.writeString(w.filters()));
+            ps.setString(6, secrets.seal(w.secret()));
+            ps.setBoolean(7, w.active());
+            ps.setString(8, w.disabledReason().orElse(null));
+            ps.setLong(9, Micros.of(w.createdAt()));
+            ps.setLong(10, Micros.of(w.updatedAt()));
+            bindRateLimit(ps, 11, w);
+            bindOrdering(ps, 12, w);
+            ps.executeUpdate();
+            return true;
+        }
     }
 
     public static Webhook read(ResultSet rs, FiltersCodec filters, SecretSeal secrets) throws SQLException {

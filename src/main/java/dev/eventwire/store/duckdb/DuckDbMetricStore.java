@@ -5,6 +5,7 @@ import dev.eventwire.metrics.Aggregate;
 import dev.eventwire.metrics.AggregateBuilder;
 import dev.eventwire.metrics.Contribution;
 import dev.eventwire.metrics.RestoreSink;
+import dev.eventwire.store.MetricRestoreSql;
 import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
@@ -62,34 +63,7 @@ public final class DuckDbMetricStore implements MetricStore {
     @Override
     public long restore(long fromMinute, long settledMicros, RestoreSink sink) {
         rollUpAll(); // the buckets then hold every stored point
-        return database.read(c -> Transaction.run(c, tx -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, n, total, lo, hi FROM metric_buckets WHERE minute >= ?")) {
-                    ps.setLong(1, fromMinute);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) sink.bucket(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getBigDecimal(7));
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, distinct_value, max(occurred_us) FROM metric_points"
-                        + " WHERE distinct_value IS NOT NULL AND occurred_us >= ? AND occurred_us <= ? GROUP BY ALL"
-                        + " UNION ALL SELECT tenant, metric, distinct_value, occurred_us FROM metric_points WHERE distinct_value IS NOT NULL AND occurred_us > ?")) {
-                    ps.setLong(1, fromMinute * MINUTE_US);
-                    ps.setLong(2, settledMicros);
-                    ps.setLong(3, settledMicros);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) sink.distinct(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, value FROM metric_distinct WHERE minute >= ?")) {
-                    ps.setLong(1, fromMinute);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) sink.distinctInMinute(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4));
-                    }
-                }
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM metric_points")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-        }));
+        return database.read(c -> Transaction.run(c, tx -> MetricRestoreSql.read(c, fromMinute, settledMicros, sink)));
     }
 
     @Override

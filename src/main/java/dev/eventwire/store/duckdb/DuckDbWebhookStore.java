@@ -1,6 +1,5 @@
 package dev.eventwire.store.duckdb;
 
-import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.SecretSeal;
 import dev.eventwire.store.WebhookRows;
@@ -10,9 +9,7 @@ import dev.eventwire.webhooks.Webhook;
 import dev.eventwire.webhooks.WebhookStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,8 +19,7 @@ import java.util.Optional;
  * commits; the call returns once both are done.
  */
 public final class DuckDbWebhookStore implements WebhookStore {
-    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
-            + "previous_secret, previous_valid_until_us, rate_limit, ordering";
+    private static final String COLUMNS = WebhookRows.COLUMNS;
 
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
@@ -49,36 +45,11 @@ public final class DuckDbWebhookStore implements WebhookStore {
     @Override
     public boolean insert(Webhook w, int maxPerTenant, Runnable afterCommit) {
         return Awaits.await(writer.submit(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM webhooks WHERE tenant = ? AND NOT deleted")) {
-                count.setString(1, w.tenant());
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) >= maxPerTenant) return false;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, false)")) {
-                ps.setString(1, w.id());
-                ps.setString(2, w.tenant());
-                bindState(ps, 3, w);
-                ps.setString(6, secrets.seal(w.secret()));
-                ps.setBoolean(7, w.active());
-                ps.setString(8, w.disabledReason().orElse(null));
-                ps.setLong(9, Micros.of(w.createdAt()));
-                ps.setLong(10, Micros.of(w.updatedAt()));
-                WebhookRows.bindRateLimit(ps, 11, w);
-                WebhookRows.bindOrdering(ps, 12, w);
-                ps.executeUpdate();
-                return true;
-            }
+            // The writer runs one change at a time: the count and the insert cannot interleave with another create.
+            return WebhookRows.insertIfRoom(c, w, maxPerTenant, filters, secrets);
         }, inserted -> {
             if (inserted) afterCommit.run();
         }));
-    }
-
-    private void bindState(PreparedStatement ps, int from, Webhook w) throws SQLException {
-        ps.setString(from, w.url());
-        ps.setString(from + 1, w.description().orElse(null));
-        ps.setString(from + 2, filters.writeString(w.filters()));
     }
 
     @Override

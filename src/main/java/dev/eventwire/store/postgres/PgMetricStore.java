@@ -8,6 +8,7 @@ import dev.eventwire.metrics.MetricDefinition;
 import dev.eventwire.metrics.MetricPoint;
 import dev.eventwire.metrics.MetricStore;
 import dev.eventwire.metrics.RestoreSink;
+import dev.eventwire.store.MetricRestoreSql;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -119,34 +120,7 @@ final class PgMetricStore implements MetricStore {
     @Override
     public long restore(long fromMinute, long settledMicros, RestoreSink sink) {
         rollUpAll();
-        return database.snapshot(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, n, total, lo, hi FROM metric_buckets WHERE minute >= ?")) {
-                ps.setLong(1, fromMinute);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) sink.bucket(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getBigDecimal(7));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, distinct_value, max(occurred_us) FROM metric_points"
-                    + " WHERE distinct_value IS NOT NULL AND occurred_us >= ? AND occurred_us <= ? GROUP BY 1, 2, 3"
-                    + " UNION ALL SELECT tenant, metric, distinct_value, occurred_us FROM metric_points WHERE distinct_value IS NOT NULL AND occurred_us > ?")) {
-                ps.setLong(1, fromMinute * MINUTE_US);
-                ps.setLong(2, settledMicros);
-                ps.setLong(3, settledMicros);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) sink.distinct(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, metric, minute, value FROM metric_distinct WHERE minute >= ?")) {
-                ps.setLong(1, fromMinute);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) sink.distinctInMinute(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4));
-                }
-            }
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM metric_points")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return database.snapshot(c -> MetricRestoreSql.read(c, fromMinute, settledMicros, sink));
     }
 
     @Override

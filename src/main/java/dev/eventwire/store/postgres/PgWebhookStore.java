@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,8 +19,7 @@ import java.util.Optional;
  * replicas learn that their in-memory webhooks are stale (see {@link WebhookSync}).
  */
 final class PgWebhookStore implements WebhookStore {
-    private static final String COLUMNS = "id, tenant, url, description, filters, secret, active, disabled_reason, created_us, updated_us, "
-            + "previous_secret, previous_valid_until_us, rate_limit, ordering";
+    private static final String COLUMNS = WebhookRows.COLUMNS;
 
     private final PgDatabase database;
     private final FiltersCodec filters;
@@ -52,26 +50,7 @@ final class PgWebhookStore implements WebhookStore {
                 lock.setString(1, "webhooks:" + w.tenant());
                 lock.execute();
             }
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM webhooks WHERE tenant = ? AND NOT deleted")) {
-                count.setString(1, w.tenant());
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) >= maxPerTenant) return false;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (" + COLUMNS + ", deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, false)")) {
-                ps.setString(1, w.id());
-                ps.setString(2, w.tenant());
-                bindState(ps, 3, w);
-                ps.setString(6, secrets.seal(w.secret()));
-                ps.setBoolean(7, w.active());
-                ps.setString(8, w.disabledReason().orElse(null));
-                ps.setLong(9, Micros.of(w.createdAt()));
-                ps.setLong(10, Micros.of(w.updatedAt()));
-                WebhookRows.bindRateLimit(ps, 11, w);
-                WebhookRows.bindOrdering(ps, 12, w);
-                ps.executeUpdate();
-            }
+            if (!WebhookRows.insertIfRoom(c, w, maxPerTenant, filters, secrets)) return false;
             bumpEpoch(c);
             return true;
         });
@@ -139,12 +118,6 @@ final class PgWebhookStore implements WebhookStore {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private void bindState(PreparedStatement ps, int from, Webhook w) throws SQLException {
-        ps.setString(from, w.url());
-        ps.setString(from + 1, w.description().orElse(null));
-        ps.setString(from + 2, filters.writeString(w.filters()));
     }
 
     @Override
