@@ -10,7 +10,9 @@ import dev.eventwire.metrics.MetricStore;
 import dev.eventwire.store.PendingCount;
 import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
+import dev.eventwire.store.SqlKeyStore;
 import dev.eventwire.store.SqlRetention;
+import dev.eventwire.store.SqlWork;
 import dev.eventwire.support.Awaits;
 import dev.eventwire.store.StoreBackend;
 import dev.eventwire.support.CommitObserver;
@@ -57,7 +59,7 @@ public final class DuckDbBackend implements StoreBackend {
     private final GroupCommitWriter rollupWriter;
     private final DuckDbDeliveryStore deliveries;
     private final DuckDbWebhookStore webhooks;
-    private final DuckDbKeyStore keys;
+    private final SqlKeyStore keys;
     private final DuckDbMetricStore metrics;
     private final ReplicaDirectory replicas;
     private final EventIdIndex eventIds;
@@ -98,7 +100,7 @@ public final class DuckDbBackend implements StoreBackend {
             this.deliveries = new DuckDbDeliveryStore(database, deliveryWriter, writer, eventLog::awaitApplied, ids, clock, lease, health);
             eventLog.onEventsApplied(deliveries::logged);
             this.webhooks = new DuckDbWebhookStore(database, writer, filters, secrets, deliveries);
-            this.keys = new DuckDbKeyStore(database, writer);
+            this.keys = new SqlKeyStore(this::written, database::read);
             this.metrics = new DuckDbMetricStore(database, rollupWriter, eventLog::awaitApplied);
             this.replicas = replicas;
             this.eventIds = writer.runNow(EventIdIndex::load);
@@ -126,6 +128,11 @@ public final class DuckDbBackend implements StoreBackend {
     @Override
     public DeliveryStore deliveries() {
         return deliveries;
+    }
+
+    /** Runs {@code work} on the event log's writer (API keys live in that file) and waits for its commit. */
+    private <T> T written(SqlWork<T> work) {
+        return Awaits.await(writer.submit(work));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.eventwire.delivery.WebhookHealthRule;
 import dev.eventwire.events.EventStore;
 import dev.eventwire.ingest.IngestCommit;
 import dev.eventwire.metrics.MetricStore;
+import dev.eventwire.store.SqlKeyStore;
 import dev.eventwire.store.PendingCount;
 import dev.eventwire.retention.RetentionStore;
 import dev.eventwire.store.ReplicaDirectory;
@@ -34,7 +35,7 @@ public final class PostgresBackend implements StoreBackend {
     private final PgDatabase database;
     private final PgDeliveryStore deliveries;
     private final PgWebhookStore webhooks;
-    private final PgKeyStore keys;
+    private final SqlKeyStore keys;
     private final PgMetricStore metrics;
     private final PgReplicaDirectory replicas;
     private final WebhookSync webhookSync;
@@ -55,7 +56,7 @@ public final class PostgresBackend implements StoreBackend {
             database.close();
             throw e;
         }
-        this.keys = new PgKeyStore(database);
+        this.keys = new SqlKeyStore(database::inTransaction, database::read);
         this.metrics = new PgMetricStore(database);
         this.replicas = new PgReplicaDirectory(database, replicaId, version, clock.instant());
         this.webhookSync = new WebhookSync(webhooks, registry);

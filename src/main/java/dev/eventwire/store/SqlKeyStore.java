@@ -1,6 +1,5 @@
-package dev.eventwire.store.duckdb;
+package dev.eventwire.store;
 
-import dev.eventwire.store.Micros;
 import dev.eventwire.auth.ApiKey;
 import dev.eventwire.auth.KeyStore;
 import java.sql.PreparedStatement;
@@ -9,21 +8,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.eventwire.support.Awaits;
 
-public final class DuckDbKeyStore implements KeyStore {
-    private final DuckDbDatabase database;
-    private final GroupCommitWriter writer;
+/** Tenant API keys (only their hashes), in SQL both backends answer alike; each backend says how it writes and reads. */
+public final class SqlKeyStore implements KeyStore {
+    private static final String COLUMNS = "id, tenant, name, key_hash, created_us";
+    private final SqlRunner writes;
+    private final SqlRunner reads;
 
-    public DuckDbKeyStore(DuckDbDatabase database, GroupCommitWriter writer) {
-        this.database = database;
-        this.writer = writer;
+    public SqlKeyStore(SqlRunner writes, SqlRunner reads) {
+        this.writes = writes;
+        this.reads = reads;
     }
 
     @Override
     public void insert(ApiKey key) {
-        Awaits.await(writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys VALUES (?, ?, ?, ?, ?)")) {
+        writes.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, key.id());
                 ps.setString(2, key.tenant());
                 ps.setString(3, key.name());
@@ -31,13 +31,13 @@ public final class DuckDbKeyStore implements KeyStore {
                 ps.setLong(5, Micros.of(key.createdAt()));
                 return ps.executeUpdate();
             }
-        }));
+        });
     }
 
     @Override
     public List<ApiKey> list() {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant, name, key_hash, created_us FROM api_keys ORDER BY created_us DESC, id DESC");
+        return reads.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_us DESC, id DESC");
                  ResultSet rs = ps.executeQuery()) {
                 List<ApiKey> keys = new ArrayList<>();
                 while (rs.next()) keys.add(apiKey(rs));
@@ -48,18 +48,18 @@ public final class DuckDbKeyStore implements KeyStore {
 
     @Override
     public boolean delete(String id) {
-        return Awaits.await(writer.submit(c -> {
+        return writes.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
                 ps.setString(1, id);
                 return ps.executeUpdate() > 0;
             }
-        }));
+        });
     }
 
     @Override
     public Optional<ApiKey> findByHash(String keyHash) {
-        return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant, name, key_hash, created_us FROM api_keys WHERE key_hash = ?")) {
+        return reads.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?")) {
                 ps.setString(1, keyHash);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(apiKey(rs)) : Optional.empty();
