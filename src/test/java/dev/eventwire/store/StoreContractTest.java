@@ -3,6 +3,8 @@ package dev.eventwire.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventwire.auth.ApiKey;
+import dev.eventwire.auth.KeyStore;
 import dev.eventwire.delivery.AttemptRecord;
 import dev.eventwire.delivery.DeliveryJob;
 import dev.eventwire.delivery.DeliveryStatus;
@@ -46,7 +48,7 @@ abstract class StoreContractTest {
 
     /** The ports of one adapter over a fresh store; closing it closes the store. */
     record Stores(EventStore events, DeliveryStore deliveries, WebhookStore webhooks, WebhookRegistry registry, MetricStore metrics,
-                  dev.eventwire.retention.RetentionStore retention, AutoCloseable closer) {
+                  dev.eventwire.retention.RetentionStore retention, KeyStore keys, AutoCloseable closer) {
     }
 
     /** A fresh, empty store of the adapter under test, not started yet. */
@@ -75,7 +77,7 @@ abstract class StoreContractTest {
         EventStore events = backend.events(new IngestCommit(registry, admission, catalog,
                 new dev.eventwire.metrics.LiveRollups(catalog, backend.metrics(), clock), IngestListener.all(List.of((accepted, rejected, deliveries) -> queued.addAll(deliveries))), new Ids(clock)));
         backend.start();
-        return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend.retention(), backend);
+        return new Stores(events, backend.deliveries(), backend.webhooks(), registry, backend.metrics(), backend.retention(), backend.keys(), backend);
     }
 
     /** The deliveries each ingest commit created, as the engine is told of them. */
@@ -130,6 +132,27 @@ abstract class StoreContractTest {
         String body = "{\"event_id\":\"" + id + "\",\"event_type\":\"order.created\",\"entity_id\":null,\"occurred_at\":\"" + at
                 + "\",\"data\":" + data + "}";
         return new NewEvent(tenant, id, "order.created", Optional.empty(), at, clock.instant(), data, body);
+    }
+
+    @Test
+    void apiKeysAreFoundByTheirHashListedNewestFirstAndGoneOnceDeleted() throws Exception {
+        Instant first = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        ApiKey ci = new ApiKey("key_ci", "acme", "ci", "hash-ci", first);
+        ApiKey prod = new ApiKey("key_prod", "globex", "prod \u00e9\u6f22", "hash-prod", first.plusSeconds(1));
+        stores.keys().insert(ci);
+        stores.keys().insert(prod);
+
+        assertThat(stores.keys().findByHash("hash-ci")).contains(ci);
+        assertThat(stores.keys().findByHash("hash-unknown")).isEmpty();
+        assertThat(stores.keys().list()).containsExactly(prod, ci);
+
+        assertThat(stores.keys().delete("key_ci")).isTrue();
+        assertThat(stores.keys().delete("key_ci")).as("already deleted").isFalse();
+        assertThat(stores.keys().findByHash("hash-ci")).isEmpty();
+
+        restart();
+        assertThat(stores.keys().list()).as("after a restart").containsExactly(prod);
+        assertThat(stores.keys().findByHash("hash-prod")).contains(prod);
     }
 
     @Test
