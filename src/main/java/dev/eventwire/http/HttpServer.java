@@ -159,14 +159,15 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * A client that sent {@code Expect: 100-continue} with a body declared larger than the limit is refused
-     * before it is told to send the body. (A client already sending its body is answered once the limit is
-     * read: refused at once, the connection would close under a body still arriving, and the client would
-     * lose the answer to the reset.)
+     * A body declared larger than the limit is refused before anything else is looked at: it would be refused
+     * whatever the key, and refused here it takes nothing of the tenant's byte rate or of the body budget. A
+     * client that asked to be told to go on ({@code Expect: 100-continue}) has sent nothing and the connection
+     * closes; one already sending gets the answer at once and its body is read and thrown away
+     * ({@link UnreadBody}), so it can read the answer: closed under the arriving body, the connection drew a
+     * reset and a client that sends its whole body before reading (Python's http.client) lost the answer.
      */
     private static void refuseDeclaredOversize(Context ctx) {
-        String expect = ctx.header("Expect");
-        if (expect != null && expect.strip().equalsIgnoreCase("100-continue") && ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+        if (carriesBody(ctx) && ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
             throw new ApiException(413, "body_too_large", "The request body is larger than 5 MiB.", null);
         }
     }

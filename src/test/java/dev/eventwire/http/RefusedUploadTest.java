@@ -67,6 +67,30 @@ class RefusedUploadTest {
     }
 
     /**
+     * A body over the 5 MiB limit sent whole before the answer is read, as Python's http.client sends one:
+     * the client gets 413 and the connection serves the next request. Refused while the tenant's byte rate
+     * is on, it takes nothing of that rate: the next oversize upload is 413 again, not 429, and an event of
+     * normal size is still taken. Before, the second got 429 and the connection closed under the body (the
+     * client saw a broken pipe, no answer).
+     */
+    @Test
+    void anUploadOverTheLimitSentWholeIsAnsweredAndTakesNothingOfTheTenantsRate() throws Exception {
+        try (TestServer server = TestServer.start(dir, c -> c.withLimits(Limits.defaults().withTenantBodyBytesPerSecond(1L << 20)), Clock.systemUTC())) {
+            ApiClient tenant = server.tenant("big");
+            int port = URI.create(server.baseUrl()).getPort();
+            try (Socket socket = connect(port)) {
+                for (int i = 0; i < 3; i++) {
+                    Answer refused = sendWholeThenRead(socket, tenant.key(), 6 << 20);
+                    assertThat(refused.status()).as("upload %d", i).isEqualTo(413);
+                    assertThat(refused.body()).contains("\"code\":\"body_too_large\"");
+                }
+                assertNextRequestServed(socket);
+            }
+            assertThat(tenant.post("/v1/events", "{\"event_type\":\"x\",\"data\":{}}").status()).isEqualTo(202);
+        }
+    }
+
+    /**
      * A client that asked to be told to go on ({@code Expect: 100-continue}, as curl does for bodies over
      * 1 MiB) has sent no body: it gets the refusal as its only answer and the connection closes at once,
      * rather than the server waiting for a body that will not come.
@@ -94,6 +118,16 @@ class RefusedUploadTest {
         socket.getOutputStream().write(body);
         socket.getOutputStream().flush();
         return answer;
+    }
+
+    /** Sends the headers and the whole body of an upload of {@code length} bytes, then reads the answer. */
+    private static Answer sendWholeThenRead(Socket socket, String key, int length) throws IOException {
+        byte[] body = new byte[length];
+        Arrays.fill(body, (byte) ' ');
+        write(socket, head(key, length));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        return readAnswer(socket.getInputStream());
     }
 
     private static void assertNextRequestServed(Socket socket) throws IOException {
