@@ -27,6 +27,8 @@ public final class Json {
     /** The parser's own limit on a name (key), kept: no field this service reads comes near it. */
     static final int MAX_NAME_CHARACTERS = StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
     private final ObjectMapper mapper;
+    /** Reads a request body's value; what follows it is checked by {@link #requireNothingFollows}. */
+    private final com.fasterxml.jackson.databind.ObjectReader treeReader;
     /** Reads what this service stored: the same settings, without the limit on a number's length that guards requests. */
     private final ObjectMapper stored;
 
@@ -46,6 +48,7 @@ public final class Json {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
                 .maxNumberLength(MAX_NUMBER_CHARACTERS).build());
         mapper.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+        this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.stored = mapper.copy();
         // A value an earlier version let through must not keep the service from starting.
         stored.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
@@ -79,16 +82,39 @@ public final class Json {
         try {
             JsonNode node;
             try (JsonParser parser = new ExponentClampingParser(mapper.getFactory().createParser(body))) {
-                node = mapper.readTree(parser);
-            }
-            if (node == null || node.isMissingNode()) {
-                throw new ApiException(400, "malformed_json", "The request body is empty; a JSON value was expected.", null);
+                node = treeReader.readTree(parser);
+                if (node == null || node.isMissingNode()) {
+                    throw new ApiException(400, "malformed_json", "The request body is empty; a JSON value was expected.", null);
+                }
+                requireNothingFollows(parser);
             }
             return node;
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(e) + ": " + plain(e.getOriginalMessage()), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Only white space may follow the value. Checked here rather than by the parser's own rule, which reads
+     * the next token first: {@code {...} xx} was then "unknown word 'xx'", as if the value itself were wrong.
+     */
+    private static void requireNothingFollows(JsonParser parser) throws IOException {
+        com.fasterxml.jackson.core.JsonLocation at = parser.currentLocation();
+        boolean follows;
+        try {
+            follows = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            // A stray closing bracket or a control character is named as such; any other text is "something follows".
+            String specific = plain(e.getOriginalMessage());
+            if (specific.startsWith("a closing bracket") || specific.startsWith("a control character")) {
+                throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(e) + ": " + specific, null);
+            }
+            follows = true;
+        }
+        if (follows) {
+            throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where(at) + ": something follows the JSON value.", null);
         }
     }
 
@@ -107,8 +133,11 @@ public final class Json {
     }
 
     private static String where(JsonProcessingException e) {
-        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return where(e.getLocation());
+    }
+
+    private static String where(com.fasterxml.jackson.core.JsonLocation at) {
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /**

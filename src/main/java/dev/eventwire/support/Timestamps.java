@@ -63,6 +63,24 @@ public final class Timestamps {
         if (text != null && LEAP_SECOND.matcher(text).matches()) {
             return name + " is a leap second (:60), which is not accepted: send 23:59:59 instead.";
         }
+        java.util.regex.Matcher m = text == null ? null : RFC_3339.matcher(text);
+        if (m != null && m.matches()) {
+            // The shape is right: say which part names something that does not exist, rather than repeat the format.
+            String dateTime = m.group(1);
+            String date = dateTime.substring(0, 10);
+            try {
+                java.time.LocalDate.parse(date);
+            } catch (DateTimeParseException e) {
+                return name + " names a day that does not exist (" + date + "): months run 01 to 12 and have 28 to 31 days.";
+            }
+            String time = dateTime.substring(11);
+            if (Integer.parseInt(time.substring(0, 2)) > 23 || Integer.parseInt(time.substring(3, 5)) > 59 || Integer.parseInt(time.substring(6, 8)) > 59) {
+                return name + " names a time that does not exist (" + time + "): hours run 00 to 23, minutes and seconds 00 to 59.";
+            }
+            if (m.group(3) != null) {
+                return name + " has an offset that does not exist (" + m.group(3) + m.group(4) + ":" + m.group(5) + "): hours run 00 to 23, minutes 00 to 59.";
+            }
+        }
         return name + " must be an RFC 3339 timestamp with seconds and an offset (Z or ±hh:mm), such as 2026-01-31T12:00:00Z.";
     }
 

@@ -185,6 +185,15 @@ class HostileInputTest {
             assertRefused(leap, 422, "invalid_format", "occurred_at");
             assertThat(leap.json().get("error").get("message").asText()).contains("leap second").contains("send 23:59:59 instead").doesNotContain("must be an RFC 3339");
             assertRefused(acme.get("/v1/metrics/revenue?window=1h&as_of=2016-12-31T23:59:60.5Z"), 422, "invalid_format", "as_of");
+            // The right shape naming what does not exist: the message says which part, not the format again.
+            for (String[] c : new String[][]{{"2026-02-30T00:00:00Z", "a day that does not exist (2026-02-30)"}, {"2026-13-01T00:00:00Z", "a day that does not exist"},
+                    {"2026-11-30T24:00:00Z", "a time that does not exist (24:00:00)"}, {"2026-11-30T12:00:00+24:00", "an offset that does not exist (+24:00)"}}) {
+                ApiClient.Response refused = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + c[0] + "\"}");
+                assertRefused(refused, 422, "invalid_format", "occurred_at");
+                assertThat(refused.json().get("error").get("message").asText()).as(c[0]).contains(c[1]).doesNotContain("must be an RFC 3339");
+            }
+            assertThat(acme.get("/v1/metrics/revenue?window=1h&as_of=2026-02-29T00:00:00Z").json().get("error").get("message").asText())
+                    .contains("as_of names a day that does not exist (2026-02-29)");
             for (String at : new String[]{"2026-11-30T12:00:00Z", "2026-11-30t12:00:00.5z", "2026-11-30T12:00:00.123456789+05:30", "2026-11-30T12:00:00-00:00",
                     "2026-11-30T10:00:00+19:00", "2026-11-29T10:00:00-23:59", "2026-11-30T12:00:00.1234567891Z"}) {
                 assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}").status()).as(at).isEqualTo(202);
@@ -243,6 +252,11 @@ class HostileInputTest {
             assertThat(nan.json().get("error").get("message").asText()).contains("NaN and Infinity are not JSON numbers");
             assertThat(acme.post("/v1/events", "{/*c*/\"event_type\":\"a.b\"}").json().get("error").get("message").asText()).contains("comments are not allowed");
             assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\"}{}").json().get("error").get("message").asText()).contains("something follows the JSON value");
+            for (String trailing : new String[]{" xx", " 1", " \"x\"", " true", "\n{}"}) {
+                ApiClient.Response r = acme.post("/v1/events", "{\"event_type\":\"a.b\"}" + trailing);
+                assertRefused(r, 400, "malformed_json", null);
+                assertThat(r.json().get("error").get("message").asText()).as(trailing).contains("something follows the JSON value");
+            }
 
             // Webhooks: a null filter does not silently widen a webhook to every event; a null option is the default.
             String id = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"filters\":{\"event_types\":[\"order\"]}}").json().get("id").asText();

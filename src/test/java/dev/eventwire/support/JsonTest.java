@@ -68,6 +68,8 @@ class JsonTest {
             {"\"\\u12\"", "a \\u escape needs four hexadecimal digits"},
             {"{\"a\":1,\u0000\"b\":2}", "a control character outside a string: only spaces, tabs and line breaks"},
             {"{\"a\":1}\u0001", "a control character outside a string"},
+            {"{\"a\":1} xx", "(line 1, column 8): something follows the JSON value."},
+            {"[1] 2", "something follows the JSON value."},
             {"{\"\\ud800\":\"x\"}", "a \\u escape leaves half of a surrogate pair, which is not valid Unicode."},
             {"{\"\\ud800\\u0041\":\"x\"}", "half of a surrogate pair"},
         };
