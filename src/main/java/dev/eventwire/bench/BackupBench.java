@@ -32,6 +32,8 @@ import org.HdrHistogram.Histogram;
  * backup holds the last event acknowledged before the request and not the first posted after its answer.
  */
 public final class BackupBench {
+    /** Senders of the single events beside the drain: a producer with a small connection pool. */
+    private static final int SINGLE_EVENT_SENDERS = 16;
     private static final String BACKLOG_PREFIX = "b-";
     /** The receiver reports the arrival of every event whose id starts with "p". */
     private static final String PACED_PREFIX = "p-backup-";
@@ -160,7 +162,7 @@ public final class BackupBench {
     /** A window for the drain and the single events to settle (not judged), one before the backup, the backup, one after. */
     private Taken backUpBeside(ServerProcess server, String key, Path to) {
         long start = DeliveryBench.nowMicros();
-        try (SingleEventPacer pacer = new SingleEventPacer(server.client(), key, PACED_PREFIX, perSecond)) {
+        try (SingleEventPacer pacer = new SingleEventPacer(server.client(), key, PACED_PREFIX, perSecond, SingleEventPacer.UNBOUNDED, SINGLE_EVENT_SENDERS)) {
             DeliveryBench.pause(window);
             long settled = DeliveryBench.nowMicros();
             DeliveryBench.pause(window);

@@ -22,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -266,63 +264,44 @@ public final class DeliveryBench {
         return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    /**
-     * Single events on a fixed schedule from a bounded set of senders (like a producer with a connection
-     * pool); latencies start at each event's scheduled time, so a stall shows in the figures instead of
-     * slowing the schedule (no coordinated omission). Times are wall-clock microseconds, comparable
-     * across the processes of this machine.
-     */
+    /** Single events on a fixed schedule ({@link SingleEventPacer}), then the times their deliveries were received. */
     private Phase paced(ServerProcess server, String key, int rate, Duration length, Receipts receipts) {
-        long intervalNanos = 1_000_000_000L / rate;
         long count = length.toSeconds() * rate;
         String prefix = "p" + rate + "-" + System.nanoTime() + "-";
+        List<SingleEventPacer.Sent> posted;
+        try (SingleEventPacer pacer = new SingleEventPacer(server.client(), key, prefix, rate, count, PACED_SENDERS)) {
+            pacer.awaitDone();
+            posted = pacer.sent();
+        }
         long[] sentMicros = new long[(int) count];
         long[] ackedMicros = new long[(int) count];
         Histogram ingest = new Histogram(3);
-        AtomicLong errors = new AtomicLong();
-        AtomicReference<String> firstError = new AtomicReference<>();
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong next = new AtomicLong();
-        long startNanos = System.nanoTime();
-        long startMicros = nowMicros();
-        List<Thread> senders = new ArrayList<>();
-        for (int s = 0; s < PACED_SENDERS; s++) {
-            senders.add(Thread.ofVirtual().start(() -> {
-                for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    long dueNanos = startNanos + i * intervalNanos;
-                    long wait = dueNanos - System.nanoTime();
-                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    String body = SyntheticEvents.one(ThreadLocalRandom.current()).replaceFirst("\\{", "{\"event_id\":\"" + prefix + i + "\",");
-                    sentMicros[(int) i] = startMicros + i * intervalNanos / 1000;
-                    LoadClient.Reply reply = server.client().post("/v1/events", key, body);
-                    long acked = nowMicros();
-                    ackedMicros[(int) i] = acked;
-                    synchronized (ingest) {
-                        ingest.recordValue(Math.max(0, acked - sentMicros[(int) i]));
-                    }
-                    if (reply.status() == 202) {
-                        accepted.incrementAndGet();
-                    } else {
-                        errors.incrementAndGet();
-                        String answer = reply.body() == null ? "" : reply.body();
-                        firstError.compareAndSet(null, reply.status() + " " + answer.substring(0, Math.min(200, answer.length())));
-                    }
-                }
-            }));
+        long errors = 0;
+        String firstError = null;
+        long accepted = 0;
+        for (SingleEventPacer.Sent p : posted) {
+            sentMicros[(int) p.index()] = p.dueMicros();
+            ackedMicros[(int) p.index()] = p.answeredMicros();
+            ingest.recordValue(p.latencyMicros());
+            if (p.accepted()) {
+                accepted++;
+            } else {
+                errors++;
+                if (firstError == null) firstError = p.refusal();
+            }
         }
-        for (Thread t : senders) join(t);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (receipts.countWithPrefix(prefix) < accepted.get() * webhookCount && System.nanoTime() < deadline) pause(Duration.ofMillis(20));
+        while (receipts.countWithPrefix(prefix) < accepted * webhookCount && System.nanoTime() < deadline) pause(Duration.ofMillis(20));
         Histogram sentToReceived = new Histogram(3);
         Histogram ackedToReceived = new Histogram(3);
-        long missing = accepted.get() * webhookCount;
+        long missing = accepted * webhookCount;
         for (Receipts.Receipt r : receipts.takeWithPrefix(prefix)) {
             int i = Integer.parseInt(r.eventId().substring(prefix.length()));
             sentToReceived.recordValue(Math.max(0, r.micros() - sentMicros[i]));
             ackedToReceived.recordValue(Math.max(0, r.micros() - ackedMicros[i]));
             missing--;
         }
-        return new Phase(ingest, sentToReceived, ackedToReceived, errors.get(), firstError.get(), Math.max(0, missing));
+        return new Phase(ingest, sentToReceived, ackedToReceived, errors, firstError, Math.max(0, missing));
     }
 
     private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk, CpuSteal steal) {
