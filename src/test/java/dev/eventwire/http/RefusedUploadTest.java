@@ -91,6 +91,49 @@ class RefusedUploadTest {
     }
 
     /**
+     * A body over the limit sent in chunks (no length to refuse it by) is answered 413 with the service's
+     * error body once the limit is read, and the web framework's own warning for it is not logged: one line
+     * per body, from a library logger, naming no tenant, which a client could repeat at will. The logger's
+     * other lines are kept.
+     */
+    @Test
+    void aChunkedUploadOverTheLimitIsAnswered413WithoutALogLineOfItsOwn() throws Exception {
+        ch.qos.logback.classic.Logger javalin = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.javalin.Javalin");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        javalin.addAppender(lines);
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient tenant = server.tenant("big");
+            int port = URI.create(server.baseUrl()).getPort();
+            try (Socket socket = connect(port)) {
+                write(socket, "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + tenant.key()
+                        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) ' ');
+                String size = Integer.toHexString(chunk.length) + "\r\n";
+                try {
+                    for (int i = 0; i < 6 * 16; i++) {
+                        write(socket, size);
+                        socket.getOutputStream().write(chunk);
+                        write(socket, "\r\n");
+                    }
+                    write(socket, "0\r\n\r\n");
+                } catch (IOException closedOnceAnswered) {
+                    // the server may close the connection under the rest of a body it will not read
+                }
+                Answer refused = readAnswer(socket.getInputStream());
+                assertThat(refused.status()).isEqualTo(413);
+                assertThat(refused.body()).contains("\"code\":\"body_too_large\"");
+            }
+            javalin.warn("another line of the framework's");
+        } finally {
+            javalin.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("another line of the framework's");
+    }
+
+    /**
      * A client that asked to be told to go on ({@code Expect: 100-continue}, as curl does for bodies over
      * 1 MiB) has sent no body: it gets the refusal as its only answer and the connection closes at once,
      * rather than the server waiting for a body that will not come.
