@@ -69,8 +69,9 @@ public final class AuthService {
         if (name.isBlank() || dev.eventwire.support.TextRules.characters(name) > 128) {
             throw ApiException.invalid("invalid_length", "name must be 1-128 characters.", "name");
         }
-        if (!dev.eventwire.support.TextRules.isPlainLine(name)) {
-            throw ApiException.invalid("invalid_format", "name must be valid Unicode without control characters.", "name");
+        // A key's name is how an admin tells keys apart in a listing: invisible controls that reorder it on screen are refused too.
+        if (!dev.eventwire.support.TextRules.isPlainIdentifier(name)) {
+            throw ApiException.invalid("invalid_format", "name must be valid Unicode without control characters or bidirectional text controls (such as U+202E).", "name");
         }
         String secret = "ew_" + ids.randomToken(32);
         ApiKey key = new ApiKey(ids.timeOrdered("key_"), tenant, name, hasher.hash(secret), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));

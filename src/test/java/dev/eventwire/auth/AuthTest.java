@@ -97,6 +97,14 @@ class AuthTest {
         assertThat(server.admin().post("/v1/admin/keys", "{\"tenant\":\"Acme Corp\",\"name\":\"x\"}").status()).isEqualTo(422);
         assertThat(server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"x\",\"role\":\"admin\"}").json().get("error").get("code").asText()).isEqualTo("unknown_field");
         assertThat(server.admin().post("/v1/admin/keys", "nope").status()).isEqualTo(400);
+        // A name that shows as something else (right-to-left override) or hides a line: refused, naming the field.
+        for (String name : new String[]{"ci\\u202Eyek-dorp", "ci\\u2066x", "ci\\u0007", "a\\nb"}) {
+            ApiClient.Response refused = server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"" + name + "\"}");
+            assertThat(refused.status()).as(name).isEqualTo(422);
+            assertThat(refused.json().get("error").get("field").asText()).isEqualTo("name");
+        }
+        assertThat(server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"CI – d\u00e9ploiement \u6f22\u5b57 \u05e2\u05d1\u05e8\u05d9\u05ea\"}").status())
+                .as("any script, without controls").isEqualTo(201);
     }
 
     @Test
