@@ -23,6 +23,7 @@ import java.util.List;
  * leaves the next start with exactly the steps still to do.
  */
 final class Migrations {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Migrations.class);
     /** One step: a script of the file with catalog {@code catalog}, where it becomes version {@code version}. */
     record Step(String catalog, int version, String file) {
     }
@@ -57,12 +58,13 @@ final class Migrations {
 
     /** Applies the first {@code upTo} steps (tests stop part way to crash in between); the connection ends using the event log. */
     static void apply(Connection connection, int upTo) throws SQLException {
+        java.util.Map<String, Integer> before = new java.util.LinkedHashMap<>();
         for (String catalog : List.of(DuckDbDatabase.CATALOG, DuckDbDatabase.DELIVERY_CATALOG)) {
             use(connection, catalog);
             try (Statement st = connection.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_us BIGINT NOT NULL)");
             }
-            currentVersion(connection); // refuses a file newer than this build
+            before.put(catalog, currentVersion(connection)); // refuses a file newer than this build
         }
         try {
             for (Step step : STEPS.subList(0, upTo)) {
@@ -85,8 +87,24 @@ final class Migrations {
                     throw new SQLException("migration " + step.file() + " failed: " + e.getMessage(), e);
                 }
             }
+            sayUpgraded(connection, before);
         } finally {
             use(connection, DuckDbDatabase.CATALOG);
+        }
+    }
+
+    /**
+     * One line per file an older build wrote that this start brought up to date: an upgrade happened, and
+     * that build no longer opens the file. A file created by this start (a new data folder) says nothing.
+     */
+    private static void sayUpgraded(Connection connection, java.util.Map<String, Integer> before) throws SQLException {
+        for (java.util.Map.Entry<String, Integer> file : before.entrySet()) {
+            use(connection, file.getKey());
+            int now = currentVersion(connection);
+            if (file.getValue() > 0 && now > file.getValue()) {
+                log.info("migrated {} from schema version {} to {}; builds older than this one no longer open it", path(connection, file.getKey()),
+                        file.getValue(), now);
+            }
         }
     }
 
