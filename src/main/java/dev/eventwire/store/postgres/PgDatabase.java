@@ -119,11 +119,14 @@ public final class PgDatabase implements AutoCloseable {
         for (MigrationInfo m : known) {
             if (m.getVersion() != null && m.getState().isResolved()) newestKnown = m.getVersion().getVersion();
         }
+        // Applied versions come oldest first: the message names the database's newest, not the first this binary lacks.
+        MigrationInfo newestFuture = null;
         for (MigrationInfo m : applied) {
-            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
-                throw new StoreConfigurationException("the database at " + url.redacted() + " has schema version " + m.getVersion()
-                        + ", newer than this binary knows (up to " + newestKnown + "); run a newer Eventwire", null);
-            }
+            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) newestFuture = m;
+        }
+        if (newestFuture != null) {
+            throw new StoreConfigurationException("the database at " + url.redacted() + " has schema version " + newestFuture.getVersion()
+                    + ", newer than this binary knows (up to " + newestKnown + "); run a newer Eventwire", null);
         }
         try {
             org.flywaydb.core.api.output.MigrateResult result = flyway.migrate();
