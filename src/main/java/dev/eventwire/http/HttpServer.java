@@ -87,8 +87,8 @@ public final class HttpServer implements AutoCloseable {
                 // API key): no browser or proxy may keep a copy. Set first, so refusals (401, 404, 429) carry it too.
                 ctx.header("Cache-Control", "no-store");
                 UrlEscapes.requireValid(ctx.req().getRequestURI(), ctx.queryString());
-                refuseDeclaredOversize(ctx);
                 authenticate(ctx, keys);
+                refuseDeclaredOversize(ctx);
                 requireJsonBody(ctx);
                 budget.reserve(ctx, Requests.tenantIfAny(ctx));
                 readBody(ctx);
@@ -159,8 +159,9 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * A body declared larger than the limit is refused before anything else is looked at: it would be refused
-     * whatever the key, and refused here it takes nothing of the tenant's byte rate or of the body budget. A
+     * A body declared larger than the limit is refused once the key is known (a missing or unknown key is
+     * still 401) and before the body is looked at: refused here it takes nothing of the tenant's byte rate or
+     * of the body budget. A
      * client that asked to be told to go on ({@code Expect: 100-continue}) has sent nothing and the connection
      * closes; one already sending gets the answer at once and its body is read and thrown away
      * ({@link UnreadBody}), so it can read the answer: closed under the arriving body, the connection drew a

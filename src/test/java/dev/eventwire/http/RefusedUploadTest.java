@@ -84,6 +84,8 @@ class RefusedUploadTest {
                     assertThat(refused.status()).as("upload %d", i).isEqualTo(413);
                     assertThat(refused.body()).contains("\"code\":\"body_too_large\"");
                 }
+                // Without a valid key it is 401 first, as on every path; the body is still read, the connection kept.
+                assertThat(sendWholeThenRead(socket, "not-a-key", 6 << 20).status()).isEqualTo(401);
                 assertNextRequestServed(socket);
             }
             assertThat(tenant.post("/v1/events", "{\"event_type\":\"x\",\"data\":{}}").status()).isEqualTo(202);
