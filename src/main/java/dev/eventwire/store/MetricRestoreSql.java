@@ -14,7 +14,8 @@ import java.sql.Statement;
  * snapshot, so the three reads and the returned last point agree.
  */
 public final class MetricRestoreSql {
-    private static final long MINUTE_US = 60_000_000L;
+    /** The minute the metric tables bucket points by ({@code minute} columns count these from the epoch). */
+    public static final long MINUTE_US = 60_000_000L;
 
     private MetricRestoreSql() {
     }

@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import static dev.eventwire.store.MetricRestoreSql.MINUTE_US;
+
 import dev.eventwire.store.SqlLiterals;
 import dev.eventwire.metrics.Aggregate;
 import dev.eventwire.metrics.AggregateBuilder;
@@ -34,7 +36,6 @@ import java.util.Set;
  * two partial minutes at the window's edges: O(minutes in the window), not O(events).
  */
 public final class DuckDbMetricStore implements MetricStore {
-    static final long MINUTE_US = 60_000_000L;
 
     /** At most this many points are folded per rollup transaction, to keep it short. */
     private static final long ROLLUP_BATCH = 200_000;

@@ -1,5 +1,7 @@
 package dev.eventwire.store.duckdb;
 
+import static dev.eventwire.store.WebhookRows.COLUMNS;
+
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.SecretSeal;
 import dev.eventwire.store.WebhookRows;
@@ -19,8 +21,6 @@ import java.util.Optional;
  * commits; the call returns once both are done.
  */
 public final class DuckDbWebhookStore implements WebhookStore {
-    private static final String COLUMNS = WebhookRows.COLUMNS;
-
     private final DuckDbDatabase database;
     private final GroupCommitWriter writer;
     private final FiltersCodec filters;

@@ -1,5 +1,7 @@
 package dev.eventwire.store.postgres;
 
+import static dev.eventwire.store.MetricRestoreSql.MINUTE_US;
+
 import dev.eventwire.metrics.Aggregate;
 import dev.eventwire.metrics.AggregateBuilder;
 import dev.eventwire.metrics.Aggregation;
@@ -31,7 +33,6 @@ import java.util.Optional;
  * edges — so it is exact and sees every replica's committed events at once.
  */
 final class PgMetricStore implements MetricStore {
-    static final long MINUTE_US = 60_000_000L;
     private static final int SCALE = 9;
     private static final int ROLLUP_BATCH = 50_000;
     /** Advisory lock key that lets one replica at a time fold points (folds by two would contend on the same buckets). */

@@ -1,5 +1,7 @@
 package dev.eventwire.store.postgres;
 
+import static dev.eventwire.store.WebhookRows.COLUMNS;
+
 import dev.eventwire.store.Micros;
 import dev.eventwire.store.SecretSeal;
 import dev.eventwire.store.WebhookRows;
@@ -19,8 +21,6 @@ import java.util.Optional;
  * replicas learn that their in-memory webhooks are stale (see {@link WebhookSync}).
  */
 final class PgWebhookStore implements WebhookStore {
-    private static final String COLUMNS = WebhookRows.COLUMNS;
-
     private final PgDatabase database;
     private final FiltersCodec filters;
     private final SecretSeal secrets;
