@@ -8,10 +8,31 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The database file is written in small row groups, so a checkpoint rewrites little of each table. */
+/**
+ * The database file is written in small row groups, so a checkpoint rewrites little of each table; DuckDB
+ * works on half the cores, leaving the rest to the server's own threads.
+ */
 class DuckDbDatabaseTest {
     @TempDir
     Path dir;
+
+    @Test
+    void duckDbRunsOnHalfTheCoresAndAtLeastOne() {
+        assertThat(DuckDbDatabase.workerThreads(1)).isEqualTo(1);
+        assertThat(DuckDbDatabase.workerThreads(2)).isEqualTo(1);
+        assertThat(DuckDbDatabase.workerThreads(3)).isEqualTo(1);
+        assertThat(DuckDbDatabase.workerThreads(8)).isEqualTo(4);
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
+            database.read(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("DuckDB's threads on this machine")
+                            .isEqualTo(DuckDbDatabase.workerThreads(Runtime.getRuntime().availableProcessors()));
+                }
+                return null;
+            });
+        }
+    }
 
     @Test
     void rowsGoIntoRowGroupsOfAtMost16384AndStayReadableAfterAReopen() {
