@@ -231,29 +231,52 @@ public final class DuckDbDatabase implements AutoCloseable {
         if (closed) throw new StoreUnavailableException("the store is closed", null);
         beforeRead.run();
         List<String> written = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
         try (Connection c = connect(root)) {
-            for (AttachedFile file : List.of(FILES.get(1), FILES.get(0))) {
-                String copy = "backup_" + file.catalog();
-                execute(c, "ATTACH " + SqlLiterals.string(folder.resolve(file.name()).toAbsolutePath().toString()) + " AS " + copy
-                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
-                SQLException failure = null;
-                try {
-                    execute(c, "COPY FROM DATABASE " + file.catalog() + " TO " + copy);
-                } catch (SQLException e) {
-                    failure = e;
-                }
-                try {
-                    execute(c, "DETACH " + copy); // writes the copy's last changes into its file
-                } catch (SQLException e) {
-                    if (failure == null) failure = e;
-                    else failure.addSuppressed(e);
-                }
-                // The copy's own failure (a full disk) says why, not what failed after it.
-                if (failure != null) throw failure;
-                written.add(file.name());
+            // A copy reads every row group of both files, and DuckDB splits it well: on every core it took
+            // half the time it takes on half of them (a million events, 4.6 s against 9.8 s on 2 cores).
+            // Backups are rare; the writers have DuckDB's threads to share with it meanwhile.
+            execute(c, "SET threads = " + cores);
+            try {
+                copyBoth(c, folder, written);
+            } finally {
+                halveThreadsAgain(c, cores);
             }
         }
         return written;
+    }
+
+    /** Never hides why a backup failed: a setting that cannot be put back is logged, not thrown. */
+    private static void halveThreadsAgain(Connection c, int cores) {
+        try {
+            execute(c, "SET threads = " + workerThreads(cores));
+        } catch (SQLException e) {
+            log.warn("DuckDB keeps {} threads after a backup (could not set {} again): {}", cores, workerThreads(cores), e.getMessage());
+        }
+    }
+
+    /** Copies the delivery file, then the event log, each into a file of the same name in {@code folder}. */
+    private static void copyBoth(Connection c, Path folder, List<String> written) throws SQLException {
+        for (AttachedFile file : List.of(FILES.get(1), FILES.get(0))) {
+            String copy = "backup_" + file.catalog();
+            execute(c, "ATTACH " + SqlLiterals.string(folder.resolve(file.name()).toAbsolutePath().toString()) + " AS " + copy
+                    + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+            SQLException failure = null;
+            try {
+                execute(c, "COPY FROM DATABASE " + file.catalog() + " TO " + copy);
+            } catch (SQLException e) {
+                failure = e;
+            }
+            try {
+                execute(c, "DETACH " + copy); // writes the copy's last changes into its file
+            } catch (SQLException e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
+            // The copy's own failure (a full disk) says why, not what failed after it.
+            if (failure != null) throw failure;
+            written.add(file.name());
+        }
     }
 
     /** Each statement on a statement of its own: DuckDB closes a statement whose execution failed. */

@@ -23,15 +23,25 @@ class DuckDbDatabaseTest {
         assertThat(DuckDbDatabase.workerThreads(3)).isEqualTo(1);
         assertThat(DuckDbDatabase.workerThreads(8)).isEqualTo(4);
         try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
-            database.read(c -> {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
-                    rs.next();
-                    assertThat(rs.getLong(1)).as("DuckDB's threads on this machine")
-                            .isEqualTo(DuckDbDatabase.workerThreads(Runtime.getRuntime().availableProcessors()));
-                }
-                return null;
-            });
+            assertThat(threads(database)).as("DuckDB's threads on this machine").isEqualTo(DuckDbDatabase.workerThreads(Runtime.getRuntime().availableProcessors()));
         }
+    }
+
+    @Test
+    void aBackupLeavesDuckDbOnHalfTheCores() throws Exception {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dir.resolve("data"))) {
+            assertThat(database.copyInto(java.nio.file.Files.createDirectories(dir.resolve("backup")))).hasSize(2);
+            assertThat(threads(database)).isEqualTo(DuckDbDatabase.workerThreads(Runtime.getRuntime().availableProcessors()));
+        }
+    }
+
+    private static long threads(DuckDbDatabase database) {
+        return database.read(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     @Test
