@@ -64,8 +64,8 @@ public final class DuckDbDatabase implements AutoCloseable {
      * over threads costs more in hand-offs and per-thread hash tables than it saves, on cores the HTTP
      * server, the journal and the delivery lanes need. On 2 cores, alternated in one hour, a backlog drain
      * ran at 17,226–18,622 deliveries/s with one thread against 14,129–17,963 with two, the server spending
-     * 67–74 µs of CPU a delivery against 74–94 (see docs/duckdb-threads.md). Long reads (a metric over a
-     * large window, a backup) have the other half on a larger machine.
+     * 67–74 µs of CPU a delivery against 74–94 (see docs/duckdb-threads.md). A backup, which DuckDB
+     * parallelises well and which is rare, takes every core for its length ({@link #copyInto}).
      */
     static int workerThreads(int cores) {
         return Math.max(1, cores / 2);
