@@ -248,10 +248,11 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     /** Never hides why a backup failed: a setting that cannot be put back is logged, not thrown. */
     private static void halveThreadsAgain(Connection c, int cores) {
+        int half = workerThreads(cores);
         try {
-            execute(c, "SET threads = " + workerThreads(cores));
+            execute(c, "SET threads = " + half);
         } catch (SQLException e) {
-            log.warn("DuckDB keeps {} threads after a backup (could not set {} again): {}", cores, workerThreads(cores), e.getMessage());
+            log.warn("DuckDB keeps {} threads after a backup (could not set {} again): {}", cores, half, e.getMessage());
         }
     }
 

@@ -11,7 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Versioned schema migrations, applied in order at start, each in its own transaction, recorded in the
@@ -23,7 +27,7 @@ import java.util.List;
  * leaves the next start with exactly the steps still to do.
  */
 final class Migrations {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Migrations.class);
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
     /** One step: a script of the file with catalog {@code catalog}, where it becomes version {@code version}. */
     record Step(String catalog, int version, String file) {
     }
@@ -58,7 +62,7 @@ final class Migrations {
 
     /** Applies the first {@code upTo} steps (tests stop part way to crash in between); the connection ends using the event log. */
     static void apply(Connection connection, int upTo) throws SQLException {
-        java.util.Map<String, Integer> before = new java.util.LinkedHashMap<>();
+        Map<String, Integer> before = new LinkedHashMap<>();
         for (String catalog : List.of(DuckDbDatabase.CATALOG, DuckDbDatabase.DELIVERY_CATALOG)) {
             use(connection, catalog);
             try (Statement st = connection.createStatement()) {
@@ -97,8 +101,8 @@ final class Migrations {
      * One line per file an older build wrote that this start brought up to date: an upgrade happened, and
      * that build no longer opens the file. A file created by this start (a new data folder) says nothing.
      */
-    private static void sayUpgraded(Connection connection, java.util.Map<String, Integer> before) throws SQLException {
-        for (java.util.Map.Entry<String, Integer> file : before.entrySet()) {
+    private static void sayUpgraded(Connection connection, Map<String, Integer> before) throws SQLException {
+        for (Map.Entry<String, Integer> file : before.entrySet()) {
             use(connection, file.getKey());
             int now = currentVersion(connection);
             if (file.getValue() > 0 && now > file.getValue()) {

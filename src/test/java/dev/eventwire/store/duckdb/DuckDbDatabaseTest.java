@@ -2,6 +2,7 @@ package dev.eventwire.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,7 +31,7 @@ class DuckDbDatabaseTest {
     @Test
     void aBackupLeavesDuckDbOnHalfTheCores() throws Exception {
         try (DuckDbDatabase database = DuckDbDatabase.open(dir.resolve("data"))) {
-            assertThat(database.copyInto(java.nio.file.Files.createDirectories(dir.resolve("backup")))).hasSize(2);
+            assertThat(database.copyInto(Files.createDirectories(dir.resolve("backup")))).hasSize(2);
             assertThat(threads(database)).isEqualTo(DuckDbDatabase.workerThreads(Runtime.getRuntime().availableProcessors()));
         }
     }
