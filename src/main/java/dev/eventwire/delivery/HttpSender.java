@@ -248,6 +248,11 @@ public final class HttpSender implements AutoCloseable {
     }
 
     static Optional<Duration> parseRetryAfter(String value) {
+        return parseRetryAfter(value, java.time.Instant.now());
+    }
+
+    /** A Retry-After's seconds, or the time from {@code now} until its HTTP date; empty when it is neither. */
+    static Optional<Duration> parseRetryAfter(String value, java.time.Instant now) {
         if (value == null || value.isBlank()) return Optional.empty();
         String v = value.strip();
         try {
@@ -257,8 +262,11 @@ public final class HttpSender implements AutoCloseable {
             // Digits only, yet more seconds than a long holds: a request to wait as long as possible (the schedule's cap applies).
             if (v.chars().allMatch(c -> c >= '0' && c <= '9')) return Optional.of(Duration.ofSeconds(Long.MAX_VALUE));
             try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+                // The weekday is left out: a wrong one (a date typed by hand, or computed for the wrong year)
+                // made the whole date unreadable, and the receiver's request to wait was ignored.
+                int comma = v.indexOf(',');
+                ZonedDateTime at = ZonedDateTime.parse(v.substring(comma + 1).strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(now, at.toInstant());
                 return Optional.of(d.isNegative() ? Duration.ZERO : d);
             } catch (java.time.format.DateTimeParseException notDate) {
                 return Optional.empty();

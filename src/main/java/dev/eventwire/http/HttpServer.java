@@ -3,6 +3,7 @@ package dev.eventwire.http;
 import dev.eventwire.auth.AuthService;
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Echo;
 import dev.eventwire.support.QuietWarnings;
 import dev.eventwire.support.ServiceHealth;
 import dev.eventwire.support.StoreUnavailableException;
@@ -89,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
                 UrlEscapes.requireValid(ctx.req().getRequestURI(), ctx.queryString());
                 authenticate(ctx, keys);
                 refuseDeclaredOversize(ctx);
-                requireJsonBody(ctx);
+                if (carriesBody(ctx)) JsonBodyRule.require(ctx);
                 budget.reserve(ctx, Requests.tenantIfAny(ctx));
                 readBody(ctx);
             });
@@ -137,7 +138,7 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    responses.error(ctx, 404, "not_found", "No such path: " + ctx.method() + " " + ctx.path(), null);
+                    responses.error(ctx, 404, "not_found", noSuchPath(ctx), null);
                 }
             });
             config.routes.error(405, ctx -> responses.error(ctx, 405, "method_not_allowed", "Method not allowed.", null));
@@ -170,32 +171,6 @@ public final class HttpServer implements AutoCloseable {
     private static void refuseDeclaredOversize(Context ctx) {
         if (carriesBody(ctx) && ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
             throw new ApiException(413, "body_too_large", "The request body is larger than 5 MiB.", null);
-        }
-    }
-
-    /** Bodies are JSON: a request that declares another media type is refused (415) rather than guessed at. */
-    private static void requireJsonBody(Context ctx) {
-        if (!carriesBody(ctx)) return;
-        // Sent twice, only the first would be checked and the body read as that one says: not guessed at either.
-        for (String header : List.of("Content-Encoding", "Content-Type")) {
-            int sent = Requests.headers(ctx, header).size();
-            if (sent > 1) throw new ApiException(415, "unsupported_media_type", "Send " + header + " once (got " + sent + ").", null);
-        }
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            throw new ApiException(415, "unsupported_media_type", "Request bodies are sent uncompressed: Content-Encoding "
-                    + encoding.strip() + " is not supported.", null);
-        }
-        String type = ctx.header("Content-Type");
-        if (type == null || type.isBlank()) return;
-        String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
-            throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON: send Content-Type: application/json (got " + media + ").", null);
-        }
-        // JSON is UTF-8: a body declared in another charset would be read wrongly (or refused as invalid UTF-8).
-        String charset = ctx.req().getCharacterEncoding();
-        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-            throw new ApiException(415, "unsupported_media_type", "Request bodies are JSON in UTF-8 (got charset=" + UrlEscapes.shown(charset) + ").", null);
         }
     }
 
@@ -251,8 +226,17 @@ public final class HttpServer implements AutoCloseable {
             case 400 -> "bad_request";
             default -> "http_" + status;
         };
-        String message = status == 413 ? "The request body is larger than 5 MiB." : e.getMessage();
+        String message = switch (status) {
+            case 413 -> "The request body is larger than 5 MiB.";
+            case 404 -> noSuchPath(ctx);
+            default -> e.getMessage();
+        };
         responses.error(ctx, status, code, message, null);
+    }
+
+    /** The path as it came (still percent-escaped), cut short: a 7,000-character path was repeated whole. */
+    private static String noSuchPath(Context ctx) {
+        return "No such path: " + ctx.method() + " " + Echo.of(ctx.path());
     }
 
     public HttpServer start(String host, int port) {

@@ -3,6 +3,7 @@ package dev.eventwire.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Echo;
 import dev.eventwire.support.TextRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +97,7 @@ final class QueryParameters {
      */
     static void requireValues(Map<String, List<String>> given) {
         for (Map.Entry<String, List<String>> p : given.entrySet()) {
-            String shown = UrlEscapes.shown(p.getKey());
+            String shown = Echo.of(p.getKey());
             if (p.getValue().stream().allMatch(String::isBlank)) {
                 throw ApiException.invalid("invalid_value", shown + " has no value: give it one, or leave it out.", shown);
             }
@@ -112,7 +113,7 @@ final class QueryParameters {
         if (allowed.isEmpty() || allowed.get().containsAll(given)) return; // every request passes here: no copy unless refused
         for (String name : new TreeSet<>(given)) {
             if (allowed.get().contains(name)) continue;
-            String shown = UrlEscapes.shown(name);
+            String shown = Echo.of(name);
             String takes = allowed.get().isEmpty() ? "this route takes no query parameters."
                     : "this route takes: " + String.join(", ", allowed.get()) + ".";
             throw new ApiException(400, "unknown_parameter", "Unknown query parameter '" + shown + "'; " + takes, shown);

@@ -1,6 +1,7 @@
 package dev.eventwire.http;
 
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Echo;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -35,14 +36,9 @@ final class UrlEscapes {
         for (String pair : rawQuery.split("&")) {
             if (pair.isEmpty()) continue;
             String name = java.net.URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
-            if (!seen.add(name)) return Optional.of(shown(name));
+            if (!seen.add(name)) return Optional.of(Echo.of(name));
         }
         return Optional.empty();
-    }
-
-    /** A parameter name as an error message quotes it: at most 64 characters, so a huge one does not fill the answer. */
-    static String shown(String name) {
-        return name.length() > 64 ? name.substring(0, 64) + "…" : name;
     }
 
     /** What is wrong with the escapes of {@code raw}, or empty when they are well formed UTF-8. */

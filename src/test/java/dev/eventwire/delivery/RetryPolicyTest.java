@@ -26,6 +26,20 @@ class RetryPolicyTest {
         assertThat(HttpSender.parseRetryAfter("1e9")).isEmpty();
     }
 
+    /** A date is read whatever weekday it names: with a wrong one the receiver's wait was ignored. */
+    @Test
+    void aRetryAfterDateIsTheTimeUntilItWhateverItsWeekday() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T12:00:00Z");
+        assertThat(HttpSender.parseRetryAfter("Sun, 06 Dec 2026 13:00:00 GMT", now)).contains(Duration.ofHours(1));
+        assertThat(HttpSender.parseRetryAfter("Wed, 06 Dec 2026 13:00:00 GMT", now)).as("a wrong weekday").contains(Duration.ofHours(1));
+        assertThat(HttpSender.parseRetryAfter("06 Dec 2026 13:00:00 GMT", now)).as("no weekday").contains(Duration.ofHours(1));
+        assertThat(HttpSender.parseRetryAfter("Sun, 06 Dec 2026 11:00:00 GMT", now)).as("a date passed").contains(Duration.ZERO);
+        Optional<Duration> farAhead = HttpSender.parseRetryAfter("Wed, 21 Oct 2999 07:28:00 GMT", now);
+        assertThat(new RetryPolicy(DEFAULT, () -> 0.5).delayAfter(1, farAhead)).as("capped as seconds are").contains(Duration.ofHours(10));
+        assertThat(HttpSender.parseRetryAfter("Sun, 32 Dec 2026 13:00:00 GMT", now)).isEmpty();
+        assertThat(HttpSender.parseRetryAfter("tomorrow", now)).isEmpty();
+    }
+
     @Test
     void budgetIsScheduleLengthPlusOne() {
         RetryPolicy policy = new RetryPolicy(DEFAULT, () -> 0.5);

@@ -2,6 +2,7 @@ package dev.eventwire.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.TestServer;
 import java.nio.file.Path;
@@ -51,6 +52,11 @@ class BadInputTest {
             assertThat(acme.get("/v1/events/it's").status()).isEqualTo(404);
             assertThat(acme.get("/v1/no/such/path").status()).isEqualTo(404);
             assertThat(acme.get("/v1/no/such/path").json().get("error").get("code").asText()).isEqualTo("not_found");
+            // The path is repeated as it came (still percent-escaped), cut short as any name from a request is.
+            JsonNode longPath = acme.get("/v1/" + "x".repeat(6000) + "%1B").json().get("error");
+            assertThat(longPath.get("code").asText()).isEqualTo("not_found");
+            assertThat(longPath.get("message").asText()).hasSizeLessThan(200).contains("(6007 characters)");
+            assertThat(acme.get("/v1/a%1Bb").json().get("error").get("message").asText()).isEqualTo("No such path: GET /v1/a%1Bb");
         }
     }
 }

@@ -152,7 +152,16 @@ class HostileInputTest {
                     .header("Authorization", "Bearer " + acme.key()).header("Content-Type", "application/json; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(charset.statusCode()).isEqualTo(202);
-            for (String type : new String[]{"application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\""}) {
+            for (String type : new String[]{"application/json; charset=\"utf-8\"", "application/json; CHARSET=UTF8", "application/json; profile=\"a;charset=x\""}) {
+                HttpResponse<String> utf8 = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                        .header("Authorization", "Bearer " + acme.key()).header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(utf8.statusCode()).as("UTF-8, however spelt: " + type).isEqualTo(202);
+            }
+            // A parameter's name is case-insensitive: each of these once passed as UTF-8 and stored mis-read text.
+            for (String type : new String[]{"application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\"", "application/json; CharSet=windows-1252",
+                    "application/json; CHARSET=UTF-16", "application/json; cHARSET=latin1", "application/json; charset=utf-8; charset=latin1",
+                    "application/json; charset=", "application/json; charset"}) {
                 HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
                         .header("Authorization", "Bearer " + acme.key()).header("Content-Type", type)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\",\"entity_id\":\"caf\u00e9\"}", java.nio.charset.StandardCharsets.ISO_8859_1))
@@ -160,6 +169,13 @@ class HostileInputTest {
                 assertThat(other.statusCode()).as("JSON in another charset: " + type).isEqualTo(415);
                 assertThat(other.body()).contains("unsupported_media_type", "UTF-8");
             }
+
+            assertThat(acme.get("/v1/events?entity_id=caf%C3%A9").json().get("events")).as("nothing in another charset was stored").isEmpty();
+            HttpResponse<String> noMedia = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                    .header("Authorization", "Bearer " + acme.key()).header("Content-Type", ";;;")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"a.b\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noMedia.statusCode()).isEqualTo(415);
+            assertThat(noMedia.body()).contains("(got no media type)");
 
             ApiClient.Response deep = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}");
             assertRefused(deep, 400, "malformed_json", null);

@@ -39,6 +39,15 @@ class UnknownQueryParameterTest {
             ApiClient.Response head = server.admin().head("/v1/admin/keys?tenant=acme");
             assertThat(head.status()).as("HEAD is checked as its GET").isEqualTo(400);
 
+            // A name is repeated as body field names are: control and bidirectional characters written out, long ones cut.
+            for (String[] name : new String[][]{{"a%1Bb", "a\\u001Bb"}, {"a%0Ab", "a\\u000Ab"}, {"a%00b", "a\\u0000b"}, {"a%E2%80%AEb", "a\\u202Eb"}}) {
+                ApiClient.Response hostile = acme.get("/v1/events?" + name[0] + "=1");
+                assertRefused(hostile, name[1]);
+                assertThat(hostile.json().get("error").get("message").asText()).contains("'" + name[1] + "'").doesNotContain("\u001b", "\n", "\u0000", "\u202e");
+            }
+            ApiClient.Response longName = acme.get("/v1/events?" + "n".repeat(5000) + "=1");
+            assertRefused(longName, "n".repeat(64) + "… (5000 characters)");
+
             // What the document names is taken: the filter works.
             JsonNode filtered = acme.get("/v1/events?event_type=order.created&limit=10").json().get("events");
             assertThat(filtered).hasSize(1);
