@@ -6,6 +6,7 @@ import dev.eventwire.delivery.Signer;
 import dev.eventwire.support.ApiException;
 import dev.eventwire.support.Ids;
 import dev.eventwire.support.JsonFields;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -159,7 +160,11 @@ public final class WebhookService {
     private static Optional<Double> rateLimit(JsonNode body) {
         JsonNode v = body.get("rate_limit");
         if (v == null || v.isNull()) return Optional.empty();
-        if (!v.isNumber() || !(v.doubleValue() >= MIN_RATE_LIMIT) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())) {
+        // Checked as written too: a value just outside the range (0.00099999999999999999) rounds to its edge as a double.
+        boolean outside = !v.isNumber() || !(v.doubleValue() >= MIN_RATE_LIMIT) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())
+                || v.isBigDecimal() && (v.decimalValue().compareTo(BigDecimal.valueOf(MIN_RATE_LIMIT)) < 0
+                        || v.decimalValue().compareTo(BigDecimal.valueOf(MAX_RATE_LIMIT)) > 0);
+        if (outside) {
             throw ApiException.invalid("invalid_rate_limit", "rate_limit must be a number of deliveries per second from 0.001 to 10000, or null.",
                     "rate_limit");
         }

@@ -352,6 +352,12 @@ class HostileInputTest {
             assertRefused(acme.patch("/v1/webhooks/" + id, "{\"filters\":{\"min_amount\":1e-1001}}"), 422, "number_out_of_range", "filters.min_amount");
             // Exponents beyond what a decimal can hold at all: refused for the field that holds them, so one
             // such number in a batch refuses its item and not the whole batch.
+            for (String edge : new String[]{"0.00099999999999999999", "10000.000000000000001"}) {
+                assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"rate_limit\":" + edge + "}"), 422, "invalid_rate_limit", "rate_limit");
+            }
+            for (String edge : new String[]{"0.001", "10000", "1e4", "10000.000"}) {
+                assertThat(acme.patch("/v1/webhooks/" + id, "{\"rate_limit\":" + edge + "}").status()).as(edge).isEqualTo(200);
+            }
             for (String n : new String[]{"1e-2147483648", "1e9999999999", "0e-2147483649"}) {
                 assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"n\":" + n + "}}"), 422, "number_out_of_range", "data.n");
                 assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1/h\",\"description\":" + n + "}"), 422, "invalid_type", "description");
