@@ -23,17 +23,23 @@ record BoundedOption(String option, String variable) {
     /** A duration from {@code min} to {@code max}, both included. */
     Duration duration(String text, Duration min, Duration max) {
         return Durations.parse(text).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
-                .orElseThrow(() -> refused(text, "a duration from " + Durations.format(min) + " to " + Durations.format(max)));
+                .orElseThrow(() -> refused(text, "a duration from " + Durations.format(min) + " to " + Durations.format(max) + written(text)));
+    }
+
+    /** How durations are written, for a value that is not one at all: "1.5s" looked in range and was refused without a word why. */
+    private static String written(String text) {
+        return Durations.isWrittenAsOne(text) ? "" : ", written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s";
     }
 
     /** Comma-separated durations, each from {@code min} to {@code max}, at least one and at most {@code maxCount}. */
     List<Duration> durations(String text, Duration min, Duration max, int maxCount) {
         String range = "1 to " + maxCount + " comma-separated durations, each from " + Durations.format(min) + " to " + Durations.format(max);
         List<Duration> out = new ArrayList<>();
-        // -1 keeps empty entries, trailing ones too: "5s,,5m" is refused rather than read as two delays.
+        // -1 keeps empty entries, trailing ones too: "5s,,5m" is refused rather than read as two delays. Spaces
+        // around an entry are left out ("5s, 5m"), as in the other comma-separated options.
         for (String part : text.split(",", -1)) {
-            out.add(Durations.parse(part).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
-                    .orElseThrow(() -> refused(text, range)));
+            out.add(Durations.parse(part.strip()).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
+                    .orElseThrow(() -> refused(text, range + written(part.strip()))));
         }
         if (out.isEmpty() || out.size() > maxCount) throw refused(text, range);
         return out;

@@ -28,6 +28,11 @@ public final class Durations {
         };
     }
 
+    /** Whether the text is written as a duration is (digits and a unit), whatever its size. */
+    public static boolean isWrittenAsOne(String text) {
+        return ONE.matcher(text).matches();
+    }
+
     /** The duration, or empty when the text is not one or is too large to hold. */
     public static Optional<Duration> parse(String text) {
         try {

@@ -33,9 +33,12 @@ class ServeOptionRangesTest {
             "--retry-schedule|5s,9999999999999d|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
                     + " each from 0s to 365d (got '5s,9999999999999d')",
             "--retry-schedule|5s,,5m|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
-                    + " each from 0s to 365d (got '5s,,5m')",
+                    + " each from 0s to 365d, written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s (got '5s,,5m')",
             "--retry-schedule|5s,5m,|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
-                    + " each from 0s to 365d (got '5s,5m,')",
+                    + " each from 0s to 365d, written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s (got '5s,5m,')",
+            "--delivery-timeout|1.5s|--delivery-timeout (or EVENTWIRE_DELIVERY_TIMEOUT) must be a duration from 100ms to 1h, written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s (got '1.5s')",
+            "--retry-schedule|5s,1w|--retry-schedule (or EVENTWIRE_RETRY_SCHEDULE) must be 1 to 100 comma-separated durations,"
+                    + " each from 0s to 365d, written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s (got '5s,1w')",
             "--metrics-auth|bogus|--metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'bogus')",
             "--warm-up|2h|--warm-up (or EVENTWIRE_WARM_UP) must be a duration from 0s to 1h (got '2h')",
             "--max-webhooks-per-tenant|99999999999999999999|--max-webhooks-per-tenant (or EVENTWIRE_MAX_WEBHOOKS_PER_TENANT)"
@@ -61,7 +64,8 @@ class ServeOptionRangesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "EVENTWIRE_TENANT_INGEST_BUDGET_MIB|+16|--tenant-ingest-budget-mib (or EVENTWIRE_TENANT_INGEST_BUDGET_MIB) must be a whole number from 5 to 1048576 (got '+16')",
-            "EVENTWIRE_RETENTION|\"35d \"|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d (got '35d ')",
+            "EVENTWIRE_RETENTION|\"35d \"|--retention (or EVENTWIRE_RETENTION) must be a duration from 1h to 36500d"
+                    + ", written as a whole number and a unit (ms, s, m, h or d) with nothing around them, such as 1500ms or 90s (got '35d ')",
             "EVENTWIRE_TENANT_INGEST_RATE_MIB|\" 4\"|--tenant-ingest-rate-mib (or EVENTWIRE_TENANT_INGEST_RATE_MIB) must be a whole number from 0 to 1048576 (got ' 4')",
             "EVENTWIRE_METRICS_AUTH|Admin|--metrics-auth (or EVENTWIRE_METRICS_AUTH) must be none or admin (got 'Admin')",
     })

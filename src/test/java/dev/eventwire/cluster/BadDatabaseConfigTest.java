@@ -155,7 +155,7 @@ class BadDatabaseConfigTest {
         Run run = serve(url.replace("postgres:postgres@", "reader:reader@"));
         assertOneClearLine(run);
         assertThat(run.output().strip().lines()).hasSize(1);
-        assertThat(run.output()).contains("the database user reader").contains("lacks SELECT, INSERT, UPDATE, DELETE on")
+        assertThat(run.output()).contains("the database user reader at jdbc:").doesNotContain("(user reader)").contains("lacks INSERT, UPDATE, DELETE on")
                 .contains("delivery_queue").contains("USAGE on").contains("lease_tokens")
                 .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO reader");
     }

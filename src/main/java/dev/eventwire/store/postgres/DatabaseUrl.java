@@ -127,8 +127,13 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
 
     /** The address without credentials, for messages. */
     public String redacted() {
-        String base = jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***");
+        String base = redactedAddress();
         return user.map(name -> base + " (user " + name + ")").orElse(base);
+    }
+
+    /** The JDBC URL with its password masked, without the user (for a message that names the user itself). */
+    public String redactedAddress() {
+        return jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***");
     }
 
     /** {@code message} (a driver's or a library's) with the password, should it be repeated there, masked. */

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -19,13 +21,14 @@ import javax.sql.DataSource;
  * only written by a migration, which the owner may run.
  */
 final class PgPrivileges {
-    private static final String TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
+    private static final List<String> TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private PgPrivileges() {
     }
 
     static void require(DataSource pool, DatabaseUrl url) {
         List<String> tables = new ArrayList<>();
+        Set<String> lacked = new LinkedHashSet<>();
         List<String> sequences = new ArrayList<>();
         String user;
         String schema;
@@ -37,14 +40,27 @@ final class PgPrivileges {
             }
             try (ResultSet rs = st.executeQuery("""
                     SELECT c.relname, c.relkind = 'S',
-                           CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE')
-                                ELSE NOT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT')
-                                          AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE')) END
+                           c.relkind = 'S' AND NOT has_sequence_privilege(c.oid, 'USAGE'),
+                           c.relkind <> 'S' AND NOT has_table_privilege(c.oid, 'SELECT'),
+                           c.relkind <> 'S' AND NOT has_table_privilege(c.oid, 'INSERT'),
+                           c.relkind <> 'S' AND NOT has_table_privilege(c.oid, 'UPDATE'),
+                           c.relkind <> 'S' AND NOT has_table_privilege(c.oid, 'DELETE')
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'S') AND c.relname <> 'schema_version'
                     ORDER BY c.relkind = 'S', c.relname""")) {
                 while (rs.next()) {
-                    if (rs.getBoolean(3)) (rs.getBoolean(2) ? sequences : tables).add(rs.getString(1));
+                    if (rs.getBoolean(2)) {
+                        if (rs.getBoolean(3)) sequences.add(rs.getString(1));
+                        continue;
+                    }
+                    boolean lacks = false;
+                    for (int i = 0; i < TABLE_PRIVILEGES.size(); i++) {
+                        if (rs.getBoolean(4 + i)) {
+                            lacked.add(TABLE_PRIVILEGES.get(i));
+                            lacks = true;
+                        }
+                    }
+                    if (lacks) tables.add(rs.getString(1));
                 }
             }
         } catch (SQLException e) {
@@ -52,11 +68,16 @@ final class PgPrivileges {
                     + url.scrub(PgDatabase.why(e)) + " (it may pass: start again later)", e);
         }
         if (tables.isEmpty() && sequences.isEmpty()) return;
+        // What this user lacks, not the whole list: a user granted SELECT was told it lacked SELECT too.
         List<String> missing = new ArrayList<>();
-        if (!tables.isEmpty()) missing.add(TABLE_PRIVILEGES + " on " + named(tables, "table"));
+        if (!tables.isEmpty()) {
+            List<String> inOrder = TABLE_PRIVILEGES.stream().filter(lacked::contains).toList();
+            missing.add(String.join(", ", inOrder) + " on " + named(tables, "table"));
+        }
         if (!sequences.isEmpty()) missing.add("USAGE on " + named(sequences, "sequence"));
-        throw new StoreConfigurationException("the database user " + user + " at " + url.redacted() + " lacks " + String.join(" and ", missing)
-                + "; grant them (GRANT " + TABLE_PRIVILEGES + " ON ALL TABLES IN SCHEMA " + schema + " TO " + user
+        String all = String.join(", ", TABLE_PRIVILEGES);
+        throw new StoreConfigurationException("the database user " + user + " at " + url.redactedAddress() + " lacks " + String.join(" and ", missing)
+                + "; grant them (GRANT " + all + " ON ALL TABLES IN SCHEMA " + schema + " TO " + user
                 + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + user + ")", null);
     }
 
