@@ -19,7 +19,15 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the HTTP API, the store and the delivery engine.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the HTTP API, the store and the delivery engine.",
+        footerHeading = "%nSet only in the environment:%n", footer = {
+                "  EVENTWIRE_ADMIN_KEY            the admin key, at least 24 characters;",
+                "                                 unset: generated into <data>/admin.key",
+                "  EVENTWIRE_SECRET_KEY           32 random bytes in base64 sealing the webhook",
+                "                                 secrets at rest; unset: stored as they are",
+                "  EVENTWIRE_SECRET_KEY_PREVIOUS  the key before it, while changing keys",
+                "  EVENTWIRE_LOG_FORMAT           text (the default) or json",
+                "%nEvery setting with its range: the configuration table of the README."})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "${env:EVENTWIRE_HOST:-0.0.0.0}", description = "Address to bind (env EVENTWIRE_HOST, default ${DEFAULT-VALUE}).")
@@ -75,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--database-url", defaultValue = "${env:EVENTWIRE_DATABASE_URL:-}",
             description = "PostgreSQL database shared by replicas, as postgresql://user:password@host:5432/db or a jdbc:postgresql: URL;"
-                    + " empty = the embedded DuckDB file in --data (env EVENTWIRE_DATABASE_URL).")
+                    + " empty = the embedded DuckDB store in --data (env EVENTWIRE_DATABASE_URL).")
     String databaseUrl;
 
     @Option(names = "--replica-id", defaultValue = "${env:EVENTWIRE_REPLICA_ID:-}",

@@ -36,6 +36,16 @@ class NoCommandTest {
         assertThat(run.stderr()).isEmpty();
     }
 
+    /** The settings only the environment gives were missing from the help: an operator reading it never learned of them. */
+    @Test
+    void serveHelpNamesTheSettingsOnlyTheEnvironmentGives() throws Exception {
+        Run run = eventwire("serve", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.stdout()).contains("Set only in the environment:", "EVENTWIRE_ADMIN_KEY", "EVENTWIRE_SECRET_KEY ", "EVENTWIRE_SECRET_KEY_PREVIOUS",
+                "EVENTWIRE_LOG_FORMAT");
+        assertThat(run.stdout().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    }
+
     private static Run eventwire(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main"));
