@@ -31,7 +31,7 @@ final class JsonBodyRule {
     }
 
     /** The media type must be JSON and every charset parameter, in whatever case its name is spelt, UTF-8. */
-    static void requireJson(String contentType) {
+    private static void requireJson(String contentType) {
         List<String> parts = parts(contentType);
         String media = parts.getFirst().strip().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
