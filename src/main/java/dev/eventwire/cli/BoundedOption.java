@@ -38,8 +38,9 @@ record BoundedOption(String option, String variable) {
         // -1 keeps empty entries, trailing ones too: "5s,,5m" is refused rather than read as two delays. Spaces
         // around an entry are left out ("5s, 5m"), as in the other comma-separated options.
         for (String part : text.split(",", -1)) {
-            out.add(Durations.parse(part.strip()).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
-                    .orElseThrow(() -> refused(text, range + written(part.strip()))));
+            String entry = part.strip();
+            out.add(Durations.parse(entry).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
+                    .orElseThrow(() -> refused(text, range + written(entry))));
         }
         if (out.isEmpty() || out.size() > maxCount) throw refused(text, range);
         return out;

@@ -160,15 +160,22 @@ public final class WebhookService {
     private static Optional<Double> rateLimit(JsonNode body) {
         JsonNode v = body.get("rate_limit");
         if (v == null || v.isNull()) return Optional.empty();
-        // Checked as written too: a value just outside the range (0.00099999999999999999) rounds to its edge as a double.
-        boolean outside = !v.isNumber() || !(v.doubleValue() >= MIN_RATE_LIMIT) || v.doubleValue() > MAX_RATE_LIMIT || Double.isInfinite(v.doubleValue())
-                || v.isBigDecimal() && (v.decimalValue().compareTo(BigDecimal.valueOf(MIN_RATE_LIMIT)) < 0
-                        || v.decimalValue().compareTo(BigDecimal.valueOf(MAX_RATE_LIMIT)) > 0);
-        if (outside) {
+        if (!v.isNumber() || !inRateRange(v)) {
             throw ApiException.invalid("invalid_rate_limit", "rate_limit must be a number of deliveries per second from 0.001 to 10000, or null.",
                     "rate_limit");
         }
         return Optional.of(v.doubleValue());
+    }
+
+    /**
+     * The double's range check first (it also refuses exponents no decimal compares cheaply), then, for a
+     * decimal, the value as written: 0.00099999999999999999 rounds onto the range's edge as a double.
+     */
+    private static boolean inRateRange(JsonNode v) {
+        double rate = v.doubleValue();
+        if (!(rate >= MIN_RATE_LIMIT) || rate > MAX_RATE_LIMIT) return false;
+        return !v.isBigDecimal() || v.decimalValue().compareTo(BigDecimal.valueOf(MIN_RATE_LIMIT)) >= 0
+                && v.decimalValue().compareTo(BigDecimal.valueOf(MAX_RATE_LIMIT)) <= 0;
     }
 
     /** The longest overlap a rotation may ask for. */
