@@ -78,6 +78,19 @@ export function segment(value) {
   return encodeURIComponent(text);
 }
 
+/**
+ * An event id as a path segment. The API takes "." and ".." as event ids, but no browser can ask for
+ * them: it resolves them in a path even percent-encoded (%2E%2E). Said as such, not as "Not found."
+ */
+export function eventSegment(eventId) {
+  const text = String(eventId);
+  if (text === '.' || text === '..') {
+    throw new ApiError(0, 'browser_path', `A browser cannot ask the API about the event id "${text}": it resolves "." and ".." in a path, `
+      + `even percent-encoded. Use another HTTP client with the id written ${text === '.' ? '%2E' : '%2E%2E'} in the path.`, null);
+  }
+  return segment(text);
+}
+
 export const api = {
   get: (p) => request('GET', p),
   getWithText: (p) => exchange('GET', p),

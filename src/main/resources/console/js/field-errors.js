@@ -2,20 +2,25 @@
 // well as in the live region, the input is marked aria-invalid and gets focus.
 import { ApiError } from './api.js';
 import { h } from './dom.js';
-import { announce, report } from './status.js';
+import { announce, once, report } from './status.js';
 
-/** Like attempt(), for a form's request: returns the action's result, or undefined after showing the error. */
-export async function submitForm(form, action) {
-  clearErrors(form);
-  try {
-    return await action();
-  } catch (error) {
-    const input = error instanceof ApiError && error.field
-      ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
-    if (input) showError(input, error.message);
-    report(error);
-    return undefined;
-  }
+/**
+ * Like attempt(), for a form's request: returns the action's result, or undefined after showing the error
+ * (or when the form's request is already under way: a double click on "Create webhook" created two).
+ */
+export function submitForm(form, action) {
+  return once(form.querySelector('button[type=submit]'), async () => {
+    clearErrors(form);
+    try {
+      return await action();
+    } catch (error) {
+      const input = error instanceof ApiError && error.field
+        ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
+      if (input) showError(input, error.message);
+      report(error);
+      return undefined;
+    }
+  });
 }
 
 /** A value the console refuses itself, before asking the API: shown next to its input as an API error would be. */

@@ -21,5 +21,6 @@ export function rateLimitField(prefix, rate = null) {
 }
 
 export function describeRateLimit(rate) {
-  return rate === null || rate === undefined ? 'none' : `${Number(rate).toLocaleString('en', { maximumFractionDigits: 3 })}/s`;
+  // As the API holds it: 0.0015 rounded to three places read 0.002/s.
+  return rate === null || rate === undefined ? 'none' : `${Number(rate).toLocaleString('en', { maximumFractionDigits: 20 })}/s`;
 }

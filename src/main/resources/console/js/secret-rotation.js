@@ -56,6 +56,8 @@ export function secretRotation(w, base, onRotated) {
     dialog.close();
     announce('The secret was not rotated.');
   });
+  // Escape closes the dialog without a click: said the same way, or a refusal said before stayed in the live region.
+  dialog.addEventListener('cancel', () => announce('The secret was not rotated.'));
   confirm.addEventListener('click', async () => {
     dialog.close();
     const period = overlap.value.trim();

@@ -43,6 +43,21 @@ export function report(error, say = announce) {
   if (!error.signedOut) say(describe(error), 'error');
 }
 
+/**
+ * Runs action unless the one started from the same button is still under way: a double click on Retry
+ * sent two requests and announced the second's refusal ("no longer dead") over the first's success. The
+ * button is marked aria-disabled meanwhile, not disabled, so a keyboard user's focus stays on it.
+ */
+export async function once(button, action) {
+  if (button.getAttribute('aria-disabled') === 'true') return undefined;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    return await action();
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
 /** Runs an action; a failure is announced (on the page it was started on) instead of thrown. Returns the action's result, or undefined. */
 export async function attempt(action) {
   const say = announcerForThisPage();

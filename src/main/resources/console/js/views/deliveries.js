@@ -1,10 +1,10 @@
 // A webhook's deliveries by status, each with its attempt log; retry a dead one, recover dead ones since a
 // time, replay past events that have no delivery to it (a webhook created late, or whose filters widened).
-import { api, path, segment } from '../api.js';
+import { api, eventSegment, path, segment } from '../api.js';
 import { h, field, isolated, replace, table } from '../dom.js';
 import { timestamp } from '../format.js';
 import { createPager } from '../pager.js';
-import { announce, attempt } from '../status.js';
+import { announce, attempt, once } from '../status.js';
 
 const PAGE = 25;
 const STATUSES = [['', 'all'], ['pending', 'pending'], ['delivered', 'delivered'], ['dead', 'dead']];
@@ -48,7 +48,8 @@ export function deliveries(section, webhookId) {
   refresh.addEventListener('click', () => pager.reload());
   recover.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await attempt(() => api.post(`${base}/recover`, { since: new Date(since.value).toISOString() }));
+    const result = await once(event.submitter ?? recover.querySelector('button'),
+      () => attempt(() => api.post(`${base}/recover`, { since: new Date(since.value).toISOString() })));
     if (!result) return;
     announce(`${result.requeued} dead deliver${result.requeued === 1 ? 'y' : 'ies'} queued again.`);
     pager.reload();
@@ -56,7 +57,8 @@ export function deliveries(section, webhookId) {
 
   replay.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await attempt(() => api.post(`${base}/replay`, { since: new Date(replaySince.value).toISOString() }));
+    const result = await once(event.submitter ?? replay.querySelector('button'),
+      () => attempt(() => api.post(`${base}/replay`, { since: new Date(replaySince.value).toISOString() })));
     if (!result) return;
     announce(`${result.queued} event${result.queued === 1 ? '' : 's'} queued for this webhook.`);
     pager.reload();
@@ -77,16 +79,16 @@ export function deliveries(section, webhookId) {
     const toggle = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', 'aria-controls': detailId,
       onclick: () => toggleAttempts(d, toggle, detail) }, 'Attempts');
     const row = h('tr', { 'data-delivery': d.event_id, 'data-status': d.status },
-      h('td', {}, d.event_id),
+      h('td', { class: 'long' }, d.event_id),
       h('td', {}, d.event_type),
       h('td', {}, d.status),
       h('td', {}, d.attempts),
       h('td', {}, d.last_status_code ?? '—'),
-      h('td', {}, d.last_error ?? ''),
+      h('td', { class: 'long' }, d.last_error ?? ''),
       h('td', {}, timestamp(d.next_attempt_at)),
       h('td', {}, timestamp(d.updated_at)),
-      h('td', { class: 'actions' }, toggle,
-        d.status === 'dead' ? h('button', { type: 'button', onclick: () => retry(d) }, 'Retry') : null));
+      h('td', {}, h('div', { class: 'actions' }, toggle,
+        d.status === 'dead' ? h('button', { type: 'button', onclick: (event) => retry(d, event.currentTarget) }, 'Retry') : null)));
     return [row, detail];
   }
 
@@ -96,7 +98,7 @@ export function deliveries(section, webhookId) {
       detail.hidden = true;
       return;
     }
-    const one = await attempt(() => api.get(`${base}/deliveries/${segment(d.event_id)}`));
+    const one = await once(toggle, () => attempt(() => api.get(`${base}/deliveries/${eventSegment(d.event_id)}`)));
     if (!one) return;
     replace(detail.firstChild, table(['Attempts of ', isolated(d.event_id), ', oldest first'],
       ['#', 'Trigger', 'Status code', 'Result', 'Error', 'Duration', 'Response (first 1 KiB)', 'At'],
@@ -105,16 +107,16 @@ export function deliveries(section, webhookId) {
         h('td', {}, a.trigger),
         h('td', { class: 'status-code' }, a.status_code ?? '—'),
         h('td', {}, a.success ? 'delivered' : 'failed'),
-        h('td', {}, a.error ?? ''),
+        h('td', { class: 'long' }, a.error ?? ''),
         h('td', {}, `${a.duration_ms} ms`),
-        h('td', {}, a.response_body ? h('pre', { class: 'excerpt' }, a.response_body) : ''),
+        h('td', { class: 'long' }, a.response_body ? h('pre', { class: 'excerpt' }, a.response_body) : ''),
         h('td', {}, timestamp(a.attempted_at))))));
     detail.hidden = false;
     toggle.setAttribute('aria-expanded', 'true');
   }
 
-  async function retry(d) {
-    const done = await attempt(() => api.post(`${base}/deliveries/${segment(d.event_id)}/retry`));
+  async function retry(d, button) {
+    const done = await once(button, () => attempt(() => api.post(`${base}/deliveries/${eventSegment(d.event_id)}/retry`)));
     if (!done) return;
     announce(['Delivery of ', isolated(d.event_id), ' queued for a retry.']);
     pager.reload();

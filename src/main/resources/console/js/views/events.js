@@ -45,7 +45,7 @@ export function events(view, [prefix] = []) {
       toggle.setAttribute('aria-expanded', String(!raw.hidden));
     } }, 'Raw JSON');
     return [h('tr', { 'data-event': e.event_id },
-      h('td', {}, e.event_id), h('td', {}, e.event_type), h('td', {}, e.entity_id ?? ''),
+      h('td', { class: 'long' }, e.event_id), h('td', {}, e.event_type), h('td', { class: 'long' }, e.entity_id ?? ''),
       h('td', {}, timestamp(e.occurred_at)), h('td', {}, timestamp(e.received_at)), h('td', {}, toggle)), raw];
   }
 

@@ -20,8 +20,8 @@ export function rejected(view) {
         h('td', {}, timestamp(r.received_at)),
         h('td', {}, r.error.code),
         h('td', {}, r.error.field ?? ''),
-        h('td', {}, r.error.message),
-        h('td', {}, h('details', {}, h('summary', {}, 'Body'), h('pre', { class: 'json' }, r.body)))))));
+        h('td', { class: 'long' }, r.error.message),
+        h('td', { class: 'long' }, h('details', {}, h('summary', {}, 'Body'), h('pre', { class: 'json' }, r.body)))))));
   }
 
   pager.first();

@@ -9,7 +9,7 @@ import { orderingField, describeOrdering } from '../ordering.js';
 import { rateLimitField, describeRateLimit } from '../rate-limit.js';
 import { secretRotation } from '../secret-rotation.js';
 import { announce, attempt } from '../status.js';
-import { setActive, sendTest } from '../webhook-actions.js';
+import { setActive, testButton } from '../webhook-actions.js';
 import { deliveries } from './deliveries.js';
 
 export function webhook(view, [id]) {
@@ -34,8 +34,8 @@ export function webhook(view, [id]) {
         h('dt', {}, 'Created'), h('dd', {}, timestamp(w.created_at)),
         h('dt', {}, 'Updated'), h('dd', {}, timestamp(w.updated_at))),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: () => setActive(w, !w.active, show) }, w.active ? 'Deactivate' : 'Activate'),
-        h('button', { type: 'button', onclick: (event) => sendTest(w, event.currentTarget) }, 'Send test event'),
+        h('button', { type: 'button', onclick: (event) => setActive(w, !w.active, show, event.currentTarget) }, w.active ? 'Deactivate' : 'Activate'),
+        testButton(w, 'Send test event'),
         h('button', { type: 'button', class: 'quiet', onclick: () => revealSecret(secret) }, 'Show signing secret')),
       secret,
       secretRotation(w, base, () => {
@@ -60,11 +60,25 @@ export function webhook(view, [id]) {
     const form = h('form', { id: 'edit-webhook', class: 'form' },
       field('URL', url), field('Description', description), filters.element, rateLimit.element, ordering.element,
       h('button', { type: 'submit' }, 'Save changes'));
+    // Only what was changed in the form is sent: a field changed meanwhile elsewhere (over the API, in
+    // another tab) keeps its new value instead of being overwritten with what this page loaded.
+    const readers = {
+      url: () => url.value.trim(), description: () => description.value.trim() || null, filters: filters.read, rate_limit: rateLimit.read,
+      ordering: ordering.read,
+    };
+    const loaded = Object.fromEntries(Object.entries(readers).map(([name, read]) => [name, JSON.stringify(read())]));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const saved = await submitForm(form, () => api.patch(base, {
-        url: url.value.trim(), description: description.value.trim() || null, filters: filters.read(), rate_limit: rateLimit.read(), ordering: ordering.read(),
-      }));
+      const changes = {};
+      for (const [name, read] of Object.entries(readers)) {
+        const value = read();
+        if (JSON.stringify(value) !== loaded[name]) changes[name] = value;
+      }
+      if (Object.keys(changes).length === 0) {
+        announce('Nothing to save: no field was changed.');
+        return;
+      }
+      const saved = await submitForm(form, () => api.patch(base, changes));
       if (!saved) return;
       announce('Webhook saved.');
       show(saved);

@@ -7,7 +7,7 @@ import { createPager } from '../pager.js';
 import { rateLimitField, describeRateLimit } from '../rate-limit.js';
 import { orderingField, describeOrdering } from '../ordering.js';
 import { announce } from '../status.js';
-import { setActive, sendTest } from '../webhook-actions.js';
+import { setActive, testButton } from '../webhook-actions.js';
 
 const PAGE = 20;
 
@@ -64,16 +64,16 @@ export function webhooks(view) {
 
   function row(w) {
     return h('tr', { 'data-webhook': w.id },
-      h('td', {}, h('a', { href: `#/webhooks/${segment(w.id)}` }, w.url)),
-      h('td', {}, w.description ?? ''),
-      h('td', {}, describeFilters(w.filters)),
+      h('td', { class: 'long' }, h('a', { href: `#/webhooks/${segment(w.id)}` }, w.url)),
+      h('td', { class: 'long' }, w.description ?? ''),
+      h('td', { class: 'long' }, describeFilters(w.filters)),
       h('td', {}, describeRateLimit(w.rate_limit)),
       h('td', {}, describeOrdering(w.ordering)),
-      h('td', {}, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
-      h('td', { class: 'actions' },
-        h('button', { type: 'button', class: 'quiet', onclick: () => setActive(w, !w.active, pager.reload) },
+      h('td', { class: 'long' }, w.active ? 'active' : `inactive: ${w.disabled_reason ?? ''}`),
+      h('td', {}, h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'quiet', onclick: (event) => setActive(w, !w.active, pager.reload, event.currentTarget) },
           w.active ? 'Deactivate' : 'Activate'),
-        h('button', { type: 'button', class: 'quiet', onclick: (event) => sendTest(w, event.currentTarget) }, 'Send test')));
+        testButton(w, 'Send test', 'quiet'))));
   }
 
   pager.first();

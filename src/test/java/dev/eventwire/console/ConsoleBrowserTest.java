@@ -246,12 +246,16 @@ class ConsoleBrowserTest {
         page.go("Webhooks");
         page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "the first page of 20");
         assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).as("newest first").contains(receiver.url("/down"));
-        driver.findElement(By.xpath("//button[text()='Next page']")).click();
+        // Paged with the keyboard: the button pressed at either end is disabled, and the focus goes to the other
+        // one instead of dropping to the page's start.
+        driver.findElement(By.xpath("//button[text()='Next page']")).sendKeys(Keys.ENTER);
         page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 2, "the second page");
         assertThat(page.visible(By.cssSelector("#webhook-list tbody tr")).getText()).contains(receiver.url("/h2"));
         assertThat(driver.findElement(By.xpath("//button[text()='Next page']")).isEnabled()).isFalse();
-        driver.findElement(By.xpath("//button[text()='Previous page']")).click();
+        assertThat(driver.switchTo().activeElement().getText()).as("focus after the last page").isEqualTo("Previous page");
+        driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         page.until(() -> page.all(By.cssSelector("#webhook-list tr[data-webhook]")).size() == 20, "back on the first page");
+        assertThat(driver.switchTo().activeElement().getText()).as("focus after the first page").isEqualTo("Next page");
 
         page.visible(By.linkText(receiver.url("/down"))).click();
         page.until(() -> page.heading().equals("Webhook " + receiver.url("/down")), "the webhook's page");
@@ -545,6 +549,110 @@ class ConsoleBrowserTest {
         assertThat(page.script("return sessionStorage.length")).isEqualTo(0L);
         assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    /**
+     * What the console sends, and what it shows when it cannot: a double click sends one retry, one recover;
+     * event ids "." and ".." (valid, but no browser can put them in a path) are said to be so, not "Not found.";
+     * Save sends only the fields changed, so a change made over the API meanwhile stays; a test event under
+     * way keeps its buttons disabled on every page; a refused search shows no stale list beside its error.
+     */
+    @Test
+    void actionsAreSentOnceAndSaveKeepsWhatOthersChanged() {
+        receiver.answer(r -> switch (r.path()) {
+            case "/fail" -> Receiver.Answer.status(500);
+            case "/slow" -> new Receiver.Answer(200, Map.of(), "", Duration.ofSeconds(4));
+            default -> Receiver.Answer.status(200);
+        });
+        String hook = webhookId(receiver.url("/fail"), "failing");
+        String slow = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/slow") + "\",\"filters\":{\"event_types\":[\"nothing\"]}}")
+                .json().get("id").asText();
+        for (String id : new String[] {"ev-a", ".", ".."}) {
+            assertThat(acme.post("/v1/events", "{\"event_id\":\"" + id + "\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
+        }
+        Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=dead").json().get("deliveries").size() == 3,
+                Duration.ofSeconds(20), "three dead deliveries");
+        page.open();
+        page.signIn(acme.key());
+        page.until(() -> page.heading().equals("Overview"), "the overview after signing in");
+        page.until(() -> driver.findElement(By.id("overview-updated")).getText().startsWith("Updated"), "the first refresh");
+        assertThat(page.all(By.cssSelector(".chart-peak")).stream().map(WebElement::getText).toList()).as("an idle page's peaks")
+                .allMatch(t -> t.equals("no samples yet") || t.matches("peak 0 \\S+/s"));
+
+        openWebhook(hook);
+        page.script("performance.setResourceTimingBufferSize(100000)"); // requestsTo counts every request from here on
+        WebElement dead = awaitDelivery("ev-a", "dead");
+        assertThat(page.script("const td = document.querySelector(\"tr[data-delivery='ev-a'] td:nth-child(3)\");"
+                + "const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length")).as("'dead' on one line").isEqualTo(1L);
+        assertThat(page.script("return document.querySelector(\"tr[data-delivery='ev-a'] time\").getClientRects().length"))
+                .as("a time on one line").isEqualTo(1L);
+        new org.openqa.selenium.interactions.Actions(driver).doubleClick(dead.findElement(By.xpath(".//button[text()='Retry']"))).perform();
+        page.until(() -> page.status().equals("Delivery of ev-a queued for a retry."), "the retry announced");
+        awaitDelivery("..", "dead");
+        assertThat(requestsTo("/deliveries/ev-a/retry")).as("one retry for a double click").isEqualTo(1L);
+
+        String browserPath = "A browser cannot ask the API about the event id \"..\": it resolves \".\" and \"..\" in a path, even percent-encoded. "
+                + "Use another HTTP client with the id written %2E%2E in the path.";
+        page.visible(By.cssSelector("tr[data-delivery='..']")).findElement(By.xpath(".//button[text()='Retry']")).click();
+        page.until(() -> page.status().equals(browserPath), "why '..' cannot be retried here");
+        page.visible(By.cssSelector("tr[data-delivery='.']")).findElement(By.xpath(".//button[text()='Attempts']")).click();
+        page.until(() -> page.status().startsWith("A browser cannot ask the API about the event id \".\""), "why '.' cannot be opened here");
+        assertThat(acme.get("/v1/webhooks/" + hook + "/deliveries/%2E%2E").json().get("status").asText()).as("the API itself serves it").isEqualTo("dead");
+
+        new org.openqa.selenium.interactions.Actions(driver).doubleClick(page.visible(By.cssSelector("#recover button[type=submit]"))).perform();
+        page.until(() -> page.status().matches("[1-9]\\d* dead deliver(y|ies) queued again\\."), "the recover's count");
+        assertThat(requestsTo("/recover")).as("one recover for a double click").isEqualTo(1L);
+
+        // Save sends what changed in the form only: a rate limit set over the API meanwhile is kept.
+        assertThat(acme.patch("/v1/webhooks/" + hook, "{\"rate_limit\":0.0015}").status()).isEqualTo(200);
+        page.visible(By.xpath("//summary[text()='Edit URL, description, filters, rate limit and order']")).click();
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.status().equals("Nothing to save: no field was changed."), "nothing changed");
+        page.type("edit-description", "renamed in the console");
+        driver.findElement(By.cssSelector("#edit-webhook button[type=submit]")).click();
+        page.until(() -> page.visible(By.id("webhook-description")).getText().equals("renamed in the console"), "the new description");
+        JsonNode saved = acme.get("/v1/webhooks/" + hook).json();
+        assertThat(saved.get("rate_limit").decimalValue()).as("the API's change kept").isEqualByComparingTo("0.0015");
+        assertThat(page.visible(By.id("webhook-rate-limit")).getText()).as("shown as held, not rounded").isEqualTo("0.0015/s");
+
+        // Escape in the rotation dialog is said as Cancel is, over the refusal said before it.
+        page.visible(By.xpath("//summary[text()='Rotate the signing secret']")).click();
+        page.type("rotate-overlap", "forever");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        page.until(() -> page.status().startsWith("Give a duration"), "the refused overlap");
+        page.type("rotate-overlap", "24h");
+        driver.findElement(By.cssSelector("#rotate-secret button[type=submit]")).click();
+        page.visible(By.id("rotate-question"));
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        page.until(() -> page.status().equals("The secret was not rotated."), "Escape said as Cancel");
+
+        // A test event under way to a slow receiver: its buttons stay disabled on the pages opened meanwhile.
+        openWebhook(slow);
+        page.visible(By.xpath("//button[text()='Send test event']")).click();
+        page.go("Webhooks");
+        WebElement listTest = page.visible(By.cssSelector("tr[data-webhook='" + slow + "']")).findElement(By.xpath(".//button[text()='Send test']"));
+        assertThat(listTest.isEnabled()).as("the list's Send test while the test is under way").isFalse();
+        listTest.click();
+        openWebhook(slow);
+        page.until(() -> page.visible(By.xpath("//button[text()='Send test event']")).isEnabled(), "the test event's end");
+        assertThat(receiver.received().stream().filter(r -> r.path().equals("/slow")).map(r -> r.header("webhook-id")).distinct().count())
+                .as("one test event").isEqualTo(1L);
+
+        // A search the API refuses shows its error and no list beside it.
+        page.go("Events");
+        page.until(() -> !page.all(By.cssSelector("#event-list[aria-busy='false'] tr[data-event]")).isEmpty(), "the events");
+        page.type("event-type", "Order!");
+        driver.findElement(By.cssSelector("#event-search button[type=submit]")).click();
+        page.until(() -> page.status().contains("event_type"), "the API's refusal");
+        assertThat(text("#event-list")).as("no stale list beside the error").isEmpty();
+        assertThat(HeadlessChromium.consoleErrors(driver)).as("no script errors or CSP violations")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
+    }
+
+    /** Requests the page made whose path ends with {@code suffix} (fetches appear in the page's resource timing). */
+    private long requestsTo(String suffix) {
+        return (Long) page.script("return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.endsWith(arguments[0])).length"
+                .replace("arguments[0]", "'" + suffix + "'"));
     }
 
     private String webhookId(String url) {

@@ -60,12 +60,19 @@ class ConsoleRoutesTest {
         assertThat(browser.get("/console/icon.svg").header("Content-Type")).isEqualTo("image/svg+xml");
     }
 
-    /** A form without a method is a GET: had the script not loaded, signing in would have put the key in the URL (history, logs). */
+    /**
+     * A form without a method is a GET: had the script not loaded, signing in would have put the key in the URL
+     * (history, logs). Its input has no name either, so a submission without the script sends nothing at all
+     * (it posted the key to /console), and the page says the console needs JavaScript.
+     */
     @Test
     void theSignInFormPostsSoTheKeyNeverGoesIntoTheUrl() {
         String html = browser.get("/console").body();
         assertThat(Pattern.compile("<form\\b[^>]*>").matcher(html).results().map(m -> m.group()))
                 .isNotEmpty().allMatch(form -> form.contains(" method=\"post\""));
+        assertThat(Pattern.compile("<(?:input|textarea|select)\\b[^>]*>").matcher(html).results().map(m -> m.group()))
+                .isNotEmpty().noneMatch(input -> input.contains(" name="));
+        assertThat(html).containsPattern("<noscript>[^<]*<p[^>]*>The console runs in the browser and needs JavaScript");
     }
 
     @Test
