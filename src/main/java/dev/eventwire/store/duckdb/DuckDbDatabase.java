@@ -98,11 +98,21 @@ public final class DuckDbDatabase implements AutoCloseable {
         }
         try {
             dev.eventwire.support.PrivateFolder.ensure(dataDir);
+            String leftBehind = logsLeftBehind(dataDir);
+            if (!leftBehind.isEmpty()) {
+                StartLog.begins("replaying the write-ahead logs a process that did not stop left behind ({}); the server answers once they are in the files",
+                        leftBehind);
+            }
+            long started = System.nanoTime();
             DuckDBConnection root = attach(dataDir);
             try {
                 Migrations.apply(root);
                 useBoth(root);
-                if (!foldReplayedLogs(root, dataDir)) {
+                if (!leftBehind.isEmpty()) StartLog.ended(started, "write-ahead logs replayed");
+                long folding = System.nanoTime();
+                boolean folded = foldReplayedLogs(root, dataDir);
+                if (!leftBehind.isEmpty()) StartLog.ended(folding, "write-ahead logs checkpointed into their files");
+                if (!folded) {
                     // A checkpoint that failed (a full disk) leaves DuckDB's database invalidated: attached
                     // again, the log is replayed as it was and the store serves reads, and writes once there is room.
                     root.close();
@@ -187,6 +197,17 @@ public final class DuckDbDatabase implements AutoCloseable {
             }
         }
         return folded;
+    }
+
+    /** The write-ahead logs in the folder that hold something, with their sizes; empty when there are none. */
+    private static String logsLeftBehind(Path dataDir) throws java.io.IOException {
+        List<String> logs = new ArrayList<>();
+        for (AttachedFile file : FILES) {
+            Path wal = dataDir.resolve(file.name() + ".wal");
+            long size = Files.exists(wal) ? Files.size(wal) : 0;
+            if (size > 0) logs.add(wal.getFileName() + " " + StartLog.megabytes(size));
+        }
+        return String.join(", ", logs);
     }
 
     /** Unqualified names resolve in the event log file first, then in the delivery file; new tables go to the event log. */

@@ -138,8 +138,11 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
             }
             // Deliveries of events acknowledged before a crash that had not reached this file yet.
+            long behind = loggedUpTo - committedUpTo;
+            long started = System.nanoTime();
             Runnable caughtUp = Transaction.run(c, tx -> writeLogged(tx, 0));
             if (caughtUp != null) caughtUp.run();
+            if (behind > 0) StartLog.ended(started, "wrote the deliveries of {} events logged before the stop", behind);
             try (Statement st = c.createStatement()) {
                 nextDeliverySeq.set(Math.max(maxPlusOne(st, "delivery_queue"), maxPlusOne(st, "delivery_history")));
                 nextAttemptSeq = maxPlusOne(st, "delivery_attempts");
@@ -536,12 +539,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
 
     @Override
     public void releaseOwnLeasesAtStart() {
-        Awaits.await(writer.submit(c -> {
+        long started = System.nanoTime();
+        int released = Awaits.await(writer.submit(c -> {
             nextDue.dueNow();
             try (Statement st = c.createStatement()) {
                 return st.executeUpdate("UPDATE delivery_queue SET lease_until_us = NULL WHERE lease_until_us IS NOT NULL");
             }
         }));
+        if (released > 0) StartLog.ended(started, "released {} deliveries the process before held, to be sent again", released);
     }
 
     // ---- outcomes (merged per commit) ----

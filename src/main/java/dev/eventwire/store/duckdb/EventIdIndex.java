@@ -54,6 +54,7 @@ final class EventIdIndex {
 
     /** The index of every event the log holds, read at start (a few seconds for ten million events). */
     static EventIdIndex load(Connection connection) throws SQLException {
+        long started = System.nanoTime();
         try (Statement st = connection.createStatement()) {
             long count;
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM events")) {
@@ -64,6 +65,7 @@ final class EventIdIndex {
             try (ResultSet rs = st.executeQuery("SELECT tenant, event_id, seq FROM events")) {
                 while (rs.next()) index.put(Fingerprint.of(rs.getString(1), rs.getString(2)), rs.getLong(3));
             }
+            StartLog.ended(started, "read the ids of the {} events stored, for duplicate checks", count);
             return index;
         }
     }

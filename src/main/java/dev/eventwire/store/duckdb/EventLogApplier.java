@@ -116,11 +116,13 @@ final class EventLogApplier implements AutoCloseable {
             }
             long last = cursor;
             if (!replay.isEmpty()) {
+                long started = System.nanoTime();
                 Transaction.run(c, tx -> {
                     EventLogRows.write(tx, replay);
                     return null;
                 });
                 last = replay.getLast().seq();
+                StartLog.ended(started, "applied {} groups of events that the ingest journal held beyond the event log", replay.size());
             }
             try {
                 journal.clear();

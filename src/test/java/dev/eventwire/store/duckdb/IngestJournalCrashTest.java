@@ -36,11 +36,25 @@ class IngestJournalCrashTest {
         try (Stream<Path> segments = Files.list(dir.resolve(DuckDbBackend.JOURNAL_DIR))) {
             assertThat(segments.mapToLong(p -> p.toFile().length()).sum()).as("the acknowledged events are in the journal").isPositive();
         }
+        // The start says in the log what it recovers and how long each step took (it once said nothing for 48 s).
+        ch.qos.logback.classic.Logger startLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StartLog.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        startLog.addAppender(lines);
         try (DuckDbDatabase database = DuckDbDatabase.open(dir)) {
             assertThat(count(database, "SELECT count(*) FROM events")).as("and not in the event log: the crash came before it held them").isZero();
         }
 
         try (JournaledStore again = JournaledStore.open(dir)) {
+            startLog.detachAppender(lines);
+            assertThat(lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList()).satisfiesExactly(
+                    l -> assertThat(l).matches("replaying the write-ahead logs a process that did not stop left behind \\(eventwire\\.duckdb\\.wal \\d+\\.\\d MB.*\\);"
+                            + " the server answers once they are in the files"),
+                    l -> assertThat(l).matches("write-ahead logs replayed in \\d+\\.\\d\\d s"),
+                    l -> assertThat(l).matches("write-ahead logs checkpointed into their files in \\d+\\.\\d\\d s"),
+                    l -> assertThat(l).matches("applied \\d+ groups of events that the ingest journal held beyond the event log in \\d+\\.\\d\\d s"),
+                    l -> assertThat(l).matches("wrote the deliveries of 250 events logged before the stop in \\d+\\.\\d\\d s"),
+                    l -> assertThat(l).matches("read the ids of the 250 events stored, for duplicate checks in \\d+\\.\\d\\d s"));
             for (int i = 0; i < 250; i++) {
                 assertThat(again.events().find("acme", "e-" + i)).as("e-" + i).isPresent();
                 assertThat(again.backend().deliveries().find("acme", "wh_1", "e-" + i)).as("the delivery e-" + i + " owes").isPresent();
