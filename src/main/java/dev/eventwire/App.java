@@ -160,7 +160,7 @@ public final class App implements AutoCloseable {
             http.start(config.host(), config.port());
             running = true;
             log.info("Eventwire {} serving on {}:{} with {} ({})", Version.current(), config.host(), http.port(), store.name(),
-                    store.shared() ? "replica " + config.storage().replicaId() : "data in " + config.dataDir().toAbsolutePath());
+                    store.shared() ? "replica " + config.storage().replicaId() : "data in " + config.dataDir().toAbsolutePath().normalize());
         } catch (RuntimeException e) {
             // What started stops, last first, before the store closes under it (the port may be taken).
             stopOnFailure.forEach(Runnable::run);

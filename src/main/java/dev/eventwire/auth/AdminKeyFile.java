@@ -43,7 +43,7 @@ public final class AdminKeyFile {
         if (!Files.exists(file)) return Optional.empty();
         try {
             return Optional.of(AdminKeyRule.require(Files.readString(file, StandardCharsets.UTF_8).strip(),
-                    file.toAbsolutePath() + " must hold", ", or delete the file to have a key generated"));
+                    file.toAbsolutePath().normalize() + " must hold", ", or delete the file to have a key generated"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the admin key file " + file, e);
         }
@@ -59,7 +59,7 @@ public final class AdminKeyFile {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            announce.accept("Generated the admin key into " + file.toAbsolutePath() + " (mode 0600).");
+            announce.accept("Generated the admin key into " + file.toAbsolutePath().normalize() + " (mode 0600).");
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the admin key file " + file, e);

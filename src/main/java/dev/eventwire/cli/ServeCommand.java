@@ -270,7 +270,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Where the data is: the folder, or on PostgreSQL the database (the folder then holds nothing of it). */
     private String storeShown(ServeConfig.Storage storage) {
         return storage.databaseUrl().map(url -> "store: PostgreSQL at " + dev.eventwire.store.postgres.DatabaseUrl.parse(url).redacted())
-                .orElseGet(() -> "data: " + data.toAbsolutePath());
+                .orElseGet(() -> "data: " + data.toAbsolutePath().normalize());
     }
 
     private int serve(ServeConfig config, CountDownLatch stop) {

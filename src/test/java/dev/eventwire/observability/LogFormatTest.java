@@ -34,7 +34,8 @@ class LogFormatTest {
         List<String> lines;
         List<String> stdout;
         // No admin key given: the line saying where the generated one went is on stdout too.
-        try (ServeProcess serve = ServeProcess.start(dir.resolve("data"), Map.of("EVENTWIRE_LOG_FORMAT", "json", "EVENTWIRE_ADMIN_KEY", ""))) {
+        // Given as "./data" is: its paths are shown without the "./" (they read /srv/./data/admin.key).
+        try (ServeProcess serve = ServeProcess.start(dir.resolve("./data"), Map.of("EVENTWIRE_LOG_FORMAT", "json", "EVENTWIRE_ADMIN_KEY", ""))) {
             // a request that logs a warning on its way: none needed; the start and stop lines are enough
             assertThat(new ApiClient("http://127.0.0.1:" + serve.port(), null).get("/health").status()).isEqualTo(200);
             lines = serve.stopAndReadStderr();
@@ -46,8 +47,9 @@ class LogFormatTest {
         assertThat(lines).anySatisfy(l -> assertThat(message(l)).isEqualTo("Eventwire stopped"));
         // What serve says to whoever runs it stays on stdout, in the same shape.
         for (String line : stdout) assertLogLine(line, "INFO");
-        assertThat(stdout).extracting(LogFormatTest::message).anyMatch(m -> m.startsWith("Generated the admin key into "))
-                .anyMatch(m -> m.matches("Eventwire \\S+ listening on http://127\\.0\\.0\\.1:\\d+ \\(data: .*\\)"))
+        String folder = dir.toAbsolutePath().resolve("data").toString();
+        assertThat(stdout).extracting(LogFormatTest::message).contains("Generated the admin key into " + folder + "/admin.key (mode 0600).")
+                .anyMatch(m -> m.matches("Eventwire \\S+ listening on http://127\\.0\\.0\\.1:\\d+ \\(data: \\Q" + folder + "\\E\\)"))
                 .contains("Stopping: draining requests and deliveries...", "Stopped.");
     }
 
