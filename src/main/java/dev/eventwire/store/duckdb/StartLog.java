@@ -15,7 +15,7 @@ final class StartLog {
     private StartLog() {
     }
 
-    /** A step begins; nothing is said when it has nothing to do. */
+    /** A step that may take long begins (callers say it only when there is something to recover). */
     static void begins(String what, Object... arguments) {
         log.info(what, arguments);
     }
@@ -25,7 +25,7 @@ final class StartLog {
         if (log.isInfoEnabled()) log.info(format(done, arguments) + " in " + seconds(startNanos) + " s");
     }
 
-    static String seconds(long startNanos) {
+    private static String seconds(long startNanos) {
         return String.format(Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9);
     }
 
