@@ -69,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler(responses.mapper()));
                 server.addEventListener(new AcceptQueue(ACCEPT_QUEUE));
                 ConnectionCap.install(server);
+                IdleConnectionsAtStop.install(server);
             });
 
             config.routes.get("/health", ctx -> {
