@@ -139,6 +139,12 @@ public final class App implements AutoCloseable {
             registry.load(webhookStore.loadActive());
             store.start();
             if (!store.shared()) liveMetrics.restore(); // with replicas, metric reads go to the store
+            if (heartbeat.anotherLiveProcessUsesThisId()) {
+                log.warn("another live process uses this replica's id: the deliveries it holds are left to it (they are sent again only if"
+                        + " its leases lapse); give each replica its own --replica-id");
+            } else {
+                engine.releaseOwnLeases();
+            }
             engine.start();
             stopOnFailure.push(engine::close);
             rollups.start();

@@ -34,6 +34,25 @@ final class Heartbeat implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("eventwire-heartbeat").daemon(true).unstarted(this::loop);
     }
 
+    /**
+     * Whether another live process uses this replica's id, judged before this one's first beat: the row under
+     * the id has a recent heartbeat, and it advances while this one watches for two intervals. A row left by
+     * a predecessor stopped by a crash does not advance; a clean stop removes the row, so a restart after one
+     * does not wait.
+     */
+    boolean anotherLiveProcessUsesThisId() {
+        java.util.Optional<Instant> first = replicas.lastHeartbeatOfThisId();
+        if (first.isEmpty() || first.get().isBefore(clock.instant().minus(ReplicaDirectory.LIVE_WITHIN))) return false;
+        try {
+            Thread.sleep(interval.multipliedBy(2).plusMillis(500).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true; // not known: the leases are left to lapse, which is never wrong
+        }
+        java.util.Optional<Instant> later = replicas.lastHeartbeatOfThisId();
+        return later.isPresent() && later.get().isAfter(first.get());
+    }
+
     void start() {
         running = true;
         beat();

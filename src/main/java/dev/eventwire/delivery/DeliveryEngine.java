@@ -146,8 +146,16 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         return Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("eventwire-delivery-", 0).daemon(true).priority(Thread.MIN_PRIORITY).factory());
     }
 
-    public void start() {
+    /**
+     * Makes the deliveries this replica's id holds leased (its predecessor's, stopped by a crash) due again at
+     * once, rather than after their leases lapse. Only when no other live process uses the id: its leases
+     * are its own, and it is still sending them.
+     */
+    public void releaseOwnLeases() {
         store.releaseOwnLeasesAtStart();
+    }
+
+    public void start() {
         running = true;
         poller.start();
     }
@@ -639,7 +647,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
             } catch (RuntimeException e) {
                 if (!running) return; // stopping: the store refuses or the wait was interrupted; nothing to report
                 // Once per spell: a store that cannot write fails every poll until it can.
-                if (!pollFailing) log.warn("delivery poll failed (trying again until it works): {}", e.getMessage());
+                if (!pollFailing) log.warn("delivery poll failed (trying again until it works): {}", reason(e));
                 pollFailing = true;
                 try {
                     Thread.sleep(settings.pollInterval().toMillis());

@@ -29,6 +29,11 @@ public final class LocalReplica implements ReplicaDirectory {
     }
 
     @Override
+    public java.util.Optional<Instant> lastHeartbeatOfThisId() {
+        return java.util.Optional.empty(); // nothing stored: the data folder's lock keeps a second process out
+    }
+
+    @Override
     public void leave() {
         // nothing stored
     }

@@ -18,6 +18,12 @@ public interface ReplicaDirectory {
 
     List<Replica> list();
 
+    /**
+     * The last heartbeat stored under this replica's id by whichever process wrote it: before this process's
+     * first beat, that of a predecessor (stopped by a crash) or of another live process given the same id.
+     */
+    java.util.Optional<Instant> lastHeartbeatOfThisId();
+
     /** Removes this replica's row (graceful stop). */
     void leave();
 

@@ -99,6 +99,47 @@ class BadDatabaseConfigTest {
         }
     }
 
+    /**
+     * A database that asks for a password the URL does not give (a URL written without one, counting on
+     * PGPASSWORD, which the driver does not read) is the configuration's fault: it exited 75, and a supervisor
+     * started it again for ever. The server here answers as PostgreSQL does: no TLS, then "send a password".
+     */
+    @Test
+    void aDatabaseAskingForAPasswordTheUrlDoesNotGiveIsTheConfigurationsFault() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        try (java.net.Socket client = server.accept()) {
+                            java.io.DataInputStream in = new java.io.DataInputStream(client.getInputStream());
+                            java.io.DataOutputStream out = new java.io.DataOutputStream(client.getOutputStream());
+                            while (true) {
+                                int length = in.readInt();
+                                int code = in.readInt();
+                                in.skipNBytes(length - 8);
+                                if (code == 80877103) { // an SSLRequest: no TLS here
+                                    out.writeByte('N');
+                                } else { // the startup message: AuthenticationCleartextPassword
+                                    out.writeByte('R');
+                                    out.writeInt(8);
+                                    out.writeInt(3);
+                                }
+                                out.flush();
+                            }
+                        } catch (java.io.IOException clientGone) {
+                            // next connection
+                        }
+                    }
+                } catch (RuntimeException ignored) {
+                    // the test is over
+                }
+            });
+            Run run = serve("postgresql://eventwire@127.0.0.1:" + server.getLocalPort() + "/events");
+            assertOneClearLine(run);
+            assertThat(run.output()).contains("no password was provided");
+        }
+    }
+
     @Test
     void aDatabaseWithNoConnectionSlotLeftIsAPassingReason() throws Exception {
         // Before, exit 2: a supervisor that does not retry 2 left the replica down after a passing shortage.
@@ -144,6 +185,7 @@ class BadDatabaseConfigTest {
         assertThat(lines).as("one line, not the migration library's page").hasSize(1);
         JsonNode line = new ObjectMapper().readTree(lines.get(0));
         assertThat(line.get("formattedMessage").asText()).contains("cannot start: cannot read the schema version").contains("permission denied")
+                .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA <schema> TO visitor")
                 .doesNotContain("Exception").doesNotContain("flyway");
     }
 

@@ -3,6 +3,8 @@ package dev.eventwire.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventwire.bench.ChildProcess;
+import dev.eventwire.bench.ServerProcess;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.EventBatches;
 import dev.eventwire.support.PostgresServer;
@@ -63,6 +65,67 @@ class ReplicasTest {
             assertThat(health.status()).as("degraded, still serving").isEqualTo(200);
             assertThat(health.json().get("status").asText()).isEqualTo("degraded");
             assertThat(b.anonymous().get("/health").json().get("status").asText()).as("the other replica is fine").isEqualTo("ok");
+        }
+    }
+
+    /**
+     * A second process started with a live replica's id leaves that replica's deliveries to it: it used to
+     * make them due again at its start (as after a crash of the id's previous process), and another replica
+     * then sent what the first was still sending: 64 of 300 arrived twice in an outside check.
+     */
+    @Test
+    void aSecondProcessWithTheSameReplicaIdDoesNotTakeTheFirstOnesDeliveries() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (Receiver receiver = new Receiver()) {
+            receiver.answerOnceOpen(gate);
+            ApiClient onA = a.tenant("acme");
+            onA.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/held") + "\"}");
+            int events = 300;
+            assertThat(onA.post("/v1/events", EventBatches.batch("order.created", 0, events)).status()).isEqualTo(200);
+            Receiver.await(() -> receiver.received().size() >= 16 && held(a) > 0, Duration.ofSeconds(20), "replica-a sending and holding deliveries");
+            long heldByA = held(a);
+            try (TestServer twin = TestServer.replica(dir.resolve("twin"), url, "replica-a")) {
+                gate.countDown();
+                Receiver.await(() -> receiver.received().stream().map(r -> r.header("webhook-id")).distinct().count() == events,
+                        Duration.ofSeconds(60), "every delivery");
+                Thread.sleep(500); // a second copy, were one sent, has arrived
+                assertThat(receiver.received()).as("replica-a held %d when its twin started", heldByA)
+                        .extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+            }
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    /**
+     * The other side of the test above: a replica restarted with its id after kill -9 frees the deliveries its
+     * predecessor held (the predecessor's heartbeat, a moment old, does not advance), instead of leaving them
+     * to leases of the delivery timeout + 10 s (70 s here).
+     */
+    @Test
+    void aReplicaRestartedAfterKill9FreesWhatItsPredecessorHeldWithoutWaitingForTheLeases() throws Exception {
+        a.close();
+        a = null;
+        b.close();
+        b = null;
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        List<String> options = List.of("--database-url", url, "--replica-id", "replica-c", "--data", dir.resolve("c").toString(), "--delivery-timeout", "60s");
+        try (Receiver receiver = new Receiver()) {
+            receiver.answerOnceOpen(gate);
+            ServerProcess first = ServerProcess.start(List.of(), options, ChildProcess.freePort(), dir.resolve("c1.log"));
+            String key = first.createTenantKey("acme");
+            assertThat(first.client().post("/v1/webhooks", key, "{\"url\":\"" + receiver.url("/held") + "\"}").status()).isEqualTo(201);
+            int events = 300;
+            assertThat(first.client().post("/v1/events", key, EventBatches.batch("order.created", 0, events)).status()).isEqualTo(200);
+            Receiver.await(() -> receiver.received().size() >= 16, Duration.ofSeconds(20), "the first process sending");
+            first.kill();
+            try (ServerProcess restarted = ServerProcess.start(List.of(), options, ChildProcess.freePort(), dir.resolve("c2.log"))) {
+                gate.countDown();
+                Receiver.await(() -> receiver.received().stream().map(r -> r.header("webhook-id")).distinct().count() == events,
+                        Duration.ofSeconds(30), "every delivery, well before the predecessor's leases (70 s) end");
+            }
+        } finally {
+            gate.countDown();
         }
     }
 

@@ -34,7 +34,8 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         try {
             uri = URI.create(plain);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the database URL is not a valid URL");
+            throw new IllegalArgumentException("the database URL is not a valid URL (write characters such as @ : / ? # % and spaces"
+                    + " in the user name or password percent-encoded: %40 for @, %3A for :, %2F for /, %25 for %)");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) throw new IllegalArgumentException("the database URL names no host");
@@ -47,14 +48,20 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
             user = Optional.of(decode(parts[0]));
             if (parts.length == 2) password = Optional.of(decode(parts[1]));
         }
-        if (hostAndPort.isEmpty() || hostAndPort.startsWith(":")) throw new IllegalArgumentException("the database URL names no host");
-        if (!hostAndPort.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?")) {
-            throw new IllegalArgumentException("the database URL's host and port are not valid");
+        List<String> hosts = new java.util.ArrayList<>();
+        // Several hosts, as libpq takes them (host1:5432,host2:5432): the driver tries them in turn.
+        for (String host : hostAndPort.split(",", -1)) {
+            if (host.isEmpty() || host.startsWith(":")) throw new IllegalArgumentException("the database URL names no host");
+            if (!host.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("the database URL's host and port are not valid");
+            }
+            hosts.add(host.matches(".*:[0-9]+") ? host : host + ":5432");
         }
-        if (!hostAndPort.matches(".*:[0-9]+")) hostAndPort += ":5432";
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
+        // No database named: the one named like the user, as psql and libpq take it.
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String path = rawPath.isEmpty() || rawPath.equals("/") ? "/" + user.map(DatabaseUrl::encode).orElse("") : rawPath;
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new DatabaseUrl(checked("jdbc:postgresql://" + hostAndPort + path + query), user, password);
+        return new DatabaseUrl(checked("jdbc:postgresql://" + String.join(",", hosts) + path + query), user, password);
     }
 
     /**
@@ -65,6 +72,8 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
     private static final Set<PGProperty> CLASS_PARAMETERS = EnumSet.of(PGProperty.SOCKET_FACTORY, PGProperty.SOCKET_FACTORY_ARG,
             PGProperty.SSL_FACTORY, PGProperty.SSL_FACTORY_ARG, PGProperty.SSL_HOSTNAME_VERIFIER, PGProperty.SSL_PASSWORD_CALLBACK,
             PGProperty.AUTHENTICATION_PLUGIN_CLASS_NAME, PGProperty.SSPI_SERVICE_CLASS, PGProperty.CLASS_LOADER_STRATEGY);
+    /** Parameters naming a file the driver reads when it connects: a missing one failed like a database that is down. */
+    private static final Set<PGProperty> FILE_PARAMETERS = EnumSet.of(PGProperty.SSL_ROOT_CERT, PGProperty.SSL_CERT, PGProperty.SSL_KEY);
     /** The driver's own modes, as a URL writes them. */
     private static final List<String> SSL_MODES = Arrays.stream(SslMode.VALUES).map(m -> m.value).toList();
 
@@ -103,6 +112,9 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
             if (property == PGProperty.SSL_MODE && !SSL_MODES.contains(value)) {
                 throw new IllegalArgumentException("the database URL's sslmode must be one of " + String.join(", ", SSL_MODES));
             }
+            if (FILE_PARAMETERS.contains(property) && !java.nio.file.Files.isReadable(java.nio.file.Path.of(value))) {
+                throw new IllegalArgumentException("the database URL's " + name + " names a file that cannot be read: " + value);
+            }
         }
         return jdbcUrl;
     }
@@ -121,8 +133,13 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         return url.substring(start, end).contains("@");
     }
 
+    /** Percent-decoding as URLs write it: a {@code +} is a plus (a password's, often), not a form's space. */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The address without credentials, for messages. */

@@ -113,7 +113,10 @@ public final class PgDatabase implements AutoCloseable {
             applied = flyway.info().applied();
             known = flyway.info().all();
         } catch (FlywayException e) {
-            throw cannotStart("cannot read the schema version of the database at " + url.redacted() + ": " + url.scrub(why(e)), e);
+            // A user granted nothing at all (the forgotten GRANT) is refused here, before the check that names what it lacks.
+            String hint = PgPrivileges.lacksPrivilege(e) ? "; the user needs the schema's tables (" + PgPrivileges.grants(url.user().orElse("<user>"), "<schema>")
+                    + ", and SELECT on schema_version)" : "";
+            throw cannotStart("cannot read the schema version of the database at " + url.redacted() + ": " + url.scrub(why(e)) + hint, e);
         }
         String newestKnown = "0";
         for (MigrationInfo m : known) {
@@ -157,7 +160,8 @@ public final class PgDatabase implements AutoCloseable {
             if (t instanceof java.net.UnknownHostException) return false;
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("28") || state.equals("3D000")) return false; // credentials, no such database
+                // credentials, no such database, a connection the client side refuses to make (no password to give, TLS the server lacks)
+                if (state.startsWith("28") || state.equals("3D000") || state.equals("08004")) return false;
                 // connection, resources, starting up, a lock held elsewhere (a migration waiting for another's transactions)
                 passing |= state.startsWith("08") || state.startsWith("53") || state.equals("57P03") || state.equals("55P03");
             }
@@ -169,6 +173,10 @@ public final class PgDatabase implements AutoCloseable {
     /** The root cause in words; a name that does not resolve said so (the driver's message is the bare host name). */
     static String why(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "08004".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains("no password was provided")) {
+                return "the database asks for a password and none was given: no password was provided (write it in the URL as"
+                        + " user:password@, percent-encoded, or in ~/.pgpass; PGPASSWORD is not read)";
+            }
             if (t instanceof java.net.UnknownHostException u) {
                 String host = u.getMessage() == null ? "" : u.getMessage().split(":", 2)[0].strip() + " ";
                 return "the host name " + host + "does not resolve";
@@ -181,7 +189,15 @@ public final class PgDatabase implements AutoCloseable {
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
+        return t.getMessage() == null ? unnamed(t) : t.getMessage().lines().findFirst().orElse("").strip();
+    }
+
+    /** In words, a failure that came without a message (a log line once read "does not answer: EOFException"). */
+    private static String unnamed(Throwable t) {
+        if (t instanceof java.io.EOFException) return "the connection was closed in mid-answer";
+        if (t instanceof java.net.SocketTimeoutException) return "no answer in time";
+        if (t instanceof java.io.IOException) return "the connection failed";
+        return "an unexplained failure";
     }
 
     /** Runs {@code work} in one transaction, committed when it returns; rolled back when it throws. */

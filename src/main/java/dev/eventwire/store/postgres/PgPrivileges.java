@@ -75,10 +75,22 @@ final class PgPrivileges {
             missing.add(String.join(", ", inOrder) + " on " + named(tables, "table"));
         }
         if (!sequences.isEmpty()) missing.add("USAGE on " + named(sequences, "sequence"));
-        String all = String.join(", ", TABLE_PRIVILEGES);
         throw new StoreConfigurationException("the database user " + user + " at " + url.redactedAddress() + " lacks " + String.join(" and ", missing)
-                + "; grant them (GRANT " + all + " ON ALL TABLES IN SCHEMA " + schema + " TO " + user
-                + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + user + ")", null);
+                + "; grant them (" + grants(user, schema) + ")", null);
+    }
+
+    /** The statements that give {@code user} what serving needs in {@code schema}. */
+    static String grants(String user, String schema) {
+        return "GRANT " + String.join(", ", TABLE_PRIVILEGES) + " ON ALL TABLES IN SCHEMA " + schema + " TO " + user
+                + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + user;
+    }
+
+    /** Whether the database refused {@code e}'s statement for want of a privilege. */
+    static boolean lacksPrivilege(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && "42501".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     private static String named(List<String> names, String kind) {

@@ -61,6 +61,7 @@ final class PgReachability implements AutoCloseable {
     private void loop() {
         while (running) {
             String found = ask();
+            if (!running) break; // a stop interrupted the probe: nothing to report
             if (found != null && problem == null) log.warn("{}", found);
             if (found == null && problem != null) log.info("the database at {} answers again", where);
             problem = found;

@@ -78,6 +78,18 @@ final class PgReplicaDirectory implements ReplicaDirectory {
     }
 
     @Override
+    public Optional<Instant> lastHeartbeatOfThisId() {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_heartbeat_us FROM replicas WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Micros.toInstant(rs.getLong(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public void leave() {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE id = ?")) {

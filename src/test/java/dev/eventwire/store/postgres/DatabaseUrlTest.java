@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every way an operator writes the database address reaches the driver right, and no message shows its password. */
 class DatabaseUrlTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @Test
     void credentialsGoToTheDriverAsPropertiesInEveryForm() {
@@ -35,7 +37,47 @@ class DatabaseUrlTest {
         assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://event_db:5432/eventwire");
         assertThat(url.user()).contains("ew");
         assertThat(DatabaseUrl.parse("postgresql://[::1]:5433/x").jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5433/x");
-        assertThat(DatabaseUrl.parse("postgresql://localhost").jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/postgres");
+        assertThat(DatabaseUrl.parse("postgresql://localhost").jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/");
+    }
+
+    /**
+     * No database in the URL is the one named like the user, as psql reads the same URL: without the slash
+     * the maintenance database "postgres" was used, and with it the user's, so two replicas whose URLs
+     * differed by a slash wrote to two databases.
+     */
+    @Test
+    void withoutADatabaseTheUsersOneIsUsedWithOrWithoutTheSlash() {
+        assertThat(DatabaseUrl.parse("postgresql://eventwire:pw@db:5432").jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/eventwire");
+        assertThat(DatabaseUrl.parse("postgresql://eventwire:pw@db:5432/").jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/eventwire");
+        assertThat(DatabaseUrl.parse("postgresql://ops%20team:pw@db").jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/ops%20team");
+    }
+
+    /** A base64 password (openssl rand -base64) holds + and /: a + was read as a space, and the password refused. */
+    @Test
+    void aPlusInThePasswordIsAPlus() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://ew:a+b%2Bc%2Fd%20e@db/ew");
+        assertThat(url.password()).contains("a+b+c/d e");
+    }
+
+    @Test
+    void severalHostsAreTakenAsLibpqTakesThem() {
+        assertThat(DatabaseUrl.parse("postgresql://ew:pw@db1,db2:6432/ew?targetServerType=primary").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db1:5432,db2:6432/ew?targetServerType=primary");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:pw@db1,/ew")).hasMessage("the database URL names no host");
+    }
+
+    /** A log line once read "the database ... does not answer: EOFException". */
+    @Test
+    void aCauseWithoutAMessageIsSaidInWordsNotByItsClass() {
+        assertThat(PgDatabase.why(new java.sql.SQLException("I/O", "08006", new java.io.EOFException())))
+                .isEqualTo("the connection was closed in mid-answer");
+        assertThat(PgDatabase.why(new RuntimeException(new java.net.SocketTimeoutException()))).isEqualTo("no answer in time");
+    }
+
+    @Test
+    void anUnencodedCharacterInThePasswordIsExplained() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:p@ss w#rd@db/ew")).hasMessageContaining("percent-encoded")
+                .hasMessageNotContaining("w#rd");
     }
 
     @Test
@@ -47,7 +89,7 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void whatCouldNeverConnectIsRefusedBeforeConnectingNotReportedAsADatabaseThatIsDown() {
+    void whatCouldNeverConnectIsRefusedBeforeConnectingNotReportedAsADatabaseThatIsDown() throws Exception {
         // Each of these reached the driver, failed only when connecting, and the start exited 75 (start again later).
         for (String port : new String[] {"postgresql://ew:pw@127.0.0.1:99999/ew", "jdbc:postgresql://127.0.0.1:0/ew",
                 "jdbc:postgresql://db1:5432,db2:70000/ew", "jdbc:postgresql://[::1]:123456/ew", "jdbc:postgresql://db:/ew"}) {
@@ -60,8 +102,12 @@ class DatabaseUrlTest {
         assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://db/ew?sslfactory=org.postgresql.ssl.NonValidatingFactory"))
                 .hasMessageContaining("may not name a class");
 
-        assertThat(DatabaseUrl.parse("postgresql://ew:pw@db:65535/ew?sslmode=verify-full&sslrootcert=/etc/ca.pem&connectTimeout=5").jdbcUrl())
-                .isEqualTo("jdbc:postgresql://db:65535/ew?sslmode=verify-full&sslrootcert=/etc/ca.pem&connectTimeout=5");
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "a root certificate");
+        assertThat(DatabaseUrl.parse("postgresql://ew:pw@db:65535/ew?sslmode=verify-full&sslrootcert=" + ca + "&connectTimeout=5").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db:65535/ew?sslmode=verify-full&sslrootcert=" + ca + "&connectTimeout=5");
+        // A certificate file that is not there failed only when connecting, like a database that is down.
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://ew:pw@db/ew?sslmode=verify-full&sslrootcert=/nonexistent.pem"))
+                .hasMessage("the database URL's sslrootcert names a file that cannot be read: /nonexistent.pem");
         assertThat(DatabaseUrl.parse("jdbc:postgresql://[::1]/ew").jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]/ew");
         assertThat(DatabaseUrl.parse("jdbc:postgresql:ew").jdbcUrl()).isEqualTo("jdbc:postgresql:ew");
     }
