@@ -118,7 +118,7 @@ public final class App implements AutoCloseable {
                     new DeliveryMeters(telemetry));
             EngineGauges.register(telemetry, engine, store.pendingDeliveries(), () -> store.writeProblem().isEmpty(), clock);
             this.rollups = new RollupWorker(store.metrics(), Duration.ofSeconds(1));
-            this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT);
+            this.heartbeat = new Heartbeat(store.replicas(), engine, clock, HEARTBEAT, SharedSettings.of(config));
             this.retention = new RetentionWorker(store.retention(), clock, config.retention(), RETENTION_INTERVAL);
             MetricCache metricCache = new MetricCache(catalog);
             LiveRollups liveMetrics = new LiveRollups(catalog, store.metrics(), clock, config.limits().maxDistinctValuesInMemory());
@@ -214,6 +214,10 @@ public final class App implements AutoCloseable {
         }
         Optional<String> twin = heartbeat.twin();
         if (twin.isPresent()) return new ServiceHealth.Degraded("Replica id in use twice: " + twin.get());
+        Optional<String> differ = heartbeat.settingsDiffer();
+        if (differ.isPresent()) {
+            return new ServiceHealth.Degraded("Replicas run with different settings: " + differ.get() + "; give every replica the same settings.");
+        }
         // In general words, as the store's problems: /health takes no key, the log has the driver's message.
         if (rollups.failure().isPresent()) return new ServiceHealth.Degraded("Metric rollups keep failing (reads stay exact; the server's log says why).");
         return new ServiceHealth.Ok();

@@ -5,6 +5,7 @@ import dev.eventwire.store.ReplicaDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,13 @@ final class Heartbeat implements AutoCloseable {
     private volatile Instant twinStartedAt;
     /** How long after the last sighting a twin is still reported: beats of two twins need not alternate. */
     private static final Duration TWIN_REPORTED_FOR = Duration.ofSeconds(30);
+    private final SharedSettings settings;
+    /** The live replicas whose settings differ from this one's, and how; empty when they all agree. */
+    private volatile String settingsDiffer = "";
 
-    Heartbeat(ReplicaDirectory replicas, DeliveryEngine engine, Clock clock, Duration interval) {
+    Heartbeat(ReplicaDirectory replicas, DeliveryEngine engine, Clock clock, Duration interval, SharedSettings settings) {
         this.replicas = replicas;
+        this.settings = settings;
         this.engine = engine;
         this.clock = clock;
         this.interval = interval;
@@ -73,7 +78,7 @@ final class Heartbeat implements AutoCloseable {
     private void beat() {
         try {
             Instant now = clock.instant();
-            replicas.beat(now, engine.inFlight()).ifPresent(started -> {
+            replicas.beat(now, engine.inFlight(), settings.encoded()).ifPresent(started -> {
                 if (twinSeenAt == null || twinSeenAt.isBefore(now.minus(TWIN_REPORTED_FOR))) {
                     log.warn("another live process uses this replica's id (it started at {}): give each replica its own --replica-id;"
                             + " two with one id share a heartbeat row, count as one replica and each take the whole of its share of a webhook's"
@@ -82,11 +87,35 @@ final class Heartbeat implements AutoCloseable {
                 twinStartedAt = started;
                 twinSeenAt = now;
             });
-            long live = replicas.list().stream().filter(r -> !r.lastHeartbeatAt().isBefore(now.minus(ReplicaDirectory.LIVE_WITHIN))).count();
-            engine.shareCapsAmong((int) Math.max(1, live));
+            List<ReplicaDirectory.Replica> live = replicas.list().stream()
+                    .filter(r -> !r.lastHeartbeatAt().isBefore(now.minus(ReplicaDirectory.LIVE_WITHIN))).toList();
+            engine.shareCapsAmong(Math.max(1, live.size()));
+            compareSettings(live);
         } catch (RuntimeException e) {
             log.debug("heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /** Notes (and logs, when it changes) which live replicas run with settings other than this one's. */
+    private void compareSettings(List<ReplicaDirectory.Replica> live) {
+        String differ = live.stream()
+                .filter(r -> !r.id().equals(replicas.selfId()))
+                .map(r -> java.util.Map.entry(r.id(), settings.differingFrom(SharedSettings.decode(r.settings()))))
+                .filter(e -> !e.getValue().isEmpty())
+                .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+                .collect(java.util.stream.Collectors.joining("; "));
+        if (!differ.equals(settingsDiffer) && !differ.isEmpty()) {
+            log.warn("replicas run with settings other than this one's: {}; give every replica the same settings (each sends, retries"
+                    + " and disables with its own)", differ);
+        }
+        if (!differ.equals(settingsDiffer) && differ.isEmpty()) log.info("every live replica runs with this one's settings again");
+        settingsDiffer = differ;
+    }
+
+    /** The live replicas whose settings differ from this one's, naming the options: what {@code /health} reports. */
+    java.util.Optional<String> settingsDiffer() {
+        String differ = settingsDiffer;
+        return differ.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(differ);
     }
 
     /** Another live process using this replica's id, seen within the last 30 s: what {@code /health} reports. */

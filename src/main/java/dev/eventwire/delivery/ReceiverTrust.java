@@ -52,6 +52,21 @@ public record ReceiverTrust(Optional<KeyStore> store) {
         }
     }
 
+    /** The certificates the operator added, DER-encoded, in a fixed order; empty when only the JVM's are trusted. */
+    public Optional<byte[]> operatorCertificates() {
+        if (store.isEmpty()) return Optional.empty();
+        try {
+            java.util.List<String> encoded = new java.util.ArrayList<>();
+            for (String alias : java.util.Collections.list(store.get().aliases())) {
+                if (alias.startsWith("operator-")) encoded.add(java.util.HexFormat.of().formatHex(store.get().getCertificate(alias).getEncoded()));
+            }
+            java.util.Collections.sort(encoded);
+            return Optional.of(String.join(",", encoded).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the trust store", e);
+        }
+    }
+
     private static X509Certificate[] jvmAuthorities() throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init((KeyStore) null);

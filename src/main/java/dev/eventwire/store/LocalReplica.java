@@ -14,18 +14,23 @@ public final class LocalReplica implements ReplicaDirectory {
         this.id = id;
         this.version = version;
         this.startedAt = startedAt;
-        this.current = new Replica(id, startedAt, startedAt, 0, version);
+        this.current = new Replica(id, startedAt, startedAt, 0, version, "");
     }
 
     @Override
-    public java.util.Optional<Instant> beat(Instant now, int inFlight) {
-        current = new Replica(id, startedAt, now, inFlight, version);
+    public java.util.Optional<Instant> beat(Instant now, int inFlight, String settings) {
+        current = new Replica(id, startedAt, now, inFlight, version, settings);
         return java.util.Optional.empty(); // the data folder's lock keeps a second process out
     }
 
     @Override
     public List<Replica> list() {
         return List.of(current);
+    }
+
+    @Override
+    public String selfId() {
+        return id;
     }
 
     @Override

@@ -10,13 +10,17 @@ public interface ReplicaDirectory {
     Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
     /**
-     * Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight. Returns the
+     * Records (or refreshes) this replica's row: its start, a heartbeat, what it has in flight, the settings
+     * every replica must share (as text, compared by the caller). Returns the
      * start of another live process found to have written this replica's row since this one's last beat:
      * two processes given one replica id, which share a row and count as one replica.
      */
-    java.util.Optional<Instant> beat(Instant now, int inFlight);
+    java.util.Optional<Instant> beat(Instant now, int inFlight, String settings);
 
     List<Replica> list();
+
+    /** This replica's id. */
+    String selfId();
 
     /**
      * The last heartbeat stored under this replica's id by whichever process wrote it: before this process's
@@ -27,6 +31,7 @@ public interface ReplicaDirectory {
     /** Removes this replica's row (graceful stop). */
     void leave();
 
-    record Replica(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version) {
+    /** {@code settings}: as the replica published them; empty from a version that publishes none. */
+    record Replica(String id, Instant startedAt, Instant lastHeartbeatAt, int inFlight, String version, String settings) {
     }
 }

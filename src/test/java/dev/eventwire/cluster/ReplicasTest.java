@@ -129,6 +129,26 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * A replica started without the others' settings (here an egress allow list that lacks what theirs has)
+     * failed the deliveries it claimed while every /health said ok: now every replica names it, and which
+     * options differ, until it is gone.
+     */
+    @Test
+    void aReplicaWithOtherSettingsIsNamedOnEveryReplicasHealth() {
+        try (TestServer other = TestServer.start(dir.resolve("c"), c -> c.withEgressAllow(List.of("10.0.0.0/8"))
+                .withStorage(new dev.eventwire.ServeConfig.Storage(java.util.Optional.of(url), "replica-c")), java.time.Clock.systemUTC())) {
+            Receiver.await(() -> a.anonymous().get("/health").body().contains("replica-c (--egress-allow)")
+                            && other.anonymous().get("/health").body().contains("replica-a (--egress-allow); replica-b (--egress-allow)"),
+                    Duration.ofSeconds(15), "the replicas naming the one with other settings");
+            JsonNode health = a.anonymous().get("/health").json();
+            assertThat(health.get("status").asText()).isEqualTo("degraded");
+            assertThat(health.get("reason").asText()).startsWith("Replicas run with different settings:").doesNotContain("10.0.0.0");
+        }
+        Receiver.await(() -> a.anonymous().get("/health").json().get("status").asText().equals("ok"), Duration.ofSeconds(15),
+                "ok again once the replica with other settings stopped");
+    }
+
     @Test
     void aWebhookCreatedOnOneReplicaReceivesAnEventPostedToAnotherRightAfter() {
         ApiClient onA = a.tenant("acme");

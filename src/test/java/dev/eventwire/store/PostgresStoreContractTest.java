@@ -168,7 +168,7 @@ class PostgresStoreContractTest extends StoreContractTest {
         webhook("a", "wh_1");
         stores.events().append(List.of(event("a", "e1", "x.y")), List.of()).get();
         try (PostgresBackend other = replica("replica-b", LEASE, new WebhookRegistry())) {
-            other.replicas().beat(clock.instant(), 1);
+            other.replicas().beat(clock.instant(), 1, "");
             DeliveryJob held = other.deliveries().claimDue(clock.instant(), clock.instant().plus(LEASE), 10, id -> 1).jobs().getFirst();
             clock.advance(Duration.ofSeconds(1));
             stores.events().append(List.of(event("a", "e2", "x.y"), event("a", "e3", "x.y")), List.of()).get();

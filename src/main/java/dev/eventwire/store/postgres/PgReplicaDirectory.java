@@ -31,7 +31,7 @@ final class PgReplicaDirectory implements ReplicaDirectory {
     private volatile boolean beaten;
 
     @Override
-    public Optional<Instant> beat(Instant now, int inFlight) {
+    public Optional<Instant> beat(Instant now, int inFlight, String settings) {
         Optional<Instant> twin = database.inTransaction(c -> {
             Optional<Instant> other = Optional.empty();
             try (PreparedStatement ps = c.prepareStatement("SELECT started_us, last_heartbeat_us FROM replicas WHERE id = ? FOR UPDATE")) {
@@ -43,14 +43,15 @@ final class PgReplicaDirectory implements ReplicaDirectory {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO replicas (id, version, started_us, last_heartbeat_us, in_flight) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO replicas (id, version, started_us, last_heartbeat_us, in_flight, settings) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET version = excluded.version, started_us = excluded.started_us,
-                        last_heartbeat_us = excluded.last_heartbeat_us, in_flight = excluded.in_flight""")) {
+                        last_heartbeat_us = excluded.last_heartbeat_us, in_flight = excluded.in_flight, settings = excluded.settings""")) {
                 ps.setString(1, id);
                 ps.setString(2, version);
                 ps.setLong(3, Micros.of(startedAt));
                 ps.setLong(4, Micros.of(now));
                 ps.setInt(5, inFlight);
+                ps.setString(6, settings);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE last_heartbeat_us < ?")) {
@@ -66,15 +67,20 @@ final class PgReplicaDirectory implements ReplicaDirectory {
     @Override
     public List<Replica> list() {
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, started_us, last_heartbeat_us, in_flight, version FROM replicas ORDER BY id");
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, started_us, last_heartbeat_us, in_flight, version, settings FROM replicas ORDER BY id");
                  ResultSet rs = ps.executeQuery()) {
                 List<Replica> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new Replica(rs.getString(1), Micros.toInstant(rs.getLong(2)), Micros.toInstant(rs.getLong(3)), rs.getInt(4), rs.getString(5)));
+                    out.add(new Replica(rs.getString(1), Micros.toInstant(rs.getLong(2)), Micros.toInstant(rs.getLong(3)), rs.getInt(4), rs.getString(5), rs.getString(6)));
                 }
                 return out;
             }
         });
+    }
+
+    @Override
+    public String selfId() {
+        return id;
     }
 
     @Override
