@@ -225,6 +225,42 @@ class FullDiskTest {
     }
 
     /**
+     * The same when events fill the disk, so that the event log's writer fails first and the delivery
+     * file's still writes: the engine went on sending, at the webhook's rate, for the 30 s an outcome
+     * waits for the event log (1,158 deliveries in an outside check), and after outages longer than the
+     * lease sent them all again.
+     */
+    @Test
+    void whenEventsFillTheDiskNothingIsSentBeyondWhatWasInFlight() throws Exception {
+        Path mount = smallDisk();
+        try (Receiver receiver = new Receiver()) {
+            Path data = mount.resolve("data");
+            Set<String> acknowledged = new LinkedHashSet<>();
+            try (TestServer server = TestServer.withLoopbackReceivers(data, java.time.Clock.systemUTC(), c -> c)) {
+                ApiClient acme = server.tenant("acme");
+                // 100 a second: a backlog waits in the store and in the lane while the disk fills.
+                String hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/hook") + "\",\"rate_limit\":100}").json().get("id").asText();
+                fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (3L << 20));
+                assertThat(postUntilRefused(acme, 20, 500, acknowledged).status()).isEqualTo(503);
+                Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(30), "the store to say it cannot write");
+                int atRefusal = receiver.received().size();
+                Thread.sleep(3000); // at 100 a second, 300 would arrive now if sending went on
+                assertThat(receiver.received().size() - atRefusal).as("arrived in the 3 s after the store could not write: at most the 32 in flight")
+                        .isLessThanOrEqualTo(32);
+                Files.delete(mount.resolve("filler"));
+                Receiver.await(() -> receivedEventIds(receiver).containsAll(acknowledged), Duration.ofSeconds(90),
+                        "every acknowledged event at the receiver once space is back, without a restart");
+                Receiver.await(() -> acme.get("/v1/webhooks/" + hook + "/deliveries?status=pending").json().get("deliveries").isEmpty(),
+                        Duration.ofSeconds(30), "every outcome recorded");
+                assertOneDeliveryEach(acme, hook, acknowledged);
+                assertThat(receiver.received().size() - acknowledged.size()).as("sent twice").isLessThanOrEqualTo(32);
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /**
      * A start on a disk with no room to fold the write-ahead log a crash left into the database file: the
      * fold fails, and DuckDB gives the database up when a checkpoint fails, so the start used to fail with a
      * stack trace. Now it attaches the files again, replays the log, and serves what it holds.

@@ -792,7 +792,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     /** Not while the delivery file's writer is failing (a full disk, an invalidated database): nothing sent then could be recorded. */
     @Override
     public boolean recordingPossible() {
-        return writer.problem().isEmpty();
+        // Outcomes wait for the event log to hold their events (the delivery rows are written from it), and a
+        // webhook's health is kept there: while the event log's writer fails (events filled the disk), they
+        // cannot be recorded either. Judged by the delivery file's writer alone, the engine went on sending
+        // for the 30 s an outcome waits for the event log, 1,158 deliveries in an outside check, and sent
+        // them again once their leases lapsed in a long outage.
+        return writer.problem().isEmpty() && ingestWriter.problem().isEmpty();
     }
 
     @Override
