@@ -264,7 +264,8 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
          * younger work each survivor's lane was already full of.
          */
         private final PriorityQueue<DeliveryJob> queue = new PriorityQueue<>(Comparator.comparingLong(DeliveryJob::seq));
-        private int inFlight;
+        /** Changed under this lane's lock; read without it by the tenant's slots, as a hint. */
+        private volatile int inFlight;
         /** Older work of this webhook waits in the store: fresh deliveries go there too, to keep oldest-first order. */
         private volatile boolean backlogged;
         /** In {@link #waitingLanes} (guarded by this lane's lock). */
@@ -288,6 +289,10 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
 
         Lane(String webhookId) {
             this.webhookId = webhookId;
+        }
+
+        int inFlightHint() {
+            return inFlight;
         }
 
         void markBacklogged() {
@@ -380,7 +385,7 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
                     if (tenantSlots == null) {
                         tenantSlots = tenants.computeIfAbsent(queue.peek().tenant(), t -> new TenantSlots<>(tenantCap(), lane -> {
                             if (running) lane.pump();
-                        }));
+                        }, Lane::inFlightHint));
                     }
                     // The fewer slots a tenant holds, the more of the process's it may draw on: holding h, it takes
                     // another only while more than h/2 are free. Tenants holding many (slow receivers, however many

@@ -24,16 +24,28 @@ import javax.net.ssl.X509TrustManager;
 public record ReceiverTrust(Optional<KeyStore> store) {
 
     public static final ReceiverTrust JVM_DEFAULTS = new ReceiverTrust(Optional.empty());
+    private static final java.util.regex.Pattern CERTIFICATE_BLOCK =
+            java.util.regex.Pattern.compile("-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----");
 
     /**
-     * The JVM's authorities plus every certificate in {@code pemFile}.
+     * The JVM's authorities plus every certificate in {@code pemFile}: its {@code CERTIFICATE} blocks, other
+     * blocks (a private key kept in the same file, as a server's combined PEM has it) left aside; or a
+     * single DER-encoded certificate.
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static ReceiverTrust withCertificatesOf(Path pemFile) {
+        if (Files.isDirectory(pemFile)) throw new IllegalArgumentException(pemFile + " is a folder, not a PEM file of certificates");
         Collection<? extends Certificate> added;
-        try (InputStream in = Files.newInputStream(pemFile)) {
-            added = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        try {
+            byte[] content = Files.readAllBytes(pemFile);
+            java.util.regex.Matcher blocks = CERTIFICATE_BLOCK.matcher(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1));
+            StringBuilder certificates = new StringBuilder();
+            while (blocks.find()) certificates.append(blocks.group()).append('\n');
+            byte[] read = certificates.isEmpty() ? content : certificates.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            try (InputStream in = new java.io.ByteArrayInputStream(read)) {
+                added = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException(pemFile + " cannot be read");
         } catch (CertificateException e) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 
 /** Shape rules of a webhook URL: absolute http(s), a host, at most 2048 characters. */
 public final class UrlRule {
+    /** Also when the URL parser dropped a host it does not take (127.1, 0x7f.1, 2130706433): resolvers may read those otherwise. */
+    private static final String NO_HOST = "url must name a host: a DNS name or a full IP address such as 127.0.0.1.";
     static final int MAX_LENGTH = 2048;
 
     private UrlRule() {
@@ -36,16 +38,16 @@ public final class UrlRule {
             String port = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf(':') + 1);
             if (port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535) {
                 // The port is fine: the parser dropped the host (127.1, 0x7f.1: shorthand IPv4 forms it does not take).
-                throw ApiException.invalid("invalid_url", "url must name a host: a DNS name or a full IP address such as 127.0.0.1.", "url");
+                throw ApiException.invalid("invalid_url", NO_HOST, "url");
             }
             throw ApiException.invalid("invalid_url", "url has an empty or invalid port; ports are 1-65535.", "url");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ApiException.invalid("invalid_url", "url must name a host.", "url");
+            throw ApiException.invalid("invalid_url", NO_HOST, "url");
         }
         if (dev.eventwire.support.Ipv4Text.isShorthand(uri.getHost())) {
             // 2130706433, 0x7f000001, 0177.0.0.1: resolvers and the egress guard need not agree on what they mean.
-            throw ApiException.invalid("invalid_url", "url must name a host: a DNS name or a full IP address such as 127.0.0.1.", "url");
+            throw ApiException.invalid("invalid_url", NO_HOST, "url");
         }
         if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
             throw ApiException.invalid("invalid_url", "url port must be between 1 and 65535.", "url");

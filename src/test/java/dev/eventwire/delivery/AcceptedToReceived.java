@@ -15,9 +15,14 @@ final class AcceptedToReceived {
 
     /** Posts events {@code <prefix>0 … <prefix><count-1>} one request each; every one must be acknowledged (202). */
     void postSingles(ApiClient client, String prefix, int count) {
+        postSingles(client, prefix, count, "order.created");
+    }
+
+    /** As above, of type {@code eventType}. */
+    void postSingles(ApiClient client, String prefix, int count, String eventType) {
         for (int i = 0; i < count; i++) {
             String eventId = prefix + i;
-            assertThat(client.post("/v1/events", "{\"event_id\":\"" + eventId + "\",\"event_type\":\"order.created\"}").status()).isEqualTo(202);
+            assertThat(client.post("/v1/events", "{\"event_id\":\"" + eventId + "\",\"event_type\":\"" + eventType + "\"}").status()).isEqualTo(202);
             acknowledged.put(eventId, System.nanoTime());
         }
     }

@@ -122,6 +122,16 @@ class TlsReceiverTest {
         });
     }
 
+    /** A server's combined PEM (its key and its chain in one file) was refused as "not a PEM file of certificates". */
+    @Test
+    void aPemFileThatAlsoHoldsAPrivateKeyIsTakenForItsCertificates() throws Exception {
+        Path combined = dir.resolve("combined.pem");
+        Files.writeString(combined, "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
+                + Files.readString(dir.resolve("ca.pem")));
+        assertThat(send("valid", ReceiverTrust.withCertificatesOf(combined))).isInstanceOf(AttemptResult.Delivered.class);
+        assertThatThrownBy(() -> ReceiverTrust.withCertificatesOf(dir)).hasMessage(dir + " is a folder, not a PEM file of certificates");
+    }
+
     @Test
     void aReceiverOfAPrivateCaIsRefusedInPlainWordsUntilTheCaIsTrusted() throws Exception {
         assertRefused(send("valid", ReceiverTrust.JVM_DEFAULTS), "TLS error: the receiver's certificate is not signed by a trusted authority");
