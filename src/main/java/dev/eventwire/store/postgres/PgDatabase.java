@@ -175,7 +175,8 @@ public final class PgDatabase implements AutoCloseable {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof java.sql.SQLException sql && "08004".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains("no password was provided")) {
                 return "the database asks for a password and none was given: no password was provided (write it in the URL as"
-                        + " user:password@, percent-encoded, or in ~/.pgpass; PGPASSWORD is not read)";
+                        + " user:password@, percent-encoded, or in a password file: the one PGPASSFILE names, or .pgpass in the home folder of the user the"
+                        + " process runs as; PGPASSWORD is not read)";
             }
             if (t instanceof java.net.UnknownHostException u) {
                 String host = u.getMessage() == null ? "" : u.getMessage().split(":", 2)[0].strip() + " ";
