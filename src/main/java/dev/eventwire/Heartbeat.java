@@ -27,12 +27,15 @@ final class Heartbeat implements AutoCloseable {
     /** How long after the last sighting a twin is still reported: beats of two twins need not alternate. */
     private static final Duration TWIN_REPORTED_FOR = Duration.ofSeconds(30);
     private final SharedSettings settings;
+    /** {@link #settings} as the heartbeat row holds them, written with every beat. */
+    private final String settingsText;
     /** The live replicas whose settings differ from this one's, and how; empty when they all agree. */
     private volatile String settingsDiffer = "";
 
     Heartbeat(ReplicaDirectory replicas, DeliveryEngine engine, Clock clock, Duration interval, SharedSettings settings) {
         this.replicas = replicas;
         this.settings = settings;
+        this.settingsText = settings.encoded();
         this.engine = engine;
         this.clock = clock;
         this.interval = interval;
@@ -78,7 +81,7 @@ final class Heartbeat implements AutoCloseable {
     private void beat() {
         try {
             Instant now = clock.instant();
-            replicas.beat(now, engine.inFlight(), settings.encoded()).ifPresent(started -> {
+            replicas.beat(now, engine.inFlight(), settingsText).ifPresent(started -> {
                 if (twinSeenAt == null || twinSeenAt.isBefore(now.minus(TWIN_REPORTED_FOR))) {
                     log.warn("another live process uses this replica's id (it started at {}): give each replica its own --replica-id;"
                             + " two with one id share a heartbeat row, count as one replica and each take the whole of its share of a webhook's"

@@ -43,8 +43,7 @@ final class TenantSlots<W> {
 
     /** Called with this object's lock held. */
     private boolean admits(int heldByWebhook) {
-        int free = cap - inFlight;
-        return free > 0 && free > heldByWebhook / 2;
+        return cap - inFlight > heldByWebhook / 2; // a webhook holding none takes one while any is free
     }
 
     /** Gives back a slot the caller took but did not use, waking nobody: it will ask again itself. */

@@ -190,12 +190,7 @@ class FullDiskTest {
                 }
                 Receiver.await(() -> receiver.received().size() >= 100, Duration.ofSeconds(30), "deliveries under way");
                 fillUp(mount.resolve("filler"));
-                Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(30), "the store to say it cannot write");
-                int atRefusal = receiver.received().size();
-                Thread.sleep(3000); // what arrives now was sent after the store said it cannot write (or was in flight)
-                int sentSince = receiver.received().size() - atRefusal;
-                assertThat(sentSince).as("arrived in the 3 s after the store could not write: at most the 32 in flight to the webhook")
-                        .isLessThanOrEqualTo(32);
+                assertOnlyWhatWasInFlightArrives(server, receiver);
                 assertThat(receiver.received().size()).as("most still waiting").isLessThan(acknowledged.size() - 500);
                 Files.delete(mount.resolve("filler"));
                 // DuckDB may have given the database up (then it is reopened below, as a supervisor restarting the process would).
@@ -242,11 +237,7 @@ class FullDiskTest {
                 String hook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/hook") + "\",\"rate_limit\":100}").json().get("id").asText();
                 fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (3L << 20));
                 assertThat(postUntilRefused(acme, 20, 500, acknowledged).status()).isEqualTo(503);
-                Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(30), "the store to say it cannot write");
-                int atRefusal = receiver.received().size();
-                Thread.sleep(3000); // at 100 a second, 300 would arrive now if sending went on
-                assertThat(receiver.received().size() - atRefusal).as("arrived in the 3 s after the store could not write: at most the 32 in flight")
-                        .isLessThanOrEqualTo(32);
+                assertOnlyWhatWasInFlightArrives(server, receiver); // at 100 a second, 300 would arrive if sending went on
                 Files.delete(mount.resolve("filler"));
                 Receiver.await(() -> receivedEventIds(receiver).containsAll(acknowledged), Duration.ofSeconds(90),
                         "every acknowledged event at the receiver once space is back, without a restart");
@@ -323,6 +314,18 @@ class FullDiskTest {
         } finally {
             run("umount", "-l", mount.toString());
         }
+    }
+
+    /**
+     * Once {@code server} says its store cannot write, at most the 32 requests in flight to the webhook
+     * arrive in the next 3 s: what arrives then was sent after the store said so, or was in flight.
+     */
+    private static void assertOnlyWhatWasInFlightArrives(TestServer server, Receiver receiver) throws InterruptedException {
+        Receiver.await(() -> server.anonymous().get("/health").status() == 503, Duration.ofSeconds(30), "the store to say it cannot write");
+        int atRefusal = receiver.received().size();
+        Thread.sleep(3000);
+        assertThat(receiver.received().size() - atRefusal).as("arrived in the 3 s after the store could not write: at most the 32 in flight to the webhook")
+                .isLessThanOrEqualTo(32);
     }
 
     /** Writes {@code file} until the disk has no room left. */
