@@ -42,6 +42,11 @@ final class AttemptErrors {
             return "not a valid HTTP response" + (bad.getReason() == null ? "" : ": " + httpReason(bad.getReason()));
         }
         if (has(chain, EOFException.class) || has(chain, ClosedChannelException.class)) return "the receiver closed the connection";
+        // The operating system's words for a receiver that aborted the connection (a crash, a proxy refusing
+        // the request): the same fact as a close, said the same way.
+        String text = root.getMessage() == null ? "" : root.getMessage();
+        if (text.startsWith("Connection reset")) return "the receiver closed the connection (reset)";
+        if (text.equals("Broken pipe")) return "the receiver closed the connection while the request was being sent";
         if (has(chain, SocketException.class)) return "connection error: " + message(root);
         return root.getMessage() == null ? "request failed" : "request failed: " + message(root);
     }

@@ -121,4 +121,35 @@ class StaleConnectionTest {
             assertThat(server.connections.get()).isEqualTo(1);
         }
     }
+
+    /**
+     * A receiver that aborts the connection (a reset, as a crashing process or a proxy refusing the
+     * request gives) is said so in the attempt log in plain words, not in the socket library's.
+     */
+    @Test
+    void aReceiverThatResetsTheConnectionIsSaidSoInPlainWords() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); HttpSender sender = sender()) {
+            Thread.ofPlatform().daemon(true).start(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket s = socket.accept();
+                        s.setSoLinger(true, 0);
+                        s.close();
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            java.util.Set<String> errors = new java.util.TreeSet<>();
+            for (int i = 0; i < 20; i++) {
+                // A body larger than the sockets' buffers: the reset comes while it is still being written.
+                OutgoingRequest large = new OutgoingRequest("http://127.0.0.1:" + socket.getLocalPort() + "/hook", Map.of("webhook-id", "msg_1"),
+                        "{\"data\":\"" + "x".repeat(4 << 20) + "\"}");
+                AttemptResult result = sender.send(large, "wh_1").get();
+                assertThat(result).isInstanceOf(AttemptResult.Failed.class);
+                errors.add(((AttemptResult.Failed) result).error());
+            }
+            assertThat(errors).allSatisfy(error -> assertThat(error).startsWith("the receiver closed the connection"));
+        }
+    }
 }
