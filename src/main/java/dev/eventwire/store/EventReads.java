@@ -10,8 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** The event-log listings, in SQL both backends answer alike (newest first, paged by log position). */
@@ -36,11 +34,9 @@ public final class EventReads {
             ps.setString(6, entity);
             ps.setString(7, entity);
             ps.setInt(8, query.page().limit() + 1);
-            List<StoredEvent> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(storedEvent(rs));
+                return Pages.read(rs, query.page().limit(), EventReads::storedEvent, StoredEvent::seq, e -> e.body().length());
             }
-            return Pages.of(rows, query.page().limit(), StoredEvent::seq);
         }
     }
 
@@ -51,14 +47,13 @@ public final class EventReads {
             ps.setString(1, tenant);
             ps.setLong(2, page.before().orElse(Long.MAX_VALUE));
             ps.setInt(3, page.limit() + 1);
-            List<Map.Entry<Long, RejectedEvent>> rows = new ArrayList<>();
+            Page<Map.Entry<Long, RejectedEvent>> p;
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ErrorDetail error = new ErrorDetail(rs.getString(3), rs.getString(4), rs.getString(5));
-                    rows.add(Map.entry(rs.getLong(1), new RejectedEvent(tenant, Micros.toInstant(rs.getLong(2)), error, rs.getString(6))));
-                }
+                p = Pages.read(rs, page.limit(), r -> {
+                    ErrorDetail error = new ErrorDetail(r.getString(3), r.getString(4), r.getString(5));
+                    return Map.entry(r.getLong(1), new RejectedEvent(tenant, Micros.toInstant(r.getLong(2)), error, r.getString(6)));
+                }, Map.Entry::getKey, e -> e.getValue().body() == null ? 0 : e.getValue().body().length());
             }
-            Page<Map.Entry<Long, RejectedEvent>> p = Pages.of(rows, page.limit(), Map.Entry::getKey);
             return new Page<>(p.items().stream().map(Map.Entry::getValue).toList(), p.nextCursor());
         }
     }

@@ -60,6 +60,39 @@ class IngestTest {
         assertThat(java.time.Instant.parse(types.get(0).get("last_seen_at").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
     }
 
+    /**
+     * Events of 200 KB each: a page asked for 1,000 stops once it holds a MiB of them and says where the
+     * next begins, so a listing of large events is answered in pages of a bounded size, and following the
+     * cursors lists every event once, newest first.
+     */
+    @Test
+    void aPageOfLargeEventsStopsAtAMebibyteAndTheCursorsListEveryOne() {
+        String large = "x".repeat(200_000);
+        for (int b = 0; b < 3; b++) {
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                events.add("{\"event_id\":\"big-" + (b * 10 + i) + "\",\"event_type\":\"big.one\",\"data\":{\"s\":\"" + large + "\"}}");
+            }
+            assertThat(acme.post("/v1/events", batch(events)).json().get("accepted").asInt()).isEqualTo(10);
+        }
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            ApiClient.Response response = acme.get("/v1/events?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body().length()).as("a page's size").isLessThan(1_300_000);
+            JsonNode page = response.json();
+            page.get("events").forEach(e -> listed.add(e.get("event_id").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            pages++;
+        } while (cursor != null);
+        List<String> expected = new ArrayList<>();
+        for (int i = 29; i >= 0; i--) expected.add("big-" + i);
+        assertThat(listed).containsExactlyElementsOf(expected);
+        assertThat(pages).isBetween(5, 7);
+    }
+
     /** 1,200 types and then one more, sorting last: every one is listed, page by page, the newest included. */
     @Test
     void eventTypesArePagedToTheLastOne() {
