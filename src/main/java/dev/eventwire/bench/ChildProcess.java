@@ -22,8 +22,16 @@ public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final Thread pump;
 
+    /**
+     * Stops the child when this process exits before closing it (a bench or demo stopped with Ctrl-C or
+     * SIGTERM): a server child reads nothing from this process and would otherwise run on, orphaned.
+     */
+    private final Thread stopAtExit;
+
     private ChildProcess(Process process, Consumer<String> lines) {
         this.process = process;
+        this.stopAtExit = Thread.ofPlatform().name("eventwire-stop-child-" + process.pid()).unstarted(this::stopAtExit);
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
         this.pump = Thread.ofPlatform().daemon(true).start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) lines.accept(line);
@@ -121,5 +129,24 @@ public final class ChildProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) kill();
         pump.interrupt();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException exiting) {
+            // the hook is running or about to: it finds the child gone
+        }
+    }
+
+    /** SIGTERM, five seconds to stop, then SIGKILL: whatever it was doing is thrown away with the run. */
+    private void stopAtExit() {
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -48,9 +48,22 @@ public final class LocalServer implements AutoCloseable {
      */
     public static Path deletedAtExit(Path dir) {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("eventwire-delete-" + dir.getFileName()).unstarted(() -> {
-            if (Files.exists(dir)) deleteFolder(dir);
+            // Processes stopping at the same time (the children, an embedded PostgreSQL writing its statistics
+            // as it shuts down) may still write into it: deleted again until it stays gone, ten seconds at most.
+            for (int attempt = 0; attempt < 50 && Files.exists(dir); attempt++) {
+                deleteFolder(dir);
+                if (Files.exists(dir)) sleepQuietly(200);
+            }
         }));
         return dir;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String baseUrl() {

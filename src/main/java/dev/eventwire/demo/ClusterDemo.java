@@ -9,6 +9,7 @@ import dev.eventwire.bench.RoundRobin;
 import dev.eventwire.bench.SyntheticEvents;
 import dev.eventwire.store.postgres.EmbeddedPostgresServer;
 import dev.eventwire.support.Json;
+import dev.eventwire.support.Signals;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ClusterDemo {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
     private static final int VICTIM = 1;
+    /** The exit code of a command stopped by Ctrl-C, as shells give it. */
+    private static final int INTERRUPTED = 130;
     private final PrintStream out;
     private final Duration length;
     private final Json json = new Json();
@@ -39,7 +42,17 @@ public final class ClusterDemo {
         this.length = length;
     }
 
+    /** Set by Ctrl-C or SIGTERM: the demo stops streaming and waiting, and closes what it started, in order. */
+    private final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+
     public int run() {
+        // Replicas first, then PostgreSQL, then the folder, as the blocks below close them: stopped by the
+        // JVM's exit alone, the replicas ran on for up to 17 s with their database and folder gone, and
+        // PostgreSQL wrote its statistics into a folder being deleted. A second Ctrl-C exits at once.
+        Signals.onTermination(() -> {
+            if (!interrupted.compareAndSet(false, true)) System.exit(130);
+            out.println("Stopping the cluster demo: its replicas, PostgreSQL and its data...");
+        });
         Path folder = LocalServer.freshFolder("eventwire-cluster-demo-");
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(folder.resolve("postgres"), 0)) {
             String url = postgres.createDatabase("eventwire");
@@ -49,7 +62,8 @@ public final class ClusterDemo {
                  DeliveryTally payments = new DeliveryTally();
                  RoundRobin client = new RoundRobin(replicas.baseUrls(), Duration.ofSeconds(5))) {
                 for (int i = 0; i < replicas.size(); i++) out.printf("  %s at %s%n", replicas.id(i), replicas.get(i).baseUrl());
-                return stream(replicas, new Ledger(url), client, orders, payments);
+                int code = interrupted.get() ? INTERRUPTED : stream(replicas, new Ledger(url), client, orders, payments);
+                return interrupted.get() ? INTERRUPTED : code;
             }
         } finally {
             LocalServer.deleteFolder(folder);
@@ -72,7 +86,7 @@ public final class ClusterDemo {
         Ledger.Leases orphans = null;
         CompletableFuture<Optional<Duration>> handover = CompletableFuture.completedFuture(Optional.empty());
         int counter = 0;
-        while (System.nanoTime() < end) {
+        while (System.nanoTime() < end && !interrupted.get()) {
             StringBuilder batch = new StringBuilder("{\"events\":[");
             Map<String, String> sent = new java.util.HashMap<>();
             for (int i = 0; i < 10; i++) {
@@ -101,9 +115,11 @@ public final class ClusterDemo {
         long expectedPayments = acknowledged.values().stream().filter(t -> t.startsWith("payment")).count();
         out.println("Waiting until the receivers have every acknowledged event...");
         long deadline = System.nanoTime() + lease.plusSeconds(60).toNanos();
-        while ((orders.distinctEvents() < expectedOrders || payments.distinctEvents() < expectedPayments) && System.nanoTime() < deadline) {
+        while ((orders.distinctEvents() < expectedOrders || payments.distinctEvents() < expectedPayments) && System.nanoTime() < deadline
+                && !interrupted.get()) {
             pause(Duration.ofMillis(100));
         }
+        if (interrupted.get()) return INTERRUPTED;
         Optional<Duration> tookOver = handover.join();
         return summarize(acknowledged, client, orders, payments, orphans, tookOver, lease, ledger);
     }
