@@ -113,6 +113,7 @@ public final class ClusterDemo {
         }
         long expectedOrders = acknowledged.values().stream().filter(t -> t.startsWith("order")).count();
         long expectedPayments = acknowledged.values().stream().filter(t -> t.startsWith("payment")).count();
+        if (interrupted.get()) return INTERRUPTED;
         out.println("Waiting until the receivers have every acknowledged event...");
         long deadline = System.nanoTime() + lease.plusSeconds(60).toNanos();
         while ((orders.distinctEvents() < expectedOrders || payments.distinctEvents() < expectedPayments) && System.nanoTime() < deadline
