@@ -65,6 +65,10 @@ public final class ClusterDemo {
                 int code = interrupted.get() ? INTERRUPTED : stream(replicas, new Ledger(url), client, orders, payments);
                 return interrupted.get() ? INTERRUPTED : code;
             }
+        } catch (RuntimeException e) {
+            // A terminal's Ctrl-C reaches the replicas too, and they stop under the demo's requests.
+            if (interrupted.get()) return INTERRUPTED;
+            throw e;
         } finally {
             LocalServer.deleteFolder(folder);
         }
