@@ -83,6 +83,11 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit code once the process has ended, empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    }
+
     public void writeLine(String line) {
         try {
             OutputStream in = process.getOutputStream();

@@ -44,6 +44,11 @@ public final class ServerProcess implements AutoCloseable {
             } catch (RuntimeException notYet) {
                 // still starting
             }
+            java.util.OptionalInt exited = child.exitCode();
+            if (exited.isPresent()) {
+                child.close();
+                throw new IllegalStateException("the server exited (" + exited.getAsInt() + ") before it answered; see " + log);
+            }
             if (System.nanoTime() > deadline) {
                 child.close();
                 throw new IllegalStateException("the server did not become healthy; see " + log);
