@@ -23,7 +23,7 @@ public final class Api {
     /** The services behind the API. */
     public record Services(AuthService auth, IngestService ingest, TenantAdmission admission, EventStore events, WebhookService webhooks,
                            DeliveryService deliveries, FiltersCodec filters, MetricsService metrics, dev.eventwire.store.ReplicaRoster replicas,
-                           EventTypes eventTypes, dev.eventwire.backup.BackupService backups) {
+                           EventTypes eventTypes, dev.eventwire.backup.BackupService backups, SealedCursors cursors) {
     }
 
     /** What /health names besides the status: the store kind and this replica. */
@@ -46,8 +46,8 @@ public final class Api {
         LargeBodyWork largeBodies = LargeBodyWork.forCores(Runtime.getRuntime().availableProcessors());
         return new HttpServer(s.auth(), responses, List.of(
                 new AdminRoutes(s.auth(), s.replicas(), s.backups(), responses),
-                new EventRoutes(s.ingest(), largeBodies, s.events(), s.eventTypes(), responses, observers.acknowledgements()),
-                new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses),
+                new EventRoutes(s.ingest(), largeBodies, s.events(), s.eventTypes(), responses, observers.acknowledgements(), s.cursors()),
+                new WebhookRoutes(s.webhooks(), s.deliveries(), s.filters(), responses, s.cursors()),
                 new MetricRoutes(s.metrics(), responses),
                 new OpsRoutes(new ApiKeys(s.auth()), ops),
                 new ConsoleRoutes()), health, identity, bodyBudgetBytes, s.admission(), largeBodies);

@@ -31,8 +31,11 @@ final class EventRoutes implements RouteGroup {
     private final EventTypes eventTypes;
     private final AcknowledgementObserver acknowledgements;
 
+    private final SealedCursors cursors;
+
     EventRoutes(IngestService ingest, LargeBodyWork largeBodies, EventStore events, EventTypes eventTypes, Responses responses,
-                AcknowledgementObserver acknowledgements) {
+                AcknowledgementObserver acknowledgements, SealedCursors cursors) {
+        this.cursors = cursors;
         this.acknowledgements = acknowledgements;
         this.eventTypes = eventTypes;
         this.ingest = ingest;
@@ -111,8 +114,8 @@ final class EventRoutes implements RouteGroup {
                 throw ApiException.invalid("invalid_value", "event_type must be an event type or dotted prefix such as order or order.created.", "event_type");
             }
             Optional<String> entity = Optional.ofNullable(ctx.queryParam("entity_id")).filter(s -> !s.isEmpty());
-            Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000)));
-            responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), page.nextCursor().orElse(null)));
+            Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000, cursors)));
+            responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), cursors.next(tenant, page)));
         });
         routes.get("/v1/event-types", ctx -> {
             // 1000 by default: what this route answered before it paged, so a client that never follows
@@ -122,10 +125,11 @@ final class EventRoutes implements RouteGroup {
                     page.nextCursor().map(EVENT_TYPE_CURSOR::after).orElse(null)));
         });
         routes.get("/v1/rejected-events", ctx -> {
-            Page<RejectedEvent> page = events.listRejected(Requests.tenant(ctx), Requests.page(ctx, 100, 1000));
+            String tenant = Requests.tenant(ctx);
+            Page<RejectedEvent> page = events.listRejected(tenant, Requests.page(ctx, 100, 1000, cursors));
             responses.json(ctx, 200, new RejectedList(
                     page.items().stream().map(r -> new RejectedView(r.receivedAt(), eventIdOf(r.body()), r.error(), r.body())).toList(),
-                    page.nextCursor().orElse(null)));
+                    cursors.next(tenant, page)));
         });
     }
 

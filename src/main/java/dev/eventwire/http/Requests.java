@@ -38,11 +38,11 @@ final class Requests {
         throw new ApiException(403, "forbidden", "This path needs a tenant API key; the admin key serves only /v1/admin (keys, replicas, backups).", null);
     }
 
-    static PageRequest page(Context ctx, int defaultLimit, int maxLimit) {
+    static PageRequest page(Context ctx, int defaultLimit, int maxLimit, SealedCursors cursors) {
         int limit = limit(ctx, defaultLimit, maxLimit);
         String cursor = ctx.queryParam("cursor");
         if (cursor == null || cursor.isEmpty()) return new PageRequest(limit, OptionalLong.empty());
-        long seq = PageRequest.decodeCursor(cursor)
+        long seq = cursors.open(tenant(ctx), cursor)
                 .orElseThrow(() -> ApiException.invalid("invalid_cursor", "cursor is not one this service issued.", "cursor"));
         return new PageRequest(limit, OptionalLong.of(seq));
     }

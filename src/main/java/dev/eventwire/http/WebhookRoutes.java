@@ -32,7 +32,10 @@ final class WebhookRoutes implements RouteGroup {
     private final FiltersCodec filters;
     private final Responses responses;
 
-    WebhookRoutes(WebhookService webhooks, DeliveryService deliveries, FiltersCodec filters, Responses responses) {
+    private final SealedCursors cursors;
+
+    WebhookRoutes(WebhookService webhooks, DeliveryService deliveries, FiltersCodec filters, Responses responses, SealedCursors cursors) {
+        this.cursors = cursors;
         this.webhooks = webhooks;
         this.deliveries = deliveries;
         this.filters = filters;
@@ -130,8 +133,9 @@ final class WebhookRoutes implements RouteGroup {
             responses.json(ctx, 200, deliveries.test(Requests.tenant(ctx), ctx.pathParam("id")));
         });
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
-            Page<AttemptLogEntry> page = deliveries.logs(Requests.tenant(ctx), ctx.pathParam("id"), Requests.page(ctx, 20, 1000));
-            responses.json(ctx, 200, new LogList(page.items().stream().map(AttemptView::of).toList(), page.nextCursor().orElse(null)));
+            String tenant = Requests.tenant(ctx);
+            Page<AttemptLogEntry> page = deliveries.logs(tenant, ctx.pathParam("id"), Requests.page(ctx, 20, 1000, cursors));
+            responses.json(ctx, 200, new LogList(page.items().stream().map(AttemptView::of).toList(), cursors.next(tenant, page)));
         });
         routes.get("/v1/webhooks/{id}/deliveries", ctx -> {
             Optional<DeliveryStatus> status = Optional.empty();
@@ -144,8 +148,9 @@ final class WebhookRoutes implements RouteGroup {
             if (messageId.isPresent() && messageId.get().length() > MAX_MESSAGE_ID_LENGTH) {
                 throw ApiException.invalid("invalid_length", "message_id is at most " + MAX_MESSAGE_ID_LENGTH + " characters (a webhook-id header's value).", "message_id");
             }
-            Page<Delivery> page = deliveries.list(Requests.tenant(ctx), ctx.pathParam("id"), new DeliveryFilter(status, messageId), Requests.page(ctx, 100, 1000));
-            responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), page.nextCursor().orElse(null)));
+            String tenant = Requests.tenant(ctx);
+            Page<Delivery> page = deliveries.list(tenant, ctx.pathParam("id"), new DeliveryFilter(status, messageId), Requests.page(ctx, 100, 1000, cursors));
+            responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), cursors.next(tenant, page)));
         });
         routes.get("/v1/webhooks/{id}/deliveries/{event_id}", ctx -> {
             DeliveryService.DeliveryDetail detail = deliveries.get(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));

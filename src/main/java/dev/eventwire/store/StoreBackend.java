@@ -48,6 +48,9 @@ public interface StoreBackend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The key listing cursors are sealed with, the same for every process of this store; made by the first start (after {@link #start}). */
+    byte[] cursorKey();
+
     /** Starts the background writers; the ports accept writes from then on. */
     void start();
 

@@ -165,6 +165,24 @@ class ReplicasTest {
         }
     }
 
+    /** Behind a load balancer the next page's request reaches any replica: a cursor one gave, the other reads. */
+    @Test
+    void aCursorOneReplicaGaveIsReadByTheOther() {
+        ApiClient onA = a.tenant("acme");
+        ApiClient onB = b.withKey(onA.key());
+        for (int i = 0; i < 5; i++) assertThat(onA.post("/v1/events", order("page-" + i, 10)).status()).isEqualTo(202);
+        java.util.List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        int page = 0;
+        do {
+            ApiClient on = page++ % 2 == 0 ? onA : onB;
+            JsonNode body = on.get("/v1/events?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            body.get("events").forEach(e -> listed.add(e.get("event_id").asText()));
+            cursor = body.get("next_cursor").isNull() ? null : body.get("next_cursor").asText();
+        } while (cursor != null);
+        assertThat(listed).containsExactly("page-4", "page-3", "page-2", "page-1", "page-0");
+    }
+
     @Test
     void aKeyRevokedOnOneReplicaIsRefusedByTheOtherWithinASecond() throws Exception {
         ApiClient onA = a.tenant("acme");

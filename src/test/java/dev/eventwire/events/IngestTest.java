@@ -93,6 +93,30 @@ class IngestTest {
         assertThat(pages).isBetween(5, 7);
     }
 
+    /**
+     * Events of every tenant share one log: a cursor that named its position in it (as it once did, base64
+     * of "s849") let a tenant count another's events between two of its own. A cursor is now sixteen bytes
+     * that spell no position, the same for the same place, and works for its own tenant only.
+     */
+    @Test
+    void aCursorTellsATenantNothingOfOtherTenantsEvents() {
+        ApiClient globex = server.tenant("globex");
+        for (int i = 0; i < 2; i++) assertThat(acme.post("/v1/events", event("mine-" + i, "a.b")).status()).isEqualTo(202);
+        String before = acme.get("/v1/events?limit=1").json().get("next_cursor").asText();
+        List<String> theirs = new ArrayList<>();
+        for (int i = 0; i < 25; i++) theirs.add(event("theirs-" + i, "a.b"));
+        assertThat(globex.post("/v1/events", batch(theirs)).status()).isEqualTo(200);
+        assertThat(acme.post("/v1/events", event("mine-2", "a.b")).status()).isEqualTo(202);
+        String after = acme.get("/v1/events?limit=2").json().get("next_cursor").asText();
+
+        assertThat(after).as("the same place, the same cursor").isEqualTo(before);
+        byte[] raw = java.util.Base64.getUrlDecoder().decode(after);
+        assertThat(raw).hasSize(16);
+        assertThat(new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotMatch("s[0-9]+");
+        assertThat(globex.get("/v1/events?cursor=" + after).status()).as("another tenant's cursor").isEqualTo(422);
+        assertThat(acme.get("/v1/events?cursor=" + after).json().get("events")).extracting(e -> e.get("event_id").asText()).containsExactly("mine-0");
+    }
+
     /** 1,200 types and then one more, sorting last: every one is listed, page by page, the newest included. */
     @Test
     void eventTypesArePagedToTheLastOne() {

@@ -146,6 +146,11 @@ public final class DuckDbBackend implements StoreBackend {
     }
 
     @Override
+    public byte[] cursorKey() {
+        return dev.eventwire.store.SqlCursorKey.load(this::written, database::read);
+    }
+
+    @Override
     public MetricStore metrics() {
         return metrics;
     }

@@ -36,7 +36,7 @@ final class Migrations {
     static final List<String> FILES = List.of("V1__core.sql", "V2__webhooks.sql", "V3__metrics.sql", "V4__delivery_queue.sql",
             "V5__secret_rotation.sql", "V6__rate_limit.sql", "V7__webhook_health.sql",
             "V8__entity_ordering.sql", "V9__event_log_without_index.sql", "V10__fan_out_in_event_log.sql", "V11__delivery_tables_moved.sql",
-            "V12__ingest_journal.sql", "V13__webhook_changes_unreported.sql", "V14__webhook_url_credentials.sql");
+            "V12__ingest_journal.sql", "V13__webhook_changes_unreported.sql", "V14__webhook_url_credentials.sql", "V15__cursor_key.sql");
     /** The delivery file's scripts. */
     static final List<String> DELIVERY_FILES = List.of("D1__delivery_file.sql", "D2__moved_from_event_log.sql", "D3__dead_unreported.sql");
 

@@ -90,6 +90,11 @@ public final class PostgresBackend implements StoreBackend {
     }
 
     @Override
+    public byte[] cursorKey() {
+        return dev.eventwire.store.SqlCursorKey.load(database::inTransaction, database::read);
+    }
+
+    @Override
     public MetricStore metrics() {
         return metrics;
     }
