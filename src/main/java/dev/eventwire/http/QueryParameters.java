@@ -98,11 +98,14 @@ final class QueryParameters {
     static void requireValues(Map<String, List<String>> given) {
         for (Map.Entry<String, List<String>> p : given.entrySet()) {
             String shown = Echo.of(p.getKey());
-            if (p.getValue().stream().allMatch(String::isBlank)) {
+            if (p.getValue().stream().allMatch(String::isEmpty)) {
                 throw ApiException.invalid("invalid_value", shown + " has no value: give it one, or leave it out.", shown);
             }
             if (!p.getValue().stream().allMatch(TextRules::isPlainLine)) {
                 throw ApiException.invalid("invalid_value", shown + " must be valid Unicode without control characters.", shown);
+            }
+            if (p.getValue().stream().allMatch(String::isBlank)) {
+                throw ApiException.invalid("invalid_value", shown + " is only spaces: give it a value, or leave it out.", shown);
             }
         }
     }

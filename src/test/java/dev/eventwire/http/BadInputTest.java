@@ -16,6 +16,39 @@ class BadInputTest {
     @TempDir
     Path dir;
 
+    /**
+     * Reads refuse what they could only misread: a GET whose body is not JSON (answered before as if it had
+     * sent none), a value of spaces or a line break (said to have "no value"), and an entity filter no event
+     * can carry (listed nothing, where a like event type filter is refused).
+     */
+    @Test
+    void readsRefuseWhatTheyCouldOnlyMisread() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient acme = server.tenant("acme");
+            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/v1/events"))
+                    .method("GET", java.net.http.HttpRequest.BodyPublishers.ofString("hello"))
+                    .header("Content-Type", "text/plain").header("Authorization", "Bearer " + acme.key()).build();
+            try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                java.net.http.HttpResponse<String> answer = client.send(get, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(415);
+                assertThat(answer.body()).contains("unsupported_media_type");
+            }
+            assertThat(message(acme.get("/v1/events?entity_id=%20%20"), "entity_id")).contains("only spaces");
+            assertThat(message(acme.get("/v1/events?event_type=%09"), "event_type")).contains("control characters");
+            assertThat(message(acme.get("/v1/events?entity_id=" + "e".repeat(129)), "entity_id")).contains("1-128 characters");
+            assertThat(message(acme.get("/v1/events?entity_id=a%E2%80%AEb"), "entity_id")).contains("bidirectional");
+            assertThat(acme.get("/v1/events?entity_id=" + "e".repeat(128)).status()).isEqualTo(200);
+        }
+    }
+
+    /** The message of a 422 {@code invalid_value} naming {@code field}. */
+    private static String message(ApiClient.Response response, String field) {
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("invalid_value");
+        assertThat(response.json().get("error").get("field").asText()).isEqualTo(field);
+        return response.json().get("error").get("message").asText();
+    }
+
     @Test
     void brokenBodiesGetClear4xxAndStoreNothing() {
         try (TestServer server = TestServer.start(dir)) {
