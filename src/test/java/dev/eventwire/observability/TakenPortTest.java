@@ -44,6 +44,9 @@ class TakenPortTest {
     void aDataFolderAnotherProcessServesIsNamedWithThatProcess() throws Exception {
         Path data = dir.resolve("data");
         try (dev.eventwire.support.TestServer first = dev.eventwire.support.TestServer.start(data)) {
+            // Its write-ahead logs hold something: the second start once said it was replaying them, "left behind".
+            for (int i = 0; i < 50; i++) assertThat(first.tenant("acme").post("/v1/events", "{\"event_type\":\"a.b\"}").status()).isEqualTo(202);
+            assertThat(Files.size(data.resolve("eventwire.duckdb.wal"))).isPositive();
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main",
                     "serve", "--host", "127.0.0.1", "--port", "0", "--data", data.toString())

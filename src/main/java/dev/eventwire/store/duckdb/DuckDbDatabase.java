@@ -202,12 +202,26 @@ public final class DuckDbDatabase implements AutoCloseable {
     /** The write-ahead logs in the folder that hold something, with their sizes; empty when there are none. */
     private static String logsLeftBehind(Path dataDir) throws java.io.IOException {
         List<String> logs = new ArrayList<>();
+        // A running server's logs are not left behind: its files are locked, and the open below says so.
+        if (heldByAnotherProcess(dataDir.resolve(FILES.getFirst().name()))) return "";
         for (AttachedFile file : FILES) {
             Path wal = dataDir.resolve(file.name() + ".wal");
             long size = Files.exists(wal) ? Files.size(wal) : 0;
             if (size > 0) logs.add(wal.getFileName() + " " + StartLog.megabytes(size));
         }
         return String.join(", ", logs);
+    }
+
+    /**
+     * Whether another process holds the file's lock (DuckDB locks a database file it has open for writing).
+     * Asked with a shared lock, taken and let go at once, before this process opens the file itself.
+     */
+    private static boolean heldByAnotherProcess(Path file) throws java.io.IOException {
+        if (!Files.exists(file)) return false;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+             java.nio.channels.FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true)) {
+            return lock == null;
+        }
     }
 
     /** Unqualified names resolve in the event log file first, then in the delivery file; new tables go to the event log. */
