@@ -125,6 +125,11 @@ public final class DuckDbDatabase implements AutoCloseable {
             }
             return new DuckDbDatabase(root);
         } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
+            // A file and a log from different moments stay so whatever restarts: exit 2 (an operator restores a
+            // copy), not 75, which had a supervisor restart it for ever.
+            if (FOREIGN_WAL.matcher(String.valueOf(e.getMessage())).find()) {
+                throw new dev.eventwire.support.StoreConfigurationException("cannot open the store in " + dataDir + ": " + explained(e.getMessage()), e);
+            }
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + explained(e.getMessage()), e);
         }
     }
@@ -132,7 +137,8 @@ public final class DuckDbDatabase implements AutoCloseable {
     /** DuckDB's words when another process holds a file: "Could not set lock on file ... Conflicting lock is held in ... (PID 123)". */
     private static final java.util.regex.Pattern HELD_BY_ANOTHER = java.util.regex.Pattern.compile("Could not set lock on file.*\\(PID (\\d+)\\)");
     private static final java.util.regex.Pattern FOREIGN_WAL = java.util.regex.Pattern.compile(
-            "Failure while replaying WAL file \"([^\"]+)\".*checkpoint iteration does not match", java.util.regex.Pattern.DOTALL);
+            "Failure while replaying WAL file \"([^\"]+)\".*(?:checkpoint iteration does not match|WAL does not match database file)",
+            java.util.regex.Pattern.DOTALL);
 
     /**
      * DuckDB's words, with what they mean for a data folder put in front where they mislead: a log whose

@@ -2,7 +2,6 @@ package dev.eventwire.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eventwire.support.StoreUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,8 +38,30 @@ class MismatchedWalTest {
             // ...and the log a checkpoint later.
             Files.copy(live.resolve("eventwire.duckdb.wal"), copy.resolve("eventwire.duckdb.wal"), StandardCopyOption.REPLACE_EXISTING);
         }
-        assertThatThrownBy(() -> DuckDbDatabase.open(copy).close())
-                .isInstanceOf(StoreUnavailableException.class)
+        assertRefusedForGood(copy);
+    }
+
+    /** A backup's files copied over a running server's folder: the file is the backup's, the log the server's. */
+    @Test
+    void aLogOfAnotherDatabaseIsRefusedWithTheReason() throws Exception {
+        Path server = Files.createDirectory(dir.resolve("server"));
+        Path backup = Files.createDirectory(dir.resolve("backup"));
+        for (Path folder : new Path[]{server, backup}) {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + folder.resolve("eventwire.duckdb")); Statement st = c.createStatement()) {
+                st.execute("PRAGMA disable_checkpoint_on_shutdown");
+                st.execute("CREATE TABLE t (x INTEGER)");
+                st.execute("CHECKPOINT");
+                st.execute("INSERT INTO t VALUES (1)");
+            }
+        }
+        Files.copy(backup.resolve("eventwire.duckdb"), server.resolve("eventwire.duckdb"), StandardCopyOption.REPLACE_EXISTING);
+        assertRefusedForGood(server);
+    }
+
+    /** Exit 2, not 75: no restart makes the two agree, and a supervisor restarted it for ever. */
+    private static void assertRefusedForGood(Path folder) {
+        assertThatThrownBy(() -> DuckDbDatabase.open(folder).close())
+                .isInstanceOf(dev.eventwire.support.StoreConfigurationException.class)
                 .hasMessageContaining("eventwire.duckdb and eventwire.duckdb.wal are from different moments")
                 .hasMessageContaining("copied while the server was running");
     }
