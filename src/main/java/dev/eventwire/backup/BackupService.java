@@ -184,8 +184,8 @@ public final class BackupService {
             observer.written(taken);
             return taken;
         } catch (StoreSnapshots.SnapshotFailedException | IOException e) {
+            String reason = diskFull(target) ? "No space left on device" : e instanceof IOException io ? reason(io) : e.getMessage();
             deleteQuietly(incomplete);
-            String reason = e instanceof IOException io ? reason(io) : e.getMessage();
             log.warn("backup to {} failed: {}", Echo.visible(target.toString()), Echo.visible(reason));
             observer.failed();
             throw new ApiException(503, "backup_failed", "The backup could not be written (" + reason + "); nothing was left at " + target + ".", null);
@@ -194,6 +194,22 @@ public final class BackupService {
             throw e;
         }
     }
+
+    /**
+     * Whether the disk the backup goes to is full, looked at before the partial copy is removed. The store's
+     * own words for a disk that filled part way do not say so ("CHECKPOINT during DETACH failed"); only a
+     * disk full before the first write got "No space left on device" from them.
+     */
+    private static boolean diskFull(Path target) {
+        try {
+            return Files.getFileStore(target.getParent()).getUsableSpace() < NEARLY_FULL_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Less free than a few of the store's blocks: a copy that stopped here stopped for want of room. */
+    private static final long NEARLY_FULL_BYTES = 4L << 20;
 
     /** An I/O failure in words: the file and what the system said, never a class name. */
     private static String reason(IOException e) {

@@ -316,6 +316,37 @@ class FullDiskTest {
         }
     }
 
+    /** A disk with room for part of the backup: the copy stops part way, and the answer says the disk is full, in those words. */
+    @Test
+    void aBackupThatFillsTheDiskPartWaySaysTheDiskIsFull() throws Exception {
+        Path mount = smallDisk();
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            ApiClient acme = server.tenant("acme");
+            java.util.Random random = new java.util.Random(7);
+            for (int b = 0; b < 4; b++) {
+                StringBuilder batch = new StringBuilder("{\"events\":[");
+                for (int i = 0; i < 1000; i++) {
+                    StringBuilder note = new StringBuilder();
+                    for (int k = 0; k < 1_000; k++) note.append((char) ('a' + random.nextInt(26)));
+                    batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"p-").append(b).append('-').append(i)
+                            .append("\",\"event_type\":\"order.created\",\"data\":{\"note\":\"").append(note).append("\"}}");
+                }
+                assertThat(acme.post("/v1/events", batch.append("]}").toString()).status()).isEqualTo(200);
+            }
+            // Room for about half of the copy (the events alone are 4 MB of text that does not compress).
+            fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - (2L << 20));
+
+            ApiClient.Response refused = server.admin().post("/v1/admin/backups", "{\"to\":\"" + mount.resolve("nightly") + "\"}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.json().at("/error/message").asText()).contains("No space left on device").doesNotContain("DETACH");
+            try (var left = Files.list(mount)) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly("filler");
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
     /**
      * Once {@code server} says its store cannot write, at most the 32 requests in flight to the webhook
      * arrive in the next 3 s: what arrives then was sent after the store said so, or was in flight.
