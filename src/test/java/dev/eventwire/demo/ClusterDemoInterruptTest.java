@@ -58,6 +58,11 @@ class ClusterDemoInterruptTest {
             assertThat(Files.exists(Path.of(folder.group(1)))).as("the demo's folder").isFalse();
             assertThat(lines).as("no stack trace").noneMatch(l -> l.startsWith("\tat "));
         } finally {
+            // Stopped as a user would first: killed outright, the demo could not stop its PostgreSQL.
+            if (demo.isAlive()) {
+                demo.destroy();
+                demo.waitFor(30, TimeUnit.SECONDS);
+            }
             demo.descendants().forEach(ProcessHandle::destroyForcibly);
             demo.destroyForcibly();
         }
