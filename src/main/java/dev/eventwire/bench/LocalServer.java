@@ -52,18 +52,10 @@ public final class LocalServer implements AutoCloseable {
             // as it shuts down) may still write into it: deleted again until it stays gone, ten seconds at most.
             for (int attempt = 0; attempt < 50 && Files.exists(dir); attempt++) {
                 deleteFolder(dir);
-                if (Files.exists(dir)) sleepQuietly(200);
+                if (Files.exists(dir)) DeliveryBench.pause(java.time.Duration.ofMillis(200));
             }
         }));
         return dir;
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     public String baseUrl() {
