@@ -1,5 +1,6 @@
 package dev.eventwire.bench;
 
+import dev.eventwire.cli.ServerHeap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +49,9 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * The same with JVM options before the class name (a heap cap, for instance). The child gets this
-     * process's class path: the jar under {@code ./eventwire}, the build's classes under the test suite.
+     * process's class path: the jar under {@code ./eventwire}, the build's classes under the test suite. A
+     * {@code serve} child without a heap cap of its own gets the launcher's fixed heap ({@code EVENTWIRE_HEAP}
+     * from {@code env} or this process's environment).
      */
     public static ChildProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path stderr, Consumer<String> lines) {
         List<String> command = new ArrayList<>();
@@ -56,6 +59,11 @@ public final class ChildProcess implements AutoCloseable {
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:ThreadPriorityPolicy=1"); // as the launcher does (docs/jvm-flags.md)
         command.add("-XX:MaxGCPauseMillis=20");
+        boolean ownHeap = jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx"));
+        if (!args.isEmpty() && args.get(0).equals("serve") && !ownHeap) {
+            // A server gets the heap the launcher gives it: fixed and touched at start.
+            command.addAll(ServerHeap.jvmFlags(env.getOrDefault(ServerHeap.VARIABLE, System.getenv(ServerHeap.VARIABLE))));
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -34,6 +34,11 @@ public final class Replicas implements AutoCloseable {
      * before answers /health, as a rolling deploy starts them, so each warm-up has the machine to itself.
      */
     public static Replicas start(String databaseUrl, int count, List<String> serveOptions, Path folder, boolean oneAtATime) {
+        return start(databaseUrl, count, serveOptions, folder, oneAtATime, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, int, List, Path, boolean)} with extra environment variables for every replica. */
+    public static Replicas start(String databaseUrl, int count, List<String> serveOptions, Path folder, boolean oneAtATime, java.util.Map<String, String> env) {
         try {
             java.nio.file.Files.createDirectories(folder);
         } catch (java.io.IOException e) {
@@ -46,7 +51,7 @@ public final class Replicas implements AutoCloseable {
             ids.add(id);
             List<String> options = new ArrayList<>(List.of("--database-url", databaseUrl, "--replica-id", id, "--data", folder.resolve(id).toString()));
             options.addAll(serveOptions);
-            CompletableFuture<ServerProcess> started = CompletableFuture.supplyAsync(() -> ServerProcess.start(List.of(), options, ChildProcess.freePort(), folder.resolve(id + ".log")));
+            CompletableFuture<ServerProcess> started = CompletableFuture.supplyAsync(() -> ServerProcess.start(List.of(), options, ChildProcess.freePort(), folder.resolve(id + ".log"), env));
             starting.add(started);
             if (oneAtATime) started.exceptionally(failed -> null).join();
         }

@@ -32,9 +32,16 @@ public final class ServerProcess implements AutoCloseable {
      * (a database URL and replica id, a delivery timeout) and waits until /health answers 200.
      */
     public static ServerProcess start(List<String> jvmOptions, List<String> serveOptions, int port, Path log) {
+        return start(jvmOptions, serveOptions, port, log, Map.of());
+    }
+
+    /** The same with extra environment variables for the server. */
+    public static ServerProcess start(List<String> jvmOptions, List<String> serveOptions, int port, Path log, Map<String, String> env) {
         List<String> args = new java.util.ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--egress-allow", "127.0.0.1/32"));
         args.addAll(serveOptions);
-        ChildProcess child = ChildProcess.start(jvmOptions, args, Map.of("EVENTWIRE_ADMIN_KEY", ADMIN_KEY), log, line -> { });
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.put("EVENTWIRE_ADMIN_KEY", ADMIN_KEY);
+        ChildProcess child = ChildProcess.start(jvmOptions, args, environment, log, line -> { });
         ServerProcess server = new ServerProcess(child, port);
         // It listens only after its warm-up, if it was given one: at most three times the length asked for.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(WarmUpEnd.forLength(warmUpIn(serveOptions)).cap()).toNanos();

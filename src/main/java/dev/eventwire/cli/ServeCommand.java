@@ -274,6 +274,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int serve(ServeConfig config, CountDownLatch stop) {
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info(ServerHeap.describe());
         App app;
         try {
             app = App.start(config, Clock.systemUTC(), ServeOutput::say);

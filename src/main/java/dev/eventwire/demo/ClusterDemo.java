@@ -7,6 +7,7 @@ import dev.eventwire.bench.LocalServer;
 import dev.eventwire.bench.Replicas;
 import dev.eventwire.bench.RoundRobin;
 import dev.eventwire.bench.SyntheticEvents;
+import dev.eventwire.cli.ServerHeap;
 import dev.eventwire.store.postgres.EmbeddedPostgresServer;
 import dev.eventwire.support.Json;
 import dev.eventwire.support.Signals;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClusterDemo {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+    private static final String DEMO_REPLICA_HEAP = "512m";
     private static final int VICTIM = 1;
     /** The exit code of a command stopped by Ctrl-C, as shells give it. */
     private static final int INTERRUPTED = 130;
@@ -45,6 +47,15 @@ public final class ClusterDemo {
     /** Set by Ctrl-C or SIGTERM: the demo stops streaming and waiting, and closes what it started, in order. */
     private final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * Each replica's heap: a server's 2 GiB default, touched at start, three times over would hold 6 GB of a
+     * laptop for a demo whose replicas hold little; {@code EVENTWIRE_HEAP} still says otherwise.
+     */
+    private static Map<String, String> replicaHeap() {
+        String asked = System.getenv(ServerHeap.VARIABLE);
+        return Map.of(ServerHeap.VARIABLE, asked == null || asked.isBlank() ? DEMO_REPLICA_HEAP : asked);
+    }
+
     public int run() {
         // Replicas first, then PostgreSQL, then the folder, as the blocks below close them: stopped by the
         // JVM's exit alone, the replicas ran on for up to 17 s with their database and folder gone, and
@@ -57,7 +68,7 @@ public final class ClusterDemo {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(folder.resolve("postgres"), 0)) {
             String url = postgres.createDatabase("eventwire");
             out.printf("Eventwire cluster demo: PostgreSQL on 127.0.0.1:%d (data in %s); starting replicas r1, r2, r3...%n", postgres.port(), folder);
-            try (Replicas replicas = Replicas.start(url, 3, List.of("--delivery-timeout", DELIVERY_TIMEOUT.toSeconds() + "s"), folder);
+            try (Replicas replicas = Replicas.start(url, 3, List.of("--delivery-timeout", DELIVERY_TIMEOUT.toSeconds() + "s"), folder, false, replicaHeap());
                  DeliveryTally orders = new DeliveryTally();
                  DeliveryTally payments = new DeliveryTally();
                  RoundRobin client = new RoundRobin(replicas.baseUrls(), Duration.ofSeconds(5))) {
