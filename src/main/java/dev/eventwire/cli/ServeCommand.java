@@ -274,7 +274,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int serve(ServeConfig config, CountDownLatch stop) {
-        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info(ServerHeap.describe());
         App app;
         try {
             app = App.start(config, Clock.systemUTC(), ServeOutput::say);
@@ -292,6 +291,8 @@ final class ServeCommand implements Callable<Integer> {
             ServeOutput.fail("cannot start: " + why + ". Exiting (75).");
             return 75;
         }
+        // Once started: a refused start stays the one line that says why.
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info(ServerHeap.describe());
         // An IPv6 address goes in brackets, so the line holds a URL one can paste.
         String shownHost = host.strip().contains(":") ? "[" + host.strip() + "]" : host.strip();
         ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + shownHost + ":" + app.port() + " (" + storeShown(config.storage()) + ")");

@@ -76,6 +76,7 @@ final class AdminRoutes implements RouteGroup {
             responses.json(ctx, 201, BackupView.of(backups.take(JsonFields.text(body, "to"))));
         });
         routes.delete("/v1/admin/keys/{id}", ctx -> {
+            Requests.requireNoFields(ctx, responses.mapper());
             auth.deleteKey(ctx.pathParam("id"));
             ctx.status(204);
         });

@@ -121,7 +121,7 @@ final class EventRoutes implements RouteGroup {
                         + "without control characters or bidirectional text controls.", "entity_id");
             }
             Page<StoredEvent> page = events.list(new EventQuery(tenant, type, entity, Requests.page(ctx, 100, 1000, cursors)));
-            responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), cursors.next(tenant, page)));
+            responses.json(ctx, 200, new EventList(page.items().stream().map(this::view).toList(), cursors.next(Requests.listing(ctx), page)));
         });
         routes.get("/v1/event-types", ctx -> {
             // 1000 by default: what this route answered before it paged, so a client that never follows
@@ -135,7 +135,7 @@ final class EventRoutes implements RouteGroup {
             Page<RejectedEvent> page = events.listRejected(tenant, Requests.page(ctx, 100, 1000, cursors));
             responses.json(ctx, 200, new RejectedList(
                     page.items().stream().map(r -> new RejectedView(r.receivedAt(), eventIdOf(r.body()), r.error(), r.body())).toList(),
-                    cursors.next(tenant, page)));
+                    cursors.next(Requests.listing(ctx), page)));
         });
     }
 

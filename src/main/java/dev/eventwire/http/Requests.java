@@ -2,6 +2,7 @@ package dev.eventwire.http;
 
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.JsonFields;
 import dev.eventwire.support.PageRequest;
 import io.javalin.http.Context;
 import java.util.Collections;
@@ -38,11 +39,30 @@ final class Requests {
         throw new ApiException(403, "forbidden", "This path needs a tenant API key; the admin key serves only /v1/admin (keys, replicas, backups).", null);
     }
 
+    /**
+     * The listing a request pages, as its cursors are bound to: the tenant, the route and its path parameters.
+     * The query's filters are not part of it: a cursor names a place in the listing, and a page read from it
+     * with other filters starts there.
+     */
+    static String listing(Context ctx) {
+        return tenant(ctx) + '\n' + ctx.endpoint().path + '\n' + new java.util.TreeMap<>(ctx.pathParamMap());
+    }
+
+    /**
+     * Routes that take no options (a test send, a retry, a delete) still read what was sent: none or
+     * {@code {}} is fine, a field is 422 {@code unknown_field} as on every other route — not an option
+     * silently ignored (a {@code DELETE} with {@code {"force":true}} once deleted without a word).
+     */
+    static void requireNoFields(Context ctx, dev.eventwire.support.Json mapper) {
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > 0) JsonFields.requireObject(mapper.parse(raw), java.util.Set.of());
+    }
+
     static PageRequest page(Context ctx, int defaultLimit, int maxLimit, SealedCursors cursors) {
         int limit = limit(ctx, defaultLimit, maxLimit);
         String cursor = ctx.queryParam("cursor");
         if (cursor == null || cursor.isEmpty()) return new PageRequest(limit, OptionalLong.empty());
-        long seq = cursors.open(tenant(ctx), cursor)
+        long seq = cursors.open(listing(ctx), cursor)
                 .orElseThrow(() -> ApiException.invalid("invalid_cursor", "cursor is not one this service issued.", "cursor"));
         return new PageRequest(limit, OptionalLong.of(seq));
     }

@@ -15,9 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Listing cursors as clients see them. The store pages by log positions every tenant's rows share, so a
  * position given out as it is told a tenant how many rows the others added between two of its own (an
  * outside check counted another tenant's batch of 25 that way). Here a position goes out sealed: one AES
- * block of the position and a digest of the tenant, under the store's cursor key — the same cursor for the
- * same position, readable by every replica, and one a client alters, or another tenant sends, opens to
- * nothing.
+ * block of the position and a digest of the listing it pages (the tenant, the route, its path parameters),
+ * under the store's cursor key — the same cursor for the same place, readable by every replica, and one a
+ * client alters, another tenant sends, or sends to another listing (a webhook's deliveries' cursor to its
+ * attempt log, or to another webhook's deliveries, where the position means something else) opens to nothing.
  */
 public final class SealedCursors {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -28,18 +29,18 @@ public final class SealedCursors {
     }
 
     /** The cursor the client is given for the next page, if there is one. */
-    String next(String tenant, Page<?> page) {
-        return page.nextCursor().map(internal -> seal(tenant, PageRequest.decodeCursor(internal)
+    String next(String listing, Page<?> page) {
+        return page.nextCursor().map(internal -> seal(listing, PageRequest.decodeCursor(internal)
                 .orElseThrow(() -> new IllegalStateException("the store gave a cursor it cannot read")))).orElse(null);
     }
 
-    String seal(String tenant, long position) {
-        ByteBuffer block = ByteBuffer.allocate(16).putLong(position).put(tenantTag(tenant));
+    String seal(String listing, long position) {
+        ByteBuffer block = ByteBuffer.allocate(16).putLong(position).put(listingTag(listing));
         return ENCODER.encodeToString(run(Cipher.ENCRYPT_MODE, block.array()));
     }
 
-    /** The position a cursor names for this tenant; empty when this service did not give it to this tenant. */
-    Optional<Long> open(String tenant, String cursor) {
+    /** The position a cursor names in this listing; empty when this service did not give it for this listing. */
+    Optional<Long> open(String listing, String cursor) {
         byte[] sealed;
         try {
             sealed = Base64.getUrlDecoder().decode(cursor);
@@ -52,7 +53,7 @@ public final class SealedCursors {
         long position = block.getLong();
         byte[] tag = new byte[8];
         block.get(tag);
-        return position >= 0 && MessageDigest.isEqual(tag, tenantTag(tenant)) ? Optional.of(position) : Optional.empty();
+        return position >= 0 && MessageDigest.isEqual(tag, listingTag(listing)) ? Optional.of(position) : Optional.empty();
     }
 
     private byte[] run(int mode, byte[] block) {
@@ -66,9 +67,9 @@ public final class SealedCursors {
         }
     }
 
-    private static byte[] tenantTag(String tenant) {
+    private static byte[] listingTag(String listing) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(tenant.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(listing.getBytes(StandardCharsets.UTF_8));
             return java.util.Arrays.copyOf(digest, 8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);

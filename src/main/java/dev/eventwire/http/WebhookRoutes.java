@@ -91,13 +91,8 @@ final class WebhookRoutes implements RouteGroup {
     record Queued(int queued) {
     }
 
-    /**
-     * Routes that take no options still read what was sent: none or {@code {}} is fine, a field is 422
-     * {@code unknown_field} as on every other route — not an option silently ignored.
-     */
     private void requireNoFields(Context ctx) {
-        byte[] raw = ctx.bodyAsBytes();
-        if (raw.length > 0) JsonFields.requireObject(responses.mapper().parse(raw), Set.of());
+        Requests.requireNoFields(ctx, responses.mapper());
     }
 
     @Override
@@ -118,6 +113,7 @@ final class WebhookRoutes implements RouteGroup {
         routes.patch("/v1/webhooks/{id}", ctx -> responses.json(ctx, 200,
                 view(webhooks.update(Requests.tenant(ctx), ctx.pathParam("id"), responses.mapper().parse(ctx.bodyAsBytes())))));
         routes.delete("/v1/webhooks/{id}", ctx -> {
+            requireNoFields(ctx);
             webhooks.delete(Requests.tenant(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
@@ -135,7 +131,7 @@ final class WebhookRoutes implements RouteGroup {
         routes.get("/v1/webhooks/{id}/logs", ctx -> {
             String tenant = Requests.tenant(ctx);
             Page<AttemptLogEntry> page = deliveries.logs(tenant, ctx.pathParam("id"), Requests.page(ctx, 20, 1000, cursors));
-            responses.json(ctx, 200, new LogList(page.items().stream().map(AttemptView::of).toList(), cursors.next(tenant, page)));
+            responses.json(ctx, 200, new LogList(page.items().stream().map(AttemptView::of).toList(), cursors.next(Requests.listing(ctx), page)));
         });
         routes.get("/v1/webhooks/{id}/deliveries", ctx -> {
             Optional<DeliveryStatus> status = Optional.empty();
@@ -150,7 +146,7 @@ final class WebhookRoutes implements RouteGroup {
             }
             String tenant = Requests.tenant(ctx);
             Page<Delivery> page = deliveries.list(tenant, ctx.pathParam("id"), new DeliveryFilter(status, messageId), Requests.page(ctx, 100, 1000, cursors));
-            responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), cursors.next(tenant, page)));
+            responses.json(ctx, 200, new DeliveryList(page.items().stream().map(DeliveryView::of).toList(), cursors.next(Requests.listing(ctx), page)));
         });
         routes.get("/v1/webhooks/{id}/deliveries/{event_id}", ctx -> {
             DeliveryService.DeliveryDetail detail = deliveries.get(Requests.tenant(ctx), ctx.pathParam("id"), ctx.pathParam("event_id"));

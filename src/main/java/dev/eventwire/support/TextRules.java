@@ -45,6 +45,11 @@ public final class TextRules {
         return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
 
+    /** True for a zero-width character (U+200B–U+200D, U+2060, U+FEFF): present, and shown as nothing. */
+    public static boolean isInvisibleFormat(int c) {
+        return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+    }
+
     /**
      * True when {@code s} is a single line (as {@link #isPlainLine}) without bidirectional text controls: an
      * identifier that shows as what it is, in a listing or a receiver's log.

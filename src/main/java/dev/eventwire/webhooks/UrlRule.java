@@ -52,12 +52,20 @@ public final class UrlRule {
         if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
             throw ApiException.invalid("invalid_url", "url port must be between 1 and 65535.", "url");
         }
+        if (uri.getPort() != -1 && !uri.getRawAuthority().endsWith(":" + uri.getPort())) {
+            // One spelling for one port, as for IPv4 octets: :0008080 is stored and shown as written.
+            throw ApiException.invalid("invalid_url", "url port must be written without leading zeros (1-65535).", "url");
+        }
         if (!TextRules.isPlainLine(url)) {
             throw ApiException.invalid("invalid_url", "url must not contain control characters.", "url");
         }
         if (TextRules.hasBidiControls(url)) {
             // Invisible, they make a URL read (in the console, a log, a terminal) other than where it goes.
             throw ApiException.invalid("invalid_url", "url must not contain bidirectional text controls (such as U+202E).", "url");
+        }
+        if (url.chars().anyMatch(TextRules::isInvisibleFormat)) {
+            // Zero-width characters hide in a URL as well: two URLs that read the same go to different paths.
+            throw ApiException.invalid("invalid_url", "url must not contain invisible characters (such as U+200B); percent-encode them if the receiver's path has them.", "url");
         }
         if (uri.getRawUserInfo() != null) {
             // They would not be sent (nothing turns them into an Authorization header), and they would show in listings.

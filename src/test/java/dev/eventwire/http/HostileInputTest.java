@@ -110,7 +110,7 @@ class HostileInputTest {
         try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
             ApiClient acme = server.tenant("acme");
             for (String url : new String[]{"https://127.0.0.1:0/h", "https://127.0.0.1:65536/h", "https://127.0.0.1:99999999999/h", "https://127.0.0.1:/h",
-                    "https://127.0.0.1:-1/h"}) {
+                    "https://127.0.0.1:-1/h", "https://127.0.0.1:08443/h", "https://[::1]:000000000000000008443/h"}) {
                 ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}");
                 assertRefused(r, 422, "invalid_url", "url");
                 assertThat(r.json().get("error").get("message").asText()).as(url).contains("port");
@@ -419,6 +419,32 @@ class HostileInputTest {
             assertThat(acme.get("/v1/webhooks").status()).isEqualTo(200);
             assertThat(acme.get("/v1/webhooks").json().get("webhooks").size()).isEqualTo(2);
             assertThat(acme.get("/v1/webhooks/" + id).body()).as("the threshold at the limit, kept exactly").contains("\"min_amount\":0." + "0".repeat(999) + "1}");
+        }
+    }
+
+    /** A third outside review, of the webhook API: options a delete ignored, URLs that read as other URLs. */
+    @Test
+    void aDeleteReadsItsBodyAndAUrlHidesNothing() {
+        try (TestServer server = TestServer.withLoopbackReceivers(dir, java.time.Clock.systemUTC(), c -> c)) {
+            ApiClient acme = server.tenant("acme");
+            String hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:8443/h\"}").json().get("id").asText();
+            assertRefused(acme.delete("/v1/webhooks/" + hook, "{\"force\":true}"), 422, "unknown_field", "force");
+            assertRefused(acme.delete("/v1/webhooks/" + hook, "garbage{"), 400, "malformed_json", null);
+            assertThat(acme.get("/v1/webhooks/" + hook).status()).as("a refused delete deletes nothing").isEqualTo(200);
+            assertThat(acme.delete("/v1/webhooks/" + hook, "{}").status()).isEqualTo(204);
+            assertThat(acme.get("/v1/webhooks/" + hook).status()).isEqualTo(404);
+            String key = server.admin().post("/v1/admin/keys", "{\"tenant\":\"acme\",\"name\":\"spare\"}").json().get("id").asText();
+            assertRefused(server.admin().delete("/v1/admin/keys/" + key, "{\"force\":true}"), 422, "unknown_field", "force");
+            assertThat(server.admin().delete("/v1/admin/keys/" + key).status()).isEqualTo(204);
+
+            for (String hidden : new String[]{"\\u200b", "\\u200d", "\\u2060", "\\ufeff"}) {
+                ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:8443/a" + hidden + "b\"}");
+                assertRefused(r, 422, "invalid_url", "url");
+                assertThat(r.json().at("/error/message").asText()).as(hidden).contains("invisible");
+                assertRefused(acme.patch("/v1/webhooks/" + acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:8443/ok\"}").json().get("id").asText(),
+                        "{\"url\":\"http://127.0.0.1:8443/" + hidden + "\"}"), 422, "invalid_url", "url");
+            }
+            assertThat(acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:8443/a%E2%80%8Bb\"}").status()).as("percent-encoded, it shows").isEqualTo(201);
         }
     }
 }

@@ -52,6 +52,10 @@ public final class ApiClient {
         return send(request(path).DELETE());
     }
 
+    public Response delete(String path, String body) {
+        return send(request(path).method("DELETE", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
+    }
+
     public Response post(String path, String body) {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
     }
