@@ -24,19 +24,23 @@ public final class ServerHeap {
 
     /** The JVM flags for a heap of the given size ({@code 512m}, {@code 2g}); the default when blank. */
     public static List<String> jvmFlags(String configured) {
-        String size = configured == null || configured.isBlank() ? DEFAULT : configured.strip();
-        mebibytes(size);
+        String size = sizeOr(configured, DEFAULT);
+        requireValid(size);
         return List.of("-Xms" + size, "-Xmx" + size, "-XX:+AlwaysPreTouch");
     }
 
-    /** The size in MiB, or an exception whose message names the variable and what it takes. */
-    static long mebibytes(String size) {
+    /** The size asked for, or {@code fallback} when none was (unset or blank). */
+    public static String sizeOr(String configured, String fallback) {
+        return configured == null || configured.isBlank() ? fallback : configured.strip();
+    }
+
+    /** Refuses a size that is not a whole number of m or g of at least {@link #MIN_MIB} MiB, naming the variable. */
+    private static void requireValid(String size) {
         Matcher m = SIZE.matcher(size);
         long mib = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2).toLowerCase(Locale.ROOT).equals("g") ? 1024 : 1) : -1;
         if (mib < MIN_MIB) {
             throw new IllegalArgumentException(VARIABLE + " must be a size such as 512m or 2g, at least " + MIN_MIB + "m (got '" + size + "')");
         }
-        return mib;
     }
 
     /** One line for the start log: the heap this process has, and whether it is fixed and touched at start. */

@@ -52,8 +52,7 @@ public final class ClusterDemo {
      * laptop for a demo whose replicas hold little; {@code EVENTWIRE_HEAP} still says otherwise.
      */
     private static Map<String, String> replicaHeap() {
-        String asked = System.getenv(ServerHeap.VARIABLE);
-        return Map.of(ServerHeap.VARIABLE, asked == null || asked.isBlank() ? DEMO_REPLICA_HEAP : asked);
+        return Map.of(ServerHeap.VARIABLE, ServerHeap.sizeOr(System.getenv(ServerHeap.VARIABLE), DEMO_REPLICA_HEAP));
     }
 
     public int run() {

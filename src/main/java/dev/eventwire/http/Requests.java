@@ -2,6 +2,7 @@ package dev.eventwire.http;
 
 import dev.eventwire.auth.Principal;
 import dev.eventwire.support.ApiException;
+import dev.eventwire.support.Json;
 import dev.eventwire.support.JsonFields;
 import dev.eventwire.support.PageRequest;
 import io.javalin.http.Context;
@@ -9,6 +10,8 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Reading what every route needs from a request: the caller's tenant, paging parameters. */
 final class Requests {
@@ -45,7 +48,7 @@ final class Requests {
      * with other filters starts there.
      */
     static String listing(Context ctx) {
-        return tenant(ctx) + '\n' + ctx.endpoint().path + '\n' + new java.util.TreeMap<>(ctx.pathParamMap());
+        return tenant(ctx) + '\n' + ctx.endpoint().path + '\n' + new TreeMap<>(ctx.pathParamMap());
     }
 
     /**
@@ -53,9 +56,9 @@ final class Requests {
      * {@code {}} is fine, a field is 422 {@code unknown_field} as on every other route — not an option
      * silently ignored (a {@code DELETE} with {@code {"force":true}} once deleted without a word).
      */
-    static void requireNoFields(Context ctx, dev.eventwire.support.Json mapper) {
+    static void requireNoFields(Context ctx, Json mapper) {
         byte[] raw = ctx.bodyAsBytes();
-        if (raw.length > 0) JsonFields.requireObject(mapper.parse(raw), java.util.Set.of());
+        if (raw.length > 0) JsonFields.requireObject(mapper.parse(raw), Set.of());
     }
 
     static PageRequest page(Context ctx, int defaultLimit, int maxLimit, SealedCursors cursors) {
