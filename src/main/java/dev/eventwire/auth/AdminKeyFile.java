@@ -37,10 +37,22 @@ public final class AdminKeyFile {
 
     /** The key the variable or an existing file holds, if it is strong enough; empty when there is neither. */
     private static Optional<String> given(Optional<String> configured, Path dataDir) {
-        // An empty variable counts as unset, as shells and compose files write it.
-        if (configured.isPresent() && !configured.get().isBlank()) return Optional.of(AdminKeyRule.require(configured.get().strip(), VARIABLE + " must be", ""));
+        // An empty variable counts as unset, as shells and compose files write it. One of spaces alone is a
+        // template that lost its value: taken as unset, it had a different key generated without a word.
+        if (configured.isPresent() && !configured.get().isEmpty()) {
+            if (configured.get().isBlank()) {
+                throw new IllegalArgumentException(VARIABLE + " holds only spaces; give a key of at least " + AdminKeyRule.MIN_LENGTH
+                        + " characters, or leave the variable empty to have one generated.");
+            }
+            return Optional.of(AdminKeyRule.require(configured.get().strip(), VARIABLE + " must be", ""));
+        }
         Path file = dataDir.resolve(FILE_NAME);
         if (!Files.exists(file)) return Optional.empty();
+        // No restart changes a folder where the key file belongs: a configuration error, not an I/O one.
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file.toAbsolutePath().normalize() + " is a folder; the admin key file must be a file: remove the folder "
+                    + "to have a key generated, or write the key into a file of that name.");
+        }
         try {
             return Optional.of(AdminKeyRule.require(Files.readString(file, StandardCharsets.UTF_8).strip(),
                     file.toAbsolutePath().normalize() + " must hold", ", or delete the file to have a key generated"));

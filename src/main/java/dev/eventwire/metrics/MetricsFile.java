@@ -45,25 +45,36 @@ final class MetricsFile {
         }
     }
 
+    /**
+     * The file holds one mapping with one key, {@code metrics}. Anything beside it is refused, as an unknown
+     * field of a metric is: a second YAML document ({@code ---}) or another top-level key was skipped before,
+     * and the metrics it held were missing from the server without a word.
+     */
     private static List<Entry> entries(JsonParser parser, Path file) throws IOException {
         List<Entry> entries = null;
         if (parser.nextToken() == JsonToken.START_OBJECT) {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
+                int keyLine = parser.currentTokenLocation().getLineNr();
                 JsonToken value = parser.nextToken();
-                if (key.equals("metrics") && value == JsonToken.START_ARRAY) {
-                    entries = new ArrayList<>();
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        int line = parser.currentTokenLocation().getLineNr();
-                        JsonNode node = parser.readValueAsTree();
-                        entries.add(new Entry(node == null ? NullNode.getInstance() : node, line));
-                    }
-                } else {
-                    parser.skipChildren();
+                if (!key.equals("metrics")) {
+                    throw new MetricDefinitionException("metrics file " + file + ", line " + keyLine + ": unknown top-level key '" + key
+                            + "' (the file holds only a top-level 'metrics:' list)");
+                }
+                if (value != JsonToken.START_ARRAY) break;
+                entries = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    int line = parser.currentTokenLocation().getLineNr();
+                    JsonNode node = parser.readValueAsTree();
+                    entries.add(new Entry(node == null ? NullNode.getInstance() : node, line));
                 }
             }
         }
         if (entries == null) throw new MetricDefinitionException("metrics file " + file + ": expected a top-level 'metrics:' list");
+        if (parser.nextToken() != null) {
+            throw new MetricDefinitionException("metrics file " + file + ", line " + parser.currentTokenLocation().getLineNr()
+                    + ": a second YAML document; put every metric in the one 'metrics:' list");
+        }
         return entries;
     }
 

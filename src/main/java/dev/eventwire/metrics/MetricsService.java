@@ -3,6 +3,7 @@ package dev.eventwire.metrics;
 import dev.eventwire.support.ApiException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,20 @@ public final class MetricsService {
             denominator = denominator.add(value(catalog.find(name).orElseThrow(), folded.get(name)).orElse(BigDecimal.ZERO));
         }
         if (denominator.signum() == 0 || numerator.isEmpty()) return Optional.empty();
-        return Optional.of(numerator.get().divide(denominator, MathContext.DECIMAL64).stripTrailingZeros());
+        return Optional.of(quotient(numerator.get(), denominator));
+    }
+
+    /** Wide enough that rounding to the final digits below happens once, in effect. */
+    private static final MathContext WIDE = new MathContext(60, RoundingMode.HALF_EVEN);
+
+    /**
+     * A ratio or an average: 16 significant digits, and as many more as reach the 9th decimal place, which
+     * the sums keep. With 16 alone, an average of 999999999999999.999999999 read 1000000000000000.
+     */
+    static BigDecimal quotient(BigDecimal numerator, BigDecimal denominator) {
+        BigDecimal wide = numerator.divide(denominator, WIDE);
+        int integerDigits = Math.max(0, wide.precision() - wide.scale());
+        return wide.round(new MathContext(Math.max(16, integerDigits + 9), RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     private static Optional<BigDecimal> value(MetricDefinition d, Aggregate a) {
@@ -99,7 +113,7 @@ public final class MetricsService {
             case COUNT -> Optional.of(BigDecimal.valueOf(a.count()));
             case COUNT_DISTINCT -> Optional.of(BigDecimal.valueOf(a.distinct()));
             case SUM -> Optional.of(a.sum().stripTrailingZeros());
-            case AVG -> a.count() == 0 ? Optional.empty() : Optional.of(a.sum().divide(BigDecimal.valueOf(a.count()), MathContext.DECIMAL64).stripTrailingZeros());
+            case AVG -> a.count() == 0 ? Optional.empty() : Optional.of(quotient(a.sum(), BigDecimal.valueOf(a.count())));
             case MIN -> a.min().map(BigDecimal::stripTrailingZeros);
             case MAX -> a.max().map(BigDecimal::stripTrailingZeros);
             case RATIO -> throw new IllegalStateException("a ratio's parts are base metrics");

@@ -35,6 +35,17 @@ class AdminKeyFileTest {
         String generated = resolve(Optional.empty());
         assertThat(generated.length()).isGreaterThanOrEqualTo(AdminKeyRule.MIN_LENGTH);
         assertThat(resolve(Optional.empty())).isEqualTo(generated);
-        assertThat(resolve(Optional.of("  "))).as("an empty variable counts as unset").isEqualTo(generated);
+        assertThat(resolve(Optional.of(""))).as("an empty variable counts as unset").isEqualTo(generated);
+    }
+
+    /** A variable of spaces had a new key generated, as if unset; a folder named admin.key exited 75, as an I/O error a restart may cure. */
+    @Test
+    void spacesInTheVariableOrAFolderWhereTheFileBelongsAreRefused() throws Exception {
+        assertThatThrownBy(() -> resolve(Optional.of("   "))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("EVENTWIRE_ADMIN_KEY holds only spaces; give a key of at least 24 characters, or leave the variable empty to have one generated.");
+        assertThat(Files.exists(dir.resolve("admin.key"))).as("nothing generated").isFalse();
+        Files.createDirectory(dir.resolve("admin.key"));
+        assertThatThrownBy(() -> AdminKeyFile.check(Optional.empty(), dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(dir.resolve("admin.key").toAbsolutePath() + " is a folder; the admin key file must be a file");
     }
 }

@@ -132,6 +132,23 @@ class ServeOptionRangesTest {
         assertThat(result.lines()).singleElement().asString().startsWith("eventwire: cannot start: cannot create the data folder /proc/eventwire-data: ");
     }
 
+    /** Neither is cured by a restart; both exited 75, which a supervisor restarts for ever. */
+    @Test
+    void aFolderWhereTheAdminKeyFileBelongsOrAFileWhereTheJournalBelongsIsOneLineAndExit2() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("admin.key"));
+        Result result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).singleElement().asString().startsWith("eventwire: " + data.resolve("admin.key") + " is a folder; the admin key file must be a file");
+        Files.delete(data.resolve("admin.key"));
+        Files.writeString(data.resolve("ingest-journal"), "not a folder");
+        result = serve(List.of(), Map.of());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.lines()).contains("eventwire: cannot start: the ingest journal " + data.resolve("ingest-journal")
+                + " is a file, not a folder: move the file away (the folder is created when missing) and start again");
+        assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.contains("75"));
+    }
+
     @Test
     void aDataPathThatIsAFileIsOneLineAndExit2() throws Exception {
         Files.writeString(dir.resolve("data"), "not a folder");

@@ -72,6 +72,10 @@ class MetricDefinitionsTest {
             "'metrics:\n  - name: Bad-Name\n    type: count'|field 'name'",
             "'metrics:\n  - name: x\n    type: count\n    colour: red'|metric 'x': unknown field 'colour'",
             "'just: text'|top-level 'metrics:' list",
+            // Skipped before: the metrics of a second document, or beside another key, were missing without a word.
+            "'metrics:\n  - name: x\n    type: count\n---\nmetrics:\n  - name: y\n    type: count'|line 5: a second YAML document; put every metric in the one 'metrics:' list",
+            "'metrics:\n  - name: x\n    type: count\nother: 1'|line 4: unknown top-level key 'other' (the file holds only a top-level 'metrics:' list)",
+            "'other: 1\nmetrics:\n  - name: x\n    type: count'|line 1: unknown top-level key 'other'",
             // YAML reads these unquoted values as numbers or booleans: kept, the text would not be what was written.
             "'metrics:\n  - name: x\n    type: avg\n    field: 1.50'|metric 'x': field 'field' must be text; YAML read it as the number 1.5, so write it in quotes",
             "'metrics:\n  - name: x\n    type: count\n    description: 1e400'|metric 'x': field 'description' must be text; YAML read it as the number",
@@ -91,6 +95,14 @@ class MetricDefinitionsTest {
                 .hasMessageContaining(message);
         assertThatThrownBy(() -> TestServer.start(dir.resolve("data"), c -> c.withMetricsFile(file), Clock.systemUTC()))
                 .isInstanceOf(MetricDefinitionException.class);
+    }
+
+    /** A file may open with the document marker YAML allows: one document is still one document. */
+    @Test
+    void aFileOpeningWithADocumentMarkerIsRead() throws Exception {
+        Path file = dir.resolve("marked.yaml");
+        Files.writeString(file, "---\nmetrics:\n  - name: marked\n    type: count\n...\n");
+        assertThat(MetricDefinitions.load(Optional.of(file)).find("marked")).isPresent();
     }
 
     /** A name refused for its length is told the length limit, not that its characters are wrong. */

@@ -68,6 +68,29 @@ class MetricsTest {
         return v.isNull() ? null : v.asText();
     }
 
+    /** Sums keep 9 decimal places; an average of large amounts read 1000000000000000 with 16 significant digits alone. */
+    @Test
+    void anAverageKeepsTheDecimalPlacesItsSumKeeps() {
+        String amount = "999999999999999.999999999";
+        send(event("order.created", at(Duration.ofMinutes(10)), "{\"total_amount\":" + amount + "}"),
+                event("order.created", at(Duration.ofMinutes(11)), "{\"total_amount\":" + amount + "}"),
+                event("order.created", at(Duration.ofMinutes(12)), "{\"total_amount\":" + amount + "}"));
+        assertThat(exactValue("revenue", "?window=1h")).isEqualTo("2999999999999999.999999997");
+        assertThat(exactValue("avg_order_value", "?window=1h")).isEqualTo(amount);
+    }
+
+    /** The value as the server wrote it (read as a double, the digits past the 16th were lost in the test itself). */
+    private String exactValue(String metric, String query) {
+        ApiClient.Response r = acme.get("/v1/metrics/" + metric + query);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(r.body()).get("value").decimalValue().toPlainString();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
     @Test
     void builtInsOnAHandComputedFixture() {
         send(event("order.created", at(Duration.ofMinutes(10)), "{\"total_amount\":100.10,\"session_id\":\"s1\"}"),

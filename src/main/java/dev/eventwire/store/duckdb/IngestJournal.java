@@ -72,6 +72,12 @@ final class IngestJournal implements AutoCloseable {
      * has made DuckDB hold what was replayed before any new group is written).
      */
     static IngestJournal open(Path dir, long appliedGroup, Consumer<JournaledGroup> replay) throws IOException {
+        // No restart changes a file where the journal's folder belongs: a configuration error (exit 2), not an
+        // I/O error a supervisor's restart may cure (exit 75, restarted for ever).
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new StoreConfigurationException("the ingest journal " + dir.toAbsolutePath().normalize() + " is a file, not a folder: "
+                    + "move the file away (the folder is created when missing) and start again", null);
+        }
         Files.createDirectories(dir);
         IngestJournal journal = new IngestJournal(dir);
         journal.requireReadableFormat();
