@@ -111,8 +111,6 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private final AtomicInteger healthFollowUps = new AtomicInteger();
     /** When a claim may next find something: claims before then are answered without a transaction. */
     private final NextDue nextDue = new NextDue();
-    /** The delivery writer's hot statements, planned once. */
-    private final PlannedStatements planned = new PlannedStatements();
 
     /** {@code eventLogCaughtUp}: waits until the event log holds every acknowledged event (the rows are written from it). */
     public DuckDbDeliveryStore(DuckDbDatabase database, GroupCommitWriter writer, GroupCommitWriter ingestWriter, Runnable eventLogCaughtUp, Ids ids,
@@ -204,7 +202,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     private Runnable writeLogged(Connection c, long atLeast) throws SQLException {
         long told = Math.max(loggedUpTo, atLeast);
         if (told <= writtenUpTo) return null;
-        try (Statement sets = c.createStatement()) {
+        try (Statement st = c.createStatement(); Statement sets = c.createStatement()) {
             // This transaction reads the event log as of its own snapshot, which may be older than what the
             // delivery writer was told since (a replay's work runs after the transaction's first reads, while
             // the event log goes on committing). Rows are written, and the cursor moved, only as far as the
@@ -212,15 +210,15 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
             // and their deliveries were lost. The event log commits in sequence order, so what a snapshot
             // holds of the range is a prefix of it; the next transaction writes the rest.
             long upTo;
-            try (ResultSet rs = planned.bound(c, "SELECT max(seq) FROM events WHERE seq > ? AND seq <= ?", writtenUpTo, told).executeQuery()) {
+            try (ResultSet rs = st.executeQuery("SELECT max(seq) FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + told)) {
                 rs.next();
                 upTo = rs.getLong(1);
                 if (rs.wasNull()) return null;
             }
+            String range = " FROM events WHERE seq > " + writtenUpTo + " AND seq <= " + upTo + " AND fan_out IS NOT NULL";
             long lease = initialLease.toNanos() / 1000;
-            try (ResultSet rs = planned.bound(c, "SELECT seq, " + TextColumns.bytesOf("event_id", "tenant", "event_type", "entity_id")
-                    + ", received_us, deliveries_from, " + TextColumns.bytesOf("fan_out") + " FROM events WHERE seq > ? AND seq <= ? AND fan_out IS NOT NULL",
-                    writtenUpTo, upTo).executeQuery();
+            try (ResultSet rs = st.executeQuery("SELECT seq, " + TextColumns.bytesOf("event_id", "tenant", "event_type", "entity_id")
+                    + ", received_us, deliveries_from, " + TextColumns.bytesOf("fan_out") + range);
                  DuckDBAppender appender = ((DuckDBConnection) c).createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_queue")) {
                 while (rs.next()) {
                     FanOutRecord record = FanOutRecord.parse(TextColumns.read(rs, 8));
@@ -240,7 +238,7 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
                 appender.flush();
             }
-            planned.bound(c, "UPDATE fan_out_cursor SET event_seq = ?", upTo).executeUpdate();
+            st.executeUpdate("UPDATE fan_out_cursor SET event_seq = " + upTo);
             writtenUpTo = upTo;
             return () -> committedUpTo = Math.max(committedUpTo, upTo);
         }
@@ -396,42 +394,40 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                     moreDue.add(d.webhookId());
                 }
             }
+            // An entity-ordered delivery is claimable only as the oldest pending one of its entity: while an
+            // older one is in flight or waits for its retry, the later ones wait.
+            String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")"
+                    + " AND (entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key))";
             try (Statement st = c.createStatement()) {
                 if (!whole.isEmpty()) {
-                    // Its text names the webhooks, so it is planned each time (there is one such statement a claim).
-                    String lapsed = " AND next_attempt_us <= " + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ")"
-                            + IN_ENTITY_ORDER;
                     st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id IN ("
                             + SqlLiterals.list(whole) + ")" + lapsed);
                 }
                 for (Map.Entry<String, Integer> p : partial.entrySet()) {
-                    planned.bound(c, "INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id = ? AND next_attempt_us <= ? "
-                            + "AND (lease_until_us IS NULL OR lease_until_us <= ?)" + IN_ENTITY_ORDER + " ORDER BY next_attempt_us, seq LIMIT ?",
-                            p.getKey(), nowMicros, nowMicros, p.getValue()).executeUpdate();
+                    st.executeUpdate("INSERT INTO claims_stage SELECT seq, event_seq FROM delivery_queue WHERE webhook_id = "
+                            + SqlLiterals.string(p.getKey()) + lapsed + " ORDER BY next_attempt_us, seq LIMIT " + p.getValue());
                 }
-                long lo;
-                long hi;
-                try (ResultSet rs = planned.bound(c, "SELECT min(seq), max(seq) FROM claims_stage").executeQuery()) {
+                String range;
+                try (ResultSet rs = st.executeQuery("SELECT min(seq), max(seq) FROM claims_stage")) {
                     rs.next();
-                    lo = rs.getLong(1);
-                    hi = rs.getLong(2);
+                    range = seqRange("delivery_queue", rs.getLong(1), rs.getLong(2));
                 }
-                planned.bound(c, "UPDATE delivery_queue SET lease_until_us = ? FROM claims_stage s WHERE delivery_queue.seq = s.seq"
-                        + " AND delivery_queue.seq BETWEEN ? AND ?", Micros.of(leaseUntil), lo, hi).executeUpdate();
+                st.executeUpdate("UPDATE delivery_queue SET lease_until_us = " + Micros.of(leaseUntil) + " FROM claims_stage s WHERE delivery_queue.seq = s.seq"
+                        + range);
                 List<DeliveryJob> jobs = new ArrayList<>();
                 List<ClaimedRow> rows = new ArrayList<>();
-                try (ResultSet rs = planned.bound(c, "SELECT " + TextColumns.bytesOf("d.tenant", "d.webhook_id", "d.event_id", "d.message_id", "d.event_type") + """
+                try (ResultSet rs = st.executeQuery("SELECT " + TextColumns.bytesOf("d.tenant", "d.webhook_id", "d.event_id", "d.message_id", "d.event_type") + """
                         , d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
-                        FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq AND d.seq BETWEEN ? AND ?
-                        ORDER BY d.next_attempt_us, d.seq""", lo, hi).executeQuery()) {
+                        FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq""" + range.replace("delivery_queue.", "d.") + """
+                        ORDER BY d.next_attempt_us, d.seq""")) {
                     while (rs.next()) {
                         rows.add(new ClaimedRow(TextColumns.read(rs, 1), TextColumns.read(rs, 2), TextColumns.read(rs, 3), TextColumns.read(rs, 4),
                                 TextColumns.read(rs, 5),
                                 rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)));
                     }
                 }
-                Map<Long, String> bodies = bodies(c);
-                planned.bound(c, "DELETE FROM claims_stage").executeUpdate();
+                Map<Long, String> bodies = bodies(st);
+                st.execute("DELETE FROM claims_stage");
                 for (ClaimedRow r : rows) {
                     Trigger trigger = r.requeued() ? Trigger.MANUAL : r.attempts() == 0 ? Trigger.INLINE : Trigger.RETRY;
                     String body = bodies.get(r.eventSeq());
@@ -447,22 +443,20 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         }));
     }
 
-    /**
-     * An entity-ordered delivery is claimable only as the oldest pending one of its entity: while an
-     * older one is in flight or waits for its retry, the later ones wait.
-     */
-    private static final String IN_ENTITY_ORDER =
-            " AND (entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key))";
+    /** A filter on a sequence range as constants, which DuckDB checks against each row group's min and max. */
+    private static String seqRange(String table, long lo, long hi) {
+        return " AND " + table + ".seq BETWEEN " + lo + " AND " + hi;
+    }
 
     /**
      * When the first pending delivery becomes claimable: due and its lease ended, and for an entity's
      * deliveries only the oldest (the others wait for its outcome, which says so); {@link Long#MAX_VALUE}
      * when none will. One scan of the pending deliveries, run only by a claim that took all that was due.
      */
-    private long firstClaimable(Connection c) throws SQLException {
-        try (ResultSet rs = planned.bound(c, "SELECT min(greatest(next_attempt_us, coalesce(lease_until_us, next_attempt_us))) FROM delivery_queue "
-                     + "WHERE entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key)")
-                .executeQuery()) {
+    private static long firstClaimable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT min(greatest(next_attempt_us, coalesce(lease_until_us, next_attempt_us))) FROM delivery_queue "
+                     + "WHERE entity_key IS NULL OR seq IN (SELECT min(seq) FROM delivery_queue WHERE entity_key IS NOT NULL GROUP BY webhook_id, entity_key)")) {
             rs.next();
             long first = rs.getLong(1);
             return rs.wasNull() ? Long.MAX_VALUE : first;
@@ -470,11 +464,12 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
     }
 
     /** Webhooks with due, unleased work, oldest first; one grouped scan of the pending deliveries. */
-    private List<Due> dueWebhooks(Connection c, long nowMicros) throws SQLException {
+    private static List<Due> dueWebhooks(Connection c, long nowMicros) throws SQLException {
         List<Due> due = new ArrayList<>();
-        try (ResultSet rs = planned.bound(c, "SELECT webhook_id, count(*), min(next_attempt_us) FROM delivery_queue WHERE next_attempt_us <= ? "
-                     + "AND (lease_until_us IS NULL OR lease_until_us <= ?) GROUP BY webhook_id ORDER BY 3 LIMIT " + MAX_DUE_WEBHOOKS_PER_CLAIM,
-                nowMicros, nowMicros).executeQuery()) {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT webhook_id, count(*), min(next_attempt_us) FROM delivery_queue WHERE next_attempt_us <= "
+                     + nowMicros + " AND (lease_until_us IS NULL OR lease_until_us <= " + nowMicros + ") GROUP BY webhook_id ORDER BY 3 LIMIT "
+                     + MAX_DUE_WEBHOOKS_PER_CLAIM)) {
             while (rs.next()) due.add(new Due(rs.getString(1), rs.getLong(2), rs.getLong(3)));
         }
         return due;
@@ -485,9 +480,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
      * mostly sit close together (a backlog, a burst); each cluster is read with a range filter DuckDB
      * answers from row-group minima and maxima, so the cost follows the claim, not the size of the log.
      */
-    private Map<Long, String> bodies(Connection c) throws SQLException {
+    private static Map<Long, String> bodies(Statement st) throws SQLException {
         List<Long> seqs = new ArrayList<>();
-        try (ResultSet rs = planned.bound(c, "SELECT DISTINCT event_seq FROM claims_stage ORDER BY 1").executeQuery()) {
+        try (ResultSet rs = st.executeQuery("SELECT DISTINCT event_seq FROM claims_stage ORDER BY 1")) {
             while (rs.next()) seqs.add(rs.getLong(1));
         }
         Map<Long, String> bodies = new HashMap<>();
@@ -495,8 +490,8 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
         while (from < seqs.size()) {
             int to = from + 1;
             while (to < seqs.size() && seqs.get(to) - seqs.get(to - 1) <= ROW_GROUP_ROWS) to++;
-            try (ResultSet rs = planned.bound(c, "SELECT e.seq, " + TextColumns.bytesOf("e.body") + " FROM events e WHERE e.seq BETWEEN ? AND ?"
-                    + " AND e.seq IN (SELECT event_seq FROM claims_stage)", seqs.get(from), seqs.get(to - 1)).executeQuery()) {
+            try (ResultSet rs = st.executeQuery("SELECT e.seq, " + TextColumns.bytesOf("e.body") + " FROM events e WHERE e.seq BETWEEN " + seqs.get(from)
+                    + " AND " + seqs.get(to - 1) + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
                 while (rs.next()) bodies.put(rs.getLong(1), TextColumns.read(rs, 2));
             }
             from = to;
@@ -644,38 +639,40 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                 }
                 // Only rows updated here can be finished (parking moves its rows at once), so every statement
                 // may look at the batch's sequence range alone: DuckDB skips row groups outside it.
-                String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt AND q.seq BETWEEN ? AND ?";
-                // Delivered and dead deliveries leave the queue for the history, with their final state, in
-                // this transaction: one insert and one delete, no update of rows that are about to go.
-                planned.bound(c, "INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
-                        + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
-                        + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'",
-                        lo, hi).executeUpdate();
-                // A finished delivery of an entity makes the entity's next one claimable.
-                if (moveToLog(planned.bound(c, "DELETE FROM delivery_queue q USING outcomes_stage s" + matches + " AND s.status <> 'pending' "
-                        + "RETURNING q.seq, q.entity_key IS NOT NULL", lo, hi), latest, log)) {
-                    nextDue.dueNow();
+                String range = seqRange("q", lo, hi);
+                try (Statement st = c.createStatement()) {
+                    String matches = " WHERE q.seq = s.seq AND q.attempts < s.attempt" + range;
+                    // Delivered and dead deliveries leave the queue for the history, with their final state, in
+                    // this transaction: one insert and one delete, no update of rows that are about to go.
+                    st.executeUpdate("INSERT INTO delivery_history SELECT q.webhook_id, q.event_id, q.tenant, q.message_id, q.event_type, s.status, "
+                            + "s.attempt, q.budget_base, false, s.next_attempt_us, NULL, s.last_status_code, s.last_error, q.created_us, s.updated_us, "
+                            + "q.seq, q.event_seq, q.entity_key FROM delivery_queue q JOIN outcomes_stage s ON q.seq = s.seq" + matches + " AND s.status <> 'pending'");
+                    // A finished delivery of an entity makes the entity's next one claimable.
+                    if (moveToLog(st, "DELETE FROM delivery_queue q USING outcomes_stage s" + matches + " AND s.status <> 'pending' "
+                            + "RETURNING q.seq, q.entity_key IS NOT NULL", latest, log)) {
+                        nextDue.dueNow();
+                    }
+                    if (anyRetry) {
+                        for (AttemptRecord r : latest.values()) r.nextAttemptAt().ifPresent(at -> nextDue.dueAt(Micros.of(at)));
+                        moveToLog(st, "UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
+                                + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
+                                + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq", latest, log);
+                    }
+                    if (!latest.isEmpty()) {
+                        // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. The
+                        // attempt is counted and logged; one the receiver answered with a 2xx makes it delivered
+                        // (dead, a recover would send it again), any other outcome leaves it parked. Duplicates of a
+                        // recorded outcome match nothing here either.
+                        String arrived = "(s.status = 'delivered' AND h.last_error = " + SqlLiterals.string(WEBHOOK_REMOVED) + ")";
+                        moveToLog(st, "UPDATE delivery_history h SET attempts = s.attempt, "
+                                + "status = CASE WHEN " + arrived + " THEN s.status ELSE h.status END, "
+                                + "last_status_code = CASE WHEN " + arrived + " THEN s.last_status_code ELSE h.last_status_code END, "
+                                + "last_error = CASE WHEN " + arrived + " THEN NULL ELSE h.last_error END, "
+                                + "updated_us = CASE WHEN " + arrived + " THEN s.updated_us ELSE h.updated_us END FROM outcomes_stage s"
+                                + " WHERE h.seq = s.seq AND h.attempts < s.attempt" + seqRange("h", lo, hi) + " RETURNING h.seq", latest, log);
+                    }
+                    st.execute("DELETE FROM outcomes_stage");
                 }
-                if (anyRetry) {
-                    for (AttemptRecord r : latest.values()) r.nextAttemptAt().ifPresent(at -> nextDue.dueAt(Micros.of(at)));
-                    moveToLog(planned.bound(c, "UPDATE delivery_queue q SET attempts = s.attempt, requeued = false, next_attempt_us = s.next_attempt_us, "
-                            + "last_status_code = s.last_status_code, last_error = s.last_error, updated_us = s.updated_us, lease_until_us = NULL "
-                            + "FROM outcomes_stage s" + matches + " AND s.status = 'pending' RETURNING q.seq", lo, hi), latest, log);
-                }
-                if (!latest.isEmpty()) {
-                    // Rare: the delivery was parked (its webhook removed) while this attempt was in flight. The
-                    // attempt is counted and logged; one the receiver answered with a 2xx makes it delivered
-                    // (dead, a recover would send it again), any other outcome leaves it parked. Duplicates of a
-                    // recorded outcome match nothing here either.
-                    String arrived = "(s.status = 'delivered' AND h.last_error = " + SqlLiterals.string(WEBHOOK_REMOVED) + ")";
-                    moveToLog(planned.bound(c, "UPDATE delivery_history h SET attempts = s.attempt, "
-                            + "status = CASE WHEN " + arrived + " THEN s.status ELSE h.status END, "
-                            + "last_status_code = CASE WHEN " + arrived + " THEN s.last_status_code ELSE h.last_status_code END, "
-                            + "last_error = CASE WHEN " + arrived + " THEN NULL ELSE h.last_error END, "
-                            + "updated_us = CASE WHEN " + arrived + " THEN s.updated_us ELSE h.updated_us END FROM outcomes_stage s"
-                            + " WHERE h.seq = s.seq AND h.attempts < s.attempt AND h.seq BETWEEN ? AND ? RETURNING h.seq", lo, hi), latest, log);
-                }
-                planned.bound(c, "DELETE FROM outcomes_stage").executeUpdate();
             }
             if (!log.isEmpty()) {
                 try (DuckDBAppender ap = dc.createAppender(DuckDbDatabase.DELIVERY_CATALOG, "main", "delivery_attempts")) {
@@ -717,9 +714,9 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
      * Runs a statement answering with the sequence numbers it changed, and optionally a flag for each; their
      * outcomes move from {@code pending} to {@code log}. Returns whether any row's flag was true.
      */
-    private static boolean moveToLog(PreparedStatement statement, Map<Long, AttemptRecord> pending, List<AttemptRecord> log) throws SQLException {
+    private static boolean moveToLog(Statement st, String sql, Map<Long, AttemptRecord> pending, List<AttemptRecord> log) throws SQLException {
         boolean flagged = false;
-        try (ResultSet rs = statement.executeQuery()) {
+        try (ResultSet rs = st.executeQuery(sql)) {
             boolean withFlag = rs.getMetaData().getColumnCount() > 1;
             while (rs.next()) {
                 log.add(pending.remove(rs.getLong(1)));
