@@ -2,9 +2,7 @@ package dev.eventwire.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventwire.support.ApiClient;
 import dev.eventwire.support.MutableClock;
 import dev.eventwire.support.TestServer;
@@ -34,7 +32,6 @@ class MetricOracleTest {
     private static final List<String> TYPES = List.of("order.created", "page.viewed", "payment.completed", "payment.failed", "order.shipped");
 
     /** Reads numbers as written, not through a double. */
-    private static final ObjectMapper EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @TempDir
     Path dir;
@@ -169,12 +166,7 @@ class MetricOracleTest {
     private static BigDecimal value(ApiClient client, String metric, String query) {
         ApiClient.Response r = client.get("/v1/metrics/" + metric + query);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        JsonNode v;
-        try {
-            v = EXACT.readTree(r.body()).get("value");
-        } catch (java.io.IOException e) {
-            throw new AssertionError(r.body(), e);
-        }
+        JsonNode v = r.exactJson().get("value");
         return v.isNull() ? null : v.decimalValue().stripTrailingZeros();
     }
 }

@@ -79,16 +79,11 @@ class MetricsTest {
         assertThat(exactValue("avg_order_value", "?window=1h")).isEqualTo(amount);
     }
 
-    /** The value as the server wrote it (read as a double, the digits past the 16th were lost in the test itself). */
+    /** The value as the server wrote it. */
     private String exactValue(String metric, String query) {
         ApiClient.Response r = acme.get("/v1/metrics/" + metric + query);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                    .readTree(r.body()).get("value").decimalValue().toPlainString();
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
-        }
+        return r.exactJson().get("value").decimalValue().toPlainString();
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.time.Duration;
 public final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads numbers with a fraction as written: as doubles, the digits past the 16th were lost in the test itself. */
+    private static final ObjectMapper EXACT = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final String baseUrl;
     private final String key;
@@ -28,8 +30,17 @@ public final class ApiClient {
 
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
+            return read(MAPPER);
+        }
+
+        /** The body with every number as written (fractions as decimals, not doubles). */
+        public JsonNode exactJson() {
+            return read(EXACT);
+        }
+
+        private JsonNode read(ObjectMapper mapper) {
             try {
-                return MAPPER.readTree(body);
+                return mapper.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("response is not JSON: " + body, e);
             }
