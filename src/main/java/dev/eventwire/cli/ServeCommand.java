@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     String maxDeliveriesPerRequest;
 
     @Option(names = "--tenant-ingest-budget-mib", defaultValue = "${env:EVENTWIRE_TENANT_INGEST_BUDGET_MIB:-16}",
-            description = "MiB of one tenant's ingest request bodies in progress at once; more get 429 (env EVENTWIRE_TENANT_INGEST_BUDGET_MIB, default ${DEFAULT-VALUE}).")
+            description = "MiB of one tenant's request bodies (any /v1 request with a body) in progress at once; more get 429 (env EVENTWIRE_TENANT_INGEST_BUDGET_MIB, default ${DEFAULT-VALUE}).")
     String tenantIngestBudgetMiB;
 
     @Option(names = "--tenant-ingest-rate-mib", defaultValue = "${env:EVENTWIRE_TENANT_INGEST_RATE_MIB:-0}",

@@ -50,7 +50,7 @@ public final class DeliveryMeters implements DeliveryObserver {
                 .description("Deliveries taken from the store by claims (retries, backlogs, work left by another process)")
                 .register(telemetry.registry());
         this.leasesLost = Counter.builder("eventwire.delivery.leases.lost")
-                .description("Deliveries held in memory and not sent because their lease had ended (a replica paused or cut off from the database); another replica sends them")
+                .description("Deliveries held in memory and not sent, their leases given back: outcomes could not be recorded (the store cannot write, the database does not answer), or their lease had ended (a replica paused or cut off from the database; another replica sends them)")
                 .register(telemetry.registry());
         this.outcomesTakenOver = Counter.builder("eventwire.delivery.outcomes.taken.over")
                 .description("Attempts sent whose outcome was not recorded: another replica had taken the delivery over meanwhile (this one paused or cut off past its lease), so the receiver got it twice")

@@ -18,7 +18,7 @@ public final class UrlRule {
     /** Returns the URL's host, or throws 422. */
     public static String check(String url) {
         if (url == null) throw ApiException.invalid("missing_field", "url is required.", "url");
-        if (url.length() > MAX_LENGTH) throw ApiException.invalid("invalid_length", "url must be at most 2048 characters.", "url");
+        if (TextRules.characters(url) > MAX_LENGTH) throw ApiException.invalid("invalid_length", "url must be at most 2048 characters.", "url");
         URI uri;
         try {
             uri = new URI(url);

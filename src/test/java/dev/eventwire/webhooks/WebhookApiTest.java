@@ -173,6 +173,16 @@ class WebhookApiTest {
         assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + url + "\"}").json().get("error").get("code").asText()).isEqualTo("invalid_length");
     }
 
+    /** Lengths count code points, as for every other text: a URL of 2048 emoji-laden characters is 4,000-odd UTF-16 units. */
+    @Test
+    void aUrlOf2048CharactersBeyondTheBasicPlaneIsAccepted() {
+        String prefix = "http://127.0.0.1:9/";
+        String fits = prefix + "\ud83d\ude00".repeat(2048 - prefix.length());
+        ApiClient.Response r = acme.post("/v1/webhooks", "{\"url\":\"" + fits + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(acme.post("/v1/webhooks", "{\"url\":\"" + fits + "x\"}").json().get("error").get("code").asText()).isEqualTo("invalid_length");
+    }
+
     @Test
     void withoutTheAllowListLoopbackIsRefusedAtRegistration(@TempDir Path other) {
         try (TestServer strict = TestServer.start(other)) {
