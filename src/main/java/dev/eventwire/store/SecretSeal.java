@@ -56,16 +56,21 @@ public final class SecretSeal {
 
     /**
      * From the two variables' values (unset or empty: none). Each must be 32 bytes in base64, as
-     * {@code openssl rand -base64 32} prints; a previous key without a current one is refused.
+     * {@code openssl rand -base64 32} prints. A previous key without a current one opens what it sealed and
+     * seals nothing: the first step of giving replicas that ran without a key one (the first replica started
+     * with a current key seals every row, and a replica holding no key could then read none).
      */
     public static SecretSeal fromKeys(Optional<String> currentKey, Optional<String> previousKey) {
         Optional<Key> current = currentKey.filter(k -> !k.isBlank()).map(k -> Key.of(decode(VARIABLE, k)));
         Optional<Key> previous = previousKey.filter(k -> !k.isBlank()).map(k -> Key.of(decode(PREVIOUS_VARIABLE, k)));
-        if (current.isEmpty() && previous.isPresent()) {
-            throw new IllegalArgumentException(PREVIOUS_VARIABLE + " is set without " + VARIABLE + ": set the key secrets are sealed with in "
-                    + VARIABLE + " (the previous one only opens what it sealed)");
-        }
         return new SecretSeal(current, previous);
+    }
+
+    /** What a start with these keys should tell the operator, when it is not the plain case (no key, or a current one). */
+    public Optional<String> startNote() {
+        if (current.isPresent() || opening.isEmpty()) return Optional.empty();
+        return Optional.of(PREVIOUS_VARIABLE + " is set without " + VARIABLE + ": webhook secrets sealed with it (key " + String.join(", ", opening.keySet())
+                + ") are opened, new ones are stored as they are until " + VARIABLE + " is set");
     }
 
     private static byte[] decode(String variable, String value) {

@@ -83,10 +83,40 @@ public final class WebhookRows {
 
     /** Binds the current secret, the previous one and its end at {@code from}, {@code from + 1}, {@code from + 2}. */
     public static void bindSecrets(PreparedStatement ps, int from, Webhook w, SecretSeal secrets) throws SQLException {
-        ps.setString(from, secrets.seal(w.secret()));
-        ps.setString(from + 1, secrets.seal(w.previousSecret().map(PreviousSecret::secret).orElse(null)));
+        bindSecrets(ps, from, w, secrets, new String[2]);
+    }
+
+    /**
+     * As above; a secret that one of the {@code stored} values holds (a rotation moves the current secret to
+     * the previous one) keeps that stored value unless it is stale (see {@link #storedSecrets}).
+     */
+    private static void bindSecrets(PreparedStatement ps, int from, Webhook w, SecretSeal secrets, String[] stored) throws SQLException {
+        ps.setString(from, storedForm(w.secret(), stored, secrets));
+        ps.setString(from + 1, storedForm(w.previousSecret().map(PreviousSecret::secret).orElse(null), stored, secrets));
         if (w.previousSecret().isPresent()) ps.setLong(from + 2, Micros.of(w.previousSecret().get().validUntil()));
         else ps.setNull(from + 2, Types.BIGINT);
+    }
+
+    private static String storedForm(String secret, String[] stored, SecretSeal secrets) {
+        if (secret == null) return null;
+        for (String value : stored) {
+            if (value != null && !secrets.stale(value) && secret.equals(secrets.open(value))) return value;
+        }
+        return secrets.seal(secret);
+    }
+
+    /**
+     * The secret and previous secret as stored for webhook {@code id} (nulls when it has none). A change that
+     * leaves a secret as it was keeps its stored value: a replica holding the key only as previous (the first
+     * step of giving replicas a key, which seals nothing) would otherwise write a sealed secret back in the clear.
+     */
+    private static String[] storedSecrets(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT secret, previous_secret FROM webhooks WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[]{rs.getString(1), rs.getString(2)} : new String[2];
+            }
+        }
     }
 
     /**
@@ -102,14 +132,15 @@ public final class WebhookRows {
     /** Removes a webhook not removed yet; parameters: the time, the id. */
     public static final String DELETE = "UPDATE webhooks SET deleted = true, active = false, updated_us = ? WHERE id = ? AND NOT deleted";
 
-    public static void bindUpdate(PreparedStatement ps, Webhook w, java.time.Instant readAt, FiltersCodec filters, SecretSeal secrets) throws SQLException {
+    public static void bindUpdate(Connection c, PreparedStatement ps, Webhook w, java.time.Instant readAt, FiltersCodec filters, SecretSeal secrets)
+            throws SQLException {
         ps.setString(1, w.url());
         ps.setString(2, w.description().orElse(null));
         ps.setString(3, filters.writeString(w.filters()));
         ps.setBoolean(4, w.active());
         ps.setString(5, w.disabledReason().orElse(null));
         ps.setLong(6, Micros.of(w.updatedAt()));
-        bindSecrets(ps, 7, w, secrets);
+        bindSecrets(ps, 7, w, secrets, storedSecrets(c, w.id()));
         bindRateLimit(ps, 10, w);
         bindOrdering(ps, 11, w);
         ps.setString(12, w.id());

@@ -34,6 +34,20 @@ class SecretSealTest {
     }
 
     @Test
+    void aPreviousKeyAloneOpensWhatItSealedSealsNothingAndSaysSoAtStart() {
+        String byK1 = seal(K1, null).seal(SECRET);
+        SecretSeal previousOnly = seal(null, K1);
+        assertThat(previousOnly.sealing()).isFalse();
+        assertThat(previousOnly.open(byK1)).isEqualTo(SECRET);
+        assertThat(previousOnly.seal(SECRET)).isEqualTo(SECRET);
+        assertThat(previousOnly.stale(byK1)).as("not opened back into the clear at start").isFalse();
+        assertThat(previousOnly.startNote()).hasValueSatisfying(note -> assertThat(note)
+                .contains("EVENTWIRE_SECRET_KEY_PREVIOUS is set without EVENTWIRE_SECRET_KEY", byK1.split(":")[2], "stored as they are"));
+        assertThat(seal(K1, null).startNote()).isEmpty();
+        assertThat(SecretSeal.none().startNote()).isEmpty();
+    }
+
+    @Test
     void aSealedSecretHidesTheSecretAndOpensWithItsKey() {
         SecretSeal k1 = seal(K1, null);
         String stored = k1.seal(SECRET);

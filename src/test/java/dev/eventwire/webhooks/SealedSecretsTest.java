@@ -97,6 +97,54 @@ class SealedSecretsTest {
         }
     }
 
+    /**
+     * Replicas that ran without a key take one in two rolling steps: first as previous key only (opens what
+     * it sealed, seals nothing), then as the current key. A replica still on the first step reads the rows
+     * the first replica on the second step sealed; before, a previous key alone was refused at start, and a
+     * replica without a key failed on every sealed row.
+     */
+    @Test
+    void aPreviousKeyAloneOpensWhatItSealedAndStoresNewSecretsAsTheyAre() throws Exception {
+        Created before = createdBy(null);
+        try (TestServer firstStep = server(null, K1)) {
+            ApiClient acme = firstStep.tenant("acme");
+            assertThat(acme.get("/v1/webhooks/" + before.id() + "/secret").json().get("secret").asText()).isEqualTo(before.secret());
+        }
+        assertThat(storedSecrets().get(before.id())).as("nothing sealed on the first step").isEqualTo(before.secret());
+
+        // Another replica on the second step seals every row; one still on the first step opens them and signs with them.
+        try (TestServer secondStep = server(K1, null)) {
+            assertThat(secondStep.anonymous().get("/health").status()).isEqualTo(200);
+        }
+        assertThat(storedSecrets().get(before.id())).startsWith("sealed:v1:");
+        String added;
+        try (Receiver receiver = new Receiver(); TestServer firstStep = server(null, K1)) {
+            ApiClient acme = firstStep.tenant("acme");
+            assertThat(acme.get("/v1/webhooks/" + before.id() + "/secret").json().get("secret").asText()).isEqualTo(before.secret());
+            acme.patch("/v1/webhooks/" + before.id(), "{\"url\":\"" + receiver.url("/r") + "\"}");
+            acme.post("/v1/events", "{\"event_id\":\"p-1\",\"event_type\":\"order.created\"}");
+            await(() -> receiver.received().size() == 1, Duration.ofSeconds(10), "delivered");
+            assertThat(StandardWebhooks.verifies(before.secret(), receiver.received().get(0))).isTrue();
+            added = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/added\"}").json().get("id").asText();
+        }
+        assertThat(storedSecrets().get(before.id())).as("left sealed by a change of its URL").startsWith("sealed:v1:");
+        String rotated;
+        try (TestServer firstStep = server(null, K1)) {
+            rotated = firstStep.tenant("acme").post("/v1/webhooks/" + before.id() + "/secret/rotate", "{}").json().get("secret").asText();
+        }
+        try (Connection c = files(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT secret, previous_secret FROM webhooks WHERE id = '" + before.id() + "'")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("the new secret, made without a current key").isEqualTo(rotated);
+            assertThat(rs.getString(2)).as("the old one stays sealed as the previous secret").startsWith("sealed:v1:");
+        }
+        assertThat(storedSecrets().get(added)).as("a secret made without a current key").startsWith("whsec_");
+        try (TestServer secondStep = server(K1, null)) {
+            assertThat(secondStep.anonymous().get("/health").status()).isEqualTo(200);
+        }
+        assertThat(storedSecrets().get(added)).startsWith("sealed:v1:");
+    }
+
     @Test
     void anInactiveWebhooksDamagedSecretStopsTheStartInsteadOfFailingTheTenantsRequests() throws Exception {
         Created created = createdBy(K1);

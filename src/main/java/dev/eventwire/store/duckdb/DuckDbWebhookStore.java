@@ -56,7 +56,7 @@ public final class DuckDbWebhookStore implements WebhookStore {
     public boolean update(Webhook w, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
         boolean applied = Awaits.await(writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement(WebhookRows.CONDITIONAL_UPDATE)) {
-                WebhookRows.bindUpdate(ps, w, readAt, filters, secrets);
+                WebhookRows.bindUpdate(c, ps, w, readAt, filters, secrets);
                 return ps.executeUpdate() > 0;
             }
         }, done -> {

@@ -62,7 +62,7 @@ final class PgWebhookStore implements WebhookStore {
     public boolean update(Webhook w, java.time.Instant readAt, boolean parkPending, Runnable afterCommit) {
         boolean applied = database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(WebhookRows.CONDITIONAL_UPDATE)) {
-                WebhookRows.bindUpdate(ps, w, readAt, filters, secrets);
+                WebhookRows.bindUpdate(c, ps, w, readAt, filters, secrets);
                 if (ps.executeUpdate() == 0) return false;
             }
             bumpEpoch(c);
