@@ -74,6 +74,7 @@ public final class App implements AutoCloseable {
     private final HttpServer http;
     private final Telemetry telemetry;
     private final String adminKey;
+    private final dev.eventwire.store.SecretSeal secrets;
     private volatile boolean running;
 
     private App(ServeConfig config, Clock clock, HostResolver dns, Consumer<String> announce, IngestListener observer,
@@ -85,6 +86,7 @@ public final class App implements AutoCloseable {
                 ? EngineSettings.forReplicas(config.deliveryTimeout()) : EngineSettings.defaults(config.deliveryTimeout());
         FiltersCodec filters = new FiltersCodec(json);
         WebhookRegistry registry = new WebhookRegistry();
+        this.secrets = config.storage().secrets();
         this.telemetry = new Telemetry();
         try {
             this.store = StoreFactory.open(config, ids, clock, settings.lease(), filters, registry, new StoreMeters(telemetry));
@@ -206,6 +208,11 @@ public final class App implements AutoCloseable {
         Optional<StoreBackend.WriteProblem> p = store.writeProblem();
         if (p.isPresent()) {
             return new ServiceHealth.Unavailable("The store cannot write" + (p.get().fatal() ? " until it is reopened" : "") + ": " + p.get().reason());
+        }
+        Optional<String> missingKey = secrets.missingKeyId();
+        if (missingKey.isPresent()) {
+            return new ServiceHealth.Unavailable("Webhook secrets in the store are sealed with key " + missingKey.get() + ", which this server was not "
+                    + "started with: restart it with that key in " + dev.eventwire.store.SecretSeal.VARIABLE + " (or " + dev.eventwire.store.SecretSeal.PREVIOUS_VARIABLE + ").");
         }
         Optional<String> refused = store.recentRefusal();
         if (refused.isPresent()) {

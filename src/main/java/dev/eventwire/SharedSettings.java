@@ -42,6 +42,9 @@ record SharedSettings(SortedMap<String, String> values) {
         v.put("--tenant-ingest-rate-mib", Long.toString(limits.tenantBodyBytesPerSecond()));
         v.put("--max-distinct-values", Integer.toString(limits.maxDistinctValuesInMemory()));
         v.put("--body-budget-mib", Long.toString(limits.bodyBudgetBytes()));
+        // The key's id (what every sealed value names anyway), never the key: a replica with another key, or
+        // none, cannot open what the others seal.
+        v.put(dev.eventwire.store.SecretSeal.VARIABLE, config.storage().secrets().currentKeyId().orElse("none"));
         return new SharedSettings(v);
     }
 

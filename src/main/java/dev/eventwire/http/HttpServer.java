@@ -118,13 +118,10 @@ public final class HttpServer implements AutoCloseable {
                 responses.error(ctx, e.status(), e.detail());
                 UnreadBody.answerThenDiscard(ctx);
             });
-            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-                budget.release(ctx);
-                storeUnavailable.warn("store unavailable: " + e.getMessage());
-                ctx.header("Retry-After", "1");
-                responses.error(ctx, 503, "store_unavailable", "The store is unavailable; retry later.", null);
-                UnreadBody.answerThenDiscard(ctx);
-            });
+            config.routes.exception(dev.eventwire.support.SecretKeyMissingException.class, (e, ctx) -> answerStoreUnavailable(ctx, e, budget, storeUnavailable, responses,
+                    "This server cannot open the webhook secrets in the store: they are sealed with a key it was not started with (its /health says which)."));
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> answerStoreUnavailable(ctx, e, budget, storeUnavailable, responses,
+                    "The store is unavailable; retry later."));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> mapJavalin(ctx, e, responses));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 budget.release(ctx);
@@ -174,6 +171,16 @@ public final class HttpServer implements AutoCloseable {
         if (carriesBody(ctx) && ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
             throw new ApiException(413, "body_too_large", "The request body is larger than 5 MiB.", null);
         }
+    }
+
+    /** A 503 {@code store_unavailable} with {@code message}; the cause goes to the rate-limited log. */
+    private static void answerStoreUnavailable(Context ctx, RuntimeException e, BodyBudget budget, QuietWarnings warnings, Responses responses,
+                                               String message) {
+        budget.release(ctx);
+        warnings.warn("store unavailable: " + e.getMessage());
+        ctx.header("Retry-After", "1");
+        responses.error(ctx, 503, "store_unavailable", message, null);
+        UnreadBody.answerThenDiscard(ctx);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.eventwire.store;
 
+import dev.eventwire.support.SecretKeyMissingException;
+
 import dev.eventwire.support.StoreConfigurationException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ public final class SecretSeal {
     /** Every key that opens, by id: the current one and the previous one. */
     private final Map<String, Key> opening;
     private final SecureRandom random = new SecureRandom();
+    /** The id of a key a stored secret was sealed with and this process lacks, once one was met (it stays: keys come only with a restart). */
+    private volatile String missingKeyId;
 
     private record Key(String id, SecretKeySpec spec) {
         static Key of(byte[] bytes) {
@@ -87,6 +91,16 @@ public final class SecretSeal {
         return bytes;
     }
 
+    /** The id of the current key, which every replica sharing a store should hold; empty without one. */
+    public Optional<String> currentKeyId() {
+        return current.map(Key::id);
+    }
+
+    /** The id of a key stored secrets were found sealed with that this process does not hold; empty while none was met. */
+    public Optional<String> missingKeyId() {
+        return Optional.ofNullable(missingKeyId);
+    }
+
     /** Whether secrets are sealed before they are stored. */
     public boolean sealing() {
         return current.isPresent();
@@ -116,10 +130,11 @@ public final class SecretSeal {
         String id = colon < 0 ? "" : stored.substring(PREFIX.length(), colon);
         Key key = opening.get(id);
         if (key == null) {
-            throw new StoreConfigurationException(opening.isEmpty()
+            missingKeyId = id;
+            throw new SecretKeyMissingException(opening.isEmpty()
                     ? "webhook secrets in the store are sealed (key " + id + ") and " + VARIABLE + " is not set: start with the key they were sealed with"
                     : "a webhook secret in the store is sealed with key " + id + ", which neither " + VARIABLE + " nor " + PREVIOUS_VARIABLE
-                    + " is (their ids: " + String.join(", ", opening.keySet()) + "): start with the key it was sealed with", null);
+                    + " is (their ids: " + String.join(", ", opening.keySet()) + "): start with the key it was sealed with");
         }
         try {
             byte[] all = Base64.getDecoder().decode(stored.substring(colon + 1));

@@ -312,6 +312,34 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * One replica started with a key seals every secret; the others, without it, cannot open them. They once
+     * answered 500 with a stack trace in the log and refused every event with 503 while their /health said
+     * ok: a load balancer kept them in. Now their /health is 503 saying which key they lack, a request that
+     * needs a secret is a 503 saying so, and every replica names the one whose key differs.
+     */
+    @Test
+    void replicasWithoutTheKeyAnotherSealedWithSayWhatTheyLackOnHealth() {
+        ApiClient acme = a.tenant("acme");
+        String hook = acme.post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/h\"}").json().get("id").asText();
+        dev.eventwire.store.SecretSeal seal = dev.eventwire.store.SecretSeal.fromKeys(
+                java.util.Optional.of(java.util.Base64.getEncoder().encodeToString(new byte[32])), java.util.Optional.empty());
+        String keyId = seal.currentKeyId().orElseThrow();
+        try (TestServer keyed = TestServer.withLoopbackReceivers(dir.resolve("c"), java.time.Clock.systemUTC(),
+                c -> c.withStorage(new dev.eventwire.ServeConfig.Storage(java.util.Optional.of(url), "replica-c", seal)))) {
+            ApiClient.Response secret = acme.get("/v1/webhooks/" + hook + "/secret");
+            assertThat(secret.status()).isEqualTo(503);
+            assertThat(secret.json().at("/error/code").asText()).isEqualTo("store_unavailable");
+            assertThat(secret.json().at("/error/message").asText()).contains("sealed with a key it was not started with");
+            ApiClient.Response health = a.anonymous().get("/health");
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().get("reason").asText()).contains("sealed with key " + keyId, "EVENTWIRE_SECRET_KEY");
+            assertThat(keyed.withKey(acme.key()).get("/v1/webhooks/" + hook + "/secret").status()).isEqualTo(200);
+            Receiver.await(() -> keyed.anonymous().get("/health").body().contains("replica-b (EVENTWIRE_SECRET_KEY)"), Duration.ofSeconds(15),
+                    "the keyed replica naming the others, whose key differs");
+        }
+    }
+
     @Test
     void aBackupIsLeftToTheDatabasesOwnTools() {
         ApiClient.Response refused = a.admin().post("/v1/admin/backups", "{\"to\":\"" + dir.resolve("backup") + "\"}");
