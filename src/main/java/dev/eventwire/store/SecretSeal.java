@@ -1,7 +1,6 @@
 package dev.eventwire.store;
 
 import dev.eventwire.support.SecretKeyMissingException;
-
 import dev.eventwire.support.StoreConfigurationException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
