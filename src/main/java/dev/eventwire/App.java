@@ -161,7 +161,8 @@ public final class App implements AutoCloseable {
                     new dev.eventwire.events.TenantAdmission(config.limits().tenantIngestBudgetBytes(), config.limits().tenantBodyBytesPerSecond(),
                             dev.eventwire.http.HttpServer.MAX_BODY_BYTES, clock), events, webhooks, deliveryService, filters, metrics,
                     new dev.eventwire.store.ReplicaRoster(store.replicas(), clock), new dev.eventwire.events.EventTypes(events, clock),
-                    new dev.eventwire.backup.BackupService(store.snapshots(), config.dataDir(), List.of(AdminKeyFile.FILE_NAME), clock,
+                    new dev.eventwire.backup.BackupService(store.snapshots(), config.dataDir(),
+                            AdminKeyFile.fromVariable(config.adminKey()) ? List.of() : List.of(AdminKeyFile.FILE_NAME), clock,
                             new dev.eventwire.observability.BackupMeters(telemetry)), new dev.eventwire.http.SealedCursors(store.cursorKey())), json, this::health, new Api.Identity(store.name(), config.storage().replicaId()),
                     config.limits().bodyBudgetBytes(), new Api.Ops(telemetry::scrape, Telemetry.CONTENT_TYPE, config.metricsAuth() == MetricsAuth.ADMIN),
                     new Api.Observers(new AcknowledgementMeters(telemetry)));

@@ -65,7 +65,12 @@ public record ServeConfig(String host, int port, Path dataDir, Optional<String> 
     }
 
     public ServeConfig withAdminKey(String key) {
-        return new ServeConfig(host, port, dataDir, Optional.of(key), egress, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
+        return withAdminKey(Optional.of(key));
+    }
+
+    /** Empty: the key in the data folder's admin.key, generated there at the first start. */
+    public ServeConfig withAdminKey(Optional<String> key) {
+        return new ServeConfig(host, port, dataDir, key, egress, retrySchedule, deliveryTimeout, metricsFile, limits, storage, retention, disableAfter, metricsAuth);
     }
 
     public ServeConfig withEgressAllow(List<String> allow) {

@@ -32,14 +32,27 @@ public final class AdminKeyFile {
     }
 
     public static String resolve(Optional<String> configured, Path dataDir, Ids ids, Consumer<String> announce) {
+        if (fromVariable(configured) && Files.isRegularFile(dataDir.resolve(FILE_NAME))) {
+            org.slf4j.LoggerFactory.getLogger(AdminKeyFile.class).warn("{} is not used while {} is set, and backups leave it out: delete it once no "
+                    + "start goes without the variable", dataDir.resolve(FILE_NAME).toAbsolutePath().normalize(), VARIABLE);
+        }
         return given(configured, dataDir).orElseGet(() -> generate(dataDir, ids, announce));
+    }
+
+    /**
+     * Whether the admin key comes from the variable (set and not empty), not from the file. A backup copies
+     * the file only when it holds the key in use: one left from before the variable was set would bring a
+     * replaced key back with a restore.
+     */
+    public static boolean fromVariable(Optional<String> configured) {
+        return configured.isPresent() && !configured.get().isEmpty();
     }
 
     /** The key the variable or an existing file holds, if it is strong enough; empty when there is neither. */
     private static Optional<String> given(Optional<String> configured, Path dataDir) {
         // An empty variable counts as unset, as shells and compose files write it. One of spaces alone is a
         // template that lost its value: taken as unset, it had a different key generated without a word.
-        if (configured.isPresent() && !configured.get().isEmpty()) {
+        if (fromVariable(configured)) {
             if (configured.get().isBlank()) {
                 throw new IllegalArgumentException(VARIABLE + " holds only spaces; give a key of at least " + AdminKeyRule.MIN_LENGTH
                         + " characters, or leave the variable empty to have one generated.");

@@ -34,16 +34,18 @@ class BackupTest {
         Files.createDirectories(backup.getParent());
         try (Receiver receiver = new Receiver()) {
             receiver.answerStatus(503);
-            TestServer server = TestServer.withLoopbackReceivers(data, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5))));
+            // The admin key the server generated into the data folder (here written before its start): the backup carries it.
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("admin.key"), TestServer.ADMIN_KEY + "\n");
+            Files.setPosixFilePermissions(data.resolve("admin.key"), PosixFilePermissions.fromString("rw-------"));
+            TestServer server = TestServer.withLoopbackReceivers(data, clock, c -> c.withRetrySchedule(List.of(Duration.ofMinutes(5)))
+                    .withAdminKey(java.util.Optional.empty()));
             ApiClient acme = server.tenant("acme");
             String webhook = acme.post("/v1/webhooks", "{\"url\":\"" + receiver.url("/r") + "\"}").json().get("id").asText();
             String secret = acme.get("/v1/webhooks/" + webhook + "/secret").json().get("secret").asText();
             StringBuilder batch = new StringBuilder("{\"events\":[");
             for (int i = 0; i < 300; i++) batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"b-").append(i).append("\",\"event_type\":\"order.created\"}");
             assertThat(acme.post("/v1/events", batch.append("]}").toString()).json().get("accepted").asInt()).isEqualTo(300);
-            // A generated admin key lives in the data folder: the backup carries it.
-            Files.writeString(data.resolve("admin.key"), "ew_admin_generated_0123456789abcdef\n");
-            Files.setPosixFilePermissions(data.resolve("admin.key"), PosixFilePermissions.fromString("rw-------"));
 
             // Events keep arriving while the backup is written; each one acknowledged before it was asked for is in it.
             Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -72,7 +74,7 @@ class BackupTest {
             assertThat(answer.get("bytes").asLong()).isEqualTo(sum);
             assertThat(answer.get("took_ms").asLong()).isNotNegative();
             assertThat(Files.getPosixFilePermissions(backup)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-            assertThat(Files.readString(backup.resolve("admin.key"))).isEqualTo("ew_admin_generated_0123456789abcdef\n");
+            assertThat(Files.readString(backup.resolve("admin.key"))).isEqualTo(TestServer.ADMIN_KEY + "\n");
             assertThat(Files.getPosixFilePermissions(backup.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(backup.resolveSibling("nightly.incomplete")).doesNotExist();
             assertThat(backup.resolve(StoreSnapshots.INCOMPLETE_MARKER)).as("a whole backup is not marked").doesNotExist();
@@ -102,6 +104,27 @@ class BackupTest {
                 assertThat(receiver.receivedFor("after")).as("not sent again: the backup does not hold it").hasSize(1);
             }
         }
+    }
+
+    /**
+     * An admin.key left from before EVENTWIRE_ADMIN_KEY was set holds a key the server no longer takes; a
+     * backup that carried it brought the replaced key back with a restore (an outside check).
+     */
+    @Test
+    void aBackupLeavesOutAnAdminKeyFileTheServerDoesNotUse() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("admin.key"), "ew_admin_replaced_0123456789abcdef\n");
+        Path backup = dir.resolve("without-key");
+        try (TestServer server = TestServer.start(data)) {
+            assertThat(server.withKey("ew_admin_replaced_0123456789abcdef").get("/v1/admin/keys").status()).isEqualTo(401);
+            ApiClient.Response taken = server.admin().post("/v1/admin/backups", "{\"to\":\"" + backup + "\"}");
+            assertThat(taken.status()).as(taken.body()).isEqualTo(201);
+            List<String> names = new ArrayList<>();
+            taken.json().get("files").forEach(f -> names.add(f.get("name").asText()));
+            assertThat(names).containsExactlyInAnyOrder("eventwire.duckdb", "deliveries.duckdb");
+        }
+        assertThat(backup.resolve("admin.key")).doesNotExist();
     }
 
     @Test
