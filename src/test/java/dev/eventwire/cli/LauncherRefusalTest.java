@@ -1,0 +1,63 @@
+package dev.eventwire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher script's own refusals, before any Java runs: with EVENTWIRE_LOG_FORMAT=json they are log
+ * lines of the server's shape (a shipper reading the streams met a plain line there), otherwise the plain
+ * line. A wrong heap size is refused before the launcher looks for a JDK or builds anything.
+ */
+class LauncherRefusalTest {
+    private static final String HEAP_REFUSAL = "EVENTWIRE_HEAP must be a size such as 512m or 2g, at least 256m (got '100m')";
+
+    private record Run(int exit, String stdout, List<String> stderr) {
+    }
+
+    private static Run launcher(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", Path.of("eventwire").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("EVENTWIRE_LOG_FORMAT");
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), stdout, stderr.get().lines().toList());
+    }
+
+    @Test
+    void aHeapRefusalIsOneJsonLogLineInJsonMode() throws Exception {
+        Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m", "EVENTWIRE_LOG_FORMAT", "json"), "serve");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(run.stderr().get(0));
+        assertThat(line.get("level").asText()).isEqualTo("ERROR");
+        assertThat(line.get("loggerName").asText()).isEqualTo("eventwire.stderr");
+        assertThat(line.get("formattedMessage").asText()).isEqualTo(HEAP_REFUSAL);
+        assertThat(line.get("timestamp").asLong()).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis() + 1_000);
+    }
+
+    @Test
+    void aHeapRefusalIsOnePlainLineOtherwise() throws Exception {
+        Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m"), "serve");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).containsExactly("eventwire: " + HEAP_REFUSAL);
+    }
+}
