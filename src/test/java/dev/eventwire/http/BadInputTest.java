@@ -36,8 +36,34 @@ class BadInputTest {
             assertThat(message(acme.get("/v1/events?entity_id=%20%20"), "entity_id")).contains("only spaces");
             assertThat(message(acme.get("/v1/events?event_type=%09"), "event_type")).contains("control characters");
             assertThat(message(acme.get("/v1/events?entity_id=" + "e".repeat(129)), "entity_id")).contains("1-128 characters");
-            assertThat(message(acme.get("/v1/events?entity_id=a%E2%80%AEb"), "entity_id")).contains("bidirectional");
+            assertThat(message(acme.get("/v1/events?entity_id=a%01b"), "entity_id")).contains("control characters");
             assertThat(acme.get("/v1/events?entity_id=" + "e".repeat(128)).status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Builds before 2026-12-02 stored entity ids with bidirectional text controls, which are refused at
+     * ingest since; a filter for one was refused too, so such events could no longer be listed by their
+     * entity after an upgrade (an outside check). The filter looks for them; the row is written here as
+     * such a build wrote it.
+     */
+    @Test
+    void anEntityIdWithBidiControlsAnOlderBuildStoredIsStillFound() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            assertThat(server.tenant("acme").post("/v1/events", "{\"event_id\":\"old-1\",\"event_type\":\"a.b\",\"entity_id\":\"ab\"}").status())
+                    .isEqualTo(202);
+        }
+        Class.forName("org.duckdb.DuckDBDriver");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("eventwire.duckdb"));
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE events SET entity_id = ? WHERE event_id = 'old-1'")) {
+            ps.setString(1, "a\u202eb");
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        try (TestServer server = TestServer.start(dir)) {
+            ApiClient.Response found = server.tenant("acme").get("/v1/events?entity_id=a%E2%80%AEb");
+            assertThat(found.status()).as(found.body()).isEqualTo(200);
+            assertThat(found.json().get("events")).hasSize(1);
+            assertThat(found.json().get("events").get(0).get("event_id").asText()).isEqualTo("old-1");
         }
     }
 
