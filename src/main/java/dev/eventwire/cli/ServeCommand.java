@@ -292,8 +292,9 @@ final class ServeCommand implements Callable<Integer> {
             return 75;
         }
         // Once started: a refused start stays the one line that says why.
-        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info(ServerHeap.describe());
-        config.storage().secrets().startNote().ifPresent(org.slf4j.LoggerFactory.getLogger(ServeCommand.class)::warn);
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+        log.info(ServerHeap.describe());
+        config.storage().secrets().startNote().ifPresent(log::warn);
         // An IPv6 address goes in brackets, so the line holds a URL one can paste.
         String shownHost = host.strip().contains(":") ? "[" + host.strip() + "]" : host.strip();
         ServeOutput.say("Eventwire " + Version.current() + " listening on http://" + shownHost + ":" + app.port() + " (" + storeShown(config.storage()) + ")");

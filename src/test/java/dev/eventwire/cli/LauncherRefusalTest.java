@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,35 +17,22 @@ import org.junit.jupiter.api.Test;
 class LauncherRefusalTest {
     private static final String HEAP_REFUSAL = "EVENTWIRE_HEAP must be a size such as 512m or 2g, at least 256m (got '100m')";
 
-    private record Run(int exit, String stdout, List<String> stderr) {
-    }
-
-    private static Run launcher(Map<String, String> env, String... args) throws Exception {
+    private static SeparateStreams.Run launcher(Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bash", Path.of("eventwire").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("EVENTWIRE_LOG_FORMAT");
         builder.environment().putAll(env);
-        Process p = builder.start();
-        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), stdout, stderr.get().lines().toList());
+        return SeparateStreams.run(builder);
     }
 
     @Test
     void aHeapRefusalIsOneJsonLogLineInJsonMode() throws Exception {
-        Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m", "EVENTWIRE_LOG_FORMAT", "json"), "serve");
+        SeparateStreams.Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m", "EVENTWIRE_LOG_FORMAT", "json"), "serve");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).hasSize(1);
-        JsonNode line = new ObjectMapper().readTree(run.stderr().get(0));
+        assertThat(run.stderr().lines().toList()).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(run.stderr().lines().toList().get(0));
         assertThat(line.get("level").asText()).isEqualTo("ERROR");
         assertThat(line.get("loggerName").asText()).isEqualTo("eventwire.stderr");
         assertThat(line.get("formattedMessage").asText()).isEqualTo(HEAP_REFUSAL);
@@ -56,8 +41,8 @@ class LauncherRefusalTest {
 
     @Test
     void aHeapRefusalIsOnePlainLineOtherwise() throws Exception {
-        Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m"), "serve");
+        SeparateStreams.Run run = launcher(Map.of("EVENTWIRE_HEAP", "100m"), "serve");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.stderr()).containsExactly("eventwire: " + HEAP_REFUSAL);
+        assertThat(run.stderr().lines().toList()).containsExactly("eventwire: " + HEAP_REFUSAL);
     }
 }

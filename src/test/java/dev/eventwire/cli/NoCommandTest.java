@@ -2,11 +2,9 @@ package dev.eventwire.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code eventwire} run as an operator or a script runs it: a missing command is a usage error, asking for help is not. */
@@ -14,7 +12,7 @@ class NoCommandTest {
 
     @Test
     void noCommandIsOneLineOnStandardErrorAndExits2() throws Exception {
-        Run run = eventwire();
+        SeparateStreams.Run run = eventwire();
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr().lines().toList())
@@ -23,14 +21,14 @@ class NoCommandTest {
 
     @Test
     void helpStillPrintsTheUsageAndExits0() throws Exception {
-        Run run = eventwire("help");
+        SeparateStreams.Run run = eventwire("help");
         assertThat(run.exit()).isZero();
         assertThat(run.stdout()).startsWith("Usage: eventwire");
     }
 
     @Test
     void theBenchmarksReceiverAnswersHelpLikeEveryCommand() throws Exception {
-        Run run = eventwire("receive", "--help");
+        SeparateStreams.Run run = eventwire("receive", "--help");
         assertThat(run.exit()).isZero();
         assertThat(run.stdout()).startsWith("Usage: eventwire receive");
         assertThat(run.stderr()).isEmpty();
@@ -39,33 +37,17 @@ class NoCommandTest {
     /** The settings only the environment gives were missing from the help: an operator reading it never learned of them. */
     @Test
     void serveHelpNamesTheSettingsOnlyTheEnvironmentGives() throws Exception {
-        Run run = eventwire("serve", "--help");
+        SeparateStreams.Run run = eventwire("serve", "--help");
         assertThat(run.exit()).isZero();
         assertThat(run.stdout()).contains("Set only in the environment:", "EVENTWIRE_ADMIN_KEY", "EVENTWIRE_SECRET_KEY ", "EVENTWIRE_SECRET_KEY_PREVIOUS",
                 "EVENTWIRE_LOG_FORMAT");
         assertThat(run.stdout().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
     }
 
-    private static Run eventwire(String... args) throws Exception {
+    private static SeparateStreams.Run eventwire(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.eventwire.cli.Main"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        // Both pipes read at once (the usage is a few KiB), so neither can block the child.
-        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String stdout = read(process.getInputStream());
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), stdout, stderr.get());
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
+        return SeparateStreams.run(new ProcessBuilder(command));
     }
 }
