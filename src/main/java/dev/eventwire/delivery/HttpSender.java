@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -152,7 +152,7 @@ public final class HttpSender implements AutoCloseable {
         return client.newRequest(uri)
                 .method(HttpMethod.POST)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .body(new StringRequestContent("application/json", request.body(), StandardCharsets.UTF_8))
+                .body(new BytesRequestContent("application/json", request.body()))
                 .headers(h -> request.headers().forEach(h::put))
                 .tag(poolKey);
     }
@@ -186,7 +186,8 @@ public final class HttpSender implements AutoCloseable {
         private final long start;
         private final CompletableFuture<AttemptResult> future;
         private final Runnable sendAgain;
-        private final ByteBuffer kept = ByteBuffer.allocate(MAX_RESPONSE_BYTES);
+        /** The answer's first KiB; made when content arrives (most receivers answer without a body). */
+        private ByteBuffer kept;
         /**
          * The status of the response line the receiver sent, 0 until one arrived. Jetty gives a response it
          * could not parse a status of its own (505 for a line that is not HTTP, 400 for a bad one), which the
@@ -211,6 +212,7 @@ public final class HttpSender implements AutoCloseable {
 
         @Override
         public void onContent(Response response, ByteBuffer content) {
+            if (kept == null) kept = ByteBuffer.allocate(MAX_RESPONSE_BYTES);
             if (kept.hasRemaining()) {
                 ByteBuffer slice = content.slice();
                 if (slice.remaining() > kept.remaining()) slice.limit(kept.remaining());
@@ -224,7 +226,7 @@ public final class HttpSender implements AutoCloseable {
         @Override
         public void onComplete(Result result) {
             long millis = millisSince(start);
-            String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
+            String body = kept == null ? "" : new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
             Response response = result.getResponse();
             int status = answered;
             // A status line means the receiver answered; a failure while reading the rest of the body

@@ -1,10 +1,18 @@
 package dev.eventwire.delivery;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** One signed webhook request, ready to send. */
-public record OutgoingRequest(String url, Map<String, String> headers, String body) {
+/**
+ * One signed webhook request, ready to send. The body is held as the UTF-8 bytes that were signed and go
+ * on the wire, encoded once per attempt.
+ */
+public record OutgoingRequest(String url, Map<String, String> headers, byte[] body) {
     public OutgoingRequest {
         headers = Map.copyOf(headers);
+    }
+
+    public OutgoingRequest(String url, Map<String, String> headers, String body) {
+        this(url, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventwire.delivery;
 
 import dev.eventwire.webhooks.Webhook;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class RequestFactory {
     }
 
     public OutgoingRequest build(Webhook webhook, String messageId, String eventType, int attempt, long timestampSeconds, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("webhook-id", messageId);
         headers.put("webhook-timestamp", Long.toString(timestampSeconds));
@@ -24,13 +26,13 @@ public final class RequestFactory {
         StringBuilder signatures = new StringBuilder();
         for (String secret : webhook.signingSecrets(Instant.ofEpochSecond(timestampSeconds))) {
             if (!signatures.isEmpty()) signatures.append(' ');
-            signatures.append(signer.sign(secret, messageId, timestampSeconds, body));
+            signatures.append(signer.sign(secret, messageId, timestampSeconds, bytes));
         }
         headers.put("webhook-signature", signatures.toString());
         headers.put("content-type", "application/json");
         headers.put("user-agent", userAgent);
         headers.put("eventwire-event-type", eventType);
         headers.put("eventwire-attempt", Integer.toString(attempt));
-        return new OutgoingRequest(webhook.url(), headers, body);
+        return new OutgoingRequest(webhook.url(), headers, bytes);
     }
 }
