@@ -102,11 +102,11 @@ public final class DeliveryBench {
                 double rawAfter = ceiling(receiverPort, receiver.pid(), receipts, "raw HTTP again, after the drain");
                 out.println(new DrainVerdict(drained.fromReady(), raw, rawAfter).describe());
                 try (DiskProbe disk = DiskProbe.start(data, Duration.ofMillis(20))) {
-                    CpuSteal steal = new CpuSteal();
+                    CpuShare steal = CpuShare.steal();
                     for (int rate : new int[]{200, 500, 1000}) {
                         disk.takeSlice();
                         steal.takeSlice();
-                        report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts), disk.takeSlice(), steal.takeSlice());
+                        report("steady " + rate + " events/s", paced(server, key, rate, phase, receipts), disk.takeSlice(), steal.describe(steal.takeSlice()));
                     }
                     if (!soak.isZero()) soak(server, key, receipts, disk, steal);
                 }
@@ -214,7 +214,8 @@ public final class DeliveryBench {
         ServerProcess again = startServer(db, port, data.resolve("server-2.log"));
         long ready = System.nanoTime();
         CpuPerRequest cpu = new CpuPerRequest(new CpuPerRequest.Named("server", again.pid()), new CpuPerRequest.Named("receiver", receiver.pid()));
-        CpuSteal steal = new CpuSteal();
+        CpuShare steal = CpuShare.steal();
+        CpuShare idle = CpuShare.idle();
         double startSeconds = (ready - start) / 1e9;
         Receipts.Arrivals arrivals = receipts.awaitDistinct(expected, ready);
         long received = receipts.requestsSinceReset();
@@ -226,6 +227,7 @@ public final class DeliveryBench {
         long recorded = System.nanoTime();
         String cpuPerDelivery = cpu.describe(expected);
         double stolen = steal.takeSlice();
+        double idleShare = idle.takeSlice();
         double recordedSeconds = (recorded - start) / 1e9;
         double rate = expected / recordedSeconds;
         // With a warm-up the restart spends that long before it serves (and sends): the drain is also
@@ -235,8 +237,8 @@ public final class DeliveryBench {
                         + " restart took %.1fs; from its /health received %s; all recorded delivered at %.1fs after the restart began; %d received twice)%n",
                 "backlog after kill -9 and restart", rate, 100 * rate / raw, expected, ingestSeconds, startSeconds, arrivals.describe(), recordedSeconds,
                 received - receipts.distinct());
-        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health (%s; %s)%n", "", fromReady,
-                100 * fromReady / raw, CpuSteal.describe(stolen), cpuPerDelivery);
+        out.printf("%-36s %9.0f deliveries/s durable = %.0f%% of raw, from the moment the restarted server answered /health (%s; %s; %s)%n", "", fromReady,
+                100 * fromReady / raw, steal.describe(stolen), idle.describe(idleShare), cpuPerDelivery);
         return new Drained(again, fromReady);
     }
 
@@ -252,12 +254,12 @@ public final class DeliveryBench {
         }
     }
 
-    private void report(String name, Phase p, Histogram disk, double steal) {
+    private void report(String name, Phase p, Histogram disk, String steal) {
         out.printf("%-36s ingest p50 %6.2f ms p99 %6.2f ms max %7.2f | sent→received p50 %6.2f p99 %6.2f max %7.2f"
                         + " | accepted→received p99 %6.2f ms (%d deliveries, %d errors, %d missing) | disk force p99 %.1f max %.1f ms | %s%s%n",
                 name, ms(p.ingest, 50), ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 50), ms(p.sentToReceived, 99),
                 p.sentToReceived.getMaxValue() / 1000.0, ms(p.ackedToReceived, 99), p.sentToReceived.getTotalCount(), p.errors, p.missing,
-                ms(disk, 99), disk.getMaxValue() / 1000.0, CpuSteal.describe(steal), p.errorNote());
+                ms(disk, 99), disk.getMaxValue() / 1000.0, steal, p.errorNote());
     }
 
     private static double ms(Histogram h, double percentile) {
@@ -304,7 +306,7 @@ public final class DeliveryBench {
         return new Phase(ingest, sentToReceived, ackedToReceived, errors, firstError, Math.max(0, missing));
     }
 
-    private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk, CpuSteal steal) {
+    private void soak(ServerProcess server, String key, Receipts receipts, DiskProbe disk, CpuShare steal) {
         out.printf("soak: 1000 events/s for %ds, judged per 30-second slice (server resident memory from /proc; the disk's force time from a probe"
                 + " beside the server, on the same file system; the machine's CPU time taken by other guests, from /proc/stat; the share of"
                 + " requests the server itself acknowledged within 50 ms, from its /metrics)%n", soak.toSeconds());
@@ -326,18 +328,18 @@ public final class DeliveryBench {
             boolean receivedOk = p.ackedToReceived.getValueAtPercentile(99) <= ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS && p.missing == 0;
             if (ingestOk) ingestMet++;
             else if (forces.getMaxValue() >= DISK_STALL_MICROS) ingestMissedWithDiskStall++;
-            else if (stolen >= CpuSteal.NOTABLE_SHARE) ingestMissedWithSteal++;
+            else if (stolen >= CpuShare.NOTABLE_STEAL) ingestMissedWithSteal++;
             if (receivedOk) receivedMet++;
             out.printf("  t=%4ds ingest p99 %6.2f ms max %7.2f | sent→received p99 %7.2f ms | accepted→received p99 %6.2f ms | %d errors %d missing"
                             + " | server RSS %4d MiB | disk force p99 %5.1f max %6.1f ms | %s | %s%s%n",
                     (s + 1) * 30, ms(p.ingest, 99), p.ingest.getMaxValue() / 1000.0, ms(p.sentToReceived, 99), ms(p.ackedToReceived, 99),
-                    p.errors, p.missing, server.residentMiB(), ms(forces, 99), forces.getMaxValue() / 1000.0, CpuSteal.describe(stolen),
+                    p.errors, p.missing, server.residentMiB(), ms(forces, 99), forces.getMaxValue() / 1000.0, steal.describe(stolen),
                     ServerAcknowledgements.describe(acknowledgedInTime), p.errorNote());
         }
         out.printf("soak: ingest p99 ≤ %d ms in %d of %d slices (of the others, %d had a disk force of %d ms or more, %d more %.0f %% or more of the CPU"
                         + " taken by other guests); accepted→received p99 ≤ %d ms in %d of %d%n",
                 INGEST_P99_GOAL_MICROS / 1000, ingestMet, slices, ingestMissedWithDiskStall, DISK_STALL_MICROS / 1000, ingestMissedWithSteal,
-                100 * CpuSteal.NOTABLE_SHARE, ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS / 1000, receivedMet, slices);
+                100 * CpuShare.NOTABLE_STEAL, ACCEPTED_TO_RECEIVED_P99_GOAL_MICROS / 1000, receivedMet, slices);
     }
 
     static long nowMicros() {
