@@ -22,11 +22,11 @@ record CpuJiffies(long total, long idle, long steal) {
         return new CpuJiffies(total, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8]));
     }
 
-    /** The counters now, from {@code source}; null when it cannot be read. */
+    /** The counters now, from {@code source}; null when it cannot be read (an empty file or counters that are not numbers throw, and the slice reads NaN). */
     static CpuJiffies read(Path source) {
         try {
             return parse(Files.readAllLines(source).getFirst());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return null;
         }
     }

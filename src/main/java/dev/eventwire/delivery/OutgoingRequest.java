@@ -1,6 +1,5 @@
 package dev.eventwire.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -10,9 +9,5 @@ import java.util.Map;
 public record OutgoingRequest(String url, Map<String, String> headers, byte[] body) {
     public OutgoingRequest {
         headers = Map.copyOf(headers);
-    }
-
-    public OutgoingRequest(String url, Map<String, String> headers, String body) {
-        this(url, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 }

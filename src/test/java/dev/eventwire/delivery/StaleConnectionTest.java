@@ -87,7 +87,7 @@ class StaleConnectionTest {
     }
 
     static OutgoingRequest request(String url) {
-        return new OutgoingRequest(url, Map.of("webhook-id", "msg_1"), "{\"event_id\":\"e1\"}");
+        return new OutgoingRequest(url, Map.of("webhook-id", "msg_1"), "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -144,7 +144,7 @@ class StaleConnectionTest {
             for (int i = 0; i < 20; i++) {
                 // A body larger than the sockets' buffers: the reset comes while it is still being written.
                 OutgoingRequest large = new OutgoingRequest("http://127.0.0.1:" + socket.getLocalPort() + "/hook", Map.of("webhook-id", "msg_1"),
-                        "{\"data\":\"" + "x".repeat(4 << 20) + "\"}");
+                        ("{\"data\":\"" + "x".repeat(4 << 20) + "\"}").getBytes(StandardCharsets.UTF_8));
                 AttemptResult result = sender.send(large, "wh_1").get();
                 assertThat(result).isInstanceOf(AttemptResult.Failed.class);
                 errors.add(((AttemptResult.Failed) result).error());
