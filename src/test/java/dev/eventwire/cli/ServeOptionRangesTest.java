@@ -146,7 +146,8 @@ class ServeOptionRangesTest {
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.lines()).contains("eventwire: cannot start: the ingest journal " + data.resolve("ingest-journal")
                 + " is a file, not a folder: move the file away (the folder is created when missing) and start again");
-        assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.contains("75"));
+        // The temporary folder's random name may hold "75" itself: only what the lines say besides it counts.
+        assertThat(result.lines()).noneMatch(l -> l.contains("Exception") || l.replace(dir.toString(), "").contains("75"));
     }
 
     @Test
