@@ -416,17 +416,18 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
                         + range);
                 List<DeliveryJob> jobs = new ArrayList<>();
                 List<ClaimedRow> rows = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT " + TextColumns.bytesOf("d.tenant", "d.webhook_id", "d.event_id", "d.message_id", "d.event_type") + """
+                // The event id goes last: it is the one text column that may hold any of its allowed characters.
+                try (ResultSet rs = st.executeQuery("SELECT " + TextColumns.joinedBytesOf("d.tenant", "d.webhook_id", "d.message_id", "d.event_type", "d.event_id") + """
                         , d.attempts, d.budget_base, d.requeued, d.seq, d.event_seq
                         FROM claims_stage s JOIN delivery_queue d ON d.seq = s.seq""" + range.replace("delivery_queue.", "d.") + """
                         ORDER BY d.next_attempt_us, d.seq""")) {
                     while (rs.next()) {
-                        rows.add(new ClaimedRow(TextColumns.read(rs, 1), TextColumns.read(rs, 2), TextColumns.read(rs, 3), TextColumns.read(rs, 4),
-                                TextColumns.read(rs, 5),
-                                rs.getInt(6), rs.getInt(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10)));
+                        String[] text = TextColumns.readJoined(rs, 1, 5);
+                        rows.add(new ClaimedRow(text[0], text[1], text[4], text[2], text[3],
+                                rs.getInt(2), rs.getInt(3), rs.getBoolean(4), rs.getLong(5), rs.getLong(6)));
                     }
                 }
-                Map<Long, String> bodies = bodies(st);
+                Map<Long, String> bodies = bodies(st, rows.stream().mapToLong(ClaimedRow::eventSeq).sorted().distinct().toArray());
                 st.execute("DELETE FROM claims_stage");
                 for (ClaimedRow r : rows) {
                     Trigger trigger = r.requeued() ? Trigger.MANUAL : r.attempts() == 0 ? Trigger.INLINE : Trigger.RETRY;
@@ -480,18 +481,14 @@ public final class DuckDbDeliveryStore implements DeliveryStore, DeliveryQueue {
      * mostly sit close together (a backlog, a burst); each cluster is read with a range filter DuckDB
      * answers from row-group minima and maxima, so the cost follows the claim, not the size of the log.
      */
-    private static Map<Long, String> bodies(Statement st) throws SQLException {
-        List<Long> seqs = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT DISTINCT event_seq FROM claims_stage ORDER BY 1")) {
-            while (rs.next()) seqs.add(rs.getLong(1));
-        }
+    private static Map<Long, String> bodies(Statement st, long[] seqs) throws SQLException {
         Map<Long, String> bodies = new HashMap<>();
         int from = 0;
-        while (from < seqs.size()) {
+        while (from < seqs.length) {
             int to = from + 1;
-            while (to < seqs.size() && seqs.get(to) - seqs.get(to - 1) <= ROW_GROUP_ROWS) to++;
-            try (ResultSet rs = st.executeQuery("SELECT e.seq, " + TextColumns.bytesOf("e.body") + " FROM events e WHERE e.seq BETWEEN " + seqs.get(from)
-                    + " AND " + seqs.get(to - 1) + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
+            while (to < seqs.length && seqs[to] - seqs[to - 1] <= ROW_GROUP_ROWS) to++;
+            try (ResultSet rs = st.executeQuery("SELECT e.seq, " + TextColumns.bytesOf("e.body") + " FROM events e WHERE e.seq BETWEEN " + seqs[from]
+                    + " AND " + seqs[to - 1] + " AND e.seq IN (SELECT event_seq FROM claims_stage)")) {
                 while (rs.next()) bodies.put(rs.getLong(1), TextColumns.read(rs, 2));
             }
             from = to;
