@@ -72,4 +72,34 @@ class LocalReceiverTest {
             assertThat(receipts).singleElement().satisfies(r -> assertThat(r.signatureValid()).isFalse());
         }
     }
+
+    /**
+     * A path's requests are checked against the secret that verified its last one first, then every other:
+     * a request signed with another known secret is still valid, one signed with an unknown secret is still
+     * bad, and the path's first secret verifies again after both.
+     */
+    @ParameterizedTest(name = "answering inline: {0}")
+    @ValueSource(booleans = {true, false})
+    void everyKnownSecretVerifiesWhicheverVerifiedThePathsLastRequest(boolean inline) throws Exception {
+        String other = "whsec_b3RoZXItc2VjcmV0LW9mLXRoaXMtcmVjZWl2ZXI=";
+        String unknown = "whsec_c2VjcmV0LW9mLXNvbWVib2R5LWVsc2U=";
+        List<LocalReceiver.Receipt> receipts = new CopyOnWriteArrayList<>();
+        try (LocalReceiver receiver = receiver(inline, receipts)) {
+            receiver.verifyWith(other);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            int n = 0;
+            for (String secret : List.of(SECRET, other, unknown, SECRET, SECRET)) {
+                String body = "{\"event_id\":\"evt_" + (++n) + "\"}";
+                String signature = new Signer().sign(secret, "msg_" + n, 1_700_000_000L, body);
+                java.net.http.HttpResponse<String> response = client.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(receiver.url("/hook")))
+                                .header("webhook-id", "msg_" + n).header("webhook-timestamp", "1700000000").header("webhook-signature", signature)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            assertThat(receipts).extracting(LocalReceiver.Receipt::signatureValid).containsExactly(true, true, false, true, true);
+            assertThat(receiver.badSignatures()).isEqualTo(1);
+        }
+    }
 }
