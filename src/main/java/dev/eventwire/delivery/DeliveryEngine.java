@@ -707,11 +707,12 @@ public final class DeliveryEngine implements IngestListener, InlineAdmission, Au
         lanes.forEach((id, lane) -> marks.put(id, lane.backlogMarks.get()));
         Instant now = clock.instant();
         Claim claim = store.claimDue(now, now.plus(settings.lease()), settings.claimBatch(), id -> claimRoom(lane(id)));
-        observer.claimed(claim.jobs().size());
         List<DeliveryJob> overflow = new ArrayList<>();
         for (DeliveryJob job : claim.jobs()) {
             if (!dispatch(job, now.plus(settings.lease()))) overflow.add(job);
         }
+        // Counted once the claimed work is in its lanes: whoever reads the count may rely on that.
+        observer.claimed(claim.jobs().size());
         if (!overflow.isEmpty()) store.releaseLeases(overflow);
         boolean more = false;
         for (String id : claim.moreDue()) {
