@@ -17,7 +17,7 @@ public final class ServerHeap {
     public static final String VARIABLE = "EVENTWIRE_HEAP";
     public static final String DEFAULT = "2g";
     static final long MIN_MIB = 256;
-    private static final Pattern SIZE = Pattern.compile("([1-9][0-9]{0,6})([mMgG])");
+    private static final Pattern SIZE = Pattern.compile("([1-9][0-9]{0,14})([mMgG])");
 
     private ServerHeap() {
     }
@@ -34,13 +34,26 @@ public final class ServerHeap {
         return configured == null || configured.isBlank() ? fallback : configured.strip();
     }
 
-    /** Refuses a size that is not a whole number of m or g of at least {@link #MIN_MIB} MiB, naming the variable. */
+    /**
+     * Refuses a size that is not a whole number of m or g of at least {@link #MIN_MIB} MiB, or not less than
+     * the machine's memory (its container's limit, when lower): the whole heap is touched at start, and one
+     * the machine cannot hold would swap, or be killed, before serving.
+     */
     private static void requireValid(String size) {
         Matcher m = SIZE.matcher(size);
         long mib = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2).toLowerCase(Locale.ROOT).equals("g") ? 1024 : 1) : -1;
         if (mib < MIN_MIB) {
             throw new IllegalArgumentException(VARIABLE + " must be a size such as 512m or 2g, at least " + MIN_MIB + "m (got '" + size + "')");
         }
+        long memory = memoryMiB();
+        if (memory > 0 && mib >= memory) {
+            throw new IllegalArgumentException(VARIABLE + " must be less than this machine's memory, " + memory + " MiB (got '" + size + "')");
+        }
+    }
+
+    /** The machine's memory in MiB, as the JVM sees it (a container's limit when it has one); 0 when unknown. */
+    static long memoryMiB() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() >> 20 : 0;
     }
 
     /** One line for the start log: the heap this process has, and whether it is fixed and touched at start. */

@@ -25,10 +25,18 @@ public final class OutcomePolicy {
                     attemptedAt, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty());
             case AttemptResult.Gone g -> record(job, Optional.of(g.statusCode()), false, Optional.of("HTTP 410 Gone: webhook disabled"), g.durationMillis(),
                     g.responseBody(), attemptedAt, DeliveryStatus.DEAD, Optional.empty(), Optional.of(GONE_REASON));
-            case AttemptResult.Throttled t -> retryOrDead(job, Optional.of(t.statusCode()), "HTTP " + t.statusCode() + " (Retry-After " + t.retryAfter().toSeconds() + "s)",
+            case AttemptResult.Throttled t -> retryOrDead(job, Optional.of(t.statusCode()), "HTTP " + t.statusCode() + " (" + retryAfterText(t.retryAfter()) + ")",
                     t.durationMillis(), t.responseBody(), attemptedAt, Optional.of(t.retryAfter()));
             case AttemptResult.Failed f -> retryOrDead(job, f.statusCode(), f.error(), f.durationMillis(), f.responseBody(), attemptedAt, Optional.empty());
         };
+    }
+
+    /**
+     * What the receiver asked for, as the attempt log shows it. A number of seconds beyond what can be counted
+     * (it asked to wait as long as possible) is said so, not shown as the largest count there is.
+     */
+    static String retryAfterText(Duration asked) {
+        return asked.getSeconds() == Long.MAX_VALUE ? "Retry-After longer than any retry delay" : "Retry-After " + asked.toSeconds() + "s";
     }
 
     private AttemptRecord retryOrDead(DeliveryJob job, Optional<Integer> status, String error, long millis, String body, Instant at,

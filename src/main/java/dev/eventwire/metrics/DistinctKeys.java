@@ -17,6 +17,19 @@ final class DistinctKeys {
     private DistinctKeys() {
     }
 
+    /**
+     * The text a distinct count compares: a string as it is, a number by its value in plain digits with no
+     * trailing zeros — 5, 5.0, 5e0 and "5" are one value, as an id a producer sends sometimes as a number and
+     * sometimes as a string is one id; read as written, 5 and 5.0 counted twice and 1000 and 1e3 too.
+     * Whole numbers keep the text they had (1000, not 1E+3); numbers in data have at most 1000 digits
+     * either side of the point, so the plain form is bounded.
+     */
+    static String textOf(com.fasterxml.jackson.databind.JsonNode value) {
+        if (!value.isNumber()) return value.asText();
+        java.math.BigDecimal d = value.decimalValue().stripTrailingZeros();
+        return (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
+    }
+
     static String of(String value) {
         return value.length() <= LONGEST_KEPT_WHOLE ? value : DIGEST_PREFIX + Sha256.hex(value);
     }

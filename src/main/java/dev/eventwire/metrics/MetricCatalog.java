@@ -109,7 +109,7 @@ public final class MetricCatalog implements dev.eventwire.events.EventCheck {
             JsonNode value = at(event.data(), d.field().orElseThrow());
             if (value == null || value.isNull()) continue;
             if (d.aggregation() == Aggregation.COUNT_DISTINCT) {
-                if (value.isValueNode()) points.add(new MetricPoint(event.tenant(), d.name(), occurred, Optional.empty(), Optional.of(DistinctKeys.of(value.asText()))));
+                if (value.isValueNode()) points.add(new MetricPoint(event.tenant(), d.name(), occurred, Optional.empty(), Optional.of(DistinctKeys.of(DistinctKeys.textOf(value)))));
             } else if (value.isNumber()) {
                 points.add(new MetricPoint(event.tenant(), d.name(), occurred, Optional.of(value.decimalValue()), Optional.empty()));
             }

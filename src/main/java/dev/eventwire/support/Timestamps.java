@@ -25,9 +25,6 @@ public final class Timestamps {
     private static final java.util.regex.Pattern RFC_3339 = java.util.regex.Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2})(?:\\.(\\d{1,9})\\d*)?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
 
-    /** A leap second, which RFC 3339 allows and this service does not: no clock it or its clients keep has one. */
-    private static final java.util.regex.Pattern LEAP_SECOND = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:60(?!\\d).*");
-
     /**
      * The instant, or empty when the text is not RFC 3339 with an offset. The offset is applied here, not
      * by Java's offset type, which stops at ±18:00 where RFC 3339 allows up to ±23:59.
@@ -60,9 +57,6 @@ public final class Timestamps {
      * leap second (valid RFC 3339, so "must be RFC 3339" would be wrong) what to send instead.
      */
     public static String formatProblem(String name, String text) {
-        if (text != null && LEAP_SECOND.matcher(text).matches()) {
-            return name + " is a leap second (:60), which is not accepted: send 23:59:59 instead.";
-        }
         java.util.regex.Matcher m = text == null ? null : RFC_3339.matcher(text);
         if (m != null && m.matches()) {
             // The shape is right: say which part names something that does not exist, rather than repeat the format.
@@ -74,6 +68,9 @@ public final class Timestamps {
                 return name + " names a day that does not exist (" + date + "): months run 01 to 12 and have 28 to 31 days.";
             }
             String time = dateTime.substring(11);
+            if (isLeapSecond(time, m.group(3), m.group(4), m.group(5))) {
+                return name + " is a leap second (" + time + "), which is not accepted: send " + time.substring(0, 6) + "59 instead.";
+            }
             if (Integer.parseInt(time.substring(0, 2)) > 23 || Integer.parseInt(time.substring(3, 5)) > 59 || Integer.parseInt(time.substring(6, 8)) > 59) {
                 return name + " names a time that does not exist (" + time + "): hours run 00 to 23, minutes and seconds 00 to 59.";
             }
@@ -82,6 +79,18 @@ public final class Timestamps {
             }
         }
         return name + " must be an RFC 3339 timestamp with seconds and an offset (Z or ±hh:mm), such as 2026-01-31T12:00:00Z.";
+    }
+
+    /**
+     * Whether {@code time} (hh:mm:ss, local to the offset) is a leap second, which RFC 3339 allows and this
+     * service does not (no clock it or its clients keep has one): second 60 of the last minute of a UTC day,
+     * 23:59:60Z or, at +01:00, 00:59:60. Any other second 60 names a time that does not exist.
+     */
+    private static boolean isLeapSecond(String time, String sign, String offsetHours, String offsetMinutes) {
+        if (!time.endsWith(":60")) return false;
+        int minuteOfDay = Integer.parseInt(time.substring(0, 2)) * 60 + Integer.parseInt(time.substring(3, 5));
+        int offset = sign == null ? 0 : (Integer.parseInt(offsetHours) * 60 + Integer.parseInt(offsetMinutes)) * (sign.equals("-") ? -1 : 1);
+        return Math.floorMod(minuteOfDay - offset, 24 * 60) == 24 * 60 - 1;
     }
 
     /** Parses a query or body parameter, or throws 422 naming it. */

@@ -50,7 +50,7 @@ public final class FiltersCodec {
                         "filters.event_types");
             }
             if (!EventValidator.EVENT_TYPE.matcher(t).matches()) {
-                throw ApiException.invalid("invalid_format", "'" + t + "' is not an event type or dotted prefix such as order or order.created.", "filters.event_types");
+                throw ApiException.invalid("invalid_format", "'" + Echo.of(t) + "' is not an event type or dotted prefix such as order or order.created.", "filters.event_types");
             }
         }
         List<String> entities = strings(node.get("entity_ids"), "filters.entity_ids");

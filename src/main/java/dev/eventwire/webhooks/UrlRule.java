@@ -19,6 +19,9 @@ public final class UrlRule {
     public static String check(String url) {
         if (url == null) throw ApiException.invalid("missing_field", "url is required.", "url");
         if (TextRules.characters(url) > MAX_LENGTH) throw ApiException.invalid("invalid_length", "url must be at most 2048 characters.", "url");
+        if (!TextRules.isValidUnicode(url)) {
+            throw ApiException.invalid("invalid_unicode", "url must be valid Unicode (no lone surrogate).", "url");
+        }
         URI uri;
         try {
             uri = new URI(url);

@@ -24,10 +24,17 @@ class ServerHeapTest {
         assertThat(ServerHeap.jvmFlags(" 3G ")).containsExactly("-Xms3G", "-Xmx3G", "-XX:+AlwaysPreTouch");
         assertThat(ServerHeap.jvmFlags(null)).containsExactly("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
         assertThat(ServerHeap.jvmFlags("")).isEqualTo(ServerHeap.jvmFlags(ServerHeap.DEFAULT));
-        for (String bad : List.of("255m", "2", "2gb", "-1g", "0512m", "1.5g", "12345678m", "2g -XX:+UseSerialGC")) {
+        for (String bad : List.of("255m", "2", "2gb", "-1g", "0512m", "1.5g", "1234567890123456m", "2g -XX:+UseSerialGC")) {
             assertThatThrownBy(() -> ServerHeap.jvmFlags(bad)).as(bad)
                     .hasMessage("EVENTWIRE_HEAP must be a size such as 512m or 2g, at least 256m (got '" + bad + "')");
         }
+        // The whole heap is touched at start: more than the machine holds is refused, naming what it holds.
+        long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 20;
+        for (String tooLarge : List.of(memory + "m", "12345678m", "99999999g")) {
+            assertThatThrownBy(() -> ServerHeap.jvmFlags(tooLarge)).as(tooLarge)
+                    .hasMessage("EVENTWIRE_HEAP must be less than this machine's memory, " + memory + " MiB (got '" + tooLarge + "')");
+        }
+        assertThat(ServerHeap.jvmFlags((memory - 1) + "m")).containsExactly("-Xms" + (memory - 1) + "m", "-Xmx" + (memory - 1) + "m", "-XX:+AlwaysPreTouch");
     }
 
     @Test

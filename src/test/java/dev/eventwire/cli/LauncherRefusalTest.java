@@ -45,4 +45,13 @@ class LauncherRefusalTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stderr().lines().toList()).containsExactly("eventwire: " + HEAP_REFUSAL);
     }
+
+    @Test
+    void aHeapTheMachineCannotHoldIsRefusedNamingWhatItHolds() throws Exception {
+        // Touched whole at start, such a heap would swap or be killed before the server answered.
+        SeparateStreams.Run run = launcher(Map.of("EVENTWIRE_HEAP", "99999999g"), "serve");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList()).singleElement().asString()
+                .matches("eventwire: EVENTWIRE_HEAP must be less than this machine's memory, [0-9]+ MiB \\(got '99999999g'\\)");
+    }
 }

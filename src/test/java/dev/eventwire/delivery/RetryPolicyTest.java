@@ -20,6 +20,9 @@ class RetryPolicyTest {
             assertThat(asked).as(huge).contains(Duration.ofSeconds(Long.MAX_VALUE));
             assertThat(new RetryPolicy(DEFAULT, () -> 0.5).delayAfter(1, asked)).as(huge).contains(Duration.ofHours(10));
         }
+        assertThat(OutcomePolicy.retryAfterText(HttpSender.parseRetryAfter("99999999999999999999").orElseThrow()))
+                .as("as the attempt log shows it").isEqualTo("Retry-After longer than any retry delay");
+        assertThat(OutcomePolicy.retryAfterText(HttpSender.parseRetryAfter("45").orElseThrow())).isEqualTo("Retry-After 45s");
         assertThat(HttpSender.parseRetryAfter("9223372036854775807")).contains(Duration.ofSeconds(Long.MAX_VALUE));
         assertThat(HttpSender.parseRetryAfter("30")).contains(Duration.ofSeconds(30));
         assertThat(HttpSender.parseRetryAfter("-1")).isEmpty();

@@ -124,6 +124,12 @@ class HostileInputTest {
             assertThat(tooLong.raw().headers().firstValue("connection")).hasValue("close");
             assertThat(malformed.raw().headers().firstValue("connection")).hasValue("close");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"x\":\"\\ud800\"}}"), 422, "invalid_unicode", "data.x");
+            assertRefused(acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1:8443/\\ud800\"}"), 422, "invalid_unicode", "url");
+            // A refused event type is shown with its controls written out, as any refused name is: a U+202E in it
+            // reversed the rest of the message wherever it was shown, a newline split a client's log line.
+            ApiClient.Response reversed = acme.post("/v1/webhooks", "{\"url\":\"https://127.0.0.1:8443/f\",\"filters\":{\"event_types\":[\"x\\u202eEVIL\\n\"]}}");
+            assertRefused(reversed, 422, "invalid_format", "filters.event_types");
+            assertThat(reversed.json().get("error").get("message").asText()).contains("'x\\u202EEVIL\\u000A'").doesNotContain("\u202e").doesNotContain("\n");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"data\":{\"\\udfff\":1}}"), 400, "malformed_json", null);
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"o\\u0000-1\"}"), 422, "invalid_format", "entity_id");
             assertRefused(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"entity_id\":\"line\\nbreak\"}"), 422, "invalid_format", "entity_id");
@@ -212,6 +218,15 @@ class HostileInputTest {
             assertRefused(leap, 422, "invalid_format", "occurred_at");
             assertThat(leap.json().get("error").get("message").asText()).contains("leap second").contains("send 23:59:59 instead").doesNotContain("must be an RFC 3339");
             assertRefused(acme.get("/v1/metrics/revenue?window=1h&as_of=2016-12-31T23:59:60.5Z"), 422, "invalid_format", "as_of");
+            // The last second of a UTC day written at another offset is one too; second 60 of any other minute is no time at all.
+            assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"2017-01-01T00:59:60+01:00\"}").json().get("error").get("message").asText())
+                    .contains("is a leap second (00:59:60)").contains("send 00:59:59 instead");
+            for (String at : new String[]{"2026-01-31T12:00:60Z", "2016-12-31T23:59:60+01:00"}) {
+                ApiClient.Response refused = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}");
+                assertRefused(refused, 422, "invalid_format", "occurred_at");
+                assertThat(refused.json().get("error").get("message").asText()).as(at).contains("a time that does not exist").contains("seconds 00 to 59")
+                        .doesNotContain("leap second");
+            }
             // The right shape naming what does not exist: the message says which part, not the format again.
             for (String[] c : new String[][]{{"2026-02-30T00:00:00Z", "a day that does not exist (2026-02-30)"}, {"2026-13-01T00:00:00Z", "a day that does not exist"},
                     {"2026-11-30T24:00:00Z", "a time that does not exist (24:00:00)"}, {"2026-11-30T12:00:00+24:00", "an offset that does not exist (+24:00)"}}) {

@@ -167,6 +167,19 @@ class MetricsTest {
     }
 
     @Test
+    void aNumberIsOneDistinctValueHoweverItIsWritten() {
+        // One visitor sent as 5, 5.0, 5e0, 0.5e1 and "5"; another as 1000, 1e3 and 1000.000; a third as 5.5 and 5.50.
+        List<String> users = List.of("5", "5.0", "5e0", "0.5e1", "\"5\"", "1000", "1e3", "1000.000", "5.5", "5.50", "-0.0", "0");
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            events.add(event("page.viewed", at(Duration.ofSeconds(10L + i * 20L)), "{\"session_id\":" + users.get(i) + "}"));
+        }
+        send(events.toArray(String[]::new));
+        assertThat(value("active_sessions", "?window=1h")).as("5, 1000, 5.5 and 0").isEqualTo("4");
+        assertThat(value("active_sessions", "?window=1h&as_of=" + t0.minusSeconds(25))).as("from the store").isEqualTo("4");
+    }
+
+    @Test
     void longDistinctValuesCountByWhatTheyAreAndAreKeptAsDigests() throws Exception {
         String a = "a".repeat(200_000) + "1";
         String b = "a".repeat(200_000) + "2";
