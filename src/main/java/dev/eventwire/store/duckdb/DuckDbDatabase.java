@@ -127,8 +127,8 @@ public final class DuckDbDatabase implements AutoCloseable {
         } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
             // A file and a log from different moments stay so whatever restarts: exit 2 (an operator restores a
             // copy), not 75, which had a supervisor restart it for ever.
-            if (FOREIGN_WAL.matcher(String.valueOf(e.getMessage())).find()) {
-                throw new dev.eventwire.support.StoreConfigurationException("cannot open the store in " + dataDir + ": " + explained(e.getMessage()), e);
+            if (e instanceof MismatchedLog m) {
+                throw new dev.eventwire.support.StoreConfigurationException("cannot open the store in " + dataDir + ": " + m.explained(), e);
             }
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + explained(e.getMessage()), e);
         }
@@ -136,29 +136,42 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     /** DuckDB's words when another process holds a file: "Could not set lock on file ... Conflicting lock is held in ... (PID 123)". */
     private static final java.util.regex.Pattern HELD_BY_ANOTHER = java.util.regex.Pattern.compile("Could not set lock on file.*\\(PID (\\d+)\\)");
-    private static final java.util.regex.Pattern FOREIGN_WAL = java.util.regex.Pattern.compile(
-            "Failure while replaying WAL file \"([^\"]+)\".*(?:checkpoint iteration does not match|WAL does not match database file)",
-            java.util.regex.Pattern.DOTALL);
-
     /**
-     * DuckDB's words, with what they mean for a data folder put in front where they mislead: a log whose
-     * checkpoint does not match its file reads as a version problem, but is a folder copied while the
-     * server ran (the file from one moment, its log from a later one).
+     * DuckDB's words for a write-ahead log that does not belong to its file, whichever of the two is older
+     * (a log from a later checkpoint names the log's path; one from an earlier checkpoint, or of another
+     * database, names no file at all, so the file being attached is the one).
      */
+    private static final java.util.regex.Pattern WAL_MISMATCH = java.util.regex.Pattern.compile(
+            "checkpoint iteration does not match|WAL does not match database file");
+
+    /** DuckDB's words, with what they mean for a data folder put in front where they mislead. */
     private static String explained(String message) {
         java.util.regex.Matcher locked = HELD_BY_ANOTHER.matcher(String.valueOf(message));
-        if (locked.find()) {
-            // Exit 75 all the same: in a restart the process before may still be closing the files.
-            return "the data folder is in use by another process (PID " + locked.group(1) + "); one server per data folder — several replicas share"
-                    + " a PostgreSQL database instead (--database-url)";
+        if (!locked.find()) return message;
+        // Exit 75 all the same: in a restart the process before may still be closing the files.
+        return "the data folder is in use by another process (PID " + locked.group(1) + "); one server per data folder — several replicas share"
+                + " a PostgreSQL database instead (--database-url)";
+    }
+
+    /**
+     * A database file attached with a write-ahead log from another moment. DuckDB's words read as a version
+     * problem ("created for an older version of this database"); it is a folder copied while the server ran,
+     * or a backup's files copied over a running server's folder.
+     */
+    static final class MismatchedLog extends SQLException {
+        private final String file;
+
+        MismatchedLog(String file, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.file = file;
         }
-        java.util.regex.Matcher foreign = FOREIGN_WAL.matcher(String.valueOf(message));
-        if (!foreign.find()) return message;
-        String wal = Path.of(foreign.group(1)).getFileName().toString();
-        String file = wal.endsWith(".wal") ? wal.substring(0, wal.length() - 4) : wal;
-        return file + " and " + wal + " are from different moments: the data folder was most likely copied while the server was running. "
-                + "Restore a copy taken with the server stopped; do not delete " + wal + " to get past this, it holds the latest writes (tenant keys and "
-                + "webhooks among them). DuckDB said: " + message;
+
+        String explained() {
+            String wal = file + ".wal";
+            return file + " and " + wal + " are from different moments: the data folder was most likely copied while the server was running. "
+                    + "Restore a copy taken with the server stopped; do not delete " + wal + " to get past this, it holds the latest writes (tenant keys and "
+                    + "webhooks among them). DuckDB said: " + getMessage();
+        }
     }
 
     /** An in-memory DuckDB with both files of {@code dataDir} attached, the event log file in use; no migration applied. */
@@ -168,8 +181,13 @@ public final class DuckDbDatabase implements AutoCloseable {
         DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
         try (Statement st = root.createStatement()) {
             for (AttachedFile file : FILES) {
-                st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(file.name()).toAbsolutePath().toString()) + " AS " + file.catalog()
-                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                try {
+                    st.execute("ATTACH " + SqlLiterals.string(dataDir.resolve(file.name()).toAbsolutePath().toString()) + " AS " + file.catalog()
+                            + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                } catch (SQLException e) {
+                    if (WAL_MISMATCH.matcher(String.valueOf(e.getMessage())).find()) throw new MismatchedLog(file.name(), e);
+                    throw e;
+                }
             }
             st.execute("USE " + CATALOG);
             st.execute("SET checkpoint_threshold = " + SqlLiterals.string(CHECKPOINT_THRESHOLD));

@@ -41,6 +41,35 @@ class MismatchedWalTest {
         assertRefusedForGood(copy);
     }
 
+    /**
+     * The other order: the log taken first, the file a checkpoint later (DuckDB then names no file and says the
+     * log was "created for an older version of this database"). It exited 75, and a supervisor restarted it for
+     * ever. The delivery file is checked alike.
+     */
+    @Test
+    void aLogOlderThanItsFileIsRefusedWithTheReasonForEitherFile() throws Exception {
+        for (String name : new String[]{"eventwire.duckdb", "deliveries.duckdb"}) {
+            Path live = Files.createDirectory(dir.resolve("live-" + name));
+            Path copy = Files.createDirectory(dir.resolve("copy-" + name));
+            Path file = live.resolve(name);
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement st = c.createStatement()) {
+                st.execute("PRAGMA disable_checkpoint_on_shutdown");
+                st.execute("CREATE TABLE t (x INTEGER)");
+                st.execute("CHECKPOINT");
+                st.execute("INSERT INTO t VALUES (1)");
+                // The copy takes the log here...
+                Files.copy(live.resolve(name + ".wal"), copy.resolve(name + ".wal"));
+                st.execute("CHECKPOINT");
+                // ...and the file a checkpoint later.
+                Files.copy(file, copy.resolve(name));
+            }
+            assertThatThrownBy(() -> DuckDbDatabase.open(copy).close()).as(name)
+                    .isInstanceOf(dev.eventwire.support.StoreConfigurationException.class)
+                    .hasMessageContaining(name + " and " + name + ".wal are from different moments")
+                    .hasMessageContaining("copied while the server was running");
+        }
+    }
+
     /** A backup's files copied over a running server's folder: the file is the backup's, the log the server's. */
     @Test
     void aLogOfAnotherDatabaseIsRefusedWithTheReason() throws Exception {
