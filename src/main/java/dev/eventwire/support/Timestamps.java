@@ -88,9 +88,13 @@ public final class Timestamps {
      */
     private static boolean isLeapSecond(String time, String sign, String offsetHours, String offsetMinutes) {
         if (!time.endsWith(":60")) return false;
-        int minuteOfDay = Integer.parseInt(time.substring(0, 2)) * 60 + Integer.parseInt(time.substring(3, 5));
-        int offset = sign == null ? 0 : (Integer.parseInt(offsetHours) * 60 + Integer.parseInt(offsetMinutes)) * (sign.equals("-") ? -1 : 1);
-        return Math.floorMod(minuteOfDay - offset, 24 * 60) == 24 * 60 - 1;
+        int hour = Integer.parseInt(time.substring(0, 2));
+        int minute = Integer.parseInt(time.substring(3, 5));
+        int offsetHour = sign == null ? 0 : Integer.parseInt(offsetHours);
+        int offsetMinute = sign == null ? 0 : Integer.parseInt(offsetMinutes);
+        if (hour > 23 || minute > 59 || offsetHour > 23 || offsetMinute > 59) return false; // no time or offset at all: said so after
+        int offset = (offsetHour * 60 + offsetMinute) * ("-".equals(sign) ? -1 : 1);
+        return Math.floorMod(hour * 60 + minute - offset, 24 * 60) == 24 * 60 - 1;
     }
 
     /** Parses a query or body parameter, or throws 422 naming it. */

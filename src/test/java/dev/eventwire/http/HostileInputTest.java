@@ -221,7 +221,7 @@ class HostileInputTest {
             // The last second of a UTC day written at another offset is one too; second 60 of any other minute is no time at all.
             assertThat(acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"2017-01-01T00:59:60+01:00\"}").json().get("error").get("message").asText())
                     .contains("is a leap second (00:59:60)").contains("send 00:59:59 instead");
-            for (String at : new String[]{"2026-01-31T12:00:60Z", "2016-12-31T23:59:60+01:00"}) {
+            for (String at : new String[]{"2026-01-31T12:00:60Z", "2016-12-31T23:59:60+01:00", "2016-12-31T47:59:60Z", "2016-12-31T23:59:60+24:00"}) {
                 ApiClient.Response refused = acme.post("/v1/events", "{\"event_type\":\"a.b\",\"occurred_at\":\"" + at + "\"}");
                 assertRefused(refused, 422, "invalid_format", "occurred_at");
                 assertThat(refused.json().get("error").get("message").asText()).as(at).contains("a time that does not exist").contains("seconds 00 to 59")
