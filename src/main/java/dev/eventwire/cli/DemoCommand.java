@@ -21,6 +21,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration streaming = Duration.ofSeconds(BoundedOption.commandLine("--seconds").wholeInt(seconds, 1, 3_600));
+        if (cluster && keepRunning) {
+            // Taken silently, it ran the cluster demo, stopped everything and printed none of what it promised.
+            throw new BoundedOption.OptionValueException("--keep-running is for the single-server demo: the cluster demo stops its replicas"
+                    + " and its PostgreSQL when its summary is printed", null);
+        }
         if (cluster) return new dev.eventwire.demo.ClusterDemo(System.out, streaming).run();
         return new Demo(System.out, streaming, keepRunning).run();
     }

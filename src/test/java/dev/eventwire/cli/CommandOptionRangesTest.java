@@ -25,6 +25,8 @@ class CommandOptionRangesTest {
             "demo --seconds -1|--seconds must be a whole number from 1 to 3600 (got '-1') (see: eventwire demo --help)",
             "demo --seconds 0|--seconds must be a whole number from 1 to 3600 (got '0') (see: eventwire demo --help)",
             "demo --cluster --seconds ten|--seconds must be a whole number from 1 to 3600 (got 'ten') (see: eventwire demo --help)",
+            "demo --cluster --keep-running|--keep-running is for the single-server demo: the cluster demo stops its replicas and its PostgreSQL"
+                    + " when its summary is printed (see: eventwire demo --help)",
             "bench bodies --heap-mib 0|--heap-mib must be a whole number from 128 to 65536 (got '0') (see: eventwire bench bodies --help)",
             "bench store --history 0,-5|--history must be a whole number from 0 to 100000000 (got '-5') (see: eventwire bench store --help)",
             "bench store --backlog 0|--backlog must be a whole number from 5000 to 10000000 (got '0') (see: eventwire bench store --help)",

@@ -153,9 +153,20 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         return jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***");
     }
 
-    /** {@code message} (a driver's or a library's) with the password, should it be repeated there, masked. */
+    /**
+     * {@code message} (a driver's or a library's) with the password, should it be repeated there, masked: a
+     * {@code password=} parameter, and the password as written or percent-encoded where it stands as a word of
+     * its own. Masked wherever it occurred, a short password garbled the message and told what it was
+     * ("Conn***ction r***fus***d" for the password "e").
+     */
     public String scrub(String message) {
-        if (message == null || password.isEmpty() || password.get().isEmpty()) return message;
-        return message.replace(password.get(), "***");
+        if (message == null) return null;
+        String masked = message.replaceAll("(?i)password=[^&\\s]*", "password=***");
+        if (password.isEmpty() || password.get().isEmpty()) return masked;
+        for (String form : new java.util.LinkedHashSet<>(List.of(password.get(), encode(password.get())))) {
+            masked = java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}])" + java.util.regex.Pattern.quote(form) + "(?![\\p{L}\\p{N}])")
+                    .matcher(masked).replaceAll("***");
+        }
+        return masked;
     }
 }

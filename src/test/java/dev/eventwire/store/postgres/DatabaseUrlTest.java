@@ -123,5 +123,14 @@ class DatabaseUrlTest {
                 .hasMessageNotContaining("S3cretPW");
         assertThat(DatabaseUrl.parse(written).scrub("FATAL: login S3cretPW")).isEqualTo("FATAL: login ***");
         assertThat(new DatabaseUrl("jdbc:postgresql://h/db", Optional.empty(), Optional.empty()).scrub("x")).isEqualTo("x");
+        // A short password is masked where it stands alone, not inside the driver's words: masked everywhere, it
+        // garbled the one line an operator reads and told what the password was.
+        DatabaseUrl shortPassword = DatabaseUrl.parse("postgresql://eventwire:e@127.0.0.1:1/eventwire");
+        assertThat(shortPassword.scrub("Connection refused")).isEqualTo("Connection refused");
+        assertThat(shortPassword.scrub("FATAL: role \"nosuchuser\" does not exist")).isEqualTo("FATAL: role \"nosuchuser\" does not exist");
+        assertThat(shortPassword.scrub("login with e failed")).isEqualTo("login with *** failed");
+        DatabaseUrl encoded = DatabaseUrl.parse("postgresql://u:p%40ss%20w@h/db");
+        assertThat(encoded.scrub("url postgresql://u:p%40ss%20w@h/db and p@ss w")).doesNotContain("p%40ss%20w").doesNotContain("p@ss w");
+        assertThat(encoded.scrub("jdbc:postgresql://h/db?password=other&ssl=true")).isEqualTo("jdbc:postgresql://h/db?password=***&ssl=true");
     }
 }
